@@ -1,0 +1,144 @@
+// Package config owns config.json, MCP Tray's desired state: which servers exist, how they
+// run, which secrets (names only) they need, their tool policies and which AI clients see
+// them. It never holds a secret value.
+//
+// Every writer goes through Update, which takes an exclusive lock, re-reads the file, applies
+// the change, validates and saves atomically, so the GUI, the CLI and a person editing by hand
+// never lose each other's changes. Fields this version does not know survive a load/save cycle.
+package config
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
+
+// Mode says how a server's processes are shared between connected clients.
+type Mode string
+
+const (
+	// ModeSession gives every client connection its own server process (the default).
+	ModeSession Mode = "session"
+	// ModeShared runs one process that every connected client shares.
+	ModeShared Mode = "shared"
+)
+
+// Rule is a tool-call policy: allow, ask or deny.
+type Rule string
+
+// The rules a person can give a tool.
+const (
+	RuleAllow Rule = "allow"
+	RuleAsk   Rule = "ask"
+	RuleDeny  Rule = "deny"
+)
+
+// Config is the whole of config.json.
+type Config struct {
+	// Servers by name. Names are what clients see and what `mcptray connect NAME` takes.
+	Servers map[string]*Server `json:"servers"`
+	// Clients by client id ("claude-desktop", "cursor", …): which servers each one sees.
+	Clients map[string]*ClientBinding `json:"clients,omitempty"`
+	// Settings are app-wide preferences.
+	Settings Settings `json:"settings,omitzero"`
+
+	extra map[string]json.RawMessage
+}
+
+// Server is one MCP server as the person configured it.
+type Server struct {
+	Command string            `json:"command"`
+	Args    []string          `json:"args,omitempty"`
+	Env     map[string]string `json:"env,omitempty"`
+	// Secrets names the environment variables whose values live in the OS keychain.
+	Secrets []string `json:"secrets,omitempty"`
+	// Dir is the working directory; empty means the MCP Tray home.
+	Dir      string `json:"cwd,omitempty"`
+	Mode     Mode   `json:"mode,omitempty"`
+	Disabled bool   `json:"disabled,omitempty"`
+	// NoSpare turns off the warm spare process kept ready for the next connection.
+	NoSpare bool `json:"noSpare,omitempty"`
+	// Policy holds the person's per-tool rules for this server.
+	Policy *Policy `json:"policy,omitempty"`
+	// Source records where an installed server came from (catalog id and pinned version).
+	Source *Source `json:"source,omitempty"`
+	// Kube is set for Kubernetes servers.
+	Kube *Kube `json:"kube,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+// Policy is a server's tool-call rules.
+type Policy struct {
+	// Trust allows every tool of the server without asking.
+	Trust bool `json:"trust,omitempty"`
+	// Tools maps a tool name to the person's rule for it.
+	Tools map[string]Rule `json:"tools,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+// Source records a catalog install.
+type Source struct {
+	Catalog string `json:"catalog,omitempty"`
+	Version string `json:"version,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+// Kube is the Kubernetes settings of a server.
+type Kube struct {
+	Context string `json:"context,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+// ClientBinding says which servers an AI client sees.
+type ClientBinding struct {
+	Enabled bool `json:"enabled"`
+	// Servers limits the client to these servers; empty means every enabled server.
+	Servers []string `json:"servers,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+// Settings are app-wide preferences.
+type Settings struct {
+	// ApprovalTimeoutSeconds is how long a held tool call waits for the person; 0 means 55.
+	ApprovalTimeoutSeconds int `json:"approvalTimeoutSeconds,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+// ServerNames returns the configured server names in sorted order.
+func (c *Config) ServerNames() []string {
+	return slices.Sorted(maps.Keys(c.Servers))
+}
+
+// EffectiveMode returns the server's mode with the default filled in.
+func (s *Server) EffectiveMode() Mode {
+	if s.Mode == "" {
+		return ModeSession
+	}
+	return s.Mode
+}
+
+// Clone returns a deep copy of s, so a reader can keep it while the config changes.
+func (s *Server) Clone() *Server {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic("config: marshaling a server cannot fail: " + err.Error())
+	}
+	var c Server
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic("config: unmarshaling a marshaled server cannot fail: " + err.Error())
+	}
+	return &c
+}
+
+// Equal reports whether two servers are configured identically, unknown fields included.
+func (s *Server) Equal(o *Server) bool {
+	a, _ := json.Marshal(s)
+	b, _ := json.Marshal(o)
+	return string(a) == string(b)
+}

@@ -1,0 +1,99 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// ValidationError names the field that is wrong and says what is wrong with it.
+type ValidationError struct {
+	Server string // server name, when the error is about one
+	Field  string // e.g. "servers.github.command"
+	Msg    string
+}
+
+func (e *ValidationError) Error() string { return e.Field + " " + e.Msg }
+
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+var (
+	nameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	envKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// ValidName reports whether name can be a server name: letters, digits, dot, dash and
+// underscore, starting with a letter or digit, at most 64 characters.
+func ValidName(name string) bool { return nameRE.MatchString(name) }
+
+// ValidEnvKey reports whether key is a usable environment variable name.
+func ValidEnvKey(key string) bool { return envKeyRE.MatchString(key) }
+
+// Validate checks the whole configuration and returns the first problem found, in a stable
+// order (servers by name).
+func (c *Config) Validate() error {
+	for _, name := range c.ServerNames() {
+		if err := validateServer(name, c.Servers[name]); err != nil {
+			return err
+		}
+	}
+	for id, b := range c.Clients {
+		if b == nil {
+			continue
+		}
+		for _, s := range b.Servers {
+			if _, ok := c.Servers[s]; !ok {
+				return &ValidationError{Field: "clients." + id + ".servers", Msg: fmt.Sprintf("names %q, which is not a configured server", s)}
+			}
+		}
+	}
+	if c.Settings.ApprovalTimeoutSeconds < 0 || c.Settings.ApprovalTimeoutSeconds > 3600 {
+		return &ValidationError{Field: "settings.approvalTimeoutSeconds", Msg: "must be between 1 and 3600 seconds (or 0 for the default of 55)"}
+	}
+	return nil
+}
+
+func validateServer(name string, s *Server) error {
+	field := func(f string) string { return "servers." + name + f }
+	bad := func(f, msg string) error { return &ValidationError{Server: name, Field: field(f), Msg: msg} }
+	if !ValidName(name) {
+		return bad("", "is not a usable server name: use letters, digits, '.', '-' or '_' (at most 64)")
+	}
+	if s == nil {
+		return bad("", "is empty: it needs at least a command")
+	}
+	if s.Command == "" {
+		return bad(".command", "is missing: say which program runs this server, for example npx")
+	}
+	switch s.Mode {
+	case "", ModeSession, ModeShared:
+	default:
+		return bad(".mode", fmt.Sprintf("is %q: it must be \"session\" or \"shared\"", s.Mode))
+	}
+	for k := range s.Env {
+		if !ValidEnvKey(k) {
+			return bad(".env", fmt.Sprintf("has %q, which is not a valid environment variable name", k))
+		}
+	}
+	for i, k := range s.Secrets {
+		if !ValidEnvKey(k) {
+			return bad(".secrets", fmt.Sprintf("has %q, which is not a valid environment variable name", k))
+		}
+		if slices.Contains(s.Secrets[:i], k) {
+			return bad(".secrets", fmt.Sprintf("lists %q twice", k))
+		}
+		if _, ok := s.Env[k]; ok {
+			return bad(".env", fmt.Sprintf("sets %q, which is also a secret: keep it only in secrets so its value stays in the keychain", k))
+		}
+	}
+	if s.Policy != nil {
+		for tool, r := range s.Policy.Tools {
+			switch r {
+			case RuleAllow, RuleAsk, RuleDeny:
+			default:
+				return bad(".policy.tools."+tool, fmt.Sprintf("is %q: it must be \"allow\", \"ask\" or \"deny\"", r))
+			}
+		}
+	}
+	return nil
+}
