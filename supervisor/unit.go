@@ -179,7 +179,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 			err := describeExit(proc.ExitError())
 			stopProc() // the leader is gone; take down whatever it left behind
 			u.set(func(s *Status) { s.Restarts++ })
-			fail(fmt.Errorf("the server exited unexpectedly (%s)", err))
+			fail(fmt.Errorf("The server exited unexpectedly (%s).", err))
 			if state == Backoff {
 				continue
 			}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/spf13/cobra"
+)
+
+func newDaemonCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "daemon",
+		Short: "Run MCP Tray without the tray icon (for servers, terminals and tests)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			d, err := newDaemon(e, nil)
+			if err != nil {
+				return err
+			}
+			return d.Run(ctx)
+		},
+	}
+}
+
+// newDaemon builds the daemon for e's home with the production wiring.
+func newDaemon(e *env, onShow func()) (*daemon.Daemon, error) {
+	return daemon.New(daemon.Options{
+		Home:    e.home,
+		Version: version,
+		Log:     slog.New(slog.NewTextHandler(e.stderr, nil)),
+		OnShow:  onShow,
+	})
+}

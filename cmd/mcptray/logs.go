@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/supervisor"
+	"github.com/spf13/cobra"
+)
+
+func newLogsCmd(e *env) *cobra.Command {
+	var follow bool
+	var tail int
+	cmd := &cobra.Command{
+		Use:   "logs NAME",
+		Short: "Show what a server printed (its stderr) and what MCP Tray noted about it",
+		Args:  exactArgs(1, "the name of a server"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer stop()
+			err := e.client().Stream(ctx, "logs", daemon.LogsParams{Name: name, Tail: tail, Follow: follow}, func(raw json.RawMessage) error {
+				var l supervisor.Line
+				if err := json.Unmarshal(raw, &l); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "%s %-7s %s\n", l.Time.Local().Format("15:04:05"), l.Source, l.Text)
+				return nil
+			})
+			if errors.Is(err, control.ErrNotRunning) && !follow {
+				return logsFromFile(e, name, tail)
+			}
+			if errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new lines as they come")
+	cmd.Flags().IntVar(&tail, "tail", 100, "how many recent lines to show (0 for all that are kept)")
+	return cmd
+}
+
+// logsFromFile prints the end of a server's log file when MCP Tray is not running.
+func logsFromFile(e *env, name string, tail int) error {
+	path := filepath.Join(e.home.LogDir(), name+".log")
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("MCP Tray is not running and has no saved log for %q", name)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if tail > 0 && len(lines) > tail {
+			lines = lines[1:]
+		}
+	}
+	fmt.Fprintf(e.stderr, "(MCP Tray is not running; showing the saved log %s)\n", path)
+	for _, l := range lines {
+		fmt.Fprintln(e.stdout, l)
+	}
+	return nil
+}

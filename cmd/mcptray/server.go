@@ -1,0 +1,320 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/supervisor"
+	"github.com/spf13/cobra"
+)
+
+func newServerCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Add, remove, list and control MCP servers",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return usageError{errors.New("server needs a command: add, list, status, remove, start, stop, restart, enable or disable")} },
+	}
+	cmd.AddCommand(newServerAddCmd(e), newServerListCmd(e), newServerStatusCmd(e), newServerRemoveCmd(e))
+	for _, verb := range []struct{ name, short, done string }{
+		{"start", "Start a stopped server", "Started"},
+		{"stop", "Stop a server until you start it again", "Stopped"},
+		{"restart", "Stop and start a server", "Restarted"},
+	} {
+		cmd.AddCommand(&cobra.Command{
+			Use:   verb.name + " NAME",
+			Short: verb.short,
+			Args:  exactArgs(1, "the name of a server"),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if err := e.call(verb.name, daemon.NameParams{Name: args[0]}, nil); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "%s %s.\n", verb.done, args[0])
+				return nil
+			},
+		})
+	}
+	cmd.AddCommand(newServerToggleCmd(e, "enable", false), newServerToggleCmd(e, "disable", true))
+	return cmd
+}
+
+func newServerAddCmd(e *env) *cobra.Command {
+	var envs, secrets []string
+	var mode, dir string
+	var noSpare bool
+	cmd := &cobra.Command{
+		Use:   "add NAME [flags] -- COMMAND [ARGS...]",
+		Short: "Add a server that MCP Tray runs",
+		Example: `  mcptray server add files -- npx -y @modelcontextprotocol/server-filesystem@2026.1.14 ~/Documents
+  mcptray server add github --secret GITHUB_PERSONAL_ACCESS_TOKEN -- npx -y @modelcontextprotocol/server-github@2025.4.8`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 || cmd.ArgsLenAtDash() != 1 {
+				return usageError{errors.New("server add needs a name, then -- and the command that runs the server")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			if !config.ValidName(name) {
+				return usageError{fmt.Errorf("%q cannot be a server name: use letters, digits, '.', '-' or '_'", name)}
+			}
+			s := &config.Server{Command: args[1], Args: args[2:], Mode: config.Mode(mode), Dir: dir, NoSpare: noSpare}
+			for _, kv := range envs {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || !config.ValidEnvKey(k) {
+					return usageError{fmt.Errorf("--env takes NAME=VALUE, and %q is not that", kv)}
+				}
+				if looksSecret(k) {
+					fmt.Fprintf(e.stderr, "Note: %s looks like a credential. Use --secret %s instead to keep it in the keychain rather than in config.json.\n", k, k)
+				}
+				if s.Env == nil {
+					s.Env = map[string]string{}
+				}
+				s.Env[k] = v
+			}
+			s.Secrets = secrets
+			err := e.home.Update(func(c *config.Config) error {
+				if _, exists := c.Servers[name]; exists {
+					return fmt.Errorf("there is already a server named %q; remove it first (mcptray server remove %s) or pick another name", name, name)
+				}
+				c.Servers[name] = s
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Added the server %q.\n", name)
+			if e.daemonRunning() {
+				fmt.Fprintln(e.stdout, "MCP Tray is starting it now.")
+			} else {
+				fmt.Fprintln(e.stdout, "It will start when MCP Tray runs (open the app, or run: mcptray daemon).")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&envs, "env", nil, "environment variable NAME=VALUE for the server (repeatable; not for credentials)")
+	cmd.Flags().StringArrayVar(&secrets, "secret", nil, "name of a credential the server needs, kept in the keychain (repeatable)")
+	cmd.Flags().StringVar(&mode, "mode", "", "session (each client gets its own process, the default) or shared")
+	cmd.Flags().StringVar(&dir, "cwd", "", "working folder for the server")
+	cmd.Flags().BoolVar(&noSpare, "no-spare", false, "start the server only when a client connects, instead of keeping one ready")
+	return cmd
+}
+
+// looksSecret guesses whether an environment variable holds a credential.
+func looksSecret(name string) bool {
+	n := strings.ToUpper(name)
+	for _, w := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "_KEY", "_PAT", "CREDENTIAL", "AUTH"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func newServerRemoveCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove a server (it is stopped, and AI clients stop seeing it)",
+		Args:  exactArgs(1, "the name of a server"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			err := e.home.Update(func(c *config.Config) error {
+				if _, ok := c.Servers[name]; !ok {
+					return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
+				}
+				delete(c.Servers, name)
+				for _, b := range c.Clients {
+					if b != nil {
+						b.Servers = slices.DeleteFunc(b.Servers, func(s string) bool { return s == name })
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Removed the server %q.\n", name)
+			return nil
+		},
+	}
+}
+
+func newServerToggleCmd(e *env, verb string, disabled bool) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " NAME",
+		Short: map[bool]string{false: "Turn a server on", true: "Turn a server off (kept in the list, not run)"}[disabled],
+		Args:  exactArgs(1, "the name of a server"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			err := e.home.Update(func(c *config.Config) error {
+				s, ok := c.Servers[name]
+				if !ok {
+					return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
+				}
+				s.Disabled = disabled
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Turned %s %s.\n", name, map[bool]string{false: "on", true: "off"}[disabled])
+			return nil
+		},
+	}
+}
+
+// ServerListItem is one row of `server list --json`.
+type ServerListItem struct {
+	Name     string             `json:"name"`
+	Command  string             `json:"command"`
+	Args     []string           `json:"args"`
+	Mode     config.Mode        `json:"mode"`
+	Disabled bool               `json:"disabled"`
+	Secrets  []string           `json:"secrets"`
+	Status   *supervisor.Status `json:"status,omitempty"` // present when MCP Tray is running
+}
+
+func newServerListCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the configured servers (and their state when MCP Tray is running)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := e.home.Load()
+			if err != nil {
+				return err
+			}
+			var st daemon.StatusResult
+			running := e.call("status", nil, &st) == nil
+			byName := map[string]*supervisor.Status{}
+			for i := range st.Servers {
+				byName[st.Servers[i].Name] = &st.Servers[i]
+			}
+			items := []ServerListItem{}
+			for _, name := range cfg.ServerNames() {
+				s := cfg.Servers[name]
+				items = append(items, ServerListItem{Name: name, Command: s.Command, Args: nonNil(s.Args), Mode: s.EffectiveMode(),
+					Disabled: s.Disabled, Secrets: nonNil(s.Secrets), Status: byName[name]})
+			}
+			if asJSON {
+				return writeJSON(e, map[string]any{"servers": items, "running": running})
+			}
+			if len(items) == 0 {
+				fmt.Fprintln(e.stdout, "No servers yet. Add one with: mcptray server add NAME -- COMMAND [ARGS...]")
+				return nil
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tSTATE\tCOMMAND")
+			for _, it := range items {
+				state := "-"
+				switch {
+				case it.Status != nil:
+					state = it.Status.State.String()
+				case it.Disabled:
+					state = "off"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Name, state, shellJoin(append([]string{it.Command}, it.Args...)))
+			}
+			tw.Flush()
+			if !running {
+				fmt.Fprintln(e.stdout, "\nMCP Tray is not running, so no server is either. Open the app, or run: mcptray daemon")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/cli-json.md)")
+	return cmd
+}
+
+func newServerStatusCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status [NAME]",
+		Short: "Show each running server's state, process, restarts and last error",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var st daemon.StatusResult
+			if err := e.call("status", nil, &st); err != nil {
+				return err
+			}
+			if len(args) == 1 {
+				st.Servers = slices.DeleteFunc(st.Servers, func(s supervisor.Status) bool { return s.Name != args[0] })
+				if len(st.Servers) == 0 {
+					return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q (see: mcptray server list)", args[0])}
+				}
+			}
+			if asJSON {
+				return writeJSON(e, st)
+			}
+			if st.ConfigError != "" {
+				fmt.Fprintf(e.stdout, "config.json has a problem, so MCP Tray keeps using the last good version: %s\n\n", st.ConfigError)
+			}
+			if len(st.Servers) == 0 {
+				fmt.Fprintln(e.stdout, "No servers yet. Add one with: mcptray server add NAME -- COMMAND [ARGS...]")
+				return nil
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tSTATE\tFOR\tPID\tRESTARTS\tCLIENTS\tPROBLEM")
+			for _, s := range st.Servers {
+				pid := "-"
+				if s.Pid > 0 {
+					pid = fmt.Sprint(s.Pid)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.State, since(s.Since), pid, s.Restarts, s.Sessions, s.Error)
+			}
+			tw.Flush()
+			for _, s := range st.Servers {
+				if s.State == supervisor.Failed && len(s.StderrTail) > 0 {
+					fmt.Fprintf(e.stdout, "\nLast output of %s:\n  %s\n", s.Name, strings.Join(s.StderrTail, "\n  "))
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/cli-json.md)")
+	return cmd
+}
+
+func since(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return time.Since(t).Round(time.Second).String()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeJSON(e *env, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+	return err
+}
+
+// shellJoin quotes args the way a person would type them.
+func shellJoin(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"'$\\") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
+}

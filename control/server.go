@@ -1,0 +1,182 @@
+package control
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+)
+
+// CallFunc answers a call. A returned *Error reaches the client as is; any other error is sent
+// with CodeFailed and its text, which must be a sentence for a person.
+type CallFunc func(ctx context.Context, params json.RawMessage) (any, error)
+
+// StreamFunc produces a stream by calling send for each event until it returns (nil ends the
+// stream cleanly) or ctx ends (the client went away or the daemon is shutting down).
+type StreamFunc func(ctx context.Context, params json.RawMessage, send func(any) error) error
+
+// ConnectFunc takes over a connect connection after the OK line has been sent; r holds bytes
+// already buffered. It returns when the relay ends; the server closes conn afterwards.
+type ConnectFunc func(ctx context.Context, h Hello, conn net.Conn, r *bufio.Reader)
+
+// Accept decides whether a connect may proceed; an error is sent to the bridge instead of OK.
+type AcceptFunc func(ctx context.Context, h Hello) error
+
+// Server dispatches connections to handlers. Register handlers before Serve.
+type Server struct {
+	Log     *slog.Logger
+	calls   map[string]CallFunc
+	streams map[string]StreamFunc
+	accept  AcceptFunc
+	connect ConnectFunc
+	wg      sync.WaitGroup
+}
+
+// NewServer returns a server with no handlers.
+func NewServer(log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{Log: log, calls: map[string]CallFunc{}, streams: map[string]StreamFunc{}}
+}
+
+// Handle registers a call method.
+func (s *Server) Handle(method string, f CallFunc) { s.calls[method] = f }
+
+// HandleStream registers a streaming method.
+func (s *Server) HandleStream(method string, f StreamFunc) { s.streams[method] = f }
+
+// HandleConnect registers the bridge handler: accept runs before the OK line, relay after.
+func (s *Server) HandleConnect(accept AcceptFunc, relay ConnectFunc) { s.accept, s.connect = accept, relay }
+
+// Serve accepts connections until ctx ends or l fails, then closes l, ends every connection's
+// context and waits for their handlers to return.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	stop := context.AfterFunc(ctx, func() { l.Close() })
+	defer stop()
+	defer s.wg.Wait()
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return err
+		}
+		s.wg.Go(func() { s.serveConn(ctx, conn) })
+	}
+}
+
+func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
+	defer conn.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Closing the connection is how a handler blocked on I/O learns the daemon is stopping.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	r := bufio.NewReaderSize(conn, 64<<10)
+	line, err := r.ReadSlice('\n')
+	if err != nil {
+		return
+	}
+	var h Hello
+	if err := json.Unmarshal(line, &h); err != nil {
+		writeLine(conn, Reply{Error: &Error{Code: CodeBadRequest, Message: "MCP Tray could not read the request."}})
+		return
+	}
+	switch h.Op {
+	case OpCall:
+		f := s.calls[h.Method]
+		if f == nil {
+			writeLine(conn, Reply{Error: unknownMethod(h.Method)})
+			return
+		}
+		res, err := f(ctx, h.Params)
+		if err != nil {
+			writeLine(conn, Reply{Error: asError(err)})
+			return
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			writeLine(conn, Reply{Error: asError(err)})
+			return
+		}
+		writeLine(conn, Reply{Result: b})
+	case OpStream:
+		f := s.streams[h.Method]
+		if f == nil {
+			writeLine(conn, Reply{Error: unknownMethod(h.Method)})
+			return
+		}
+		// A stream ends when the client hangs up: watch for EOF on the read side.
+		go func() {
+			r.WriteTo(discard{})
+			cancel()
+		}()
+		send := func(v any) error {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			return writeLine(conn, Reply{Event: b})
+		}
+		if err := f(ctx, h.Params, send); err != nil {
+			if ctx.Err() == nil {
+				writeLine(conn, Reply{Error: asError(err)})
+			}
+			return
+		}
+		writeLine(conn, Reply{OK: true})
+	case OpConnect:
+		if s.connect == nil {
+			writeLine(conn, Reply{Error: unknownMethod("connect")})
+			return
+		}
+		if s.accept != nil {
+			if err := s.accept(ctx, h); err != nil {
+				writeLine(conn, Reply{Error: asError(err)})
+				return
+			}
+		}
+		if writeLine(conn, Reply{OK: true}) != nil {
+			return
+		}
+		s.connect(ctx, h, conn, r)
+	default:
+		writeLine(conn, Reply{Error: &Error{Code: CodeBadRequest, Message: fmt.Sprintf("MCP Tray does not know the operation %q; is the mcptray command newer than the running app?", h.Op)}})
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func unknownMethod(m string) *Error {
+	return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("MCP Tray does not know the request %q; the running app may be older than this command — restart MCP Tray.", m)}
+}
+
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: CodeFailed, Message: err.Error()}
+}
+
+// writeLine writes one reply line.
+func writeLine(conn net.Conn, r Reply) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = conn.Write(append(b, '\n'))
+	return err
+}

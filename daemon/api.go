@@ -1,0 +1,173 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/supervisor"
+)
+
+// The control API. Results are documented in docs/cli-json.md; fields are only ever added.
+
+// PingResult identifies the running daemon.
+type PingResult struct {
+	Version     string `json:"version"`
+	Pid         int    `json:"pid"`
+	Home        string `json:"home"`
+	ConfigError string `json:"configError,omitempty"`
+}
+
+// StatusResult is every server's state.
+type StatusResult struct {
+	Servers     []supervisor.Status `json:"servers"`
+	ConfigError string              `json:"configError,omitempty"`
+}
+
+// NameParams names one server.
+type NameParams struct {
+	Name string `json:"name"`
+}
+
+// LogsParams selects log lines.
+type LogsParams struct {
+	Name   string `json:"name"`
+	Tail   int    `json:"tail"`
+	Follow bool   `json:"follow"`
+}
+
+// Event is one item of the "events" stream: a server's new status or a daemon note.
+type Event struct {
+	Server *supervisor.Status `json:"server,omitempty"`
+	Note   *Note              `json:"note,omitempty"`
+}
+
+func decode[T any](raw json.RawMessage) (T, error) {
+	var v T
+	if len(raw) == 0 {
+		return v, nil
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, &control.Error{Code: control.CodeBadRequest, Message: "MCP Tray could not read the request's parameters."}
+	}
+	return v, nil
+}
+
+func (d *Daemon) routes() {
+	c := d.ctl
+	c.Handle("ping", func(ctx context.Context, _ json.RawMessage) (any, error) {
+		return PingResult{Version: d.opts.Version, Pid: os.Getpid(), Home: string(d.opts.Home), ConfigError: d.configError()}, nil
+	})
+	c.Handle("status", func(ctx context.Context, _ json.RawMessage) (any, error) {
+		return StatusResult{Servers: d.sup.Status(), ConfigError: d.configError()}, nil
+	})
+	for method, do := range map[string]func(context.Context, string) error{
+		"start": d.sup.Start, "stop": d.sup.Stop, "restart": d.sup.Restart,
+	} {
+		c.Handle(method, func(ctx context.Context, raw json.RawMessage) (any, error) {
+			p, err := decode[NameParams](raw)
+			if err != nil {
+				return nil, err
+			}
+			return nil, serverError(do(ctx, p.Name))
+		})
+	}
+	c.Handle("show", func(ctx context.Context, _ json.RawMessage) (any, error) {
+		if d.opts.OnShow == nil {
+			return nil, errors.New("MCP Tray is running without a window (started as `mcptray daemon`).")
+		}
+		d.opts.OnShow()
+		return nil, nil
+	})
+	c.HandleStream("logs", d.streamLogs)
+	c.HandleStream("events", d.streamEvents)
+}
+
+// serverError marks "no such server" errors so clients can tell them apart.
+func serverError(err error) error {
+	if err != nil && strings.Contains(err.Error(), "There is no server named") {
+		return &control.Error{Code: control.CodeNotFound, Message: err.Error()}
+	}
+	return err
+}
+
+func (d *Daemon) streamLogs(ctx context.Context, raw json.RawMessage, send func(any) error) error {
+	p, err := decode[LogsParams](raw)
+	if err != nil {
+		return err
+	}
+	logs := d.sup.Logs(p.Name)
+	if logs == nil {
+		return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", p.Name)}
+	}
+	if !p.Follow {
+		for _, l := range logs.Tail(p.Tail) {
+			if err := send(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tail, ch, cancel := logs.Follow(p.Tail)
+	defer cancel()
+	for _, l := range tail {
+		if err := send(l); err != nil {
+			return err
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case l, ok := <-ch:
+			if !ok {
+				return errors.New("the log moved too fast to follow; run the command again")
+			}
+			if err := send(l); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// streamEvents sends every server's status, then each change and daemon note as it happens.
+func (d *Daemon) streamEvents(ctx context.Context, _ json.RawMessage, send func(any) error) error {
+	notes, cancelNotes := d.notes.Subscribe(64)
+	defer cancelNotes()
+	snap, ch, cancel := d.sup.Subscribe()
+	defer cancel()
+	for i := range snap {
+		if err := send(Event{Server: &snap[i]}); err != nil {
+			return err
+		}
+	}
+	if msg := d.configError(); msg != "" {
+		if err := send(Event{Note: &Note{Kind: "config_error", Message: msg}}); err != nil {
+			return err
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case st, ok := <-ch:
+			if !ok {
+				return errors.New("events fell behind; subscribe again")
+			}
+			if err := send(Event{Server: &st}); err != nil {
+				return err
+			}
+		case n, ok := <-notes:
+			if !ok {
+				return errors.New("events fell behind; subscribe again")
+			}
+			if err := send(Event{Note: &n}); err != nil {
+				return err
+			}
+		}
+	}
+}

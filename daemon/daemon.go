@@ -1,0 +1,150 @@
+// Package daemon wires MCP Tray's core together: it owns the root context, watches
+// config.json and reconciles the world to it (server processes now; client files and
+// kubeconfigs as those reconcilers arrive), and serves the control API on the local socket.
+// It knows nothing about Fyne: the GUI is a client of the same API as the CLI.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/bus"
+	"github.com/mcptray/mcptray/socket"
+	"github.com/mcptray/mcptray/supervisor"
+)
+
+// Options configure a daemon. Zero values are sensible defaults except Home.
+type Options struct {
+	Home    config.Home
+	Version string
+	Log     *slog.Logger
+	// Secrets reads a server's secrets at spawn; nil means servers with secrets cannot start.
+	Secrets func(ctx context.Context, server string, keys []string) (map[string]string, error)
+	// Ladder and Backoff tune the supervisor (tests shorten them).
+	Ladder  supervisor.Ladder
+	Backoff supervisor.BackoffPolicy
+	// OnShow is called when another `mcptray` launch asks the running one to show its window.
+	OnShow func()
+}
+
+// Daemon is a running MCP Tray core. Create it with New, run it with Run.
+type Daemon struct {
+	opts     Options
+	log      *slog.Logger
+	listener net.Listener
+	sup      *supervisor.Supervisor
+	ctl      *control.Server
+
+	mu     sync.Mutex
+	cfg    *config.Config // last configuration that loaded cleanly
+	cfgErr error          // why the file on disk is not in effect, if it is not
+	notes  bus.Bus[Note]
+}
+
+// Note is a daemon-level event for the GUI: a config problem, a change it should tell the
+// person about.
+type Note struct {
+	Kind    string `json:"kind"` // "config_error", "config_ok"
+	Message string `json:"message,omitempty"`
+}
+
+// ErrAlreadyRunning means another daemon serves this home; its text is the sentence to show.
+var ErrAlreadyRunning = errors.New("MCP Tray is already running for this home; use its tray icon, or stop it first")
+
+// New prepares a daemon for opts.Home: it creates the home and takes the socket. It returns
+// ErrAlreadyRunning if another daemon answers there.
+func New(opts Options) (*Daemon, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if err := opts.Home.Ensure(); err != nil {
+		return nil, err
+	}
+	d := &Daemon{opts: opts, log: opts.Log}
+	l, err := socket.Listen(opts.Home.SocketPath(), func(err error) { d.log.Warn("socket", "refused", err) })
+	if errors.Is(err, socket.ErrAlreadyRunning) {
+		return nil, ErrAlreadyRunning
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening MCP Tray's socket: %w", err)
+	}
+	d.listener = l
+	d.sup = supervisor.New(supervisor.Options{
+		LogDir:     opts.Home.LogDir(),
+		DefaultDir: string(opts.Home),
+		Ladder:     opts.Ladder,
+		Backoff:    opts.Backoff,
+		Secrets:    opts.Secrets,
+	})
+	d.ctl = control.NewServer(d.log)
+	d.routes()
+	return d, nil
+}
+
+// Supervisor gives in-process code (benchmarks, the gateway) the supervisor.
+func (d *Daemon) Supervisor() *supervisor.Supervisor { return d.sup }
+
+// Run reconciles and serves until ctx ends, then stops every server and returns once all
+// server processes are gone. It must be called once.
+func (d *Daemon) Run(ctx context.Context) error {
+	defer d.sup.Shutdown()
+	d.reload()
+	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
+		d.listener.Close()
+		return fmt.Errorf("watching config.json: %w", err)
+	}
+	d.log.Info("MCP Tray daemon running", "home", string(d.opts.Home), "socket", d.opts.Home.SocketPath(), "pid", os.Getpid())
+	err := d.ctl.Serve(ctx, d.listener)
+	d.log.Info("MCP Tray daemon stopping")
+	return err
+}
+
+// reload reads config.json and applies it. A file that does not load leaves the last good
+// configuration in effect and is reported, never rewritten.
+func (d *Daemon) reload() {
+	cfg, err := d.opts.Home.Load()
+	d.mu.Lock()
+	if err != nil {
+		d.cfgErr = err
+		d.mu.Unlock()
+		d.log.Error("config.json not applied", "err", err)
+		d.notes.Publish(Note{Kind: "config_error", Message: err.Error()})
+		return
+	}
+	hadErr := d.cfgErr != nil
+	d.cfg, d.cfgErr = cfg, nil
+	d.mu.Unlock()
+	if hadErr {
+		d.notes.Publish(Note{Kind: "config_ok"})
+	}
+	d.sup.Apply(Specs(cfg))
+}
+
+// Specs turns a configuration into the supervisor's specs.
+func Specs(cfg *config.Config) []supervisor.Spec {
+	specs := make([]supervisor.Spec, 0, len(cfg.Servers))
+	for _, name := range cfg.ServerNames() {
+		s := cfg.Servers[name]
+		specs = append(specs, supervisor.Spec{
+			Name: name, Command: s.Command, Args: s.Args, Env: s.Env, Secrets: s.Secrets,
+			Dir: s.Dir, NoSpare: s.NoSpare, Disabled: s.Disabled,
+		})
+	}
+	return specs
+}
+
+func (d *Daemon) configError() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cfgErr == nil {
+		return ""
+	}
+	return d.cfgErr.Error()
+}
