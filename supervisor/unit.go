@@ -197,6 +197,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 				stopProc()
 				failures = nil
 				state = Starting
+				u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt, s.StderrTail = Starting, 0, "", time.Time{}, nil })
 				c.reply <- nil
 			case cmdStop:
 				stopRetry()

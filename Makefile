@@ -1,0 +1,44 @@
+# MCP Tray. The two commands that matter: `make run` and `make test`.
+# Each sets up what it needs first (see scripts/deps.sh) and says so when it cannot.
+
+GO      ?= go
+BIN     := bin/mcptray
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: run build test bench bench-ci lint deps test-deps clean
+
+## run: install build dependencies if missing, build, and start MCP Tray (tray app, or the daemon without a display)
+run: build
+	@scripts/run.sh $(BIN)
+
+## build: build bin/mcptray (needs a C compiler and the GL/X headers on Linux)
+build: deps
+	CGO_ENABLED=1 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcptray
+
+## test: install test dependencies if missing, then run every test (real processes, real keyring, real clients)
+test: test-deps
+	@scripts/test.sh
+
+## bench: run the benchmarks and write bench/latest.txt (figures go in the README)
+bench: test-deps build
+	@MCPTRAY_BIN=$(CURDIR)/$(BIN) scripts/bench.sh
+
+## bench-ci: every benchmark once, quickly, so CI proves they still run
+bench-ci: test-deps
+	@BENCH_QUICK=1 scripts/bench.sh
+
+## lint: formatting, vet, and the rule that core packages never import Fyne
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	CGO_ENABLED=0 $(GO) vet -tags ci ./...
+	CGO_ENABLED=0 $(GO) test -tags ci -run TestCorePackagesDoNotImportFyne ./internal/layout/
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+clean:
+	rm -rf bin bench/latest.txt

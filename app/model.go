@@ -1,0 +1,128 @@
+// Package app is MCP Tray's GUI, built with Fyne: the tray icon and menu, the main window and
+// (as they land) the approval prompt. It renders state it receives from the daemon's event
+// stream and forwards the person's intents to the daemon's control API; it holds no state of
+// its own beyond what it draws, and touches no files or processes.
+package app
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/supervisor"
+)
+
+// model is what the GUI knows, rebuilt from daemon events. Only the UI goroutine touches it.
+type model struct {
+	servers     map[string]supervisor.Status
+	configError string
+	connected   bool // the event stream is up
+}
+
+func newModel() *model { return &model{servers: map[string]supervisor.Status{}} }
+
+// apply folds one event into the model.
+func (m *model) apply(ev daemon.Event) {
+	if s := ev.Server; s != nil {
+		if s.Error == "removed" && s.State == supervisor.Stopped {
+			delete(m.servers, s.Name)
+		} else {
+			m.servers[s.Name] = *s
+		}
+	}
+	if n := ev.Note; n != nil {
+		switch n.Kind {
+		case "config_error":
+			m.configError = n.Message
+		case "config_ok":
+			m.configError = ""
+		}
+	}
+}
+
+// sorted returns the servers by name.
+func (m *model) sorted() []supervisor.Status {
+	out := make([]supervisor.Status, 0, len(m.servers))
+	for _, s := range m.servers {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// trayState is what the tray icon shows.
+type trayState int
+
+const (
+	trayIdle    trayState = iota // nothing configured, or not connected
+	trayOK                       // everything that should run, runs
+	trayFailing                  // a server failed or is restarting
+)
+
+// overall sums the servers up for the tray icon.
+func (m *model) overall() trayState {
+	if !m.connected || len(m.servers) == 0 {
+		return trayIdle
+	}
+	for _, s := range m.servers {
+		if s.State == supervisor.Failed || s.State == supervisor.Backoff {
+			return trayFailing
+		}
+	}
+	if m.configError != "" {
+		return trayFailing
+	}
+	return trayOK
+}
+
+// stateLabel says in plain words what a server is doing.
+func stateLabel(s supervisor.Status, now time.Time) string {
+	switch s.State {
+	case supervisor.Running:
+		if s.Sessions == 1 {
+			return "Running · 1 app connected"
+		}
+		if s.Sessions > 1 {
+			return fmt.Sprintf("Running · %d apps connected", s.Sessions)
+		}
+		return "Running"
+	case supervisor.Starting:
+		return "Starting…"
+	case supervisor.Backoff:
+		if wait := s.RetryAt.Sub(now).Round(time.Second); wait > 0 {
+			return fmt.Sprintf("Crashed · trying again in %s", wait)
+		}
+		return "Crashed · trying again"
+	case supervisor.Failed:
+		return "Not working · see details"
+	case supervisor.Stopped:
+		return "Stopped"
+	case supervisor.Disabled:
+		return "Off"
+	}
+	return s.State.String()
+}
+
+// menuLabel is a server's line in the tray menu.
+func menuLabel(s supervisor.Status, now time.Time) string {
+	return s.Name + " — " + stateLabel(s, now)
+}
+
+// uptime renders how long a server has been in its state, for the main window.
+func uptime(s supervisor.Status, now time.Time) string {
+	if s.State != supervisor.Running || s.Since.IsZero() {
+		return ""
+	}
+	d := now.Sub(s.Since)
+	switch {
+	case d < time.Minute:
+		return "up less than a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("up %d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("up %d h", int(d.Hours()))
+	default:
+		return fmt.Sprintf("up %d days", int(d.Hours()/24))
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !linux && !darwin
+
+package app
+
+const useTemplateIcons = false
+
+func trayHostAvailable() bool { return true }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes bench/latest.txt with the machine they ran on.
+# BENCH_QUICK=1 runs each benchmark once (CI: proves they run, numbers not meaningful).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench
+out=bench/latest.txt
+[ -n "${BENCH_QUICK:-}" ] && out=$(mktemp)
+{
+  echo "# MCP Tray benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "# machine: $(uname -sm), $(nproc 2>/dev/null || sysctl -n hw.ncpu) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
+  echo "# memory: $(free -h 2>/dev/null | awk '/Mem:/{print $2}'), $(go version)"
+  echo "# binary: ${MCPTRAY_BIN:-test build (-tags ci)}"
+} > "$out"
+time_flag="-benchtime=1s"
+[ -n "${BENCH_QUICK:-}" ] && time_flag="-benchtime=1x"
+pkgs=$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Benchmark' . | xargs -n1 dirname | sort -u)
+export PKGS="$pkgs" TIME_FLAG="$time_flag"
+keychain/run-with-secret-service.sh bash -c 'go test -tags ci -run "^$" -bench . -benchmem $TIME_FLAG -timeout 30m $PKGS' | tee -a "$out"
+echo "wrote $out"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs what MCP Tray needs, or says in one sentence which command to run.
+#   deps.sh build   what `make build` / `make run` need (Go, a C compiler, GL and X headers)
+#   deps.sh test    what `make test` needs (Go, gcc, D-Bus + gnome-keyring, Node.js + npm, python3)
+set -euo pipefail
+what=${1:-build}
+
+say() { printf 'mcptray setup: %s\n' "$*" >&2; }
+
+need_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    say "Go is not installed: install Go 1.26 or newer from https://go.dev/dl and run this again."
+    exit 1
+  fi
+}
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo"
+    else
+      say "missing packages; run: sudo apt-get install -y ${missing[*]}"
+      exit 1
+    fi
+  fi
+  say "installing ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+need_go
+case "$(uname -s)" in
+  Linux)
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+      case "$what" in
+        build) say "not a Debian/Ubuntu system: install gcc, pkg-config and the OpenGL, X11, Wayland and xkbcommon development headers with your package manager." ;;
+        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, and python3 with your package manager." ;;
+      esac
+      exit 0
+    fi
+    case "$what" in
+      build) apt_install gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev ;;
+      test)
+        apt_install gcc dbus dbus-x11 gnome-keyring libsecret-tools python3 procps ca-certificates
+        if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+          apt_install nodejs npm
+        fi
+        ;;
+    esac
+    ;;
+  Darwin)
+    if ! xcode-select -p >/dev/null 2>&1; then
+      say "the Xcode command line tools are missing; run: xcode-select --install"
+      exit 1
+    fi
+    if [ "$what" = test ] && ! command -v npm >/dev/null 2>&1; then
+      say "Node.js is missing; run: brew install node"
+      exit 1
+    fi
+    ;;
+esac
+
+# Test clients and published servers from npm, at the exact versions in test/node/package-lock.json.
+if [ "$what" = test ] && [ -f test/node/package.json ]; then
+  if [ ! -d test/node/node_modules ] || [ test/node/package-lock.json -nt test/node/node_modules ]; then
+    say "installing the npm test clients and servers (test/node)"
+    (cd test/node && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test. The keychain tests need a real Secret Service, so the whole run happens
+# inside a private D-Bus session with gnome-keyring unlocked and a throwaway HOME (see
+# keychain/run-with-secret-service.sh); the person's own keyring is never touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CGO_ENABLED=1
+pkgs=$(go list -tags ci ./...)
+# Every fuzz target gets a bounded run on top of its seed corpus (which `go test` already runs).
+fuzz_targets=$(grep -rHoE --include='*_test.go' --exclude-dir=node_modules '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . 2>/dev/null \
+  | sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]+).*|./\1:\2|' | sort -u | tr '\n' ' ')
+
+export PKGS="$pkgs" FUZZ_TARGETS="$fuzz_targets"
+keychain/run-with-secret-service.sh bash -c '
+set -euo pipefail
+go test -tags ci -race -count=1 -timeout 25m $PKGS
+for target in $FUZZ_TARGETS; do
+  pkg=${target%%:*}; fn=${target#*:}
+  go test -tags ci -run "^$" -fuzz "^${fn}\$" -fuzztime 10s "$pkg"
+done'
