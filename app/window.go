@@ -147,4 +147,3 @@ func (w *mainWindow) showError(err error) {
 	d := dialog.NewError(err, w.win)
 	d.Show()
 }
-

@@ -51,7 +51,9 @@ func (s *Server) Handle(method string, f CallFunc) { s.calls[method] = f }
 func (s *Server) HandleStream(method string, f StreamFunc) { s.streams[method] = f }
 
 // HandleConnect registers the bridge handler: accept runs before the OK line, relay after.
-func (s *Server) HandleConnect(accept AcceptFunc, relay ConnectFunc) { s.accept, s.connect = accept, relay }
+func (s *Server) HandleConnect(accept AcceptFunc, relay ConnectFunc) {
+	s.accept, s.connect = accept, relay
+}
 
 // Serve accepts connections until ctx ends or l fails, then closes l, ends every connection's
 // context and waits for their handlers to return.

@@ -19,7 +19,9 @@ func listen(path string) (net.Listener, error) {
 	return winio.ListenPipe(path, &winio.PipeConfig{SecurityDescriptor: sddl})
 }
 
-func dial(ctx context.Context, path string) (net.Conn, error) { return winio.DialPipeContext(ctx, path) }
+func dial(ctx context.Context, path string) (net.Conn, error) {
+	return winio.DialPipeContext(ctx, path)
+}
 
 // checkPeer relies on the pipe's ACL, which Windows enforces before a connection exists.
 func checkPeer(net.Conn) error { return nil }

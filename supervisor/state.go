@@ -51,11 +51,11 @@ func (s *State) UnmarshalText(b []byte) error {
 type Status struct {
 	Name     string    `json:"name"`
 	State    State     `json:"state"`
-	Since    time.Time `json:"since"`          // when State was entered
-	Pid      int       `json:"pid,omitempty"`  // the spare's (or shared process's) pid
-	Restarts int       `json:"restarts"`       // automatic restarts after crashes
-	Sessions int       `json:"sessions"`       // processes handed to client connections and still running
-	Spare    bool      `json:"spare"`          // whether a warm spare is kept
+	Since    time.Time `json:"since"`           // when State was entered
+	Pid      int       `json:"pid,omitempty"`   // the spare's (or shared process's) pid
+	Restarts int       `json:"restarts"`        // automatic restarts after crashes
+	Sessions int       `json:"sessions"`        // processes handed to client connections and still running
+	Spare    bool      `json:"spare"`           // whether a warm spare is kept
 	Error    string    `json:"error,omitempty"` // why it is in Backoff or Failed, one sentence
 	// RetryAt is when a server in Backoff starts again.
 	RetryAt time.Time `json:"retryAt,omitzero"`

@@ -21,7 +21,9 @@ func newServerCmd(e *env) *cobra.Command {
 		Use:   "server",
 		Short: "Add, remove, list and control MCP servers",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, args []string) error { return usageError{errors.New("server needs a command: add, list, status, remove, start, stop, restart, enable or disable")} },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError{errors.New("server needs a command: add, list, status, remove, start, stop, restart, enable or disable")}
+		},
 	}
 	cmd.AddCommand(newServerAddCmd(e), newServerListCmd(e), newServerStatusCmd(e), newServerRemoveCmd(e))
 	for _, verb := range []struct{ name, short, done string }{

@@ -23,8 +23,8 @@ type Watcher struct {
 	onChange func(path string)
 
 	mu      sync.Mutex
-	files   map[string]bool   // cleaned absolute paths of interest
-	watched map[string]bool   // directories currently watched
+	files   map[string]bool // cleaned absolute paths of interest
+	watched map[string]bool // directories currently watched
 	timers  map[string]*time.Timer
 }
 
