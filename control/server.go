@@ -19,19 +19,16 @@ type CallFunc func(ctx context.Context, params json.RawMessage) (any, error)
 // stream cleanly) or ctx ends (the client went away or the daemon is shutting down).
 type StreamFunc func(ctx context.Context, params json.RawMessage, send func(any) error) error
 
-// ConnectFunc takes over a connect connection after the OK line has been sent; r holds bytes
-// already buffered. It returns when the relay ends; the server closes conn afterwards.
-type ConnectFunc func(ctx context.Context, h Hello, conn net.Conn, r *bufio.Reader)
-
-// Accept decides whether a connect may proceed; an error is sent to the bridge instead of OK.
-type AcceptFunc func(ctx context.Context, h Hello) error
+// ConnectFunc decides whether a connect may proceed. An error is sent to the bridge instead of
+// the OK line. Otherwise the OK line is sent and relay takes over the connection (r holds
+// bytes already buffered); it returns when the relay ends, and the server then closes conn.
+type ConnectFunc func(ctx context.Context, h Hello) (relay func(conn net.Conn, r *bufio.Reader), err error)
 
 // Server dispatches connections to handlers. Register handlers before Serve.
 type Server struct {
 	Log     *slog.Logger
 	calls   map[string]CallFunc
 	streams map[string]StreamFunc
-	accept  AcceptFunc
 	connect ConnectFunc
 	wg      sync.WaitGroup
 }
@@ -50,10 +47,8 @@ func (s *Server) Handle(method string, f CallFunc) { s.calls[method] = f }
 // HandleStream registers a streaming method.
 func (s *Server) HandleStream(method string, f StreamFunc) { s.streams[method] = f }
 
-// HandleConnect registers the bridge handler: accept runs before the OK line, relay after.
-func (s *Server) HandleConnect(accept AcceptFunc, relay ConnectFunc) {
-	s.accept, s.connect = accept, relay
-}
+// HandleConnect registers the bridge handler.
+func (s *Server) HandleConnect(f ConnectFunc) { s.connect = f }
 
 // Serve accepts connections until ctx ends or l fails, then closes l, ends every connection's
 // context and waits for their handlers to return.
@@ -142,16 +137,16 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 			writeLine(conn, Reply{Error: unknownMethod("connect")})
 			return
 		}
-		if s.accept != nil {
-			if err := s.accept(ctx, h); err != nil {
-				writeLine(conn, Reply{Error: asError(err)})
-				return
-			}
-		}
-		if writeLine(conn, Reply{OK: true}) != nil {
+		relay, err := s.connect(ctx, h)
+		if err != nil {
+			writeLine(conn, Reply{Error: asError(err)})
 			return
 		}
-		s.connect(ctx, h, conn, r)
+		if writeLine(conn, Reply{OK: true}) != nil {
+			relay(nil, nil) // lets the handler release what it took
+			return
+		}
+		relay(conn, r)
 	default:
 		writeLine(conn, Reply{Error: &Error{Code: CodeBadRequest, Message: fmt.Sprintf("MCP Tray does not know the operation %q; is the mcptray command newer than the running app?", h.Op)}})
 	}

@@ -28,6 +28,11 @@ type StatusResult struct {
 	ConfigError string              `json:"configError,omitempty"`
 }
 
+// ToolsResult lists the tools a server presented the last time a client asked.
+type ToolsResult struct {
+	Tools []ToolInfo `json:"tools"`
+}
+
 // NameParams names one server.
 type NameParams struct {
 	Name string `json:"name"`
@@ -83,6 +88,14 @@ func (d *Daemon) routes() {
 		d.opts.OnShow()
 		return nil, nil
 	})
+	c.Handle("tools", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[NameParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		return ToolsResult{Tools: d.tools.list(p.Name)}, nil
+	})
+	c.HandleConnect(d.connect)
 	c.HandleStream("logs", d.streamLogs)
 	c.HandleStream("events", d.streamEvents)
 }

@@ -41,6 +41,7 @@ type Daemon struct {
 	listener net.Listener
 	sup      *supervisor.Supervisor
 	ctl      *control.Server
+	tools    *toolRegistry
 
 	mu     sync.Mutex
 	cfg    *config.Config // last configuration that loaded cleanly
@@ -67,7 +68,7 @@ func New(opts Options) (*Daemon, error) {
 	if err := opts.Home.Ensure(); err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Log}
+	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry()}
 	l, err := socket.Listen(opts.Home.SocketPath(), func(err error) { d.log.Warn("socket", "refused", err) })
 	if errors.Is(err, socket.ErrAlreadyRunning) {
 		return nil, ErrAlreadyRunning

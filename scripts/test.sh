@@ -9,9 +9,10 @@ export CGO_ENABLED=1
 pkgs=$(go list -tags ci ./...)
 # Every fuzz target gets a bounded run on top of its seed corpus (which `go test` already runs).
 fuzz_targets=$(grep -rHoE --include='*_test.go' --exclude-dir=node_modules '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . 2>/dev/null \
-  | sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]+).*|./\1:\2|' | sort -u | tr '\n' ' ')
+  | sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]+).*|./\1:\2|' | sort -u | tr '\n' ' ' || true)
 
 export PKGS="$pkgs" FUZZ_TARGETS="$fuzz_targets"
+echo "mcptray test: $(echo "$pkgs" | wc -w) packages, fuzz targets: ${fuzz_targets:-none}"
 keychain/run-with-secret-service.sh bash -c '
 set -euo pipefail
 go test -tags ci -race -count=1 -timeout 25m $PKGS

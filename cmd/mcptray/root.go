@@ -54,6 +54,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	var silent silentError
+	if errors.As(err, &silent) {
+		return 1
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(stderr, "mcptray: %s\nRun 'mcptray --help' for usage.\n", sentence(err))
@@ -108,6 +112,7 @@ With no command it starts the tray app. Every action in the app has a command he
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newDaemonCmd(e),
+		newConnectCmd(e),
 		newServerCmd(e),
 		newLogsCmd(e),
 		newVersionCmd(e),

@@ -1,0 +1,347 @@
+package catalog
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Runtime is the program that fetches and starts a package.
+type Runtime string
+
+// Runtimes, one per supported registry type.
+const (
+	RuntimeNPX    Runtime = "npx"    // npm packages; comes with Node.js
+	RuntimeUVX    Runtime = "uvx"    // PyPI packages; comes with uv
+	RuntimeDocker Runtime = "docker" // OCI images
+)
+
+// Tool is what a person installs to get the runtime's command.
+func (r Runtime) Tool() string {
+	switch r {
+	case RuntimeNPX:
+		return "Node.js"
+	case RuntimeUVX:
+		return "uv"
+	case RuntimeDocker:
+		return "Docker"
+	}
+	return string(r)
+}
+
+// InstallHint is the sentence to show when the runtime's command cannot be found, e.g.
+// "This server needs Node.js; install it from https://nodejs.org and try again."
+func (r Runtime) InstallHint() string {
+	var where string
+	switch r {
+	case RuntimeNPX:
+		where = "https://nodejs.org"
+	case RuntimeUVX:
+		where = "https://docs.astral.sh/uv/"
+	case RuntimeDocker:
+		where = "https://www.docker.com/products/docker-desktop/"
+	default:
+		return fmt.Sprintf("This server needs %s, which was not found on this computer.", r)
+	}
+	return fmt.Sprintf("This server needs %s; install it from %s and try again.", r.Tool(), where)
+}
+
+// Question is one thing to ask a person before installing. Answers are passed to Plan in a
+// map keyed by Question.Key. A repeated question takes several values joined by newlines
+// (see JoinRepeated).
+type Question struct {
+	Key         string   `json:"key"`                   // answer map key: env var name, valueHint or flag name
+	Label       string   `json:"label"`                 // short human label derived from the key
+	Description string   `json:"description,omitempty"` // plain words from the entry
+	Required    bool     `json:"required"`
+	Secret      bool     `json:"secret"` // read without echo; stored in the keychain only
+	Default     string   `json:"default,omitempty"`
+	Choices     []string `json:"choices,omitempty"`
+	Format      string   `json:"format"` // string, number, boolean or filepath
+	Repeated    bool     `json:"repeated,omitempty"`
+	Placeholder string   `json:"placeholder,omitempty"`
+}
+
+// JoinRepeated joins several answers to a repeated question into the one string Plan expects.
+func JoinRepeated(values ...string) string { return strings.Join(values, "\n") }
+
+// InstallPlan is everything needed to add a catalog entry as a server: the exact command,
+// the environment, the secrets kept apart, and the questions that were (or must be) asked.
+// It never holds a secret outside Secrets, whose values print as "[redacted]".
+type InstallPlan struct {
+	EntryID string `json:"entryId"` // catalog id the plan came from
+	Name    string `json:"name"`    // suggested local server name, e.g. "github"
+	Server  string `json:"server"`  // registry name, e.g. "io.github.github/github-mcp-server"
+	Version string `json:"version"` // exact package version (image tag or digest for docker)
+
+	// Runtime and Command are empty for a remote server.
+	Runtime Runtime           `json:"runtime,omitempty"`
+	Command string            `json:"command,omitempty"` // "npx", "uvx" or "docker"; resolve with PATH
+	Args    []string          `json:"args,omitempty"`
+	Env     map[string]string `json:"env,omitempty"` // non-secret environment only
+	Secrets []Secret          `json:"secrets,omitempty"`
+	Remote  *RemotePlan       `json:"remote,omitempty"`
+
+	Questions []Question `json:"questions"`
+}
+
+// RemotePlan describes a server reached over HTTP instead of a local process.
+type RemotePlan struct {
+	Transport string            `json:"transport"` // "streamable-http" or "sse"
+	URL       string            `json:"url"`
+	Headers   map[string]string `json:"headers,omitempty"` // non-secret headers only
+}
+
+// Plan turns an entry and a person's answers into an InstallPlan. It uses the entry's first
+// package, or its first remote when it has no package. It fails, naming the question, when
+// a required answer is missing or an answer does not fit; it fails when an answer key matches
+// no question; and it refuses entries that would put a secret on the command line or in a
+// URL. Answers are trimmed of surrounding white space; an empty answer means "not answered"
+// and falls back to the question's default. Plan does no I/O beyond looking up the home
+// directory for "~/" paths; it is safe for concurrent use.
+func Plan(e Entry, answers map[string]string) (InstallPlan, error) {
+	return plan(e, answers, false)
+}
+
+// Questions lists what Plan will ask for, in the order the entry declares it, without
+// needing any answers. Ask these, then call Plan.
+func Questions(e Entry) ([]Question, error) {
+	p, err := plan(e, nil, true)
+	return p.Questions, err
+}
+
+func plan(e Entry, answers map[string]string, collect bool) (InstallPlan, error) {
+	p := InstallPlan{
+		EntryID: e.ID(),
+		Name:    suggestedName(e),
+		Server:  e.Server.Name,
+		Version: e.Server.Version,
+		Env:     map[string]string{},
+	}
+	r := newResolver(answers, collect)
+	if !collect {
+		// A first pass merges every use of each key, so a value that is secret anywhere is
+		// treated as secret everywhere, even where an earlier use did not say so.
+		pre, err := plan(e, nil, true)
+		if err != nil {
+			return InstallPlan{}, err
+		}
+		r.secretKeys = map[string]bool{}
+		for _, q := range pre.Questions {
+			r.secretKeys[q.Key] = q.Secret
+		}
+	}
+	var err error
+	switch {
+	case len(e.Server.Packages) > 0:
+		err = r.planPackage(e, e.Server.Packages[0], &p)
+	case len(e.Server.Remotes) > 0:
+		err = r.planRemote(e.Server.Remotes[0], &p)
+	default:
+		err = fmt.Errorf("%w: the entry has nothing to run", ErrInvalidEntry)
+	}
+	if err == nil && !collect {
+		err = r.checkUnknown()
+	}
+	if err != nil {
+		return InstallPlan{}, fmt.Errorf("planning the install of %s: %w", e.ID(), err)
+	}
+	p.Questions = r.questions
+	if len(p.Env) == 0 {
+		p.Env = nil
+	}
+	return p, nil
+}
+
+func (r *resolver) planPackage(e Entry, pkg Package, p *InstallPlan) error {
+	rt := runtimeFor[pkg.RegistryType]
+	p.Runtime, p.Command, p.Version = rt, string(rt), pkg.Version
+
+	runtimeArgs, err := r.renderArgs("runtimeArguments", pkg.RuntimeArguments, rt == RuntimeDocker, pkg, p)
+	if err != nil {
+		return err
+	}
+	packageArgs, err := r.renderArgs("packageArguments", pkg.PackageArguments, false, pkg, p)
+	if err != nil {
+		return err
+	}
+	for i, kv := range pkg.EnvironmentVariables {
+		if err := r.env(fmt.Sprintf("environmentVariables[%d]", i), kv, p); err != nil {
+			return err
+		}
+	}
+
+	args := runtimeArgs
+	switch rt {
+	case RuntimeNPX:
+		args = append(args, "-y")
+		if base := pkg.RegistryBaseURL; base != "" && !isHost(base, "registry.npmjs.org") {
+			args = append(args, "--registry="+base)
+		}
+		spec := pkg.Identifier + "@" + pkg.Version
+		if e.Meta.Command != "" {
+			args = append(args, "--package="+spec, e.Meta.Command)
+		} else {
+			args = append(args, spec)
+		}
+	case RuntimeUVX:
+		if base := pkg.RegistryBaseURL; base != "" && !isHost(base, "pypi.org") {
+			return fmt.Errorf("%w: it comes from the Python index at %s, and MCP Tray installs only from pypi.org", ErrUnsupported, base)
+		}
+		if cmd := e.Meta.Command; cmd != "" && cmd != pkg.Identifier {
+			args = append(args, "--from", pkg.Identifier+"=="+pkg.Version, cmd)
+		} else {
+			// uvx takes "name@version" for an exact version; "name==version" is refused.
+			args = append(args, pkg.Identifier+"@"+pkg.Version)
+		}
+	case RuntimeDocker:
+		ref := imageReference(pkg)
+		p.Version = firstNonEmpty(ref.Tag, ref.Digest)
+		docker := []string{"run", "-i", "--rm"}
+		for _, name := range r.envOrder {
+			// "-e NAME" without a value: docker copies the value from its own environment,
+			// so secrets never appear in the process list.
+			docker = append(docker, "-e", name)
+		}
+		args = append(append(docker, args...), ref.String())
+	}
+	p.Args = append(args, packageArgs...)
+	return nil
+}
+
+// renderArgs renders a list of arguments. For docker runtime arguments it drops what MCP
+// Tray adds itself ("run", -i, --rm, the image name) and turns "-e NAME=value" into an
+// environment variable, so a secret variable ends up in the keychain instead of argv.
+func (r *resolver) renderArgs(path string, list []Argument, dockerRuntime bool, pkg Package, p *InstallPlan) ([]string, error) {
+	var out []string
+	image := parseImageRef(pkg.Identifier)
+	for i, a := range list {
+		ap := fmt.Sprintf("%s[%d]", path, i)
+		if dockerRuntime {
+			skip, err := r.dockerRuntimeArg(ap, a, image, p)
+			if err != nil {
+				return nil, err
+			}
+			if skip {
+				continue
+			}
+		}
+		argv, err := r.renderArg(ap, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, argv...)
+	}
+	return out, nil
+}
+
+func (r *resolver) dockerRuntimeArg(path string, a Argument, image imageRef, p *InstallPlan) (skip bool, err error) {
+	switch a.Type {
+	case ArgPositional:
+		return a.Value == "run" || a.Value == image.Name || a.Value == image.String(), nil
+	case ArgNamed:
+		switch a.Name {
+		case "-i", "--interactive", "--rm":
+			return true, nil
+		case "-e", "--env":
+			name, expr, hasValue := strings.Cut(a.Value, "=")
+			if !envNameRE.MatchString(name) {
+				return false, nil
+			}
+			if !hasValue {
+				r.addEnvName(name)
+				return true, nil
+			}
+			kv := KeyValueInput{Name: name, InputWithVariables: a.InputWithVariables}
+			kv.Value = expr
+			return true, r.env(path, kv, p)
+		}
+	}
+	return false, nil
+}
+
+func (r *resolver) planRemote(rem Remote, p *InstallPlan) error {
+	p.Runtime, p.Command = "", ""
+	u, secret, ok, err := r.expand("remotes[0].url", InputWithVariables{Input: Input{Value: rem.URL}, Variables: rem.Variables}, true)
+	if err != nil {
+		return err
+	}
+	if secret {
+		return fmt.Errorf("%w: the web address of this server would contain a secret", ErrSecretInArgs)
+	}
+	if ok && !isWebURL(u) && !r.collect {
+		return fmt.Errorf("%w: the server address %q is not a web address", ErrBadAnswer, u)
+	}
+	p.Remote = &RemotePlan{Transport: rem.Type, URL: u, Headers: map[string]string{}}
+	for i, h := range rem.Headers {
+		val, secret, ok, err := r.keyValue(fmt.Sprintf("remotes[0].headers[%d]", i), h)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+		case secret:
+			p.Secrets = append(p.Secrets, Secret{Header: h.Name, Value: SecretValue(val)})
+		default:
+			p.Remote.Headers[h.Name] = val
+		}
+	}
+	if len(p.Remote.Headers) == 0 {
+		p.Remote.Headers = nil
+	}
+	return nil
+}
+
+// imageReference returns the pinned image to run: the identifier's tag or digest, or the
+// package version as the tag. A registryBaseUrl other than Docker Hub is prefixed when the
+// identifier names no registry host of its own.
+func imageReference(pkg Package) imageRef {
+	ref := parseImageRef(pkg.Identifier)
+	if ref.Tag == "" && ref.Digest == "" {
+		ref.Tag = pkg.Version
+	}
+	if base := pkg.RegistryBaseURL; base != "" && !hasRegistryHost(ref.Name) {
+		if u, err := url.Parse(base); err == nil && u.Host != "" &&
+			!strings.HasSuffix(u.Host, "docker.io") && !strings.HasSuffix(u.Host, "docker.com") {
+			ref.Name = u.Host + "/" + ref.Name
+		}
+	}
+	return ref
+}
+
+func hasRegistryHost(name string) bool {
+	first, _, found := strings.Cut(name, "/")
+	return found && (strings.ContainsAny(first, ".:") || first == "localhost")
+}
+
+func isHost(rawURL, host string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && strings.EqualFold(u.Hostname(), host)
+}
+
+var nameJunkRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+// suggestedName is a local server name: the catalog id, else a cleaned-up registry name.
+func suggestedName(e Entry) string {
+	if e.Meta.ID != "" {
+		return e.Meta.ID
+	}
+	n := strings.Trim(nameJunkRE.ReplaceAllString(strings.ToLower(shortName(e.Server.Name)), "-"), "-")
+	if len(n) > 63 {
+		n = strings.Trim(n[:63], "-")
+	}
+	if n == "" {
+		n = "server"
+	}
+	return n
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,125 @@
+package catalog
+
+import (
+	"slices"
+	"strings"
+)
+
+// searchDoc holds an entry's searchable text, lowercased once when the catalog is built. The
+// full registry name counts only as an exact match: its namespace ("io.github.") would
+// otherwise make "git" match almost every entry.
+type searchDoc struct {
+	id, name, short, title, category, text string
+}
+
+func newSearchDoc(e Entry) searchDoc {
+	return searchDoc{
+		id:       strings.ToLower(e.ID()),
+		name:     strings.ToLower(e.Server.Name),
+		short:    strings.ToLower(shortName(e.Server.Name)),
+		title:    strings.ToLower(e.Title()),
+		category: strings.ToLower(e.Category()),
+		text:     strings.ToLower(e.Summary() + " " + e.Server.Description),
+	}
+}
+
+// Search returns the entries matching query, best first. Matching ignores case and looks at
+// the id, the name after the registry namespace, the title, category, summary and
+// description (the full registry name matches only exactly); every word of the query
+// must match somewhere. An exact id comes first, then an exact title or name, then matches in
+// the id, title, category and text, in that order of weight. Ties go to built-in entries,
+// then to the id in alphabetical order. An empty query returns every entry in catalog order.
+func (c *Catalog) Search(query string) []Entry {
+	q := strings.ToLower(strings.TrimSpace(query))
+	if q == "" {
+		return c.Entries()
+	}
+	terms := strings.Fields(q)
+	type hit struct {
+		i, score int
+	}
+	var hits []hit
+	for i, d := range c.docs {
+		if s := d.score(q, terms); s > 0 {
+			hits = append(hits, hit{i, s})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.score != b.score {
+			return b.score - a.score
+		}
+		ea, eb := c.entries[a.i], c.entries[b.i]
+		if ea.Origin != eb.Origin {
+			return int(ea.Origin) - int(eb.Origin)
+		}
+		return strings.Compare(c.docs[a.i].id, c.docs[b.i].id)
+	})
+	out := make([]Entry, len(hits))
+	for k, h := range hits {
+		out[k] = c.entries[h.i]
+	}
+	return out
+}
+
+// score is 0 when some term matches nothing; otherwise higher is better.
+func (d searchDoc) score(q string, terms []string) int {
+	score := 0
+	switch {
+	case q == d.id:
+		score += 100000
+	case q == d.title || q == d.name || q == d.short:
+		score += 50000
+	}
+	exact := score > 0
+	for _, t := range terms {
+		s := d.termScore(t)
+		if s == 0 && !exact {
+			return 0
+		}
+		score += s
+	}
+	return score
+}
+
+func (d searchDoc) termScore(t string) int {
+	switch {
+	case d.id == t:
+		return 1000
+	case strings.HasPrefix(d.id, t):
+		return 600
+	case hasWordPrefix(d.title, t):
+		return 500
+	case strings.Contains(d.id, t):
+		return 400
+	case strings.Contains(d.title, t), strings.Contains(d.short, t):
+		return 300
+	case hasWordPrefix(d.category, t):
+		return 200
+	case strings.Contains(d.category, t):
+		return 100
+	case hasWordPrefix(d.text, t):
+		return 50
+	case strings.Contains(d.text, t):
+		return 20
+	}
+	return 0
+}
+
+// hasWordPrefix reports whether some word of s starts with t.
+func hasWordPrefix(s, t string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], t)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j == 0 || !isWordByte(s[j-1]) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
+}

@@ -1,0 +1,57 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+)
+
+// Installed identifies what is installed, for CheckUpdate.
+type Installed struct {
+	Name       string // registry name, e.g. "io.github.github/github-mcp-server"
+	Identifier string // package identifier as installed; "" compares server versions instead
+	Version    string // the exact version installed (package version, or image tag)
+}
+
+// Update is the result of CheckUpdate.
+type Update struct {
+	Installed string // the version installed
+	Latest    string // the newest version of the same package in the registry
+	Available bool   // true if Latest is newer than Installed
+	Entry     Entry  // the registry's newest entry, ready for Plan
+	Freshness
+}
+
+// CheckUpdate asks the registry for the newest version of an installed server and compares
+// versions semantically ("1.10.0" is newer than "1.9.2"). It compares the version of the same
+// package (for images: the same image name, by tag) when the newest entry still ships it, and
+// the server versions otherwise. It blocks like Client.Latest and, offline, answers from the
+// cache with Stale set. Versions that cannot be ordered (e.g. a tag like "edge") are an error.
+func (c *Client) CheckUpdate(ctx context.Context, inst Installed) (Update, error) {
+	e, fresh, err := c.Latest(ctx, inst.Name)
+	if err != nil {
+		return Update{}, fmt.Errorf("checking %s for updates: %w", inst.Name, err)
+	}
+	u := Update{Installed: inst.Version, Latest: latestVersionOf(e, inst.Identifier), Entry: e, Freshness: fresh}
+	cmp, err := CompareVersions(u.Installed, u.Latest)
+	if err != nil {
+		return u, fmt.Errorf("checking %s for updates: %w", inst.Name, err)
+	}
+	u.Available = cmp < 0
+	return u, nil
+}
+
+func latestVersionOf(e Entry, identifier string) string {
+	if identifier != "" {
+		want := parseImageRef(identifier).Name
+		for _, p := range e.Server.Packages {
+			switch {
+			case p.RegistryType == RegistryOCI && parseImageRef(p.Identifier).Name == want:
+				ref := imageReference(p)
+				return firstNonEmpty(ref.Tag, ref.Digest)
+			case p.RegistryType != RegistryOCI && p.Identifier == identifier:
+				return p.Version
+			}
+		}
+	}
+	return e.Server.Version
+}

@@ -1,0 +1,111 @@
+package daemon
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/gateway"
+)
+
+// connect hands a bridge connection a process of the server (the warm spare when one is
+// ready) and relays between them until either side ends.
+func (d *Daemon) connect(ctx context.Context, h control.Hello) (func(net.Conn, *bufio.Reader), error) {
+	if h.Server == "" {
+		return nil, &control.Error{Code: control.CodeBadRequest, Message: "mcptray connect needs the name of a server."}
+	}
+	p, err := d.sup.Take(ctx, h.Server)
+	if err != nil {
+		return nil, serverError(err)
+	}
+	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client}
+	logs := d.sup.Logs(h.Server)
+	return func(conn net.Conn, r *bufio.Reader) {
+		if conn == nil {
+			p.Stop()
+			return
+		}
+		if logs != nil {
+			logs.Note("a client connected (session %s, pid %d)", sess.ID, p.Pid())
+		}
+		gateway.Relay(ctx, sess, conn, r, gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}, gateway.Options{
+			Hooks: gateway.Hooks{
+				Tools: d.tools.record,
+				Note: func(s *gateway.Session, msg string) {
+					if logs != nil {
+						logs.Note("%s", msg)
+					}
+				},
+			},
+		})
+		if logs != nil {
+			logs.Note("%s disconnected (session %s)", clientName(sess.Client), sess.ID)
+		}
+	}, nil
+}
+
+func clientName(c string) string {
+	if c == "" {
+		return "an AI client"
+	}
+	return c
+}
+
+func newSessionID() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ToolInfo is what MCP Tray knows of one tool, as the server last listed it.
+type ToolInfo struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	InputSchema json.RawMessage `json:"inputSchema,omitempty"`
+	Annotations json.RawMessage `json:"annotations,omitempty"`
+}
+
+// toolRegistry records the tools each server presents, for the GUI, policy and pinning. It is
+// safe for concurrent use.
+type toolRegistry struct {
+	mu    sync.Mutex
+	tools map[string]map[string]ToolInfo
+}
+
+func newToolRegistry() *toolRegistry {
+	return &toolRegistry{tools: map[string]map[string]ToolInfo{}}
+}
+
+func (t *toolRegistry) record(s *gateway.Session, raws []json.RawMessage, _ string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := t.tools[s.Server]
+	if m == nil {
+		m = map[string]ToolInfo{}
+		t.tools[s.Server] = m
+	}
+	for _, raw := range raws {
+		var ti ToolInfo
+		if json.Unmarshal(raw, &ti) == nil && ti.Name != "" {
+			m[ti.Name] = ti
+		}
+	}
+}
+
+func (t *toolRegistry) list(server string) []ToolInfo {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]ToolInfo, 0, len(t.tools[server]))
+	for _, ti := range t.tools[server] {
+		out = append(out, ti)
+	}
+	slices.SortFunc(out, func(a, b ToolInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

@@ -1,0 +1,103 @@
+package gateway
+
+import (
+	"bufio"
+	"errors"
+	"io"
+)
+
+// DefaultMaxMessage bounds one JSON-RPC message (64 MiB): large enough for real file contents
+// and images, small enough that a runaway peer cannot exhaust memory.
+const DefaultMaxMessage = 64 << 20
+
+// prefixKeep is how much of an oversized message is kept to find its id.
+const prefixKeep = 64 << 10
+
+// errTooLarge reports an oversized message; the reader has skipped to the next line.
+type errTooLarge struct {
+	prefix []byte
+	size   int
+}
+
+func (e *errTooLarge) Error() string { return "message too large" }
+
+// lineReader reads newline-delimited messages of bounded size.
+type lineReader struct {
+	r   *bufio.Reader
+	max int
+	buf []byte
+}
+
+func newLineReader(r *bufio.Reader, max int) *lineReader {
+	if max <= 0 {
+		max = DefaultMaxMessage
+	}
+	return &lineReader{r: r, max: max}
+}
+
+// next returns the next non-empty line without its line ending. The slice is valid until the
+// next call. An oversized line returns *errTooLarge and is skipped; io.EOF ends the stream (a
+// final line without a newline is returned first).
+func (lr *lineReader) next() ([]byte, error) {
+	for {
+		chunk, err := lr.r.ReadSlice('\n')
+		if err == nil && len(lr.buf) == 0 {
+			// The common case: a whole line in the buffer, no copy.
+			if line := trimEOL(chunk); len(line) > 0 {
+				return line, nil
+			}
+			continue
+		}
+		if len(lr.buf)+len(chunk) > lr.max {
+			return nil, lr.skip(chunk, err)
+		}
+		lr.buf = append(lr.buf, chunk...)
+		switch {
+		case err == nil:
+			line := trimEOL(lr.buf)
+			lr.buf = lr.buf[:0]
+			if len(line) > 0 {
+				return line, nil
+			}
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			if len(lr.buf) > 0 {
+				line := trimEOL(lr.buf)
+				lr.buf = lr.buf[:0]
+				if len(line) > 0 {
+					return line, nil
+				}
+			}
+			return nil, err
+		}
+	}
+}
+
+// skip discards the rest of an oversized line, keeping its start.
+func (lr *lineReader) skip(chunk []byte, err error) error {
+	prefix := append([]byte(nil), lr.buf[:min(len(lr.buf), prefixKeep)]...)
+	if len(prefix) < prefixKeep {
+		prefix = append(prefix, chunk[:min(len(chunk), prefixKeep-len(prefix))]...)
+	}
+	size := len(lr.buf) + len(chunk)
+	lr.buf = lr.buf[:0]
+	if cap(lr.buf) > 1<<20 {
+		lr.buf = nil // do not keep a huge buffer alive
+	}
+	for errors.Is(err, bufio.ErrBufferFull) {
+		chunk, err = lr.r.ReadSlice('\n')
+		size += len(chunk)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return &errTooLarge{prefix: prefix, size: size}
+}
+
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

@@ -1,0 +1,122 @@
+// Package gateway is what sits between an AI client and a server process: the `mcptray
+// connect` bridge on the client's side and the relay in the daemon. The relay forwards
+// newline-delimited JSON-RPC byte for byte, decoding only what it must — method and id, and
+// the results of tools/list — so fields no Go type knows reach the other side intact.
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// kind is what a JSON-RPC message is.
+type kind int
+
+const (
+	kindInvalid kind = iota
+	kindRequest
+	kindNotification
+	kindResponse
+	kindBatch
+)
+
+// envelope is the little the relay reads of every message. Unknown members are skipped by
+// the decoder, not copied.
+type envelope struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+}
+
+// classify decodes the envelope of one message.
+func classify(line []byte) (kind, envelope, error) {
+	var env envelope
+	trimmed := bytes.TrimLeft(line, " \t")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		if !json.Valid(trimmed) {
+			return kindInvalid, env, errors.New("not valid JSON")
+		}
+		return kindBatch, env, nil
+	}
+	if err := json.Unmarshal(line, &env); err != nil {
+		return kindInvalid, env, err
+	}
+	hasID := len(env.ID) > 0 && string(env.ID) != "null"
+	switch {
+	case env.Method != "" && hasID:
+		return kindRequest, env, nil
+	case env.Method != "":
+		return kindNotification, env, nil
+	case hasID:
+		return kindResponse, env, nil
+	}
+	return kindInvalid, env, errors.New("neither a request, a notification nor a response")
+}
+
+// JSON-RPC error codes used by the relay.
+const (
+	codeParseError     = -32700
+	codeInvalidRequest = -32600
+	codeInternal       = -32603
+	// codeServerGone is in the implementation-defined server error range.
+	codeServerGone  = -32001
+	codeTooLarge    = -32002
+	codeUnavailable = -32003
+)
+
+// errorResponse builds a JSON-RPC error response; id may be nil for null.
+func errorResponse(id json.RawMessage, code int, msg string) []byte {
+	if len(id) == 0 {
+		id = json.RawMessage("null")
+	}
+	b, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}{JSONRPC: "2.0", ID: id, Error: struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}{code, msg}})
+	return append(b, '\n')
+}
+
+// idFromPrefix finds the top-level "id" of a message of which only a prefix is at hand (an
+// oversized message), so the sender can still be answered. It returns nil if the prefix ends
+// before the id.
+func idFromPrefix(prefix []byte) json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(prefix))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		var v json.RawMessage
+		if key == "id" {
+			if dec.Decode(&v) != nil {
+				return nil
+			}
+			return v
+		}
+		if dec.Decode(&v) != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+// describe shortens a bad line for a log message.
+func describe(line []byte) string {
+	const max = 120
+	s := string(bytes.TrimSpace(line))
+	if len(s) > max {
+		s = s[:max] + fmt.Sprintf("… (%d bytes)", len(line))
+	}
+	return fmt.Sprintf("%q", s)
+}

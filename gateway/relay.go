@@ -1,0 +1,303 @@
+package gateway
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// Session is one client connection relayed to one server process.
+type Session struct {
+	ID     string // unique per connection; "allow for this session" grants bind to it
+	Server string
+	Client string // the AI client, from the bridge or the initialize request's clientInfo
+}
+
+// Hooks let the daemon watch and steer a relayed session. Every hook is optional and is
+// called on the relay's goroutines: hooks must be quick and safe for concurrent use.
+type Hooks struct {
+	// Tools receives the raw tool definitions of each tools/list result page.
+	Tools func(s *Session, tools []json.RawMessage, nextCursor string)
+	// Traffic receives one record per message when set.
+	Traffic func(s *Session, t Traffic)
+	// Note reports something the person may want in the server's log (dropped garbage).
+	Note func(s *Session, msg string)
+}
+
+// Traffic describes one relayed message; bodies are never recorded.
+type Traffic struct {
+	Time      time.Time     `json:"time"`
+	Direction string        `json:"dir"` // "client→server" or "server→client"
+	Kind      string        `json:"kind"`
+	Method    string        `json:"method,omitempty"`
+	ID        string        `json:"id,omitempty"`
+	Size      int           `json:"size"`
+	Latency   time.Duration `json:"latencyNs,omitempty"` // for a response: since its request
+}
+
+// Options tune a relay.
+type Options struct {
+	MaxMessage int // 0 means DefaultMaxMessage
+	Hooks      Hooks
+}
+
+// Upstream is the server side of a session: a process's pipes and how to end it.
+type Upstream struct {
+	Stdin  io.WriteCloser
+	Stdout io.Reader
+	// Stop ends the process (and its tree); it must be idempotent and block until done.
+	Stop func() error
+}
+
+// relay is one session's state, shared by its two pumps.
+type relay struct {
+	opts Options
+	sess *Session
+	up   Upstream
+
+	clientMu sync.Mutex // serializes writes to the client
+	client   io.Writer
+	serverMu sync.Mutex // serializes writes to the server
+	srvDead  bool
+
+	mu       sync.Mutex
+	inflight map[string]pending // client requests awaiting the server's response
+	outbound map[string]pending // server requests awaiting the client's response
+}
+
+type pending struct {
+	id     json.RawMessage
+	method string
+	start  time.Time
+}
+
+// Relay forwards messages between a client connection and a server process until either
+// side ends or ctx is done. It returns after the process is stopped. Messages pass through
+// unchanged; malformed or oversized ones are answered with a JSON-RPC error (requests) or
+// dropped with a note (everything else), and the session goes on.
+func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader, up Upstream, opts Options) error {
+	r := &relay{opts: opts, sess: sess, up: up, client: client,
+		inflight: map[string]pending{}, outbound: map[string]pending{}}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	serverDone := make(chan struct{})
+	go func() {
+		defer close(serverDone)
+		r.pumpFromServer()
+		cancel()
+	}()
+	clientDone := make(chan error, 1)
+	go func() { clientDone <- r.pumpFromClient(clientIn); cancel() }()
+
+	<-ctx.Done()
+	// Either side ended, or the daemon is stopping: end the process; its stdout closes and
+	// the server pump finishes forwarding what was left.
+	r.serverMu.Lock()
+	r.srvDead = true
+	r.up.Stdin.Close()
+	r.serverMu.Unlock()
+	stopErr := r.up.Stop()
+	<-serverDone
+	r.failInflight()
+	return stopErr
+}
+
+// pumpFromClient reads client messages and forwards them to the server.
+func (r *relay) pumpFromClient(in *bufio.Reader) error {
+	lr := newLineReader(in, r.opts.MaxMessage)
+	for {
+		line, err := lr.next()
+		var tl *errTooLarge
+		switch {
+		case errors.As(err, &tl):
+			r.rejectTooLarge("client", tl, r.writeClient)
+			continue
+		case err != nil:
+			return err
+		}
+		k, env, perr := classify(line)
+		switch k {
+		case kindInvalid:
+			r.note("the client sent a message that is not valid JSON-RPC (%v): %s", perr, describe(line))
+			if json.Valid(line) && len(env.ID) > 0 {
+				r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this request: it is not valid JSON-RPC."))
+			} else if !json.Valid(line) {
+				r.writeClient(errorResponse(nil, codeParseError, "MCP Tray could not read a message: it is not valid JSON."))
+			}
+			continue
+		case kindRequest:
+			r.track(r.inflight, env)
+			if env.Method == "initialize" && r.sess.Client == "" {
+				r.sess.Client = clientInfoName(line)
+			}
+		case kindResponse:
+			r.settle(r.outbound, env.ID)
+		}
+		r.traffic("client→server", k, env, len(line), 0)
+		if err := r.writeServer(line); err != nil {
+			if k == kindRequest {
+				r.settle(r.inflight, env.ID)
+				r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
+			}
+			return err
+		}
+	}
+}
+
+// pumpFromServer reads server messages and forwards them to the client until stdout ends.
+func (r *relay) pumpFromServer() {
+	lr := newLineReader(bufio.NewReaderSize(r.up.Stdout, 64<<10), r.opts.MaxMessage)
+	for {
+		line, err := lr.next()
+		var tl *errTooLarge
+		switch {
+		case errors.As(err, &tl):
+			r.rejectTooLarge("server", tl, r.writeServer)
+			if id := idFromPrefix(tl.prefix); id != nil {
+				// An oversized response still settles its request, with an error to the client.
+				if p, ok := r.settle(r.inflight, id); ok {
+					r.writeClient(errorResponse(p.id, codeTooLarge, fmt.Sprintf("The server's answer was %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, r.max()>>20)))
+				}
+			}
+			continue
+		case err != nil:
+			return
+		}
+		k, env, perr := classify(line)
+		var latency time.Duration
+		switch k {
+		case kindInvalid:
+			// Servers that print logs to stdout are common; never let it end the session.
+			r.note("the server wrote something to stdout that is not JSON-RPC, and MCP Tray dropped it (%v): %s", perr, describe(line))
+			continue
+		case kindResponse:
+			if p, ok := r.settle(r.inflight, env.ID); ok {
+				latency = time.Since(p.start)
+				if p.method == "tools/list" && r.opts.Hooks.Tools != nil {
+					r.recordTools(line)
+				}
+			}
+		case kindRequest:
+			r.track(r.outbound, env)
+		}
+		r.traffic("server→client", k, env, len(line), latency)
+		if r.writeClient(append(line, '\n')) != nil {
+			return
+		}
+	}
+}
+
+func (r *relay) recordTools(line []byte) {
+	var res struct {
+		Result struct {
+			Tools      []json.RawMessage `json:"tools"`
+			NextCursor string            `json:"nextCursor"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(line, &res) == nil && res.Result.Tools != nil {
+		r.opts.Hooks.Tools(r.sess, res.Result.Tools, res.Result.NextCursor)
+	}
+}
+
+func (r *relay) rejectTooLarge(from string, tl *errTooLarge, reply func([]byte) error) {
+	r.note("the %s sent a %d-byte message, more than the %d-byte limit; MCP Tray dropped it", from, tl.size, r.max())
+	if id := idFromPrefix(tl.prefix); id != nil && from == "client" {
+		reply(errorResponse(id, codeTooLarge, fmt.Sprintf("This request is %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, r.max()>>20)))
+	}
+}
+
+func (r *relay) max() int {
+	if r.opts.MaxMessage > 0 {
+		return r.opts.MaxMessage
+	}
+	return DefaultMaxMessage
+}
+
+// writeClient sends one message (with its newline) to the client.
+func (r *relay) writeClient(msg []byte) error {
+	r.clientMu.Lock()
+	defer r.clientMu.Unlock()
+	_, err := r.client.Write(msg)
+	return err
+}
+
+// writeServer sends one line to the server, adding the newline in the same write.
+func (r *relay) writeServer(line []byte) error {
+	r.serverMu.Lock()
+	defer r.serverMu.Unlock()
+	if r.srvDead {
+		return io.ErrClosedPipe
+	}
+	buf := make([]byte, len(line)+1)
+	copy(buf, line)
+	buf[len(line)] = '\n'
+	_, err := r.up.Stdin.Write(buf)
+	return err
+}
+
+func (r *relay) track(m map[string]pending, env envelope) {
+	r.mu.Lock()
+	m[string(env.ID)] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now()}
+	r.mu.Unlock()
+}
+
+func (r *relay) settle(m map[string]pending, id json.RawMessage) (pending, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, ok := m[string(id)]
+	if ok {
+		delete(m, string(id))
+	}
+	return p, ok
+}
+
+// failInflight answers every request the server will now never answer.
+func (r *relay) failInflight() {
+	r.mu.Lock()
+	ps := make([]pending, 0, len(r.inflight))
+	for _, p := range r.inflight {
+		ps = append(ps, p)
+	}
+	r.inflight = map[string]pending{}
+	r.mu.Unlock()
+	for _, p := range ps {
+		r.writeClient(errorResponse(p.id, codeServerGone, r.goneMessage()))
+	}
+}
+
+func (r *relay) goneMessage() string {
+	return fmt.Sprintf("The MCP server %q stopped while handling this request. MCP Tray starts a fresh one for the next connection; its log may say why (mcptray logs %s).", r.sess.Server, r.sess.Server)
+}
+
+func (r *relay) note(format string, args ...any) {
+	if r.opts.Hooks.Note != nil {
+		r.opts.Hooks.Note(r.sess, fmt.Sprintf(format, args...))
+	}
+}
+
+func (r *relay) traffic(dir string, k kind, env envelope, size int, latency time.Duration) {
+	if r.opts.Hooks.Traffic == nil {
+		return
+	}
+	kinds := [...]string{"invalid", "request", "notification", "response", "batch"}
+	r.opts.Hooks.Traffic(r.sess, Traffic{Time: time.Now(), Direction: dir, Kind: kinds[k], Method: env.Method,
+		ID: string(env.ID), Size: size, Latency: latency})
+}
+
+// clientInfoName reads params.clientInfo.name of an initialize request.
+func clientInfoName(line []byte) string {
+	var req struct {
+		Params struct {
+			ClientInfo struct {
+				Name string `json:"name"`
+			} `json:"clientInfo"`
+		} `json:"params"`
+	}
+	json.Unmarshal(line, &req)
+	return req.Params.ClientInfo.Name
+}

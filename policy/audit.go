@@ -1,0 +1,336 @@
+package policy
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcptray/mcptray/internal/atomicfile"
+)
+
+// The audit log is a directory of daily files, YYYY-MM-DD.jsonl (local date), one JSON line
+// (an AuditRecord) per call. Every line carries in "prev" the SHA-256 of the line before it
+// (its bytes without the newline); the first line of a day chains from the last line of the
+// previous file, and the very first line from AuditGenesis. Every line also carries "seq",
+// counting from 1 across files. A sidecar file, head.json, names the last sealed line and
+// its hash.
+//
+// Durability: each line is one write(2) on a file opened with O_APPEND, so a crash of MCP
+// Tray loses nothing already appended. The file is fsynced, and head.json rewritten
+// atomically, at most once per AuditOptions.SyncEvery (1 s by default, always within that
+// time of an append, and on Close): a power cut can lose the last second of lines, and those
+// lines are then past the head mark, which Verify reports without calling it tampering.
+//
+// What Verify detects: a line edited, inserted, removed or moved anywhere before the head
+// mark; lines or whole files deleted from the start, the middle or the end; head.json
+// removed. What it cannot detect: a change to lines written after the last seal (at most the
+// last second before a crash); and anyone who rewrites the chain from the change onward and
+// head.json too, which any program running as the person can do. The chain makes tampering
+// visible; it does not make the log unforgeable.
+
+// AuditGenesis is the "prev" of the first line ever written to an audit directory.
+const AuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+const auditHeadFile = "head.json"
+
+// CallOutcome is what became of a call after its decision.
+type CallOutcome string
+
+// The outcomes of a call.
+const (
+	CallOK        CallOutcome = "ok"         // the server returned a result
+	CallToolError CallOutcome = "tool_error" // the server returned a result with isError
+	CallFailed    CallOutcome = "failed"     // a JSON-RPC error, or the server went away
+	CallNotRun    CallOutcome = "not_run"    // denied or withdrawn: never forwarded
+)
+
+// AuditEntry is what the gateway hands the audit log after a call.
+type AuditEntry struct {
+	// Time is when the call arrived; zero means now.
+	Time     time.Time
+	Call     Call
+	Decision Decision
+	// Duration is how long the server took to answer; 0 for a call that did not run.
+	Duration time.Duration
+	Outcome  CallOutcome
+}
+
+// AuditRecord is one line of the audit log. Its JSON form is stable.
+type AuditRecord struct {
+	Seq        uint64      `json:"seq"`
+	Time       time.Time   `json:"time"`
+	Client     string      `json:"client,omitempty"`
+	Session    string      `json:"session,omitempty"`
+	Server     string      `json:"server"`
+	Tool       string      `json:"tool"`
+	Scope      string      `json:"scope,omitempty"`
+	Decision   Outcome     `json:"decision"`
+	DecidedBy  DecidedBy   `json:"decided_by"`
+	Answer     string      `json:"answer,omitempty"`
+	Reason     string      `json:"reason,omitempty"`
+	WaitMS     float64     `json:"wait_ms"`
+	DurationMS float64     `json:"duration_ms"`
+	Outcome    CallOutcome `json:"outcome"`
+	// ArgsSHA256 is the SHA-256 of the canonical JSON of the arguments (of the raw bytes if
+	// they are not JSON), so a call can be matched without keeping its arguments.
+	ArgsSHA256 string `json:"args_sha256"`
+	// Args are the redacted arguments, present only when AuditOptions.IncludeArguments is set.
+	Args json.RawMessage `json:"args,omitempty"`
+	Prev string          `json:"prev"`
+}
+
+// auditHead is head.json: the last sealed line.
+type auditHead struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// AuditOptions configure an AuditLog. The zero value works.
+type AuditOptions struct {
+	// IncludeArguments writes each call's arguments, passed through Redact, into its line.
+	IncludeArguments bool
+	// Redact removes secret values from arguments; see BrokerOptions.Redact.
+	Redact func([]byte) []byte
+	// SyncEvery bounds how long an appended line may wait for fsync and the head mark; 0
+	// means one second; a negative value syncs on every append.
+	SyncEvery time.Duration
+	// Now gives the time for lines and file names; nil means time.Now.
+	Now func() time.Time
+}
+
+// AuditLog appends records to the audit directory. It is safe for concurrent use; one
+// process (the daemon) should own a directory.
+type AuditLog struct {
+	dir  string
+	opts AuditOptions
+
+	mu       sync.Mutex
+	f        *os.File
+	day      string // current file is day + ".jsonl"
+	line     int    // lines in the current file
+	seq      uint64
+	prev     string // hash of the last line
+	unsealed bool   // lines appended since the last seal
+	lastSeal time.Time
+	timer    *time.Timer
+	closed   bool
+}
+
+// OpenAudit opens the audit directory (creating it 0700), finds the end of the chain, and
+// returns a log ready to append.
+func OpenAudit(dir string, o AuditOptions) (*AuditLog, error) {
+	if o.SyncEvery == 0 {
+		o.SyncEvery = time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("opening the audit log: %w", err)
+	}
+	l := &AuditLog{dir: dir, opts: o, prev: AuditGenesis}
+	files, err := auditFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	// The chain continues from the last complete line, in the newest file that has one.
+	for i := len(files) - 1; i >= 0; i-- {
+		b, err := os.ReadFile(filepath.Join(dir, files[i]))
+		if err != nil {
+			return nil, fmt.Errorf("opening the audit log: %w", err)
+		}
+		if i == len(files)-1 {
+			l.day = strings.TrimSuffix(files[i], ".jsonl")
+			l.line = bytes.Count(b, []byte{'\n'})
+			if len(b) > 0 && b[len(b)-1] != '\n' {
+				// A line cut short by a crash: end it so the next line starts clean. Verify
+				// reports it as damaged, which it is.
+				if err := l.openFile(); err != nil {
+					return nil, err
+				}
+				if _, err := l.f.Write([]byte{'\n'}); err != nil {
+					return nil, fmt.Errorf("opening the audit log: %w", err)
+				}
+				l.line++
+			}
+		}
+		b = b[:bytes.LastIndexByte(b, '\n')+1] // complete lines only
+		if len(b) == 0 {
+			continue
+		}
+		lastLine := b[bytes.LastIndexByte(b[:len(b)-1], '\n')+1 : len(b)-1]
+		// A damaged last line still anchors the chain (Verify reports it); auditing goes on.
+		var r AuditRecord
+		_ = json.Unmarshal(lastLine, &r)
+		l.seq, l.prev = r.Seq, lineHash(lastLine)
+		break
+	}
+	return l, nil
+}
+
+func (l *AuditLog) openFile() error {
+	f, err := os.OpenFile(filepath.Join(l.dir, l.day+".jsonl"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("opening the audit log: %w", err)
+	}
+	l.f = f
+	return nil
+}
+
+// Append writes one record. It returns once the line is in the file (not necessarily on
+// disk; see the package notes on durability).
+func (l *AuditLog) Append(e AuditEntry) error {
+	now := l.opts.Now()
+	if e.Time.IsZero() {
+		e.Time = now
+	}
+	c := e.Call
+	args := c.Arguments
+	if len(args) == 0 {
+		args = []byte("{}")
+	}
+	digestOf := args
+	if canon, err := Canonicalize(args); err == nil {
+		digestOf = canon
+	}
+	rec := AuditRecord{
+		Time: e.Time.UTC(), Client: c.Client, Session: c.Session, Server: c.Server, Tool: c.Tool,
+		Scope: c.Scope, Decision: e.Decision.Outcome, DecidedBy: e.Decision.DecidedBy,
+		Reason: e.Decision.Reason, WaitMS: millis(e.Decision.Waited), DurationMS: millis(e.Duration),
+		Outcome: e.Outcome, ArgsSHA256: lineHash(digestOf),
+	}
+	if e.Decision.Answer != 0 {
+		rec.Answer = e.Decision.Answer.String()
+	}
+	if l.opts.IncludeArguments {
+		rec.Args = displayArguments(c.Arguments, l.opts.Redact)
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return fmt.Errorf("writing the audit log: it is closed")
+	}
+	if day := now.Local().Format(time.DateOnly); l.f == nil || day > l.day {
+		if err := l.rollLocked(max(day, l.day)); err != nil {
+			return err
+		}
+	}
+	rec.Seq, rec.Prev = l.seq+1, l.prev
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("writing the audit log: %w", err)
+	}
+	if _, err := l.f.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("writing the audit log: %w", err)
+	}
+	l.seq, l.prev, l.line, l.unsealed = rec.Seq, lineHash(line), l.line+1, true
+	switch wait := l.opts.SyncEvery - now.Sub(l.lastSeal); {
+	case wait <= 0:
+		return l.sealLocked()
+	case l.timer == nil:
+		l.timer = time.AfterFunc(wait, l.sealLater)
+	}
+	return nil
+}
+
+// rollLocked moves to day's file, sealing the one before.
+func (l *AuditLog) rollLocked(day string) error {
+	if l.f != nil {
+		if err := l.sealLocked(); err != nil {
+			return err
+		}
+		if day != l.day {
+			l.f.Close()
+			l.f, l.line = nil, 0
+		}
+	}
+	if day != l.day {
+		l.day, l.line = day, 0
+	}
+	if l.f == nil {
+		return l.openFile()
+	}
+	return nil
+}
+
+func (l *AuditLog) sealLater() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.timer = nil
+	if !l.closed {
+		_ = l.sealLocked() // a failure here shows up as unsealed lines in Verify
+	}
+}
+
+// sealLocked fsyncs the current file and records its last line in head.json.
+func (l *AuditLog) sealLocked() error {
+	if !l.unsealed {
+		return nil
+	}
+	if err := l.f.Sync(); err != nil {
+		return fmt.Errorf("syncing the audit log: %w", err)
+	}
+	head, _ := json.Marshal(auditHead{File: l.day + ".jsonl", Line: l.line, Seq: l.seq, Hash: l.prev})
+	if err := atomicfile.WriteFile(filepath.Join(l.dir, auditHeadFile), append(head, '\n'), 0o600); err != nil {
+		return fmt.Errorf("sealing the audit log: %w", err)
+	}
+	l.unsealed, l.lastSeal = false, l.opts.Now()
+	return nil
+}
+
+// Close seals and closes the log. It is idempotent; Append fails after it.
+func (l *AuditLog) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	if l.timer != nil {
+		l.timer.Stop()
+	}
+	if l.f == nil {
+		return nil
+	}
+	err := l.sealLocked()
+	if cerr := l.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("closing the audit log: %w", cerr)
+	}
+	return err
+}
+
+func lineHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func millis(d time.Duration) float64 { return math.Round(float64(d)/1e3) / 1e3 }
+
+// auditFiles lists the daily files of dir in chain order.
+func auditFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the audit log: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if _, err := time.Parse(time.DateOnly+".jsonl", name); err == nil && e.Type().IsRegular() {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
