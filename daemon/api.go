@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/mcptray/mcptray/control"
@@ -20,6 +21,8 @@ type PingResult struct {
 	Pid         int    `json:"pid"`
 	Home        string `json:"home"`
 	ConfigError string `json:"configError,omitempty"`
+	// Goroutines is a health figure for leak checks.
+	Goroutines int `json:"goroutines"`
 }
 
 // StatusResult is every server's state.
@@ -65,7 +68,7 @@ func decode[T any](raw json.RawMessage) (T, error) {
 func (d *Daemon) routes() {
 	c := d.ctl
 	c.Handle("ping", func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return PingResult{Version: d.opts.Version, Pid: os.Getpid(), Home: string(d.opts.Home), ConfigError: d.configError()}, nil
+		return PingResult{Version: d.opts.Version, Pid: os.Getpid(), Home: string(d.opts.Home), ConfigError: d.configError(), Goroutines: runtime.NumGoroutine()}, nil
 	})
 	c.Handle("status", func(ctx context.Context, _ json.RawMessage) (any, error) {
 		return StatusResult{Servers: d.sup.Status(), ConfigError: d.configError()}, nil

@@ -132,7 +132,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			continue
 		case kindRequest:
 			r.track(r.inflight, env)
-			if env.Method == "initialize" && r.sess.Client == "" {
+			if (env.Method == "initialize" || env.Method == "server/discover") && r.sess.Client == "" {
 				r.sess.Client = clientInfoName(line)
 			}
 		case kindResponse:
@@ -289,15 +289,23 @@ func (r *relay) traffic(dir string, k kind, env envelope, size int, latency time
 		ID: string(env.ID), Size: size, Latency: latency})
 }
 
-// clientInfoName reads params.clientInfo.name of an initialize request.
+// clientInfoName reads the client's name from an initialize request's params.clientInfo, or
+// from the stateless protocol's _meta.
 func clientInfoName(line []byte) string {
+	type info struct {
+		Name string `json:"name"`
+	}
 	var req struct {
 		Params struct {
-			ClientInfo struct {
-				Name string `json:"name"`
-			} `json:"clientInfo"`
+			ClientInfo info `json:"clientInfo"`
+			Meta       struct {
+				ClientInfo info `json:"io.modelcontextprotocol/clientInfo"`
+			} `json:"_meta"`
 		} `json:"params"`
 	}
 	json.Unmarshal(line, &req)
-	return req.Params.ClientInfo.Name
+	if req.Params.ClientInfo.Name != "" {
+		return req.Params.ClientInfo.Name
+	}
+	return req.Params.Meta.ClientInfo.Name
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,7 +12,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/mcptray/mcptray/internal/testbin"
 )
@@ -37,136 +35,41 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// user is a person at a terminal with their own MCP Tray home and HOME.
-type user struct {
-	t    *testing.T
-	home string
-	env  []string
-}
-
-func newUser(t *testing.T) *user {
-	dir := t.TempDir()
-	u := &user{t: t, home: filepath.Join(dir, "mcptray")}
-	u.env = append(os.Environ(), "MCPTRAY_HOME="+u.home, "HOME="+dir, "DISPLAY=", "WAYLAND_DISPLAY=")
-	return u
-}
-
-// run runs mcptray and returns stdout, stderr and the exit code.
-func (u *user) run(args ...string) (string, string, int) {
-	u.t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = u.env
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		u.t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
-}
-
-func (u *user) ok(args ...string) string {
-	u.t.Helper()
-	out, errs, code := u.run(args...)
-	if code != 0 {
-		u.t.Fatalf("mcptray %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
-	}
-	return out
-}
-
-// daemon starts `mcptray daemon` and waits until it answers.
-func (u *user) daemon() *exec.Cmd {
-	u.t.Helper()
-	cmd := exec.Command(bin, "daemon")
-	cmd.Env = u.env
-	if err := cmd.Start(); err != nil {
-		u.t.Fatal(err)
-	}
-	u.t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	})
-	u.eventually("the daemon answers", func() bool { _, _, code := u.run("server", "status"); return code == 0 })
-	return cmd
-}
-
-func (u *user) eventually(what string, ok func() bool) {
-	u.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			u.t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-type listJSON struct {
-	Running bool `json:"running"`
-	Servers []struct {
-		Name   string `json:"name"`
-		Status *struct {
-			State    string `json:"state"`
-			Pid      int    `json:"pid"`
-			Restarts int    `json:"restarts"`
-		} `json:"status"`
-	} `json:"servers"`
-}
-
-func (u *user) list() listJSON {
-	u.t.Helper()
-	var l listJSON
-	if err := json.Unmarshal([]byte(u.ok("server", "list", "--json")), &l); err != nil {
-		u.t.Fatal(err)
-	}
-	return l
-}
-
-func (u *user) state(name string) (string, int, int) {
-	for _, s := range u.list().Servers {
-		if s.Name == name && s.Status != nil {
-			return s.Status.State, s.Status.Pid, s.Status.Restarts
-		}
-	}
-	return "", 0, 0
-}
+func newUser(t *testing.T) *testbin.User { return testbin.NewUser(t) }
 
 func TestServerLifecycleThroughTheBinary(t *testing.T) {
 	u := newUser(t)
-	if out := u.ok("server", "list"); !strings.Contains(out, "No servers yet") {
+	if out := u.OK("server", "list"); !strings.Contains(out, "No servers yet") {
 		t.Errorf("empty list says %q", out)
 	}
-	out := u.ok("server", "add", "demo", "--env", "GREETING=hello", "--", fake, "-hello", "demo says hi", "-print-env", "GREETING")
+	out := u.OK("server", "add", "demo", "--env", "GREETING=hello", "--", fake, "-hello", "demo says hi", "-print-env", "GREETING")
 	if !strings.Contains(out, `Added the server "demo"`) || !strings.Contains(out, "will start when MCP Tray runs") {
 		t.Errorf("add says %q", out)
 	}
-	if l := u.list(); l.Running || len(l.Servers) != 1 || l.Servers[0].Status != nil {
+	if running, l := u.List(); running || len(l) != 1 || l["demo"] != nil {
 		t.Errorf("list before the daemon runs: %+v", l)
 	}
-	u.daemon()
-	u.eventually("demo runs", func() bool { s, _, _ := u.state("demo"); return s == "running" })
-	u.eventually("demo's stderr is in its log", func() bool { return strings.Contains(u.ok("logs", "demo"), "GREETING=hello") })
+	u.Daemon()
+	u.WaitRunning("demo")
+	u.Eventually("demo's stderr is in its log", func() bool { return strings.Contains(u.OK("logs", "demo"), "GREETING=hello") })
 
 	// Crash it: it comes back with a restart counted.
-	_, pid, _ := u.state("demo")
+	pid := u.State("demo").Pid
 	syscall.Kill(pid, syscall.SIGKILL)
-	u.eventually("demo restarts", func() bool { s, p, r := u.state("demo"); return s == "running" && p != pid && r == 1 })
+	u.Eventually("demo restarts", func() bool { st := u.State("demo"); return st.State == "running" && st.Pid != pid && st.Restarts == 1 })
 
-	if out := u.ok("server", "stop", "demo"); out != "Stopped demo.\n" {
+	if out := u.OK("server", "stop", "demo"); out != "Stopped demo.\n" {
 		t.Errorf("stop says %q", out)
 	}
-	if s, _, _ := u.state("demo"); s != "stopped" {
+	if s := u.State("demo").State; s != "stopped" {
 		t.Errorf("state after stop = %q", s)
 	}
-	u.ok("server", "start", "demo")
-	u.eventually("demo runs again", func() bool { s, _, _ := u.state("demo"); return s == "running" })
-	u.ok("server", "disable", "demo")
-	u.eventually("demo is off", func() bool { s, _, _ := u.state("demo"); return s == "disabled" })
-	u.ok("server", "remove", "demo")
-	u.eventually("demo is gone", func() bool { return len(u.list().Servers) == 0 })
+	u.OK("server", "start", "demo")
+	u.WaitRunning("demo")
+	u.OK("server", "disable", "demo")
+	u.Eventually("demo is off", func() bool { return u.State("demo").State == "disabled" })
+	u.OK("server", "remove", "demo")
+	u.Eventually("demo is gone", func() bool { return listCount(u) == 0 })
 }
 
 func TestErrorsAreOneSentenceWithExitCodes(t *testing.T) {
@@ -187,7 +90,7 @@ func TestErrorsAreOneSentenceWithExitCodes(t *testing.T) {
 		{[]string{"logs"}, 2, "needs the name of a server"},
 	}
 	for _, tc := range cases {
-		out, errs, code := u.run(tc.args...)
+		out, errs, code := u.Run(tc.args...)
 		if code != tc.code || !strings.Contains(errs, tc.want) {
 			t.Errorf("mcptray %s: exit %d, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), code, errs, tc.code, tc.want)
 		}
@@ -200,14 +103,14 @@ func TestErrorsAreOneSentenceWithExitCodes(t *testing.T) {
 
 func TestBrokenConfigIsNamedAndKept(t *testing.T) {
 	u := newUser(t)
-	os.MkdirAll(u.home, 0o700)
+	os.MkdirAll(u.Home, 0o700)
 	broken := "{\n  \"servers\": {\n    \"a\": {\"command\": \"x\",}\n  }\n}\n"
-	os.WriteFile(filepath.Join(u.home, "config.json"), []byte(broken), 0o600)
-	_, errs, code := u.run("server", "add", "b", "--", "x")
+	os.WriteFile(filepath.Join(u.Home, "config.json"), []byte(broken), 0o600)
+	_, errs, code := u.Run("server", "add", "b", "--", "x")
 	if code != 1 || !strings.Contains(errs, "config.json, line 3") {
 		t.Errorf("add over a broken config: exit %d, %q", code, errs)
 	}
-	if got, _ := os.ReadFile(filepath.Join(u.home, "config.json")); string(got) != broken {
+	if got, _ := os.ReadFile(filepath.Join(u.Home, "config.json")); string(got) != broken {
 		t.Error("a broken config.json was changed")
 	}
 }
@@ -218,12 +121,12 @@ func TestConcurrentAddsFromTwoProcessesLoseNothing(t *testing.T) {
 	for _, p := range []string{"a", "b"} {
 		wg.Go(func() {
 			for i := range 10 {
-				u.ok("server", "add", fmt.Sprintf("%s%d", p, i), "--", fake)
+				u.OK("server", "add", fmt.Sprintf("%s%d", p, i), "--", fake)
 			}
 		})
 	}
 	wg.Wait()
-	if n := len(u.list().Servers); n != 20 {
+	if n := listCount(u); n != 20 {
 		t.Fatalf("after 2×10 concurrent adds, %d servers are configured", n)
 	}
 }
@@ -231,25 +134,25 @@ func TestConcurrentAddsFromTwoProcessesLoseNothing(t *testing.T) {
 func TestDaemonKill9LeavesNoServerProcess(t *testing.T) {
 	u := newUser(t)
 	pidfile := filepath.Join(t.TempDir(), "gc.pid")
-	u.ok("server", "add", "stubborn", "--", fake, "-ignore-term", "-grandchild", pidfile)
-	d := u.daemon()
-	u.eventually("stubborn runs", func() bool { s, _, _ := u.state("stubborn"); return s == "running" })
-	_, pid, _ := u.state("stubborn")
+	u.OK("server", "add", "stubborn", "--", fake, "-ignore-term", "-grandchild", pidfile)
+	d := u.Daemon()
+	u.WaitRunning("stubborn")
+	pid := u.State("stubborn").Pid
 	var gc int
-	u.eventually("the grandchild exists", func() bool {
+	u.Eventually("the grandchild exists", func() bool {
 		b, _ := os.ReadFile(pidfile)
 		_, err := fmt.Sscan(string(b), &gc)
 		return err == nil
 	})
 	d.Process.Kill()
 	d.Wait()
-	u.eventually("no server process survives the daemon", func() bool { return !testbin.Alive(pid) && !testbin.Alive(gc) })
+	u.Eventually("no server process survives the daemon", func() bool { return !testbin.Alive(pid) && !testbin.Alive(gc) })
 }
 
 func TestSecondDaemonSaysSoAndExits(t *testing.T) {
 	u := newUser(t)
-	u.daemon()
-	_, errs, code := u.run("daemon")
+	u.Daemon()
+	_, errs, code := u.Run("daemon")
 	if code != 1 || !strings.Contains(errs, "already running") {
 		t.Fatalf("second daemon: exit %d, %q", code, errs)
 	}
@@ -258,7 +161,7 @@ func TestSecondDaemonSaysSoAndExits(t *testing.T) {
 func TestNoDisplayRunsTheDaemonAndSaysSo(t *testing.T) {
 	u := newUser(t)
 	cmd := exec.Command(bin)
-	cmd.Env = u.env
+	cmd.Env = u.Env
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -269,18 +172,20 @@ func TestNoDisplayRunsTheDaemonAndSaysSo(t *testing.T) {
 	if !strings.Contains(line, "No display found") {
 		t.Fatalf("first line = %q", line)
 	}
-	u.eventually("the daemon answers", func() bool { _, _, code := u.run("server", "status"); return code == 0 })
+	u.Eventually("the daemon answers", func() bool { _, _, code := u.Run("server", "status"); return code == 0 })
 }
 
 func TestLogsWithoutDaemonReadSavedFile(t *testing.T) {
 	u := newUser(t)
-	u.ok("server", "add", "demo", "--", fake, "-hello", "remember me")
-	d := u.daemon()
-	u.eventually("demo logged", func() bool { return strings.Contains(u.ok("logs", "demo"), "remember me") })
+	u.OK("server", "add", "demo", "--", fake, "-hello", "remember me")
+	d := u.Daemon()
+	u.Eventually("demo logged", func() bool { return strings.Contains(u.OK("logs", "demo"), "remember me") })
 	d.Process.Signal(syscall.SIGTERM)
 	d.Wait()
-	out, errs, code := u.run("logs", "demo")
+	out, errs, code := u.Run("logs", "demo")
 	if code != 0 || !strings.Contains(out, "remember me") || !strings.Contains(errs, "not running") {
 		t.Fatalf("logs with no daemon: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+func listCount(u *testbin.User) int { _, m := u.List(); return len(m) }

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -30,7 +31,12 @@ func main() {
 	printEnv := flag.String("print-env", "", "comma-separated variables to print to stderr at start")
 	toolsFile := flag.String("tools", "", "JSON file with a list of raw tool definitions to serve instead of the defaults")
 	hello := flag.String("hello", "", "a line to print to stderr at start")
+	raw := flag.Bool("raw", false, "a minimal JSON-RPC server without mcp-go: every request is answered with its own params as the result (for very large messages)")
 	flag.Parse()
+	if *raw {
+		rawEcho()
+		return
+	}
 
 	if *exitNow >= 0 {
 		fmt.Fprintln(os.Stderr, "fakeserver: exiting at once as asked")
@@ -116,6 +122,12 @@ func addDefaultTools(s *server.MCPServer) {
 				return nil, ctx.Err()
 			}
 		})
+	s.AddTool(mcp.NewTool("noisy", mcp.WithDescription("Prints a line that is not JSON-RPC to stdout, then answers."),
+		mcp.WithReadOnlyHintAnnotation(true)),
+		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			os.Stdout.Write([]byte("this is a log line on stdout, not JSON-RPC\n"))
+			return mcp.NewToolResultText("still here"), nil
+		})
 	s.AddTool(mcp.NewTool("write_note", mcp.WithDescription("Writes a note to a file."),
 		mcp.WithString("path", mcp.Required()), mcp.WithString("text", mcp.Required()),
 		mcp.WithDestructiveHintAnnotation(true)),
@@ -169,5 +181,35 @@ func addRawTools(s *server.MCPServer, path string) {
 func stayForever() {
 	for {
 		time.Sleep(time.Hour)
+	}
+}
+
+// rawEcho answers each request line with {"result": <its params>}, reading and writing
+// without size limits.
+func rawEcho() {
+	r := bufio.NewReaderSize(os.Stdin, 1<<20)
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			var req struct {
+				ID     json.RawMessage `json:"id"`
+				Params json.RawMessage `json:"params"`
+			}
+			if json.Unmarshal(line, &req) == nil && len(req.ID) > 0 {
+				if len(req.Params) == 0 {
+					req.Params = json.RawMessage("{}")
+				}
+				w.WriteString(`{"jsonrpc":"2.0","id":`)
+				w.Write(req.ID)
+				w.WriteString(`,"result":`)
+				w.Write(req.Params)
+				w.WriteString("}\n")
+				w.Flush()
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
 }

@@ -1,0 +1,246 @@
+package clients
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+
+	"github.com/mcptray/mcptray/internal/atomicfile"
+)
+
+// ApplyOptions tune Apply and ReplaceWithOurs. Backups is required.
+type ApplyOptions struct {
+	// Backups is the folder that keeps copies of client files before each change, such as
+	// MCPTRAY_HOME/backups (see BackupDir).
+	Backups BackupDir
+
+	// beforeWrite runs after the last read and before the write; tests use it to play a
+	// client that saves its file at the worst moment.
+	beforeWrite func()
+}
+
+// Result says what Apply or ReplaceWithOurs did to one file.
+type Result struct {
+	Client  string // the client's ID
+	Path    string
+	Changed bool // the file was written
+	Created bool // the file did not exist before
+	// Added, Updated and Removed name MCP Tray servers (Entry.Name), not file keys.
+	Added, Updated, Removed []string
+	// Renamed lists servers written under another key because the person already has an
+	// entry of that name.
+	Renamed []Rename
+	// BackupPath is the copy of the previous content; empty when nothing was backed up (no
+	// change, or the file is new).
+	BackupPath string
+	// NeedsRestart reports that the client sees the change only after a restart; RestartHint
+	// then says how.
+	NeedsRestart bool
+	RestartHint  string
+}
+
+// Rename is a server written under another key than its name.
+type Rename struct {
+	Server string // the MCP Tray server
+	Key    string // the key it got in the file
+	Reason string // one sentence for the person
+}
+
+func (r Result) hasChanges() bool {
+	return len(r.Added)+len(r.Updated)+len(r.Removed) > 0
+}
+
+// Apply makes the file at path hold exactly want among MCP Tray's own entries, and changes
+// nothing else: entries of the person's are never touched, a name clash puts MCP Tray's entry
+// under NAME-mcptray (reported in Result.Renamed), and an entry of ours whose server is not in
+// want is removed. Apply(c, path, nil, …) removes all of MCP Tray's entries.
+//
+// Apply is idempotent: a second call with the same want writes nothing. A missing file is
+// created (with its folder) only when there is something to add. A file that does not parse, or
+// that holds what the client's format does not allow, is left byte for byte as it was and the
+// error is a *FileError. Before writing, Apply re-reads the file and returns a *FileError
+// wrapping ErrChangedMeanwhile if it changed since it was read; otherwise it backs up the
+// previous content and replaces the file atomically. Apply blocks on file I/O and is safe for
+// concurrent use (calls on the same path are serialised).
+func Apply(c Client, path string, want []Entry, opts ApplyOptions) (Result, error) {
+	if err := validateEntries(want); err != nil {
+		return Result{}, fmt.Errorf("applying MCP Tray's entries to %s: %w", c.Name(), err)
+	}
+	return edit(c, path, opts, "", func(doc document) (Result, error) {
+		return reconcile(doc, want)
+	})
+}
+
+// ReplaceWithOurs turns the person's entry oldKey into MCP Tray's entry e, in place: same key,
+// same position, the old command, arguments, environment and other settings gone. It is what
+// `client import` does once MCP Tray has taken the server over. The rules of Apply hold:
+// nothing else changes, a backup is kept, the write is atomic and refused if the file changed
+// meanwhile. An oldKey that is not in the file gives ErrNotFound; one that is already ours is
+// updated to e.
+func ReplaceWithOurs(c Client, path, oldKey string, e Entry, opts ApplyOptions) (Result, error) {
+	if err := validateEntries([]Entry{e}); err != nil {
+		return Result{}, fmt.Errorf("replacing %q in %s: %w", oldKey, c.Name(), err)
+	}
+	return edit(c, path, opts, oldKey, func(doc document) (Result, error) {
+		for _, s := range doc.servers() {
+			if s.Key != oldKey {
+				continue
+			}
+			if s.Ours {
+				changed, err := doc.update(oldKey, e)
+				if err != nil || !changed {
+					return Result{}, err
+				}
+			} else if err := doc.replace(oldKey, e); err != nil {
+				return Result{}, err
+			}
+			return Result{Updated: []string{e.Name}}, nil
+		}
+		return Result{}, fmt.Errorf("%w: %q", ErrNotFound, oldKey)
+	})
+}
+
+// Read returns every entry of the file at path, MCP Tray's and the person's, in file order. A
+// missing file gives an empty Config with Exists false. Read only reads; it is safe for
+// concurrent use.
+func Read(c Client, path string) (Config, error) {
+	src, existed, err := readFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
+	}
+	doc, err := c.spec().format.parse(src)
+	if err != nil {
+		return Config{}, fileError(c, path, c.Format(), err)
+	}
+	return Config{Path: path, Exists: existed, Servers: doc.servers()}, nil
+}
+
+// pathLocks serialises edits of one file within this process.
+var pathLocks sync.Map // cleaned path → *sync.Mutex
+
+func lockPath(path string) func() {
+	m, _ := pathLocks.LoadOrStore(filepath.Clean(path), new(sync.Mutex))
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// edit is the one read–change–check–write cycle every change goes through. replaced is the
+// key of a foreign entry the change may turn into ours (ReplaceWithOurs), "" otherwise.
+func edit(c Client, path string, opts ApplyOptions, replaced string, change func(document) (Result, error)) (Result, error) {
+	spec := c.spec()
+	if opts.Backups == "" {
+		return Result{}, fmt.Errorf("editing %s's config file %s: no backup folder given", c.Name(), path)
+	}
+	defer lockPath(path)()
+
+	src, existed, err := readFile(path)
+	if err != nil {
+		return Result{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
+	}
+	out, res, err := editBytes(c, path, src, replaced, change)
+	if err != nil || !res.hasChanges() || (existed && bytes.Equal(out, src)) {
+		return res, err
+	}
+
+	if opts.beforeWrite != nil {
+		opts.beforeWrite()
+	}
+	now, nowExisted, err := readFile(path)
+	if err != nil {
+		return Result{}, fmt.Errorf("re-reading %s's config file %s: %w", c.Name(), path, err)
+	}
+	if nowExisted != existed || !bytes.Equal(now, src) {
+		return Result{}, fileError(c, path, c.Format(), ErrChangedMeanwhile)
+	}
+
+	perm := os.FileMode(0o777) // atomicfile keeps an existing file's mode when perm is wider
+	if existed {
+		if res.BackupPath, err = opts.Backups.save(spec.id, path, src); err != nil {
+			return Result{}, fmt.Errorf("backing up %s's config file %s: %w", c.Name(), path, err)
+		}
+	} else {
+		perm = 0o600
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return Result{}, fmt.Errorf("creating the folder for %s's config file %s: %w", c.Name(), path, err)
+		}
+	}
+	if err := atomicfile.WriteFile(path, out, perm); err != nil {
+		return Result{}, fmt.Errorf("writing %s's config file %s: %w", c.Name(), path, err)
+	}
+	res.Changed, res.Created = true, !existed
+	if spec.needsRestart {
+		res.NeedsRestart, res.RestartHint = true, spec.restartHint
+	}
+	return res, nil
+}
+
+// editBytes is edit without the files: it parses src, lets change edit it, and checks the
+// result with verifyEdit. path only names the file in errors.
+func editBytes(c Client, path string, src []byte, replaced string, change func(document) (Result, error)) ([]byte, Result, error) {
+	spec := c.spec()
+	doc, err := spec.format.parse(src)
+	if err != nil {
+		return nil, Result{}, fileError(c, path, c.Format(), err)
+	}
+	res, err := change(doc)
+	if err != nil {
+		return nil, Result{}, fileError(c, path, c.Format(), err)
+	}
+	res.Client, res.Path = spec.id, path
+	out := doc.bytes()
+	if !res.hasChanges() || bytes.Equal(out, src) {
+		return out, res, nil
+	}
+	err = nil
+	if q, ok := doc.(interface {
+		quickVerify(out []byte, skip string) (bool, error)
+	}); ok {
+		var done bool
+		if done, err = q.quickVerify(out, replaced); !done {
+			err = verifyEdit(spec.format, src, out, replaced)
+		}
+	} else {
+		err = verifyEdit(spec.format, src, out, replaced)
+	}
+	if err != nil {
+		return nil, Result{}, fmt.Errorf("editing %s's config file %s: MCP Tray's own check of the new content failed, so it left the file untouched (please report this): %w", c.Name(), path, err)
+	}
+	return out, res, nil
+}
+
+// readFile returns the content of path, or nil and false when it does not exist.
+func readFile(path string) ([]byte, bool, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
+}
+
+// verifyEdit is a safety net under the surgical editors: the new content must parse, and
+// with MCP Tray's own entries taken out (and the replaced entry, if any) it must mean exactly
+// what the old content meant. A bug in an editor then refuses to write instead of damaging a
+// person's file.
+func verifyEdit(f format, before, after []byte, replaced string) error {
+	want, err := f.meaning(before, replaced)
+	if err != nil {
+		return fmt.Errorf("reading back the old content: %w", err)
+	}
+	got, err := f.meaning(after, replaced)
+	if err != nil {
+		return fmt.Errorf("reading back the new content: %w", err)
+	}
+	if !reflect.DeepEqual(want, got) {
+		return errors.New("the edit changed content that is not MCP Tray's")
+	}
+	return nil
+}

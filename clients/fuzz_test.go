@@ -1,0 +1,113 @@
+package clients
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// The fuzz targets run the whole edit in memory (editBytes, the same code Apply runs between
+// reading and writing) on arbitrary content and an arbitrary server name. For every content
+// the client accepts: Apply(want) leaves everything that is not MCP Tray's meaning the same
+// and holds exactly want; a second Apply changes nothing; Apply(nil) gives back the meaning
+// of the input. Run one bounded, as CI does:
+//
+//	go test ./clients -run '^$' -fuzz FuzzApplyJSONC -fuzztime 10s
+
+func FuzzApplyStrictJSON(f *testing.F) { fuzzApply(f, "claude-desktop", "cursor", "claude-code") }
+func FuzzApplyJSONC(f *testing.F)      { fuzzApply(f, "vscode", "zed", "gemini-cli", "opencode") }
+func FuzzApplyTOML(f *testing.F)       { fuzzApply(f, "codex") }
+func FuzzApplyYAML(f *testing.F)       { fuzzApply(f, "goose", "continue") }
+
+func fuzzApply(f *testing.F, ids ...string) {
+	var clients []Client
+	for _, id := range ids {
+		c, ok := ByID(id)
+		if !ok {
+			f.Fatalf("no client %q", id)
+		}
+		clients = append(clients, c)
+		inputs, _ := filepath.Glob(filepath.Join("testdata", id, "*.in.*"))
+		for _, in := range inputs {
+			f.Add(mustReadF(f, in), "github")
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte, name string) {
+		want := []Entry{NewEntry(macBinary, name), NewEntry(winBinary, name+"-2")}
+		if validateEntries(want) != nil {
+			return // Apply refuses such names before reading any file
+		}
+		for _, c := range clients {
+			checkRoundTrip(t, c, src, want)
+		}
+	})
+}
+
+func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
+	t.Helper()
+	f := c.spec().format
+	before, err := f.meaning(src, "")
+	if err != nil {
+		return // not a file the client reads; TestCorruptFileStaysByteIdentical covers those
+	}
+	apply := func(in []byte, want []Entry) ([]byte, Result, bool) {
+		out, res, err := editBytes(c, "config", in, "", func(d document) (Result, error) { return reconcile(d, want) })
+		var fe *FileError
+		if errors.As(err, &fe) && (errors.Is(err, ErrUnsupportedContent) || errors.Is(err, ErrInvalidFile)) {
+			return nil, res, false // refused with a sentence, file untouched: allowed
+		}
+		if err != nil {
+			t.Fatalf("%s: Apply(%d entries) on\n%q\nfailed: %v", c.ID(), len(want), in, err)
+		}
+		return out, res, true
+	}
+	out, _, ok := apply(src, want)
+	if !ok {
+		return
+	}
+	ours := map[string]Entry{}
+	doc, err := f.parse(out)
+	if err != nil {
+		t.Fatalf("%s: the written content does not parse: %v\n%q", c.ID(), err, out)
+	}
+	for _, s := range doc.servers() {
+		if s.Ours {
+			ours[s.ServerName] = Entry{Name: s.ServerName, Command: s.Command, Args: s.Args}
+		}
+	}
+	wantMap := map[string]Entry{}
+	for _, e := range want {
+		wantMap[e.Name] = e
+	}
+	if !reflect.DeepEqual(ours, wantMap) {
+		t.Fatalf("%s: MCP Tray's entries after Apply = %v, want %v\n%q", c.ID(), ours, wantMap, out)
+	}
+	if got, _ := f.meaning(out, ""); !reflect.DeepEqual(got, before) {
+		t.Fatalf("%s: Apply changed what is not MCP Tray's:\n%q\n%q", c.ID(), src, out)
+	}
+	if again, res, ok := apply(out, want); !ok || res.hasChanges() || string(again) != string(out) {
+		t.Fatalf("%s: a second Apply changed the file (%+v):\n%q\n%q", c.ID(), res, out, again)
+	}
+	removed, _, ok := apply(out, nil)
+	if !ok {
+		t.Fatalf("%s: Apply(nil) refused content MCP Tray wrote:\n%q", c.ID(), out)
+	}
+	if got, _ := f.meaning(removed, ""); !reflect.DeepEqual(got, before) {
+		t.Fatalf("%s: Apply then Apply(nil) did not give back the input's meaning:\n%q\n%q", c.ID(), src, removed)
+	}
+}
+
+func mustReadF(f *testing.F, path string) []byte {
+	f.Helper()
+	b, err := readFileBytes(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return b
+}
+
+func readFileBytes(path string) ([]byte, error) {
+	b, _, err := readFile(path)
+	return b, err
+}

@@ -1,0 +1,141 @@
+package testbin
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// User is a person at a terminal with their own HOME and MCP Tray home, running the real
+// mcptray binary. No display: `mcptray` alone runs the daemon.
+type User struct {
+	T    testing.TB
+	Bin  string // the mcptray binary
+	Dir  string // HOME
+	Home string // MCPTRAY_HOME
+	Env  []string
+}
+
+// NewUser builds (once) the mcptray binary and returns a fresh user.
+func NewUser(t testing.TB) *User {
+	t.Helper()
+	bin, err := MCPTray()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	u := &User{T: t, Bin: bin, Dir: dir, Home: filepath.Join(dir, "mcptray")}
+	u.Env = append(os.Environ(), "MCPTRAY_HOME="+u.Home, "HOME="+dir, "DISPLAY=", "WAYLAND_DISPLAY=")
+	return u
+}
+
+// Command returns an exec.Cmd for mcptray with the user's environment.
+func (u *User) Command(args ...string) *exec.Cmd {
+	cmd := exec.Command(u.Bin, args...)
+	cmd.Env = u.Env
+	return cmd
+}
+
+// Run runs mcptray and returns stdout, stderr and the exit code.
+func (u *User) Run(args ...string) (string, string, int) {
+	u.T.Helper()
+	cmd := u.Command(args...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		u.T.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// OK runs mcptray and fails the test unless it exits 0; it returns stdout.
+func (u *User) OK(args ...string) string {
+	u.T.Helper()
+	out, errs, code := u.Run(args...)
+	if code != 0 {
+		u.T.Fatalf("mcptray %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+// Daemon starts `mcptray daemon`, waits until it answers, and stops it at cleanup.
+func (u *User) Daemon() *exec.Cmd {
+	u.T.Helper()
+	cmd := u.Command("daemon")
+	if err := cmd.Start(); err != nil {
+		u.T.Fatal(err)
+	}
+	u.T.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	u.Eventually("the daemon answers", func() bool { _, _, code := u.Run("server", "status"); return code == 0 })
+	return cmd
+}
+
+// Eventually polls ok until it holds, failing after 20 s.
+func (u *User) Eventually(what string, ok func() bool) {
+	u.T.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			u.T.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// ServerState is one server's row of `server list --json`.
+type ServerState struct {
+	State    string `json:"state"`
+	Pid      int    `json:"pid"`
+	Restarts int    `json:"restarts"`
+	Sessions int    `json:"sessions"`
+}
+
+// List returns `server list --json`: whether MCP Tray runs, and each server's state (nil
+// when it does not run).
+func (u *User) List() (bool, map[string]*ServerState) {
+	u.T.Helper()
+	var l struct {
+		Running bool `json:"running"`
+		Servers []struct {
+			Name   string       `json:"name"`
+			Status *ServerState `json:"status"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal([]byte(u.OK("server", "list", "--json")), &l); err != nil {
+		u.T.Fatal(err)
+	}
+	m := map[string]*ServerState{}
+	for _, s := range l.Servers {
+		m[s.Name] = s.Status
+	}
+	return l.Running, m
+}
+
+// State returns a server's state, pid and restart count ("" when unknown).
+func (u *User) State(name string) ServerState {
+	_, m := u.List()
+	if s := m[name]; s != nil {
+		return *s
+	}
+	return ServerState{}
+}
+
+// WaitRunning waits until the server runs and returns its state.
+func (u *User) WaitRunning(name string) ServerState {
+	u.T.Helper()
+	var st ServerState
+	u.Eventually(name+" runs", func() bool { st = u.State(name); return st.State == "running" })
+	return st
+}
