@@ -86,6 +86,9 @@ func stateLabel(s supervisor.Status, now time.Time) string {
 		if s.Sessions > 1 {
 			return fmt.Sprintf("Running · %d apps connected", s.Sessions)
 		}
+		if !s.Spare {
+			return "Ready · starts when an app connects"
+		}
 		return "Running"
 	case supervisor.Starting:
 		return "Starting…"

@@ -14,7 +14,8 @@ func TestStateLabels(t *testing.T) {
 		s    supervisor.Status
 		want string
 	}{
-		{supervisor.Status{State: supervisor.Running}, "Running"},
+		{supervisor.Status{State: supervisor.Running, Spare: true}, "Running"},
+		{supervisor.Status{State: supervisor.Running}, "Ready · starts when an app connects"},
 		{supervisor.Status{State: supervisor.Running, Sessions: 1}, "Running · 1 app connected"},
 		{supervisor.Status{State: supervisor.Running, Sessions: 3}, "Running · 3 apps connected"},
 		{supervisor.Status{State: supervisor.Backoff, RetryAt: now.Add(4 * time.Second)}, "Crashed · trying again in 4s"},

@@ -144,6 +144,17 @@ func TestCrashLoopEndsInFailedWithStderr(t *testing.T) {
 	waitStatus(t, s, "crashy", "backing off after a manual restart", func(st Status) bool { return st.State == Backoff })
 }
 
+func TestServerThatCrashesAfterAWhileIsRestarted(t *testing.T) {
+	s := newSup(t, Options{})
+	s.Apply([]Spec{{Name: "late", Command: fake, Args: []string{"-crash-after", "300ms"}}})
+	first := waitStatus(t, s, "late", "running", running)
+	st := waitStatus(t, s, "late", "restarted after its crash", func(st Status) bool { return running(st) && st.Pid != first.Pid })
+	if st.Restarts < 1 {
+		t.Fatalf("restarts = %d after a crash", st.Restarts)
+	}
+	waitLog(t, s.Logs("late"), "crashing as asked")
+}
+
 func TestStopTakesDownStubbornTree(t *testing.T) {
 	s := newSup(t, Options{})
 	pidfile := filepath.Join(t.TempDir(), "grandchild.pid")
@@ -202,8 +213,9 @@ func readPid(t *testing.T, path string) int {
 
 func TestMissingCommandFailsWithSentence(t *testing.T) {
 	s := newSup(t, Options{})
-	s.Apply([]Spec{{Name: "n", Command: "npx-not-installed-here"}, {Name: "m", Command: "/no/such/npx"}})
-	for _, name := range []string{"n", "m"} {
+	s.Apply([]Spec{{Name: "n", Command: "npx-not-installed-here"}, {Name: "m", Command: "/no/such/npx"},
+		{Name: "lazy", Command: "uvx-not-installed-here", NoSpare: true}})
+	for _, name := range []string{"n", "m", "lazy"} {
 		st := waitStatus(t, s, name, "failed", func(st Status) bool { return st.State == Failed })
 		if !strings.Contains(st.Error, "was not found on this computer") {
 			t.Errorf("%s: error = %q, want a sentence naming the missing program", name, st.Error)

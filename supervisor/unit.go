@@ -157,6 +157,11 @@ func (u *unit) run(ctx context.Context, initial State) {
 	for {
 		if state == Starting {
 			if u.spec.NoSpare {
+				// Nothing runs until a client connects, but a missing program is said now.
+				if _, err := ResolveCommand(u.spec.Command, u.spec.Dir); err != nil {
+					fail(err)
+					continue
+				}
 				state = Running
 				u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt = Running, 0, "", time.Time{} })
 			} else if p, err := u.spawn(ctx); err != nil {

@@ -1,0 +1,219 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcptray/mcptray/internal/testbin"
+)
+
+// benchUser is a user whose binary is $MCPTRAY_BIN (the real build `make bench` measures)
+// when set.
+func benchUser(b *testing.B) *testbin.User {
+	u := testbin.NewUser(b)
+	if p := os.Getenv("MCPTRAY_BIN"); p != "" {
+		u.Bin = p
+	}
+	return u
+}
+
+func percentile(us []float64, p float64) float64 {
+	s := slices.Clone(us)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+// latency runs n sequential small tools/call requests with the TypeScript SDK client.
+func latency(b *testing.B, env []string, n int, command ...string) []float64 {
+	res := tsClient(b, env, []string{"latency", strconv.Itoa(n), "echo", `{"text":"ping"}`}, command...)
+	var us []float64
+	json.Unmarshal(res["us"], &us)
+	return us
+}
+
+func freePort(b *testing.B) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// BenchmarkToolCallLatency: round trip of a small tools/call to the same Go server, direct
+// over stdio, through `mcptray connect`, and through a common peer chain (supergateway
+// exposing the server over HTTP, reached with mcp-remote). Targets: median added ≤ 150 µs,
+// p99 added ≤ 1 ms, below the peer chain.
+func BenchmarkToolCallLatency(b *testing.B) {
+	needNode(b)
+	u := benchUser(b)
+	u.OK("server", "add", "fake", "--", fake)
+	u.Daemon()
+	u.WaitRunning("fake")
+	port := freePort(b)
+	sg := exec.Command("node", nodeModule("supergateway/dist/index.js"), "--stdio", fake, "--port", strconv.Itoa(port))
+	sg.Env = u.Env
+	if err := sg.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { sg.Process.Kill(); sg.Wait() }()
+	u.Eventually("supergateway listens", func() bool {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	for b.Loop() {
+		d := latency(b, u.Env, 2000, fake)
+		r := latency(b, u.Env, 2000, u.Bin, "connect", "fake")
+		p := latency(b, u.Env, 300, "node", nodeModule("mcp-remote/dist/proxy.js"),
+			fmt.Sprintf("http://127.0.0.1:%d/sse", port), "--allow-http", "--transport", "sse-only")
+		b.ReportMetric(percentile(d, 0.5), "direct-p50-µs")
+		b.ReportMetric(percentile(d, 0.99), "direct-p99-µs")
+		b.ReportMetric(percentile(r, 0.5), "mcptray-p50-µs")
+		b.ReportMetric(percentile(r, 0.99), "mcptray-p99-µs")
+		b.ReportMetric(percentile(p, 0.5), "peer-p50-µs")
+		b.ReportMetric(percentile(p, 0.99), "peer-p99-µs")
+		b.ReportMetric(percentile(r, 0.5)-percentile(d, 0.5), "added-p50-µs")
+		b.ReportMetric(percentile(r, 0.99)-percentile(d, 0.99), "added-p99-µs")
+	}
+}
+
+// BenchmarkStartupToToolList: from a client spawning its server command to the tool list
+// arriving, for server-everything started with npx (as client configs do) and through
+// `mcptray connect` with a warm spare. Target: ≥ 10× faster with the spare.
+func BenchmarkStartupToToolList(b *testing.B) {
+	needNode(b)
+	u := benchUser(b)
+	npx := []string{"npx", "-y", "@modelcontextprotocol/server-everything@2026.8.31", "stdio"}
+	u.OK(append([]string{"server", "add", "everything", "--cwd", nodeDir, "--"}, npx...)...)
+	u.Daemon()
+	start := func(command ...string) float64 {
+		res := tsClient(b, u.Env, []string{"tools"}, command...)
+		var ms float64
+		json.Unmarshal(res["startupMs"], &ms)
+		return ms
+	}
+	// The client runs in test/node, so npx finds the pinned package without the network.
+	os.Chdir(nodeDir)
+	var direct, spare []float64
+	for b.Loop() {
+		for range 5 {
+			direct = append(direct, start(npx...))
+			u.WaitRunning("everything")
+			u.Eventually("the spare has booted", func() bool { return spareAge(u) })
+			spare = append(spare, start(u.Bin, "connect", "everything"))
+		}
+	}
+	d, s := percentile(direct, 0.5), percentile(spare, 0.5)
+	b.ReportMetric(d, "npx-ms")
+	b.ReportMetric(s, "mcptray-spare-ms")
+	b.ReportMetric(d/s, "speedup-x")
+}
+
+// spareAge reports whether the warm spare has been up for a second, so it has booted.
+func spareAge(u *testbin.User) bool {
+	var st struct {
+		Servers []struct {
+			State string    `json:"state"`
+			Since time.Time `json:"since"`
+		} `json:"servers"`
+	}
+	json.Unmarshal([]byte(u.OK("server", "status", "--json")), &st)
+	return len(st.Servers) == 1 && st.Servers[0].State == "running" && time.Since(st.Servers[0].Since) > 1500*time.Millisecond
+}
+
+// BenchmarkBridgeRSS: resident memory of one connected `mcptray connect` bridge. Target ≤ 15 MB.
+func BenchmarkBridgeRSS(b *testing.B) {
+	u := benchUser(b)
+	u.OK("server", "add", "fake", "--", fake)
+	u.Daemon()
+	u.WaitRunning("fake")
+	for b.Loop() {
+		br := startRaw(b, u, "fake")
+		br.send(b, initLine)
+		br.recv(b)
+		br.send(b, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
+		br.recv(b)
+		b.ReportMetric(float64(rssKB(br.cmd.Process.Pid))/1024, "MB-rss")
+		br.in.Close()
+		br.cmd.Wait()
+	}
+}
+
+func rssKB(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return n
+		}
+	}
+	return -1
+}
+
+// BenchmarkThroughput16Sessions: calls per second with 16 concurrent sessions, each with its
+// own server process, direct and through the relay. Target: relay ≥ 80 % of direct.
+func BenchmarkThroughput16Sessions(b *testing.B) {
+	u := benchUser(b)
+	u.OK("server", "add", "fake", "--", fake)
+	u.Daemon()
+	u.WaitRunning("fake")
+	run := func(newClient func() *client.Client) float64 {
+		const sessions = 16
+		clients := make([]*client.Client, sessions)
+		for i := range clients {
+			clients[i] = newClient()
+			initialize(b, clients[i], "2025-06-18")
+		}
+		var calls atomic.Int64
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		var wg sync.WaitGroup
+		start := time.Now()
+		for _, c := range clients {
+			wg.Go(func() {
+				req := mcp.CallToolRequest{}
+				req.Params.Name = "echo"
+				req.Params.Arguments = map[string]any{"text": "ping"}
+				for ctx.Err() == nil {
+					if _, err := c.CallTool(ctx, req); err == nil {
+						calls.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		rate := float64(calls.Load()) / time.Since(start).Seconds()
+		for _, c := range clients {
+			c.Close()
+		}
+		return rate
+	}
+	for b.Loop() {
+		d := run(func() *client.Client { return direct(b) })
+		r := run(func() *client.Client { c, _ := bridge(b, u, "fake"); return c })
+		b.ReportMetric(d, "direct-calls/s")
+		b.ReportMetric(r, "mcptray-calls/s")
+		b.ReportMetric(100*r/d, "relay-%-of-direct")
+	}
+}
+
