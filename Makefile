@@ -12,9 +12,11 @@ LDFLAGS := -X main.version=$(VERSION)
 run: build
 	@scripts/run.sh $(BIN)
 
-## build: build bin/mcptray (needs a C compiler and the GL/X headers on Linux)
+## build: build bin/mcptray (small, pure Go: the CLI, the daemon and the bridge AI clients run)
+## and bin/mcptray-app (the tray app; needs a C compiler and the GL/X headers on Linux)
 build: deps
-	CGO_ENABLED=1 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcptray
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcptray
+	CGO_ENABLED=1 $(GO) build -trimpath -tags gui -ldflags "$(LDFLAGS)" -o $(BIN)-app ./cmd/mcptray
 
 ## test: install test dependencies if missing, then run every test (real processes, real keyring, real clients)
 test: test-deps
@@ -32,6 +34,7 @@ bench-ci: test-deps
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	CGO_ENABLED=0 $(GO) vet -tags ci ./...
+	CGO_ENABLED=0 $(GO) vet -tags "ci gui" ./cmd/mcptray
 	CGO_ENABLED=0 $(GO) test -tags ci -run TestCorePackagesDoNotImportFyne ./internal/layout/
 
 deps:

@@ -98,7 +98,7 @@ func stateLabel(s supervisor.Status, now time.Time) string {
 		}
 		return "Crashed · trying again"
 	case supervisor.Failed:
-		return "Not working · see details"
+		return "Not working · see Logs"
 	case supervisor.Stopped:
 		return "Stopped"
 	case supervisor.Disabled:

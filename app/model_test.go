@@ -20,7 +20,7 @@ func TestStateLabels(t *testing.T) {
 		{supervisor.Status{State: supervisor.Running, Sessions: 3}, "Running · 3 apps connected"},
 		{supervisor.Status{State: supervisor.Backoff, RetryAt: now.Add(4 * time.Second)}, "Crashed · trying again in 4s"},
 		{supervisor.Status{State: supervisor.Backoff, RetryAt: now.Add(-time.Second)}, "Crashed · trying again"},
-		{supervisor.Status{State: supervisor.Failed}, "Not working · see details"},
+		{supervisor.Status{State: supervisor.Failed}, "Not working · see Logs"},
 		{supervisor.Status{State: supervisor.Stopped}, "Stopped"},
 		{supervisor.Status{State: supervisor.Disabled}, "Off"},
 		{supervisor.Status{State: supervisor.Starting}, "Starting…"},

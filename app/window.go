@@ -44,7 +44,7 @@ func newMainWindow(u *UI) *mainWindow {
 	title := widget.NewLabelWithStyle("Your MCP servers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(title, w.banner)
 	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, container.NewStack(w.list, w.empty)))
-	w.win.Resize(fyne.NewSize(640, 420))
+	w.win.Resize(fyne.NewSize(780, 440))
 	w.win.SetCloseIntercept(func() {
 		w.win.Hide()
 		u.hiddenNotice()
@@ -58,6 +58,7 @@ func (w *mainWindow) newRow() fyne.CanvasObject {
 	state := widget.NewLabel("state")
 	detail := widget.NewLabel("")
 	detail.Importance = widget.LowImportance
+	detail.Truncation = fyne.TextTruncateEllipsis // the whole sentence is in Logs
 	start := widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), nil)
 	stop := widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), nil)
 	restart := widget.NewButtonWithIcon("Restart", theme.ViewRefreshIcon(), nil)

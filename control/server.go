@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 )
 
@@ -22,7 +23,9 @@ type StreamFunc func(ctx context.Context, params json.RawMessage, send func(any)
 // ConnectFunc decides whether a connect may proceed. An error is sent to the bridge instead of
 // the OK line. Otherwise the OK line is sent and relay takes over the connection (r holds
 // bytes already buffered); it returns when the relay ends, and the server then closes conn.
-type ConnectFunc func(ctx context.Context, h Hello) (relay func(conn net.Conn, r *bufio.Reader), err error)
+// files holds the bridge's stdin and stdout when it passed them (Hello.PassFDs); a handler
+// that returns a relay owns and must close them (the server closes them on error).
+type ConnectFunc func(ctx context.Context, h Hello, files []*os.File) (relay func(conn net.Conn, r *bufio.Reader), err error)
 
 // Server dispatches connections to handlers. Register handlers before Serve.
 type Server struct {
@@ -79,15 +82,19 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	// Closing the connection is how a handler blocked on I/O learns the daemon is stopping.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	r := bufio.NewReaderSize(conn, 64<<10)
-	line, err := r.ReadSlice('\n')
+	line, files, r, err := readHello(conn)
 	if err != nil {
 		return
 	}
 	var h Hello
 	if err := json.Unmarshal(line, &h); err != nil {
+		closeFiles(files)
 		writeLine(conn, Reply{Error: &Error{Code: CodeBadRequest, Message: "MCP Tray could not read the request."}})
 		return
+	}
+	if h.Op != OpConnect || len(files) != 2 {
+		closeFiles(files)
+		files = nil
 	}
 	switch h.Op {
 	case OpCall:
@@ -137,8 +144,9 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 			writeLine(conn, Reply{Error: unknownMethod("connect")})
 			return
 		}
-		relay, err := s.connect(ctx, h)
+		relay, err := s.connect(ctx, h, files)
 		if err != nil {
+			closeFiles(files)
 			writeLine(conn, Reply{Error: asError(err)})
 			return
 		}

@@ -25,6 +25,8 @@ type Hello struct {
 	// (as far as the bridge can tell) is asking.
 	Server string `json:"server,omitempty"`
 	Client string `json:"client,omitempty"`
+	// PassFDs says the bridge sent its stdin and stdout with this line (Unix only).
+	PassFDs bool `json:"passFDs,omitempty"`
 }
 
 // Reply is one line from the daemon.

@@ -6,7 +6,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +21,7 @@ import (
 
 // connect hands a bridge connection a process of the server (the warm spare when one is
 // ready) and relays between them until either side ends.
-func (d *Daemon) connect(ctx context.Context, h control.Hello) (func(net.Conn, *bufio.Reader), error) {
+func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File) (func(net.Conn, *bufio.Reader), error) {
 	if h.Server == "" {
 		return nil, &control.Error{Code: control.CodeBadRequest, Message: "mcptray connect needs the name of a server."}
 	}
@@ -28,6 +32,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello) (func(net.Conn, *
 	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client}
 	logs := d.sup.Logs(h.Server)
 	return func(conn net.Conn, r *bufio.Reader) {
+		defer closeAll(files)
 		if conn == nil {
 			p.Stop()
 			return
@@ -35,20 +40,47 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello) (func(net.Conn, *
 		if logs != nil {
 			logs.Note("a client connected (session %s, pid %d)", sess.ID, p.Pid())
 		}
-		gateway.Relay(ctx, sess, conn, r, gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}, gateway.Options{
-			Hooks: gateway.Hooks{
-				Tools: d.tools.record,
-				Note: func(s *gateway.Session, msg string) {
-					if logs != nil {
-						logs.Note("%s", msg)
-					}
-				},
+		opts := gateway.Options{Hooks: gateway.Hooks{
+			Tools: d.tools.record,
+			Note: func(s *gateway.Session, msg string) {
+				if logs != nil {
+					logs.Note("%s", msg)
+				}
 			},
-		})
+		}}
+		up := gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}
+		if len(files) == 2 {
+			// The bridge passed the client's pipes: relay them directly, and end when the
+			// bridge goes away (its socket closes) even if the client keeps its pipes open.
+			rctx, cancel := context.WithCancel(ctx)
+			go func() {
+				r.WriteTo(io.Discard)
+				cancel()
+			}()
+			err := gateway.Relay(rctx, sess, files[1], bufio.NewReaderSize(files[0], 64<<10), up, opts)
+			cancel()
+			exit := control.Exit{}
+			switch {
+			case ctx.Err() != nil:
+				exit = control.Exit{Code: 1, Message: "MCP Tray stopped, so the connection to the server ended."}
+			case errors.Is(err, gateway.ErrServerGone):
+				exit = control.Exit{Code: 1, Message: fmt.Sprintf("The server %q stopped; its log may say why (mcptray logs %s).", h.Server, h.Server)}
+			}
+			b, _ := json.Marshal(exit)
+			conn.Write(append(b, '\n'))
+		} else {
+			gateway.Relay(ctx, sess, conn, r, up, opts)
+		}
 		if logs != nil {
 			logs.Note("%s disconnected (session %s)", clientName(sess.Client), sess.ID)
 		}
 	}, nil
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }
 
 func clientName(c string) string {

@@ -68,7 +68,7 @@ func (h *harness) add(t *testing.T, name string, s *config.Server) {
 // waitFor polls the status API until ok holds.
 func (h *harness) waitFor(t *testing.T, what string, ok func(StatusResult) bool) StatusResult {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var st StatusResult
 		err := h.client.Call(context.Background(), "status", nil, &st)

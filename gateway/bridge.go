@@ -3,9 +3,11 @@ package gateway
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/mcptray/mcptray/control"
@@ -25,6 +27,10 @@ type BridgeOptions struct {
 	Stdin      io.Reader
 	Stdout     io.Writer
 	Stderr     io.Writer
+	// StdinFile and StdoutFile, when set and both pipes or sockets, are handed to the daemon
+	// (Unix), which then reads and writes the client's pipes itself: no byte is copied
+	// through the bridge. Stdin and Stdout must be the same files.
+	StdinFile, StdoutFile *os.File
 }
 
 // ErrDaemonGone is returned by Bridge when MCP Tray went away before the client finished.
@@ -36,16 +42,26 @@ var ErrDaemonGone = errors.New("MCP Tray stopped, so the connection to the serve
 // client's first request with a JSON-RPC error saying why in one sentence, and returns that
 // error.
 func Bridge(ctx context.Context, o BridgeOptions) error {
-	conn, r, err := dialWithStart(ctx, o)
+	pass := canPass(o.StdinFile) && canPass(o.StdoutFile)
+	conn, r, err := dialWithStart(ctx, o, pass)
 	if err != nil {
 		refuse(o, err)
 		return err
 	}
 	defer conn.Close()
-	stdinDone := make(chan struct{})
+	if pass {
+		// The daemon holds the client's pipes now; drop ours so that the client sees end of
+		// file exactly when the daemon closes them.
+		o.StdinFile.Close()
+		o.StdoutFile.Close()
+		return waitExit(r)
+	}
+	clientEnded := make(chan struct{}) // closed when the client closed stdin (not on errors)
 	go func() {
-		defer close(stdinDone)
-		io.Copy(conn, o.Stdin)
+		// io.Copy returns nil only at end of input; an error means the daemon went away.
+		if _, err := io.Copy(conn, o.Stdin); err == nil {
+			close(clientEnded)
+		}
 		if hc, ok := conn.(interface{ CloseWrite() error }); ok {
 			hc.CloseWrite() // the daemon sees end of input and lets the server finish
 		} else {
@@ -54,15 +70,21 @@ func Bridge(ctx context.Context, o BridgeOptions) error {
 	}()
 	io.Copy(o.Stdout, r)
 	select {
-	case <-stdinDone:
+	case <-clientEnded:
 		return nil
 	default:
 		return ErrDaemonGone
 	}
 }
 
-func dialWithStart(ctx context.Context, o BridgeOptions) (connLike, *bufio.Reader, error) {
-	conn, r, err := o.Control.Connect(ctx, o.Server, o.ClientName)
+func dialWithStart(ctx context.Context, o BridgeOptions, pass bool) (connLike, *bufio.Reader, error) {
+	connect := func() (connLike, *bufio.Reader, error) {
+		if pass {
+			return o.Control.ConnectPassing(ctx, o.Server, o.ClientName, o.StdinFile, o.StdoutFile)
+		}
+		return o.Control.Connect(ctx, o.Server, o.ClientName)
+	}
+	conn, r, err := connect()
 	if !errors.Is(err, control.ErrNotRunning) || o.StartDaemon == nil {
 		return conn, r, err
 	}
@@ -76,7 +98,7 @@ func dialWithStart(ctx context.Context, o BridgeOptions) (connLike, *bufio.Reade
 	}
 	deadline := time.Now().Add(wait)
 	for delay := 20 * time.Millisecond; ; delay = min(delay*2, 250*time.Millisecond) {
-		conn, r, err = o.Control.Connect(ctx, o.Server, o.ClientName)
+		conn, r, err = connect()
 		if !errors.Is(err, control.ErrNotRunning) {
 			return conn, r, err
 		}
@@ -95,6 +117,22 @@ type connLike = interface {
 	io.ReadWriteCloser
 }
 
+// waitExit waits for the daemon's last line after a passed-stdio relay.
+func waitExit(r *bufio.Reader) error {
+	line, err := r.ReadBytes('\n')
+	if err != nil {
+		return ErrDaemonGone
+	}
+	var ex control.Exit
+	if json.Unmarshal(line, &ex) != nil || ex.Code != 0 {
+		if ex.Message != "" {
+			return errors.New(ex.Message)
+		}
+		return ErrDaemonGone
+	}
+	return nil
+}
+
 // refuse answers the client's first request with err as a JSON-RPC error, so the person sees
 // the reason in their AI app instead of a silent failure.
 func refuse(o BridgeOptions, err error) {
@@ -107,7 +145,7 @@ func refuse(o BridgeOptions, err error) {
 	go func() {
 		lr := newLineReader(bufio.NewReader(o.Stdin), DefaultMaxMessage)
 		for {
-			line, err := lr.next()
+			line, _, err := lr.next()
 			if err != nil {
 				close(lines)
 				return

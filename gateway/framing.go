@@ -35,41 +35,43 @@ func newLineReader(r *bufio.Reader, max int) *lineReader {
 	return &lineReader{r: r, max: max}
 }
 
-// next returns the next non-empty line without its line ending. The slice is valid until the
-// next call. An oversized line returns *errTooLarge and is skipped; io.EOF ends the stream (a
-// final line without a newline is returned first).
-func (lr *lineReader) next() ([]byte, error) {
+// next returns the next non-empty message: line without its line ending, and raw, the same
+// bytes with the line ending exactly as received (a final line without one gets "\n"). Both
+// are valid until the next call. An oversized line returns *errTooLarge and is skipped;
+// io.EOF ends the stream.
+func (lr *lineReader) next() (line, raw []byte, err error) {
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		if err == nil && len(lr.buf) == 0 {
 			// The common case: a whole line in the buffer, no copy.
 			if line := trimEOL(chunk); len(line) > 0 {
-				return line, nil
+				return line, chunk, nil
 			}
 			continue
 		}
 		if len(lr.buf)+len(chunk) > lr.max {
-			return nil, lr.skip(chunk, err)
+			return nil, nil, lr.skip(chunk, err)
 		}
 		lr.buf = append(lr.buf, chunk...)
 		switch {
 		case err == nil:
-			line := trimEOL(lr.buf)
-			lr.buf = lr.buf[:0]
-			if len(line) > 0 {
-				return line, nil
+			// raw stays valid until the next call, which is when the buffer is reused.
+			raw := lr.buf
+			lr.buf = raw[:0]
+			if line := trimEOL(raw); len(line) > 0 {
+				return line, raw, nil
 			}
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
 		default:
 			if len(lr.buf) > 0 {
-				line := trimEOL(lr.buf)
-				lr.buf = lr.buf[:0]
-				if len(line) > 0 {
-					return line, nil
+				raw := append(lr.buf, '\n')
+				lr.buf = nil
+				if line := trimEOL(raw); len(line) > 0 {
+					return line, raw, nil
 				}
 			}
-			return nil, err
+			return nil, nil, err
 		}
 	}
 }

@@ -76,42 +76,52 @@ type pending struct {
 	start  time.Time
 }
 
+// ErrServerGone is returned by Relay when the server process ended the session.
+var ErrServerGone = errors.New("the server stopped")
+
 // Relay forwards messages between a client connection and a server process until either
-// side ends or ctx is done. It returns after the process is stopped. Messages pass through
-// unchanged; malformed or oversized ones are answered with a JSON-RPC error (requests) or
-// dropped with a note (everything else), and the session goes on.
+// side ends or ctx is done, and returns after the process is stopped: nil when the client
+// ended the session, ErrServerGone when the server did, ctx's error when ctx ended it.
+// Messages pass through unchanged; malformed or oversized ones are answered with a JSON-RPC
+// error (requests) or dropped with a note (everything else), and the session goes on.
 func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader, up Upstream, opts Options) error {
 	r := &relay{opts: opts, sess: sess, up: up, client: client,
 		inflight: map[string]pending{}, outbound: map[string]pending{}}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	serverDone := make(chan struct{})
 	go func() {
 		defer close(serverDone)
 		r.pumpFromServer()
-		cancel()
 	}()
-	clientDone := make(chan error, 1)
-	go func() { clientDone <- r.pumpFromClient(clientIn); cancel() }()
+	clientDone := make(chan struct{})
+	go func() {
+		defer close(clientDone)
+		r.pumpFromClient(clientIn)
+	}()
 
-	<-ctx.Done()
-	// Either side ended, or the daemon is stopping: end the process; its stdout closes and
-	// the server pump finishes forwarding what was left.
+	var ended error
+	select {
+	case <-clientDone:
+	case <-serverDone:
+		ended = ErrServerGone
+	case <-ctx.Done():
+		ended = ctx.Err()
+	}
+	// End the process; its stdout closes and the server pump forwards what was left.
 	r.serverMu.Lock()
 	r.srvDead = true
 	r.up.Stdin.Close()
 	r.serverMu.Unlock()
-	stopErr := r.up.Stop()
+	r.up.Stop()
 	<-serverDone
 	r.failInflight()
-	return stopErr
+	return ended
 }
 
 // pumpFromClient reads client messages and forwards them to the server.
 func (r *relay) pumpFromClient(in *bufio.Reader) error {
 	lr := newLineReader(in, r.opts.MaxMessage)
 	for {
-		line, err := lr.next()
+		line, raw, err := lr.next()
 		var tl *errTooLarge
 		switch {
 		case errors.As(err, &tl):
@@ -139,7 +149,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			r.settle(r.outbound, env.ID)
 		}
 		r.traffic("client→server", k, env, len(line), 0)
-		if err := r.writeServer(line); err != nil {
+		if err := r.writeServer(raw); err != nil {
 			if k == kindRequest {
 				r.settle(r.inflight, env.ID)
 				r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
@@ -153,7 +163,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 func (r *relay) pumpFromServer() {
 	lr := newLineReader(bufio.NewReaderSize(r.up.Stdout, 64<<10), r.opts.MaxMessage)
 	for {
-		line, err := lr.next()
+		line, raw, err := lr.next()
 		var tl *errTooLarge
 		switch {
 		case errors.As(err, &tl):
@@ -186,7 +196,7 @@ func (r *relay) pumpFromServer() {
 			r.track(r.outbound, env)
 		}
 		r.traffic("server→client", k, env, len(line), latency)
-		if r.writeClient(append(line, '\n')) != nil {
+		if r.writeClient(raw) != nil {
 			return
 		}
 	}
@@ -226,17 +236,14 @@ func (r *relay) writeClient(msg []byte) error {
 	return err
 }
 
-// writeServer sends one line to the server, adding the newline in the same write.
-func (r *relay) writeServer(line []byte) error {
+// writeServer sends one message, with its line ending, to the server.
+func (r *relay) writeServer(msg []byte) error {
 	r.serverMu.Lock()
 	defer r.serverMu.Unlock()
 	if r.srvDead {
 		return io.ErrClosedPipe
 	}
-	buf := make([]byte, len(line)+1)
-	copy(buf, line)
-	buf[len(line)] = '\n'
-	_, err := r.up.Stdin.Write(buf)
+	_, err := r.up.Stdin.Write(msg)
 	return err
 }
 

@@ -27,6 +27,8 @@ stdin and stdout and hands everything to the MCP Tray app, which runs the real s
 				Stdin:       e.stdin,
 				Stdout:      e.stdout,
 				Stderr:      e.stderr,
+				StdinFile:   passFile(e.stdin),
+				StdoutFile:  passFile(e.stdout),
 			})
 			if err != nil {
 				return silentError{err}
@@ -67,4 +69,15 @@ func startBackground(e *env) error {
 		return err
 	}
 	return cmd.Process.Release()
+}
+
+// passFile returns the file to hand to the daemon, or nil to copy bytes through the bridge
+// instead (always, when MCPTRAY_BRIDGE_COPY=1: a diagnostic switch, and how tests cover the
+// copying path that Windows and terminals use).
+func passFile(v any) *os.File {
+	if os.Getenv("MCPTRAY_BRIDGE_COPY") == "1" {
+		return nil
+	}
+	f, _ := v.(*os.File)
+	return f
 }

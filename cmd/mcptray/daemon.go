@@ -1,11 +1,7 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/spf13/cobra"
@@ -16,15 +12,7 @@ func newDaemonCmd(e *env) *cobra.Command {
 		Use:   "daemon",
 		Short: "Run MCP Tray without the tray icon (for servers, terminals and tests)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			d, err := newDaemon(e, nil)
-			if err != nil {
-				return err
-			}
-			return d.Run(ctx)
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return runDaemonForeground(e) },
 	}
 }
 

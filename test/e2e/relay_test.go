@@ -38,8 +38,11 @@ func sameJSON(t *testing.T, what string, direct, relayed json.RawMessage) {
 }
 
 func TestEverythingServerThroughConnectMatchesDirect(t *testing.T) {
+	bothBridgeModes(t, testEverythingServerThroughConnectMatchesDirect)
+}
+
+func testEverythingServerThroughConnectMatchesDirect(t *testing.T, u *testbin.User) {
 	needNode(t)
-	u := testbin.NewUser(t)
 	u.OK("server", "add", "everything", "--", "node", everythingJS, "stdio")
 	u.Daemon()
 	u.WaitRunning("everything")
@@ -244,7 +247,10 @@ func errorMessage(m map[string]any) string {
 }
 
 func TestMalformedAndOversizedMessagesDoNotEndTheSession(t *testing.T) {
-	u := testbin.NewUser(t)
+	bothBridgeModes(t, testMalformedAndOversizedMessagesDoNotEndTheSession)
+}
+
+func testMalformedAndOversizedMessagesDoNotEndTheSession(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake)
 	u.OK("server", "add", "raw", "--", fake, "-raw")
 	u.Daemon()
@@ -335,8 +341,9 @@ func ping(t testing.TB, u *testbin.User) daemon.PingResult {
 	return res
 }
 
-func TestServerKilledMidCall(t *testing.T) {
-	u := testbin.NewUser(t)
+func TestServerKilledMidCall(t *testing.T) { bothBridgeModes(t, testServerKilledMidCall) }
+
+func testServerKilledMidCall(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake)
 	u.Daemon()
 	spare := u.WaitRunning("fake").Pid // this process will serve the next connection
@@ -366,7 +373,10 @@ func TestServerKilledMidCall(t *testing.T) {
 }
 
 func TestDaemonKilledMidCallLeavesNothing(t *testing.T) {
-	u := testbin.NewUser(t)
+	bothBridgeModes(t, testDaemonKilledMidCallLeavesNothing)
+}
+
+func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake, "-ignore-term")
 	d := u.Daemon()
 	spare := u.WaitRunning("fake").Pid
@@ -464,4 +474,18 @@ func TestThousandConnectCyclesLeakNothing(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// bothBridgeModes runs a test with the bridge handing its stdio to the daemon (the default
+// on Unix) and with the bridge copying bytes (Windows, terminals).
+func bothBridgeModes(t *testing.T, test func(*testing.T, *testbin.User)) {
+	for _, mode := range []string{"passing", "copying"} {
+		t.Run(mode, func(t *testing.T) {
+			u := testbin.NewUser(t)
+			if mode == "copying" {
+				u.Env = append(u.Env, "MCPTRAY_BRIDGE_COPY=1")
+			}
+			test(t, u)
+		})
+	}
 }

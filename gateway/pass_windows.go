@@ -1,0 +1,6 @@
+package gateway
+
+import "os"
+
+// canPass is false on Windows: named pipes carry no handles, so the bridge copies bytes.
+func canPass(*os.File) bool { return false }
