@@ -98,6 +98,7 @@ func (d *Daemon) routes() {
 		}
 		return ToolsResult{Tools: d.tools.list(p.Name)}, nil
 	})
+	c.Handle("secrets.changed", d.secretsChanged)
 	c.HandleConnect(d.connect)
 	c.HandleStream("logs", d.streamLogs)
 	c.HandleStream("events", d.streamEvents)

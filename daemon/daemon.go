@@ -16,6 +16,7 @@ import (
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/bus"
+	"github.com/mcptray/mcptray/keychain"
 	"github.com/mcptray/mcptray/socket"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -25,8 +26,9 @@ type Options struct {
 	Home    config.Home
 	Version string
 	Log     *slog.Logger
-	// Secrets reads a server's secrets at spawn; nil means servers with secrets cannot start.
-	Secrets func(ctx context.Context, server string, keys []string) (map[string]string, error)
+	// Keys is the keychain holding servers' secrets; nil means servers with secrets cannot
+	// start (they fail with a sentence saying so).
+	Keys keychain.Store
 	// Ladder and Backoff tune the supervisor (tests shorten them).
 	Ladder  supervisor.Ladder
 	Backoff supervisor.BackoffPolicy
@@ -42,6 +44,7 @@ type Daemon struct {
 	sup      *supervisor.Supervisor
 	ctl      *control.Server
 	tools    *toolRegistry
+	secrets  *secretBook
 
 	mu     sync.Mutex
 	cfg    *config.Config // last configuration that loaded cleanly
@@ -68,7 +71,7 @@ func New(opts Options) (*Daemon, error) {
 	if err := opts.Home.Ensure(); err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry()}
+	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: newSecretBook()}
 	l, err := socket.Listen(opts.Home.SocketPath(), func(err error) { d.log.Warn("socket", "refused", err) })
 	if errors.Is(err, socket.ErrAlreadyRunning) {
 		return nil, ErrAlreadyRunning
@@ -82,7 +85,8 @@ func New(opts Options) (*Daemon, error) {
 		DefaultDir: string(opts.Home),
 		Ladder:     opts.Ladder,
 		Backoff:    opts.Backoff,
-		Secrets:    opts.Secrets,
+		Secrets:    d.secretsFor,
+		Redact:     d.secrets.redactString,
 	})
 	d.ctl = control.NewServer(d.log)
 	d.routes()

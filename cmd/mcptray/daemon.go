@@ -23,5 +23,6 @@ func newDaemon(e *env, onShow func()) (*daemon.Daemon, error) {
 		Version: version,
 		Log:     slog.New(slog.NewTextHandler(e.stderr, nil)),
 		OnShow:  onShow,
+		Keys:    e.keys(),
 	})
 }

@@ -114,6 +114,7 @@ With no command it starts the tray app. Every action in the app has a command he
 		newDaemonCmd(e),
 		newConnectCmd(e),
 		newServerCmd(e),
+		newSecretCmd(e),
 		newLogsCmd(e),
 		newVersionCmd(e),
 	)

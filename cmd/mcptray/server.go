@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -14,6 +15,7 @@ import (
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/supervisor"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func newServerCmd(e *env) *cobra.Command {
@@ -94,6 +96,9 @@ func newServerAddCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Added the server %q.\n", name)
+			if err := askSecrets(e, name, secrets); err != nil {
+				return err
+			}
 			if e.daemonRunning() {
 				fmt.Fprintln(e.stdout, "MCP Tray is starting it now.")
 			} else {
@@ -128,10 +133,13 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 		Args:  exactArgs(1, "the name of a server"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
+			var removed config.Server
 			err := e.home.Update(func(c *config.Config) error {
-				if _, ok := c.Servers[name]; !ok {
+				s, ok := c.Servers[name]
+				if !ok {
 					return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
 				}
+				removed = *s
 				delete(c.Servers, name)
 				for _, b := range c.Clients {
 					if b != nil {
@@ -144,6 +152,12 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Removed the server %q.\n", name)
+			if len(removed.Secrets) > 0 {
+				if err := deleteSecrets(e, name, removed.Secrets); err != nil {
+					return fmt.Errorf("the server is removed, but its secrets could not be deleted from the keychain: %w", err)
+				}
+				fmt.Fprintf(e.stdout, "Deleted its secrets (%s) from the system keychain.\n", strings.Join(removed.Secrets, ", "))
+			}
 			return nil
 		},
 	}
@@ -319,4 +333,28 @@ func shellJoin(args []string) string {
 		out[i] = a
 	}
 	return strings.Join(out, " ")
+}
+
+// askSecrets asks for the values of newly declared secrets when someone is at a terminal, and
+// otherwise says how to set them.
+func askSecrets(e *env, server string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(e.stdout, "It needs %s; set each with: mcptray secret set %s KEY\n", strings.Join(keys, ", "), server)
+		return nil
+	}
+	for _, k := range keys {
+		v, err := readSecret(e, k)
+		if err != nil {
+			return err
+		}
+		if err := storeSecret(e, server, k, v); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Saved %s in the system keychain.\n", k)
+	}
+	return nil
 }

@@ -50,7 +50,11 @@ func testEverythingServerThroughConnectMatchesDirect(t *testing.T, u *testbin.Us
 	direct := tsClient(t, u.Env, scenario, "node", everythingJS, "stdio")
 	relayed := tsClient(t, u.Env, scenario, u.Bin, "connect", "everything")
 	for key, d := range direct {
-		sameJSON(t, key, d, relayed[key])
+		// How many progress notifications arrive before the result depends on the server's
+		// timers under load, direct or not; that they arrive at all is checked below.
+		if key != "progressNotifications" {
+			sameJSON(t, key, d, relayed[key])
+		}
 	}
 	// The scenario really exercised the server-to-client paths.
 	var served struct{ Sampling, Elicitation int }

@@ -1,0 +1,127 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+
+	"github.com/mcptray/mcptray/keychain"
+	"github.com/mcptray/mcptray/redact"
+	"github.com/mcptray/mcptray/supervisor"
+)
+
+// secretBook remembers the secret values the daemon has handed to servers, so that every log
+// line, traffic record and message can be scrubbed of them. It never logs or returns a value.
+type secretBook struct {
+	mu   sync.Mutex
+	vals map[string]map[string]string // server → key → value
+	red  *redact.Redactor
+}
+
+func newSecretBook() *secretBook {
+	return &secretBook{vals: map[string]map[string]string{}, red: redact.New(nil)}
+}
+
+func (b *secretBook) remember(server string, vals map[string]string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if maps.Equal(b.vals[server], vals) {
+		return
+	}
+	b.vals[server] = maps.Clone(vals)
+	b.rebuildLocked()
+}
+
+// lookup returns the remembered values of a server's keys, if all are known.
+func (b *secretBook) lookup(server string, keys []string) (map[string]string, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kv := b.vals[server]
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		v, ok := kv[k]
+		if !ok {
+			return nil, false
+		}
+		out[k] = v
+	}
+	return out, true
+}
+
+func (b *secretBook) forget(server string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.vals, server)
+	b.rebuildLocked()
+}
+
+// rebuildLocked gives the redactor every known value, marked by its key; a key that two
+// servers set to different values is marked with the server's name too.
+func (b *secretBook) rebuildLocked() {
+	all := map[string]string{}
+	for server, kv := range b.vals {
+		for k, v := range kv {
+			if old, taken := all[k]; taken && old != v {
+				all[server+"/"+k] = v
+				continue
+			}
+			all[k] = v
+		}
+	}
+	b.red.Set(all)
+}
+
+// redactString scrubs known secret values from s.
+func (b *secretBook) redactString(s string) string { return b.red.RedactString(s) }
+
+// secretsFor returns a server's secrets at spawn: from the keychain the first time, then from
+// memory (the daemon keeps them anyway, to redact them) until the person changes one, so a
+// crashed server or a new warm spare does not wait for the keychain. Problems the person must fix
+// (a secret not set, no keychain, a locked or refusing keychain) keep the server down with a
+// sentence instead of restarting it in a loop; a slow keychain is retried with backoff.
+func (d *Daemon) secretsFor(ctx context.Context, server string, keys []string) (map[string]string, error) {
+	if d.opts.Keys == nil {
+		return nil, supervisor.Permanent(fmt.Errorf("The server %q needs secrets, but MCP Tray has no keychain to read them from.", server))
+	}
+	if vals, ok := d.secrets.lookup(server, keys); ok {
+		return vals, nil
+	}
+	vals, err := keychain.GetAll(ctx, d.opts.Keys, server, keys)
+	if err != nil {
+		var missing *keychain.MissingError
+		switch {
+		case errors.As(err, &missing):
+			return nil, supervisor.Permanent(err)
+		case errors.Is(err, keychain.ErrTimeout):
+			return nil, err
+		default:
+			return nil, supervisor.Permanent(err)
+		}
+	}
+	d.secrets.remember(server, vals)
+	return vals, nil
+}
+
+// secretsChanged is called after the person set or deleted a secret of a server: the server
+// is restarted so that its warm spare has the new value (clients already connected keep the
+// process they have).
+func (d *Daemon) secretsChanged(ctx context.Context, raw json.RawMessage) (any, error) {
+	p, err := decode[NameParams](raw)
+	if err != nil {
+		return nil, err
+	}
+	d.secrets.forget(p.Name)
+	for _, st := range d.sup.Status() {
+		if st.Name != p.Name {
+			continue
+		}
+		if st.State == supervisor.Stopped || st.State == supervisor.Disabled {
+			return nil, nil
+		}
+		return nil, serverError(d.sup.Restart(ctx, p.Name))
+	}
+	return nil, nil
+}
