@@ -29,7 +29,7 @@ func TestLineReaderKeepsBytesExactly(t *testing.T) {
 		{`{"a":1}`, "{\"a\":1}\r\n"}, // CRLF passes through untouched
 		{`{"b":2}`, "{\"b\":2}\n"},
 		{strings.Repeat("x", 100), strings.Repeat("x", 100) + "\n"}, // longer than the 16-byte buffer
-		{`{"last":true}`, "{\"last\":true}\n"},                       // no newline at EOF
+		{`{"last":true}`, "{\"last\":true}\n"},                      // no newline at EOF
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatal(diff)

@@ -216,4 +216,3 @@ func BenchmarkThroughput16Sessions(b *testing.B) {
 		b.ReportMetric(100*r/d, "relay-%-of-direct")
 	}
 }
-
