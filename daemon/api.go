@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -50,8 +51,9 @@ type LogsParams struct {
 
 // Event is one item of the "events" stream: a server's new status or a daemon note.
 type Event struct {
-	Server *supervisor.Status `json:"server,omitempty"`
-	Note   *Note              `json:"note,omitempty"`
+	Server   *supervisor.Status `json:"server,omitempty"`
+	Note     *Note              `json:"note,omitempty"`
+	Approval *policy.Event      `json:"approval,omitempty"` // a held tool call raised or resolved
 }
 
 func decode[T any](raw json.RawMessage) (T, error) {
@@ -99,8 +101,10 @@ func (d *Daemon) routes() {
 		return ToolsResult{Tools: d.tools.list(p.Name)}, nil
 	})
 	c.Handle("secrets.changed", d.secretsChanged)
+	d.clientRoutes()
 	c.HandleConnect(d.connect)
 	c.HandleStream("logs", d.streamLogs)
+	c.HandleStream("traffic", d.streamTraffic)
 	c.HandleStream("events", d.streamEvents)
 }
 
@@ -155,6 +159,8 @@ func (d *Daemon) streamLogs(ctx context.Context, raw json.RawMessage, send func(
 func (d *Daemon) streamEvents(ctx context.Context, _ json.RawMessage, send func(any) error) error {
 	notes, cancelNotes := d.notes.Subscribe(64)
 	defer cancelNotes()
+	pending, approvals, cancelApprovals := d.guard.broker.Subscribe()
+	defer cancelApprovals()
 	snap, ch, cancel := d.sup.Subscribe()
 	defer cancel()
 	for i := range snap {
@@ -167,6 +173,11 @@ func (d *Daemon) streamEvents(ctx context.Context, _ json.RawMessage, send func(
 			return err
 		}
 	}
+	for _, a := range pending {
+		if err := send(Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: a}}); err != nil {
+			return err
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -176,6 +187,13 @@ func (d *Daemon) streamEvents(ctx context.Context, _ json.RawMessage, send func(
 				return errors.New("events fell behind; subscribe again")
 			}
 			if err := send(Event{Server: &st}); err != nil {
+				return err
+			}
+		case a, ok := <-approvals:
+			if !ok {
+				return errors.New("events fell behind; subscribe again")
+			}
+			if err := send(Event{Approval: &a}); err != nil {
 				return err
 			}
 		case n, ok := <-notes:

@@ -40,8 +40,9 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 		if logs != nil {
 			logs.Note("a client connected (session %s, pid %d)", sess.ID, p.Pid())
 		}
-		opts := gateway.Options{Hooks: gateway.Hooks{
-			Tools: d.tools.record,
+		opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{
+			Tools:   d.tools.record,
+			Traffic: d.traffic.record,
 			Note: func(s *gateway.Session, msg string) {
 				if logs != nil {
 					logs.Note("%s", msg)

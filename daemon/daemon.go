@@ -13,6 +13,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/bus"
@@ -34,6 +35,11 @@ type Options struct {
 	Backoff supervisor.BackoffPolicy
 	// OnShow is called when another `mcptray` launch asks the running one to show its window.
 	OnShow func()
+	// ClientEnv says where AI client config files are; the zero Env means the real ones
+	// (clients.FromOS). Binary is the mcptray path written into them; empty means
+	// DefaultBinary().
+	ClientEnv clients.Env
+	Binary    string
 }
 
 // Daemon is a running MCP Tray core. Create it with New, run it with Run.
@@ -45,6 +51,9 @@ type Daemon struct {
 	ctl      *control.Server
 	tools    *toolRegistry
 	secrets  *secretBook
+	guard    *guard
+	traffic  *trafficBook
+	clients  *ClientReconciler // AI client config files; set up by clientRoutes
 
 	mu     sync.Mutex
 	cfg    *config.Config // last configuration that loaded cleanly
@@ -72,6 +81,7 @@ func New(opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: newSecretBook()}
+	d.traffic = newTrafficBook(d.secrets.redactString)
 	l, err := socket.Listen(opts.Home.SocketPath(), func(err error) { d.log.Warn("socket", "refused", err) })
 	if errors.Is(err, socket.ErrAlreadyRunning) {
 		return nil, ErrAlreadyRunning
@@ -88,8 +98,14 @@ func New(opts Options) (*Daemon, error) {
 		Secrets:    d.secretsFor,
 		Redact:     d.secrets.redactString,
 	})
+	cfg, _ := opts.Home.Load() // a broken file is reported by Run; the defaults do until then
+	if err := d.openPolicy(cfg); err != nil {
+		l.Close()
+		return nil, err
+	}
 	d.ctl = control.NewServer(d.log)
 	d.routes()
+	d.policyRoutes()
 	return d, nil
 }
 
@@ -99,11 +115,15 @@ func (d *Daemon) Supervisor() *supervisor.Supervisor { return d.sup }
 // Run reconciles and serves until ctx ends, then stops every server and returns once all
 // server processes are gone. It must be called once.
 func (d *Daemon) Run(ctx context.Context) error {
+	defer d.closePolicy()
 	defer d.sup.Shutdown()
 	d.reload()
 	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
 		d.listener.Close()
 		return fmt.Errorf("watching config.json: %w", err)
+	}
+	if err := d.clients.Watch(ctx); err != nil {
+		d.log.Warn("AI client config files are not watched", "err", err)
 	}
 	d.log.Info("MCP Tray daemon running", "home", string(d.opts.Home), "socket", d.opts.Home.SocketPath(), "pid", os.Getpid())
 	err := d.ctl.Serve(ctx, d.listener)
@@ -129,7 +149,9 @@ func (d *Daemon) reload() {
 	if hadErr {
 		d.notes.Publish(Note{Kind: "config_ok"})
 	}
+	d.guard.engine.SetRules(rules(cfg))
 	d.sup.Apply(Specs(cfg))
+	d.clients.Reconcile(cfg)
 }
 
 // Specs turns a configuration into the supervisor's specs.

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,6 +45,8 @@ type Traffic struct {
 type Options struct {
 	MaxMessage int // 0 means DefaultMaxMessage
 	Hooks      Hooks
+	// Gate decides tool calls; nil forwards every call.
+	Gate Gate
 }
 
 // Upstream is the server side of a session: a process's pipes and how to end it.
@@ -66,14 +69,18 @@ type relay struct {
 	srvDead  bool
 
 	mu       sync.Mutex
-	inflight map[string]pending // client requests awaiting the server's response
-	outbound map[string]pending // server requests awaiting the client's response
+	inflight map[string]pending            // client requests awaiting the server's response
+	outbound map[string]pending            // server requests awaiting the client's response
+	held     map[string]context.CancelFunc // tool calls waiting for the person
+	heldWG   sync.WaitGroup
+	ctx      context.Context // ends with the session; held calls are withdrawn then
 }
 
 type pending struct {
-	id     json.RawMessage
-	method string
-	start  time.Time
+	id       json.RawMessage
+	method   string
+	start    time.Time
+	finished func(CallOutcome, time.Duration) // for gated tool calls
 }
 
 // ErrServerGone is returned by Relay when the server process ended the session.
@@ -85,8 +92,10 @@ var ErrServerGone = errors.New("the server stopped")
 // Messages pass through unchanged; malformed or oversized ones are answered with a JSON-RPC
 // error (requests) or dropped with a note (everything else), and the session goes on.
 func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader, up Upstream, opts Options) error {
-	r := &relay{opts: opts, sess: sess, up: up, client: client,
-		inflight: map[string]pending{}, outbound: map[string]pending{}}
+	ctx, cancelSession := context.WithCancel(ctx)
+	defer cancelSession()
+	r := &relay{opts: opts, sess: sess, up: up, client: client, ctx: ctx,
+		inflight: map[string]pending{}, outbound: map[string]pending{}, held: map[string]context.CancelFunc{}}
 	serverDone := make(chan struct{})
 	go func() {
 		defer close(serverDone)
@@ -113,7 +122,12 @@ func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio
 	r.serverMu.Unlock()
 	r.up.Stop()
 	<-serverDone
+	cancelSession() // withdraws calls still waiting for the person
+	r.heldWG.Wait()
 	r.failInflight()
+	if r.opts.Gate != nil {
+		r.opts.Gate.End(r.sess)
+	}
 	return ended
 }
 
@@ -141,9 +155,26 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			}
 			continue
 		case kindRequest:
-			r.track(r.inflight, env)
 			if (env.Method == "initialize" || env.Method == "server/discover") && r.sess.Client == "" {
 				r.sess.Client = clientInfoName(line)
+			}
+			if env.Method == "tools/call" && r.opts.Gate != nil {
+				if err := r.gateCall(env, line, raw); err != nil {
+					return err
+				}
+				continue
+			}
+			r.track(r.inflight, env)
+		case kindNotification:
+			if env.Method == "notifications/cancelled" && r.withdraw(cancelledID(line)) {
+				continue // the call never reached the server: nothing to cancel there
+			}
+		case kindBatch:
+			if has, ids := batchHasToolCall(line); has && r.opts.Gate != nil {
+				for _, id := range ids {
+					r.writeClient(errorResponse(id, codeInvalidRequest, "MCP Tray does not pass tool calls sent in a batch; send them one at a time."))
+				}
+				continue
 			}
 		case kindResponse:
 			r.settle(r.outbound, env.ID)
@@ -188,8 +219,13 @@ func (r *relay) pumpFromServer() {
 		case kindResponse:
 			if p, ok := r.settle(r.inflight, env.ID); ok {
 				latency = time.Since(p.start)
-				if p.method == "tools/list" && r.opts.Hooks.Tools != nil {
-					r.recordTools(line)
+				switch {
+				case p.method == "tools/list":
+					if out := r.toolsList(line); out != nil {
+						line, raw = out, append(out, '\n')
+					}
+				case p.finished != nil:
+					p.finished(callOutcome(line), latency)
 				}
 			}
 		case kindRequest:
@@ -202,16 +238,118 @@ func (r *relay) pumpFromServer() {
 	}
 }
 
-func (r *relay) recordTools(line []byte) {
+// toolsList records a tools/list result and lets the gate hide tools. It returns the
+// response to forward instead, or nil to forward the original bytes.
+func (r *relay) toolsList(line []byte) []byte {
 	var res struct {
-		Result struct {
-			Tools      []json.RawMessage `json:"tools"`
-			NextCursor string            `json:"nextCursor"`
-		} `json:"result"`
+		ID     json.RawMessage `json:"id"`
+		Result json.RawMessage `json:"result"`
 	}
-	if json.Unmarshal(line, &res) == nil && res.Result.Tools != nil {
-		r.opts.Hooks.Tools(r.sess, res.Result.Tools, res.Result.NextCursor)
+	if json.Unmarshal(line, &res) != nil || res.Result == nil {
+		return nil
 	}
+	var page struct {
+		Tools      []json.RawMessage `json:"tools"`
+		NextCursor string            `json:"nextCursor"`
+	}
+	if json.Unmarshal(res.Result, &page) != nil {
+		return nil
+	}
+	if r.opts.Hooks.Tools != nil {
+		r.opts.Hooks.Tools(r.sess, page.Tools, page.NextCursor)
+	}
+	if r.opts.Gate == nil {
+		return nil
+	}
+	out := r.opts.Gate.Tools(r.sess, res.Result, page.NextCursor == "")
+	if bytes.Equal(out, res.Result) {
+		return nil
+	}
+	b, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Result  json.RawMessage `json:"result"`
+	}{"2.0", res.ID, out})
+	return b
+}
+
+// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it.
+func (r *relay) gateCall(env envelope, line, raw []byte) error {
+	r.traffic("client→server", kindRequest, env, len(line), 0)
+	name, args, ok := toolCall(line)
+	if !ok {
+		r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
+		return nil
+	}
+	v := r.opts.Gate.Call(r.sess, name, args)
+	if v.Ask == nil {
+		return r.actOn(env, raw, v)
+	}
+	// Hold the call off the pump, so other messages keep flowing while the person decides.
+	// The bytes are copied: the reader's buffer is reused by the next message.
+	msg := append([]byte(nil), raw...)
+	id := append(json.RawMessage(nil), env.ID...)
+	ctx, cancel := context.WithCancel(r.ctx)
+	r.mu.Lock()
+	if _, dup := r.held[string(id)]; dup {
+		r.mu.Unlock()
+		cancel()
+		r.writeClient(errorResponse(id, codeInvalidRequest, "MCP Tray is already holding a tool call with this id."))
+		return nil
+	}
+	r.held[string(id)] = cancel
+	r.mu.Unlock()
+	r.heldWG.Add(1)
+	go func() {
+		defer r.heldWG.Done()
+		final := v.Ask(ctx)
+		r.mu.Lock()
+		delete(r.held, string(id))
+		r.mu.Unlock()
+		cancel()
+		if r.ctx.Err() != nil {
+			final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
+		}
+		r.actOn(envelope{ID: id, Method: env.Method}, msg, final)
+	}()
+	return nil
+}
+
+// actOn forwards an allowed call, or answers a refused one; a withdrawn call gets nothing.
+func (r *relay) actOn(env envelope, raw []byte, v CallVerdict) error {
+	if !v.Allow {
+		if v.Message != "" {
+			r.writeClient(deniedResult(env.ID, v.Message))
+		}
+		if v.Finished != nil {
+			v.Finished(CallNotRun, 0)
+		}
+		return nil
+	}
+	r.mu.Lock()
+	r.inflight[string(env.ID)] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished}
+	r.mu.Unlock()
+	if err := r.writeServer(raw); err != nil {
+		if p, ok := r.settle(r.inflight, env.ID); ok {
+			r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
+			if p.finished != nil {
+				p.finished(CallFailed, 0)
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// withdraw cancels a held call; it reports whether the id was held.
+func (r *relay) withdraw(id json.RawMessage) bool {
+	r.mu.Lock()
+	cancel, ok := r.held[string(id)]
+	r.mu.Unlock()
+	if ok {
+		cancel()
+	}
+	return ok
 }
 
 func (r *relay) rejectTooLarge(from string, tl *errTooLarge, reply func([]byte) error) {
@@ -274,6 +412,9 @@ func (r *relay) failInflight() {
 	r.mu.Unlock()
 	for _, p := range ps {
 		r.writeClient(errorResponse(p.id, codeServerGone, r.goneMessage()))
+		if p.finished != nil {
+			p.finished(CallFailed, time.Since(p.start))
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"time"
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
@@ -17,7 +18,7 @@ import (
 )
 
 func newLogsCmd(e *env) *cobra.Command {
-	var follow bool
+	var follow, traffic bool
 	var tail int
 	cmd := &cobra.Command{
 		Use:   "logs NAME",
@@ -27,6 +28,20 @@ func newLogsCmd(e *env) *cobra.Command {
 			name := args[0]
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
+			if traffic {
+				err := e.client().Stream(ctx, "traffic", daemon.LogsParams{Name: name, Tail: tail, Follow: follow}, func(raw json.RawMessage) error {
+					var r daemon.TrafficRecord
+					if err := json.Unmarshal(raw, &r); err != nil {
+						return err
+					}
+					fmt.Fprintln(e.stdout, formatTraffic(r))
+					return nil
+				})
+				if errors.Is(err, context.Canceled) {
+					return nil
+				}
+				return err
+			}
 			err := e.client().Stream(ctx, "logs", daemon.LogsParams{Name: name, Tail: tail, Follow: follow}, func(raw json.RawMessage) error {
 				var l supervisor.Line
 				if err := json.Unmarshal(raw, &l); err != nil {
@@ -46,6 +61,7 @@ func newLogsCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new lines as they come")
 	cmd.Flags().IntVar(&tail, "tail", 100, "how many recent lines to show (0 for all that are kept)")
+	cmd.Flags().BoolVar(&traffic, "traffic", false, "show the MCP messages relayed (direction, method, id, size, time taken; never their contents)")
 	return cmd
 }
 
@@ -71,4 +87,20 @@ func logsFromFile(e *env, name string, tail int) error {
 		fmt.Fprintln(e.stdout, l)
 	}
 	return nil
+}
+
+// formatTraffic renders one relayed message.
+func formatTraffic(r daemon.TrafficRecord) string {
+	line := fmt.Sprintf("%s %s %-13s %-12s", r.Time.Local().Format("15:04:05.000"), r.Session, r.Direction, r.Kind)
+	if r.Method != "" {
+		line += " " + r.Method
+	}
+	if r.ID != "" {
+		line += " id=" + r.ID
+	}
+	line += fmt.Sprintf(" %d B", r.Size)
+	if r.Latency > 0 {
+		line += fmt.Sprintf(" after %s", r.Latency.Round(10*time.Microsecond))
+	}
+	return line
 }

@@ -115,7 +115,14 @@ With no command it starts the tray app. Every action in the app has a command he
 		newConnectCmd(e),
 		newServerCmd(e),
 		newSecretCmd(e),
+		newClientCmd(e),
+		newPolicyCmd(e),
+		newApprovalsCmd(e),
+		newApproveCmd(e),
+		newDenyCmd(e),
+		newAuditCmd(e),
 		newLogsCmd(e),
+		newCatalogCmd(e), newInstallCmd(e),
 		newVersionCmd(e),
 	)
 	return root

@@ -62,6 +62,7 @@ func BenchmarkToolCallLatency(b *testing.B) {
 	needNode(b)
 	u := benchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
 	port := freePort(b)
@@ -142,6 +143,7 @@ func spareAge(u *testbin.User) bool {
 func BenchmarkBridgeRSS(b *testing.B) {
 	u := benchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
 	for b.Loop() {
@@ -175,6 +177,7 @@ func rssKB(pid int) int {
 func BenchmarkThroughput16Sessions(b *testing.B) {
 	u := benchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
 	run := func(newClient func() *client.Client) float64 {

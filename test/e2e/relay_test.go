@@ -44,6 +44,7 @@ func TestEverythingServerThroughConnectMatchesDirect(t *testing.T) {
 func testEverythingServerThroughConnectMatchesDirect(t *testing.T, u *testbin.User) {
 	needNode(t)
 	u.OK("server", "add", "everything", "--", "node", everythingJS, "stdio")
+	u.OK("policy", "trust", "everything") // fidelity, not approvals, is under test here
 	u.Daemon()
 	u.WaitRunning("everything")
 	scenario := []string{"everything"}
@@ -143,6 +144,7 @@ func initialize(t testing.TB, c *client.Client, version string) *mcp.InitializeR
 func TestMCPGoClientBothProtocolGenerations(t *testing.T) {
 	u := testbin.NewUser(t)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
 	for _, version := range []string{"2025-06-18", ""} { // "" lets mcp-go probe server/discover first
@@ -201,6 +203,7 @@ func startRaw(t testing.TB, u *testbin.User, name string) *rawBridge {
 	cmd := u.Command("connect", name)
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -256,6 +259,7 @@ func TestMalformedAndOversizedMessagesDoNotEndTheSession(t *testing.T) {
 
 func testMalformedAndOversizedMessagesDoNotEndTheSession(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.OK("server", "add", "raw", "--", fake, "-raw")
 	u.Daemon()
 	u.WaitRunning("fake")
@@ -319,6 +323,7 @@ func TestUnknownOrDisabledServerIsAnsweredWithASentence(t *testing.T) {
 func TestBridgeStartsTheDaemonWhenNeeded(t *testing.T) {
 	u := testbin.NewUser(t)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	b := startRaw(t, u, "fake") // no daemon yet
 	b.send(t, initLine)
 	if m := b.recv(t); m["result"] == nil {
@@ -349,6 +354,7 @@ func TestServerKilledMidCall(t *testing.T) { bothBridgeModes(t, testServerKilled
 
 func testServerKilledMidCall(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	spare := u.WaitRunning("fake").Pid // this process will serve the next connection
 	b := startRaw(t, u, "fake")
@@ -382,6 +388,7 @@ func TestDaemonKilledMidCallLeavesNothing(t *testing.T) {
 
 func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake, "-ignore-term")
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	d := u.Daemon()
 	spare := u.WaitRunning("fake").Pid
 	b := startRaw(t, u, "fake")
@@ -407,6 +414,7 @@ func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 func TestHundredConcurrentSessions(t *testing.T) {
 	u := testbin.NewUser(t)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
 	const n = 100
@@ -448,6 +456,7 @@ func TestHundredConcurrentSessions(t *testing.T) {
 func TestThousandConnectCyclesLeakNothing(t *testing.T) {
 	u := testbin.NewUser(t)
 	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	d := u.Daemon()
 	u.WaitRunning("fake")
 	measure := func() (fds, goroutines, children int) {
@@ -491,5 +500,29 @@ func bothBridgeModes(t *testing.T, test func(*testing.T, *testbin.User)) {
 			}
 			test(t, u)
 		})
+	}
+}
+
+func TestTrafficLogShowsMessagesNotContents(t *testing.T) {
+	u := testbin.NewUser(t)
+	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
+	u.Daemon()
+	u.WaitRunning("fake")
+	b := startRaw(t, u, "fake")
+	b.send(t, initLine)
+	b.recv(t)
+	b.send(t, `{"jsonrpc":"2.0","id":4,"method":"tools/list"}`)
+	b.recv(t)
+	b.send(t, `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"text":"private words"}}}`)
+	b.recv(t)
+	out := u.OK("logs", "fake", "--traffic")
+	for _, want := range []string{"client→server", "server→client", "initialize", "tools/call id=5", "after "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("traffic log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "private words") {
+		t.Errorf("the traffic log shows message contents:\n%s", out)
 	}
 }

@@ -49,8 +49,10 @@ try {
       break;
     }
     case "call": {
+      // Like real clients, list the tools before calling one.
       const [name, json] = scenarioArgs;
-      out.result = await client.callTool({ name, arguments: JSON.parse(json ?? "{}") });
+      await client.listTools();
+      out.result = await client.callTool({ name, arguments: JSON.parse(json ?? "{}") }, undefined, { timeout: 120000 });
       break;
     }
     case "everything": {

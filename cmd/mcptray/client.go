@@ -1,0 +1,327 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/spf13/cobra"
+)
+
+func newClientCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "client",
+		Short: "Connect AI apps (Claude Desktop, Cursor, VS Code, …) to MCP Tray's servers",
+		Long: `MCP Tray writes one entry per server into an AI app's MCP settings. The entry starts
+"mcptray connect NAME", and MCP Tray runs the real server; no credential is ever written there.
+Entries you added yourself are never touched, and the file is backed up before each change.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError{errors.New("client needs a command: list, enable, disable, import or restore")}
+		},
+	}
+	cmd.AddCommand(newClientListCmd(e), newClientToggleCmd(e, true), newClientToggleCmd(e, false),
+		newClientImportCmd(e), newClientRestoreCmd(e))
+	return cmd
+}
+
+// clientArg resolves a client id given on the command line.
+func clientArg(id string) (clients.Client, error) {
+	if c, ok := clients.ByID(id); ok {
+		return c, nil
+	}
+	var ids []string
+	for _, c := range clients.All() {
+		ids = append(ids, c.ID())
+	}
+	return nil, usageError{fmt.Errorf("%q is not an AI app MCP Tray knows; use one of %s", id, strings.Join(ids, ", "))}
+}
+
+// localClients is the client reconciler run inside this command, when MCP Tray is not running.
+func (e *env) localClients() *daemon.ClientReconciler {
+	return daemon.NewClientReconciler(daemon.ClientOptions{Backups: clients.BackupDir(e.home.BackupDir())})
+}
+
+// clientsStatus is `client list`'s data: from the running MCP Tray (with its recent events),
+// else read here.
+func (e *env) clientsStatus() (daemon.ClientsResult, bool, error) {
+	var res daemon.ClientsResult
+	if e.daemonRunning() {
+		err := e.call("clients.list", nil, &res)
+		return res, true, err
+	}
+	cfg, err := e.home.Load()
+	if err != nil {
+		return res, false, err
+	}
+	return e.localClients().Status(cfg), false, nil
+}
+
+// syncClient makes client id's files match config.json: through the running MCP Tray, or here
+// when it is not running. It returns the client's state afterwards.
+func (e *env) syncClient(id string) (daemon.ClientStatus, bool, error) {
+	var res daemon.ClientsResult
+	running := e.daemonRunning()
+	if running {
+		if err := e.call("clients.reconcile", daemon.ClientParams{Client: id}, &res); err != nil {
+			return daemon.ClientStatus{}, true, err
+		}
+	} else {
+		cfg, err := e.home.Load()
+		if err != nil {
+			return daemon.ClientStatus{}, false, err
+		}
+		r := e.localClients()
+		r.ReconcileClient(cfg, id)
+		res = r.Status(cfg)
+	}
+	return findClient(res, id), running, nil
+}
+
+func findClient(res daemon.ClientsResult, id string) daemon.ClientStatus {
+	for _, c := range res.Clients {
+		if c.ID == id {
+			return c
+		}
+	}
+	return daemon.ClientStatus{ID: id}
+}
+
+func newClientListCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the AI apps found on this computer and which servers each one sees",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, running, err := e.clientsStatus()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(e, struct {
+					Running bool `json:"running"`
+					daemon.ClientsResult
+				}{running, res})
+			}
+			printClients(e, res)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/clients.md)")
+	return cmd
+}
+
+func printClients(e *env, res daemon.ClientsResult) {
+	if len(res.Clients) == 0 {
+		fmt.Fprintln(e.stdout, "MCP Tray found no AI apps on this computer. Connect one anyway with: mcptray client enable CLIENT")
+		return
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CLIENT\tAPP\tON\tSEES\tFILE")
+	for _, c := range res.Clients {
+		on := map[bool]string{true: "yes", false: "no"}[c.Enabled]
+		sees := strings.Join(c.Sees, ", ")
+		if sees == "" {
+			sees = "-"
+		}
+		for i, f := range c.Files {
+			path := f.Path
+			if !f.Exists {
+				path += " (not there yet)"
+			}
+			if i == 0 {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, on, sees, path)
+			} else {
+				fmt.Fprintf(tw, "\t\t\t\t%s\n", path)
+			}
+		}
+	}
+	tw.Flush()
+	for _, c := range res.Clients {
+		for _, f := range c.Files {
+			if f.Error != "" {
+				fmt.Fprintf(e.stdout, "\n%s\n", f.Error)
+			}
+		}
+		if c.NeedsRestart {
+			fmt.Fprintf(e.stdout, "\n%s: %s\n", c.Name, c.RestartHint)
+		}
+	}
+}
+
+func newClientToggleCmd(e *env, enable bool) *cobra.Command {
+	var servers []string
+	verb, short := "disable", "Stop an AI app from seeing MCP Tray's servers (or some of them)"
+	if enable {
+		verb, short = "enable", "Let an AI app see MCP Tray's servers (all of them, or those named)"
+	}
+	cmd := &cobra.Command{
+		Use:     verb + " CLIENT",
+		Short:   short,
+		Example: fmt.Sprintf("  mcptray client %s claude-desktop\n  mcptray client %s cursor --server github --server files", verb, verb),
+		Args:    exactArgs(1, "the name of an AI app (see: mcptray client list)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := clientArg(args[0])
+			if err != nil {
+				return err
+			}
+			for _, s := range servers {
+				if !config.ValidName(s) {
+					return usageError{fmt.Errorf("%q cannot be a server name (see: mcptray server list)", s)}
+				}
+			}
+			cfg, err := e.home.Load()
+			if err != nil {
+				return err
+			}
+			before := findClient(e.localClients().Status(cfg), c.ID())
+			err = e.home.Update(func(cfg *config.Config) error {
+				for _, s := range servers {
+					if _, ok := cfg.Servers[s]; !ok {
+						return fmt.Errorf("there is no server named %q (see: mcptray server list)", s)
+					}
+				}
+				if enable {
+					daemon.EnableClient(cfg, c.ID(), servers)
+				} else {
+					daemon.DisableClient(cfg, c.ID(), servers)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			after, running, err := e.syncClient(c.ID())
+			if err != nil {
+				return err
+			}
+			return reportClient(e, c, before, after, running)
+		},
+	}
+	cmd.Flags().StringArrayVar(&servers, "server", nil, "only this server (repeatable); without it, every server")
+	return cmd
+}
+
+// reportClient says what a client sees now, what changed in its files, and how to make it
+// notice. A file MCP Tray could not write is the command's error.
+func reportClient(e *env, c clients.Client, before, after daemon.ClientStatus, running bool) error {
+	var problem string
+	for _, f := range after.Files {
+		if f.Error != "" && problem == "" {
+			problem = f.Error
+		}
+	}
+	switch {
+	case problem != "" && after.Enabled:
+		fmt.Fprintf(e.stdout, "%s is switched on in MCP Tray, but its settings could not be updated.\n", c.Name())
+	case !after.Enabled:
+		fmt.Fprintf(e.stdout, "%s no longer sees any of MCP Tray's servers.\n", c.Name())
+	case len(after.Wants) == 0:
+		fmt.Fprintf(e.stdout, "%s is connected to MCP Tray, but there is no server for it to see yet; add one with: mcptray server add NAME -- COMMAND [ARGS...]\n", c.Name())
+	case len(after.Only) == 0:
+		fmt.Fprintf(e.stdout, "%s now sees every MCP Tray server: %s.\n", c.Name(), strings.Join(after.Wants, ", "))
+	default:
+		fmt.Fprintf(e.stdout, "%s now sees %s.\n", c.Name(), strings.Join(after.Wants, ", "))
+	}
+	if after.Enabled && !before.Detected && len(after.Files) > 0 && problem == "" {
+		fmt.Fprintf(e.stdout, "%s does not seem to be installed here yet; it will find its servers in %s once it is.\n", c.Name(), after.Files[0].Path)
+	}
+	changed := false
+	for _, f := range after.Files {
+		if f.Error != "" {
+			continue
+		}
+		var was daemon.ClientFile
+		for _, b := range before.Files {
+			if b.Path == f.Path {
+				was = b
+			}
+		}
+		added := missingFrom(f.Servers, was.Servers)
+		removed := missingFrom(was.Servers, f.Servers)
+		if len(added)+len(removed) == 0 {
+			continue
+		}
+		changed = true
+		var parts []string
+		if len(added) > 0 {
+			parts = append(parts, "added "+strings.Join(added, ", "))
+		}
+		if len(removed) > 0 {
+			parts = append(parts, "removed "+strings.Join(removed, ", "))
+		}
+		fmt.Fprintf(e.stdout, "Updated %s: %s.\n", f.Path, strings.Join(parts, "; "))
+		for _, s := range added {
+			if key, ok := f.Renamed[s]; ok {
+				fmt.Fprintf(e.stdout, "An entry called %q that MCP Tray did not add is already there, so MCP Tray's server %q is listed as %q.\n", s, s, key)
+			}
+		}
+	}
+	if problem != "" {
+		next := "fix it and run this command again"
+		if running {
+			next = "MCP Tray updates it as soon as the file is fixed"
+		}
+		return errors.New(strings.TrimSuffix(problem, ".") + "; " + next)
+	}
+	if changed {
+		fmt.Fprintln(e.stdout, c.RestartHint())
+	} else {
+		fmt.Fprintln(e.stdout, "Its settings already said so; nothing changed.")
+	}
+	return nil
+}
+
+// missingFrom lists the names in a that are not in b.
+func missingFrom(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func newClientRestoreCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore CLIENT",
+		Short: "Put back an AI app's settings as they were before MCP Tray's last change",
+		Long: `restore puts back the copy MCP Tray kept before its last change to the app's settings
+file (after an import: the file as it was, credentials included), and switches the app off in
+MCP Tray so that MCP Tray stops adding its entries. Run it again to go one more change back.`,
+		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := clientArg(args[0])
+			if err != nil {
+				return err
+			}
+			ctx, cancel := keychainCtx()
+			defer cancel()
+			r, err := daemon.RestoreClient(ctx, daemon.ImportOptions{Home: e.home, Keys: e.keys()}, c.ID())
+			if errors.Is(err, clients.ErrNoBackup) {
+				return fmt.Errorf("MCP Tray has no backup of %s's settings to put back (it keeps one before each change it makes)", c.Name())
+			}
+			if err != nil {
+				return err
+			}
+			for _, f := range r.Files {
+				fmt.Fprintln(e.stdout, f.Message)
+			}
+			for _, w := range r.Warnings {
+				fmt.Fprintf(e.stderr, "Note: %s\n", w)
+			}
+			if r.Disabled {
+				fmt.Fprintf(e.stdout, "MCP Tray no longer changes %s's settings; to connect it again, run: mcptray client enable %s\n", c.Name(), c.ID())
+			}
+			fmt.Fprintln(e.stdout, c.RestartHint())
+			return nil
+		},
+	}
+}

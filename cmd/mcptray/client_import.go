@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/spf13/cobra"
+)
+
+func newClientImportCmd(e *env) *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "import CLIENT",
+		Short: "Take over the servers you set up by hand in an AI app; credentials go to the keychain",
+		Long: `import turns each server you configured yourself in an AI app into an MCP Tray server
+(same command, arguments, folder and environment), moves every value that looks like a
+credential into the system keychain, and rewrites the app's entry to start it through
+"mcptray connect". It shows the plan first; --dry-run shows only the plan. The file is backed
+up first, without the credentials: mcptray client restore CLIENT puts it back as it was.`,
+		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := clientArg(args[0])
+			if err != nil {
+				return err
+			}
+			plan, err := daemon.PlanImport(daemon.ImportOptions{Home: e.home, Keys: e.keys()}, c.ID())
+			if err != nil {
+				return err
+			}
+			printImportPlan(e, plan)
+			if len(plan.Servers) == 0 {
+				return nil
+			}
+			if dryRun {
+				fmt.Fprintln(e.stdout, "Nothing was changed (--dry-run).")
+				return nil
+			}
+			ctx, cancel := keychainCtx()
+			defer cancel()
+			res, err := plan.Execute(ctx)
+			for _, w := range res.Warnings {
+				fmt.Fprintf(e.stderr, "Note: %s\n", w)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "\nDone: %s now starts these servers through MCP Tray.\n", c.Name())
+			for _, b := range res.Backups {
+				fmt.Fprintf(e.stdout, "The file as it was is kept (without credentials) in %s.\n", b)
+			}
+			fmt.Fprintf(e.stdout, "To undo the import, run: mcptray client restore %s\n", c.ID())
+			if e.daemonRunning() {
+				fmt.Fprintln(e.stdout, "MCP Tray is starting the servers now.")
+			} else {
+				fmt.Fprintln(e.stdout, "The servers start when MCP Tray runs (open the app, or run: mcptray daemon).")
+			}
+			fmt.Fprintln(e.stdout, c.RestartHint())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only show what the import would do")
+	return cmd
+}
+
+func printImportPlan(e *env, p *daemon.ImportPlan) {
+	name := p.Client.Name()
+	switch n := len(p.Servers); n {
+	case 0:
+		fmt.Fprintf(e.stdout, "%s has no servers of its own that MCP Tray can take over.\n", name)
+	case 1:
+		fmt.Fprintf(e.stdout, "MCP Tray will take over 1 server from %s:\n", name)
+	default:
+		fmt.Fprintf(e.stdout, "MCP Tray will take over %d servers from %s:\n", n, name)
+	}
+	for _, s := range p.Servers {
+		fmt.Fprintf(e.stdout, "\n  %s  (entry %q in %s)\n", s.Name, s.Key, s.Path)
+		if s.Note != "" {
+			fmt.Fprintf(e.stdout, "    %s\n", s.Note)
+		}
+		if s.Same {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "    runs: %s\n", shellJoin(append([]string{s.Server.Command}, s.Server.Args...)))
+		if s.Server.Dir != "" {
+			fmt.Fprintf(e.stdout, "    in: %s\n", s.Server.Dir)
+		}
+		if len(s.Server.Env) > 0 {
+			fmt.Fprintf(e.stdout, "    settings kept in MCP Tray's config: %s\n", strings.Join(slices.Sorted(maps.Keys(s.Server.Env)), ", "))
+		}
+		if len(s.Server.Secrets) > 0 {
+			fmt.Fprintf(e.stdout, "    credentials moved to the system keychain: %s\n", strings.Join(s.Server.Secrets, ", "))
+		}
+	}
+	if len(p.Skipped) > 0 {
+		fmt.Fprintf(e.stdout, "\nLeft as they are in %s:\n", name)
+		for _, s := range p.Skipped {
+			fmt.Fprintf(e.stdout, "  %s: %s\n", s.Key, s.Reason)
+		}
+	}
+	if len(p.Servers) > 0 {
+		fmt.Fprintf(e.stdout, "\nEach entry in %s's settings will start \"mcptray connect NAME\" instead, with no credential in the file; the file is backed up first.\n", name)
+	}
+}

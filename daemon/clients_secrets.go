@@ -1,0 +1,123 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/internal/atomicfile"
+	"github.com/mcptray/mcptray/keychain"
+)
+
+// Backups of client files are copies of the person's own files, credentials included. Once an
+// import has moved a credential into the keychain, no copy of it may stay on disk, so it is
+// replaced in every backup of the file by a marker naming its keychain item; restoring fills
+// the marker in again. Only whole string values are replaced (quoted, or a YAML plain value),
+// so a short credential never damages other text that happens to contain it.
+
+const markerPrefix = "mcptray-keychain:"
+
+// marker stands for the credential key of server in a backup.
+func marker(server, key string) string { return markerPrefix + server + "/" + key }
+
+var markerRE = regexp.MustCompile(regexp.QuoteMeta(markerPrefix) + `([A-Za-z0-9][A-Za-z0-9._-]{0,63})/([A-Za-z_][A-Za-z0-9_]*)`)
+
+// redactSecrets replaces each credential's whole-value occurrences in content by its marker and
+// reports which credentials it found. Unquoted values count only in YAML (plainValues).
+func redactSecrets(content []byte, refs []secretRef, plainValues bool) ([]byte, map[secretRef]bool) {
+	found := map[secretRef]bool{}
+	for _, ref := range refs {
+		m := []byte(marker(ref.server, ref.key))
+		for _, q := range []string{`"`, `'`} {
+			old := []byte(q + ref.value + q)
+			if bytes.Contains(content, old) {
+				content = bytes.ReplaceAll(content, old, append(append([]byte(q), m...), q...))
+				found[ref] = true
+			}
+		}
+		if !plainValues {
+			continue
+		}
+		plain := regexp.MustCompile(`(?m)(:[ \t]+)` + regexp.QuoteMeta(ref.value) + `([ \t]*(?:#.*)?\r?)$`)
+		if plain.Match(content) {
+			content = plain.ReplaceAll(content, []byte("${1}"+string(m)+"${2}"))
+			found[ref] = true
+		}
+	}
+	return content, found
+}
+
+// redactBackups takes the credentials out of every copy in dir, the backup folder of the
+// client file at path (a YAML file when yaml is set). It returns a sentence for each credential it could not find in the
+// copy from before the import (which then still holds it, in a form MCP Tray cannot match).
+func redactBackups(dir, path string, refs []secretRef, yaml bool) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []string{fmt.Sprintf("MCP Tray could not clean the backups of %s of credentials (%v); delete the folder %s once you no longer need to undo the import.", path, err, dir)}
+	}
+	var warnings []string
+	found := map[secretRef]bool{}
+	for _, e := range entries {
+		if e.IsDir() || e.Name() == "ORIGINAL-PATH.txt" {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		content, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		out, f := redactSecrets(content, refs, yaml)
+		for ref := range f {
+			found[ref] = true
+		}
+		if !bytes.Equal(out, content) {
+			if err := atomicfile.WriteFile(p, out, 0o600); err != nil {
+				warnings = append(warnings, fmt.Sprintf("MCP Tray could not take the credentials out of the backup %s (%v); delete it once you no longer need to undo the import.", p, err))
+			}
+		}
+	}
+	for _, ref := range refs {
+		if !found[ref] {
+			warnings = append(warnings, fmt.Sprintf("MCP Tray could not find %s of %s in the backups of %s to take it out; check the folder %s.", ref.key, ref.server, path, dir))
+		}
+	}
+	return warnings
+}
+
+// restoreFile puts the newest backup of path back (clients.Restore) and fills in the
+// credentials an import took out of it, from keys. Credentials that are no longer in the
+// keychain stay markers, each reported in a sentence.
+func restoreFile(ctx context.Context, c clients.Client, path string, backups clients.BackupDir, keys keychain.Store) (clients.Restored, []string, error) {
+	r, err := clients.Restore(c, path, backups)
+	if err != nil {
+		return r, nil, err
+	}
+	content, err := os.ReadFile(path)
+	if err != nil || !markerRE.Match(content) {
+		return r, nil, nil
+	}
+	var warnings []string
+	missing := map[string]bool{}
+	out := markerRE.ReplaceAllFunc(content, func(m []byte) []byte {
+		sub := markerRE.FindSubmatch(m)
+		server, key := string(sub[1]), string(sub[2])
+		if keys != nil {
+			if v, err := keys.Get(ctx, server, key); err == nil {
+				return []byte(v)
+			}
+		}
+		if !missing[string(m)] {
+			missing[string(m)] = true
+			warnings = append(warnings, fmt.Sprintf("%s of %s is no longer in the system keychain, so %s holds %s in its place; put the value there by hand.", key, server, path, m))
+		}
+		return m
+	})
+	if err := atomicfile.WriteFile(path, out, 0o777); err != nil {
+		return r, warnings, fmt.Errorf("putting the credentials back into %s: %w", path, err)
+	}
+	return r, warnings, nil
+}

@@ -1,0 +1,262 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/gateway"
+	"github.com/mcptray/mcptray/policy"
+)
+
+// DefaultApprovalTimeout is how long a held call waits for the person: MCP clients commonly
+// give up on a request after 60 s, so the answer must come before that.
+const DefaultApprovalTimeout = 55 * time.Second
+
+// guard holds the policy machinery: rules and pins (engine), held calls (broker), and the
+// audit log, whose only writer is the goroutine started by openPolicy.
+type guard struct {
+	engine *policy.Engine
+	broker *policy.Broker
+	audit  *policy.AuditLog
+	record chan policy.AuditEntry
+	done   chan struct{}
+}
+
+// openPolicy opens the pins and the audit log in the home and starts the audit writer.
+func (d *Daemon) openPolicy(cfg *config.Config) error {
+	pins, err := policy.OpenPins(filepath.Join(string(d.opts.Home), "pins.json"))
+	if err != nil {
+		return fmt.Errorf("reading MCP Tray's tool pins: %w", err)
+	}
+	redact := func(b []byte) []byte { return d.secrets.red.Redact(b) }
+	audit, err := policy.OpenAudit(d.opts.Home.AuditDir(), policy.AuditOptions{Redact: redact})
+	if err != nil {
+		return fmt.Errorf("opening the audit log: %w", err)
+	}
+	grants := policy.NewGrants(nil, d.saveAlways)
+	timeout := DefaultApprovalTimeout
+	if cfg != nil && cfg.Settings.ApprovalTimeoutSeconds > 0 {
+		timeout = time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second
+	}
+	g := &guard{
+		engine: policy.NewEngine(policy.EngineOptions{Pins: pins, Grants: grants}),
+		broker: policy.NewBroker(policy.BrokerOptions{Timeout: timeout, Grants: grants, Redact: redact}),
+		audit:  audit,
+		record: make(chan policy.AuditEntry, 4096),
+		done:   make(chan struct{}),
+	}
+	go func() {
+		defer close(g.done)
+		for e := range g.record {
+			if err := g.audit.Append(e); err != nil {
+				d.log.Error("writing the audit log", "err", err)
+			}
+		}
+	}()
+	d.guard = g
+	return nil
+}
+
+// closePolicy flushes and closes the audit log; no call may be relayed afterwards.
+func (d *Daemon) closePolicy() {
+	close(d.guard.record)
+	<-d.guard.done
+	d.guard.audit.Close()
+}
+
+// rules turns config.json's policies into the engine's rules.
+func rules(cfg *config.Config) map[string]policy.ServerRules {
+	out := map[string]policy.ServerRules{}
+	for name, s := range cfg.Servers {
+		if s.Policy == nil {
+			continue
+		}
+		sr := policy.ServerRules{Trust: s.Policy.Trust, Tools: map[string]policy.Rule{}}
+		for tool, r := range s.Policy.Tools {
+			sr.Tools[tool] = policy.Rule(r)
+		}
+		out[name] = sr
+	}
+	return out
+}
+
+// saveAlways records "always allow this tool" as the person's allow rule in config.json.
+func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
+	return d.opts.Home.Update(func(c *config.Config) error {
+		s, ok := c.Servers[g.Server]
+		if !ok {
+			return fmt.Errorf("the server %q is no longer configured", g.Server)
+		}
+		if s.Policy == nil {
+			s.Policy = &config.Policy{}
+		}
+		if s.Policy.Tools == nil {
+			s.Policy.Tools = map[string]config.Rule{}
+		}
+		s.Policy.Tools[g.Tool] = config.RuleAllow
+		return nil
+	})
+}
+
+// The gateway.Gate the relay consults for every tool call.
+
+func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gateway.CallVerdict {
+	call := policy.Call{Client: s.Client, Session: s.ID, Server: s.Server, Tool: tool, Arguments: args}
+	v := g.engine.Decide(call)
+	arrived := time.Now()
+	finished := func(d policy.Decision) func(gateway.CallOutcome, time.Duration) {
+		return func(o gateway.CallOutcome, took time.Duration) {
+			g.record <- policy.AuditEntry{Time: arrived, Call: call, Decision: d, Duration: took, Outcome: policy.CallOutcome(o)}
+		}
+	}
+	verdict := func(d policy.Decision) gateway.CallVerdict {
+		switch d.Outcome {
+		case policy.Allowed:
+			return gateway.CallVerdict{Allow: true, Finished: finished(d)}
+		case policy.Denied:
+			return gateway.CallVerdict{Message: d.Message, Finished: finished(d)}
+		default: // withdrawn: the client cancelled or left
+			return gateway.CallVerdict{Finished: finished(d)}
+		}
+	}
+	if v.Rule != policy.RuleAsk {
+		return verdict(v.Decision())
+	}
+	return gateway.CallVerdict{Ask: func(ctx context.Context) gateway.CallVerdict {
+		d, err := g.broker.Ask(ctx, policy.Request{Call: call, Verdict: v})
+		if err != nil {
+			d = policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Reason: err.Error(),
+				Message: "Denied by MCP Tray: it could not ask you about this call (" + err.Error() + ")"}
+		}
+		return verdict(d)
+	}}
+}
+
+func (g *guard) Tools(s *gateway.Session, result json.RawMessage, complete bool) json.RawMessage {
+	tools, _, err := policy.ParseToolsList(result)
+	if err != nil {
+		return result
+	}
+	g.engine.ObserveTools(s.Server, tools, complete)
+	out, err := policy.HideTools(result, func(name string) bool { return g.engine.Hidden(s.Server, name) })
+	if err != nil {
+		return result
+	}
+	return out
+}
+
+func (g *guard) End(s *gateway.Session) { g.engine.Grants().EndSession(s.ID) }
+
+// The control API for approvals and policy.
+
+// ApproveParams answers a held call.
+type ApproveParams struct {
+	ID string `json:"id"`
+	// Answer is "once" (the default), "session" or "always"; DenyParams uses ID alone.
+	Answer string `json:"answer,omitempty"`
+}
+
+// ToolParams names one tool of one server.
+type ToolParams struct {
+	Name        string `json:"name"`
+	Tool        string `json:"tool"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// PolicyListResult lists a server's tools as policy sees them.
+type PolicyListResult struct {
+	Tools []policy.ToolStatus `json:"tools"`
+}
+
+func (d *Daemon) policyRoutes() {
+	c := d.ctl
+	c.Handle("approvals", func(ctx context.Context, _ json.RawMessage) (any, error) {
+		return map[string]any{"approvals": nonNilApprovals(d.guard.broker.Pending())}, nil
+	})
+	c.HandleStream("approvals.watch", func(ctx context.Context, _ json.RawMessage, send func(any) error) error {
+		snap, ch, cancel := d.guard.broker.Subscribe()
+		defer cancel()
+		for _, a := range snap {
+			if err := send(policy.Event{Kind: policy.ApprovalAdded, Approval: a}); err != nil {
+				return err
+			}
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case ev, ok := <-ch:
+				if !ok {
+					return fmt.Errorf("approvals moved too fast to follow; run the command again")
+				}
+				if err := send(ev); err != nil {
+					return err
+				}
+			}
+		}
+	})
+	c.Handle("approve", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[ApproveParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		answer := map[string]policy.Answer{"": policy.AllowOnce, "once": policy.AllowOnce, "session": policy.AllowSession, "always": policy.AlwaysAllow}[p.Answer]
+		if answer == 0 {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not an answer: use once, session or always.", p.Answer)}
+		}
+		return nil, approvalError(d.guard.broker.Answer(p.ID, answer))
+	})
+	c.Handle("deny", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[ApproveParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		return nil, approvalError(d.guard.broker.Answer(p.ID, policy.Deny))
+	})
+	c.Handle("policy.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[NameParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		tools := d.guard.engine.Tools(p.Name)
+		if tools == nil {
+			tools = []policy.ToolStatus{}
+		}
+		return PolicyListResult{Tools: tools}, nil
+	})
+	c.Handle("policy.review", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[ToolParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		return d.guard.engine.ReviewPin(p.Name, p.Tool)
+	})
+	c.Handle("policy.accept", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[ToolParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		return nil, d.guard.engine.AcceptPin(p.Name, p.Tool, p.Fingerprint)
+	})
+}
+
+func nonNilApprovals(a []policy.Approval) []policy.Approval {
+	if a == nil {
+		return []policy.Approval{}
+	}
+	return a
+}
+
+// approvalError gives "no such approval" a stable code.
+func approvalError(err error) error {
+	if err != nil && strings.Contains(strings.ToLower(err.Error()), "no approval") {
+		return &control.Error{Code: control.CodeNotFound, Message: err.Error()}
+	}
+	return err
+}

@@ -1,0 +1,133 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Gate decides tool calls for the relay. The gateway only enforces what the gate says: the
+// daemon implements it with the policy engine, the approval broker and the audit log.
+type Gate interface {
+	// Call decides a tools/call before it is forwarded. It must not block: a call that needs
+	// the person's answer returns a verdict with Ask set.
+	Call(s *Session, tool string, args json.RawMessage) CallVerdict
+	// Tools is given each tools/list result (complete is false when more pages follow) and
+	// returns the result to forward: the same bytes, or a copy without hidden tools.
+	Tools(s *Session, result json.RawMessage, complete bool) json.RawMessage
+	// End is called once when the session ends.
+	End(s *Session)
+}
+
+// CallVerdict is a gate's word on one call.
+type CallVerdict struct {
+	// Allow forwards the call. Otherwise the client gets an isError tool result with Message,
+	// or nothing at all when Message is "" (the call was withdrawn: the client cancelled it).
+	Allow   bool
+	Message string
+	// Ask, when set, holds the call: the relay calls it off its pumps (it blocks until the
+	// person answers, the deadline passes, or ctx ends because the client cancelled the call
+	// or went away) and acts on the verdict it returns, whose Ask is ignored.
+	Ask func(ctx context.Context) CallVerdict
+	// Finished, when set, is told how a forwarded call ended; or, for a call never
+	// forwarded, that it did not run.
+	Finished func(outcome CallOutcome, took time.Duration)
+}
+
+// CallOutcome is how a tool call ended, for the audit log.
+type CallOutcome string
+
+// The outcomes of a tool call.
+const (
+	CallOK        CallOutcome = "ok"         // a result
+	CallToolError CallOutcome = "tool_error" // a result with isError
+	CallFailed    CallOutcome = "failed"     // a JSON-RPC error, or the server went away
+	CallNotRun    CallOutcome = "not_run"    // denied or withdrawn
+)
+
+// deniedResult is a tools/call answer the client shows as a failed tool run: a result with
+// isError and one sentence, as the MCP spec asks for tool-level refusals.
+func deniedResult(id json.RawMessage, msg string) []byte {
+	b, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Result  struct {
+			Content []struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			} `json:"content"`
+			IsError bool `json:"isError"`
+		} `json:"result"`
+	}{JSONRPC: "2.0", ID: id, Result: struct {
+		Content []struct {
+			Type string `json:"type"`
+			Text string `json:"text"`
+		} `json:"content"`
+		IsError bool `json:"isError"`
+	}{Content: []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}{{Type: "text", Text: msg}}, IsError: true}})
+	return append(b, '\n')
+}
+
+// toolCall reads the tool name and arguments of a tools/call request.
+func toolCall(line []byte) (name string, args json.RawMessage, ok bool) {
+	var req struct {
+		Params struct {
+			Name      string          `json:"name"`
+			Arguments json.RawMessage `json:"arguments"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(line, &req) != nil || req.Params.Name == "" {
+		return "", nil, false
+	}
+	return req.Params.Name, req.Params.Arguments, true
+}
+
+// cancelledID reads params.requestId of a notifications/cancelled.
+func cancelledID(line []byte) json.RawMessage {
+	var n struct {
+		Params struct {
+			RequestID json.RawMessage `json:"requestId"`
+		} `json:"params"`
+	}
+	json.Unmarshal(line, &n)
+	return n.Params.RequestID
+}
+
+// callOutcome reads how a tools/call response came out.
+func callOutcome(line []byte) CallOutcome {
+	var resp struct {
+		Result *struct {
+			IsError bool `json:"isError"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(line, &resp) != nil || resp.Result == nil {
+		return CallFailed
+	}
+	if resp.Result.IsError {
+		return CallToolError
+	}
+	return CallOK
+}
+
+// batchHasToolCall reports whether a JSON-RPC batch holds a tools/call, and the ids of its
+// requests.
+func batchHasToolCall(line []byte) (bool, []json.RawMessage) {
+	var msgs []envelope
+	if json.Unmarshal(line, &msgs) != nil {
+		return false, nil
+	}
+	has := false
+	var ids []json.RawMessage
+	for _, m := range msgs {
+		if m.Method == "tools/call" {
+			has = true
+		}
+		if m.Method != "" && len(m.ID) > 0 {
+			ids = append(ids, m.ID)
+		}
+	}
+	return has, ids
+}
