@@ -324,7 +324,7 @@ func TestBridgeStartsTheDaemonWhenNeeded(t *testing.T) {
 	u := testbin.NewUser(t)
 	u.OK("server", "add", "fake", "--", fake)
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	b := startRaw(t, u, "fake") // no daemon yet
+	b := startRaw(t, u, "fake")     // no daemon yet
 	b.send(t, initLine)
 	if m := b.recv(t); m["result"] == nil {
 		t.Fatalf("first answer after auto-start: %v", m)
