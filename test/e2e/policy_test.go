@@ -327,3 +327,32 @@ func TestChangedToolIsBlockedUntilReviewed(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditVerifyNamesTheTamperedLine(t *testing.T) {
+	u := testbin.NewUser(t)
+	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake")
+	u.Daemon()
+	u.WaitRunning("fake")
+	b := startRaw(t, u, "fake")
+	b.send(t, initLine)
+	b.recv(t)
+	for i := range 3 {
+		b.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}`, i+1))
+		b.recv(t)
+	}
+	u.Eventually("3 calls are audited", func() bool { return strings.Count(u.OK("audit", "--last", "0"), "fake/echo") == 3 })
+	u.OK("server", "stop", "fake") // the log is sealed as calls end; stop writing before editing it
+	files, _ := filepath.Glob(filepath.Join(u.Home, "audit", "*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("audit files: %v", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	tampered := strings.Replace(string(data), `"tool":"echo"`, `"tool":"ech0"`, 1)
+	lineNo := strings.Count(tampered[:strings.Index(tampered, `"ech0"`)], "\n") + 1
+	os.WriteFile(files[0], []byte(tampered), 0o600)
+	_, errs, code := u.Run("audit", "verify")
+	if code != 1 || !strings.Contains(errs, filepath.Base(files[0])) || !strings.Contains(strings.ToLower(errs), fmt.Sprintf("line %d ", lineNo)) {
+		t.Fatalf("audit verify after tampering: exit %d, %q (want the file and line %d named)", code, errs, lineNo)
+	}
+}
