@@ -330,11 +330,19 @@ func printInstalled(e *env, entry catalog.Entry, name string, clientIDs []string
 	}
 	for _, id := range clientIDs {
 		c, _ := clients.ByID(id)
-		line := c.Name() + " will see it"
-		if !running {
-			line += " once MCP Tray runs"
+		// Write the client's file now, as `client enable` does, whether or not MCP Tray runs:
+		// the entry starts MCP Tray by itself when the app first uses it.
+		st, _, err := e.syncClient(id)
+		for _, f := range st.Files {
+			if err == nil && f.Error != "" {
+				err = errors.New(f.Error)
+			}
 		}
-		line += "."
+		if err != nil {
+			fmt.Fprintf(e.stdout, "%s could not be connected: %v\n", c.Name(), err)
+			continue
+		}
+		line := c.Name() + " sees it now."
 		if c.NeedsRestart() {
 			line += " " + c.RestartHint()
 		}
