@@ -115,6 +115,17 @@ func (c *Config) ServerNames() []string {
 	return slices.Sorted(maps.Keys(c.Servers))
 }
 
+// EnsurePolicy returns the server's policy with its tool map, creating both if missing.
+func (s *Server) EnsurePolicy() *Policy {
+	if s.Policy == nil {
+		s.Policy = &Policy{}
+	}
+	if s.Policy.Tools == nil {
+		s.Policy.Tools = map[string]Rule{}
+	}
+	return s.Policy
+}
+
 // EffectiveMode returns the server's mode with the default filled in.
 func (s *Server) EffectiveMode() Mode {
 	if s.Mode == "" {

@@ -93,13 +93,7 @@ func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 		if !ok {
 			return fmt.Errorf("the server %q is no longer configured", g.Server)
 		}
-		if s.Policy == nil {
-			s.Policy = &config.Policy{}
-		}
-		if s.Policy.Tools == nil {
-			s.Policy.Tools = map[string]config.Rule{}
-		}
-		s.Policy.Tools[g.Tool] = config.RuleAllow
+		s.EnsurePolicy().Tools[g.Tool] = config.RuleAllow
 		return nil
 	})
 }

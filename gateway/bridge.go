@@ -77,8 +77,8 @@ func Bridge(ctx context.Context, o BridgeOptions) error {
 	}
 }
 
-func dialWithStart(ctx context.Context, o BridgeOptions, pass bool) (connLike, *bufio.Reader, error) {
-	connect := func() (connLike, *bufio.Reader, error) {
+func dialWithStart(ctx context.Context, o BridgeOptions, pass bool) (io.ReadWriteCloser, *bufio.Reader, error) {
+	connect := func() (io.ReadWriteCloser, *bufio.Reader, error) {
 		if pass {
 			return o.Control.ConnectPassing(ctx, o.Server, o.ClientName, o.StdinFile, o.StdoutFile)
 		}
@@ -111,10 +111,6 @@ func dialWithStart(ctx context.Context, o BridgeOptions, pass bool) (connLike, *
 		case <-time.After(delay):
 		}
 	}
-}
-
-type connLike = interface {
-	io.ReadWriteCloser
 }
 
 // waitExit waits for the daemon's last line after a passed-stdio relay.

@@ -139,7 +139,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 		var tl *errTooLarge
 		switch {
 		case errors.As(err, &tl):
-			r.rejectTooLarge("client", tl, r.writeClient)
+			r.rejectTooLarge("client", tl)
 			continue
 		case err != nil:
 			return err
@@ -198,7 +198,7 @@ func (r *relay) pumpFromServer() {
 		var tl *errTooLarge
 		switch {
 		case errors.As(err, &tl):
-			r.rejectTooLarge("server", tl, r.writeServer)
+			r.rejectTooLarge("server", tl)
 			if id := idFromPrefix(tl.prefix); id != nil {
 				// An oversized response still settles its request, with an error to the client.
 				if p, ok := r.settle(r.inflight, id); ok {
@@ -352,10 +352,12 @@ func (r *relay) withdraw(id json.RawMessage) bool {
 	return ok
 }
 
-func (r *relay) rejectTooLarge(from string, tl *errTooLarge, reply func([]byte) error) {
+// rejectTooLarge notes a dropped oversized message and answers the client when it sent a
+// request; an oversized server response is settled by the caller.
+func (r *relay) rejectTooLarge(from string, tl *errTooLarge) {
 	r.note("the %s sent a %d-byte message, more than the %d-byte limit; MCP Tray dropped it", from, tl.size, r.max())
 	if id := idFromPrefix(tl.prefix); id != nil && from == "client" {
-		reply(errorResponse(id, codeTooLarge, fmt.Sprintf("This request is %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, r.max()>>20)))
+		r.writeClient(errorResponse(id, codeTooLarge, fmt.Sprintf("This request is %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, r.max()>>20)))
 	}
 }
 

@@ -184,7 +184,7 @@ func newClientToggleCmd(e *env, enable bool) *cobra.Command {
 			err = e.home.Update(func(cfg *config.Config) error {
 				for _, s := range servers {
 					if _, ok := cfg.Servers[s]; !ok {
-						return fmt.Errorf("there is no server named %q (see: mcptray server list)", s)
+						return errNoServer(s)
 					}
 				}
 				if enable {

@@ -64,18 +64,8 @@ func newPolicyCmd(e *env) *cobra.Command {
 			if rule != config.RuleAllow && rule != config.RuleAsk && rule != config.RuleDeny {
 				return usageError{fmt.Errorf("%q is not a rule: use allow, ask or deny", args[2])}
 			}
-			err := e.home.Update(func(c *config.Config) error {
-				s, ok := c.Servers[args[0]]
-				if !ok {
-					return fmt.Errorf("there is no server named %q (see: mcptray server list)", args[0])
-				}
-				if s.Policy == nil {
-					s.Policy = &config.Policy{}
-				}
-				if s.Policy.Tools == nil {
-					s.Policy.Tools = map[string]config.Rule{}
-				}
-				s.Policy.Tools[args[1]] = rule
+			err := updateServer(e, args[0], func(s *config.Server) error {
+				s.EnsurePolicy().Tools[args[1]] = rule
 				return nil
 			})
 			if err != nil {
@@ -92,15 +82,8 @@ func newPolicyCmd(e *env) *cobra.Command {
 		Short: "Let every tool of a server run without asking (flagged or changed tools still ask)",
 		Args:  exactArgs(1, "a server name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			err := e.home.Update(func(c *config.Config) error {
-				s, ok := c.Servers[args[0]]
-				if !ok {
-					return fmt.Errorf("there is no server named %q (see: mcptray server list)", args[0])
-				}
-				if s.Policy == nil {
-					s.Policy = &config.Policy{}
-				}
-				s.Policy.Trust = !off
+			err := updateServer(e, args[0], func(s *config.Server) error {
+				s.EnsurePolicy().Trust = !off
 				return nil
 			})
 			if err != nil {

@@ -80,11 +80,7 @@ func storeSecret(e *env, server, key, value string) error {
 	if err := e.keys().Set(ctx, server, key, value); err != nil {
 		return err
 	}
-	return e.home.Update(func(c *config.Config) error {
-		s, ok := c.Servers[server]
-		if !ok {
-			return fmt.Errorf("there is no server named %q (see: mcptray server list)", server)
-		}
+	return updateServer(e, server, func(s *config.Server) error {
 		if !slices.Contains(s.Secrets, key) {
 			s.Secrets = append(s.Secrets, key)
 		}
@@ -134,7 +130,7 @@ func serverConfig(e *env, name string) (*config.Server, error) {
 	}
 	s, ok := cfg.Servers[name]
 	if !ok {
-		return nil, fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
+		return nil, errNoServer(name)
 	}
 	return s, nil
 }

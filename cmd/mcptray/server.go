@@ -115,6 +115,22 @@ func newServerAddCmd(e *env) *cobra.Command {
 	return cmd
 }
 
+// errNoServer is the sentence for a server name config.json does not have.
+func errNoServer(name string) error {
+	return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
+}
+
+// updateServer changes one server in config.json under its lock.
+func updateServer(e *env, name string, change func(*config.Server) error) error {
+	return e.home.Update(func(c *config.Config) error {
+		s, ok := c.Servers[name]
+		if !ok {
+			return errNoServer(name)
+		}
+		return change(s)
+	})
+}
+
 // looksSecret guesses whether an environment variable holds a credential.
 func looksSecret(name string) bool {
 	n := strings.ToUpper(name)
@@ -137,7 +153,7 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 			err := e.home.Update(func(c *config.Config) error {
 				s, ok := c.Servers[name]
 				if !ok {
-					return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
+					return errNoServer(name)
 				}
 				removed = *s
 				delete(c.Servers, name)
@@ -170,11 +186,7 @@ func newServerToggleCmd(e *env, verb string, disabled bool) *cobra.Command {
 		Args:  exactArgs(1, "the name of a server"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			err := e.home.Update(func(c *config.Config) error {
-				s, ok := c.Servers[name]
-				if !ok {
-					return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
-				}
+			err := updateServer(e, name, func(s *config.Server) error {
 				s.Disabled = disabled
 				return nil
 			})

@@ -159,12 +159,7 @@ func TestPolicySetAllowSkipsThePrompt(t *testing.T) {
 func TestSessionGrantEndsWithTheConnectionAlwaysGrantStays(t *testing.T) {
 	u, dir := filesUser(t, 0)
 	// One raw connection: approve for the session, then a second call runs without asking.
-	b := startRaw(t, u, "files")
-	b.send(t, initLine)
-	b.recv(t)
-	b.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
-	b.send(t, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
-	b.recv(t)
+	b := listedSession(t, u, "files")
 	call := func(id int, name string) string {
 		return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"write_file","arguments":%s}}`, id, writeArgs(dir, name, "s"))
 	}
@@ -196,12 +191,7 @@ func TestSessionGrantEndsWithTheConnectionAlwaysGrantStays(t *testing.T) {
 
 func TestCancelledCallWithdrawsItsApproval(t *testing.T) {
 	u, dir := filesUser(t, 0)
-	b := startRaw(t, u, "files")
-	b.send(t, initLine)
-	b.recv(t)
-	b.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
-	b.send(t, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
-	b.recv(t)
+	b := listedSession(t, u, "files")
 	b.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"write_file","arguments":%s}}`, writeArgs(dir, "c.txt", "x")))
 	u.Eventually("the call waits", func() bool { return len(pending(t, u)) == 1 })
 	b.send(t, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":9,"reason":"user"}}`)
@@ -221,13 +211,7 @@ func TestFiftyConcurrentAsksEachRunOnceOrNever(t *testing.T) {
 	const sessions, per = 5, 10
 	bridges := make([]*rawBridge, sessions)
 	for i := range bridges {
-		b := startRaw(t, u, "files")
-		b.send(t, initLine)
-		b.recv(t)
-		b.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
-		b.send(t, `{"jsonrpc":"2.0","id":0,"method":"tools/list"}`)
-		b.recv(t)
-		bridges[i] = b
+		bridges[i] = listedSession(t, u, "files")
 	}
 	for i, b := range bridges {
 		for j := range per {
@@ -355,4 +339,17 @@ func TestAuditVerifyNamesTheTamperedLine(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, filepath.Base(files[0])) || !strings.Contains(strings.ToLower(errs), fmt.Sprintf("line %d ", lineNo)) {
 		t.Fatalf("audit verify after tampering: exit %d, %q (want the file and line %d named)", code, errs, lineNo)
 	}
+}
+
+// listedSession opens a raw connection that has done the handshake and listed the tools, as
+// a real client does before it calls one.
+func listedSession(t *testing.T, u *testbin.User, name string) *rawBridge {
+	t.Helper()
+	b := startRaw(t, u, name)
+	b.send(t, initLine)
+	b.recv(t)
+	b.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	b.send(t, `{"jsonrpc":"2.0","id":"list","method":"tools/list"}`)
+	b.recv(t)
+	return b
 }
