@@ -88,6 +88,8 @@ type Source struct {
 
 // Kube is the Kubernetes settings of a server.
 type Kube struct {
+	// Context is the kubeconfig context the server may reach; empty means none chosen yet,
+	// and the server is not started.
 	Context string `json:"context,omitempty"`
 
 	extra map[string]json.RawMessage
@@ -106,6 +108,16 @@ type ClientBinding struct {
 type Settings struct {
 	// ApprovalTimeoutSeconds is how long a held tool call waits for the person; 0 means 55.
 	ApprovalTimeoutSeconds int `json:"approvalTimeoutSeconds,omitempty"`
+	// StartAtLogin starts MCP Tray when the person logs in; off by default.
+	StartAtLogin bool `json:"startAtLogin,omitempty"`
+	// Theme is "light", "dark" or empty for the system's.
+	Theme string `json:"theme,omitempty"`
+	// ProductionPatterns mark kubeconfig contexts as production when a context's name,
+	// cluster or namespace contains one of them (case-insensitive); nil means the defaults
+	// "prod", "production" and "live".
+	ProductionPatterns []string `json:"productionPatterns,omitempty"`
+	// ProductionContexts are contexts the person marked as production by name.
+	ProductionContexts []string `json:"productionContexts,omitempty"`
 
 	extra map[string]json.RawMessage
 }

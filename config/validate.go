@@ -50,6 +50,11 @@ func (c *Config) Validate() error {
 	if c.Settings.ApprovalTimeoutSeconds < 0 || c.Settings.ApprovalTimeoutSeconds > 3600 {
 		return &ValidationError{Field: "settings.approvalTimeoutSeconds", Msg: "must be between 1 and 3600 seconds (or 0 for the default of 55)"}
 	}
+	switch c.Settings.Theme {
+	case "", "light", "dark":
+	default:
+		return &ValidationError{Field: "settings.theme", Msg: `must be "light", "dark" or empty for the system's theme`}
+	}
 	return nil
 }
 
