@@ -118,6 +118,9 @@ type Settings struct {
 	ProductionPatterns []string `json:"productionPatterns,omitempty"`
 	// ProductionContexts are contexts the person marked as production by name.
 	ProductionContexts []string `json:"productionContexts,omitempty"`
+	// RegistryURL is the MCP Registry searched besides the built-in catalog; empty means
+	// the official one. "off" turns the live registry off.
+	RegistryURL string `json:"registryURL,omitempty"`
 
 	extra map[string]json.RawMessage
 }
