@@ -50,6 +50,10 @@ type Approval struct {
 	// Warnings are plain sentences: a flagged description, a production context.
 	Warnings []string `json:"warnings,omitempty"`
 	ReadOnly bool     `json:"read_only"`
+	// KubeContext is the Kubernetes context the server acts on, for Kubernetes servers;
+	// Production says that context is production (the prompt shows it in red).
+	KubeContext string `json:"kube_context,omitempty"`
+	Production  bool   `json:"production,omitempty"`
 	// SessionOffered and AlwaysOffered say which grant answers the prompt may show.
 	SessionOffered bool      `json:"session_offered"`
 	AlwaysOffered  bool      `json:"always_offered"`
