@@ -71,18 +71,29 @@ func deniedResult(id json.RawMessage, msg string) []byte {
 	return append(b, '\n')
 }
 
-// toolCall reads the tool name and arguments of a tools/call request.
+// toolCall reads the tool name and arguments of a tools/call request (already validated).
 func toolCall(line []byte) (name string, args json.RawMessage, ok bool) {
-	var req struct {
-		Params struct {
-			Name      string          `json:"name"`
-			Arguments json.RawMessage `json:"arguments"`
-		} `json:"params"`
-	}
-	if json.Unmarshal(line, &req) != nil || req.Params.Name == "" {
+	var params []byte
+	scanObject(line, func(key, value []byte) {
+		if keyIs(key, "params") {
+			params = value
+		}
+	})
+	var nameRaw []byte
+	scanObject(params, func(key, value []byte) {
+		switch {
+		case keyIs(key, "name"):
+			nameRaw = value
+		case keyIs(key, "arguments"):
+			args = value
+		}
+	})
+	name, ok = stringValue(nameRaw)
+	if !ok || name == "" {
 		return "", nil, false
 	}
-	return req.Params.Name, req.Params.Arguments, true
+	// A held call outlives the reader's buffer that line is in.
+	return name, append(json.RawMessage(nil), args...), true
 }
 
 // cancelledID reads params.requestId of a notifications/cancelled.
@@ -98,18 +109,28 @@ func cancelledID(line []byte) json.RawMessage {
 
 // callOutcome reads how a tools/call response came out.
 func callOutcome(line []byte) CallOutcome {
-	var resp struct {
-		Result *struct {
-			IsError bool `json:"isError"`
-		} `json:"result"`
-	}
-	if json.Unmarshal(line, &resp) != nil || resp.Result == nil {
+	var result []byte
+	scanObject(line, func(key, value []byte) {
+		if keyIs(key, "result") {
+			result = value
+		}
+	})
+	if result == nil || string(result) == "null" {
 		return CallFailed
 	}
-	if resp.Result.IsError {
-		return CallToolError
+	outcome := CallOK
+	isObject, _ := scanObject(result, func(key, value []byte) {
+		if keyIs(key, "isError") {
+			outcome = CallOK
+			if string(value) == "true" {
+				outcome = CallToolError
+			}
+		}
+	})
+	if !isObject {
+		return CallFailed
 	}
-	return CallOK
+	return outcome
 }
 
 // batchHasToolCall reports whether a JSON-RPC batch holds a tools/call, and the ids of its

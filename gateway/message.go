@@ -31,17 +31,17 @@ type envelope struct {
 
 // classify decodes the envelope of one message.
 func classify(line []byte) (kind, envelope, error) {
-	var env envelope
-	trimmed := bytes.TrimLeft(line, " \t")
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		if !json.Valid(trimmed) {
-			return kindInvalid, env, errors.New("not valid JSON")
+	id, method, isObject, err := scanEnvelope(line)
+	if err != nil {
+		return kindInvalid, envelope{}, err
+	}
+	if !isObject {
+		if trimmed := bytes.TrimLeft(line, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			return kindBatch, envelope{}, nil
 		}
-		return kindBatch, env, nil
+		return kindInvalid, envelope{}, errors.New("neither a request, a notification nor a response")
 	}
-	if err := json.Unmarshal(line, &env); err != nil {
-		return kindInvalid, env, err
-	}
+	env := envelope{ID: id, Method: method}
 	hasID := len(env.ID) > 0 && string(env.ID) != "null"
 	switch {
 	case env.Method != "" && hasID:

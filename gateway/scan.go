@@ -1,0 +1,319 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+)
+
+// errNotJSON is the error of a message that is not one valid JSON value.
+var errNotJSON = errors.New("not valid JSON")
+
+// maxDepth bounds nesting as encoding/json does, so no message can exhaust the scanner.
+const maxDepth = 10000
+
+// scanEnvelope validates one JSON message and returns its top-level "id" (raw) and "method"
+// members, without building any value: it is the relay's per-message decoder, and it agrees
+// with encoding/json on what is valid JSON and on duplicate members (the last one wins).
+// isObject is false for any other top-level value (an array is a batch). A method that is not
+// a string is an error, as decoding it into a string would be.
+func scanEnvelope(line []byte) (id json.RawMessage, method string, isObject bool, err error) {
+	var methodRaw []byte
+	isObject, ok := scanObject(line, func(key, value []byte) {
+		switch {
+		case keyIs(key, "id"):
+			id = value
+		case keyIs(key, "method"):
+			methodRaw = value
+		}
+	})
+	if !ok {
+		return nil, "", isObject, errNotJSON
+	}
+	if methodRaw != nil && string(methodRaw) != "null" { // null decodes to "" in encoding/json
+		m, ok := stringValue(methodRaw)
+		if !ok {
+			return nil, "", true, errors.New("the method is not a string")
+		}
+		method = m
+	}
+	return id, method, isObject, nil
+}
+
+// scanObject validates b as one JSON value and, when it is an object, calls visit with each
+// member's raw name (quoted) and raw value, in order. Both slices alias b.
+func scanObject(b []byte, visit func(key, value []byte)) (isObject, ok bool) {
+	s := scanner{b: b}
+	s.space()
+	if s.i >= len(s.b) || s.b[s.i] != '{' {
+		if !s.value() {
+			return false, false
+		}
+		s.space()
+		return false, s.i == len(s.b)
+	}
+	s.i++
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+	} else {
+		for {
+			s.space()
+			kStart := s.i
+			if !s.str() {
+				return true, false
+			}
+			key := s.b[kStart:s.i]
+			s.space()
+			if s.i >= len(s.b) || s.b[s.i] != ':' {
+				return true, false
+			}
+			s.i++
+			s.space()
+			vStart := s.i
+			if !s.value() {
+				return true, false
+			}
+			visit(key, s.b[vStart:s.i])
+			s.space()
+			if s.i < len(s.b) && s.b[s.i] == ',' {
+				s.i++
+				continue
+			}
+			if s.i < len(s.b) && s.b[s.i] == '}' {
+				s.i++
+				break
+			}
+			return true, false
+		}
+	}
+	s.space()
+	return true, s.i == len(s.b)
+}
+
+// keyIs reports whether a raw (quoted) member name is name; names with escapes are decoded.
+func keyIs(raw []byte, name string) bool {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner) == name
+	}
+	var k string
+	json.Unmarshal(raw, &k)
+	return k == name
+}
+
+// stringValue decodes a JSON string; plain ASCII without escapes is taken as is.
+func stringValue(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, c := range raw[1 : len(raw)-1] {
+		if c == '\\' || c >= 0x80 {
+			var v string
+			return v, json.Unmarshal(raw, &v) == nil
+		}
+	}
+	return string(raw[1 : len(raw)-1]), true
+}
+
+// scanner walks JSON text; each method advances i past what it accepted.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// value skips one JSON value of any kind, iteratively so deep nesting costs no stack.
+func (s *scanner) value() bool {
+	var stack []byte // '{' or '[' per open container
+	for {
+		s.space()
+		if s.i >= len(s.b) {
+			return false
+		}
+		// One value.
+		switch c := s.b[s.i]; {
+		case c == '{' || c == '[':
+			if len(stack) >= maxDepth {
+				return false
+			}
+			s.i++
+			s.space()
+			if s.i < len(s.b) && s.b[s.i] == closer(c) {
+				s.i++
+				break
+			}
+			stack = append(stack, c)
+			if c == '{' && !s.member() {
+				return false
+			}
+			continue
+		case c == '"':
+			if !s.str() {
+				return false
+			}
+		case c == '-' || (c >= '0' && c <= '9'):
+			if !s.number() {
+				return false
+			}
+		default:
+			if !s.literal() {
+				return false
+			}
+		}
+		// After a value: close containers or move to the next element.
+		for {
+			if len(stack) == 0 {
+				return true
+			}
+			s.space()
+			if s.i >= len(s.b) {
+				return false
+			}
+			top := stack[len(stack)-1]
+			if s.b[s.i] == closer(top) {
+				s.i++
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			if s.b[s.i] != ',' {
+				return false
+			}
+			s.i++
+			if top == '{' && !s.member() {
+				return false
+			}
+			break
+		}
+	}
+}
+
+// member skips an object member's name and colon.
+func (s *scanner) member() bool {
+	s.space()
+	if !s.str() {
+		return false
+	}
+	s.space()
+	if s.i >= len(s.b) || s.b[s.i] != ':' {
+		return false
+	}
+	s.i++
+	return true
+}
+
+func closer(open byte) byte {
+	if open == '{' {
+		return '}'
+	}
+	return ']'
+}
+
+// str skips a string, checking its escapes and refusing control characters.
+func (s *scanner) str() bool {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return false
+	}
+	s.i++
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			s.i++
+			if s.i >= len(s.b) {
+				return false
+			}
+			switch s.b[s.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.i++
+			case 'u':
+				if s.i+4 >= len(s.b) {
+					return false
+				}
+				for _, h := range s.b[s.i+1 : s.i+5] {
+					if !isHex(h) {
+						return false
+					}
+				}
+				s.i += 5
+			default:
+				return false
+			}
+		default:
+			s.i++
+		}
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// number skips -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *scanner) number() bool {
+	if s.b[s.i] == '-' {
+		s.i++
+	}
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch {
+	case s.b[s.i] == '0':
+		s.i++
+	case s.b[s.i] >= '1' && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	if s.i < len(s.b) && s.b[s.i] == '.' {
+		s.i++
+		if !s.digits() {
+			return false
+		}
+	}
+	if s.i < len(s.b) && (s.b[s.i] == 'e' || s.b[s.i] == 'E') {
+		s.i++
+		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
+			s.i++
+		}
+		if !s.digits() {
+			return false
+		}
+	}
+	return true
+}
+
+// digits skips one or more digits and reports whether there was one.
+func (s *scanner) digits() bool {
+	start := s.i
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+	}
+	return s.i > start
+}
+
+func (s *scanner) literal() bool {
+	for _, lit := range []string{"true", "false", "null"} {
+		if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+			s.i += len(lit)
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,112 @@
+package gateway
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// referenceEnvelope is what scanEnvelope must agree with: encoding/json's idea of validity,
+// and exact member names with the last duplicate winning.
+func referenceEnvelope(line []byte) (id json.RawMessage, method string, isObject bool, ok bool) {
+	if !json.Valid(line) {
+		return nil, "", false, false
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(line, &members) != nil {
+		return nil, "", false, true // valid JSON, not an object
+	}
+	if m, has := members["method"]; has {
+		if json.Unmarshal(m, &method) != nil {
+			return nil, "", true, false
+		}
+	}
+	id = members["id"]
+	return id, method, true, true
+}
+
+func TestScanEnvelope(t *testing.T) {
+	tests := []struct {
+		in       string
+		id       string
+		method   string
+		isObject bool
+		ok       bool
+	}{
+		{`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","arguments":{"a":[1,2,{"b":"}"}]}}}`, `7`, "tools/call", true, true},
+		{`{"id":"a\"b","result":{}}`, `"a\"b"`, "", true, true},
+		{` { "method" : "notifications/initialized" } `, ``, "notifications/initialized", true, true},
+		{`{"id":1,"id":2}`, `2`, "", true, true},
+		{`{"\u0069d":3,"m\u0065thod":"caf\u00e9"}`, `3`, "café", true, true},
+		{`{"id":null,"method":"x"}`, `null`, "x", true, true},
+		{`{}`, ``, "", true, true},
+		{`[{"id":1}]`, ``, "", false, true},
+		{`[]`, ``, "", false, true},
+		{`5`, ``, "", false, true},
+		{`{"method":5}`, ``, "", true, false},
+		{`{"id":1,}`, ``, "", true, false},
+		{`{"id":01}`, ``, "", true, false},
+		{`{"id":1.}`, ``, "", true, false},
+		{`{"id":-}`, ``, "", true, false},
+		{`{"id":1e}`, ``, "", true, false},
+		{`{"id":tru}`, ``, "", true, false},
+		{`{"id":"a` + "\n" + `"}`, ``, "", true, false},
+		{`{"id":"\x"}`, ``, "", true, false},
+		{`{"id":"\u12"}`, ``, "", true, false},
+		{`{"id":1} x`, ``, "", true, false},
+		{`{"id":[1,2}`, ``, "", true, false},
+		{`{"id":{"a":1]}`, ``, "", true, false},
+		{`{"id"}`, ``, "", true, false},
+		{``, ``, "", false, false},
+		{`not json`, ``, "", false, false},
+	}
+	for _, tt := range tests {
+		id, method, isObject, err := scanEnvelope([]byte(tt.in))
+		got := []any{string(id), method, isObject, err == nil}
+		want := []any{tt.id, tt.method, tt.isObject, tt.ok}
+		if !tt.ok {
+			got, want = got[3:], want[3:] // an invalid message reports nothing else
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("scanEnvelope(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestScanEnvelopeDeepNesting(t *testing.T) {
+	deep := `{"id":1,"params":` + strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1) + `}`
+	if _, _, _, err := scanEnvelope([]byte(deep)); err == nil {
+		t.Error("a message nested deeper than encoding/json allows was accepted")
+	}
+	ok := `{"id":1,"params":` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `}`
+	if _, _, _, err := scanEnvelope([]byte(ok)); err != nil {
+		t.Errorf("500 levels of nesting refused: %v", err)
+	}
+}
+
+// FuzzScanEnvelope checks the relay's decoder against encoding/json on any input.
+func FuzzScanEnvelope(f *testing.F) {
+	for _, s := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`,
+		`{"jsonrpc":"2.0","id":"x","result":{"content":[{"type":"text","text":"a\nb"}]}}`,
+		`[{"id":1,"method":"a"},{"method":"b"}]`, `{"id":1e5,"method":"\ud83d\ude00"}`, `{"method":null}`,
+		`{"id":-0.5E+3}`, ` {"a":[true,false,null]} `,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		id, method, isObject, err := scanEnvelope(line)
+		wid, wmethod, wobj, wok := referenceEnvelope(line)
+		if (err == nil) != wok {
+			t.Fatalf("scanEnvelope(%q) error %v, encoding/json valid=%v", line, err, wok)
+		}
+		if !wok {
+			return
+		}
+		if string(id) != string(wid) || method != wmethod || isObject != wobj {
+			t.Fatalf("scanEnvelope(%q) = %q %q %v, encoding/json says %q %q %v", line, id, method, isObject, wid, wmethod, wobj)
+		}
+	})
+}
