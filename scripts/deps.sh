@@ -40,7 +40,7 @@ case "$(uname -s)" in
     if ! command -v dpkg-query >/dev/null 2>&1; then
       case "$what" in
         build) say "not a Debian/Ubuntu system: install gcc, pkg-config and the OpenGL, X11, Wayland and xkbcommon development headers with your package manager." ;;
-        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, and python3 with your package manager." ;;
+        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, python3, Xvfb, xdotool, ImageMagick and the OpenGL/X11 development headers with your package manager." ;;
       esac
       exit 0
     fi
@@ -48,6 +48,9 @@ case "$(uname -s)" in
       build) apt_install gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev ;;
       test)
         apt_install gcc dbus dbus-x11 gnome-keyring libsecret-tools python3 procps ca-certificates
+        # The tray app's end-to-end test builds the real app and drives it under Xvfb.
+        apt_install pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
+          xvfb xauth xdotool imagemagick
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi
@@ -70,6 +73,8 @@ esac
 if [ "$what" = test ] && [ -f test/node/package.json ]; then
   if [ ! -d test/node/node_modules ] || [ test/node/package-lock.json -nt test/node/node_modules ]; then
     say "installing the npm test clients and servers (test/node)"
-    (cd test/node && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install`, not `npm ci`: the lock names the binaries of kubernetes-mcp-server for
+    # every platform, and npm ci refuses a registry that serves only this platform's.
+    (cd test/node && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
   fi
 fi
