@@ -26,6 +26,11 @@ type guard struct {
 	audit  *policy.AuditLog
 	record chan policy.AuditEntry
 	done   chan struct{}
+	// kube says which context a Kubernetes server's call runs in (see kubeBook.scope);
+	// ok is false for other servers.
+	kube func(server, session string) (context string, production, ok bool)
+	// endKube forgets a bridge session's context.
+	endKube func(session string)
 }
 
 // openPolicy opens the pins and the audit log in the home and starts the audit writer.
@@ -39,7 +44,17 @@ func (d *Daemon) openPolicy(cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("opening the audit log: %w", err)
 	}
-	grants := policy.NewGrants(nil, d.saveAlways)
+	scoped := newScopedGrants(d.opts.Home)
+	saved, err := scoped.load()
+	if err != nil {
+		d.log.Warn("always-allow choices for Kubernetes contexts not read", "err", err)
+	}
+	grants := policy.NewGrants(saved, func(g policy.AlwaysGrant) error {
+		if g.Scope != "" { // bound to a Kubernetes context: config.json rules have none
+			return scoped.add(g)
+		}
+		return d.saveAlways(g)
+	})
 	timeout := DefaultApprovalTimeout
 	if cfg != nil && cfg.Settings.ApprovalTimeoutSeconds > 0 {
 		timeout = time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second
@@ -50,11 +65,37 @@ func (d *Daemon) openPolicy(cfg *config.Config) error {
 		audit:  audit,
 		record: make(chan policy.AuditEntry, 4096),
 		done:   make(chan struct{}),
+		kube: func(server, session string) (string, bool, bool) {
+			if d.kube == nil {
+				return "", false, false
+			}
+			return d.kube.scope(server, session)
+		},
+		endKube: func(session string) {
+			if d.kube != nil {
+				d.kube.endSession(session)
+			}
+		},
 	}
 	go func() {
 		defer close(g.done)
+		// Whatever queued up while the last batch was written goes in one write.
+		batch := make([]policy.AuditEntry, 0, 64)
 		for e := range g.record {
-			if err := g.audit.Append(e); err != nil {
+			batch = append(batch[:0], e)
+		drain:
+			for len(batch) < cap(batch) {
+				select {
+				case e, ok := <-g.record:
+					if !ok {
+						break drain
+					}
+					batch = append(batch, e)
+				default:
+					break drain
+				}
+			}
+			if err := g.audit.AppendBatch(batch); err != nil {
 				d.log.Error("writing the audit log", "err", err)
 			}
 		}
@@ -86,7 +127,8 @@ func rules(cfg *config.Config) map[string]policy.ServerRules {
 	return out
 }
 
-// saveAlways records "always allow this tool" as the person's allow rule in config.json.
+// saveAlways records "always allow this tool" as the person's allow rule in config.json. A
+// grant bound to a Kubernetes context goes to kube/grants.json instead (see scopedGrants).
 func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 	return d.opts.Home.Update(func(c *config.Config) error {
 		s, ok := c.Servers[g.Server]
@@ -102,6 +144,7 @@ func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 
 func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gateway.CallVerdict {
 	call := policy.Call{Client: s.Client, Session: s.ID, Server: s.Server, Tool: tool, Arguments: args}
+	call.Scope, call.Production, call.Kube = g.kube(s.Server, s.ID)
 	v := g.engine.Decide(call)
 	arrived := time.Now()
 	finished := func(d policy.Decision) func(gateway.CallOutcome, time.Duration) {
@@ -133,6 +176,7 @@ func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gate
 }
 
 func (g *guard) Tools(s *gateway.Session, result json.RawMessage, complete bool) json.RawMessage {
+	g.kube(s.Server, s.ID) // a session's context is the one it first saw
 	tools, _, err := policy.ParseToolsList(result)
 	if err != nil {
 		return result
@@ -145,7 +189,10 @@ func (g *guard) Tools(s *gateway.Session, result json.RawMessage, complete bool)
 	return out
 }
 
-func (g *guard) End(s *gateway.Session) { g.engine.Grants().EndSession(s.ID) }
+func (g *guard) End(s *gateway.Session) {
+	g.engine.Grants().EndSession(s.ID)
+	g.endKube(s.ID)
+}
 
 // The control API for approvals and policy.
 

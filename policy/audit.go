@@ -190,8 +190,54 @@ func (l *AuditLog) openFile() error {
 
 // Append writes one record. It returns once the line is in the file (not necessarily on
 // disk; see the package notes on durability).
-func (l *AuditLog) Append(e AuditEntry) error {
+func (l *AuditLog) Append(e AuditEntry) error { return l.AppendBatch([]AuditEntry{e}) }
+
+// AppendBatch writes records in order with one write to the file, which is how a busy
+// writer keeps up: it returns once every line is in the file, or with the first error, in
+// which case none of the lines of the batch were written.
+func (l *AuditLog) AppendBatch(entries []AuditEntry) error {
 	now := l.opts.Now()
+	recs := make([]AuditRecord, len(entries))
+	for i, e := range entries {
+		recs[i] = l.record(e, now)
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return fmt.Errorf("writing the audit log: it is closed")
+	}
+	if day := now.Local().Format(time.DateOnly); l.f == nil || day > l.day {
+		if err := l.rollLocked(max(day, l.day)); err != nil {
+			return err
+		}
+	}
+	seq, prev := l.seq, l.prev
+	var buf []byte
+	for i := range recs {
+		recs[i].Seq, recs[i].Prev = seq+1, prev
+		line, err := json.Marshal(recs[i])
+		if err != nil {
+			return fmt.Errorf("writing the audit log: %w", err)
+		}
+		buf = append(append(buf, line...), '\n')
+		seq, prev = recs[i].Seq, lineHash(line)
+	}
+	if _, err := l.f.Write(buf); err != nil {
+		return fmt.Errorf("writing the audit log: %w", err)
+	}
+	l.seq, l.prev, l.line, l.unsealed = seq, prev, l.line+len(recs), true
+	switch wait := l.opts.SyncEvery - now.Sub(l.lastSeal); {
+	case wait <= 0:
+		return l.sealLocked()
+	case l.timer == nil:
+		l.timer = time.AfterFunc(wait, l.sealLater)
+	}
+	return nil
+}
+
+// record is the line an entry becomes, before its place in the chain is known.
+func (l *AuditLog) record(e AuditEntry, now time.Time) AuditRecord {
 	if e.Time.IsZero() {
 		e.Time = now
 	}
@@ -216,33 +262,7 @@ func (l *AuditLog) Append(e AuditEntry) error {
 	if l.opts.IncludeArguments {
 		rec.Args = displayArguments(c.Arguments, l.opts.Redact)
 	}
-
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return fmt.Errorf("writing the audit log: it is closed")
-	}
-	if day := now.Local().Format(time.DateOnly); l.f == nil || day > l.day {
-		if err := l.rollLocked(max(day, l.day)); err != nil {
-			return err
-		}
-	}
-	rec.Seq, rec.Prev = l.seq+1, l.prev
-	line, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("writing the audit log: %w", err)
-	}
-	if _, err := l.f.Write(append(line, '\n')); err != nil {
-		return fmt.Errorf("writing the audit log: %w", err)
-	}
-	l.seq, l.prev, l.line, l.unsealed = rec.Seq, lineHash(line), l.line+1, true
-	switch wait := l.opts.SyncEvery - now.Sub(l.lastSeal); {
-	case wait <= 0:
-		return l.sealLocked()
-	case l.timer == nil:
-		l.timer = time.AfterFunc(wait, l.sealLater)
-	}
-	return nil
+	return rec
 }
 
 // rollLocked moves to day's file, sealing the one before.

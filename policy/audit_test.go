@@ -317,3 +317,28 @@ func TestAuditRecordString(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditAppendBatchChains(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenAudit(dir, AuditOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := AuditEntry{Call: Call{Client: "c", Server: "s", Tool: "t", Arguments: []byte(`{"a":1}`)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK}
+	if err := l.Append(one); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.AppendBatch([]AuditEntry{one, one, one}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK || rep.Lines != 4 {
+		t.Errorf("after a single append and a batch of three: %+v, want 4 records in an unbroken chain", rep)
+	}
+}

@@ -156,29 +156,41 @@ func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 		b.mu.Unlock()
 		return Decision{Outcome: Withdrawn, DecidedBy: ByWithdrawn, Reason: reasonWithdrawn}, nil
 	}
-	now := b.now()
+	now, timeout := b.now(), b.timeout
 	h := &held{call: c, done: make(chan struct{}), Approval: Approval{
 		ID: b.newIDLocked(), Client: c.Client, Session: c.Session, Server: c.Server, Tool: c.Tool,
 		Scope: c.Scope, Description: r.Verdict.Description, Arguments: args,
 		Warnings: r.Verdict.Warnings, ReadOnly: r.Verdict.ReadOnly,
+		KubeContext: c.kubeContext(), Production: c.Production,
 		SessionOffered: c.Session != "", AlwaysOffered: !c.Production || r.Verdict.ReadOnly,
-		Created: now, Deadline: now.Add(b.timeout),
+		Created: now, Deadline: now.Add(timeout),
 	}}
 	b.pending[h.ID] = h
 	b.events.Publish(Event{Kind: ApprovalAdded, Approval: h.Approval})
 	b.mu.Unlock()
 
-	timer := time.NewTimer(b.timeout)
+	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case <-h.done:
 	case <-timer.C:
-		msg := timeoutMessage(b.timeout)
+		msg := timeoutMessage(timeout)
 		b.finish(h, Decision{Outcome: Denied, DecidedBy: ByTimeout, Reason: "Nobody answered in time.", Message: msg})
 	case <-ctx.Done():
 		b.finish(h, Decision{Outcome: Withdrawn, DecidedBy: ByWithdrawn, Reason: reasonWithdrawn})
 	}
 	return h.decision, nil
+}
+
+// SetTimeout changes how long calls asked about from now on are held; calls already held keep
+// the deadline they were shown. d <= 0 means DefaultTimeout. Safe for concurrent use.
+func (b *Broker) SetTimeout(d time.Duration) {
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	b.mu.Lock()
+	b.timeout = d
+	b.mu.Unlock()
 }
 
 const reasonWithdrawn = "The client cancelled the call or went away before an answer."

@@ -18,9 +18,14 @@ type Call struct {
 	// Scope is the context the call runs in, for example the kube context; "" for none.
 	// Always grants are bound to it.
 	Scope string
-	// Production marks Scope as a production context: "always allow" is then never offered
-	// or honoured for a tool that is not read-only.
+	// Production marks Scope as a production context: every tool that is not read-only then
+	// asks, even one the person set to allow or a trusted server's, and "always allow" is
+	// never offered or honoured for it.
 	Production bool
+	// Kube marks a call to a Kubernetes server, whose Scope is the kube context chosen for it:
+	// arguments naming another context or a kubeconfig of their own are refused, and the
+	// approval shows the context.
+	Kube bool
 	// Arguments are the raw arguments of the call. Policy only shows them (redacted) and
 	// digests them for the audit log.
 	Arguments []byte

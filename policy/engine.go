@@ -56,6 +56,7 @@ const (
 	reasonRemoved    = "The server no longer lists this tool, so MCP Tray asks first."
 	reasonInvalid    = "MCP Tray could not read this tool's definition, so it is hidden and refused."
 	warningProdScope = "This call runs in a production context."
+	reasonProduction = "This server works on a production context, so MCP Tray asks before every tool that may change something."
 )
 
 type toolKey struct{ server, tool string }
@@ -138,7 +139,9 @@ func (e *Engine) SetRules(rules map[string]ServerRules) {
 //
 // Precedence, first match wins: a tool whose pin is broken is denied; the person's rule for
 // the tool; a flagged description asks; a trusted server allows; readOnlyHint true allows;
-// anything else asks. An ask is then turned into allow by an earlier session or always grant
+// anything else asks. On a Kubernetes server, arguments naming another context or a kubeconfig
+// deny first; in a production scope, a tool that is not read-only asks even when a rule or
+// trust would allow it. An ask is then turned into allow by an earlier session or always grant
 // (an always grant never applies to a non-read-only tool in a production scope).
 func (e *Engine) Decide(c Call) Verdict {
 	e.mu.RLock()
@@ -146,6 +149,15 @@ func (e *Engine) Decide(c Call) Verdict {
 	sr := e.rules[c.Server]
 	e.mu.RUnlock()
 	v := baseVerdict(st, sr, c.Tool)
+	if c.Kube && v.Rule != RuleDeny {
+		if reason := kubeArgumentProblem(c.Arguments, c.Scope); reason != "" {
+			v.Rule, v.Reason = RuleDeny, reason
+			return v
+		}
+	}
+	if c.Production && !v.ReadOnly && v.Rule == RuleAllow {
+		v.Rule, v.Reason = RuleAsk, reasonProduction
+	}
 	if v.Rule != RuleAsk {
 		return v
 	}

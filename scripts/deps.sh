@@ -51,6 +51,8 @@ case "$(uname -s)" in
         # The tray app's end-to-end test builds the real app and drives it under Xvfb.
         apt_install pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
           xvfb xauth xdotool imagemagick
+        # The kubeconfig tests compare MCP Tray's one-context file with kubectl's.
+        command -v kubectl >/dev/null 2>&1 || apt_install kubernetes-client
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi

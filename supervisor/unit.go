@@ -23,6 +23,10 @@ type Spec struct {
 	// NoSpare starts processes only when a client connects, instead of keeping one ready.
 	NoSpare  bool
 	Disabled bool
+	// Refuse, when set, is a sentence saying why the server must not run now (for example a
+	// Kubernetes server with no context chosen): it is not started, its state is Failed with
+	// this sentence, and a client connecting gets it.
+	Refuse string
 }
 
 func (s Spec) equal(o Spec) bool { return fmt.Sprintf("%#v", s) == fmt.Sprintf("%#v", o) }
@@ -158,6 +162,10 @@ func (u *unit) run(ctx context.Context, initial State) {
 		if state == Starting {
 			if u.spec.NoSpare {
 				// Nothing runs until a client connects, but a missing program is said now.
+				if err := u.refused(); err != nil {
+					fail(err)
+					continue
+				}
 				if _, err := ResolveCommand(u.spec.Command, u.spec.Dir); err != nil {
 					fail(err)
 					continue
@@ -292,7 +300,18 @@ func (u *unit) stopSessions() {
 	wg.Wait()
 }
 
+// refused returns the spec's Refuse sentence as a permanent error, or nil.
+func (u *unit) refused() error {
+	if u.spec.Refuse != "" {
+		return Permanent(errors.New(u.spec.Refuse))
+	}
+	return nil
+}
+
 func (u *unit) spawn(ctx context.Context) (*Process, error) {
+	if err := u.refused(); err != nil {
+		return nil, err
+	}
 	opts := &u.sup.opts
 	path, err := ResolveCommand(u.spec.Command, u.spec.Dir)
 	if err != nil {

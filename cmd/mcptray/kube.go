@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/spf13/cobra"
+)
+
+func newKubeCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "kube",
+		Short: "Choose which Kubernetes context each Kubernetes server may reach",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError{errors.New("kube needs a command: contexts or use")}
+		},
+	}
+	var asJSON bool
+	contexts := &cobra.Command{
+		Use:   "contexts [SERVER]",
+		Short: "List your kubeconfig's contexts and the one each Kubernetes server uses",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var p daemon.KubeContextsParams
+			if len(args) == 1 {
+				p.Server = args[0]
+			}
+			var res daemon.KubeContextsResult
+			if err := e.call("kube.contexts", p, &res); err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(e, res)
+			}
+			return printKubeContexts(e, res)
+		},
+	}
+	contexts.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	var yes bool
+	use := &cobra.Command{
+		Use:   "use SERVER CONTEXT [--yes]",
+		Short: "Let a Kubernetes server reach one context (and no other)",
+		Long: `Let a Kubernetes server reach one context of your kubeconfig, and no other.
+
+MCP Tray writes a kubeconfig holding only that context for the server and restarts it.
+A production context needs --yes; there, every tool that may change something asks you first.`,
+		Args: exactArgs(2, "a server name and a context name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := e.call("kube.use", daemon.KubeUseParams{Server: args[0], Context: args[1], Yes: yes}, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s now uses the Kubernetes context %s.\n", args[0], args[1])
+			if yes {
+				fmt.Fprintln(e.stdout, "This is a production context: every tool that may change something will ask you first.")
+			}
+			if cfg, err := e.home.Load(); err == nil && cfg.Servers[args[0]] != nil && cfg.Servers[args[0]].EffectiveMode() == config.ModeShared {
+				fmt.Fprintln(e.stdout, "The server restarted; AI apps connected to it reconnect to the new context.")
+			} else {
+				fmt.Fprintf(e.stdout, "AI apps already connected keep their connection until they reconnect (MCP Tray asks before their calls that may change something); new connections use %s.\n", args[1])
+			}
+			return nil
+		},
+	}
+	use.Flags().BoolVar(&yes, "yes", false, "confirm a production context")
+	cmd.AddCommand(contexts, use)
+	return cmd
+}
+
+func printKubeContexts(e *env, res daemon.KubeContextsResult) error {
+	if res.Error != "" {
+		fmt.Fprintln(e.stdout, res.Error)
+	}
+	if len(res.Servers) == 0 {
+		fmt.Fprintln(e.stdout, "There are no Kubernetes servers in MCP Tray. Install one from the catalog: mcptray catalog search kubernetes")
+		return nil
+	}
+	for i, s := range res.Servers {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		switch {
+		case s.Context == "":
+			fmt.Fprintf(e.stdout, "%s: no context chosen yet; choose one with: mcptray kube use %s CONTEXT\n", s.Server, s.Server)
+		case s.Production:
+			fmt.Fprintf(e.stdout, "%s uses %s (PRODUCTION)\n", s.Server, s.Context)
+		default:
+			fmt.Fprintf(e.stdout, "%s uses %s\n", s.Server, s.Context)
+		}
+		if s.Problem != "" && s.Context != "" {
+			fmt.Fprintln(e.stdout, s.Problem)
+		}
+		if len(s.Contexts) == 0 {
+			continue
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CONTEXT\tCLUSTER\tNAMESPACE\tUSER\t")
+		for _, c := range s.Contexts {
+			mark, prod := " ", ""
+			if c.Name == s.Context {
+				mark = "*"
+			}
+			if c.Production {
+				prod = "PRODUCTION"
+			}
+			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\n", mark, c.Name, c.Cluster, c.Namespace, c.User, prod)
+		}
+		tw.Flush()
+	}
+	return nil
+}

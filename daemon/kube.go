@@ -1,0 +1,237 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/atomicfile"
+	"github.com/mcptray/mcptray/internal/filewatch"
+	"github.com/mcptray/mcptray/kube"
+	"github.com/mcptray/mcptray/supervisor"
+)
+
+// kubeBook is the daemon's view of its Kubernetes servers: the context each one may reach,
+// whether that is production, and why a server may not run. It writes each server's
+// one-context kubeconfig (KubeFile) and watches the person's kubeconfig files. It is safe for
+// concurrent use; sync runs under the daemon's reload lock.
+type kubeBook struct {
+	home config.Home
+	// sources returns the KUBECONFIG value and the home folder kubectl would use.
+	sources func() (kubeconfigEnv, homeDir string)
+
+	mu       sync.Mutex
+	servers  map[string]kubeState
+	sessions map[string]kubeState // bridge session id → the server's state when first seen
+	watcher  *filewatch.Watcher
+	watched  map[string]bool
+}
+
+// kubeState is one Kubernetes server's context as last applied.
+type kubeState struct {
+	context    string
+	production bool
+	refuse     string // why the server may not run, "" when it may
+}
+
+func newKubeBook(home config.Home) *kubeBook {
+	return &kubeBook{home: home, servers: map[string]kubeState{}, sessions: map[string]kubeState{}, watched: map[string]bool{},
+		sources: func() (string, string) { h, _ := os.UserHomeDir(); return os.Getenv("KUBECONFIG"), h }}
+}
+
+// KubeFile is the one-context kubeconfig MCP Tray writes for a Kubernetes server.
+func KubeFile(home config.Home, server string) string {
+	return filepath.Join(home.KubeDir(), server+".yaml")
+}
+
+// production returns the production guard configured in cfg.
+func production(cfg *config.Config) kube.Production {
+	return kube.Production{Patterns: cfg.Settings.ProductionPatterns, Contexts: cfg.Settings.ProductionContexts}
+}
+
+// load reads the person's kubeconfig files; it also returns the files it looked at.
+func (b *kubeBook) load() (*kube.Config, []string, error) {
+	env, home := b.sources()
+	files := kube.Sources(env, home)
+	c, err := kube.Load(files)
+	return c, files, err
+}
+
+// kubeSpecs gives every Kubernetes server in specs KUBECONFIG pointing at its one-context file
+// and nothing else, after writing that file; a server with no usable context gets a Refuse
+// sentence instead. It publishes a note when a chosen context disappears. Idempotent: a file
+// whose content did not change is not rewritten.
+func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []supervisor.Spec {
+	b := d.kube
+	src, files, loadErr := b.load()
+	prodGuard := production(cfg)
+	watch := slices.Clone(files)
+	next := map[string]kubeState{}
+	for i := range specs {
+		name := specs[i].Name
+		s := cfg.Servers[name]
+		if s == nil || s.Kube == nil {
+			continue
+		}
+		b.mu.Lock()
+		prev, known := b.servers[name]
+		b.mu.Unlock()
+		st := kubeState{context: s.Kube.Context}
+		path := KubeFile(d.opts.Home, name)
+		switch {
+		case st.context == "":
+			st.refuse = fmt.Sprintf("Choose which Kubernetes context %q may use before it starts: see them with `mcptray kube contexts %s`, then run `mcptray kube use %s CONTEXT`.", name, name, name)
+		case loadErr != nil && !errors.Is(loadErr, kube.ErrNoKubeconfig):
+			// A kubeconfig being edited may not parse for a moment: keep what was in effect.
+			if known && prev.context == st.context {
+				st = prev
+			} else {
+				st.refuse = fmt.Sprintf("MCP Tray could not read your kubeconfig, so %q cannot start: %v.", name, loadErr)
+			}
+			d.log.Warn("kubeconfig not read", "server", name, "err", loadErr)
+		default:
+			st = d.kubeWrite(cfg, name, st.context, src, loadErr, prodGuard)
+			if src != nil {
+				watch = append(watch, src.References(st.context)...)
+			}
+		}
+		if st.refuse != "" {
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				d.log.Warn("removing a Kubernetes server's kubeconfig", "server", name, "err", err)
+			}
+			if known && prev.refuse == "" && prev.context == st.context && st.context != "" {
+				d.log.Warn("Kubernetes context gone; server stopped", "server", name, "context", st.context)
+				d.notes.Publish(Note{Kind: "kube_context_gone", Message: st.refuse})
+			}
+		}
+		next[name] = st
+		env := maps.Clone(specs[i].Env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["KUBECONFIG"] = path
+		specs[i].Env, specs[i].Refuse = env, st.refuse
+	}
+	b.mu.Lock()
+	for name := range b.servers {
+		if _, ok := next[name]; !ok {
+			os.Remove(KubeFile(d.opts.Home, name))
+		}
+	}
+	b.servers = next
+	b.mu.Unlock()
+	b.rewatch(watch)
+	return specs
+}
+
+// kubeWrite writes the one-context kubeconfig of a server and returns its state; a context
+// that is gone or broken gives a state with a Refuse sentence.
+func (d *Daemon) kubeWrite(cfg *config.Config, name, kubeContext string, src *kube.Config, loadErr error, prodGuard kube.Production) kubeState {
+	st := kubeState{context: kubeContext}
+	if loadErr != nil { // no kubeconfig file at all
+		st.refuse = fmt.Sprintf("MCP Tray stopped %q because it finds no kubeconfig any more, so the context %q is gone. Restore it, or choose another context with `mcptray kube use %s CONTEXT`.", name, kubeContext, name)
+		return st
+	}
+	data, err := src.Minify(kubeContext)
+	switch {
+	case errors.Is(err, kube.ErrContextMissing):
+		st.refuse = fmt.Sprintf("MCP Tray stopped %q because the context %q is no longer in your kubeconfig. Choose another with `mcptray kube use %s CONTEXT`.", name, kubeContext, name)
+		return st
+	case err != nil:
+		st.refuse = fmt.Sprintf("MCP Tray stopped %q because its Kubernetes context cannot be used: %v.", name, err)
+		return st
+	}
+	c, _ := src.Context(kubeContext)
+	st.production = prodGuard.Is(c)
+	path := KubeFile(d.opts.Home, name)
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return st
+	}
+	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
+		st.refuse = fmt.Sprintf("MCP Tray could not write the kubeconfig for %q: %v.", name, err)
+		return st
+	}
+	d.log.Info("wrote the one-context kubeconfig", "server", name, "context", kubeContext)
+	d.kubeRestartSpare(name)
+	return st
+}
+
+// kubeRestartSpare restarts a running server whose kubeconfig was rewritten, so that its warm
+// spare, and so the next connection, reads the new file. Connections already open keep their
+// process. A server that is stopped, failed or not yet started is left alone (when its spec
+// changes, the supervisor starts it afresh anyway).
+func (d *Daemon) kubeRestartSpare(name string) {
+	for _, st := range d.sup.Status() {
+		if st.Name != name {
+			continue
+		}
+		switch st.State {
+		case supervisor.Running, supervisor.Starting, supervisor.Backoff:
+			if err := d.sup.Restart(context.Background(), name); err != nil {
+				d.log.Warn("restarting a Kubernetes server after its kubeconfig changed", "server", name, "err", err)
+			}
+		}
+	}
+}
+
+// rewatch makes the watcher follow exactly files (once it runs).
+func (b *kubeBook) rewatch(files []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f] = true
+	}
+	if b.watcher != nil {
+		for f := range b.watched {
+			if !want[f] {
+				b.watcher.Remove(f)
+			}
+		}
+		for f := range want {
+			if !b.watched[f] {
+				b.watcher.Add(f)
+			}
+		}
+	}
+	b.watched = want
+}
+
+// scope returns the context a call on server runs in and whether to treat it as production;
+// ok is false for servers that are not Kubernetes servers. A bridge session that began on
+// another context (the person switched since) is treated as production: its server process
+// may still act on the old context.
+func (b *kubeBook) scope(server, session string) (context string, prod, ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st, ok := b.servers[server]
+	if !ok {
+		return "", false, false
+	}
+	if st.refuse != "" {
+		return st.context, true, true
+	}
+	if session == "" {
+		return st.context, st.production, true
+	}
+	first, seen := b.sessions[session]
+	if !seen {
+		b.sessions[session] = st
+		first = st
+	}
+	return st.context, st.production || first.production || first.context != st.context, true
+}
+
+// endSession forgets a bridge session; idempotent.
+func (b *kubeBook) endSession(session string) {
+	b.mu.Lock()
+	delete(b.sessions, session)
+	b.mu.Unlock()
+}
