@@ -55,3 +55,31 @@ func latestVersionOf(e Entry, identifier string) string {
 	}
 	return e.Server.Version
 }
+
+// PackageVersion is the exact version Plan installs for the entry: the first package's
+// version, or for an image its tag (or digest). It is what config.Source.Version records,
+// and "" for a remote-only entry.
+func (e Entry) PackageVersion() string {
+	if len(e.Server.Packages) == 0 {
+		return ""
+	}
+	p := e.Server.Packages[0]
+	if p.RegistryType == RegistryOCI {
+		ref := imageReference(p)
+		return firstNonEmpty(ref.Tag, ref.Digest)
+	}
+	return p.Version
+}
+
+// PackageName is the first package's identifier without a tag or digest (for images), the
+// text that names the package in an install plan's arguments; "" for a remote-only entry.
+func (e Entry) PackageName() string {
+	if len(e.Server.Packages) == 0 {
+		return ""
+	}
+	p := e.Server.Packages[0]
+	if p.RegistryType == RegistryOCI {
+		return imageReference(p).Name
+	}
+	return p.Identifier
+}

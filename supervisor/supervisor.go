@@ -38,6 +38,8 @@ type Supervisor struct {
 	units  map[string]*unit
 	logs   map[string]*Logs
 	events bus.Bus[Status]
+
+	applyMu sync.Mutex // one Apply at a time
 }
 
 // New returns a supervisor with no servers. Call Apply to give it some and Shutdown to end it.
@@ -51,8 +53,11 @@ func New(opts Options) *Supervisor {
 // Apply makes the running set match specs: servers not in specs are stopped and removed, new
 // ones are started, changed ones are restarted, unchanged ones are left alone (Apply is
 // idempotent). A server the person stopped stays stopped across a change. Apply returns once
-// removed and changed servers are fully stopped.
+// removed and changed servers are fully stopped. Concurrent calls run one after another, so
+// a unit is never replaced twice.
 func (s *Supervisor) Apply(specs []Spec) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
 	want := map[string]Spec{}
 	for _, sp := range specs {
 		want[sp.Name] = sp

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/installer"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +29,8 @@ type CatalogItem struct {
 	ReadOnly *bool  `json:"readOnly"` // null when the entry does not say
 	Origin   string `json:"origin"`   // "built-in" or "registry"
 	Source   string `json:"source"`   // link to the source code, or ""
+	// Shareable says one process can safely serve every AI app (stateless servers).
+	Shareable bool `json:"shareable"`
 }
 
 // CatalogDetail is the output of `catalog show --json`: the item plus what installing it runs
@@ -50,14 +53,15 @@ func newCatalogCmd(e *env) *cobra.Command {
 		Use:   "catalog",
 		Short: "Browse the servers MCP Tray can install",
 		Long: `The catalog lists servers MCP Tray can install with one command, each at an exact
-version. It is built into MCP Tray and works offline; servers found earlier in the MCP
-Registry are listed too.`,
+version. It is built into MCP Tray and works offline. When the MCP Registry can be reached
+(settings: registryURL; "off" turns it off), its servers are listed too; answers are cached
+for an hour, and the cache is used when the registry cannot be reached.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError{errors.New("catalog needs a command: list, search or show")}
+			return usageError{errors.New("catalog needs a command: list, search, show or outdated")}
 		},
 	}
-	cmd.AddCommand(newCatalogListCmd(e), newCatalogSearchCmd(e), newCatalogShowCmd(e))
+	cmd.AddCommand(newCatalogListCmd(e), newCatalogSearchCmd(e), newCatalogShowCmd(e), newCatalogOutdatedCmd(e))
 	return cmd
 }
 
@@ -68,14 +72,16 @@ func newCatalogListCmd(e *env) *cobra.Command {
 		Short: "List every server in the catalog, by category",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := openCatalog(e)
+			ctx, stop := interruptContext()
+			defer stop()
+			entries, registry, err := installer.Source{Home: e.home}.Search(ctx, "")
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return writeJSON(e, map[string]any{"entries": catalogItems(c.Entries())})
+				return writeJSON(e, map[string]any{"entries": catalogItems(entries), "registry": registry})
 			}
-			printByCategory(e.stdout, c.Entries())
+			printByCategory(e.stdout, entries)
 			fmt.Fprintln(e.stdout, "\nDetails: mcptray catalog show ID    Install: mcptray install ID")
 			return nil
 		},
@@ -97,14 +103,15 @@ func newCatalogSearchCmd(e *env) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := openCatalog(e)
+			ctx, stop := interruptContext()
+			defer stop()
+			query := strings.Join(args, " ")
+			hits, registry, err := installer.Source{Home: e.home}.Search(ctx, query)
 			if err != nil {
 				return err
 			}
-			query := strings.Join(args, " ")
-			hits := c.Search(query)
 			if asJSON {
-				return writeJSON(e, map[string]any{"query": query, "entries": catalogItems(hits)})
+				return writeJSON(e, map[string]any{"query": query, "entries": catalogItems(hits), "registry": registry})
 			}
 			if len(hits) == 0 {
 				fmt.Fprintf(e.stdout, "Nothing in the catalog matches %q. See every server with: mcptray catalog list\n", query)
@@ -129,11 +136,9 @@ func newCatalogShowCmd(e *env) *cobra.Command {
 		Short: "Show what a catalog server does, what it runs and what it asks for",
 		Args:  exactArgs(1, "the id of a catalog server (see: mcptray catalog list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := openCatalog(e)
-			if err != nil {
-				return err
-			}
-			entry, err := lookupEntry(c, args[0])
+			ctx, stop := interruptContext()
+			defer stop()
+			entry, err := installer.Source{Home: e.home}.Lookup(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -149,31 +154,6 @@ func newCatalogShowCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// openCatalog is the built-in catalog plus registry entries cached in the home.
-func openCatalog(e *env) (*catalog.Catalog, error) {
-	c, err := catalog.Open(filepath.Join(string(e.home), "catalog-cache"))
-	if err != nil {
-		return nil, fmt.Errorf("reading the catalog: %w", err)
-	}
-	return c, nil
-}
-
-// lookupEntry finds id, or says how to find the right one.
-func lookupEntry(c *catalog.Catalog, id string) (catalog.Entry, error) {
-	if e, ok := c.Lookup(id); ok {
-		return e, nil
-	}
-	msg := fmt.Sprintf("there is no server %q in the catalog; find one with: mcptray catalog search WORD", id)
-	if hits := c.Search(id); len(hits) > 0 {
-		var ids []string
-		for _, h := range hits[:min(3, len(hits))] {
-			ids = append(ids, h.ID())
-		}
-		msg += " (close matches: " + strings.Join(ids, ", ") + ")"
-	}
-	return catalog.Entry{}, errors.New(msg)
-}
-
 func catalogItems(entries []catalog.Entry) []CatalogItem {
 	out := make([]CatalogItem, len(entries))
 	for i, e := range entries {
@@ -184,7 +164,7 @@ func catalogItems(entries []catalog.Entry) []CatalogItem {
 
 func catalogItem(e catalog.Entry) CatalogItem {
 	it := CatalogItem{ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Summary: e.Summary(), Category: e.Category(),
-		Version: e.Version(), Needs: e.Needs(), Origin: e.Origin.String(), Source: e.Source()}
+		Version: e.Version(), Needs: e.Needs(), Origin: e.Origin.String(), Source: e.Source(), Shareable: e.Meta.Shareable}
 	if e.Meta.ID != "" { // only MCP Tray's own metadata says whether a server is read-only
 		ro := e.Meta.ReadOnly
 		it.ReadOnly = &ro

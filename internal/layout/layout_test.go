@@ -11,7 +11,7 @@ import (
 
 // core lists the packages that must never import Fyne (DESIGN.md, "Packages").
 var core = []string{"config", "supervisor", "daemon", "gateway", "policy", "keychain", "clients",
-	"catalog", "kube", "socket", "control", "redact", "assets"}
+	"catalog", "installer", "kube", "autostart", "socket", "control", "redact", "assets"}
 
 func TestCorePackagesDoNotImportFyne(t *testing.T) {
 	_, file, _, _ := runtime.Caller(0)

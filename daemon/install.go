@@ -1,0 +1,166 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/installer"
+)
+
+// installRoutes registers the catalog and install methods (docs/catalog-json.md):
+// "catalog.list", the "install" and "update" streams, "catalog.outdated" and "probe".
+func (d *Daemon) installRoutes() {
+	c := d.ctl
+	c.Handle("catalog.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[installer.ListParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		entries, registry, err := d.newInstaller().Source.Search(ctx, p.Query)
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := d.opts.Home.Load()
+		return installer.ListResult{Entries: installer.Views(entries, cfg, nil), Registry: registry}, nil
+	})
+	c.HandleStream("install", func(ctx context.Context, raw json.RawMessage, send func(any) error) error {
+		req, err := decode[installer.Request](raw)
+		if err != nil {
+			return err
+		}
+		// A failed install is a "failed" line, not a stream error: the stream ends cleanly.
+		d.newInstaller().Install(ctx, req, func(p installer.Progress) { send(p) })
+		return nil
+	})
+	c.Handle("probe", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[ProbeParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		if p.Server == "" {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: "probe needs the name of a server."}
+		}
+		tools, err := d.probe(ctx, p.Server)
+		if err != nil {
+			return nil, err
+		}
+		return ToolsResult{Tools: tools}, nil
+	})
+	d.updateRoutes()
+}
+
+// newInstaller returns an installer working on this daemon. It holds no state of its own:
+// config.json's lock keeps concurrent installs apart.
+func (d *Daemon) newInstaller() *installer.Installer {
+	return &installer.Installer{
+		Source:  installer.Source{Home: d.opts.Home},
+		Keys:    d.opts.Keys,
+		Runtime: installRuntime{d},
+	}
+}
+
+// installRuntime is the installer's view of the running daemon.
+type installRuntime struct{ d *Daemon }
+
+func (r installRuntime) Apply() { r.d.reload() }
+
+func (r installRuntime) Probe(ctx context.Context, server string) ([]string, error) {
+	tools, err := r.d.probe(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = t.Name
+	}
+	return names, nil
+}
+
+func (r installRuntime) Follow(server string, since time.Time) (<-chan string, func()) {
+	logs := r.d.sup.Logs(server)
+	if logs == nil {
+		return nil, func() {}
+	}
+	tail, ch, cancel := logs.Follow(200)
+	out := make(chan string, 256)
+	stop := make(chan struct{})
+	var once sync.Once
+	go func() {
+		defer close(out)
+		for _, l := range tail {
+			if !l.Time.Before(since) && l.Source == "stderr" {
+				select {
+				case out <- l.Text:
+				case <-stop:
+					return
+				}
+			}
+		}
+		for {
+			select {
+			case l, ok := <-ch:
+				if !ok {
+					return
+				}
+				if l.Source != "stderr" {
+					continue
+				}
+				select {
+				case out <- l.Text:
+				case <-stop:
+					return
+				}
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return out, func() { once.Do(func() { close(stop); cancel() }) }
+}
+
+func (r installRuntime) SyncClients(ids []string) error {
+	cfg, err := r.d.opts.Home.Load()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r.d.clients.ReconcileClient(cfg, id)
+	}
+	st := r.d.clients.Status(cfg)
+	for _, id := range ids {
+		for _, c := range st.Clients {
+			if c.ID != id {
+				continue
+			}
+			for _, f := range c.Files {
+				if f.Error != "" {
+					name := id
+					if cl, ok := clients.ByID(id); ok {
+						name = cl.Name()
+					}
+					return fmt.Errorf("%s's settings could not be written: %s", name, f.Error)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (r installRuntime) Forget(server string) { r.d.secrets.forget(server) }
+
+func (r installRuntime) Blocked(server string) []string {
+	var out []string
+	for _, t := range r.d.guard.engine.Tools(server) {
+		if t.Blocked && !t.Removed {
+			out = append(out, t.Tool)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

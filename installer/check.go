@@ -1,0 +1,106 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/config"
+)
+
+// check finds the entry, plans it with the answers, picks the name and checks the clients,
+// the name and the runtime. It changes nothing.
+func (j *job) check(ctx context.Context) error {
+	e, err := j.in.Source.Lookup(ctx, j.req.ID)
+	if err != nil {
+		return err
+	}
+	j.entry = e
+	if len(e.Server.Packages) == 0 {
+		return failf("%s runs on a web server elsewhere, and MCP Tray cannot install such servers yet.", e.Title())
+	}
+	p, err := catalog.Plan(e, j.req.Values)
+	if err != nil {
+		return failure{answerSentence(err)}
+	}
+	j.plan = p
+	if j.name == "" {
+		j.name = p.Name
+	}
+	if !config.ValidName(j.name) {
+		return failf("%q cannot be a server name: use letters, digits, '.', '-' or '_'.", j.name)
+	}
+	if err := checkClients(j.req.Clients); err != nil {
+		return err
+	}
+	cfg, err := j.in.Source.Home.Load()
+	if err != nil {
+		return fmt.Errorf("config.json has a problem, so nothing was installed: %w", err)
+	}
+	if _, taken := cfg.Servers[j.name]; taken {
+		return nameTaken(j.name)
+	}
+	resolve := j.in.Resolve
+	if resolve == nil {
+		resolve = defaultResolve
+	}
+	if err := resolve(p.Command); err != nil {
+		return failure{p.Runtime.InstallHint()}
+	}
+	if len(p.Secrets) > 0 && j.in.Keys == nil {
+		return failf("%s needs secrets, but MCP Tray has no system keychain to keep them in.", e.Title())
+	}
+	return nil
+}
+
+// answerSentence turns a planning error into the sentence to show: the catalog's errors
+// already name the setting and what is wrong; the "planning the install of X" prefix is
+// dropped.
+func answerSentence(err error) string {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "planning the install of ") {
+		msg = rest
+	}
+	return sentence(errors.New(msg))
+}
+
+func nameTaken(name string) error {
+	return failf("There is already a server named %q; install this one under another name, for example %s-2.", name, name)
+}
+
+// checkClients refuses an AI client id MCP Tray does not know.
+func checkClients(ids []string) error {
+	var known []string
+	for _, c := range clients.All() {
+		known = append(known, c.ID())
+	}
+	for _, id := range ids {
+		if !slices.Contains(known, id) {
+			return failf("%q is not an AI app MCP Tray knows; use one of: %s.", id, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+// sentence makes err read as one sentence: capitalized, ending with a period.
+func sentence(err error) string {
+	s := strings.TrimSpace(err.Error())
+	if s == "" {
+		return "Something went wrong."
+	}
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

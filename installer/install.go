@@ -1,0 +1,112 @@
+package installer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/keychain"
+)
+
+// DefaultListTimeout bounds the wait for a new server's tool list: a cold npx, uvx or docker
+// download of a large package can take a few minutes.
+const DefaultListTimeout = 5 * time.Minute
+
+// DefaultHeartbeat is how often a waiting install says it is still waiting.
+const DefaultHeartbeat = 10 * time.Second
+
+// Installer installs and updates catalog servers. Set the fields before first use; methods are
+// then safe for concurrent use (config.json's lock keeps concurrent installs apart).
+type Installer struct {
+	Source  Source
+	Keys    keychain.Store // nil: entries that need secrets cannot be installed
+	Runtime Runtime
+	// Resolve finds a runtime's command; nil means the real PATH lookup.
+	Resolve Resolver
+	// ListTimeout bounds the wait for the tool list; 0 means DefaultListTimeout.
+	ListTimeout time.Duration
+	// Heartbeat is how often a waiting install reports progress; 0 means DefaultHeartbeat.
+	Heartbeat time.Duration
+}
+
+// failure is an install error whose text is the sentence to show.
+type failure struct{ msg string }
+
+func (f failure) Error() string { return f.msg }
+
+func failf(format string, args ...any) error { return failure{fmt.Sprintf(format, args...)} }
+
+// Install installs req, calling report (on this goroutine) with each step; the last report is
+// StepDone or StepFailed. It blocks until the server listed its tools or the install failed,
+// and returns the tool names or the error whose sentence the failed report carries. On any
+// failure, including ctx ending, every step already taken is undone: no server entry, no
+// secret and no client entry is left behind.
+func (in *Installer) Install(ctx context.Context, req Request, report func(Progress)) ([]string, error) {
+	j := &job{in: in, req: req, report: report, name: strings.TrimSpace(req.Name)}
+	tools, err := j.run(ctx)
+	if err != nil {
+		msg := sentence(err)
+		if undoErr := j.undo(); undoErr != nil {
+			msg = strings.TrimSuffix(msg, ".") + "; " + lowerFirst(sentence(undoErr))
+		} else if j.changed {
+			msg = strings.TrimSuffix(msg, ".") + ". Nothing was installed."
+		}
+		j.say(StepFailed, "%s", msg)
+		return nil, failure{msg}
+	}
+	return tools, nil
+}
+
+// job is one install in progress and what it has done so far, for undo.
+type job struct {
+	in     *Installer
+	req    Request
+	report func(Progress)
+	name   string
+	entry  catalog.Entry
+	plan   catalog.InstallPlan
+
+	changed      bool                             // something was written
+	secrets      []string                         // keys stored in the keychain
+	addedServer  bool                             // config.json has the server
+	prevBindings map[string]*config.ClientBinding // client id → binding before (nil: none)
+}
+
+func (j *job) say(step Step, format string, args ...any) {
+	p := Progress{Step: step, Message: fmt.Sprintf(format, args...), Server: j.name}
+	j.report(p)
+}
+
+func (j *job) run(ctx context.Context) ([]string, error) {
+	j.say(StepChecking, "Checking %s and what it needs.", j.req.ID)
+	if err := j.check(ctx); err != nil {
+		return nil, err
+	}
+	j.say(StepSaving, "%s", savingMessage(len(j.plan.Secrets)))
+	if err := j.save(ctx); err != nil {
+		return nil, err
+	}
+	j.say(StepStarting, "Starting %s.", j.entry.Title())
+	started := time.Now()
+	j.in.Runtime.Forget(j.name)
+	j.in.Runtime.Apply()
+	var tools []string
+	if j.entry.Meta.Kubernetes {
+		// A Kubernetes server waits for the person to choose the one context it may use.
+		j.say(StepListing, "%s starts once you choose the Kubernetes context it may use (mcptray kube use %s CONTEXT).", j.entry.Title(), j.name)
+	} else {
+		var err error
+		if tools, err = j.in.waitForTools(ctx, j.name, j.entry.Title(), started, j.say); err != nil {
+			return nil, err
+		}
+	}
+	if err := j.bindClients(ctx); err != nil {
+		return nil, err
+	}
+	j.report(Progress{Step: StepDone, Server: j.name, Tools: nonNil(tools),
+		Message: doneMessage(j.entry.Title(), tools, j.req.Clients, j.entry.Meta.Kubernetes)})
+	return tools, nil
+}

@@ -1,0 +1,148 @@
+package installer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/keychain"
+)
+
+// keychainTimeout bounds one keychain operation: an unlock prompt can wait forever.
+const keychainTimeout = 2 * time.Minute
+
+// save stores the secrets, then adds the server to config.json. Secrets go first, so the
+// running MCP Tray finds them when it starts the server.
+func (j *job) save(ctx context.Context) error {
+	for _, s := range j.plan.Secrets {
+		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
+		err := j.in.Keys.Set(kctx, j.name, s.Env, s.Value.Reveal())
+		cancel()
+		j.changed = true
+		if err != nil {
+			return fmt.Errorf("saving %s in the system keychain: %w", s.Env, err)
+		}
+		j.secrets = append(j.secrets, s.Env)
+	}
+	srv := &config.Server{Command: j.plan.Command, Args: j.plan.Args, Env: j.plan.Env, Secrets: slices.Clone(j.secrets),
+		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}}
+	setSourceValues(srv.Source, answersToKeep(j.plan, j.req.Values))
+	if j.entry.Meta.Kubernetes {
+		srv.Kube = &config.Kube{}
+	}
+	err := j.in.Source.Home.Update(func(c *config.Config) error {
+		if _, taken := c.Servers[j.name]; taken {
+			return nameTaken(j.name)
+		}
+		if c.Servers == nil {
+			c.Servers = map[string]*config.Server{}
+		}
+		c.Servers[j.name] = srv
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	j.changed, j.addedServer = true, true
+	return nil
+}
+
+// bindClients lets the chosen AI clients see the server and writes their files now. A
+// client not in config.json yet sees every server; one limited to a list gets this server
+// added to it.
+func (j *job) bindClients(ctx context.Context) error {
+	if len(j.req.Clients) == 0 {
+		return nil
+	}
+	j.prevBindings = map[string]*config.ClientBinding{}
+	err := j.in.Source.Home.Update(func(c *config.Config) error {
+		if c.Clients == nil {
+			c.Clients = map[string]*config.ClientBinding{}
+		}
+		for _, id := range j.req.Clients {
+			b := c.Clients[id]
+			if _, done := j.prevBindings[id]; !done {
+				j.prevBindings[id] = cloneBinding(b)
+			}
+			if b == nil {
+				c.Clients[id] = &config.ClientBinding{Enabled: true}
+				continue
+			}
+			b.Enabled = true
+			if len(b.Servers) > 0 && !slices.Contains(b.Servers, j.name) {
+				b.Servers = append(b.Servers, j.name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		j.prevBindings = nil
+		return fmt.Errorf("letting the AI apps see %s: %w", j.name, err)
+	}
+	j.say(StepClients, "%s", clientsMessage(j.req.Clients))
+	j.in.Runtime.Apply()
+	return j.in.Runtime.SyncClients(j.req.Clients)
+}
+
+func cloneBinding(b *config.ClientBinding) *config.ClientBinding {
+	if b == nil {
+		return nil
+	}
+	raw, _ := json.Marshal(b)
+	var c config.ClientBinding
+	_ = json.Unmarshal(raw, &c)
+	return &c
+}
+
+// undo takes back every step the job took, newest first, with its own deadline (the job's
+// context may be what ended it). It returns a sentence-worthy error naming what could not be
+// removed.
+func (j *job) undo() error {
+	if !j.changed {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), keychainTimeout)
+	defer cancel()
+	var errs []error
+	if j.addedServer || j.prevBindings != nil {
+		err := j.in.Source.Home.Update(func(c *config.Config) error {
+			for id, prev := range j.prevBindings {
+				if prev == nil {
+					delete(c.Clients, id)
+				} else {
+					c.Clients[id] = prev
+				}
+			}
+			if j.addedServer {
+				delete(c.Servers, j.name)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("the server %q could not be removed from config.json again (%v); remove it with: mcptray server remove %s", j.name, err, j.name))
+		}
+		j.in.Runtime.Apply()
+		if len(j.prevBindings) > 0 {
+			ids := make([]string, 0, len(j.prevBindings))
+			for id := range j.prevBindings {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			if err := j.in.Runtime.SyncClients(ids); err != nil {
+				errs = append(errs, fmt.Errorf("an AI app's settings could not be put back (%v)", err))
+			}
+		}
+	}
+	for _, key := range j.secrets {
+		err := j.in.Keys.Delete(ctx, j.name, key)
+		if err != nil && !errors.Is(err, keychain.ErrNotFound) {
+			errs = append(errs, fmt.Errorf("the secret %s could not be removed from the keychain again (%v)", key, err))
+		}
+	}
+	j.in.Runtime.Forget(j.name)
+	return errors.Join(errs...)
+}

@@ -1,0 +1,92 @@
+package installer
+
+// The wire types of the daemon's "catalog.list", "install" and "update" methods; see
+// docs/catalog-json.md. Fields are only ever added, never renamed or removed.
+
+// Step names one stage of an install or update, as sent in Progress.Step.
+type Step string
+
+// The steps, in the order an install goes through them. "downloading" may repeat while a
+// runtime fetches the package; the last Progress of every install is StepDone or StepFailed.
+const (
+	StepChecking    Step = "checking"    // the entry, the answers, the name, the runtime
+	StepSaving      Step = "saving"      // secrets to the keychain, the server to config.json
+	StepStarting    Step = "starting"    // MCP Tray starts the server
+	StepDownloading Step = "downloading" // npx, uvx or docker fetch the package (first time)
+	StepListing     Step = "listing"     // waiting for the server's tool list
+	StepClients     Step = "clients"     // AI clients are given the server
+	StepDone        Step = "done"        // installed; Tools holds the tool names
+	StepFailed      Step = "failed"      // nothing was left behind; Message says why
+)
+
+// Request asks to install one catalog entry.
+type Request struct {
+	// ID is the catalog id (or registry name) of the entry, as in EntryView.ID.
+	ID string `json:"id"`
+	// Name is the server name to install under; "" means the entry's suggested name.
+	Name string `json:"name,omitempty"`
+	// Values answers the entry's questions by QuestionView.Key, secrets included (they go to
+	// the keychain only). A repeated question takes its values joined by "\n".
+	Values map[string]string `json:"values,omitempty"`
+	// Clients are AI client ids ("claude-desktop", "cursor", …) that should see the server.
+	Clients []string `json:"clients,omitempty"`
+}
+
+// Progress is one line of the install (or update) stream.
+type Progress struct {
+	Step    Step   `json:"step"`
+	Message string `json:"message"` // one plain sentence for a person
+	Server  string `json:"server"`  // the server name being installed
+	// Tools are the names of the server's tools, on StepDone.
+	Tools []string `json:"tools,omitempty"`
+}
+
+// EntryView is one catalog entry as the GUI and `catalog list` show it.
+type EntryView struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"` // the MCP Registry name
+	Title       string `json:"title"`
+	Description string `json:"description"` // one plain-language line
+	Category    string `json:"category"`    // "" for registry entries without MCP Tray metadata
+	ReadOnly    bool   `json:"read_only"`   // true only when MCP Tray's metadata says so
+	// Runtime is what the computer needs: "node", "python" or "docker".
+	Runtime string `json:"runtime"`
+	// RuntimeMissing is the sentence saying what to install and from where, when the
+	// runtime's command is not found on this computer; "" when it is there.
+	RuntimeMissing string         `json:"runtime_missing"`
+	Version        string         `json:"version"` // the exact version installed
+	SourceURL      string         `json:"source_url"`
+	InstalledAs    []string       `json:"installed_as"` // server names installed from this entry
+	Shareable      bool           `json:"shareable"`    // safe to run one process for every client
+	Kubernetes     bool           `json:"kubernetes"`
+	Origin         string         `json:"origin"` // "built-in" or "registry"
+	Questions      []QuestionView `json:"questions"`
+}
+
+// QuestionView is one thing to ask before installing.
+type QuestionView struct {
+	Key         string   `json:"key"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Secret      bool     `json:"secret"`
+	Required    bool     `json:"required"`
+	Default     string   `json:"default"`
+	Choices     []string `json:"choices"`
+	Format      string   `json:"format"` // "string", "number", "boolean" or "filepath"
+	// Repeated questions take several values, joined by "\n" in Request.Values.
+	Repeated    bool   `json:"repeated"`
+	Placeholder string `json:"placeholder"`
+}
+
+// ListParams are the parameters of "catalog.list".
+type ListParams struct {
+	Query string `json:"query,omitempty"`
+}
+
+// ListResult is the answer of "catalog.list".
+type ListResult struct {
+	Entries []EntryView `json:"entries"`
+	// Registry says whether registry results are included: "live", "cached" (the registry
+	// was unreachable, cached answers were used), or "off".
+	Registry string `json:"registry"`
+}

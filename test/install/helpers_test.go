@@ -1,0 +1,171 @@
+package install
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/internal/testbin"
+	"github.com/mcptray/mcptray/keychain"
+)
+
+// pinned is the exact version the built-in catalog installs for id.
+func pinned(t testing.TB, id string) string {
+	t.Helper()
+	c, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ok := c.Lookup(id)
+	if !ok {
+		t.Fatalf("the built-in catalog has no %q", id)
+	}
+	return e.Version()
+}
+
+// configServers reads config.json's servers (command, args, secrets, source).
+func configServers(t testing.TB, u *testbin.User) map[string]struct {
+	Command string            `json:"command"`
+	Args    []string          `json:"args"`
+	Secrets []string          `json:"secrets"`
+	NoSpare bool              `json:"noSpare"`
+	Source  map[string]any    `json:"source"`
+	Env     map[string]string `json:"env"`
+} {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(u.Home, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Servers map[string]struct {
+			Command string            `json:"command"`
+			Args    []string          `json:"args"`
+			Secrets []string          `json:"secrets"`
+			NoSpare bool              `json:"noSpare"`
+			Source  map[string]any    `json:"source"`
+			Env     map[string]string `json:"env"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c.Servers
+}
+
+// clientFile reads the mcpServers of a client's JSON file; a missing file is empty.
+func clientFile(t testing.TB, path string) map[string]struct {
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+} {
+	t.Helper()
+	var f struct {
+		MCPServers map[string]struct {
+			Command string   `json:"command"`
+			Args    []string `json:"args"`
+		} `json:"mcpServers"`
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, b)
+	}
+	return f.MCPServers
+}
+
+// recordedTools is what MCP Tray's "tools" method says the server listed.
+func recordedTools(t testing.TB, u *testbin.User, server string) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var res struct{ Tools []struct{ Name string } }
+	if err := ctl(u).Call(ctx, "tools", map[string]string{"name": server}, &res); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tl := range res.Tools {
+		names = append(names, tl.Name)
+	}
+	return names
+}
+
+// tsListTools lists a server's tools with the official TypeScript SDK client through
+// `mcptray connect`, as an AI app would.
+func tsListTools(t testing.TB, u *testbin.User, server string) []string {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "@modelcontextprotocol", "sdk")); err != nil {
+		t.Fatal("the npm test packages are missing: run `make test` (or: cd test/node && npm ci)")
+	}
+	cmd := exec.Command("node", filepath.Join(nodeDir, "client.mjs"), "tools", "--", u.Bin, "connect", server)
+	cmd.Env = u.Env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node client: %v\n%s", err, stderr.String())
+	}
+	var res struct {
+		Tools []struct{ Name string }
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("node client printed %q: %v", out, err)
+	}
+	var names []string
+	for _, tl := range res.Tools {
+		names = append(names, tl.Name)
+	}
+	return names
+}
+
+// needKeyring fails the test unless it runs inside the private Secret Service `make test`
+// starts.
+func needKeyring(t testing.TB) {
+	t.Helper()
+	if os.Getenv("MCPTRAY_TEST_ISOLATED_KEYRING") != "1" {
+		t.Fatal("this test needs the private Secret Service that `make test` starts (keychain/run-with-secret-service.sh go test ./test/install)")
+	}
+}
+
+func keychainGet(t testing.TB, server, key string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return keychain.System(keychain.Options{}).Get(ctx, server, key)
+}
+
+func keychainValue(t testing.TB, server, key string) string {
+	t.Helper()
+	v, err := keychainGet(t, server, key)
+	if err != nil {
+		t.Fatalf("reading %s of %s from the keychain: %v", key, server, err)
+	}
+	return v
+}
+
+// filesContaining lists the files under dir whose content contains needle.
+func filesContaining(t testing.TB, dir, needle string) []string {
+	t.Helper()
+	var hits []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Type()&os.ModeSocket != 0 {
+			return nil
+		}
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), needle) {
+			hits = append(hits, p)
+		}
+		return nil
+	})
+	return hits
+}
