@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/gateway"
 )
@@ -24,6 +25,9 @@ import (
 func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File) (func(net.Conn, *bufio.Reader), error) {
 	if h.Server == "" {
 		return nil, &control.Error{Code: control.CodeBadRequest, Message: "mcptray connect needs the name of a server."}
+	}
+	if hub := d.shared.hub(h.Server); hub != nil && d.mode(h.Server) == config.ModeShared {
+		return d.connectShared(ctx, hub, h, files), nil
 	}
 	p, err := d.sup.Take(ctx, h.Server)
 	if err != nil {

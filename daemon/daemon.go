@@ -54,6 +54,10 @@ type Daemon struct {
 	guard    *guard
 	traffic  *trafficBook
 	clients  *ClientReconciler // AI client config files; set up by clientRoutes
+	shared   *sharedHubs       // one process per server in shared mode
+	app      *pauseGate        // "Pause all"; set up by appRoutes
+	kube     *kubeBook         // Kubernetes servers' contexts; set up by kubeRoutes
+	reloadMu sync.Mutex        // one reload at a time: config.json and the kubeconfig files both trigger it
 
 	mu     sync.Mutex
 	cfg    *config.Config // last configuration that loaded cleanly
@@ -64,7 +68,7 @@ type Daemon struct {
 // Note is a daemon-level event for the GUI: a config problem, a change it should tell the
 // person about.
 type Note struct {
-	Kind    string `json:"kind"` // "config_error", "config_ok"
+	Kind    string `json:"kind"` // "config_error", "config_ok", "kube_switched", "kube_context_gone"
 	Message string `json:"message,omitempty"`
 }
 
@@ -98,6 +102,7 @@ func New(opts Options) (*Daemon, error) {
 		Secrets:    d.secretsFor,
 		Redact:     d.secrets.redactString,
 	})
+	d.shared = newSharedHubs(d)
 	cfg, _ := opts.Home.Load() // a broken file is reported by Run; the defaults do until then
 	if err := d.openPolicy(cfg); err != nil {
 		l.Close()
@@ -117,6 +122,7 @@ func (d *Daemon) Supervisor() *supervisor.Supervisor { return d.sup }
 func (d *Daemon) Run(ctx context.Context) error {
 	defer d.closePolicy()
 	defer d.sup.Shutdown()
+	defer d.shared.shutdown()
 	d.reload()
 	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
 		d.listener.Close()
@@ -124,6 +130,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	if err := d.clients.Watch(ctx); err != nil {
 		d.log.Warn("AI client config files are not watched", "err", err)
+	}
+	if err := d.kubeWatch(ctx); err != nil {
+		d.log.Warn("kubeconfig files are not watched", "err", err)
 	}
 	d.log.Info("MCP Tray daemon running", "home", string(d.opts.Home), "socket", d.opts.Home.SocketPath(), "pid", os.Getpid())
 	err := d.ctl.Serve(ctx, d.listener)
@@ -134,6 +143,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 // reload reads config.json and applies it. A file that does not load leaves the last good
 // configuration in effect and is reported, never rewritten.
 func (d *Daemon) reload() {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
 	cfg, err := d.opts.Home.Load()
 	d.mu.Lock()
 	if err != nil {
@@ -150,7 +161,8 @@ func (d *Daemon) reload() {
 		d.notes.Publish(Note{Kind: "config_ok"})
 	}
 	d.guard.engine.SetRules(rules(cfg))
-	d.sup.Apply(Specs(cfg))
+	d.sup.Apply(d.kubeSpecs(cfg, Specs(cfg)))
+	d.shared.apply(cfg)
 	d.clients.Reconcile(cfg)
 }
 
@@ -161,7 +173,7 @@ func Specs(cfg *config.Config) []supervisor.Spec {
 		s := cfg.Servers[name]
 		specs = append(specs, supervisor.Spec{
 			Name: name, Command: s.Command, Args: s.Args, Env: s.Env, Secrets: s.Secrets,
-			Dir: s.Dir, NoSpare: s.NoSpare, Disabled: s.Disabled,
+			Dir: s.Dir, NoSpare: s.NoSpare || s.EffectiveMode() == config.ModeShared, Disabled: s.Disabled,
 		})
 	}
 	return specs

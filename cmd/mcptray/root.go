@@ -122,7 +122,8 @@ With no command it starts the tray app. Every action in the app has a command he
 		newDenyCmd(e),
 		newAuditCmd(e),
 		newLogsCmd(e),
-		newCatalogCmd(e), newInstallCmd(e),
+		newCatalogCmd(e), newInstallCmd(e), newUpdateCmd(e),
+		newKubeCmd(e),
 		newVersionCmd(e),
 	)
 	return root

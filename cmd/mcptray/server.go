@@ -241,7 +241,7 @@ func newServerListCmd(e *env) *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tSTATE\tCOMMAND")
+			fmt.Fprintln(tw, "NAME\tSTATE\tMODE\tCOMMAND")
 			for _, it := range items {
 				state := "-"
 				switch {
@@ -250,7 +250,7 @@ func newServerListCmd(e *env) *cobra.Command {
 				case it.Disabled:
 					state = "off"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Name, state, shellJoin(append([]string{it.Command}, it.Args...)))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.Name, state, it.Mode, shellJoin(append([]string{it.Command}, it.Args...)))
 			}
 			tw.Flush()
 			if !running {

@@ -1,0 +1,236 @@
+package gateway
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// member is one client joined to a hub.
+type member struct {
+	h      *Hub
+	sess   *Session
+	ctx    context.Context // ends when the client leaves; held calls are withdrawn then
+	cancel context.CancelFunc
+	out    chan []byte // to the client, written by the member's writer goroutine
+	gone   atomic.Bool
+
+	// Guarded by h.mu.
+	caps  clientCaps
+	level int // logRank of the level the client set, -1 for none
+	subs  map[string]bool
+
+	mu      sync.Mutex
+	leaving bool
+	held    map[string]context.CancelFunc // tool calls waiting for the person, by client id
+	heldWG  sync.WaitGroup
+}
+
+// clientCaps are the server-to-client requests a client said it can answer.
+type clientCaps struct{ sampling, elicitation, roots bool }
+
+func (c clientCaps) can(method string) bool {
+	switch method {
+	case "sampling/createMessage":
+		return c.sampling
+	case "elicitation/create":
+		return c.elicitation
+	case "roots/list":
+		return c.roots
+	}
+	return true
+}
+
+func readCaps(raw []byte) clientCaps {
+	return clientCaps{sampling: valueAt(raw, "sampling") != nil, elicitation: valueAt(raw, "elicitation") != nil,
+		roots: valueAt(raw, "roots") != nil}
+}
+
+// slowClient bounds how long a client may leave its answers unread before the hub lets it go,
+// so that one stuck app cannot stall the server for the others.
+const slowClient = 10 * time.Second
+
+// Join relays one client connection through the hub until the client ends its input (nil),
+// ctx ends (ctx's error), or the hub is closed (ErrHubClosed). The client keeps its place
+// across server restarts. When Join returns, the client's requests still running are
+// cancelled at the server and their late answers dropped, and requests the server made of it
+// are refused. The caller must then close the connection, which ends the goroutines Join
+// leaves reading or writing it.
+func (h *Hub) Join(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m := &member{h: h, sess: sess, ctx: ctx, cancel: cancel, out: make(chan []byte, 1024), level: -1,
+		subs: map[string]bool{}, held: map[string]context.CancelFunc{}}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return ErrHubClosed
+	}
+	h.members[m] = struct{}{}
+	h.mu.Unlock()
+	go m.writer(client)
+	pumpDone := make(chan struct{})
+	go func() {
+		defer close(pumpDone)
+		m.pump(clientIn)
+	}()
+	var err error
+	select {
+	case <-pumpDone:
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-h.quit:
+		err = ErrHubClosed
+	}
+	m.leave()
+	return err
+}
+
+func (m *member) writer(w io.Writer) {
+	for {
+		select {
+		case msg := <-m.out:
+			if _, err := w.Write(msg); err != nil {
+				m.cancel()
+				return
+			}
+		case <-m.ctx.Done():
+			return
+		}
+	}
+}
+
+// send queues a message for the client; msg must not be reused by the caller.
+func (m *member) send(msg []byte) {
+	if m.gone.Load() {
+		return
+	}
+	select {
+	case m.out <- msg:
+		return
+	default:
+	}
+	t := time.NewTimer(slowClient)
+	defer t.Stop()
+	select {
+	case m.out <- msg:
+	case <-m.ctx.Done():
+	case <-t.C:
+		m.h.note("%s did not read its answers for %s, so MCP Tray disconnected it", clientName(m.sess.Client), slowClient)
+		m.cancel()
+	}
+}
+
+// leave takes the member out of the hub: held calls are withdrawn, its requests cancelled at
+// the server, the server's requests to it refused, its subscriptions dropped.
+func (m *member) leave() {
+	h := m.h
+	m.cancel()
+	m.mu.Lock()
+	m.leaving = true
+	m.mu.Unlock()
+	m.heldWG.Wait()
+	h.mu.Lock()
+	m.gone.Store(true)
+	delete(h.members, m)
+	type mine struct {
+		id int64
+		c  *call
+	}
+	var calls []mine
+	for id, c := range h.calls {
+		if c.m == m {
+			calls = append(calls, mine{id, c})
+			delete(h.calls, id)
+		}
+	}
+	var asked []*call
+	for id, c := range h.outbound {
+		if c.m == m {
+			asked = append(asked, c)
+			delete(h.outbound, id)
+		}
+	}
+	var unsub []string
+	for uri := range m.subs {
+		delete(h.subs[uri], m)
+		if len(h.subs[uri]) == 0 {
+			delete(h.subs, uri)
+			unsub = append(unsub, uri)
+		}
+	}
+	st := h.state
+	h.mu.Unlock()
+	for _, c := range calls {
+		h.writeUp(st, cancelledNote(json.RawMessage(strconv.FormatInt(c.id, 10)), "the client disconnected"))
+		if c.c.finished != nil {
+			c.c.finished(CallFailed, time.Since(c.c.start))
+		}
+	}
+	for _, c := range asked {
+		h.writeUp(st, errorResponse(c.id, codeUnavailable, "The AI app this request went to disconnected."))
+	}
+	for _, uri := range unsub {
+		h.tell(st, "resources/unsubscribe", map[string]string{"uri": uri})
+	}
+	if h.opts.Gate != nil {
+		h.opts.Gate.End(m.sess)
+	}
+}
+
+// pump reads the client's messages until its input ends or it leaves.
+func (m *member) pump(in *bufio.Reader) {
+	lr := newLineReader(in, m.h.opts.MaxMessage)
+	for {
+		line, raw, err := lr.next()
+		var tl *errTooLarge
+		switch {
+		case errors.As(err, &tl):
+			m.h.note("the client sent a %d-byte message, more than the %d-byte limit; MCP Tray dropped it", tl.size, m.h.max())
+			if id := idFromPrefix(tl.prefix); id != nil {
+				m.send(errorResponse(id, codeTooLarge, fmt.Sprintf("This request is %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, m.h.max()>>20)))
+			}
+			continue
+		case err != nil:
+			return
+		}
+		if m.ctx.Err() != nil {
+			return
+		}
+		m.fromClient(line, raw)
+	}
+}
+
+func (m *member) fromClient(line, raw []byte) {
+	k, env, perr := classify(line)
+	switch k {
+	case kindInvalid:
+		m.h.note("the client sent a message that is not valid JSON-RPC (%v): %s", perr, describe(line))
+		if json.Valid(line) && len(env.ID) > 0 {
+			m.send(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this request: it is not valid JSON-RPC."))
+		} else if !json.Valid(line) {
+			m.send(errorResponse(nil, codeParseError, "MCP Tray could not read a message: it is not valid JSON."))
+		}
+	case kindBatch:
+		_, ids := batchHasToolCall(line)
+		for _, id := range ids {
+			m.send(errorResponse(id, codeInvalidRequest, "MCP Tray does not pass batched messages to a shared server; send them one at a time."))
+		}
+	case kindRequest:
+		m.traffic("client→server", k, env, len(line), 0)
+		m.request(line, env)
+	case kindNotification:
+		m.traffic("client→server", k, env, len(line), 0)
+		m.notification(line, raw, env)
+	case kindResponse:
+		m.traffic("client→server", k, env, len(line), 0)
+		m.response(raw, env)
+	}
+}

@@ -1,0 +1,78 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// gateCall asks the gate about a client's tools/call with the client's own Session, exactly
+// as Relay does: forward, refuse, or hold it off the pump until the person answers. A held
+// call reaches the server only after approval.
+func (m *member) gateCall(line []byte, env envelope) {
+	name, args, ok := toolCall(line)
+	if !ok {
+		m.send(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
+		return
+	}
+	v := m.h.opts.Gate.Call(m.sess, name, args)
+	if v.Ask == nil {
+		m.actOn(line, env, v)
+		return
+	}
+	// The bytes are copied: the reader's buffer is reused by the next message.
+	msg := append([]byte(nil), line...)
+	env = envelope{ID: append(json.RawMessage(nil), env.ID...), Method: env.Method}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.mu.Lock()
+	if m.leaving {
+		m.mu.Unlock()
+		cancel()
+		return
+	}
+	if _, dup := m.held[string(env.ID)]; dup {
+		m.mu.Unlock()
+		cancel()
+		m.send(errorResponse(env.ID, codeInvalidRequest, "MCP Tray is already holding a tool call with this id."))
+		return
+	}
+	m.held[string(env.ID)] = cancel
+	m.heldWG.Add(1)
+	m.mu.Unlock()
+	go func() {
+		defer m.heldWG.Done()
+		final := v.Ask(ctx)
+		m.mu.Lock()
+		delete(m.held, string(env.ID))
+		m.mu.Unlock()
+		cancel()
+		if m.ctx.Err() != nil {
+			final = CallVerdict{Finished: final.Finished} // the client left: nothing to send
+		}
+		m.actOn(msg, env, final)
+	}()
+}
+
+// actOn forwards an allowed call or answers a refused one; a withdrawn call gets nothing.
+func (m *member) actOn(line []byte, env envelope, v CallVerdict) {
+	if !v.Allow {
+		if v.Message != "" {
+			m.send(deniedResult(env.ID, v.Message))
+		}
+		if v.Finished != nil {
+			v.Finished(CallNotRun, 0)
+		}
+		return
+	}
+	m.forward(line, env, v.Finished)
+}
+
+// withdraw cancels a held call; it reports whether the id was held.
+func (m *member) withdraw(id json.RawMessage) bool {
+	m.mu.Lock()
+	cancel, ok := m.held[string(id)]
+	m.mu.Unlock()
+	if ok {
+		cancel()
+	}
+	return ok
+}

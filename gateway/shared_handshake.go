@@ -1,0 +1,268 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// knownVersions are the MCP protocol versions, newest first. Versions sort as strings.
+var knownVersions = []string{"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"}
+
+const (
+	// statelessVersion is the first version without initialize (server/discover instead).
+	statelessVersion = "2026-07-28"
+	// handshakeVersion is what the hub asks for in its own initialize: the newest legacy one.
+	handshakeVersion = "2025-11-25"
+	// codeUnsupportedVersion is the stateless protocol's "unsupported protocol version".
+	codeUnsupportedVersion = -32022
+)
+
+// hubCapabilities are the client capabilities the hub can route to its clients.
+var hubCapabilities = json.RawMessage(`{"sampling":{},"elicitation":{},"roots":{}}`)
+
+// hubState is what the server said in the handshake of one process.
+type hubState struct {
+	init        json.RawMessage // initialize result; nil when the server refused initialize
+	discover    json.RawMessage // server/discover result; nil when the server has none
+	discoverErr json.RawMessage // the error object it answered server/discover with
+	supported   []string        // protocol versions the server speaks, newest first
+}
+
+// handshake initializes a fresh process for the hub and makes it ready for clients. When the
+// tool list differs from the last one clients saw, every client is told.
+func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan struct{}) error {
+	info := map[string]string{"name": "MCP Tray", "version": h.opts.Version}
+	if info["version"] == "" {
+		info["version"] = "dev"
+	}
+	st := &hubState{}
+	discoverWait := h.opts.DiscoverTimeout
+	if discoverWait <= 0 {
+		discoverWait = 5 * time.Second
+	}
+	meta := map[string]any{"_meta": map[string]any{
+		"io.modelcontextprotocol/protocolVersion":    statelessVersion,
+		"io.modelcontextprotocol/clientInfo":         info,
+		"io.modelcontextprotocol/clientCapabilities": hubCapabilities,
+	}}
+	res, rpcErr, err := h.ask(ctx, conn, pumpDone, "server/discover", meta, discoverWait)
+	switch {
+	case err == ErrServerGone || err == ErrHubClosed || ctx.Err() != nil:
+		return handshakeError(err)
+	case err != nil: // ignored the probe: a legacy server
+		st.discoverErr = json.RawMessage(`{"code":-32601,"message":"Method not found"}`)
+	case rpcErr != nil:
+		st.discoverErr = rpcErr
+	default:
+		st.discover = res
+	}
+	wait := h.opts.HandshakeTimeout
+	if wait <= 0 {
+		wait = 60 * time.Second
+	}
+	res, rpcErr, err = h.ask(ctx, conn, pumpDone, "initialize", map[string]any{
+		"protocolVersion": handshakeVersion, "capabilities": hubCapabilities, "clientInfo": info}, wait)
+	switch {
+	case err != nil:
+		return handshakeError(err)
+	case rpcErr != nil && st.discover == nil:
+		return fmt.Errorf("the server refused MCP Tray's handshake: %s", errorMessage(rpcErr))
+	case rpcErr == nil:
+		st.init = res
+		conn.write([]byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n"))
+	}
+	st.supported = supportedVersions(st)
+	var fp []byte
+	if caps := valueAt(st.capabilities(), "tools"); caps != nil {
+		if fp, err = h.listAllTools(ctx, conn, pumpDone, wait); err != nil {
+			return handshakeError(err)
+		}
+	}
+	h.mu.Lock()
+	changed := h.tools != nil && fp != nil && !bytes.Equal(h.tools, fp)
+	if fp != nil {
+		h.tools = fp
+	}
+	h.state = st
+	h.wakeLocked()
+	uris := make([]string, 0, len(h.subs))
+	for uri := range h.subs {
+		uris = append(uris, uri)
+	}
+	level := h.minLevelLocked()
+	h.mu.Unlock()
+	// A restarted server knows nothing of what clients asked of the one before.
+	for _, uri := range uris {
+		h.tell(st, "resources/subscribe", map[string]string{"uri": uri})
+	}
+	if level >= 0 {
+		h.tell(st, "logging/setLevel", map[string]string{"level": logLevels[level]})
+	}
+	if changed {
+		for _, m := range h.snapshot() {
+			m.send([]byte(`{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}` + "\n"))
+		}
+	}
+	return nil
+}
+
+func handshakeError(err error) error {
+	if err == ErrServerGone {
+		return fmt.Errorf("the server stopped during the MCP handshake: %w", ErrServerGone)
+	}
+	return fmt.Errorf("during the MCP handshake: %w", err)
+}
+
+// listAllTools pages through tools/list and returns the list's fingerprint.
+func (h *Hub) listAllTools(ctx context.Context, conn *upstreamConn, pumpDone <-chan struct{}, wait time.Duration) ([]byte, error) {
+	var all []json.RawMessage
+	cursor := ""
+	for range 100 {
+		params := map[string]string{}
+		if cursor != "" {
+			params["cursor"] = cursor
+		}
+		res, rpcErr, err := h.ask(ctx, conn, pumpDone, "tools/list", params, wait)
+		if err != nil {
+			return nil, err
+		}
+		if rpcErr != nil {
+			return nil, nil // a server that lists no tools after all: nothing to compare
+		}
+		var page struct {
+			Tools      []json.RawMessage `json:"tools"`
+			NextCursor string            `json:"nextCursor"`
+		}
+		json.Unmarshal(res, &page)
+		all = append(all, page.Tools...)
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	return toolsFingerprint(all), nil
+}
+
+// capabilities returns the server's capabilities from whichever handshake it answered.
+func (st *hubState) capabilities() []byte {
+	if st.init != nil {
+		return valueAt(st.init, "capabilities")
+	}
+	return valueAt(st.discover, "capabilities")
+}
+
+// supportedVersions lists what the server speaks: its own list from server/discover, or,
+// for a legacy server, the version it answered initialize with and every older one (a legacy
+// initialize names a single version; servers keep speaking the older ones).
+func supportedVersions(st *hubState) []string {
+	var out []string
+	if st.discover != nil {
+		var d struct {
+			SupportedVersions []string `json:"supportedVersions"`
+		}
+		json.Unmarshal(st.discover, &d)
+		out = d.SupportedVersions
+	}
+	if st.init != nil {
+		v := stringAt(st.init, "protocolVersion")
+		if !slices.Contains(out, v) && v != "" {
+			out = append(out, v)
+		}
+		if st.discover == nil {
+			for _, k := range knownVersions {
+				if k < v && !slices.Contains(out, k) {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(b, a) })
+	return out
+}
+
+// initializeFor answers a client's initialize asking for version: the server's own result
+// with the version negotiated for this client, or a sentence refusing it.
+func (h *Hub) initializeFor(st *hubState, version string) (json.RawMessage, string) {
+	var legacy []string
+	for _, v := range st.supported {
+		if v < statelessVersion {
+			legacy = append(legacy, v)
+		}
+	}
+	if st.init == nil || len(legacy) == 0 {
+		return nil, fmt.Sprintf("The MCP server %q speaks only the newer MCP protocol (%s), which this app does not; an update of the app may help.", h.opts.Server, strings.Join(st.supported, ", "))
+	}
+	chosen := ""
+	switch {
+	case slices.Contains(legacy, version):
+		chosen = version
+	case version > legacy[0]:
+		chosen = legacy[0] // the client may speak older versions too; it decides
+	default:
+		return nil, fmt.Sprintf("This app speaks MCP version %s, but the MCP server %q speaks only %s; an update of the app may help.", version, h.opts.Server, strings.Join(legacy, ", "))
+	}
+	q, _ := json.Marshal(chosen)
+	if out := replaceAt(st.init, q, "protocolVersion"); out != nil {
+		return out, ""
+	}
+	return st.init, ""
+}
+
+// discoverFor answers a client's server/discover asking for version ("" when it names none).
+func (h *Hub) discoverFor(st *hubState, id json.RawMessage, version string) []byte {
+	if st.discover == nil {
+		return errorObjectResponse(id, st.discoverErr)
+	}
+	if version != "" && !slices.Contains(st.supported, version) {
+		b, _ := json.Marshal(map[string]any{
+			"code":    codeUnsupportedVersion,
+			"message": fmt.Sprintf("The MCP server %q does not speak MCP version %s; it speaks %s.", h.opts.Server, version, strings.Join(st.supported, ", ")),
+			"data":    map[string]any{"supported": st.supported, "requested": version},
+		})
+		return errorObjectResponse(id, b)
+	}
+	return resultResponse(id, st.discover)
+}
+
+func errorObjectResponse(id, errObj json.RawMessage) []byte {
+	b, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   json.RawMessage `json:"error"`
+	}{"2.0", id, errObj})
+	return append(b, '\n')
+}
+
+func errorMessage(errObj json.RawMessage) string {
+	if m := stringAt(errObj, "message"); m != "" {
+		return m
+	}
+	return string(errObj)
+}
+
+// logLevels are the MCP log levels, least severe first.
+var logLevels = []string{"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}
+
+// logRank is a level's place in logLevels; unknown levels rank as the most severe, so they
+// are never filtered out.
+func logRank(level string) int {
+	if i := slices.Index(logLevels, level); i >= 0 {
+		return i
+	}
+	return len(logLevels) - 1
+}
+
+// minLevelLocked is the lowest level any client asked for, or -1 when none asked.
+func (h *Hub) minLevelLocked() int {
+	min := -1
+	for m := range h.members {
+		if m.level >= 0 && (min < 0 || m.level < min) {
+			min = m.level
+		}
+	}
+	return min
+}

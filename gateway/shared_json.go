@@ -1,0 +1,174 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// The shared relay rewrites a few members of messages it otherwise passes unchanged (request
+// ids, progress tokens, cancelled request ids). These helpers find and replace one member's
+// value in place, leaving every other byte as the peer sent it.
+
+// field finds the value of key at the top level of the JSON object obj and returns its byte
+// span. ok is false when obj is not an object or has no such key.
+func field(obj []byte, key string) (start, end int, ok bool) {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return 0, 0, false
+	}
+	i++
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return 0, 0, false
+		}
+		ks := i
+		ke := skipString(obj, i)
+		if ke < 0 {
+			return 0, 0, false
+		}
+		i = skipSpace(obj, ke)
+		if i >= len(obj) || obj[i] != ':' {
+			return 0, 0, false
+		}
+		vs := skipSpace(obj, i+1)
+		ve := skipValue(obj, vs)
+		if ve < 0 {
+			return 0, 0, false
+		}
+		if quotedKeyIs(obj[ks:ke], key) {
+			return vs, ve, true
+		}
+		i = skipSpace(obj, ve)
+		if i >= len(obj) || obj[i] != ',' {
+			return 0, 0, false
+		}
+		i++
+	}
+}
+
+// path finds the value at a chain of keys through nested objects.
+func path(obj []byte, keys ...string) (start, end int, ok bool) {
+	off := 0
+	for _, k := range keys {
+		s, e, ok := field(obj[off:], k)
+		if !ok {
+			return 0, 0, false
+		}
+		start, end = off+s, off+e
+		obj = obj[:end]
+		off = start
+	}
+	return start, end, true
+}
+
+// splice returns a new message with the value at [start,end) of msg replaced by v.
+func splice(msg []byte, start, end int, v []byte) []byte {
+	out := make([]byte, 0, len(msg)-(end-start)+len(v))
+	out = append(out, msg[:start]...)
+	out = append(out, v...)
+	return append(out, msg[end:]...)
+}
+
+// replaceAt returns msg with the value at keys replaced by v, or nil when there is none.
+func replaceAt(msg []byte, v []byte, keys ...string) []byte {
+	s, e, ok := path(msg, keys...)
+	if !ok {
+		return nil
+	}
+	return splice(msg, s, e, v)
+}
+
+// valueAt returns the raw value at keys, or nil.
+func valueAt(msg []byte, keys ...string) json.RawMessage {
+	s, e, ok := path(msg, keys...)
+	if !ok {
+		return nil
+	}
+	return json.RawMessage(msg[s:e])
+}
+
+// stringAt returns the string value at keys, or "".
+func stringAt(msg []byte, keys ...string) string {
+	var s string
+	if v := valueAt(msg, keys...); v != nil {
+		json.Unmarshal(v, &s)
+	}
+	return s
+}
+
+// hubID reads an id the hub issued (a plain integer); ok is false for any other id.
+func hubID(raw []byte) (int64, bool) {
+	n, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
+	return n, err == nil
+}
+
+func quotedKeyIs(quoted []byte, key string) bool {
+	inner := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner) == key
+	}
+	var k string
+	return json.Unmarshal(quoted, &k) == nil && k == key
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at b[i] (a quote), or -1.
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the index just past the JSON value starting at b[i], or -1.
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				j := skipString(b, i)
+				if j < 0 {
+					return -1
+				}
+				i = j - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return -1
+	default:
+		j := i
+		for j < len(b) && !bytes.ContainsRune([]byte(",}] \t\r\n"), rune(b[j])) {
+			j++
+		}
+		if j == i {
+			return -1
+		}
+		return j
+	}
+}
