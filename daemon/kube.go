@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/mcptray/mcptray/config"
@@ -118,6 +119,12 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 		}
 		env["KUBECONFIG"] = path
 		specs[i].Env, specs[i].Refuse = env, st.refuse
+		// Nothing else may point the server elsewhere: a keychain value named KUBECONFIG
+		// would be added after env, and a flag in its arguments would override the file.
+		specs[i].Secrets = slices.DeleteFunc(slices.Clone(specs[i].Secrets), func(k string) bool { return k == "KUBECONFIG" })
+		if flag := kubeOverrideFlag(specs[i].Args); flag != "" && st.refuse == "" {
+			specs[i].Refuse = fmt.Sprintf("%q is started with %s, which would let it reach other Kubernetes contexts than the one you chose; remove that from its arguments (mcptray server add) so MCP Tray can start it.", name, flag)
+		}
 	}
 	b.mu.Lock()
 	for name := range b.servers {
@@ -234,4 +241,18 @@ func (b *kubeBook) endSession(session string) {
 	b.mu.Lock()
 	delete(b.sessions, session)
 	b.mu.Unlock()
+}
+
+// kubeOverrideFlag returns the first argument that would make a Kubernetes server ignore its
+// one-context kubeconfig (--kubeconfig, --context, --cluster, --user, --server, --token), or
+// "" when there is none.
+func kubeOverrideFlag(args []string) string {
+	for _, a := range args {
+		for _, f := range []string{"--kubeconfig", "--context", "--cluster", "--user", "--server", "--token"} {
+			if a == f || strings.HasPrefix(a, f+"=") {
+				return f
+			}
+		}
+	}
+	return ""
 }

@@ -84,3 +84,20 @@ func TestSessionsThatBeganOnAnotherContextCountAsProduction(t *testing.T) {
 		t.Errorf("a refused server (-want +got):\n%s", d)
 	}
 }
+
+func TestKubeOverrideFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-y", "kubernetes-mcp-server@0.0.67"}, ""},
+		{[]string{"--kubeconfig", "/home/p/.kube/config"}, "--kubeconfig"},
+		{[]string{"--context=prod"}, "--context"},
+		{[]string{"--read-only", "--server=https://x"}, "--server"},
+		{[]string{"--contexts-file"}, ""},
+	} {
+		if got := kubeOverrideFlag(tc.args); got != tc.want {
+			t.Errorf("kubeOverrideFlag(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}

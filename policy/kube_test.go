@@ -73,6 +73,20 @@ func TestKubeArgumentsNamingAnotherContextAreRefused(t *testing.T) {
 		{`{"kubeconfig":"/home/p/.kube/config"}`, `a kubeconfig of its own (argument "kubeconfig")`},
 		{`{"kubeconfig-path":"apiVersion: v1\nusers: [{user: {token: SECRET}}]"}`, `a kubeconfig of its own (argument "kubeconfig-path")`},
 		{`not json`, ""},
+		// Escaped member names, nesting and kubectl flags in strings (found in review).
+		{`{"\u0063ontext":"prod-eu"}`, `asks for the Kubernetes context "prod-eu"`},
+		{`{"kube\u0063onfig":"/home/p/.kube/\u0063onfig"}`, `a kubeconfig of its own`},
+		{`{"flags":{"kubeconfig":"/home/p/.kube/config"}}`, `a kubeconfig of its own`},
+		{`{"opts":[{"context":"prod-eu"}]}`, `asks for the Kubernetes context "prod-eu"`},
+		{`{"command":"kubectl get pods --context=prod-eu"}`, `passes --context`},
+		{`{"command":"kubectl get pods --context prod-eu"}`, `passes --context`},
+		{`{"args":["get","pods","--context","prod-eu"]}`, `passes --context`},
+		{`{"args":["get","pods","--kubeconfig=/home/p/.kube/config"]}`, `passes --kubeconfig`},
+		{`{"args":["get","pods","--server","https://prod:6443"]}`, `passes --server`},
+		{`{"command":"KUBECONFIG=/home/p/.kube/config kubectl get pods"}`, `sets KUBECONFIG`},
+		{`{"args":["get","pods","--context","staging"]}`, ""},
+		{`{"command":"kubectl get pods --context=staging -n default"}`, ""},
+		{`{"args":["get","pods","--namespace","default"]}`, ""},
 	} {
 		c := Call{Server: "k8s", Tool: "pods_run", Scope: "staging", Kube: true, Arguments: []byte(tc.args)}
 		v := e.Decide(c)
