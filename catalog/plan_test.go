@@ -364,3 +364,17 @@ func TestSuggestedName(t *testing.T) {
 		t.Fatalf("Name, EntryID = %q, %q", p.Name, p.EntryID)
 	}
 }
+
+// A secret answer that does not fit its format is refused without being quoted: the error
+// reaches the screen and the progress stream.
+func TestBadSecretAnswerIsNotEchoed(t *testing.T) {
+	const token = "hunter2-not-a-number"
+	_, err := checkValue(token, Input{Format: FormatNumber, IsSecret: true}, false, true)
+	if err == nil || strings.Contains(err.Error(), token) {
+		t.Fatalf("error %v: want a refusal that does not contain the value", err)
+	}
+	_, err = checkValue("abc", Input{Format: FormatNumber}, false, false)
+	if err == nil || !strings.Contains(err.Error(), `"abc"`) {
+		t.Fatalf("error %v: a plain answer should be quoted back", err)
+	}
+}

@@ -90,7 +90,7 @@ func (r *resolver) resolve(key string, in Input, repeated, forArg bool) (vals []
 		}
 	}
 	for i, v := range vals {
-		if vals[i], err = checkValue(v, in, forArg); err != nil {
+		if vals[i], err = checkValue(v, in, forArg, secret); err != nil {
 			return nil, secret, false, fmt.Errorf("%w: %s %v", ErrBadAnswer, r.describe(key), err)
 		}
 	}
@@ -243,8 +243,13 @@ func (r *resolver) describe(key string) string {
 
 // checkValue validates one answer against its input and returns it normalized ("~/x" made
 // absolute, booleans lowercased). Values that go on a command line must be one line and must
-// not start with '-', which the server would read as an option.
-func checkValue(v string, in Input, forArg bool) (string, error) {
+// not start with '-', which the server would read as an option. A secret's value is never
+// quoted in the error.
+func checkValue(v string, in Input, forArg, secret bool) (string, error) {
+	shown := fmt.Sprintf("%q", v)
+	if secret {
+		shown = "what was entered"
+	}
 	switch {
 	case len(v) > maxAnswerLen:
 		return "", fmt.Errorf("is too long")
@@ -256,22 +261,22 @@ func checkValue(v string, in Input, forArg bool) (string, error) {
 	switch in.Format {
 	case FormatNumber:
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return "", fmt.Errorf("must be a number, not %q", v)
+			return "", fmt.Errorf("must be a number, not %s", shown)
 		}
 	case FormatBoolean:
 		v = strings.ToLower(v)
 		if v != "true" && v != "false" {
-			return "", fmt.Errorf("must be true or false, not %q", v)
+			return "", fmt.Errorf("must be true or false, not %s", shown)
 		}
 	case FormatFilepath:
-		p, err := absPath(v)
+		p, err := absPath(v, shown)
 		if err != nil {
 			return "", err
 		}
 		v = p
 	}
 	if len(in.Choices) > 0 && !slices.Contains(in.Choices, v) {
-		return "", fmt.Errorf("must be one of %s, not %q", strings.Join(in.Choices, ", "), v)
+		return "", fmt.Errorf("must be one of %s, not %s", strings.Join(in.Choices, ", "), shown)
 	}
 	if forArg && strings.HasPrefix(v, "-") && in.Format != FormatNumber {
 		return "", fmt.Errorf("must not start with '-', which the server would read as an option")
@@ -281,7 +286,7 @@ func checkValue(v string, in Input, forArg bool) (string, error) {
 
 // absPath expands a leading "~" and insists on a full path: the server is started by MCP
 // Tray, not from a terminal, so a relative path would point somewhere unexpected.
-func absPath(v string) (string, error) {
+func absPath(v, shown string) (string, error) {
 	if v == "~" || strings.HasPrefix(v, "~/") || strings.HasPrefix(v, `~\`) {
 		home, err := os.UserHomeDir()
 		if err != nil {
@@ -290,7 +295,7 @@ func absPath(v string) (string, error) {
 		v = filepath.Join(home, v[1:])
 	}
 	if !filepath.IsAbs(v) {
-		return "", fmt.Errorf("must be a full path such as %s, not %q", examplePath(), v)
+		return "", fmt.Errorf("must be a full path such as %s, not %s", examplePath(), shown)
 	}
 	return filepath.Clean(v), nil
 }

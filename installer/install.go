@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mcptray/mcptray/catalog"
@@ -30,6 +31,30 @@ type Installer struct {
 	ListTimeout time.Duration
 	// Heartbeat is how often a waiting install reports progress; 0 means DefaultHeartbeat.
 	Heartbeat time.Duration
+
+	mu   sync.Mutex
+	busy map[string]bool // server names being installed right now
+}
+
+// reserve claims name for one install at a time (a double click installs once); it reports
+// false when another install holds it.
+func (in *Installer) reserve(name string) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.busy[name] {
+		return false
+	}
+	if in.busy == nil {
+		in.busy = map[string]bool{}
+	}
+	in.busy[name] = true
+	return true
+}
+
+func (in *Installer) release(name string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	delete(in.busy, name)
 }
 
 // failure is an install error whose text is the sentence to show.
@@ -47,6 +72,9 @@ func failf(format string, args ...any) error { return failure{fmt.Sprintf(format
 func (in *Installer) Install(ctx context.Context, req Request, report func(Progress)) ([]string, error) {
 	j := &job{in: in, req: req, report: report, name: strings.TrimSpace(req.Name)}
 	tools, err := j.run(ctx)
+	if j.reserved {
+		defer in.release(j.name)
+	}
 	if err != nil {
 		msg := sentence(err)
 		if undoErr := j.undo(); undoErr != nil {
@@ -69,6 +97,7 @@ type job struct {
 	entry  catalog.Entry
 	plan   catalog.InstallPlan
 
+	reserved     bool                             // the name is held against other installs
 	changed      bool                             // something was written
 	secrets      []string                         // keys stored in the keychain
 	addedServer  bool                             // config.json has the server
@@ -84,6 +113,17 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 	j.say(StepChecking, "Checking %s and what it needs.", j.req.ID)
 	if err := j.check(ctx); err != nil {
 		return nil, err
+	}
+	// Hold the name, then look again: another install of it may have finished meanwhile, and
+	// its secrets must not be overwritten and then deleted by this one's undo.
+	if !j.in.reserve(j.name) {
+		return nil, failf("%q is being installed already; wait for that install to finish.", j.name)
+	}
+	j.reserved = true
+	if cfg, err := j.in.Source.Home.Load(); err == nil {
+		if _, taken := cfg.Servers[j.name]; taken {
+			return nil, nameTaken(j.name)
+		}
 	}
 	j.say(StepSaving, "%s", savingMessage(len(j.plan.Secrets)))
 	if err := j.save(ctx); err != nil {

@@ -19,14 +19,16 @@ const keychainTimeout = 2 * time.Minute
 // running MCP Tray finds them when it starts the server.
 func (j *job) save(ctx context.Context) error {
 	for _, s := range j.plan.Secrets {
+		// Counted for undo before the write: a keychain call that timed out or was
+		// cancelled can still complete later, and undo's delete then removes it.
+		j.secrets = append(j.secrets, s.Env)
+		j.changed = true
 		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
 		err := j.in.Keys.Set(kctx, j.name, s.Env, s.Value.Reveal())
 		cancel()
-		j.changed = true
 		if err != nil {
 			return fmt.Errorf("saving %s in the system keychain: %w", s.Env, err)
 		}
-		j.secrets = append(j.secrets, s.Env)
 	}
 	srv := &config.Server{Command: j.plan.Command, Args: j.plan.Args, Env: j.plan.Env, Secrets: slices.Clone(j.secrets),
 		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}}
