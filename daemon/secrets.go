@@ -18,11 +18,14 @@ import (
 type secretBook struct {
 	mu   sync.Mutex
 	vals map[string]map[string]string // server → key → value
-	red  *redact.Redactor
+	// retired are values replaced or deleted while the daemon runs: a process started with
+	// one may still print it, so it stays redacted until MCP Tray stops.
+	retired map[string]string // value → "server/key"
+	red     *redact.Redactor
 }
 
 func newSecretBook() *secretBook {
-	return &secretBook{vals: map[string]map[string]string{}, red: redact.New(nil)}
+	return &secretBook{vals: map[string]map[string]string{}, retired: map[string]string{}, red: redact.New(nil)}
 }
 
 func (b *secretBook) remember(server string, vals map[string]string) {
@@ -31,6 +34,7 @@ func (b *secretBook) remember(server string, vals map[string]string) {
 	if maps.Equal(b.vals[server], vals) {
 		return
 	}
+	b.retireLocked(server)
 	b.vals[server] = maps.Clone(vals)
 	b.rebuildLocked()
 }
@@ -54,8 +58,15 @@ func (b *secretBook) lookup(server string, keys []string) (map[string]string, bo
 func (b *secretBook) forget(server string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.retireLocked(server)
 	delete(b.vals, server)
 	b.rebuildLocked()
+}
+
+func (b *secretBook) retireLocked(server string) {
+	for k, v := range b.vals[server] {
+		b.retired[v] = server + "/" + k
+	}
 }
 
 // rebuildLocked gives the redactor every known value, marked by its key; a key that two
@@ -70,6 +81,11 @@ func (b *secretBook) rebuildLocked() {
 			}
 			all[k] = v
 		}
+	}
+	n := 0
+	for v, id := range b.retired {
+		n++
+		all[fmt.Sprintf("%s (old %d)", id, n)] = v
 	}
 	b.red.Set(all)
 }
