@@ -6,7 +6,7 @@ BIN     := bin/mcptray
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test bench bench-ci lint deps test-deps clean
+.PHONY: run build test bench bench-ci lint package deps test-deps clean
 
 ## run: install build dependencies if missing, build, and start MCP Tray (tray app, or the daemon without a display)
 run: build
@@ -37,6 +37,10 @@ lint:
 	CGO_ENABLED=0 $(GO) vet -tags "ci gui" ./cmd/mcptray
 	CGO_ENABLED=0 $(GO) test -tags ci -run TestCorePackagesDoNotImportFyne ./internal/layout/
 
+## package: build the installable bundle for this platform into dist/ (see docs/packaging.md)
+package: deps
+	@scripts/package.sh
+
 deps:
 	@scripts/deps.sh build
 
@@ -44,4 +48,4 @@ test-deps:
 	@scripts/deps.sh test
 
 clean:
-	rm -rf bin bench/latest.txt
+	rm -rf bin dist bench/latest.txt

@@ -22,6 +22,7 @@ type PingResult struct {
 	Pid         int    `json:"pid"`
 	Home        string `json:"home"`
 	ConfigError string `json:"configError,omitempty"`
+	Paused      bool   `json:"paused,omitempty"` // "Pause all" is on
 	// Goroutines is a health figure for leak checks.
 	Goroutines int `json:"goroutines"`
 }
@@ -30,6 +31,7 @@ type PingResult struct {
 type StatusResult struct {
 	Servers     []supervisor.Status `json:"servers"`
 	ConfigError string              `json:"configError,omitempty"`
+	Paused      bool                `json:"paused,omitempty"` // "Pause all" is on
 }
 
 // ToolsResult lists the tools a server presented the last time a client asked.
@@ -70,10 +72,10 @@ func decode[T any](raw json.RawMessage) (T, error) {
 func (d *Daemon) routes() {
 	c := d.ctl
 	c.Handle("ping", func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return PingResult{Version: d.opts.Version, Pid: os.Getpid(), Home: string(d.opts.Home), ConfigError: d.configError(), Goroutines: runtime.NumGoroutine()}, nil
+		return PingResult{Version: d.opts.Version, Pid: os.Getpid(), Home: string(d.opts.Home), ConfigError: d.configError(), Paused: d.paused(), Goroutines: runtime.NumGoroutine()}, nil
 	})
 	c.Handle("status", func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return StatusResult{Servers: d.sup.Status(), ConfigError: d.configError()}, nil
+		return StatusResult{Servers: d.statuses(), ConfigError: d.configError(), Paused: d.paused()}, nil
 	})
 	for method, do := range map[string]func(context.Context, string) error{
 		"start": d.sup.Start, "stop": d.sup.Stop, "restart": d.sup.Restart,
@@ -102,10 +104,13 @@ func (d *Daemon) routes() {
 	})
 	c.Handle("secrets.changed", d.secretsChanged)
 	d.clientRoutes()
+	d.installRoutes()
 	c.HandleConnect(d.connect)
 	c.HandleStream("logs", d.streamLogs)
 	c.HandleStream("traffic", d.streamTraffic)
 	c.HandleStream("events", d.streamEvents)
+	d.appRoutes()
+	d.kubeRoutes()
 }
 
 // serverError marks "no such server" errors so clients can tell them apart.
@@ -168,8 +173,17 @@ func (d *Daemon) streamEvents(ctx context.Context, _ json.RawMessage, send func(
 			return err
 		}
 	}
+	// A config note always follows the snapshot, so a subscriber knows it is up to date even
+	// when no server is configured.
+	first := Note{Kind: "config_ok"}
 	if msg := d.configError(); msg != "" {
-		if err := send(Event{Note: &Note{Kind: "config_error", Message: msg}}); err != nil {
+		first = Note{Kind: "config_error", Message: msg}
+	}
+	if err := send(Event{Note: &first}); err != nil {
+		return err
+	}
+	if d.paused() {
+		if err := send(Event{Note: &Note{Kind: "paused", Message: pausedMessage}}); err != nil {
 			return err
 		}
 	}

@@ -41,6 +41,8 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 			p.Stop()
 			return
 		}
+		ctx, end := d.live.begin(ctx, sess.ID)
+		defer end()
 		if logs != nil {
 			logs.Note("a client connected (session %s, pid %d)", sess.ID, p.Pid())
 		}

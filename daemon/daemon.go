@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
@@ -56,6 +57,7 @@ type Daemon struct {
 	clients  *ClientReconciler // AI client config files; set up by clientRoutes
 	shared   *sharedHubs       // one process per server in shared mode
 	app      *pauseGate        // "Pause all"; set up by appRoutes
+	live     liveSessions      // session relays, which a pause ends
 	kube     *kubeBook         // Kubernetes servers' contexts; set up by kubeRoutes
 	reloadMu sync.Mutex        // one reload at a time: config.json and the kubeconfig files both trigger it
 
@@ -123,11 +125,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer d.closePolicy()
 	defer d.sup.Shutdown()
 	defer d.shared.shutdown()
-	d.reload()
+	// Watch first, then load: a change written between the two is then never missed.
 	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
 		d.listener.Close()
 		return fmt.Errorf("watching config.json: %w", err)
 	}
+	d.reload()
 	if err := d.clients.Watch(ctx); err != nil {
 		d.log.Warn("AI client config files are not watched", "err", err)
 	}
@@ -161,6 +164,7 @@ func (d *Daemon) reload() {
 		d.notes.Publish(Note{Kind: "config_ok"})
 	}
 	d.guard.engine.SetRules(rules(cfg))
+	d.guard.broker.SetTimeout(time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second) // 0: the default
 	d.sup.Apply(d.kubeSpecs(cfg, Specs(cfg)))
 	d.shared.apply(cfg)
 	d.clients.Reconcile(cfg)

@@ -45,7 +45,7 @@ case "$(uname -s)" in
       exit 0
     fi
     case "$what" in
-      build) apt_install gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev ;;
+      build) apt_install gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev xz-utils ;;
       test)
         apt_install gcc dbus dbus-x11 gnome-keyring libsecret-tools python3 procps ca-certificates
         # The tray app's end-to-end test builds the real app and drives it under Xvfb.

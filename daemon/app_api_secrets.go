@@ -1,0 +1,160 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/keychain"
+)
+
+// SecretParams names a server's secret and, for secrets.set, its value. The value is never
+// logged, stored anywhere but the keychain, nor returned.
+type SecretParams struct {
+	Server string `json:"server"`
+	Name   string `json:"name"`
+	Value  string `json:"value,omitempty"`
+}
+
+// SecretItem is one secret of a server: its name and whether the keychain holds a value.
+type SecretItem struct {
+	Key string `json:"key"`
+	Set bool   `json:"set"`
+}
+
+// SecretsResult is the answer of secrets.list, in config.json's order.
+type SecretsResult struct {
+	Server  string       `json:"server"`
+	Secrets []SecretItem `json:"secrets"`
+}
+
+// keychainTimeout bounds one keychain operation: an unlock prompt may wait for the person.
+const keychainTimeout = 2 * time.Minute
+
+func (d *Daemon) secretRoutes() {
+	c := d.ctl
+	c.Handle("secrets.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[SecretParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		s, err := d.configuredServer(p.Server)
+		if err != nil {
+			return nil, err
+		}
+		res := SecretsResult{Server: p.Server, Secrets: []SecretItem{}}
+		if len(s.Secrets) == 0 {
+			return res, nil
+		}
+		keys, err := d.keys()
+		if err != nil {
+			return nil, err
+		}
+		ctx, cancel := context.WithTimeout(ctx, keychainTimeout)
+		defer cancel()
+		items, err := keys.List(ctx, p.Server, s.Secrets)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			res.Secrets = append(res.Secrets, SecretItem{Key: it.Key, Set: it.Set})
+		}
+		return res, nil
+	})
+	c.Handle("secrets.set", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[SecretParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		if !config.ValidEnvKey(p.Name) {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q cannot be a secret name: use letters, digits and _ (like API_TOKEN).", p.Name)}
+		}
+		if p.Value == "" {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("Type a value for %s first.", p.Name)}
+		}
+		if _, err := d.configuredServer(p.Server); err != nil {
+			return nil, err
+		}
+		keys, err := d.keys()
+		if err != nil {
+			return nil, err
+		}
+		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
+		defer cancel()
+		if err := keys.Set(kctx, p.Server, p.Name, p.Value); err != nil {
+			return nil, err
+		}
+		err = d.updateServer(p.Server, func(s *config.Server) error {
+			if !slices.Contains(s.Secrets, p.Name) {
+				s.Secrets = append(s.Secrets, p.Name)
+			}
+			delete(s.Env, p.Name) // a value once kept in config.json moves to the keychain
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, d.restartForSecrets(ctx, p.Server)
+	})
+	c.Handle("secrets.delete", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[SecretParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		s, err := d.configuredServer(p.Server)
+		if err != nil {
+			return nil, err
+		}
+		names := s.Secrets
+		if p.Name != "" {
+			names = []string{p.Name}
+		}
+		keys, err := d.keys()
+		if err != nil {
+			return nil, err
+		}
+		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
+		defer cancel()
+		for _, k := range names {
+			if err := keys.Delete(kctx, p.Server, k); err != nil && !errors.Is(err, keychain.ErrNotFound) {
+				return nil, err
+			}
+		}
+		return nil, d.restartForSecrets(ctx, p.Server)
+	})
+}
+
+// keys returns the daemon's keychain, or the sentence saying there is none.
+func (d *Daemon) keys() (keychain.Store, error) {
+	if d.opts.Keys == nil {
+		return nil, errors.New("MCP Tray has no keychain to keep secrets in on this computer.")
+	}
+	return d.opts.Keys, nil
+}
+
+// configuredServer returns a server as config.json says now (not the last applied version,
+// so a server the person just added can be given its secrets at once).
+func (d *Daemon) configuredServer(name string) (*config.Server, error) {
+	cfg, err := d.opts.Home.Load()
+	if err != nil {
+		return nil, err
+	}
+	s, ok := cfg.Servers[name]
+	if !ok {
+		return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", name)}
+	}
+	return s, nil
+}
+
+// restartForSecrets forgets a server's remembered secrets and restarts it if it runs, as the
+// CLI's secrets.changed does.
+func (d *Daemon) restartForSecrets(ctx context.Context, server string) error {
+	raw, _ := json.Marshal(NameParams{Name: server})
+	_, err := d.secretsChanged(ctx, raw)
+	return err
+}
