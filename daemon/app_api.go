@@ -248,7 +248,7 @@ func (d *Daemon) serverDetails() ServerDetailsResult {
 	}
 	pids := map[string]int{}
 	var all []int
-	for _, st := range d.sup.Status() {
+	for _, st := range d.statuses() {
 		if st.Pid > 0 {
 			pids[st.Name] = st.Pid
 			all = append(all, st.Pid)
