@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/policy"
 )
 
 // Options configure the GUI.
@@ -26,22 +27,55 @@ type UI struct {
 	m    *model
 	desk desktop.App // nil when the platform has no tray
 
-	main    *mainWindow
-	trayOK  bool // a tray host exists, so closing the window hides it
-	told    bool // the person was told the app keeps running in the background
-	stopped chan struct{}
+	main      *mainWindow
+	approvals *approvalPrompt
+	trayOK    bool // a tray host exists, so closing the window hides it
+	told      bool // the person was told the app keeps running in the background
+
+	traySig     string    // what the tray menu shows now (menuSignature)
+	trayShown   trayState // which icon the tray shows now
+	trayIconSet bool
+	kubeBusy    bool // a kube.contexts call is under way
+	kubeAgain   bool // and another is wanted after it
+	stopped     chan struct{}
+
+	// do runs f on the UI goroutine (fyne.Do); now and notify are time.Now and the app's
+	// SendNotification. Tests replace them to drive the UI from the test goroutine.
+	do     func(f func())
+	now    func() time.Time
+	notify func(*fyne.Notification)
 }
 
 // New builds the GUI on fa. It must be called on the main goroutine, before Run.
 func New(fa fyne.App, opts Options) *UI {
-	u := &UI{fa: fa, opts: opts, m: newModel(), stopped: make(chan struct{})}
+	u := &UI{fa: fa, opts: opts, m: newModel(), stopped: make(chan struct{}),
+		do: fyne.Do, now: time.Now, notify: func(n *fyne.Notification) {
+			go fa.SendNotification(n) // a D-Bus round trip: never on the UI goroutine
+		}}
+	u.approvals = newApprovalPrompt(u)
 	fa.SetIcon(appIcon())
 	if d, ok := fa.(desktop.App); ok && trayHostAvailable() {
 		u.desk, u.trayOK = d, true
 	}
-	u.main = newMainWindow(u)
+	if !u.trayOK {
+		u.window() // the window is how the person finds the app
+	}
 	u.refresh()
 	return u
+}
+
+// window returns the main window, building it the first time it is needed: a tray app whose
+// window is never opened never pays for its widgets and the fonts they measure (about 30 MB
+// of its idle memory). UI goroutine only.
+func (u *UI) window() *mainWindow {
+	if u.main == nil {
+		u.main = newMainWindow(u)
+		if u.m.connected {
+			u.main.connected()
+		}
+		u.main.refresh()
+	}
+	return u.main
 }
 
 // Run shows the GUI and blocks until the person quits. It must run on the main goroutine.
@@ -50,8 +84,9 @@ func (u *UI) Run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go u.follow(ctx)
+	time.AfterFunc(5*time.Second, releaseMemory) // start-up's garbage (fonts, catalog, config)
 	if !u.trayOK {
-		u.main.win.Show()
+		u.window().win.Show()
 	}
 	u.fa.Run()
 	close(u.stopped)
@@ -60,8 +95,9 @@ func (u *UI) Run() {
 // Show brings the main window to the front; safe to call from any goroutine.
 func (u *UI) Show() {
 	fyne.Do(func() {
-		u.main.win.Show()
-		u.main.win.RequestFocus()
+		w := u.window()
+		w.win.Show()
+		w.win.RequestFocus()
 	})
 }
 
@@ -71,21 +107,26 @@ func (u *UI) Quit() { fyne.Do(u.fa.Quit) }
 // follow keeps the model in step with the daemon's event stream, reconnecting as needed.
 func (u *UI) follow(ctx context.Context) {
 	for ctx.Err() == nil {
+		first := true
 		err := u.opts.Client.Stream(ctx, "events", nil, func(raw json.RawMessage) error {
-			var ev daemon.Event
-			if err := json.Unmarshal(raw, &ev); err != nil {
+			ev, err := decodeEvent(raw)
+			if err != nil {
 				return nil // a newer daemon's event this GUI does not know
 			}
-			fyne.Do(func() {
-				u.m.connected = true
-				u.m.apply(ev)
-				u.refresh()
+			fresh := first
+			first = false
+			u.do(func() {
+				if fresh {
+					u.connected()
+				}
+				u.handle(ev)
 			})
 			return nil
 		})
 		_ = err
-		fyne.Do(func() {
+		u.do(func() {
 			u.m.connected = false
+			u.m.approvals.reset() // held calls end with the daemon
 			u.refresh()
 		})
 		select {
@@ -95,10 +136,42 @@ func (u *UI) follow(ctx context.Context) {
 	}
 }
 
+// connected starts over from the daemon's snapshot, which the event stream sends first, and
+// fetches what the stream does not carry. UI goroutine only.
+func (u *UI) connected() {
+	u.m.connected = true
+	u.m.paused = false // the snapshot says "paused" again if it still is
+	u.m.approvals.reset()
+	u.approvals.reset()
+	u.fetchKube()
+	if u.main != nil {
+		u.main.connected()
+	}
+}
+
+// handle folds one daemon event into the model and redraws. UI goroutine only.
+func (u *UI) handle(ev daemon.Event) {
+	kube := kubeMayHaveChanged(u.m, ev)
+	u.m.apply(ev)
+	if ev.Note != nil && u.main != nil {
+		u.main.noteArrived(ev.Note.Kind)
+	}
+	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded {
+		u.approvals.added(a.Approval)
+	}
+	if kube {
+		u.fetchKube()
+	}
+	u.refresh()
+}
+
 // refresh redraws everything from the model. UI goroutine only.
 func (u *UI) refresh() {
-	u.main.refresh()
+	if u.main != nil { // built on first use
+		u.main.refresh()
+	}
 	u.refreshTray()
+	u.approvals.sync()
 }
 
 // call runs a daemon method off the UI goroutine and shows a failure as a dialog.
@@ -107,7 +180,7 @@ func (u *UI) call(method string, params any) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := u.opts.Client.Call(ctx, method, params, nil); err != nil {
-			fyne.Do(func() { u.main.showError(err) })
+			u.do(func() { u.window().showError(err) })
 		}
 	}()
 }

@@ -3,61 +3,148 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+	"time"
 
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
-// maxLogLines bounds what a log window keeps on screen.
+// maxLogLines bounds what the Logs tab keeps on screen.
 const maxLogLines = 2000
 
-// showLogs opens a window that follows a server's log live until it is closed.
-func (u *UI) showLogs(name string) {
-	win := u.fa.NewWindow("Logs — " + name)
-	grid := widget.NewTextGrid()
-	grid.ShowLineNumbers = false
-	scroll := container.NewScroll(grid)
-	paused := false
-	pause := widget.NewCheck("Pause", func(on bool) { paused = on })
-	var lines []string
-	copyBtn := widget.NewButton("Copy all", func() { u.fa.Clipboard().SetContent(strings.Join(lines, "\n")) })
-	win.SetContent(container.NewBorder(nil, container.NewHBox(pause, copyBtn), nil, nil, scroll))
-	win.Resize(fyne.NewSize(760, 460))
-	ctx, cancel := context.WithCancel(context.Background())
-	win.SetOnClosed(cancel)
-	win.Show()
-	go func() {
-		u.opts.Client.Stream(ctx, "logs", daemon.LogsParams{Name: name, Tail: 500, Follow: true}, func(raw json.RawMessage) error {
-			var l supervisor.Line
-			if json.Unmarshal(raw, &l) != nil {
-				return nil
-			}
-			text := formatLogLine(l)
-			fyne.Do(func() {
-				lines = append(lines, text)
-				if len(lines) > maxLogLines {
-					lines = lines[len(lines)-maxLogLines:]
-				}
-				if !paused {
-					grid.SetText(strings.Join(lines, "\n"))
-					scroll.ScrollToBottom()
-				}
-			})
-			return nil
-		})
-	}()
+// The sources a log line comes from.
+const (
+	sourceServer  = "server"  // what the server printed on stderr
+	sourceMCPTray = "mcptray" // MCP Tray's notes about the server
+	sourceTraffic = "traffic" // a message relayed between an AI app and the server
+)
+
+// logLine is one line of the Logs tab.
+type logLine struct {
+	time   time.Time
+	source string
+	text   string
 }
 
-// formatLogLine renders one log line for the screen.
-func formatLogLine(l supervisor.Line) string {
-	who := "server"
+// String renders the line for the screen and the clipboard, in local time.
+func (l logLine) String() string {
+	who := map[string]string{sourceServer: "server", sourceMCPTray: "MCP Tray", sourceTraffic: "message"}[l.source]
+	return l.time.Local().Format("15:04:05") + "  " + who + ": " + l.text
+}
+
+func fromSupervisor(l supervisor.Line) logLine {
+	src := sourceServer
 	if l.Source == "mcptray" {
-		who = "MCP Tray"
+		src = sourceMCPTray
 	}
-	return l.Time.Local().Format("15:04:05") + "  " + who + ": " + l.Text
+	return logLine{time: l.Time, source: src, text: l.Text}
+}
+
+// formatTraffic says in words what one relayed message was; it never holds the message body.
+func formatTraffic(r daemon.TrafficRecord) string {
+	client := r.Client
+	if client == "" {
+		client = "an AI app"
+	}
+	from, to := client, r.Server
+	if strings.HasPrefix(r.Direction, "server") {
+		from, to = r.Server, client
+	}
+	what := r.Kind
+	switch {
+	case r.Method != "" && r.ID != "":
+		what = fmt.Sprintf("%s (request %s)", r.Method, r.ID)
+	case r.Method != "":
+		what = r.Method
+	case r.ID != "":
+		what = fmt.Sprintf("%s to request %s", r.Kind, r.ID)
+	}
+	s := fmt.Sprintf("%s → %s: %s, %s", from, to, what, sizeLabel(r.Size))
+	if r.Latency > 0 {
+		s += ", after " + durationLabel(r.Latency)
+	}
+	return s
+}
+
+func sizeLabel(n int) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	default:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+}
+
+func durationLabel(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "less than 1 ms"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+}
+
+// logFilter says which lines the Logs tab shows.
+type logFilter struct {
+	source string // "" for every source; sourceServer also shows MCP Tray's notes
+	query  string // case-insensitive text the line must contain
+}
+
+// visibleLines returns the lines f keeps, in order.
+func visibleLines(lines []logLine, f logFilter) []logLine {
+	q := strings.ToLower(strings.TrimSpace(f.query))
+	var out []logLine
+	for _, l := range lines {
+		switch f.source {
+		case sourceServer:
+			if l.source == sourceTraffic {
+				continue
+			}
+		case sourceTraffic:
+			if l.source != sourceTraffic {
+				continue
+			}
+		}
+		if q != "" && !strings.Contains(strings.ToLower(l.String()), q) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// followLogs streams a server's log and its traffic until ctx ends, handing each line to add
+// on the UI goroutine. It returns at once; the streams run on their own goroutines.
+func (u *UI) followLogs(ctx context.Context, name string, add func(logLine)) {
+	params := daemon.LogsParams{Name: name, Tail: 500, Follow: true}
+	go u.opts.Client.Stream(ctx, "logs", params, func(raw json.RawMessage) error {
+		var l supervisor.Line
+		if json.Unmarshal(raw, &l) == nil {
+			line := fromSupervisor(l)
+			u.do(func() { add(line) })
+		}
+		return nil
+	})
+	go u.opts.Client.Stream(ctx, "traffic", params, func(raw json.RawMessage) error {
+		var r daemon.TrafficRecord
+		if json.Unmarshal(raw, &r) == nil {
+			line := logLine{time: r.Time, source: sourceTraffic, text: formatTraffic(r)}
+			u.do(func() { add(line) })
+		}
+		return nil
+	})
+}
+
+// showLogs opens the Logs tab on a server's log.
+func (u *UI) showLogs(name string) {
+	w := u.window()
+	w.logs.follow(name)
+	w.selectTab("Logs")
+	w.win.Show()
 }

@@ -5,11 +5,13 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -18,6 +20,10 @@ type model struct {
 	servers     map[string]supervisor.Status
 	configError string
 	connected   bool // the event stream is up
+
+	approvals approvalQueue         // held tool calls waiting for the person
+	paused    bool                  // the person paused every server ("paused" notes)
+	kube      map[string]kubeServer // Kubernetes servers' contexts (from kube.contexts)
 }
 
 func newModel() *model { return &model{servers: map[string]supervisor.Status{}} }
@@ -31,14 +37,43 @@ func (m *model) apply(ev daemon.Event) {
 			m.servers[s.Name] = *s
 		}
 	}
+	if a := ev.Approval; a != nil {
+		m.approvals.apply(*a)
+	}
 	if n := ev.Note; n != nil {
 		switch n.Kind {
 		case "config_error":
 			m.configError = n.Message
 		case "config_ok":
 			m.configError = ""
+		case "paused":
+			m.paused = true
+		case "resumed":
+			m.paused = false
 		}
 	}
+}
+
+// decodeEvent reads one item of the daemon's event stream. It reads an approval event without
+// its decision, which the GUI does not show (and whose answer field encodes as text that
+// policy.Answer cannot decode back), so a resolved approval always leaves the queue.
+func decodeEvent(raw []byte) (daemon.Event, error) {
+	var w struct {
+		Server   *supervisor.Status `json:"server"`
+		Note     *daemon.Note       `json:"note"`
+		Approval *struct {
+			Kind     policy.EventKind `json:"kind"`
+			Approval policy.Approval  `json:"approval"`
+		} `json:"approval"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return daemon.Event{}, err
+	}
+	ev := daemon.Event{Server: w.Server, Note: w.Note}
+	if w.Approval != nil {
+		ev.Approval = &policy.Event{Kind: w.Approval.Kind, Approval: w.Approval.Approval}
+	}
+	return ev, nil
 }
 
 // sorted returns the servers by name.
@@ -55,14 +90,18 @@ func (m *model) sorted() []supervisor.Status {
 type trayState int
 
 const (
-	trayIdle    trayState = iota // nothing configured, or not connected
-	trayOK                       // everything that should run, runs
-	trayFailing                  // a server failed or is restarting
+	trayIdle     trayState = iota // nothing configured, or not connected
+	trayOK                        // everything that should run, runs
+	trayFailing                   // a server failed or is restarting
+	trayApproval                  // a tool call waits for the person's answer
 )
 
 // overall sums the servers up for the tray icon.
 func (m *model) overall() trayState {
-	if !m.connected || len(m.servers) == 0 {
+	if m.connected && m.approvals.len() > 0 {
+		return trayApproval
+	}
+	if !m.connected || len(m.servers) == 0 || m.paused {
 		return trayIdle
 	}
 	for _, s := range m.servers {

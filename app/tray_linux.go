@@ -2,7 +2,10 @@
 
 package app
 
-import "github.com/godbus/dbus/v5"
+import (
+	"fyne.io/fyne/v2"
+	"github.com/godbus/dbus/v5"
+)
 
 const useTemplateIcons = false
 
@@ -18,3 +21,6 @@ func trayHostAvailable() bool {
 	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
 	return err == nil && has
 }
+
+// templateIcon is only needed on macOS.
+func templateIcon(r fyne.Resource) fyne.Resource { return r }

@@ -1,8 +1,8 @@
 package app
 
 import (
+	"errors"
 	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,40 +11,71 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/daemon"
-	"github.com/mcptray/mcptray/supervisor"
 )
 
-// mainWindow lists the servers with their state and the actions a person can take.
+// MainWindowTitle is the main window's title; tests and window managers find it by this name.
+const MainWindowTitle = "MCP Tray"
+
+// mainWindow is the window behind "Open MCP Tray…": a tab per area (servers, logs, AI apps,
+// secrets, activity, settings) and an "Add server…" button. Only the UI goroutine touches it.
 type mainWindow struct {
 	u       *UI
 	win     fyne.Window
-	banner  *widget.Label
+	banner  *widget.Label // config.json has a problem
+	paused  *fyne.Container
 	status  *widget.Label
-	list    *widget.List
-	empty   fyne.CanvasObject
-	servers []supervisor.Status // what the list shows, in order
+	add     *widget.Button
+	tabs    *container.AppTabs
+	servers *serversTab
+	logs    *logsTab
+	clients *clientsTab
+	secrets *secretsTab
+	audit   *auditTab
+	prefs   *settingsTab
+	install *installDialog // the open install dialog, if any
 }
 
 func newMainWindow(u *UI) *mainWindow {
-	w := &mainWindow{u: u, win: u.fa.NewWindow("MCP Tray")}
+	w := &mainWindow{u: u, win: u.fa.NewWindow(MainWindowTitle)}
 	w.banner = widget.NewLabel("")
 	w.banner.Wrapping = fyne.TextWrapWord
 	w.banner.Importance = widget.DangerImportance
 	w.banner.Hide()
+	resume := widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { u.callDone("pause", daemon.PauseParams{Paused: false}, nil) })
+	resume.Importance = widget.HighImportance
+	pausedText := widget.NewLabel("Paused: your servers are stopped and AI apps wait until you resume.")
+	pausedText.Wrapping = fyne.TextWrapWord
+	pausedText.Importance = widget.WarningImportance
+	w.paused = container.NewBorder(nil, nil, nil, resume, pausedText)
+	w.paused.Hide()
 	w.status = widget.NewLabel("")
 	w.status.Importance = widget.LowImportance
-	w.list = widget.NewList(
-		func() int { return len(w.servers) },
-		w.newRow,
-		func(id widget.ListItemID, o fyne.CanvasObject) { w.updateRow(o.(*fyne.Container), w.servers[id]) },
+
+	w.servers = newServersTab(w)
+	w.logs = newLogsTab(w)
+	w.clients = newClientsTab(w)
+	w.secrets = newSecretsTab(w)
+	w.audit = newAuditTab(w)
+	w.prefs = newSettingsTab(w)
+	w.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Servers", theme.ComputerIcon(), w.servers.content),
+		container.NewTabItemWithIcon("Logs", theme.DocumentIcon(), w.logs.content),
+		container.NewTabItemWithIcon("AI apps", theme.GridIcon(), w.clients.content),
+		container.NewTabItemWithIcon("Secrets", theme.VisibilityOffIcon(), w.secrets.content),
+		container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), w.audit.content),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), w.prefs.content),
 	)
-	w.empty = container.NewCenter(widget.NewLabelWithStyle(
-		"No servers yet.\nAdd one with: mcptray server add NAME -- COMMAND",
-		fyne.TextAlignCenter, fyne.TextStyle{}))
-	title := widget.NewLabelWithStyle("Your MCP servers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewVBox(title, w.banner)
-	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, container.NewStack(w.list, w.empty)))
-	w.win.Resize(fyne.NewSize(780, 440))
+	w.tabs.SetTabLocation(container.TabLocationLeading)
+	w.tabs.OnSelected = func(t *container.TabItem) { w.shown(t.Text) }
+
+	w.add = widget.NewButtonWithIcon("Add server…", theme.ContentAddIcon(), u.showInstall)
+	w.add.Importance = widget.HighImportance
+	pause := widget.NewButtonWithIcon("Pause all", theme.MediaPauseIcon(), func() { u.callDone("pause", daemon.PauseParams{Paused: true}, nil) })
+	title := widget.NewLabelWithStyle("MCP Tray", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := container.NewBorder(nil, nil, title, container.NewHBox(pause, w.add))
+	top := container.NewVBox(head, w.banner, w.paused)
+	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, w.tabs))
+	w.win.Resize(fyne.NewSize(940, 600))
 	w.win.SetCloseIntercept(func() {
 		w.win.Hide()
 		u.hiddenNotice()
@@ -52,99 +83,92 @@ func newMainWindow(u *UI) *mainWindow {
 	return w
 }
 
-// Row layout: name and state on the left, actions on the right.
-func (w *mainWindow) newRow() fyne.CanvasObject {
-	name := widget.NewLabelWithStyle("server", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	state := widget.NewLabel("state")
-	detail := widget.NewLabel("")
-	detail.Importance = widget.LowImportance
-	detail.Truncation = fyne.TextTruncateEllipsis // the whole sentence is in Logs
-	start := widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), nil)
-	stop := widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), nil)
-	restart := widget.NewButtonWithIcon("Restart", theme.ViewRefreshIcon(), nil)
-	logs := widget.NewButtonWithIcon("Logs", theme.DocumentIcon(), nil)
-	left := container.NewVBox(container.NewHBox(name, state), detail)
-	return container.NewBorder(nil, nil, nil, container.NewHBox(start, stop, restart, logs), left)
+// shown fetches what a tab shows from the daemon when the person opens it.
+func (w *mainWindow) shown(tab string) {
+	switch tab {
+	case "Servers":
+		w.servers.fetch()
+	case "Logs":
+		w.logs.start()
+	case "AI apps":
+		w.clients.fetch()
+	case "Secrets":
+		w.secrets.refreshServers()
+		w.secrets.fetch()
+	case "Activity":
+		w.audit.fetch()
+	case "Settings":
+		w.prefs.fetch()
+	}
 }
 
-func (w *mainWindow) updateRow(row *fyne.Container, s supervisor.Status) {
-	left := row.Objects[0].(*fyne.Container)
-	buttons := row.Objects[1].(*fyne.Container)
-	head := left.Objects[0].(*fyne.Container)
-	head.Objects[0].(*widget.Label).SetText(s.Name)
-	state := head.Objects[1].(*widget.Label)
-	state.SetText(stateLabel(s, time.Now()))
-	switch s.State {
-	case supervisor.Failed, supervisor.Backoff:
-		state.Importance = widget.DangerImportance
-	case supervisor.Running:
-		state.Importance = widget.SuccessImportance
-	default:
-		state.Importance = widget.MediumImportance
-	}
-	state.Refresh()
-	left.Objects[1].(*widget.Label).SetText(rowDetail(s, time.Now()))
-	start, stop, restart, logs := buttons.Objects[0].(*widget.Button), buttons.Objects[1].(*widget.Button),
-		buttons.Objects[2].(*widget.Button), buttons.Objects[3].(*widget.Button)
-	name := s.Name
-	start.OnTapped = func() { w.u.call("start", daemon.NameParams{Name: name}) }
-	stop.OnTapped = func() { w.u.call("stop", daemon.NameParams{Name: name}) }
-	restart.OnTapped = func() { w.u.call("restart", daemon.NameParams{Name: name}) }
-	logs.OnTapped = func() { w.u.showLogs(name) }
-	setEnabled(start, s.State == supervisor.Stopped || s.State == supervisor.Failed)
-	setEnabled(stop, s.State == supervisor.Running || s.State == supervisor.Backoff || s.State == supervisor.Starting)
-	setEnabled(restart, s.State != supervisor.Disabled)
-}
-
-// rowDetail is the small line under a server: its problem if it has one, else how it runs.
-func rowDetail(s supervisor.Status, now time.Time) string {
-	if s.Error != "" && (s.State == supervisor.Failed || s.State == supervisor.Backoff) {
-		return s.Error
-	}
-	parts := ""
-	if up := uptime(s, now); up != "" {
-		parts = up
-	}
-	if s.Restarts > 0 {
-		if parts != "" {
-			parts += " · "
+// selectTab opens the named tab.
+func (w *mainWindow) selectTab(name string) {
+	for _, t := range w.tabs.Items {
+		if t.Text == name {
+			w.tabs.Select(t)
+			return
 		}
-		parts += fmt.Sprintf("restarted %d× after crashes", s.Restarts)
-	}
-	return parts
-}
-
-func setEnabled(b *widget.Button, on bool) {
-	if on {
-		b.Enable()
-	} else {
-		b.Disable()
 	}
 }
 
+// refresh redraws what follows the event stream. UI goroutine only.
 func (w *mainWindow) refresh() {
 	m := w.u.m
-	w.servers = m.sorted()
-	if len(w.servers) == 0 {
-		w.empty.Show()
-	} else {
-		w.empty.Hide()
-	}
-	w.list.Refresh()
 	if m.configError != "" {
 		w.banner.SetText("config.json has a problem, so MCP Tray keeps using the last version that worked: " + m.configError)
 		w.banner.Show()
 	} else {
 		w.banner.Hide()
 	}
-	if m.connected {
-		w.status.SetText(fmt.Sprintf("MCP Tray %s · %d servers", w.u.opts.Version, len(w.servers)))
+	if m.paused {
+		w.paused.Show()
 	} else {
+		w.paused.Hide()
+	}
+	w.servers.refresh()
+	w.logs.refreshServers()
+	w.secrets.refreshServers()
+	w.audit.refreshServers()
+	switch {
+	case !m.connected:
 		w.status.SetText("Connecting to the MCP Tray service…")
+	case len(m.servers) == 1:
+		w.status.SetText(fmt.Sprintf("MCP Tray %s · 1 server", w.u.opts.Version))
+	default:
+		w.status.SetText(fmt.Sprintf("MCP Tray %s · %d servers", w.u.opts.Version, len(m.servers)))
 	}
 }
 
+// noteArrived lets tabs react to daemon notes the model does not keep. UI goroutine only.
+func (w *mainWindow) noteArrived(kind string) {
+	switch kind {
+	case "settings":
+		w.prefs.fetch()
+	case "client_changed", "client_error", "client_healed":
+		if w.tabs.Selected() != nil && w.tabs.Selected().Text == "AI apps" {
+			w.clients.fetch()
+		}
+	}
+}
+
+// showError shows a failure as one sentence in a dialog.
 func (w *mainWindow) showError(err error) {
-	d := dialog.NewError(err, w.win)
-	d.Show()
+	dialog.NewError(errors.New(sentence(err)), w.win).Show()
+}
+
+func setEnabled(o fyne.Disableable, on bool) {
+	if on {
+		o.Enable()
+	} else {
+		o.Disable()
+	}
+}
+
+// connected fetches what the open tab and the theme need once the event stream is up.
+func (w *mainWindow) connected() {
+	w.prefs.fetch()
+	if t := w.tabs.Selected(); t != nil {
+		w.shown(t.Text)
+	}
 }

@@ -67,7 +67,9 @@ func readHello(conn net.Conn) (line []byte, files []*os.File, r *bufio.Reader, e
 		if oobn > 0 {
 			files = append(files, parseRights(oob[:oobn])...)
 		}
-		got = append(got, buf[:n]...)
+		if n > 0 { // n is -1 when the read failed
+			got = append(got, buf[:n]...)
+		}
 		if i := indexNewline(got); i >= 0 {
 			rest := got[i+1:]
 			r = bufio.NewReaderSize(io2(rest, conn), 64<<10)

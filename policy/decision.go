@@ -76,6 +76,17 @@ func (a Answer) String() string {
 // MarshalText writes the answer in words, so JSON carries "allow once" rather than a number.
 func (a Answer) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
+// UnmarshalText reads what MarshalText wrote, so events and audit lines decode again.
+func (a *Answer) UnmarshalText(b []byte) error {
+	for v, name := range answerNames {
+		if name == string(b) {
+			*a = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not an answer to an approval", b)
+}
+
 // Decision is the final word on one call.
 type Decision struct {
 	Outcome   Outcome   `json:"outcome"`

@@ -127,3 +127,16 @@ func TestVerdictDecisionNeverAllowsAnAsk(t *testing.T) {
 		t.Errorf("Decision of a deny verdict = %+v", d)
 	}
 }
+
+func TestAnswerRoundTripsThroughJSON(t *testing.T) {
+	for _, a := range []Answer{AllowOnce, AllowSession, AlwaysAllow, Deny} {
+		b, err := json.Marshal(Decision{Answer: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d Decision
+		if err := json.Unmarshal(b, &d); err != nil || d.Answer != a {
+			t.Errorf("%v → %s → %v (%v)", a, b, d.Answer, err)
+		}
+	}
+}

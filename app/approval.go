@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/policy"
+)
+
+// ApprovalWindowTitle is the title of the approval prompt's window; tests and window
+// managers find it by this name.
+const ApprovalWindowTitle = "MCP Tray: approval needed"
+
+// notifiedLimit bounds how many calls the prompt remembers notifying about: enough that a call
+// still waiting after a reconnect (the daemon sends it again) is not announced twice.
+const notifiedLimit = 256
+
+// tickEvery is how often the countdown redraws while calls wait.
+const tickEvery = 250 * time.Millisecond
+
+// approvalPrompt is the one small window that asks about held tool calls, oldest first, one at
+// a time ("1 of 3"). It shows what the model's queue holds minus the calls the person has
+// already answered here and whose resolution the daemon has not yet reported. Only the UI
+// goroutine touches it.
+type approvalPrompt struct {
+	u         *UI
+	view      *approvalView   // nil until the first call is held
+	answering map[string]bool // ids answered here, until the daemon resolves them
+	notified  map[string]bool // ids a notification went out for, the last notifiedLimit
+	order     []string        // notified ids, oldest first
+	problem   string          // why the last answer did not reach the daemon
+	stopTick  func()          // stops the countdown ticker; nil when it is not running
+}
+
+func newApprovalPrompt(u *UI) *approvalPrompt {
+	return &approvalPrompt{u: u, answering: map[string]bool{}, notified: map[string]bool{}}
+}
+
+// waiting is the calls the prompt asks about, oldest first.
+func (p *approvalPrompt) waiting() []policy.Approval {
+	var out []policy.Approval
+	for _, a := range p.u.m.approvals.items {
+		if !p.answering[a.ID] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// reset forgets local answers: the event stream reconnected and the daemon's snapshot is
+// the truth again.
+func (p *approvalPrompt) reset() { clear(p.answering) }
+
+// added notifies the person of a newly held call, once per call.
+func (p *approvalPrompt) added(a policy.Approval) {
+	if p.notified[a.ID] {
+		return
+	}
+	p.notified[a.ID] = true
+	p.order = append(p.order, a.ID)
+	if len(p.order) > notifiedLimit {
+		delete(p.notified, p.order[0])
+		p.order = p.order[1:]
+	}
+	title, text := notification(a)
+	p.u.notify(fyne.NewNotification(title, text))
+}
+
+// sync makes the window match the queue: shown and focused while calls wait, hidden when
+// none do. It is idempotent.
+func (p *approvalPrompt) sync() {
+	live := map[string]bool{}
+	for _, a := range p.u.m.approvals.items {
+		live[a.ID] = true
+	}
+	for id := range p.answering {
+		if !live[id] {
+			delete(p.answering, id)
+		}
+	}
+	waiting := p.waiting()
+	if len(waiting) == 0 {
+		p.problem = ""
+		if p.view != nil {
+			p.view.problem.Hide()
+		}
+		if p.view != nil && p.view.visible {
+			p.view.win.Hide()
+			p.view.visible, p.view.shown = false, ""
+			go releaseMemory()
+		}
+		p.stopTicking()
+		return
+	}
+	first := p.view == nil
+	if first {
+		p.view = newApprovalView(p)
+	}
+	changed := p.view.render(waiting, p.u.now())
+	if first || !p.view.visible {
+		p.view.visible = true
+		p.view.win.Show()
+		changed = true
+	}
+	if changed { // a new call on screen: bring it forward, but never steal focus otherwise
+		p.view.win.RequestFocus()
+	}
+	p.startTicking()
+}
+
+// show brings the window forward (the tray's "Pending approvals" item).
+func (p *approvalPrompt) show() {
+	if p.view != nil {
+		p.view.visible = false
+	}
+	p.sync()
+}
+
+// answer sends the person's answer for the call with this id to the daemon. The call leaves
+// the window at once; if the daemon did not take the answer (other than because the call was
+// already resolved), it comes back with a sentence saying why.
+func (p *approvalPrompt) answer(id, answer string) {
+	if id == "" || p.answering[id] {
+		return
+	}
+	p.answering[id] = true
+	p.problem = ""
+	method, params := "approve", daemon.ApproveParams{ID: id, Answer: answer}
+	if answer == "deny" {
+		method, params = "deny", daemon.ApproveParams{ID: id}
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := p.u.opts.Client.Call(ctx, method, params, nil)
+		if err == nil || isGone(err) {
+			return
+		}
+		p.u.do(func() {
+			delete(p.answering, id)
+			p.problem = "MCP Tray could not record your answer: " + err.Error()
+			p.sync()
+		})
+	}()
+	p.sync()
+}
+
+// isGone reports a daemon error saying the call is no longer waiting: answered elsewhere,
+// timed out or withdrawn. The approval_resolved event removes it from the queue.
+func isGone(err error) bool {
+	var ce *control.Error
+	return errors.As(err, &ce) && (ce.Code == control.CodeNotFound || strings.Contains(ce.Message, "already answered"))
+}
+
+// denyAll denies every call in the window: closing it means no.
+func (p *approvalPrompt) denyAll() {
+	for _, a := range p.waiting() {
+		p.answer(a.ID, "deny")
+	}
+}
+
+// tick redraws the countdown and denies calls whose time is up, so the window never shows a
+// call the daemon has already denied. UI goroutine only.
+func (p *approvalPrompt) tick() {
+	now := p.u.now()
+	for _, a := range p.waiting() {
+		if !a.Deadline.IsZero() && !now.Before(a.Deadline) {
+			p.answer(a.ID, "deny")
+		}
+	}
+	if p.view != nil && p.view.shown != "" {
+		p.view.renderClock(now)
+	}
+}
+
+// startTicking runs the countdown while calls wait. The ticker goroutine only posts ticks to
+// the UI goroutine; stopTicking ends it.
+func (p *approvalPrompt) startTicking() {
+	if p.stopTick != nil {
+		return
+	}
+	done := make(chan struct{})
+	p.stopTick = func() { close(done) }
+	go func() {
+		t := time.NewTicker(tickEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				p.u.do(p.tick)
+			}
+		}
+	}()
+}
+
+func (p *approvalPrompt) stopTicking() {
+	if p.stopTick != nil {
+		p.stopTick()
+		p.stopTick = nil
+	}
+}
+
+// keyAnswer maps the prompt's keys: Enter (either key) allows once, Escape denies. It reports
+// whether the key was one of them. Enter is never "always allow".
+func (p *approvalPrompt) keyAnswer(ev *fyne.KeyEvent) bool {
+	if p.view == nil || p.view.shown == "" {
+		return false
+	}
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		p.answer(p.view.shown, "once")
+	case fyne.KeyEscape:
+		p.answer(p.view.shown, "deny")
+	default:
+		return false
+	}
+	return true
+}
+
+// releaseMemory gives the memory the GUI no longer uses back to the operating system: the tray
+// app idles for hours after a burst of work (start, a prompt), and the Go runtime would
+// otherwise keep the freed pages for a while. It forces a garbage collection; call it off the
+// UI goroutine, after such a burst.
+func releaseMemory() { debug.FreeOSMemory() }
+
+// alwaysOnTop asks the window manager to keep w above other windows where the platform
+// allows; elsewhere the window asks for focus each time a call arrives.
+func alwaysOnTop(w fyne.Window) {
+	if dw, ok := w.(desktop.Window); ok {
+		dw.RequestAlwaysOnTop()
+	}
+}

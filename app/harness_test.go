@@ -1,0 +1,267 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/policy"
+	"github.com/mcptray/mcptray/socket"
+)
+
+// harness is the GUI against a real control server on a real socket, whose approval methods
+// are backed by a real policy.Broker, as in the daemon. The UI's goroutine hops (u.do) queue
+// onto the test goroutine, which runs them in pump: Fyne's test driver has no main loop.
+type harness struct {
+	t      *testing.T
+	u      *UI
+	broker *policy.Broker
+	queue  chan func()
+	now    time.Time // the UI's clock
+
+	mu       sync.Mutex
+	calls    []string        // methods called, with their params
+	kube     json.RawMessage // what kube.contexts answers; nil: unknown method
+	needsYes bool            // kube.use refuses without "yes", as for a production context
+	notes    []*fyne.Notification
+	events   chan daemon.Event // more events the stream sends
+	drop     chan struct{}     // ends the current events stream, as a daemon restart does
+}
+
+// newHarness starts the control server and the GUI; kube is what kube.contexts answers (nil:
+// the method is unknown, as in a daemon without Kubernetes support).
+func newHarness(t *testing.T, kube json.RawMessage) *harness {
+	t.Helper()
+	return newHarnessWith(t, kube, policy.NewBroker(policy.BrokerOptions{Timeout: time.Minute}))
+}
+
+// newHarnessWith is newHarness with the daemon's broker given.
+func newHarnessWith(t *testing.T, kube json.RawMessage, broker *policy.Broker) *harness {
+	t.Helper()
+	h := &harness{t: t, queue: make(chan func(), 1024), events: make(chan daemon.Event, 64), drop: make(chan struct{}),
+		broker: broker, kube: kube}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s")
+	l, err := socket.Listen(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := control.NewServer(nil)
+	h.routes(srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { srv.Serve(ctx, plainListener{l}); close(served) }()
+
+	fa := test.NewTempApp(t)
+	h.u = New(fa, Options{Client: &control.Client{Path: path}, Version: "test"})
+	h.now = time.Now()
+	h.u.do = func(f func()) { h.queue <- f }
+	h.u.now = func() time.Time { return h.now }
+	h.u.notify = func(n *fyne.Notification) { h.mu.Lock(); h.notes = append(h.notes, n); h.mu.Unlock() }
+	go h.u.follow(ctx)
+	t.Cleanup(func() {
+		cancel()
+		<-served
+		h.u.approvals.stopTicking()
+	})
+	h.until("the GUI is connected", func() bool { return h.u.m.connected })
+	return h
+}
+
+func (h *harness) record(method string, raw json.RawMessage) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.calls = append(h.calls, method+" "+string(raw))
+}
+
+// routes are the daemon's approval routes (daemon/policy.go) over h.broker, its events
+// stream, and recorders for the tray's methods.
+func (h *harness) routes(s *control.Server) {
+	s.HandleStream("events", func(ctx context.Context, _ json.RawMessage, send func(any) error) error {
+		snap, ch, cancel := h.broker.Subscribe()
+		defer cancel()
+		send(daemon.Event{Note: &daemon.Note{Kind: "config_ok"}})
+		for _, a := range snap {
+			send(daemon.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: a}})
+		}
+		for {
+			var err error
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-h.drop:
+				return errors.New("the daemon went away")
+			case ev := <-h.events:
+				err = send(ev)
+			case ev, ok := <-ch:
+				if !ok {
+					return errors.New("events fell behind")
+				}
+				err = send(daemon.Event{Approval: &ev})
+			}
+			if err != nil {
+				return err
+			}
+		}
+	})
+	answers := map[string]policy.Answer{"": policy.AllowOnce, "once": policy.AllowOnce, "session": policy.AllowSession, "always": policy.AlwaysAllow}
+	s.Handle("approve", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record("approve", raw)
+		var p daemon.ApproveParams
+		json.Unmarshal(raw, &p)
+		return nil, approvalErr(h.broker.Answer(p.ID, answers[p.Answer]))
+	})
+	s.Handle("deny", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record("deny", raw)
+		var p daemon.ApproveParams
+		json.Unmarshal(raw, &p)
+		return nil, approvalErr(h.broker.Answer(p.ID, policy.Deny))
+	})
+	s.Handle("pause", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record("pause", raw)
+		return nil, nil
+	})
+	s.Handle("kube.use", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record("kube.use", raw)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.needsYes && !strings.Contains(string(raw), `"yes":true`) {
+			return nil, &control.Error{Code: codeNeedsConfirmation, Message: "This context is production: confirm the switch."}
+		}
+		return nil, nil
+	})
+	s.Handle("kube.contexts", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.kube == nil {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: "unknown method"}
+		}
+		return h.kube, nil
+	})
+}
+
+// plainListener hands the control server its connections as plain net.Conns, so it reads
+// requests without the file-descriptor passing only `mcptray connect` needs. (The fd-passing
+// reader panics when a connection closes before its first line; see the report on
+// control/fds_unix.go. The GUI never passes descriptors.)
+type plainListener struct{ net.Listener }
+
+func (l plainListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return struct{ net.Conn }{c}, nil
+}
+
+// approvalErr gives "no such approval" the daemon's code, as daemon/policy.go does.
+func approvalErr(err error) error {
+	if errors.Is(err, policy.ErrUnknownApproval) {
+		return &control.Error{Code: control.CodeNotFound, Message: err.Error()}
+	}
+	return err
+}
+
+// until runs the UI's queued work on the test goroutine until ok holds, failing after 10 s.
+func (h *harness) until(what string, ok func() bool) {
+	h.t.Helper()
+	deadline := time.After(10 * time.Second)
+	poll := time.NewTicker(5 * time.Millisecond) // ok may wait on something besides the queue
+	defer poll.Stop()
+	for !ok() {
+		select {
+		case f := <-h.queue:
+			f()
+		case <-poll.C:
+		case <-deadline:
+			h.t.Fatalf("timed out waiting until %s (the GUI called %q; %d calls held)", what, h.called(), len(h.broker.Pending()))
+		}
+	}
+}
+
+// ask holds a call in the broker, as the gateway does, and returns its decision's channel.
+func (h *harness) ask(c policy.Call, v policy.Verdict) <-chan policy.Decision {
+	ch := make(chan policy.Decision, 1)
+	go func() {
+		d, err := h.broker.Ask(context.Background(), policy.Request{Call: c, Verdict: v})
+		if err != nil {
+			h.t.Error(err)
+		}
+		ch <- d
+	}()
+	return ch
+}
+
+// decided waits for a held call's decision while running the UI's work.
+func (h *harness) decided(ch <-chan policy.Decision) policy.Decision {
+	h.t.Helper()
+	var d policy.Decision
+	got := false
+	h.until("the call is decided", func() bool {
+		select {
+		case d = <-ch:
+			got = true
+		default:
+		}
+		return got
+	})
+	return d
+}
+
+// called returns the methods the GUI called so far.
+func (h *harness) called() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.calls...)
+}
+
+// texts lists the text of every visible label, rich text and button under o, in order.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Label:
+			if w.Text != "" {
+				out = append(out, w.Text)
+			}
+			return
+		case *widget.RichText:
+			out = append(out, w.String())
+			return
+		case *promptButton:
+			out = append(out, "["+w.Text+"]")
+			return
+		case *widget.Button:
+			out = append(out, "["+w.Text+"]")
+			return
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+			return
+		}
+		if wid, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(wid).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}

@@ -1,0 +1,320 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/installer"
+)
+
+// InstallWindowTitle is the install dialog's window title.
+const InstallWindowTitle = "MCP Tray: add a server"
+
+// installDialog walks the person through adding a server from the catalog: pick an entry,
+// answer its questions and choose the AI apps, then watch it install. One at a time; only the
+// UI goroutine touches it.
+type installDialog struct {
+	u   *UI
+	win fyne.Window
+
+	// Pick.
+	search   *widget.Entry
+	category *widget.Select
+	list     *widget.List
+	pickNote *widget.Label
+	next     *widget.Button
+	entries  []installer.EntryView // from catalog.list
+	shown    []installer.EntryView
+	chosen   *installer.EntryView
+
+	// Answer.
+	name    *widget.Entry
+	fields  []*answerField
+	clients map[string]*widget.Check // client id → "should see it"
+	problem *widget.Label
+	install *widget.Button
+
+	// Progress.
+	activity *widget.Activity
+	step     *widget.Label
+	lines    *fyne.Container
+	result   *widget.Label
+	back     *widget.Button
+	close    *widget.Button
+	cancel   context.CancelFunc
+	running  bool
+}
+
+// showInstall opens the install dialog, or brings it forward if it is open.
+func (u *UI) showInstall() {
+	w := u.window()
+	if w.install != nil {
+		w.install.win.Show()
+		w.install.win.RequestFocus()
+		return
+	}
+	d := &installDialog{u: u, win: u.fa.NewWindow(InstallWindowTitle), cancel: func() {}}
+	w.install = d
+	d.win.SetOnClosed(func() {
+		d.cancel()
+		w.install = nil
+	})
+	d.win.Resize(fyne.NewSize(720, 560))
+	d.showPick()
+	d.win.Show()
+	d.load("")
+}
+
+// load asks the daemon for catalog entries matching query ("" for the whole catalog).
+func (d *installDialog) load(query string) {
+	d.pickNote.SetText("Loading the catalog…")
+	callThen(d.u, "catalog.list", installer.ListParams{Query: query}, func(res installer.ListResult, err error) {
+		if err != nil {
+			d.pickNote.SetText("MCP Tray could not load the catalog: " + sentence(err))
+			return
+		}
+		d.entries = res.Entries
+		d.pickNote.SetText("")
+		d.category.SetOptions(catalogCategories(d.entries))
+		d.filter()
+	})
+}
+
+func (d *installDialog) filter() {
+	d.shown = filterCatalog(d.entries, d.category.Selected, d.search.Text)
+	d.chosen = nil
+	d.list.UnselectAll()
+	d.list.Refresh()
+	d.next.Disable()
+	if len(d.shown) == 0 && len(d.entries) > 0 {
+		d.pickNote.SetText("Nothing matches. Press Enter to search the MCP Registry too.")
+	} else if len(d.entries) > 0 {
+		d.pickNote.SetText("")
+	}
+}
+
+// showPick is the first page: the catalog with search and categories.
+func (d *installDialog) showPick() {
+	d.search = widget.NewEntry()
+	d.search.SetPlaceHolder("Search, for example: files, GitHub, database")
+	d.search.OnChanged = func(string) { d.filter() }
+	d.search.OnSubmitted = func(q string) { d.load(q) }
+	d.category = widget.NewSelect([]string{allCategories}, func(string) { d.filter() })
+	d.category.Selected = allCategories
+	d.pickNote = widget.NewLabel("")
+	d.pickNote.Wrapping = fyne.TextWrapWord
+	d.list = widget.NewList(
+		func() int { return len(d.shown) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			desc := widget.NewLabel("")
+			desc.Truncation = fyne.TextTruncateEllipsis
+			facts := widget.NewLabel("")
+			facts.Importance = widget.LowImportance
+			facts.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(title, desc, facts)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			e := d.shown[id]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(entryTitle(e))
+			box.Objects[1].(*widget.Label).SetText(e.Description)
+			facts := box.Objects[2].(*widget.Label)
+			facts.SetText(entryFacts(e))
+			facts.Importance = widget.LowImportance
+			if e.RuntimeMissing != "" {
+				facts.SetText(e.RuntimeMissing)
+				facts.Importance = widget.DangerImportance
+			}
+			facts.Refresh()
+		},
+	)
+	d.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(d.shown) {
+			e := d.shown[id]
+			d.chosen = &e
+			d.next.Enable()
+		}
+	}
+	d.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() {
+		if d.chosen != nil {
+			d.showAnswers(*d.chosen)
+		}
+	})
+	d.next.Importance = widget.HighImportance
+	d.next.Disable()
+	cancel := widget.NewButton("Cancel", d.win.Close)
+	top := container.NewVBox(
+		widget.NewLabelWithStyle("Pick a server to add", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, d.category.MinSize().Height), d.category), d.search), d.pickNote)
+	d.win.SetContent(container.NewBorder(top, container.NewBorder(nil, nil, nil, container.NewHBox(cancel, d.next)), nil, nil, d.list))
+	d.win.Canvas().Focus(d.search)
+}
+
+// showAnswers is the second page: the entry's questions and the AI apps that should see it.
+func (d *installDialog) showAnswers(e installer.EntryView) {
+	head := widget.NewLabelWithStyle(entryTitle(e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.SizeName = theme.SizeNameSubHeadingText
+	desc := widget.NewLabel(e.Description)
+	desc.Wrapping = fyne.TextWrapWord
+	facts := lowLabel(entryFacts(e))
+	d.name = widget.NewEntry()
+	d.name.SetPlaceHolder(e.ID)
+	form := widget.NewForm(widget.NewFormItem("Name in MCP Tray", d.name))
+	form.Items[0].HintText = "Leave empty for \"" + e.ID + "\"."
+	d.fields = nil
+	for _, q := range e.Questions {
+		f := newAnswerField(q, d.win)
+		d.fields = append(d.fields, f)
+		form.AppendItem(f.formItem())
+	}
+	d.clients = map[string]*widget.Check{}
+	apps := container.NewVBox(lowLabel("Looking for AI apps…"))
+	callThen(d.u, "clients.status", nil, func(res daemon.ClientsResult, err error) {
+		apps.RemoveAll()
+		for _, c := range res.Clients {
+			if !c.Detected {
+				continue
+			}
+			check := widget.NewCheck(c.Name, nil)
+			check.SetChecked(c.Enabled)
+			d.clients[c.ID] = check
+			apps.Add(check)
+		}
+		if len(d.clients) == 0 {
+			apps.Add(lowLabel("MCP Tray found no AI app on this computer; you can choose them later in the AI apps tab."))
+		}
+	})
+	d.problem = widget.NewLabel("")
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Importance = widget.DangerImportance
+	if e.RuntimeMissing != "" {
+		d.problem.SetText(e.RuntimeMissing)
+	}
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.showPick)
+	d.install = widget.NewButtonWithIcon("Install", theme.DownloadIcon(), func() { d.start(e) })
+	d.install.Importance = widget.HighImportance
+	if e.RuntimeMissing != "" {
+		d.install.Disable()
+	}
+	body := container.NewVBox(head, desc, facts, widget.NewSeparator(), form,
+		widget.NewLabelWithStyle("Which AI apps should see it?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), apps)
+	d.win.SetContent(container.NewBorder(nil, container.NewVBox(d.problem, container.NewBorder(nil, nil, back, d.install)), nil, nil,
+		container.NewVScroll(body)))
+}
+
+// values collects the answers, without empty ones so the installer fills in defaults.
+func (d *installDialog) values() map[string]string {
+	out := map[string]string{}
+	for _, f := range d.fields {
+		if v := f.value(); v != "" {
+			out[f.q.Key] = v
+		}
+	}
+	return out
+}
+
+// start checks the answers and runs the install stream, showing its progress.
+func (d *installDialog) start(e installer.EntryView) {
+	values := d.values()
+	if msg := missingAnswers(e.Questions, values); msg != "" {
+		d.problem.SetText(msg)
+		return
+	}
+	var chosen []string
+	for id, c := range d.clients {
+		if c.Checked {
+			chosen = append(chosen, id)
+		}
+	}
+	slices.Sort(chosen)
+	req := installer.Request{ID: e.ID, Name: d.name.Text, Values: values, Clients: chosen}
+	answers := d.win.Content()
+	d.showProgress(e, answers)
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.running = true
+	go func() {
+		last := installer.Progress{Step: installer.StepFailed, Message: "MCP Tray stopped answering before the install finished; check the Servers tab."}
+		err := d.u.opts.Client.Stream(ctx, "install", req, func(raw json.RawMessage) error {
+			var p installer.Progress
+			if json.Unmarshal(raw, &p) == nil {
+				last = p
+				d.u.do(func() { d.progress(p) })
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			last = installer.Progress{Step: installer.StepFailed, Message: sentence(err)}
+		}
+		d.u.do(func() {
+			if last.Step != installer.StepDone && last.Step != installer.StepFailed {
+				last.Step = installer.StepFailed
+			}
+			d.progress(last)
+		})
+	}()
+}
+
+// showProgress is the third page: an activity indicator and the installer's sentences.
+func (d *installDialog) showProgress(e installer.EntryView, answers fyne.CanvasObject) {
+	d.activity = widget.NewActivity()
+	d.activity.Start()
+	d.step = widget.NewLabelWithStyle(stepLabel(installer.StepChecking), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.lines = container.NewVBox()
+	d.result = widget.NewLabel("")
+	d.result.Wrapping = fyne.TextWrapWord
+	d.result.Hide()
+	d.back = widget.NewButtonWithIcon("Change answers", theme.NavigateBackIcon(), func() { d.win.SetContent(answers) })
+	d.back.Hide()
+	d.close = widget.NewButton("Close", d.win.Close)
+	d.close.Hide()
+	head := widget.NewLabelWithStyle("Adding "+entryTitle(e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.win.SetContent(container.NewBorder(
+		container.NewVBox(head, container.NewHBox(d.activity, d.step)),
+		container.NewVBox(d.result, container.NewBorder(nil, nil, d.back, d.close)), nil, nil,
+		container.NewVScroll(d.lines)))
+}
+
+// progress shows one line of the install stream; done and failed end it.
+func (d *installDialog) progress(p installer.Progress) {
+	if !d.running {
+		return
+	}
+	d.step.SetText(stepLabel(p.Step))
+	switch p.Step {
+	case installer.StepDone:
+		d.running = false
+		d.activity.Stop()
+		d.activity.Hide()
+		d.result.SetText(doneSentence(p.Server, p.Tools))
+		d.result.Importance = widget.SuccessImportance
+		d.result.Show()
+		d.close.Show()
+		d.close.Importance = widget.HighImportance
+		d.close.Refresh()
+		d.u.window().servers.fetch()
+	case installer.StepFailed:
+		d.running = false
+		d.activity.Stop()
+		d.activity.Hide()
+		d.result.SetText(p.Message)
+		d.result.Importance = widget.DangerImportance
+		d.result.Show()
+		d.back.Show()
+		d.close.Show()
+	default:
+		if p.Message != "" {
+			l := widget.NewLabel(p.Message)
+			l.Wrapping = fyne.TextWrapWord
+			d.lines.Add(l)
+		}
+	}
+}

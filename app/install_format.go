@@ -1,0 +1,164 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mcptray/mcptray/installer"
+)
+
+const allCategories = "All categories"
+
+// catalogCategories lists the categories of entries, sorted, after "All categories".
+func catalogCategories(entries []installer.EntryView) []string {
+	var out []string
+	for _, e := range entries {
+		if c := categoryLabel(e.Category); !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return append([]string{allCategories}, out...)
+}
+
+func categoryLabel(c string) string {
+	if c == "" {
+		return "Other"
+	}
+	return strings.ToUpper(c[:1]) + c[1:]
+}
+
+// filterCatalog keeps the entries of a category whose title, description or id contain every
+// word of query (case-insensitive), in the order given.
+func filterCatalog(entries []installer.EntryView, category, query string) []installer.EntryView {
+	words := strings.Fields(strings.ToLower(query))
+	var out []installer.EntryView
+	for _, e := range entries {
+		if category != "" && category != allCategories && categoryLabel(e.Category) != category {
+			continue
+		}
+		hay := strings.ToLower(e.Title + " " + e.Description + " " + e.ID + " " + e.Name + " " + e.Category)
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// entryTitle is an entry's name for people.
+func entryTitle(e installer.EntryView) string {
+	if e.Title != "" {
+		return e.Title
+	}
+	return e.ID
+}
+
+// entryFacts is the small line under an entry: what it can do, what it needs, whether it is
+// already installed.
+func entryFacts(e installer.EntryView) string {
+	var parts []string
+	if e.ReadOnly {
+		parts = append(parts, "only reads")
+	} else {
+		parts = append(parts, "can change things")
+	}
+	if e.Runtime != "" {
+		parts = append(parts, "needs "+runtimeName(e.Runtime))
+	}
+	if e.Version != "" {
+		parts = append(parts, "version "+e.Version)
+	}
+	if len(e.InstalledAs) > 0 {
+		parts = append(parts, "already installed as "+strings.Join(e.InstalledAs, ", "))
+	}
+	if e.Origin == "registry" {
+		parts = append(parts, "from the MCP Registry")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func runtimeName(r string) string {
+	switch strings.ToLower(r) {
+	case "node", "npx":
+		return "Node.js"
+	case "python", "uvx", "uv":
+		return "Python (uv)"
+	case "docker":
+		return "Docker"
+	}
+	return r
+}
+
+// missingAnswers names the required questions left empty, as one sentence; "" when none.
+func missingAnswers(qs []installer.QuestionView, values map[string]string) string {
+	var missing []string
+	for _, q := range qs {
+		if q.Required && strings.TrimSpace(values[q.Key]) == "" && q.Default == "" {
+			missing = append(missing, questionTitle(q))
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("Please fill in %q first.", missing[0])
+	}
+	return fmt.Sprintf("Please fill in %s first.", quotedList(missing))
+}
+
+func quotedList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func questionTitle(q installer.QuestionView) string {
+	if q.Title != "" {
+		return q.Title
+	}
+	return q.Key
+}
+
+// stepLabel says what an install step is doing, for the line beside the activity indicator.
+func stepLabel(s installer.Step) string {
+	switch s {
+	case installer.StepChecking:
+		return "Checking…"
+	case installer.StepSaving:
+		return "Saving its settings…"
+	case installer.StepStarting:
+		return "Starting it…"
+	case installer.StepDownloading:
+		return "Downloading it (the first time can take a minute)…"
+	case installer.StepListing:
+		return "Waiting for it to list its tools…"
+	case installer.StepClients:
+		return "Telling your AI apps about it…"
+	case installer.StepDone:
+		return "Installed"
+	case installer.StepFailed:
+		return "Not installed"
+	}
+	return string(s) + "…"
+}
+
+// doneSentence is the last line of a successful install.
+func doneSentence(server string, tools []string) string {
+	switch len(tools) {
+	case 0:
+		return fmt.Sprintf("%s is installed and running. It offers no tools yet.", server)
+	case 1:
+		return fmt.Sprintf("%s is installed and working. Its tool: %s.", server, tools[0])
+	}
+	return fmt.Sprintf("%s is installed and working. Its %d tools: %s.", server, len(tools), strings.Join(tools, ", "))
+}

@@ -1,0 +1,99 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mcptray/mcptray/installer"
+)
+
+var catalogFixture = []installer.EntryView{
+	{ID: "filesystem", Title: "Filesystem", Description: "Read and change files in folders you pick.", Category: "Files & documents", Runtime: "node", Version: "1.2.3"},
+	{ID: "github", Title: "GitHub", Description: "Issues and pull requests.", Category: "Developer tools", Runtime: "node", InstalledAs: []string{"github", "github-work"}},
+	{ID: "fetch", Title: "Fetch", Description: "Reads web pages.", Category: "Web", Runtime: "python", ReadOnly: true, Origin: "registry"},
+	{ID: "odd", Description: "No title.", Runtime: "docker"},
+}
+
+func TestFilterCatalog(t *testing.T) {
+	ids := func(es []installer.EntryView) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	cases := []struct {
+		category, query string
+		want            []string
+	}{
+		{"", "", []string{"filesystem", "github", "fetch", "odd"}},
+		{allCategories, "FOLDERS files", []string{"filesystem"}},
+		{"Web", "", []string{"fetch"}},
+		{"Other", "", []string{"odd"}},
+		{"Web", "github", nil},
+		{"", "pull", []string{"github"}},
+	}
+	for _, tc := range cases {
+		if diff := cmp.Diff(tc.want, ids(filterCatalog(catalogFixture, tc.category, tc.query))); diff != "" {
+			t.Errorf("filterCatalog(%q, %q) (-want +got):\n%s", tc.category, tc.query, diff)
+		}
+	}
+	if diff := cmp.Diff([]string{allCategories, "Developer tools", "Files & documents", "Other", "Web"}, catalogCategories(catalogFixture)); diff != "" {
+		t.Errorf("categories (-want +got):\n%s", diff)
+	}
+}
+
+func TestEntryFacts(t *testing.T) {
+	want := []string{
+		"can change things · needs Node.js · version 1.2.3",
+		"can change things · needs Node.js · already installed as github, github-work",
+		"only reads · needs Python (uv) · from the MCP Registry",
+		"can change things · needs Docker",
+	}
+	for i, e := range catalogFixture {
+		if got := entryFacts(e); got != want[i] {
+			t.Errorf("entryFacts(%s) = %q, want %q", e.ID, got, want[i])
+		}
+	}
+	if entryTitle(catalogFixture[3]) != "odd" {
+		t.Error("an entry without a title is not named by its id")
+	}
+}
+
+func TestMissingAnswers(t *testing.T) {
+	qs := []installer.QuestionView{
+		{Key: "dir", Title: "Folder", Required: true},
+		{Key: "TOKEN", Title: "Access token", Required: true, Secret: true},
+		{Key: "MODE", Title: "Mode", Required: true, Default: "fast"},
+		{Key: "OPT", Title: "Optional"},
+	}
+	cases := []struct {
+		values map[string]string
+		want   string
+	}{
+		{map[string]string{"dir": "/x", "TOKEN": "t"}, ""},
+		{map[string]string{"dir": "/x", "TOKEN": "  "}, `Please fill in "Access token" first.`},
+		{map[string]string{}, `Please fill in "Folder" and "Access token" first.`},
+	}
+	for _, tc := range cases {
+		if got := missingAnswers(qs, tc.values); got != tc.want {
+			t.Errorf("missingAnswers(%v) = %q, want %q", tc.values, got, tc.want)
+		}
+	}
+}
+
+func TestInstallSentences(t *testing.T) {
+	cases := map[string]string{
+		doneSentence("files", nil):                       "files is installed and running. It offers no tools yet.",
+		doneSentence("files", []string{"read"}):          "files is installed and working. Its tool: read.",
+		doneSentence("files", []string{"read", "write"}): "files is installed and working. Its 2 tools: read, write.",
+		stepLabel(installer.StepDownloading):             "Downloading it (the first time can take a minute)…",
+		stepLabel(installer.Step("new")):                 "new…",
+	}
+	for got, want := range cases {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}

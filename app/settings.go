@@ -1,0 +1,173 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mcptray/mcptray/daemon"
+)
+
+// The choices of the Settings tab.
+var timeoutChoices = []int{15, 30, 55, 120, 300}
+
+const (
+	themeSystem = "Same as my computer"
+	themeLight  = "Light"
+	themeDark   = "Dark"
+)
+
+// timeoutLabel names a waiting time for a person.
+func timeoutLabel(seconds int) string {
+	var s string
+	switch {
+	case seconds%60 == 0 && seconds >= 120:
+		s = fmt.Sprintf("%d minutes", seconds/60)
+	case seconds == 60:
+		s = "1 minute"
+	default:
+		s = fmt.Sprintf("%d seconds", seconds)
+	}
+	if seconds == 55 {
+		s += " (recommended)"
+	}
+	return s
+}
+
+func timeoutFromLabel(l string) int {
+	for _, c := range timeoutChoices {
+		if timeoutLabel(c) == l {
+			return c
+		}
+	}
+	return 0
+}
+
+func themeLabel(t string) string {
+	switch t {
+	case "light":
+		return themeLight
+	case "dark":
+		return themeDark
+	}
+	return themeSystem
+}
+
+func themeFromLabel(l string) string {
+	switch l {
+	case themeLight:
+		return "light"
+	case themeDark:
+		return "dark"
+	}
+	return ""
+}
+
+// settingsTab changes the app-wide settings; each change is saved at once by the daemon.
+type settingsTab struct {
+	w       *mainWindow
+	timeout *widget.Select
+	login   *widget.Check
+	theme   *widget.RadioGroup
+	note    *widget.Label
+	filling bool
+	content fyne.CanvasObject
+}
+
+func newSettingsTab(w *mainWindow) *settingsTab {
+	t := &settingsTab{w: w}
+	var labels []string
+	for _, c := range timeoutChoices {
+		labels = append(labels, timeoutLabel(c))
+	}
+	t.timeout = widget.NewSelect(labels, func(l string) {
+		if n := timeoutFromLabel(l); n > 0 && !t.filling {
+			t.save(daemon.SettingsParams{ApprovalTimeoutSeconds: &n})
+		}
+	})
+	t.login = widget.NewCheck("Start MCP Tray when I log in", func(on bool) {
+		if !t.filling {
+			t.save(daemon.SettingsParams{StartAtLogin: &on})
+		}
+	})
+	t.theme = widget.NewRadioGroup([]string{themeSystem, themeLight, themeDark}, func(l string) {
+		if l != "" && !t.filling {
+			th := themeFromLabel(l)
+			t.save(daemon.SettingsParams{Theme: &th})
+		}
+	})
+	t.theme.Required = true
+	t.note = widget.NewLabel("")
+	t.note.Wrapping = fyne.TextWrapWord
+	t.note.Importance = widget.DangerImportance
+	hint := lowLabel("How long a tool call that needs your OK waits for your answer before MCP Tray denies it. Most AI apps give up after 60 seconds, so a longer wait only helps apps that wait longer.")
+	form := widget.NewForm(
+		widget.NewFormItem("Wait for my answer", container.NewVBox(t.timeout, hint)),
+		widget.NewFormItem("At login", t.login),
+		widget.NewFormItem("Look", t.theme),
+	)
+	t.content = container.NewVScroll(container.NewVBox(form, t.note))
+	return t
+}
+
+// fetch reads the settings from the daemon and applies the theme.
+func (t *settingsTab) fetch() {
+	callThen(t.w.u, "settings.get", nil, func(s daemon.SettingsResult, err error) {
+		if err != nil {
+			t.note.SetText("MCP Tray could not read its settings: " + sentence(err))
+			return
+		}
+		t.show(s)
+	})
+}
+
+func (t *settingsTab) save(p daemon.SettingsParams) {
+	callThen(t.w.u, "settings.set", p, func(s daemon.SettingsResult, err error) {
+		if err != nil {
+			t.note.SetText(sentence(err))
+			t.fetch() // show what is in effect
+			return
+		}
+		t.note.SetText("")
+		t.show(s)
+	})
+}
+
+func (t *settingsTab) show(s daemon.SettingsResult) {
+	t.filling = true
+	defer func() { t.filling = false }()
+	label := timeoutLabel(s.ApprovalTimeoutSeconds)
+	if timeoutFromLabel(label) == 0 { // set by hand to a value not offered
+		t.timeout.SetOptions(append(t.timeout.Options, label))
+	}
+	t.timeout.SetSelected(label)
+	t.login.SetChecked(s.StartAtLogin)
+	t.theme.SetSelected(themeLabel(s.Theme))
+	applyTheme(t.w.u.fa, s.Theme)
+}
+
+// applyTheme shows the app light, dark, or as the system is ("").
+func applyTheme(fa fyne.App, name string) {
+	switch name {
+	case "light":
+		fa.Settings().SetTheme(variantTheme{Theme: theme.DefaultTheme(), variant: theme.VariantLight})
+	case "dark":
+		fa.Settings().SetTheme(variantTheme{Theme: theme.DefaultTheme(), variant: theme.VariantDark})
+	default:
+		fa.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+// variantTheme is the default theme held to one variant, whatever the system prefers.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/config"
+)
+
+func TestClientsTabTogglesImportsAndRestores(t *testing.T) {
+	h := newWindowHarness(t)
+	cursor, _ := clients.ByID("cursor")
+	path := cursor.Paths(h.env)[0]
+	original := `{
+  "mcpServers": {
+    "notes": {"command": "` + h.fake + `", "env": {"NOTES_API_TOKEN": "tok-123456789"}}
+  }
+}
+`
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(original), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.add("alpha", &config.Server{Command: h.fake})
+	h.add("beta", &config.Server{Command: h.fake})
+	h.running("alpha")
+	h.running("beta")
+	tab := h.u.main.clients
+	h.u.main.selectTab("AI apps")
+	h.until("Cursor shows", func() bool { return tab.cards["cursor"] != nil })
+	card := tab.cards["cursor"]
+	if card.enabled.Checked || card.imp.Disabled() {
+		t.Fatalf("Cursor before anything: enabled %v, import disabled %v", card.enabled.Checked, card.imp.Disabled())
+	}
+
+	// Import: a plan in a dialog first, then the change.
+	test.Tap(card.imp)
+	var take = waitOverlayButton(h, "Take them over")
+	if !showsText(h.u.main.win.Canvas().Overlays().Top(), "NOTES_API_TOKEN") {
+		t.Error("the plan does not say which value moves to the keychain")
+	}
+	test.Tap(take)
+	h.until("the import is done", func() bool { return overlayButton(h.u.main.win, "OK") != nil })
+	test.Tap(overlayButton(h.u.main.win, "OK"))
+	if v, err := h.keys.Get(context.Background(), "notes", "NOTES_API_TOKEN"); err != nil || v != "tok-123456789" {
+		t.Fatalf("the keychain holds %q, %v", v, err)
+	}
+	b, _ := os.ReadFile(path)
+	if strings.Contains(string(b), "tok-123456789") {
+		t.Fatal("the token is still in Cursor's file")
+	}
+
+	// Choosing servers: Cursor limited to alpha.
+	h.until("Cursor is on after the import", func() bool { c := tab.cards["cursor"]; return c != nil && c.enabled.Checked })
+	h.add("gamma", &config.Server{Command: h.fake})
+	h.until("gamma is known", func() bool { _, ok := h.u.m.servers["gamma"]; return ok })
+	tab.fetch()
+	h.until("Cursor shows gamma", func() bool { c := tab.cards["cursor"]; return c != nil && c.servers["gamma"] != nil })
+	card = tab.cards["cursor"]
+	if card.all.Checked || card.servers["gamma"].Checked || !card.servers["notes"].Checked {
+		t.Fatalf("after import Cursor should see notes only: all %v, gamma %v", card.all.Checked, card.servers["gamma"].Checked)
+	}
+	test.Tap(card.servers["gamma"])
+	h.until("Cursor sees gamma too", func() bool {
+		b := h.config().Clients["cursor"]
+		return b != nil && strings.Join(b.Servers, ",") == "notes,gamma"
+	})
+	h.until("the card shows a restart hint", func() bool {
+		c := tab.cards["cursor"]
+		return c != nil && c.restart.Visible() && strings.Contains(c.restart.Text, "To see the change: ")
+	})
+
+	// Turning Cursor off takes MCP Tray's entries out of its file.
+	test.Tap(tab.cards["cursor"].enabled)
+	h.until("Cursor is off", func() bool { b := h.config().Clients["cursor"]; return b != nil && !b.Enabled })
+
+	// Put back: the person's file as it was, the token from the keychain again.
+	for range 5 {
+		b, _ := os.ReadFile(path)
+		if string(b) == original {
+			break
+		}
+		test.Tap(tab.cards["cursor"].restore)
+		test.Tap(waitOverlayButton(h, "Yes"))
+		h.until("the restore is done", func() bool { return overlayButton(h.u.main.win, "OK") != nil })
+		test.Tap(overlayButton(h.u.main.win, "OK"))
+		h.until("Cursor shows again", func() bool { return tab.cards["cursor"] != nil })
+	}
+	if b, _ := os.ReadFile(path); string(b) != original {
+		t.Fatalf("after restore Cursor's file is:\n%s", b)
+	}
+}
+
+// waitOverlayButton waits for a dialog with the button and returns it.
+func waitOverlayButton(h *windowHarness, text string) *widget.Button {
+	h.t.Helper()
+	h.until("a dialog with "+text, func() bool { return overlayButton(h.u.main.win, text) != nil })
+	return overlayButton(h.u.main.win, text)
+}

@@ -1,0 +1,213 @@
+package gui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// labels flattens a tray menu into its labels, submenus included.
+func labels(items []menuItem) []string {
+	var out []string
+	for _, it := range items {
+		if it.Label != "" {
+			out = append(out, it.Label)
+		}
+		out = append(out, labels(it.Children)...)
+	}
+	return out
+}
+
+// trayLabels waits until the tray menu has an entry starting with prefix and returns them all.
+func (s *session) trayLabels(r registration, prefix string) []string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		items, err := s.host.menu(r)
+		got := labels(items)
+		if err == nil && slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, prefix) }) {
+			return got
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the tray menu never showed %q: %q (%v)", prefix, got, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestApproveAndDenyFromThePrompt(t *testing.T) {
+	s := newSession(t, true)
+	s.addFake("files")
+	s.start()
+	reg := s.waitTray()
+	s.waitReady()
+	s.trayLabels(reg, "files — ")
+	if id := s.d.visibleWindow(mainTitle); id != "" {
+		t.Error("with a tray the main window opened at start; it should wait in the tray")
+	}
+
+	c := s.client("files")
+	note := filepath.Join(s.dir, "note.txt")
+	call := callAsync(c, "write_note", map[string]any{"path": note, "text": "approved"})
+	win := s.d.waitWindow(t, approvalTitle, 20*time.Second)
+	// A second call queues in the same window: "1 of 2".
+	denied := filepath.Join(s.dir, "denied.txt")
+	long := strings.Repeat("A long note that the prompt folds. ", 20)
+	second := callAsync(c, "write_note", map[string]any{"path": denied, "text": long})
+	menu := s.trayLabels(reg, "Pending approvals (2)")
+	t.Logf("tray menu with two calls waiting: %q", menu)
+	s.d.screenshot(t, win, "approval-prompt")
+	select {
+	case n := <-s.host.notified:
+		if n.title != "Approval needed" || !strings.Contains(n.body, "wants to use the tool “write_note” of the server “files”") {
+			t.Errorf("notification %+v", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("no desktop notification for the held call")
+	}
+	if _, err := os.Stat(note); err == nil {
+		t.Fatal("the note was written before anyone approved the call")
+	}
+	// Enter in the prompt is "Allow once", for the oldest call.
+	if _, err := s.d.xdotool("windowfocus", "--sync", win); err != nil {
+		t.Fatalf("focusing the approval window: %v", err)
+	}
+	if _, err := s.d.xdotool("key", "--clearmodifiers", "Return"); err != nil {
+		t.Fatalf("pressing Enter: %v", err)
+	}
+	if r := s.result(call); r.isError || r.text != "written" {
+		t.Fatalf("the approved call answered %+v", r)
+	}
+	if b, _ := os.ReadFile(note); string(b) != "approved" {
+		t.Fatalf("the note holds %q", b)
+	}
+	// The window stays for the second call; Escape denies it: the client gets an error result
+	// and the server never sees the call.
+	s.trayLabels(reg, "Pending approvals (1)")
+	if s.d.visibleWindow(approvalTitle) == "" {
+		t.Fatal("the prompt closed with a call still waiting")
+	}
+	s.d.screenshot(t, win, "approval-prompt-folded")
+	s.d.xdotool("windowfocus", "--sync", win)
+	if _, err := s.d.xdotool("key", "--clearmodifiers", "Escape"); err != nil {
+		t.Fatalf("pressing Escape: %v", err)
+	}
+	if r := s.result(second); !r.isError {
+		t.Fatalf("the denied call answered %+v", r)
+	}
+	if _, err := os.Stat(denied); err == nil {
+		t.Fatal("a denied call reached the server")
+	}
+	s.waitGone(approvalTitle)
+
+	// "Open MCP Tray…" from the tray menu shows the main window.
+	items, err := s.host.menu(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := find(items, "Open MCP Tray…")
+	if open == nil {
+		t.Fatalf("no Open MCP Tray… in %q", labels(items))
+	}
+	if err := s.host.click(reg, open.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.d.screenshot(t, s.d.waitWindow(t, mainTitle, 20*time.Second), "main-window")
+
+	// The audit log has both decisions, made by the person.
+	audit := s.cli("audit", "--server", "files")
+	if strings.Count(audit, "by person") < 2 {
+		t.Errorf("the audit log lacks the person's two decisions:\n%s", audit)
+	}
+}
+
+// waitGone waits until no visible window has this title.
+func (s *session) waitGone(title string) {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for s.d.visibleWindow(title) != "" {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the window %q stayed open", title)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func find(items []menuItem, label string) *menuItem {
+	for i := range items {
+		if items[i].Label == label {
+			return &items[i]
+		}
+		if c := find(items[i].Children, label); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestQuitFromTheTrayStopsEveryServer(t *testing.T) {
+	s := newSession(t, true)
+	s.addFake("one")
+	s.addFake("two")
+	s.start()
+	reg := s.waitTray()
+	s.waitReady()
+	s.waitAllRunning(2)
+	pids := s.serverPids()
+	items, err := s.host.menu(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quit := find(items, "Quit MCP Tray")
+	if quit == nil {
+		t.Fatalf("no Quit MCP Tray in %q", labels(items))
+	}
+	if err := s.host.click(reg, quit.ID); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- s.app.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("the app exited with %v:\n%s", err, s.out.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the app did not quit within 30 s:\n%s", s.out.String())
+	}
+	for _, pid := range pids {
+		if syscall.Kill(pid, 0) == nil {
+			t.Errorf("server process %d outlived the app", pid)
+		}
+	}
+}
+
+// serverPids returns the pids of the servers' ready processes.
+func (s *session) serverPids() []int {
+	s.t.Helper()
+	var l struct {
+		Servers []struct {
+			Status *struct {
+				Pid int `json:"pid"`
+			} `json:"status"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal([]byte(s.cli("server", "list", "--json")), &l); err != nil {
+		s.t.Fatal(err)
+	}
+	var pids []int
+	for _, sv := range l.Servers {
+		if sv.Status != nil && sv.Status.Pid > 0 {
+			pids = append(pids, sv.Status.Pid)
+		}
+	}
+	if len(pids) == 0 {
+		s.t.Fatal("no server process runs")
+	}
+	return pids
+}
