@@ -168,17 +168,29 @@ func (m *member) leave() {
 	}
 	st := h.state
 	h.mu.Unlock()
+	// What the server is told is written behind the client's back: the client may be
+	// leaving because the server stopped reading, and Join must return all the same.
+	var msgs [][]byte
 	for _, c := range calls {
-		h.writeUp(st, cancelledNote(json.RawMessage(strconv.FormatInt(c.id, 10)), "the client disconnected"))
+		msgs = append(msgs, cancelledNote(json.RawMessage(strconv.FormatInt(c.id, 10)), "the client disconnected"))
 		if c.c.finished != nil {
 			c.c.finished(CallFailed, time.Since(c.c.start))
 		}
 	}
 	for _, c := range asked {
-		h.writeUp(st, errorResponse(c.id, codeUnavailable, "The AI app this request went to disconnected."))
+		msgs = append(msgs, errorResponse(c.id, codeUnavailable, "The AI app this request went to disconnected."))
 	}
+	var ids []int64
 	for _, uri := range unsub {
-		h.tell(st, "resources/unsubscribe", map[string]string{"uri": uri})
+		id := h.seq.Add(1)
+		h.register(id, &call{method: "resources/unsubscribe"})
+		ids = append(ids, id)
+		msgs = append(msgs, request(id, "resources/unsubscribe", map[string]string{"uri": uri}))
+	}
+	if len(msgs) > 0 && !h.writeUpLater(st, msgs) {
+		for _, id := range ids {
+			h.settle(id)
+		}
 	}
 	if h.opts.Gate != nil {
 		h.opts.Gate.End(m.sess)
@@ -210,6 +222,12 @@ func (m *member) pump(in *bufio.Reader) {
 
 func (m *member) fromClient(line, raw []byte) {
 	k, env, perr := classify(line)
+	if k == kindRequest || k == kindNotification || k == kindResponse {
+		if a := ambiguousMember(line); a != nil {
+			m.refuseAmbiguous(k, env, a)
+			return
+		}
+	}
 	switch k {
 	case kindInvalid:
 		m.h.note("the client sent a message that is not valid JSON-RPC (%v): %s", perr, describe(line))

@@ -79,8 +79,15 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 	st.supported = supportedVersions(st)
 	var fp []byte
 	if caps := valueAt(st.capabilities(), "tools"); caps != nil {
-		if fp, err = h.listAllTools(ctx, conn, pumpDone, wait); err != nil {
+		list, err := h.listAllTools(ctx, conn, pumpDone, wait)
+		if err != nil {
 			return handshakeError(err)
+		}
+		if list != nil {
+			// Before any client's call can reach this process: a tool changed since the
+			// last one is blocked for review now, not when a client lists tools again.
+			h.checkTools(list)
+			fp = toolsFingerprint(list.tools)
 		}
 	}
 	h.mu.Lock()
@@ -116,35 +123,6 @@ func handshakeError(err error) error {
 		return fmt.Errorf("the server stopped during the MCP handshake: %w", ErrServerGone)
 	}
 	return fmt.Errorf("during the MCP handshake: %w", err)
-}
-
-// listAllTools pages through tools/list and returns the list's fingerprint.
-func (h *Hub) listAllTools(ctx context.Context, conn *upstreamConn, pumpDone <-chan struct{}, wait time.Duration) ([]byte, error) {
-	var all []json.RawMessage
-	cursor := ""
-	for range 100 {
-		params := map[string]string{}
-		if cursor != "" {
-			params["cursor"] = cursor
-		}
-		res, rpcErr, err := h.ask(ctx, conn, pumpDone, "tools/list", params, wait)
-		if err != nil {
-			return nil, err
-		}
-		if rpcErr != nil {
-			return nil, nil // a server that lists no tools after all: nothing to compare
-		}
-		var page struct {
-			Tools      []json.RawMessage `json:"tools"`
-			NextCursor string            `json:"nextCursor"`
-		}
-		json.Unmarshal(res, &page)
-		all = append(all, page.Tools...)
-		if cursor = page.NextCursor; cursor == "" {
-			break
-		}
-	}
-	return toolsFingerprint(all), nil
 }
 
 // capabilities returns the server's capabilities from whichever handshake it answered.

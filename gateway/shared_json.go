@@ -11,38 +11,53 @@ import (
 // value in place, leaving every other byte as the peer sent it.
 
 // field finds the value of key at the top level of the JSON object obj and returns its byte
-// span. ok is false when obj is not an object or has no such key.
+// span. ok is false when obj is not an object or has no such key. When obj names key more
+// than once, the last one counts, as in encoding/json and JavaScript: what the hub rewrites
+// is what the peer reads.
 func field(obj []byte, key string) (start, end int, ok bool) {
+	members(obj, func(k []byte, vs, ve int) bool {
+		if quotedKeyIs(k, key) {
+			start, end, ok = vs, ve, true
+		}
+		return true
+	})
+	return start, end, ok
+}
+
+// members calls visit with each top-level member of the JSON object obj: its raw (quoted)
+// name and its value's byte span, in order, until visit returns false. It does nothing when
+// obj is not an object, and stops where obj stops being well-formed.
+func members(obj []byte, visit func(key []byte, start, end int) bool) {
 	i := skipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
-		return 0, 0, false
+		return
 	}
-	i++
+	i = skipSpace(obj, i+1)
+	if i < len(obj) && obj[i] == '}' {
+		return
+	}
 	for {
 		i = skipSpace(obj, i)
 		if i >= len(obj) || obj[i] != '"' {
-			return 0, 0, false
+			return
 		}
 		ks := i
 		ke := skipString(obj, i)
 		if ke < 0 {
-			return 0, 0, false
+			return
 		}
 		i = skipSpace(obj, ke)
 		if i >= len(obj) || obj[i] != ':' {
-			return 0, 0, false
+			return
 		}
 		vs := skipSpace(obj, i+1)
 		ve := skipValue(obj, vs)
-		if ve < 0 {
-			return 0, 0, false
-		}
-		if quotedKeyIs(obj[ks:ke], key) {
-			return vs, ve, true
+		if ve < 0 || !visit(obj[ks:ke], vs, ve) {
+			return
 		}
 		i = skipSpace(obj, ve)
 		if i >= len(obj) || obj[i] != ',' {
-			return 0, 0, false
+			return
 		}
 		i++
 	}
@@ -120,14 +135,23 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// skipString returns the index just past the string starting at b[i] (a quote), or -1.
+// skipString returns the index just past the string starting at b[i] (a quote), or -1. It
+// jumps from quote to quote (bytes.IndexByte is vectorized): a quote ends the string unless
+// an odd number of backslashes precede it.
 func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	for i++; i < len(b); {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return -1
+		}
+		i += q
+		n := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		i++
+		if n%2 == 0 {
+			return i
 		}
 	}
 	return -1

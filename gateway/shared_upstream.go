@@ -3,38 +3,59 @@ package gateway
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // upstreamConn is the hub's side of one server process.
 type upstreamConn struct {
-	up   Upstream
-	mu   sync.Mutex // serializes writes
-	dead bool
+	up Upstream
+	mu sync.Mutex // serializes writes; held for as long as a write blocks
+	// dead is set before the process is stopped, without mu: a write blocked on a server
+	// that stopped reading holds mu until the stop makes it fail.
+	dead     atomic.Bool
+	killOnce sync.Once
+	later    sync.WaitGroup // writeUpLater's goroutines; added to only while this is h.up
 }
 
+// write sends one message to the server. It blocks while the server does not read, until
+// the process is stopped; once the process is dead it fails at once.
 func (u *upstreamConn) write(msg []byte) error {
+	if u.dead.Load() {
+		return io.ErrClosedPipe
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.dead {
+	if u.dead.Load() {
 		return io.ErrClosedPipe
 	}
 	_, err := u.up.Stdin.Write(msg)
 	return err
 }
 
+// kill marks the connection dead and stops the process, and returns once it is gone. It
+// never waits for mu: closing stdin and ending the process is what makes a blocked write
+// return. It is idempotent and safe for concurrent use; every caller waits for the stop.
+func (u *upstreamConn) kill() {
+	u.dead.Store(true)
+	u.killOnce.Do(func() {
+		u.up.Stdin.Close()
+		u.up.Stop()
+	})
+}
+
 // Serve makes up the hub's server process: it performs the MCP handshake, then relays for
 // every joined client until the process ends (ErrServerGone), ctx ends (ctx's error) or the
-// hub is closed (ErrHubClosed). A handshake that fails returns its error. Serve always stops
-// the process before it returns, and answers every request still in flight with an error;
-// joined clients stay joined and are served by the next process given to Serve. Only one
-// Serve may run at a time.
+// hub is closed (ErrHubClosed). A handshake that fails returns its error. When ctx ends or
+// the hub closes, the process is stopped at once, even while a write to it is blocked (a
+// server that stopped reading its stdin). Serve always stops the process before it returns,
+// and answers every request still in flight with an error; joined clients stay joined and
+// are served by the next process given to Serve. Only one Serve may run at a time.
 func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 	conn := &upstreamConn{up: up}
 	h.mu.Lock()
@@ -54,7 +75,24 @@ func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 		defer close(pumpDone)
 		h.pumpFromServer(conn)
 	}()
+	// A write to a server that stopped reading (the handshake's, or a client's) returns only
+	// when the process ends: when ctx ends or the hub closes, the process is stopped at once
+	// rather than once the handshake returns.
+	watched, unwatch := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-ctx.Done():
+		case <-h.quit:
+		case <-unwatch:
+			return
+		}
+		conn.kill()
+	}()
 	err := h.handshake(ctx, conn, pumpDone)
+	if err != nil && ctx.Err() != nil {
+		err = handshakeError(ctx.Err()) // the watcher stopped the process under the handshake
+	}
 	if err == nil {
 		select {
 		case <-pumpDone:
@@ -65,15 +103,14 @@ func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 			err = ErrHubClosed
 		}
 	}
-	conn.mu.Lock()
-	conn.dead = true
-	up.Stdin.Close()
-	conn.mu.Unlock()
-	up.Stop()
+	close(unwatch)
+	conn.kill()
+	<-watched
 	<-pumpDone
 	h.mu.Lock()
 	h.up, h.state = nil, nil
 	h.mu.Unlock()
+	conn.later.Wait()
 	h.failCalls(h.goneMessage())
 	return err
 }
@@ -89,6 +126,33 @@ func (h *Hub) writeUp(st *hubState, msg []byte) error {
 		return io.ErrClosedPipe
 	}
 	return up.write(msg)
+}
+
+// writeUpLater sends msgs, in order, to the server of generation st from a goroutine of its
+// own, and returns at once; it reports false when that process is already gone. It is for
+// messages nobody waits on (a leaving client's cancellations): a client must not be held up
+// behind a server that stopped reading. Serve waits for these writes, which fail once it has
+// stopped the process, before it returns.
+func (h *Hub) writeUpLater(st *hubState, msgs [][]byte) bool {
+	h.mu.Lock()
+	up := h.up
+	ok := up != nil && (st == nil || h.state == st)
+	if ok {
+		up.later.Add(1)
+	}
+	h.mu.Unlock()
+	if !ok {
+		return false
+	}
+	go func() {
+		defer up.later.Done()
+		for _, msg := range msgs {
+			if up.write(msg) != nil {
+				return
+			}
+		}
+	}()
+	return true
 }
 
 // pumpFromServer reads the server's messages until its stdout ends.
@@ -163,47 +227,4 @@ func (h *Hub) serverResponse(line []byte, env envelope) {
 	}
 	c.m.traffic("server→client", kindResponse, envelope{ID: c.id}, len(out), latency)
 	c.m.send(append(out, '\n'))
-}
-
-// toolsList lets the gate see (and trim) a tools/list answer for the client that asked, and
-// remembers the complete list so that a restarted server can be compared with it.
-func (h *Hub) toolsList(c *call, line []byte) []byte {
-	res := valueAt(line, "result")
-	if res == nil {
-		return line
-	}
-	var page struct {
-		Tools      []json.RawMessage `json:"tools"`
-		NextCursor string            `json:"nextCursor"`
-	}
-	if json.Unmarshal(res, &page) != nil {
-		return line
-	}
-	if !c.cursor && page.NextCursor == "" {
-		fp := toolsFingerprint(page.Tools)
-		h.mu.Lock()
-		h.tools = fp
-		h.mu.Unlock()
-	}
-	if h.opts.Hooks.Tools != nil {
-		h.opts.Hooks.Tools(c.m.sess, page.Tools, page.NextCursor)
-	}
-	if h.opts.Gate == nil {
-		return line
-	}
-	out := h.opts.Gate.Tools(c.m.sess, res, page.NextCursor == "")
-	if string(out) == string(res) {
-		return line
-	}
-	s, e, _ := field(line, "result")
-	return splice(line, s, e, out)
-}
-
-func toolsFingerprint(tools []json.RawMessage) []byte {
-	sum := sha256.New()
-	for _, t := range tools {
-		sum.Write(t)
-		sum.Write([]byte{'\n'})
-	}
-	return sum.Sum(nil)
 }
