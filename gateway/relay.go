@@ -145,6 +145,13 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			return err
 		}
 		k, env, perr := classify(line)
+		// A message whose members a server could read otherwise than the relay (a name
+		// given twice, or "METHOD" for "method", which Go servers accept) could have one tool
+		// checked and another one run: refuse it.
+		if a := clientAmbiguity(k, line); a != nil {
+			r.refuseAmbiguous(k, env, a)
+			continue
+		}
 		switch k {
 		case kindInvalid:
 			r.note("the client sent a message that is not valid JSON-RPC (%v): %s", perr, describe(line))
@@ -350,6 +357,23 @@ func (r *relay) withdraw(id json.RawMessage) bool {
 		cancel()
 	}
 	return ok
+}
+
+// refuseAmbiguous answers an ambiguous request with an invalid-request error (id null when the
+// id is in doubt); anything else is dropped with a note.
+func (r *relay) refuseAmbiguous(k kind, env envelope, a *ambiguity) {
+	why := a.sentence()
+	r.note("the client sent a message that %s; MCP Tray refused it", why)
+	switch k {
+	case kindRequest:
+		id := env.ID
+		if a.aboutID() {
+			id = nil
+		}
+		r.writeClient(errorResponse(id, codeInvalidRequest, fmt.Sprintf("MCP Tray refused this request because it %s.", why)))
+	case kindBatch:
+		r.writeClient(errorResponse(nil, codeInvalidRequest, fmt.Sprintf("MCP Tray refused this batch because one of its messages %s.", why)))
+	}
 }
 
 // rejectTooLarge notes a dropped oversized message and answers the client when it sent a

@@ -60,19 +60,49 @@ func ambiguousMember(msg []byte) *ambiguity {
 // or a response is dropped with a log line. When the request's id is in doubt the answer's
 // id is null, as JSON-RPC asks for a request whose id is unknown.
 func (m *member) refuseAmbiguous(k kind, env envelope, a *ambiguity) {
-	why := fmt.Sprintf("names %q more than once", a.Member)
-	if a.As != "" {
-		why = fmt.Sprintf("spells %q as %q, which some servers read as the same name", a.As, a.Member)
-	}
+	why := a.sentence()
 	m.h.note("%s sent a message that %s; MCP Tray refused it", clientName(m.sess.Client), why)
 	if k != kindRequest {
 		return
 	}
 	id := env.ID
-	if a.As == "id" || a.As == "" && bytes.EqualFold([]byte(a.Member), []byte("id")) {
+	if a.aboutID() {
 		id = nil
 	}
 	m.send(errorResponse(id, codeInvalidRequest, fmt.Sprintf("MCP Tray refused this request because it %s.", why)))
+}
+
+// sentence says what is ambiguous, to end "…because it …".
+func (a *ambiguity) sentence() string {
+	if a.As != "" {
+		return fmt.Sprintf("spells %q as %q, which some servers read as the same name", a.As, a.Member)
+	}
+	return fmt.Sprintf("names %q more than once", a.Member)
+}
+
+// aboutID reports whether the message's id is what is in doubt.
+func (a *ambiguity) aboutID() bool {
+	return a.As == "id" || a.As == "" && bytes.EqualFold([]byte(a.Member), []byte("id"))
+}
+
+// ambiguity_ checks a client message of kind k: requests, notifications and responses
+// themselves, a batch each of its messages. Invalid messages are never forwarded.
+func clientAmbiguity(k kind, line []byte) *ambiguity {
+	switch k {
+	case kindRequest, kindNotification, kindResponse:
+		return ambiguousMember(line)
+	case kindBatch:
+		var msgs []json.RawMessage
+		if json.Unmarshal(line, &msgs) != nil {
+			return nil
+		}
+		for _, msg := range msgs {
+			if a := ambiguousMember(msg); a != nil {
+				return a
+			}
+		}
+	}
+	return nil
 }
 
 // checkLevel walks the members of obj (nothing when it is not an object) and returns the

@@ -122,3 +122,18 @@ func BenchmarkAmbiguousMember(b *testing.B) {
 		})
 	}
 }
+
+func TestClientAmbiguityInBatches(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{`[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]`, false},
+		{`[{"jsonrpc":"2.0","id":1,"method":"tools/list","METHOD":"tools/call"}]`, true},
+		{`[{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","id":2,"method":"tools/call","method":"tools/list"}]`, true},
+	} {
+		if got := clientAmbiguity(kindBatch, []byte(tc.line)) != nil; got != tc.want {
+			t.Errorf("clientAmbiguity(batch %s) = %v, want %v", tc.line, got, tc.want)
+		}
+	}
+}

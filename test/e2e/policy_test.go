@@ -353,3 +353,51 @@ func listedSession(t *testing.T, u *testbin.User, name string) *rawBridge {
 	b.recv(t)
 	return b
 }
+
+// A Go server (encoding/json) reads member names without regard to case and takes the last of
+// several: a message the relay reads as a call of one tool, or as no call at all, must never
+// run another tool on such a server. Such messages are refused.
+func TestAmbiguousMessagesCannotSlipACallPastPolicy(t *testing.T) {
+	u := testbin.NewUser(t)
+	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "set", "fake", "echo", "allow")
+	u.OK("policy", "set", "fake", "write_note", "deny")
+	u.Daemon()
+	u.WaitRunning("fake")
+	b := listedSession(t, u, "fake")
+	dir := t.TempDir()
+	note := func(i int) string { return filepath.Join(dir, fmt.Sprintf("note%d.txt", i)) }
+	for i, msg := range []string{
+		// "Params" after "params": policy would see echo, the server would run write_note.
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}},"Params":{"name":"write_note","arguments":{"path":%q,"text":"x"}}}`,
+		// "METHOD" alone: the relay would see a response, the server a call.
+		`{"jsonrpc":"2.0","id":2,"METHOD":"tools/call","params":{"name":"write_note","arguments":{"path":%q,"text":"x"}}}`,
+		// "Name" after "name" inside params.
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","Name":"write_note","arguments":{"path":%q,"text":"x","Text":"y"}}}`,
+	} {
+		b.send(t, fmt.Sprintf(msg, note(i)))
+	}
+	// Requests 1 and 3 are answered with an error; the "response" (2) is dropped. An echo
+	// afterwards proves the session still works and that nothing ran in between.
+	b.send(t, `{"jsonrpc":"2.0","id":"after","method":"tools/call","params":{"name":"echo","arguments":{"text":"still here"}}}`)
+	var errs int
+	for {
+		m := b.recv(t)
+		if m["id"] == "after" {
+			break
+		}
+		if e, ok := m["error"].(map[string]any); ok && strings.Contains(fmt.Sprint(e["message"]), "refused") {
+			errs++
+			continue
+		}
+		t.Fatalf("an ambiguous message was answered with %v", m)
+	}
+	if errs != 2 {
+		t.Errorf("%d refusals, want 2 (the two requests)", errs)
+	}
+	for i := range 3 {
+		if _, err := os.Stat(note(i)); err == nil {
+			t.Errorf("message %d ran write_note, which policy denies", i+1)
+		}
+	}
+}
