@@ -125,6 +125,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer d.closePolicy()
 	defer d.sup.Shutdown()
 	defer d.shared.shutdown()
+	// Shared servers stop as soon as MCP Tray does, not after the last connection closes: a
+	// connection waiting on a server that stopped reading would otherwise never close.
+	context.AfterFunc(ctx, d.shared.shutdown)
 	// Watch first, then load: a change written between the two is then never missed.
 	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
 		d.listener.Close()
