@@ -156,6 +156,9 @@ func (u *UI) handle(ev daemon.Event) {
 	if ev.Note != nil && u.main != nil {
 		u.main.noteArrived(ev.Note.Kind)
 	}
+	if n := noteNotification(ev.Note); n != nil {
+		u.notify(n)
+	}
 	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded {
 		u.approvals.added(a.Approval)
 	}
@@ -183,4 +186,19 @@ func (u *UI) call(method string, params any) {
 			u.do(func() { u.window().showError(err) })
 		}
 	}()
+}
+
+// noteNotification is the desktop notification a daemon note deserves, or nil: a Kubernetes
+// server switched to another context, or stopped because its context disappeared.
+func noteNotification(n *daemon.Note) *fyne.Notification {
+	if n == nil || n.Message == "" {
+		return nil
+	}
+	switch n.Kind {
+	case "kube_switched":
+		return fyne.NewNotification("Kubernetes context switched", n.Message)
+	case "kube_context_gone":
+		return fyne.NewNotification("A Kubernetes server stopped", n.Message)
+	}
+	return nil
 }

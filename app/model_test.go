@@ -73,3 +73,27 @@ func TestUptime(t *testing.T) {
 		}
 	}
 }
+
+func TestKubeNotesBecomeNotifications(t *testing.T) {
+	for _, tc := range []struct {
+		note  *daemon.Note
+		title string
+	}{
+		{&daemon.Note{Kind: "kube_switched", Message: `"k8s" now uses "staging".`}, "Kubernetes context switched"},
+		{&daemon.Note{Kind: "kube_context_gone", Message: `"k8s" stopped.`}, "A Kubernetes server stopped"},
+		{&daemon.Note{Kind: "config_ok"}, ""},
+		{nil, ""},
+	} {
+		n := noteNotification(tc.note)
+		got := ""
+		if n != nil {
+			got = n.Title
+			if n.Content != tc.note.Message {
+				t.Errorf("%s: content %q, want the note's sentence", tc.note.Kind, n.Content)
+			}
+		}
+		if got != tc.title {
+			t.Errorf("note %+v: notification %q, want %q", tc.note, got, tc.title)
+		}
+	}
+}
