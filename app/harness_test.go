@@ -227,41 +227,44 @@ func (h *harness) called() []string {
 	return append([]string(nil), h.calls...)
 }
 
+// walkVisible calls visit with o and, depth first, every visible object inside it as the
+// window shows it: a container's objects, a widget's rendered objects. Where visit returns
+// false, what is inside that object is not visited.
+func walkVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
+	if o == nil || !o.Visible() || !visit(o) {
+		return
+	}
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			walkVisible(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			walkVisible(c, visit)
+		}
+	}
+}
+
 // texts lists the text of every visible label, rich text and button under o, in order.
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	walkVisible(o, func(o fyne.CanvasObject) bool {
 		switch w := o.(type) {
 		case *widget.Label:
 			if w.Text != "" {
 				out = append(out, w.Text)
 			}
-			return
 		case *widget.RichText:
 			out = append(out, w.String())
-			return
 		case *promptButton:
 			out = append(out, "["+w.Text+"]")
-			return
 		case *widget.Button:
 			out = append(out, "["+w.Text+"]")
-			return
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-			return
+		default:
+			return true
 		}
-		if wid, ok := o.(fyne.Widget); ok {
-			for _, c := range test.WidgetRenderer(wid).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+		return false
+	})
 	return out
 }

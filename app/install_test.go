@@ -1,9 +1,6 @@
 package app
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,16 +8,15 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/testbin"
 )
 
 // TestInstallDialogInstallsFilesystem adds the real filesystem server from the catalog through
 // the dialog: pick, answer (a required folder), install with progress, tools at the end.
 func TestInstallDialogInstallsFilesystem(t *testing.T) {
-	if _, err := exec.LookPath("npx"); err != nil {
-		t.Fatal("npx is not installed: install Node.js 20 or newer (it brings npx); `make test` does")
-	}
+	testbin.NeedNpx(t)
 	// One npm cache for every run, like a person's ~/.npm (the cold case is a benchmark's).
-	t.Setenv("npm_config_cache", filepath.Join(os.TempDir(), "mcptray-test-npm-cache"))
+	t.Setenv("npm_config_cache", testbin.NpmCache())
 	t.Setenv("npm_config_update_notifier", "false")
 	h := newWindowHarness(t)
 	if err := h.home.Update(func(c *config.Config) error { c.Settings.RegistryURL = "off"; return nil }); err != nil {

@@ -212,30 +212,16 @@ func (s *mcpSession) roundTrip(line string) json.RawMessage {
 // findButton finds a visible button by its text under o.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
+	walkVisible(o, func(o fyne.CanvasObject) bool {
+		if found != nil {
+			return false
 		}
-		switch x := o.(type) {
-		case *widget.Button:
-			if x.Text == text {
-				found = x
-			}
-			return
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-			return
+		b, ok := o.(*widget.Button)
+		if ok && b.Text == text {
+			found = b
 		}
-		if wid, ok := o.(fyne.Widget); ok {
-			for _, c := range test.WidgetRenderer(wid).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+		return !ok
+	})
 	return found
 }
 

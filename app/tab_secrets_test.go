@@ -49,29 +49,15 @@ func TestSecretsTabSetsThroughAMaskedField(t *testing.T) {
 // overlayPasswordEntry finds the first entry on the window's top overlay.
 func overlayPasswordEntry(w fyne.Window) *widget.Entry {
 	var found *widget.Entry
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
+	walkVisible(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if found != nil {
+			return false
 		}
-		switch x := o.(type) {
-		case *widget.Entry:
-			if x.Password {
-				found = x
-			}
-			return
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-			return
+		e, ok := o.(*widget.Entry)
+		if ok && e.Password {
+			found = e
 		}
-		if wid, ok := o.(fyne.Widget); ok {
-			for _, c := range test.WidgetRenderer(wid).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(w.Canvas().Overlays().Top())
+		return !ok
+	})
 	return found
 }

@@ -7,8 +7,11 @@ package autostart
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // Entry describes what starts at login. The zero values of Home and ConfigHome mean the
@@ -73,10 +76,50 @@ func (e Entry) home() (string, error) {
 	return os.UserHomeDir()
 }
 
-// removeFile deletes path; a missing file is fine.
-func removeFile(path string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+// On macOS and other Unix desktops the entry is one file at Path(e); the helpers below keep
+// it, given how the platform renders the file and reads its program back.
+
+// writeEntryFile writes render(e) to the entry's file atomically, creating its folder with
+// dirPerm first.
+func writeEntryFile(e Entry, dirPerm os.FileMode, render func(Entry) string) error {
+	p, err := Path(e)
+	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(filepath.Dir(p), dirPerm); err != nil {
+		return fmt.Errorf("turning on start at login: creating %s: %w", filepath.Dir(p), err)
+	}
+	if err := atomicfile.WriteFile(p, []byte(render(e)), 0o644); err != nil {
+		return fmt.Errorf("turning on start at login: %w", err)
+	}
 	return nil
+}
+
+// removeEntryFile deletes the entry's file; a missing file is fine.
+func removeEntryFile(e Entry) error {
+	p, err := Path(e)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("turning off start at login: %w", err)
+	}
+	return nil
+}
+
+// entryFileNamesProgram reports whether the entry's file is there and program finds a
+// program to start in its content; a missing file means false.
+func entryFileNamesProgram(e Entry, program func(content string) string) (bool, error) {
+	p, err := Path(e)
+	if err != nil {
+		return false, err
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("checking start at login: %w", err)
+	}
+	return program(string(b)) != "", nil
 }

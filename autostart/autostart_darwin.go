@@ -1,12 +1,8 @@
 package autostart
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-
-	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // Path returns the file that holds the entry: Home/Library/LaunchAgents/ID.plist. launchd
@@ -19,42 +15,8 @@ func Path(e Entry) (string, error) {
 	return filepath.Join(home, "Library", "LaunchAgents", e.ID+".plist"), nil
 }
 
-func enable(e Entry) error {
-	p, err := Path(e)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("turning on start at login: creating %s: %w", filepath.Dir(p), err)
-	}
-	if err := atomicfile.WriteFile(p, []byte(launchAgent(e)), 0o644); err != nil {
-		return fmt.Errorf("turning on start at login: %w", err)
-	}
-	return nil
-}
+func enable(e Entry) error { return writeEntryFile(e, 0o755, launchAgent) }
 
-func disable(e Entry) error {
-	p, err := Path(e)
-	if err != nil {
-		return err
-	}
-	if err := removeFile(p); err != nil {
-		return fmt.Errorf("turning off start at login: %w", err)
-	}
-	return nil
-}
+func disable(e Entry) error { return removeEntryFile(e) }
 
-func enabled(e Entry) (bool, error) {
-	p, err := Path(e)
-	if err != nil {
-		return false, err
-	}
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("checking start at login: %w", err)
-	}
-	return plistProgram(string(b)) != "", nil
-}
+func enabled(e Entry) (bool, error) { return entryFileNamesProgram(e, plistProgram) }

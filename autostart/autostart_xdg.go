@@ -3,12 +3,9 @@
 package autostart
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // Path returns the file that holds the entry: ConfigHome/autostart/ID.desktop.
@@ -27,42 +24,8 @@ func Path(e Entry) (string, error) {
 	return filepath.Join(dir, "autostart", e.ID+".desktop"), nil
 }
 
-func enable(e Entry) error {
-	p, err := Path(e)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return fmt.Errorf("turning on start at login: creating %s: %w", filepath.Dir(p), err)
-	}
-	if err := atomicfile.WriteFile(p, []byte(desktopFile(e)), 0o644); err != nil {
-		return fmt.Errorf("turning on start at login: %w", err)
-	}
-	return nil
-}
+func enable(e Entry) error { return writeEntryFile(e, 0o700, desktopFile) }
 
-func disable(e Entry) error {
-	p, err := Path(e)
-	if err != nil {
-		return err
-	}
-	if err := removeFile(p); err != nil {
-		return fmt.Errorf("turning off start at login: %w", err)
-	}
-	return nil
-}
+func disable(e Entry) error { return removeEntryFile(e) }
 
-func enabled(e Entry) (bool, error) {
-	p, err := Path(e)
-	if err != nil {
-		return false, err
-	}
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("checking start at login: %w", err)
-	}
-	return desktopExec(string(b)) != "", nil
-}
+func enabled(e Entry) (bool, error) { return entryFileNamesProgram(e, desktopExec) }

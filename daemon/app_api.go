@@ -254,7 +254,7 @@ func (d *Daemon) serverDetails() ServerDetailsResult {
 			all = append(all, st.Pid)
 		}
 	}
-	memory := treeMemory(all)
+	memory := supervisor.TreeMemory(all)
 	for _, name := range cfg.ServerNames() {
 		s := cfg.Servers[name]
 		det := ServerDetail{Name: name, Command: s.Command, Args: nonNilList(s.Args), Mode: s.EffectiveMode(),

@@ -148,13 +148,11 @@ func (d *Daemon) appClientRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		keys, err := d.keys()
-		if err != nil {
-			return nil, err
-		}
-		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
-		defer cancel()
-		r, err := RestoreClient(kctx, d.importOptions(keys), cl.ID())
+		var r Restored
+		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
+			r, err = RestoreClient(ctx, d.importOptions(keys), cl.ID())
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}

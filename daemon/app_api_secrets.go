@@ -39,11 +39,7 @@ const keychainTimeout = 2 * time.Minute
 func (d *Daemon) secretRoutes() {
 	c := d.ctl
 	c.Handle("secrets.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[SecretParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		s, err := d.configuredServer(p.Server)
+		p, s, err := d.decodeSecretServer(raw)
 		if err != nil {
 			return nil, err
 		}
@@ -51,18 +47,18 @@ func (d *Daemon) secretRoutes() {
 		if len(s.Secrets) == 0 {
 			return res, nil
 		}
-		keys, err := d.keys()
+		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
+			items, err := keys.List(ctx, p.Server, s.Secrets)
+			if err != nil {
+				return err
+			}
+			for _, it := range items {
+				res.Secrets = append(res.Secrets, SecretItem{Key: it.Key, Set: it.Set})
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		ctx, cancel := context.WithTimeout(ctx, keychainTimeout)
-		defer cancel()
-		items, err := keys.List(ctx, p.Server, s.Secrets)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			res.Secrets = append(res.Secrets, SecretItem{Key: it.Key, Set: it.Set})
 		}
 		return res, nil
 	})
@@ -80,13 +76,10 @@ func (d *Daemon) secretRoutes() {
 		if _, err := d.configuredServer(p.Server); err != nil {
 			return nil, err
 		}
-		keys, err := d.keys()
+		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
+			return keys.Set(ctx, p.Server, p.Name, p.Value)
+		})
 		if err != nil {
-			return nil, err
-		}
-		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
-		defer cancel()
-		if err := keys.Set(kctx, p.Server, p.Name, p.Value); err != nil {
 			return nil, err
 		}
 		err = d.updateServer(p.Server, func(s *config.Server) error {
@@ -102,11 +95,7 @@ func (d *Daemon) secretRoutes() {
 		return nil, d.restartForSecrets(ctx, p.Server)
 	})
 	c.Handle("secrets.delete", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[SecretParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		s, err := d.configuredServer(p.Server)
+		p, s, err := d.decodeSecretServer(raw)
 		if err != nil {
 			return nil, err
 		}
@@ -114,16 +103,16 @@ func (d *Daemon) secretRoutes() {
 		if p.Name != "" {
 			names = []string{p.Name}
 		}
-		keys, err := d.keys()
+		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
+			for _, k := range names {
+				if err := keys.Delete(ctx, p.Server, k); err != nil && !errors.Is(err, keychain.ErrNotFound) {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
-		defer cancel()
-		for _, k := range names {
-			if err := keys.Delete(kctx, p.Server, k); err != nil && !errors.Is(err, keychain.ErrNotFound) {
-				return nil, err
-			}
 		}
 		return nil, d.restartForSecrets(ctx, p.Server)
 	})
@@ -135,6 +124,18 @@ func (d *Daemon) keys() (keychain.Store, error) {
 		return nil, errors.New("MCP Tray has no keychain to keep secrets in on this computer.")
 	}
 	return d.opts.Keys, nil
+}
+
+// withKeychain runs f with the daemon's keychain and ctx bounded by keychainTimeout, and
+// returns f's error; with no keychain it returns the sentence saying so and f does not run.
+func (d *Daemon) withKeychain(ctx context.Context, f func(ctx context.Context, keys keychain.Store) error) error {
+	keys, err := d.keys()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, keychainTimeout)
+	defer cancel()
+	return f(ctx, keys)
 }
 
 // configuredServer returns a server as config.json says now (not the last applied version,
@@ -149,6 +150,17 @@ func (d *Daemon) configuredServer(name string) (*config.Server, error) {
 		return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", name)}
 	}
 	return s, nil
+}
+
+// decodeSecretServer reads a secrets request and the server it names, as configuredServer
+// finds it.
+func (d *Daemon) decodeSecretServer(raw json.RawMessage) (SecretParams, *config.Server, error) {
+	p, err := decode[SecretParams](raw)
+	if err != nil {
+		return p, nil, err
+	}
+	s, err := d.configuredServer(p.Server)
+	return p, s, err
 }
 
 // restartForSecrets forgets a server's remembered secrets and restarts it if it runs, as the

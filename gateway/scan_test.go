@@ -15,7 +15,7 @@ func referenceEnvelope(line []byte) (id json.RawMessage, method string, isObject
 		return nil, "", false, false
 	}
 	var members map[string]json.RawMessage
-	if json.Unmarshal(line, &members) != nil {
+	if json.Unmarshal(line, &members) != nil || members == nil { // null decodes to a nil map
 		return nil, "", false, true // valid JSON, not an object
 	}
 	if m, has := members["method"]; has {
@@ -92,7 +92,7 @@ func FuzzScanEnvelope(f *testing.F) {
 		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`,
 		`{"jsonrpc":"2.0","id":"x","result":{"content":[{"type":"text","text":"a\nb"}]}}`,
 		`[{"id":1,"method":"a"},{"method":"b"}]`, `{"id":1e5,"method":"\ud83d\ude00"}`, `{"method":null}`,
-		`{"id":-0.5E+3}`, ` {"a":[true,false,null]} `,
+		`{"id":-0.5E+3}`, ` {"a":[true,false,null]} `, `null`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -15,11 +15,7 @@ import (
 func TestHubRefusesAmbiguousClientMessages(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	b.send(`{"jsonrpc":"2.0","id":"b1","method":"resources/read","params":{"uri":"file:///b"}}`)
 	bRead := s.next("b's read", isMethod("resources/read"))
 	bHub := bRead.str("id") // the id the server answers b under

@@ -204,6 +204,18 @@ func (c *client) initialize(version string) msg {
 	return r
 }
 
+// serveTwo serves a new scripted server on h and joins two clients, sessions "a" and "b",
+// each through its handshake.
+func serveTwo(t *testing.T, h *Hub) (s *script, a, b *client) {
+	t.Helper()
+	s = newScript(t)
+	s.serve(h)
+	a, b = join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
+	a.initialize("2025-11-25")
+	b.initialize("2025-11-25")
+	return s, a, b
+}
+
 func newTestHub(gate Gate) *Hub {
 	return NewHub(HubOptions{Server: "script", Gate: gate, ReadyWait: 5 * time.Second, DiscoverTimeout: 5 * time.Second})
 }

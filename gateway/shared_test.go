@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,11 +101,7 @@ func TestHubRewritesIDsAndMapsAnswersBack(t *testing.T) {
 func TestHubRoutesProgressOnlyToTheCaller(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	// Both clients use progress token 1, as the TypeScript SDK does for its first request.
 	for _, c := range []*client{a, b} {
 		c.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","arguments":{},"_meta":{"progressToken":1}}}`)
@@ -135,11 +132,7 @@ func TestHubRoutesProgressOnlyToTheCaller(t *testing.T) {
 func TestHubCancellationReachesOnlyTheCallersRequest(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	a.send(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{}}}`)
 	ca := s.next("a's call", isMethod("tools/call"))
 	b.send(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{}}}`)
@@ -161,11 +154,7 @@ func TestHubCancellationReachesOnlyTheCallersRequest(t *testing.T) {
 func TestHubSendsServerRequestsToTheCallingClient(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	// Nobody's call is running: the server's sampling request is refused cleanly.
 	s.send(`{"jsonrpc":"2.0","id":"s0","method":"sampling/createMessage","params":{}}`)
 	if r := s.next("the refusal", isID("s0")); r.str("error", "code") == "" {
@@ -231,11 +220,7 @@ func TestHubRestartFailsCallsInFlightAndKeepsClients(t *testing.T) {
 func TestHubDropsALeavingClientsLateAnswersAndLeaksNothing(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	a.send(`{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"file:///x"}}`)
 	sub := s.next("the subscription", isMethod("resources/subscribe"))
 	s.send(`{"jsonrpc":"2.0","id":%s,"result":{}}`, sub.str("id"))
@@ -267,11 +252,7 @@ func TestHubDropsALeavingClientsLateAnswersAndLeaksNothing(t *testing.T) {
 func TestHubRoutesNotifications(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	a.send(`{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"file:///a"}}`)
 	sub := s.next("a's subscription", isMethod("resources/subscribe"))
 	s.send(`{"jsonrpc":"2.0","id":%s,"result":{}}`, sub.str("id"))
@@ -322,11 +303,7 @@ func TestHubHoldsAskedCallsPerClient(t *testing.T) {
 	g := &askGate{answer: make(chan bool)}
 	h := newTestHub(g)
 	defer h.Close()
-	s := newScript(t)
-	s.serve(h)
-	a, b := join(t, h, &Session{ID: "a"}), join(t, h, &Session{ID: "b"})
-	a.initialize("2025-11-25")
-	b.initialize("2025-11-25")
+	s, a, b := serveTwo(t, h)
 	a.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"danger","arguments":{}}}`)
 	b.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}`)
 	c := s.next("b's allowed call", isMethod("tools/call"))
@@ -342,7 +319,9 @@ func TestHubHoldsAskedCallsPerClient(t *testing.T) {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if diff := cmp.Diff([]string{"a", "b"}, g.sessions); diff != "" {
+	// The two clients' calls reach the gate in either order; each must come with its own
+	// session.
+	if diff := cmp.Diff([]string{"a", "b"}, slices.Sorted(slices.Values(g.sessions))); diff != "" {
 		t.Errorf("the gate saw these sessions (-want +got):\n%s", diff)
 	}
 }

@@ -1,11 +1,8 @@
 package supervisor
 
 import (
-	"bytes"
-	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -45,30 +42,10 @@ func groupAlive(pgid int) bool {
 	if err := unix.Kill(-pgid, 0); err == unix.ESRCH {
 		return false
 	}
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return true
-	}
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// Fields after the parenthesised command: state ppid pgrp ...
-		i := bytes.LastIndexByte(stat, ')')
-		if i < 0 {
-			continue
-		}
-		f := bytes.Fields(stat[i+1:])
-		if len(f) < 3 || string(f[0]) == "Z" || string(f[0]) == "X" {
-			continue
-		}
-		if g, _ := strconv.Atoi(string(f[2])); g == pgid {
-			return true
-		}
-	}
-	return false
+	found := false
+	err := eachProc(func(p procStat) bool {
+		found = p.pgrp == pgid && p.state != "Z" && p.state != "X"
+		return !found
+	})
+	return found || err != nil
 }

@@ -4,18 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// nodeDir is test/node, where the pinned npm packages are installed.
-func nodeDir() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "test", "node")
-}
+	"github.com/mcptray/mcptray/internal/testbin"
+)
 
 // kubeconfig writes a one-context kubeconfig for s, with its CA in a file beside it.
 func kubeconfig(t *testing.T, s *Server, token string) string {
@@ -44,23 +38,11 @@ users:
 // TestRealServerListsNamespaces drives the real kubernetes-mcp-server against the fake: the
 // fake is only useful if the real thing is satisfied by its answers.
 func TestRealServerListsNamespaces(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Fatal("node is not installed: run `make test`, which installs Node.js and the test packages")
-	}
-	bin := filepath.Join(nodeDir(), "node_modules", ".bin", "kubernetes-mcp-server")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatal("kubernetes-mcp-server is missing: run `cd test/node && npm ci`")
-	}
+	bin := testbin.NeedNode(t, ".bin/kubernetes-mcp-server")
 	s := Start("staging")
 	defer s.Close()
-	cmd := exec.Command("node", filepath.Join(nodeDir(), "client.mjs"), "call", "namespaces_list", "{}", "--", bin)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig(t, s, "tok-1"))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("client: %v\n%s", err, stderr.String())
-	}
+	env := append(os.Environ(), "KUBECONFIG="+kubeconfig(t, s, "tok-1"))
+	out, stderr := testbin.NodeClient(t, env, "call", "namespaces_list", "{}", "--", bin)
 	var res struct {
 		Result struct {
 			Content []struct{ Text string }
@@ -69,7 +51,7 @@ func TestRealServerListsNamespaces(t *testing.T) {
 		Error any
 	}
 	if err := json.Unmarshal(out, &res); err != nil || res.Error != nil || res.Result.IsError || len(res.Result.Content) == 0 {
-		t.Fatalf("namespaces_list answered %s (%v)\n%s", out, err, stderr.String())
+		t.Fatalf("namespaces_list answered %s (%v)\n%s", out, err, stderr)
 	}
 	if !strings.Contains(res.Result.Content[0].Text, "staging-apps") {
 		t.Fatalf("namespaces_list did not list the fake's namespaces: %s", res.Result.Content[0].Text)

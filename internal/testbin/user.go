@@ -34,6 +34,16 @@ func NewUser(t testing.TB) *User {
 	return u
 }
 
+// NewBenchUser is NewUser whose binary is $MCPTRAY_BIN (the real build `make bench`
+// measures) when that is set.
+func NewBenchUser(b *testing.B) *User {
+	u := NewUser(b)
+	if p := os.Getenv("MCPTRAY_BIN"); p != "" {
+		u.Bin = p
+	}
+	return u
+}
+
 // Command returns an exec.Cmd for mcptray with the user's environment.
 func (u *User) Command(args ...string) *exec.Cmd {
 	cmd := exec.Command(u.Bin, args...)

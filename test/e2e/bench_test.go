@@ -21,16 +21,6 @@ import (
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
-// benchUser is a user whose binary is $MCPTRAY_BIN (the real build `make bench` measures)
-// when set.
-func benchUser(b *testing.B) *testbin.User {
-	u := testbin.NewUser(b)
-	if p := os.Getenv("MCPTRAY_BIN"); p != "" {
-		u.Bin = p
-	}
-	return u
-}
-
 func percentile(us []float64, p float64) float64 {
 	s := slices.Clone(us)
 	slices.Sort(s)
@@ -60,13 +50,13 @@ func freePort(b *testing.B) int {
 // p99 added ≤ 1 ms, below the peer chain.
 func BenchmarkToolCallLatency(b *testing.B) {
 	needNode(b)
-	u := benchUser(b)
+	u := testbin.NewBenchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
 	port := freePort(b)
-	sg := exec.Command("node", nodeModule("supergateway/dist/index.js"), "--stdio", fake, "--port", strconv.Itoa(port))
+	sg := exec.Command("node", testbin.NodeModule("supergateway/dist/index.js"), "--stdio", fake, "--port", strconv.Itoa(port))
 	sg.Env = u.Env
 	if err := sg.Start(); err != nil {
 		b.Fatal(err)
@@ -87,7 +77,7 @@ func BenchmarkToolCallLatency(b *testing.B) {
 			d = append(d, latency(b, u.Env, 250, fake)...)
 			r = append(r, latency(b, u.Env, 250, u.Bin, "connect", "fake")...)
 			if round%4 == 0 {
-				p = append(p, latency(b, u.Env, 150, "node", nodeModule("mcp-remote/dist/proxy.js"),
+				p = append(p, latency(b, u.Env, 150, "node", testbin.NodeModule("mcp-remote/dist/proxy.js"),
 					fmt.Sprintf("http://127.0.0.1:%d/sse", port), "--allow-http", "--transport", "sse-only")...)
 			}
 		}
@@ -107,7 +97,7 @@ func BenchmarkToolCallLatency(b *testing.B) {
 // `mcptray connect` with a warm spare. Target: ≥ 10× faster with the spare.
 func BenchmarkStartupToToolList(b *testing.B) {
 	needNode(b)
-	u := benchUser(b)
+	u := testbin.NewBenchUser(b)
 	npx := []string{"npx", "-y", "@modelcontextprotocol/server-everything@2026.8.31", "stdio"}
 	u.OK(append([]string{"server", "add", "everything", "--cwd", nodeDir, "--"}, npx...)...)
 	u.Daemon()
@@ -148,7 +138,7 @@ func spareAge(u *testbin.User) bool {
 
 // BenchmarkBridgeRSS: resident memory of one connected `mcptray connect` bridge. Target ≤ 15 MB.
 func BenchmarkBridgeRSS(b *testing.B) {
-	u := benchUser(b)
+	u := testbin.NewBenchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
@@ -182,7 +172,7 @@ func rssKB(pid int) int {
 // BenchmarkThroughput16Sessions: calls per second with 16 concurrent sessions, each with its
 // own server process, direct and through the relay. Target: relay ≥ 80 % of direct.
 func BenchmarkThroughput16Sessions(b *testing.B) {
-	u := benchUser(b)
+	u := testbin.NewBenchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
@@ -43,20 +42,6 @@ type catalogDetail struct {
 		Secret   bool   `json:"secret"`
 		Format   string `json:"format"`
 	} `json:"questions"`
-}
-
-// pinned is the exact version the built-in catalog installs for id.
-func pinned(t *testing.T, id string) string {
-	t.Helper()
-	c, err := catalog.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, ok := c.Lookup(id)
-	if !ok {
-		t.Fatalf("the built-in catalog has no %q", id)
-	}
-	return e.Version()
 }
 
 func decode[T any](t *testing.T, what, out string) T {
@@ -110,7 +95,7 @@ func TestCatalogListGroupsEntriesAndPrintsJSON(t *testing.T) {
 	want := catalogItem{
 		ID: "filesystem", Name: "io.github.modelcontextprotocol/server-filesystem", Title: "Filesystem",
 		Summary:  "Lets your AI read and change files, but only inside the folders you pick.",
-		Category: "Files & documents", Version: pinned(t, "filesystem"), Needs: "node", ReadOnly: &no,
+		Category: "Files & documents", Version: testbin.Pinned(t, "filesystem"), Needs: "node", ReadOnly: &no,
 		Origin: "built-in", Source: "https://github.com/modelcontextprotocol/servers/tree/main/src/filesystem",
 	}
 	if diff := cmp.Diff(want, list.Entries[i]); diff != "" {
@@ -142,7 +127,7 @@ func TestCatalogShowTellsWhatRunsAndWhatIsAsked(t *testing.T) {
 	u := offlineUser(t)
 	out := u.OK("catalog", "show", "filesystem")
 	for _, want := range []string{
-		"npx -y @modelcontextprotocol/server-filesystem@" + pinned(t, "filesystem") + " <allowed_directory>",
+		"npx -y @modelcontextprotocol/server-filesystem@" + testbin.Pinned(t, "filesystem") + " <allowed_directory>",
 		"https://github.com/modelcontextprotocol/servers/tree/main/src/filesystem",
 		"allowed_directory (required; a full path; can be given more than once)",
 		"A folder the AI may use.",

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -206,29 +205,13 @@ func toJSON(v any) string {
 type rawBridge struct {
 	cmd   *exec.Cmd
 	in    io.WriteCloser
-	lines chan string
+	lines <-chan string
 }
 
 func startRaw(t testing.TB, u *testbin.User, name string) *rawBridge {
 	t.Helper()
-	cmd := u.Command("connect", name)
-	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	b := &rawBridge{cmd: cmd, in: in, lines: make(chan string, 64)}
-	go func() {
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 1<<20), 128<<20)
-		for sc.Scan() {
-			b.lines <- sc.Text()
-		}
-		close(b.lines)
-	}()
-	t.Cleanup(func() { in.Close(); cmd.Process.Kill(); cmd.Wait() })
-	return b
+	cmd, in, lines := u.Connect(t, name)
+	return &rawBridge{cmd: cmd, in: in, lines: lines}
 }
 
 func (b *rawBridge) send(t testing.TB, line string) {

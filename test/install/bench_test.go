@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/testbin"
 )
 
 // BenchmarkInstallFilesystem measures `mcptray install filesystem DIR` with MCP Tray running,
@@ -16,8 +18,8 @@ import (
 // the direct path: the official TypeScript SDK client starting the same npx command itself
 // and listing its tools, with the warm cache.
 func BenchmarkInstallFilesystem(b *testing.B) {
-	needNpx(b)
-	warm := sharedNpmCache()
+	testbin.NeedNpx(b)
+	warm := testbin.NpmCache()
 	prime := newUser(b, "off", warm)
 	if out, errs, code := run(b, prime, "", "install", "filesystem", "--set", "allowed_directory="+prime.Dir); code != 0 {
 		b.Fatalf("priming the npm cache: exit %d\n%s%s", code, out, errs)
@@ -54,14 +56,12 @@ func BenchmarkInstallFilesystem(b *testing.B) {
 		}
 	})
 	b.Run("direct-npx-warm", func(b *testing.B) {
-		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "@modelcontextprotocol", "sdk")); err != nil {
-			b.Fatal("the npm test packages are missing: run `make test` (or: cd test/node && npm ci)")
-		}
-		ver := pinned(b, "filesystem")
+		testbin.NeedNode(b, "@modelcontextprotocol/sdk")
+		ver := testbin.Pinned(b, "filesystem")
 		dir := b.TempDir()
 		for b.Loop() {
 			start := time.Now()
-			cmd := exec.Command("node", filepath.Join(nodeDir, "client.mjs"), "tools", "--",
+			cmd := exec.Command("node", filepath.Join(testbin.NodeDir(), "client.mjs"), "tools", "--",
 				"npx", "-y", "@modelcontextprotocol/server-filesystem@"+ver, dir)
 			cmd.Env = append(os.Environ(), "npm_config_cache="+warm, "npm_config_update_notifier=false", "HOME="+dir)
 			if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "list_directory") {

@@ -5,54 +5,34 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/keychain"
 )
 
-// pinned is the exact version the built-in catalog installs for id.
-func pinned(t testing.TB, id string) string {
-	t.Helper()
-	c, err := catalog.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, ok := c.Lookup(id)
-	if !ok {
-		t.Fatalf("the built-in catalog has no %q", id)
-	}
-	return e.Version()
-}
-
-// configServers reads config.json's servers (command, args, secrets, source).
-func configServers(t testing.TB, u *testbin.User) map[string]struct {
+// configServer is a server in config.json, as these tests read it.
+type configServer struct {
 	Command string            `json:"command"`
 	Args    []string          `json:"args"`
 	Secrets []string          `json:"secrets"`
 	NoSpare bool              `json:"noSpare"`
 	Source  map[string]any    `json:"source"`
 	Env     map[string]string `json:"env"`
-} {
+}
+
+// configServers reads config.json's servers (command, args, secrets, source).
+func configServers(t testing.TB, u *testbin.User) map[string]configServer {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(u.Home, "config.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var c struct {
-		Servers map[string]struct {
-			Command string            `json:"command"`
-			Args    []string          `json:"args"`
-			Secrets []string          `json:"secrets"`
-			NoSpare bool              `json:"noSpare"`
-			Source  map[string]any    `json:"source"`
-			Env     map[string]string `json:"env"`
-		} `json:"servers"`
+		Servers map[string]configServer `json:"servers"`
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)
@@ -105,17 +85,8 @@ func recordedTools(t testing.TB, u *testbin.User, server string) []string {
 // `mcptray connect`, as an AI app would.
 func tsListTools(t testing.TB, u *testbin.User, server string) []string {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "@modelcontextprotocol", "sdk")); err != nil {
-		t.Fatal("the npm test packages are missing: run `make test` (or: cd test/node && npm ci)")
-	}
-	cmd := exec.Command("node", filepath.Join(nodeDir, "client.mjs"), "tools", "--", u.Bin, "connect", server)
-	cmd.Env = u.Env
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node client: %v\n%s", err, stderr.String())
-	}
+	testbin.NeedNode(t, "@modelcontextprotocol/sdk")
+	out, _ := testbin.NodeClient(t, u.Env, "tools", "--", u.Bin, "connect", server)
 	var res struct {
 		Tools []struct{ Name string }
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/keychain"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -20,13 +21,13 @@ import (
 // `npx -y @modelcontextprotocol/server-filesystem@VERSION DIR`, waits for its tools, and
 // writes Claude Desktop's file.
 func TestInstallFilesystemWithAFolder(t *testing.T) {
-	needNpx(t)
-	u := newUser(t, "off", sharedNpmCache())
+	testbin.NeedNpx(t)
+	u := newUser(t, "off", testbin.NpmCache())
 	docs := filepath.Join(u.Dir, "My Documents")
 	if err := os.MkdirAll(docs, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ver := pinned(t, "filesystem")
+	ver := testbin.Pinned(t, "filesystem")
 	out, errs, code := run(t, u, "", "install", "filesystem", "--set", "allowed_directory="+docs, "--client", "claude-desktop")
 	if code != 0 {
 		t.Fatalf("install filesystem: exit %d\n%s%s", code, out, errs)
@@ -83,11 +84,11 @@ func everythingEntry(name, version string) string {
 // from a (local) MCP Registry, with a secret piped on standard input as a script would, and
 // then lists its tools with the official TypeScript SDK client through mcptray connect.
 func TestInstallEverythingKeepsTheSecretInTheKeychainOnly(t *testing.T) {
-	needNpx(t)
+	testbin.NeedNpx(t)
 	needKeyring(t)
 	const name, secret = "io.github.mcptray-test/everything", "tok-e2e-5f1c8a0b93"
-	reg := newRegistry(t, everythingEntry(name, pinned(t, "everything")))
-	u := newUser(t, reg.URL, sharedNpmCache())
+	reg := newRegistry(t, everythingEntry(name, testbin.Pinned(t, "everything")))
+	u := newUser(t, reg.URL, testbin.NpmCache())
 	u.Daemon()
 	out, errs, code := run(t, u, secret+"\n", "install", name, "--client", "cursor")
 	if code != 0 {
@@ -119,12 +120,12 @@ func TestInstallEverythingKeepsTheSecretInTheKeychainOnly(t *testing.T) {
 // secret was stored and the server added) and a runtime that is not installed both fail
 // with one sentence, and leave no server, no secret and no client entry.
 func TestFailedInstallLeavesNothingBehind(t *testing.T) {
-	needNpx(t)
+	testbin.NeedNpx(t)
 	needKeyring(t)
 	const badName = "io.github.mcptray-test/everything-missing"
 	missingRuntime, entry := missingRuntimeEntry(t)
 	reg := newRegistry(t, everythingEntry(badName, "0.0.1-mcptray-no-such-version"), entry)
-	u := newUser(t, reg.URL, sharedNpmCache())
+	u := newUser(t, reg.URL, testbin.NpmCache())
 	cursor := filepath.Join(u.Dir, ".cursor", "mcp.json")
 	if err := os.MkdirAll(filepath.Dir(cursor), 0o700); err != nil {
 		t.Fatal(err)
@@ -183,7 +184,7 @@ func missingRuntimeEntry(t *testing.T) (string, string) {
 // the registry answers, and still (from the cache) after it went away.
 func TestCatalogSearchesTheRegistryAndWorksOffline(t *testing.T) {
 	reg := newRegistry(t, everythingEntry("io.github.mcptray-test/weather-station", "1.2.3"))
-	u := newUser(t, reg.URL, sharedNpmCache())
+	u := newUser(t, reg.URL, testbin.NpmCache())
 	var res struct {
 		Entries  []struct{ ID, Origin string }
 		Registry string
@@ -211,7 +212,7 @@ func TestCatalogSearchesTheRegistryAndWorksOffline(t *testing.T) {
 	if diff := cmp.Diff(want, res.Entries); diff != "" {
 		t.Errorf("catalog search weather offline (-want +got):\n%s", diff)
 	}
-	u2 := newUser(t, "off", sharedNpmCache())
+	u2 := newUser(t, "off", testbin.NpmCache())
 	if out, _, _ := run(t, u2, "", "catalog", "search", "weather"); !strings.Contains(out, "Nothing in the catalog matches") {
 		t.Errorf("with the registry off, catalog search weather says:\n%s", out)
 	}
@@ -221,9 +222,9 @@ func TestCatalogSearchesTheRegistryAndWorksOffline(t *testing.T) {
 // listed by catalog outdated, and update moves it to the catalog's version, keeps its
 // folder, and lists the tools of the new version.
 func TestUpdateMovesToTheCatalogVersion(t *testing.T) {
-	needNpx(t)
-	u := newUser(t, "off", sharedNpmCache())
-	ver := pinned(t, "filesystem")
+	testbin.NeedNpx(t)
+	u := newUser(t, "off", testbin.NpmCache())
+	ver := testbin.Pinned(t, "filesystem")
 	const old = "2025.8.21"
 	docs := u.Dir
 	writeConfig(t, u, `{"settings": {"registryURL": "off"}, "servers": {"filesystem": {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,33 +22,7 @@ import (
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
-var nodeDir string // test/node, with the pinned npm packages installed
-
-func TestMain(m *testing.M) {
-	if _, err := testbin.MCPTray(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	_, file, _, _ := runtime.Caller(0)
-	nodeDir = filepath.Join(filepath.Dir(file), "..", "node")
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
-}
-
-// needNpx fails the test, saying what to install, when npx is missing.
-func needNpx(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("npx"); err != nil {
-		t.Fatal("npx is not installed: install Node.js 20 or newer (it brings npx); `make test` does")
-	}
-}
-
-// sharedNpmCache is one npm cache for every install test of a run, kept between runs like a
-// person's own ~/.npm: the first install of a package downloads it, later ones find it.
-// (Each test has its own HOME, which would otherwise give each a cold cache.) The cold case
-// is measured on purpose by BenchmarkInstallFilesystem/cold.
-func sharedNpmCache() string { return filepath.Join(os.TempDir(), "mcptray-test-npm-cache") }
+func TestMain(m *testing.M) { testbin.Main(m, nil) }
 
 // newUser is a person with a fresh HOME whose MCP Tray uses registryURL ("off", or a test
 // registry's address) and npmCache. MCP Tray is stopped at cleanup if a command started it.

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -16,31 +14,12 @@ import (
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
-var nodeDir string // test/node, with the pinned npm packages installed
-
-func TestMain(m *testing.M) {
-	if _, err := testbin.MCPTray(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	_, file, _, _ := runtime.Caller(0)
-	nodeDir = filepath.Join(filepath.Dir(file), "..", "node")
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, nil) }
 
 // serverBin is the installed kubernetes-mcp-server, failing the test with what to install.
 func serverBin(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Fatal("node is not installed: run `make test`, which installs Node.js and the test packages")
-	}
-	p := filepath.Join(nodeDir, "node_modules", ".bin", "kubernetes-mcp-server")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal("kubernetes-mcp-server is missing: run `make test` (or: cd test/node && npm ci)")
-	}
-	return p
+	return testbin.NeedNode(t, ".bin/kubernetes-mcp-server")
 }
 
 // world is a person with two clusters: staging (its kubeconfig file names a CA file by a
@@ -123,14 +102,7 @@ contexts:
 // one and returns the result's text, or "ERROR ..." when the client failed.
 func (w *world) call(t *testing.T, tool, args string) (text string, isError bool) {
 	t.Helper()
-	cmd := exec.Command("node", filepath.Join(nodeDir, "client.mjs"), "call", tool, args, "--", w.u.Bin, "connect", "k8s")
-	cmd.Env = w.u.Env
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node client: %v\n%s", err, stderr.String())
-	}
+	out, stderr := testbin.NodeClient(t, w.u.Env, "call", tool, args, "--", w.u.Bin, "connect", "k8s")
 	var res struct {
 		Result struct {
 			Content []struct{ Text string }
@@ -142,7 +114,7 @@ func (w *world) call(t *testing.T, tool, args string) (text string, isError bool
 		t.Fatalf("node client printed %q: %v", out, err)
 	}
 	if res.Error != nil { // the bridge says why on stderr
-		return "ERROR " + res.Error.Message + "\n" + stderr.String(), true
+		return "ERROR " + res.Error.Message + "\n" + stderr, true
 	}
 	var sb strings.Builder
 	for _, c := range res.Result.Content {

@@ -17,16 +17,6 @@ import (
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
-// benchUser is a user whose binary is $MCPTRAY_BIN (the real build `make bench` measures)
-// when set.
-func benchUser(b *testing.B) *testbin.User {
-	u := testbin.NewUser(b)
-	if p := os.Getenv("MCPTRAY_BIN"); p != "" {
-		u.Bin = p
-	}
-	return u
-}
-
 // rssKB returns a process's resident memory in kB (Linux).
 func rssKB(pid int) int {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -49,7 +39,7 @@ func rssKB(pid int) int {
 // counts the warm spare each server keeps ready: the person pays for it too.
 func fiveServersThreeClients(b *testing.B, mode string) (procs int, mb float64) {
 	needNode(b)
-	u := benchUser(b)
+	u := testbin.NewBenchUser(b)
 	names := []string{"s1", "s2", "s3", "s4", "s5"}
 	for _, n := range names {
 		u.OK("server", "add", n, "--mode", mode, "--", "node", everythingJS, "stdio")
@@ -115,7 +105,7 @@ func percentile(us []float64, p float64) float64 {
 // modes so that the machine's load weighs on both alike. Target: shared within 10 %.
 func BenchmarkSharedModeLatencyAndThroughput(b *testing.B) {
 	needNode(b)
-	u := benchUser(b)
+	u := testbin.NewBenchUser(b)
 	u.OK("server", "add", "session", "--", "node", everythingJS, "stdio")
 	u.OK("server", "add", "shared", "--mode", "shared", "--", "node", everythingJS, "stdio")
 	u.OK("policy", "trust", "session")

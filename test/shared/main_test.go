@@ -1,13 +1,12 @@
 package shared
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -16,37 +15,20 @@ import (
 )
 
 var (
-	fake         string // the fake MCP server (mcp-go)
-	nodeDir      string // test/node, with the pinned npm packages installed
-	everythingJS string // @modelcontextprotocol/server-everything's entry point
+	fake    string              // the fake MCP server (mcp-go), built by TestMain
+	nodeDir = testbin.NodeDir() // test/node, with the pinned npm packages installed
+	// everythingJS is @modelcontextprotocol/server-everything's entry point.
+	everythingJS = testbin.NodeModule(everythingRel)
 )
 
-func TestMain(m *testing.M) {
-	var err error
-	if fake, err = testbin.FakeServer(); err == nil {
-		_, err = testbin.MCPTray()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	_, file, _, _ := runtime.Caller(0)
-	nodeDir = filepath.Join(filepath.Dir(file), "..", "node")
-	everythingJS = filepath.Join(nodeDir, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
-}
+const everythingRel = "@modelcontextprotocol/server-everything/dist/index.js"
+
+func TestMain(m *testing.M) { testbin.Main(m, &fake) }
 
 // needNode fails the test, saying how to fix it, when the npm packages are not installed.
 func needNode(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Fatal("node is not installed: run `make test`, which installs Node.js and the test packages")
-	}
-	if _, err := os.Stat(everythingJS); err != nil {
-		t.Fatal("the npm test packages are missing: run `make test` (or: cd test/node && npm ci)")
-	}
+	testbin.NeedNode(t, everythingRel)
 }
 
 // everythingUser is a user with server-everything added in MODE (its tools trusted: relay
@@ -142,36 +124,15 @@ func waitFile(t testing.TB, path string, within time.Duration) {
 
 // rawBridge is `mcptray connect NAME` spoken to by hand.
 type rawBridge struct {
-	cmd *exec.Cmd
-	in  interface {
-		Write([]byte) (int, error)
-		Close() error
-	}
-	lines chan map[string]any
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	lines <-chan string
 }
 
 func startRaw(t testing.TB, u *testbin.User, name string) *rawBridge {
 	t.Helper()
-	cmd := u.Command("connect", name)
-	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	b := &rawBridge{cmd: cmd, in: in, lines: make(chan map[string]any, 64)}
-	go func() {
-		defer close(b.lines)
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
-			var m map[string]any
-			json.Unmarshal(sc.Bytes(), &m)
-			b.lines <- m
-		}
-	}()
-	t.Cleanup(func() { in.Close(); cmd.Process.Kill(); cmd.Wait() })
-	return b
+	cmd, in, lines := u.Connect(t, name)
+	return &rawBridge{cmd: cmd, in: in, lines: lines}
 }
 
 func (b *rawBridge) send(t testing.TB, line string) {
@@ -187,10 +148,12 @@ func (b *rawBridge) answer(t testing.TB, id float64) map[string]any {
 	deadline := time.After(30 * time.Second)
 	for {
 		select {
-		case m, ok := <-b.lines:
+		case l, ok := <-b.lines:
 			if !ok {
 				t.Fatalf("the bridge ended while waiting for the answer to %v", id)
 			}
+			var m map[string]any
+			json.Unmarshal([]byte(l), &m)
 			if m["id"] == id && m["method"] == nil {
 				return m
 			}
