@@ -45,6 +45,9 @@ func Bridge(ctx context.Context, o BridgeOptions) error {
 	pass := canPass(o.StdinFile) && canPass(o.StdoutFile)
 	conn, r, err := dialWithStart(ctx, o, pass)
 	if err != nil {
+		if pass {
+			blockAgain(o.StdinFile)
+		}
 		refuse(o, err)
 		return err
 	}

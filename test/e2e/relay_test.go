@@ -304,6 +304,9 @@ func TestUnknownOrDisabledServerIsAnsweredWithASentence(t *testing.T) {
 	u.Daemon()
 	for name, want := range map[string]string{"nope": `There is no server named "nope"`, "off": `The server "off" is turned off`} {
 		b := startRaw(t, u, name)
+		// A client that takes its time before its first request (the daemon has refused
+		// the connection by then) still gets the answer.
+		time.Sleep(300 * time.Millisecond)
 		b.send(t, initLine)
 		if m := b.recv(t); !strings.Contains(errorMessage(m), want) {
 			t.Errorf("%s: got %v, want %q", name, m, want)
