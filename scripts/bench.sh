@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes bench/latest.txt with the machine they ran on.
 # BENCH_QUICK=1 runs each benchmark once (CI: proves they run, numbers not meaningful).
+# One package at a time (-p 1): benchmarks running side by side would measure each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench
@@ -16,5 +17,5 @@ time_flag="-benchtime=1s"
 [ -n "${BENCH_QUICK:-}" ] && time_flag="-benchtime=1x"
 pkgs=$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Benchmark' . | xargs -n1 dirname | sort -u)
 export PKGS="$pkgs" TIME_FLAG="$time_flag"
-keychain/run-with-secret-service.sh bash -c 'go test -tags ci -run "^$" -bench . -benchmem $TIME_FLAG -timeout 30m $PKGS' | tee -a "$out"
+keychain/run-with-secret-service.sh bash -c 'go test -p 1 -tags ci -run "^$" -bench . -benchmem $TIME_FLAG -timeout 40m $PKGS' | tee -a "$out"
 echo "wrote $out"
