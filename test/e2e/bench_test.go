@@ -92,6 +92,47 @@ func BenchmarkToolCallLatency(b *testing.B) {
 	}
 }
 
+// BenchmarkToolCallLatencyGoClient is BenchmarkToolCallLatency with mcp-go's client, whose
+// own cost per message is far below the TypeScript SDK's: what remains added is closer to
+// the relay's own share. Same target.
+func BenchmarkToolCallLatencyGoClient(b *testing.B) {
+	u := testbin.NewBenchUser(b)
+	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
+	u.Daemon()
+	u.WaitRunning("fake")
+	calls := func(c *client.Client, n int) []float64 {
+		initialize(b, c, "2025-06-18")
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "echo"
+		req.Params.Arguments = map[string]any{"text": "ping"}
+		us := make([]float64, 0, n)
+		for i := range n + 20 {
+			start := time.Now()
+			if _, err := c.CallTool(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+			if i >= 20 { // the first calls warm both sides up
+				us = append(us, float64(time.Since(start).Nanoseconds())/1e3)
+			}
+		}
+		c.Close()
+		return us
+	}
+	for b.Loop() {
+		var d, r []float64
+		for range 8 { // alternating rounds, as in BenchmarkToolCallLatency
+			d = append(d, calls(direct(b), 250)...)
+			c, _ := bridge(b, u, "fake")
+			r = append(r, calls(c, 250)...)
+		}
+		b.ReportMetric(percentile(d, 0.5), "direct-p50-µs")
+		b.ReportMetric(percentile(r, 0.5), "mcptray-p50-µs")
+		b.ReportMetric(percentile(r, 0.5)-percentile(d, 0.5), "added-p50-µs")
+		b.ReportMetric(percentile(r, 0.99)-percentile(d, 0.99), "added-p99-µs")
+	}
+}
+
 // BenchmarkStartupToToolList: from a client spawning its server command to the tool list
 // arriving, for server-everything started with npx (as client configs do) and through
 // `mcptray connect` with a warm spare. Target: ≥ 10× faster with the spare.
