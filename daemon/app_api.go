@@ -111,10 +111,9 @@ func (d *Daemon) setPaused(ctx context.Context, on bool) error {
 				g.stopped = append(g.stopped, st.Name)
 			}
 		}
-	} else {
-		close(g.resumed)
 	}
 	names := slices.Clone(g.stopped)
+	resumed := g.resumed
 	g.mu.Unlock()
 	if on {
 		// Processes already handed to clients are not stopped by the supervisor: end their
@@ -137,6 +136,11 @@ func (d *Daemon) setPaused(ctx context.Context, on bool) error {
 		if err != nil && firstErr == nil && !isNoServer(err) {
 			firstErr = err
 		}
+	}
+	if !on {
+		// Only now let held connections go on: their servers are starting again, so they get
+		// a process rather than "the server is stopped".
+		close(resumed)
 	}
 	return firstErr
 }
