@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 const allCategories = "All categories"
@@ -111,15 +112,7 @@ func missingAnswers(qs []installer.QuestionView, values map[string]string) strin
 	case 1:
 		return fmt.Sprintf("Please fill in %q first.", missing[0])
 	}
-	return fmt.Sprintf("Please fill in %s first.", quotedList(missing))
-}
-
-func quotedList(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+	return fmt.Sprintf("Please fill in %s first.", prose.JoinAnd(quoted(missing)))
 }
 
 func questionTitle(q installer.QuestionView) string {
@@ -161,4 +154,12 @@ func doneSentence(server string, tools []string) string {
 		return fmt.Sprintf("%s is installed and working. Its tool: %s.", server, tools[0])
 	}
 	return fmt.Sprintf("%s is installed and working. Its %d tools: %s.", server, len(tools), strings.Join(tools, ", "))
+}
+
+func quoted(items []string) []string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return q
 }

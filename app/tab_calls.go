@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 // callTimeout bounds one control call from a tab. It is long because a keychain unlock prompt
@@ -47,22 +47,10 @@ func sentence(err error) string {
 	}
 	var ce *control.Error
 	if errors.As(err, &ce) {
-		return finish(ce.Message)
+		return prose.Finish(ce.Message)
 	}
 	if errors.Is(err, control.ErrNotRunning) {
-		return finish(control.ErrNotRunning.Error())
+		return prose.Finish(control.ErrNotRunning.Error())
 	}
-	return finish(err.Error())
-}
-
-func finish(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "Something went wrong."
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
-		s += "."
-	}
-	return s
+	return prose.Finish(err.Error())
 }

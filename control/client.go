@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -33,6 +34,21 @@ func (c *Client) open(ctx context.Context, h Hello) (net.Conn, *bufio.Reader, er
 		return nil, nil, fmt.Errorf("talking to MCP Tray: %w", err)
 	}
 	return conn, bufio.NewReaderSize(conn, 64<<10), nil
+}
+
+// awaitOK reads the daemon's answer to a connect hello; on a refusal or a failed read it
+// closes conn and returns the error to show.
+func awaitOK(conn io.Closer, r *bufio.Reader) error {
+	rep, err := readReply(r)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("MCP Tray closed the connection before answering (%v)", err)
+	}
+	if rep.Error != nil {
+		conn.Close()
+		return rep.Error
+	}
+	return nil
 }
 
 func readReply(r *bufio.Reader) (*Reply, error) {
@@ -143,14 +159,8 @@ func (c *Client) Connect(ctx context.Context, server, client string) (net.Conn, 
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := readReply(r)
-	if err != nil {
-		conn.Close()
-		return nil, nil, fmt.Errorf("MCP Tray closed the connection before answering (%v)", err)
-	}
-	if rep.Error != nil {
-		conn.Close()
-		return nil, nil, rep.Error
+	if err := awaitOK(conn, r); err != nil {
+		return nil, nil, err
 	}
 	conn.SetDeadline(time.Time{})
 	return conn, r, nil

@@ -29,14 +29,8 @@ func (c *Client) ConnectPassing(ctx context.Context, server, client string, stdi
 		return nil, nil, fmt.Errorf("talking to MCP Tray: %w", err)
 	}
 	r := bufio.NewReader(conn)
-	rep, err := readReply(r)
-	if err != nil {
-		conn.Close()
-		return nil, nil, fmt.Errorf("MCP Tray closed the connection before answering (%v)", err)
-	}
-	if rep.Error != nil {
-		conn.Close()
-		return nil, nil, rep.Error
+	if err := awaitOK(conn, r); err != nil {
+		return nil, nil, err
 	}
 	return conn, r, nil
 }

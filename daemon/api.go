@@ -105,7 +105,7 @@ func (d *Daemon) routes() {
 	c.Handle("secrets.changed", d.secretsChanged)
 	d.clientRoutes()
 	d.installRoutes()
-	c.HandleConnect(d.connect)
+	c.HandleConnect(d.pausable(d.connect)) // "Pause all" holds new connections
 	c.HandleStream("logs", d.streamLogs)
 	c.HandleStream("traffic", d.streamTraffic)
 	c.HandleStream("events", d.streamEvents)

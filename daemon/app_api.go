@@ -219,7 +219,6 @@ func (d *Daemon) appRoutes() {
 	d.secretRoutes()
 	d.settingsRoutes()
 	d.appClientRoutes()
-	c.HandleConnect(d.pausable(d.connect))
 }
 
 // updateServer changes one server in config.json; the watcher applies the change.

@@ -15,6 +15,7 @@ import (
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/filewatch"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 // The client reconciler keeps the AI clients' MCP config files in line with config.json: a
@@ -412,7 +413,7 @@ func changeSentence(c clients.Client, res clients.Result) string {
 		names []string
 	}{{"added", res.Added}, {"updated", res.Updated}, {"removed", res.Removed}} {
 		if len(p.names) > 0 {
-			parts = append(parts, p.verb+" "+joinAnd(p.names))
+			parts = append(parts, p.verb+" "+prose.JoinAnd(p.names))
 		}
 	}
 	return fmt.Sprintf("MCP Tray changed %s's config file %s: %s.", c.Name(), res.Path, strings.Join(parts, "; "))
@@ -425,15 +426,4 @@ func errorSentence(err error) string {
 		s += "."
 	}
 	return s
-}
-
-// joinAnd renders names as "a", "a and b", "a, b and c".
-func joinAnd(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

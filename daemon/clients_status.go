@@ -165,10 +165,8 @@ func nonNilList(s []string) []string {
 	return s
 }
 
-// EnableClient changes c so that client id sees servers: every server when servers is empty;
-// else those are added to the ones it already sees (a client that sees every server still
-// does). It does not check the names; config validation does.
-func EnableClient(c *config.Config, id string, servers []string) {
+// binding returns client id's binding in c, adding a switched-off one if it has none.
+func binding(c *config.Config, id string) *config.ClientBinding {
 	if c.Clients == nil {
 		c.Clients = map[string]*config.ClientBinding{}
 	}
@@ -177,6 +175,14 @@ func EnableClient(c *config.Config, id string, servers []string) {
 		b = &config.ClientBinding{}
 		c.Clients[id] = b
 	}
+	return b
+}
+
+// EnableClient changes c so that client id sees servers: every server when servers is empty;
+// else those are added to the ones it already sees (a client that sees every server still
+// does). It does not check the names; config validation does.
+func EnableClient(c *config.Config, id string, servers []string) {
+	b := binding(c, id)
 	switch {
 	case len(servers) == 0:
 		b.Servers = nil
@@ -196,14 +202,7 @@ func EnableClient(c *config.Config, id string, servers []string) {
 // when servers is empty. The binding stays in config.json, switched off, so MCP Tray removes
 // its entries from the client's files.
 func DisableClient(c *config.Config, id string, servers []string) {
-	if c.Clients == nil {
-		c.Clients = map[string]*config.ClientBinding{}
-	}
-	b := c.Clients[id]
-	if b == nil {
-		b = &config.ClientBinding{}
-		c.Clients[id] = b
-	}
+	b := binding(c, id)
 	if len(servers) == 0 || !b.Enabled {
 		b.Enabled = false
 		return

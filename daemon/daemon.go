@@ -105,8 +105,7 @@ func New(opts Options) (*Daemon, error) {
 		Redact:     d.secrets.redactString,
 	})
 	d.shared = newSharedHubs(d)
-	cfg, _ := opts.Home.Load() // a broken file is reported by Run; the defaults do until then
-	if err := d.openPolicy(cfg); err != nil {
+	if err := d.openPolicy(); err != nil {
 		l.Close()
 		return nil, err
 	}

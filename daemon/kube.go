@@ -71,9 +71,15 @@ func (b *kubeBook) load() (*kube.Config, []string, error) {
 // whose content did not change is not rewritten.
 func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []supervisor.Spec {
 	b := d.kube
-	src, files, loadErr := b.load()
+	// Most people have no Kubernetes server: then there is no kubeconfig to read or watch
+	// on each reload.
+	var src *kube.Config
+	var watch []string
+	var loadErr error
+	if slices.ContainsFunc(specs, func(sp supervisor.Spec) bool { s := cfg.Servers[sp.Name]; return s != nil && s.Kube != nil }) {
+		src, watch, loadErr = b.load()
+	}
 	prodGuard := production(cfg)
-	watch := slices.Clone(files)
 	next := map[string]kubeState{}
 	for i := range specs {
 		name := specs[i].Name

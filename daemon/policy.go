@@ -34,7 +34,7 @@ type guard struct {
 }
 
 // openPolicy opens the pins and the audit log in the home and starts the audit writer.
-func (d *Daemon) openPolicy(cfg *config.Config) error {
+func (d *Daemon) openPolicy() error {
 	pins, err := policy.OpenPins(filepath.Join(string(d.opts.Home), "pins.json"))
 	if err != nil {
 		return fmt.Errorf("reading MCP Tray's tool pins: %w", err)
@@ -55,13 +55,10 @@ func (d *Daemon) openPolicy(cfg *config.Config) error {
 		}
 		return d.saveAlways(g)
 	})
-	timeout := DefaultApprovalTimeout
-	if cfg != nil && cfg.Settings.ApprovalTimeoutSeconds > 0 {
-		timeout = time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second
-	}
+	// The person's approval timeout is set by each reload of config.json (Broker.SetTimeout).
 	g := &guard{
 		engine: policy.NewEngine(policy.EngineOptions{Pins: pins, Grants: grants}),
-		broker: policy.NewBroker(policy.BrokerOptions{Timeout: timeout, Grants: grants, Redact: redact}),
+		broker: policy.NewBroker(policy.BrokerOptions{Timeout: DefaultApprovalTimeout, Grants: grants, Redact: redact}),
 		audit:  audit,
 		record: make(chan policy.AuditEntry, 4096),
 		done:   make(chan struct{}),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/gateway"
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -149,7 +150,7 @@ func (sh *sharedHub) run(ctx context.Context, d *Daemon) {
 			if ctx.Err() != nil {
 				return
 			}
-			sh.hub.SetDown(sentence(err))
+			sh.hub.SetDown(prose.Sentence(err))
 			// A change of state (the person starts it) or, for a passing failure, a while.
 			waitStatus(ctx, events, 5*time.Second, func(supervisor.Status) bool { return true })
 			continue
@@ -285,12 +286,4 @@ func waitStatus(ctx context.Context, events <-chan supervisor.Status, max time.D
 			}
 		}
 	}
-}
-
-func sentence(err error) string {
-	s := err.Error()
-	if s != "" && s[len(s)-1] != '.' {
-		s += "."
-	}
-	return s
 }

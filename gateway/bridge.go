@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 // BridgeOptions configure the stdio bridge that AI clients spawn (`mcptray connect NAME`).
@@ -160,19 +161,11 @@ func refuse(o BridgeOptions, err error) {
 				return
 			}
 			if k, env, _ := classify(line); k == kindRequest {
-				o.Stdout.Write(errorResponse(env.ID, codeUnavailable, sentence(err)))
+				o.Stdout.Write(errorResponse(env.ID, codeUnavailable, prose.Sentence(err)))
 				return
 			}
 		case <-timeout:
 			return
 		}
 	}
-}
-
-func sentence(err error) string {
-	s := err.Error()
-	if s != "" && s[len(s)-1] != '.' {
-		s += "."
-	}
-	return s
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mcptray/mcptray/internal/prose"
 	"strconv"
 	"time"
 )
@@ -25,7 +26,7 @@ func (m *member) request(line []byte, env envelope) {
 		h.mu.Unlock()
 		st, err := h.waitReady(m.ctx)
 		if err != nil {
-			m.send(errorResponse(env.ID, codeUnavailable, sentence(err)))
+			m.send(errorResponse(env.ID, codeUnavailable, prose.Sentence(err)))
 			return
 		}
 		if env.Method == "server/discover" {
@@ -92,7 +93,7 @@ func (m *member) forward(line []byte, env envelope, finished func(CallOutcome, t
 	st, err := h.waitReady(m.ctx)
 	if err != nil {
 		if m.ctx.Err() == nil {
-			m.send(errorResponse(env.ID, codeUnavailable, sentence(err)))
+			m.send(errorResponse(env.ID, codeUnavailable, prose.Sentence(err)))
 		}
 		if finished != nil {
 			finished(CallNotRun, 0)

@@ -10,6 +10,7 @@ import (
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 // check finds the entry, plans it with the answers, picks the name and checks the clients,
@@ -65,7 +66,7 @@ func answerSentence(err error) string {
 	if _, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "planning the install of ") {
 		msg = rest
 	}
-	return sentence(errors.New(msg))
+	return prose.Sentence(errors.New(msg))
 }
 
 func nameTaken(name string) error {
@@ -84,18 +85,6 @@ func checkClients(ids []string) error {
 		}
 	}
 	return nil
-}
-
-// sentence makes err read as one sentence: capitalized, ending with a period.
-func sentence(err error) string {
-	s := strings.TrimSpace(err.Error())
-	if s == "" {
-		return "Something went wrong."
-	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
-		s += "."
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func lowerFirst(s string) string {

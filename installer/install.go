@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/mcptray/mcptray/keychain"
 )
 
@@ -76,9 +77,9 @@ func (in *Installer) Install(ctx context.Context, req Request, report func(Progr
 		defer in.release(j.name)
 	}
 	if err != nil {
-		msg := sentence(err)
+		msg := prose.Sentence(err)
 		if undoErr := j.undo(); undoErr != nil {
-			msg = strings.TrimSuffix(msg, ".") + "; " + lowerFirst(sentence(undoErr))
+			msg = strings.TrimSuffix(msg, ".") + "; " + lowerFirst(prose.Sentence(undoErr))
 		} else if j.changed {
 			msg = strings.TrimSuffix(msg, ".") + ". Nothing was installed."
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 func savingMessage(secrets int) string {
@@ -30,7 +31,7 @@ func clientNames(ids []string) []string {
 }
 
 func clientsMessage(ids []string) string {
-	return fmt.Sprintf("Letting %s use it.", joinAnd(clientNames(ids)))
+	return fmt.Sprintf("Letting %s use it.", prose.JoinAnd(clientNames(ids)))
 }
 
 func doneMessage(title string, tools []string, clientIDs []string, kube bool) string {
@@ -49,14 +50,4 @@ func doneMessage(title string, tools []string, clientIDs []string, kube bool) st
 		}
 	}
 	return b.String()
-}
-
-func joinAnd(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/prose"
 )
 
 // UpdateParams are the parameters of the "update" stream.
@@ -30,7 +31,7 @@ func (in *Installer) Update(ctx context.Context, server string, report func(Prog
 		report(Progress{Step: step, Message: fmt.Sprintf(format, args...), Server: server})
 	}
 	fail := func(err error) ([]string, error) {
-		msg := sentence(err)
+		msg := prose.Sentence(err)
 		say(StepFailed, "%s", msg)
 		return nil, failure{msg}
 	}
@@ -87,9 +88,9 @@ func (in *Installer) Update(ctx context.Context, server string, report func(Prog
 			return nil
 		})
 		in.Runtime.Apply()
-		msg := strings.TrimSuffix(sentence(err), ".") + fmt.Sprintf("; %s stays at version %s.", server, old.Source.Version)
+		msg := strings.TrimSuffix(prose.Sentence(err), ".") + fmt.Sprintf("; %s stays at version %s.", server, old.Source.Version)
 		if rerr != nil {
-			msg = strings.TrimSuffix(sentence(err), ".") + fmt.Sprintf("; putting back version %s failed too (%v).", old.Source.Version, rerr)
+			msg = strings.TrimSuffix(prose.Sentence(err), ".") + fmt.Sprintf("; putting back version %s failed too (%v).", old.Source.Version, rerr)
 		}
 		say(StepFailed, "%s", msg)
 		return nil, failure{msg}

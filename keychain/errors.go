@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/zalando/go-keyring"
 )
 
@@ -100,7 +101,7 @@ func (e *MissingError) Error() string {
 		noun, verb, pronoun = "secrets", "are", "them"
 	}
 	return fmt.Sprintf("The %s %s of server %s %s not set in the system keychain; set %s in MCP Tray (or with `mcptray secret set %s KEY`) and start the server again.",
-		noun, joinNames(e.Keys), e.Server, verb, pronoun, e.Server)
+		noun, prose.JoinAnd(e.Keys), e.Server, verb, pronoun, e.Server)
 }
 
 // Unwrap returns ErrNotFound.

@@ -23,7 +23,6 @@ package keychain
 import (
 	"context"
 	"errors"
-	"strings"
 )
 
 // Service is the service name every MCP Tray item is stored under.
@@ -111,15 +110,4 @@ func listWith(ctx context.Context, get func(context.Context, string, string) (st
 // user is the account string of the item holding key of server.
 func user(server, key string) string {
 	return server + "/" + key
-}
-
-// joinNames renders names for a sentence: "A", "A and B", "A, B and C".
-func joinNames(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/spf13/cobra"
 )
 
@@ -247,14 +248,14 @@ func catalogDetail(e catalog.Entry) CatalogDetail {
 		Args: []string{}, Env: map[string]string{}, Secrets: []string{}, Questions: []catalog.Question{}}
 	qs, err := catalog.Questions(e)
 	if err != nil {
-		d.Problem = sentence(err)
+		d.Problem = prose.Sentence(err)
 		return d
 	}
 	d.Questions = append(d.Questions, qs...)
 	answers, tokens := placeholderAnswers(qs)
 	p, err := catalog.Plan(e, answers)
 	if err != nil {
-		d.Problem = sentence(err)
+		d.Problem = prose.Sentence(err)
 		return d
 	}
 	fill := func(s string) string {

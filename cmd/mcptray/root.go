@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/spf13/cobra"
 )
 
@@ -60,23 +61,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "mcptray: %s\nRun 'mcptray --help' for usage.\n", sentence(err))
+		fmt.Fprintf(stderr, "mcptray: %s\nRun 'mcptray --help' for usage.\n", prose.Sentence(err))
 		return 2
 	}
-	fmt.Fprintf(stderr, "mcptray: %s\n", sentence(err))
+	fmt.Fprintf(stderr, "mcptray: %s\n", prose.Sentence(err))
 	return 1
-}
-
-// sentence makes err read as one sentence.
-func sentence(err error) string {
-	s := strings.TrimSpace(err.Error())
-	if s == "" {
-		return "something went wrong."
-	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
-		s += "."
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func isCobraUsage(err error) bool {
