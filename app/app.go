@@ -2,41 +2,37 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/policy"
 )
 
-// Options configure the GUI.
+// Options configure the window process's GUI.
 type Options struct {
 	// Client reaches the daemon's control API; the GUI uses nothing else.
 	Client  *control.Client
 	Version string
+	// NoTray says the desktop shows no tray icon: the windows are the only way to the app.
+	NoTray bool
 }
 
-// UI is the running GUI. Create it with New, show it with Run.
+// UI is the window process's GUI: the main window, the approval prompt and the dialogs the
+// tray asks for. Create it with New, show it with Run; Serve takes the tray's commands.
 type UI struct {
 	fa   fyne.App
 	opts Options
 	m    *model
-	desk desktop.App // nil when the platform has no tray
 
-	main      *mainWindow
-	approvals *approvalPrompt
-	trayOK    bool // a tray host exists, so closing the window hides it
-	told      bool // the person was told the app keeps running in the background
-
-	traySig     string    // what the tray menu shows now (menuSignature)
-	trayShown   trayState // which icon the tray shows now
-	trayIconSet bool
-	kubeBusy    bool // a kube.contexts call is under way
-	kubeAgain   bool // and another is wanted after it
+	main        *mainWindow
+	mainVisible bool // the main window is on screen (closing it hides it)
+	approvals   *approvalPrompt
+	dialogs     int  // other windows open: the install dialog, confirmations
+	told        bool // the person was told the app keeps running in the background
+	seq         int  // the tray's last command carried out
 	stopped     chan struct{}
 
 	// do runs f on the UI goroutine (fyne.Do); now and notify are time.Now and the app's
@@ -54,19 +50,13 @@ func New(fa fyne.App, opts Options) *UI {
 		}}
 	u.approvals = newApprovalPrompt(u)
 	fa.SetIcon(appIcon())
-	if d, ok := fa.(desktop.App); ok && trayHostAvailable() {
-		u.desk, u.trayOK = d, true
-	}
-	if !u.trayOK {
-		u.window() // the window is how the person finds the app
-	}
 	u.refresh()
 	return u
 }
 
-// window returns the main window, building it the first time it is needed: a tray app whose
-// window is never opened never pays for its widgets and the fonts they measure (about 30 MB
-// of its idle memory). UI goroutine only.
+// window returns the main window, building it the first time it is needed: a prompt that
+// never opens the main window never pays for its widgets and the fonts they measure. UI
+// goroutine only.
 func (u *UI) window() *mainWindow {
 	if u.main == nil {
 		u.main = newMainWindow(u)
@@ -78,62 +68,34 @@ func (u *UI) window() *mainWindow {
 	return u.main
 }
 
-// Run shows the GUI and blocks until the person quits. It must run on the main goroutine.
-// The window opens at start when there is no tray to find the app in.
+// showMain puts the main window on screen and in front. UI goroutine only.
+func (u *UI) showMain() *mainWindow {
+	w := u.window()
+	w.win.Show()
+	w.win.RequestFocus()
+	u.mainVisible = true
+	return w
+}
+
+// Run shows the GUI and blocks until Quit, or until the tray closes Serve's input. It must
+// run on the main goroutine.
 func (u *UI) Run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go u.follow(ctx)
+	go followEvents(ctx, u.opts.Client, u.do, u)
 	time.AfterFunc(5*time.Second, releaseMemory) // start-up's garbage (fonts, catalog, config)
-	if !u.trayOK {
-		u.window().win.Show()
-	}
 	u.fa.Run()
 	close(u.stopped)
-}
-
-// Show brings the main window to the front; safe to call from any goroutine.
-func (u *UI) Show() {
-	fyne.Do(func() {
-		w := u.window()
-		w.win.Show()
-		w.win.RequestFocus()
-	})
 }
 
 // Quit ends the GUI; Run returns afterwards.
 func (u *UI) Quit() { fyne.Do(u.fa.Quit) }
 
-// follow keeps the model in step with the daemon's event stream, reconnecting as needed.
-func (u *UI) follow(ctx context.Context) {
-	for ctx.Err() == nil {
-		first := true
-		err := u.opts.Client.Stream(ctx, "events", nil, func(raw json.RawMessage) error {
-			ev, err := decodeEvent(raw)
-			if err != nil {
-				return nil // a newer daemon's event this GUI does not know
-			}
-			fresh := first
-			first = false
-			u.do(func() {
-				if fresh {
-					u.connected()
-				}
-				u.handle(ev)
-			})
-			return nil
-		})
-		_ = err
-		u.do(func() {
-			u.m.connected = false
-			u.m.approvals.reset() // held calls end with the daemon
-			u.refresh()
-		})
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
+// lost forgets what the daemon held: its event stream ended. UI goroutine only.
+func (u *UI) lost() {
+	u.m.connected = false
+	u.m.approvals.reset() // held calls end with the daemon
+	u.refresh()
 }
 
 // connected starts over from the daemon's snapshot, which the event stream sends first, and
@@ -143,7 +105,6 @@ func (u *UI) connected() {
 	u.m.paused = false // the snapshot says "paused" again if it still is
 	u.m.approvals.reset()
 	u.approvals.reset()
-	u.fetchKube()
 	if u.main != nil {
 		u.main.connected()
 	}
@@ -151,19 +112,12 @@ func (u *UI) connected() {
 
 // handle folds one daemon event into the model and redraws. UI goroutine only.
 func (u *UI) handle(ev daemon.Event) {
-	kube := kubeMayHaveChanged(u.m, ev)
 	u.m.apply(ev)
 	if ev.Note != nil && u.main != nil {
 		u.main.noteArrived(ev.Note.Kind)
 	}
-	if n := noteNotification(ev.Note); n != nil {
-		u.notify(n)
-	}
 	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded {
 		u.approvals.added(a.Approval)
-	}
-	if kube {
-		u.fetchKube()
 	}
 	u.refresh()
 }
@@ -173,7 +127,6 @@ func (u *UI) refresh() {
 	if u.main != nil { // built on first use
 		u.main.refresh()
 	}
-	u.refreshTray()
 	u.approvals.sync()
 }
 
@@ -188,17 +141,17 @@ func (u *UI) call(method string, params any) {
 	}()
 }
 
-// noteNotification is the desktop notification a daemon note deserves, or nil: a Kubernetes
-// server switched to another context, or stopped because its context disappeared.
-func noteNotification(n *daemon.Note) *fyne.Notification {
+// noteNotice is the desktop notification a daemon note deserves, or nil: a Kubernetes server
+// switched to another context, or stopped because its context disappeared.
+func noteNotice(n *daemon.Note) *notice {
 	if n == nil || n.Message == "" {
 		return nil
 	}
 	switch n.Kind {
 	case "kube_switched":
-		return fyne.NewNotification("Kubernetes context switched", n.Message)
+		return &notice{Title: "Kubernetes context switched", Body: n.Message}
 	case "kube_context_gone":
-		return fyne.NewNotification("A Kubernetes server stopped", n.Message)
+		return &notice{Title: "A Kubernetes server stopped", Body: n.Message}
 	}
 	return nil
 }

@@ -22,14 +22,18 @@ import (
 )
 
 // harness is the GUI against a real control server on a real socket, whose approval methods
-// are backed by a real policy.Broker, as in the daemon. The UI's goroutine hops (u.do) queue
-// onto the test goroutine, which runs them in pump: Fyne's test driver has no main loop.
+// are backed by a real policy.Broker, as in the daemon. It drives either the window process's
+// UI (newHarness) or the tray (newTrayHarness). Their goroutine hops (do) queue onto the test
+// goroutine, which runs them in until: Fyne's test driver has no main loop.
 type harness struct {
 	t      *testing.T
-	u      *UI
+	u      *UI   // the window process's GUI; nil in a tray harness
+	tr     *Tray // the tray; nil in a UI harness
 	broker *policy.Broker
 	queue  chan func()
-	now    time.Time // the UI's clock
+	now    time.Time // the GUI's clock
+	client *control.Client
+	ctx    context.Context
 
 	mu       sync.Mutex
 	calls    []string        // methods called, with their params
@@ -40,8 +44,8 @@ type harness struct {
 	drop     chan struct{}     // ends the current events stream, as a daemon restart does
 }
 
-// newHarness starts the control server and the GUI; kube is what kube.contexts answers (nil:
-// the method is unknown, as in a daemon without Kubernetes support).
+// newHarness starts the control server and the window process's GUI; kube is what
+// kube.contexts answers (nil: the method is unknown, as in a daemon without Kubernetes support).
 func newHarness(t *testing.T, kube json.RawMessage) *harness {
 	t.Helper()
 	return newHarnessWith(t, kube, policy.NewBroker(policy.BrokerOptions{Timeout: time.Minute}))
@@ -50,34 +54,94 @@ func newHarness(t *testing.T, kube json.RawMessage) *harness {
 // newHarnessWith is newHarness with the daemon's broker given.
 func newHarnessWith(t *testing.T, kube json.RawMessage, broker *policy.Broker) *harness {
 	t.Helper()
+	h := startHarness(t, kube, broker)
+	fa := test.NewTempApp(t)
+	h.u = New(fa, Options{Client: h.client, Version: "test"})
+	h.u.do = func(f func()) { h.queue <- f }
+	h.u.now = func() time.Time { return h.now }
+	h.u.notify = func(n *fyne.Notification) { h.mu.Lock(); h.notes = append(h.notes, n); h.mu.Unlock() }
+	go followEvents(h.ctx, h.client, h.u.do, h.u)
+	t.Cleanup(h.u.approvals.stopTicking)
+	h.until("the GUI is connected", func() bool { return h.u.m.connected })
+	return h
+}
+
+// newTrayHarness starts the control server and the tray, drawing on a recording tray host and
+// sending its window commands to a recorder.
+func newTrayHarness(t *testing.T, kube json.RawMessage) *harness {
+	t.Helper()
+	h := startHarness(t, kube, policy.NewBroker(policy.BrokerOptions{Timeout: time.Minute}))
+	h.tr = &Tray{opts: TrayOptions{Client: h.client}, m: newModel(), host: &recordingHost{},
+		windows: &recordingWindows{}, done: make(chan struct{}), hostReady: func() {}}
+	h.tr.do = func(f func()) { h.queue <- f }
+	h.tr.now = func() time.Time { return h.now }
+	go followEvents(h.ctx, h.client, h.tr.do, h.tr)
+	h.until("the tray is connected", func() bool { return h.tr.m.connected })
+	return h
+}
+
+// startHarness serves the daemon's routes on a socket until the test ends.
+func startHarness(t *testing.T, kube json.RawMessage, broker *policy.Broker) *harness {
+	t.Helper()
 	h := &harness{t: t, queue: make(chan func(), 1024), events: make(chan daemon.Event, 64), drop: make(chan struct{}),
-		broker: broker, kube: kube}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "s")
+		broker: broker, kube: kube, now: time.Now()}
+	path := filepath.Join(t.TempDir(), "s")
 	l, err := socket.Listen(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.client = &control.Client{Path: path}
 	srv := control.NewServer(nil)
 	h.routes(srv)
 	ctx, cancel := context.WithCancel(context.Background())
+	h.ctx = ctx
 	served := make(chan struct{})
 	go func() { srv.Serve(ctx, plainListener{l}); close(served) }()
-
-	fa := test.NewTempApp(t)
-	h.u = New(fa, Options{Client: &control.Client{Path: path}, Version: "test"})
-	h.now = time.Now()
-	h.u.do = func(f func()) { h.queue <- f }
-	h.u.now = func() time.Time { return h.now }
-	h.u.notify = func(n *fyne.Notification) { h.mu.Lock(); h.notes = append(h.notes, n); h.mu.Unlock() }
-	go h.u.follow(ctx)
 	t.Cleanup(func() {
 		cancel()
 		<-served
-		h.u.approvals.stopTicking()
 	})
-	h.until("the GUI is connected", func() bool { return h.u.m.connected })
 	return h
+}
+
+// recordingHost is a tray host that keeps what the tray last drew.
+type recordingHost struct {
+	menu  *fyne.Menu
+	icon  trayState
+	draws int
+}
+
+func (r *recordingHost) run(ready func(), done <-chan struct{}) { ready(); <-done }
+func (r *recordingHost) setMenu(m *fyne.Menu)                   { r.menu = m; r.draws++ }
+func (r *recordingHost) setIcon(s trayState)                    { r.icon = s }
+
+// recordingWindows stands for the window process: it keeps the commands the tray sent.
+type recordingWindows struct {
+	sent []command
+	up   bool
+}
+
+func (r *recordingWindows) send(c command) {
+	r.up = true
+	c.Seq = len(r.sent) + 1
+	r.sent = append(r.sent, c)
+}
+func (r *recordingWindows) running() bool { return r.up }
+func (r *recordingWindows) idle(seq int) {
+	if seq == len(r.sent) {
+		r.up = false
+	}
+}
+func (r *recordingWindows) stop() { r.up = false }
+
+// commands lists the tray's window commands so far, without their numbers.
+func (h *harness) commands() []command {
+	var out []command
+	for _, c := range h.tr.windows.(*recordingWindows).sent {
+		c.Seq = 0
+		out = append(out, c)
+	}
+	return out
 }
 
 func (h *harness) record(method string, raw json.RawMessage) {

@@ -62,7 +62,7 @@ func (u *UI) showInstall() {
 	}
 	d := &installDialog{u: u, win: u.fa.NewWindow(InstallWindowTitle), cancel: func() {}}
 	w.install = d
-	d.win.SetOnClosed(func() {
+	u.dialog(d.win, func() {
 		d.cancel()
 		w.install = nil
 	})

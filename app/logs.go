@@ -143,8 +143,7 @@ func (u *UI) followLogs(ctx context.Context, name string, add func(logLine)) {
 
 // showLogs opens the Logs tab on a server's log.
 func (u *UI) showLogs(name string) {
-	w := u.window()
+	w := u.showMain()
 	w.logs.follow(name)
 	w.selectTab("Logs")
-	w.win.Show()
 }

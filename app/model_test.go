@@ -84,12 +84,12 @@ func TestKubeNotesBecomeNotifications(t *testing.T) {
 		{&daemon.Note{Kind: "config_ok"}, ""},
 		{nil, ""},
 	} {
-		n := noteNotification(tc.note)
+		n := noteNotice(tc.note)
 		got := ""
 		if n != nil {
 			got = n.Title
-			if n.Content != tc.note.Message {
-				t.Errorf("%s: content %q, want the note's sentence", tc.note.Kind, n.Content)
+			if n.Body != tc.note.Message {
+				t.Errorf("%s: body %q, want the note's sentence", tc.note.Kind, n.Body)
 			}
 		}
 		if got != tc.title {

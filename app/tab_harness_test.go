@@ -73,11 +73,11 @@ func newWindowHarnessWith(t *testing.T, wait bool) *windowHarness {
 	h.client = &control.Client{Path: h.home.SocketPath()}
 	h.fa = test.NewTempApp(t)
 	h.u = New(h.fa, Options{Client: h.client, Version: "test"})
-	h.u.window() // built at start only when there is no tray host
+	h.u.window() // the tests below use the main window
 	h.u.do = func(f func()) { h.queue <- f }
 	h.u.notify = func(*fyne.Notification) {}
 	uctx, ucancel := context.WithCancel(context.Background())
-	go h.u.follow(uctx)
+	go followEvents(uctx, h.client, h.u.do, h.u)
 	t.Cleanup(func() {
 		ucancel()
 		h.u.main.logs.cancel()

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/mcptray/mcptray/assets"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/policy"
 )
 
 func icon(name string) fyne.Resource {
@@ -45,20 +50,170 @@ func trayIconName(s trayState, template bool) string {
 	return "tray-idle.png"
 }
 
-// trayIcon is the icon for a state on this platform.
-func trayIcon(s trayState) fyne.Resource {
-	res := icon(trayIconName(s, useTemplateIcons))
-	if useTemplateIcons {
-		return templateIcon(res)
+// TrayOptions configure the tray.
+type TrayOptions struct {
+	// Client reaches the daemon's control API.
+	Client *control.Client
+	// Windows starts the window process: this program with these arguments.
+	Windows Launch
+	// Quit is called, once, when the person chooses Quit in the menu; the caller then stops
+	// the daemon and calls Stop.
+	Quit func()
+}
+
+// Tray is the tray icon and its menu, in the long-running process next to the daemon. It
+// draws no windows: it asks the window process for them (see command), which runs only
+// while one may be on screen, so an idle MCP Tray holds no GUI toolkit and no OpenGL.
+//
+// All of its state is owned by one goroutine, which runs the work posted with do.
+type Tray struct {
+	opts    TrayOptions
+	m       *model
+	host    trayHost // nil: this desktop shows no tray icons
+	windows windowOpener
+
+	sig       string    // what the tray menu shows now (menuSignature)
+	shown     trayState // which icon the tray shows now
+	iconSet   bool
+	kubeBusy  bool // a kube.contexts call is under way
+	kubeAgain bool // and another is wanted after it
+	quitting  bool
+
+	work      chan func()
+	done      chan struct{} // closed by Stop
+	stopOnce  sync.Once
+	do        func(f func()) // posts f to the owner goroutine; tests run it themselves
+	now       func() time.Time
+	hostReady func() // called on the owner goroutine once the tray icon is registered; tests hook it
+}
+
+// windowOpener sends commands to the window process, starting it when needed.
+type windowOpener interface {
+	send(c command)
+	// running reports whether a window process is up (it may be about to end).
+	running() bool
+	// idle is the window process's report that it has nothing on screen since command seq;
+	// the opener ends it if nothing was sent since.
+	idle(seq int)
+	stop()
+}
+
+// NewTray prepares the tray; Run shows it.
+func NewTray(opts TrayOptions) *Tray {
+	t := &Tray{opts: opts, m: newModel(), work: make(chan func(), 256), done: make(chan struct{}),
+		now: time.Now, hostReady: func() {}}
+	t.do = t.post
+	l := opts.Windows
+	if trayHostAvailable() {
+		t.host = systrayHost{post: t.post}
+	} else {
+		l.Args = append(slices.Clone(l.Args), "--no-tray") // closing the window says how to reopen it
 	}
-	return res
+	t.windows = newWindowProcess(l, t.post, t.idle)
+	return t
+}
+
+// post queues f for the owner goroutine; after Stop it is dropped.
+func (t *Tray) post(f func()) {
+	select {
+	case t.work <- f:
+	case <-t.done:
+	}
+}
+
+// ShowWindow opens the main window (in the window process); safe from any goroutine.
+func (t *Tray) ShowWindow() { t.do(func() { t.windows.send(command{Show: "main"}) }) }
+
+// Run shows the tray icon and follows the daemon until Stop. It must be called on the main
+// goroutine: macOS runs the menu bar item there. On a desktop without a tray, the main
+// window opens instead, as the way into the app.
+func (t *Tray) Run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	owned := make(chan struct{})
+	go func() { t.own(); close(owned) }()
+	go followEvents(ctx, t.opts.Client, t.do, t)
+	if t.host == nil {
+		t.ShowWindow()
+		<-t.done
+	} else {
+		t.host.run(func() { t.do(func() { t.refresh(); t.hostReady() }) }, t.done)
+	}
+	<-owned
+	t.windows.stop()
+}
+
+// own runs the posted work until Stop.
+func (t *Tray) own() {
+	for {
+		select {
+		case f := <-t.work:
+			f()
+		case <-t.done:
+			return
+		}
+	}
+}
+
+// Stop removes the tray icon and ends Run; safe from any goroutine, more than once.
+func (t *Tray) Stop() { t.stopOnce.Do(func() { close(t.done) }) }
+
+// quit is the menu's Quit. Owner goroutine only.
+func (t *Tray) quit() {
+	if t.quitting {
+		return
+	}
+	t.quitting = true
+	if t.opts.Quit != nil {
+		go t.opts.Quit()
+	}
+}
+
+// connected starts over from the daemon's snapshot. Owner goroutine only.
+func (t *Tray) connected() {
+	t.m.connected = true
+	t.m.paused = false // the snapshot says "paused" again if it still is
+	t.m.approvals.reset()
+	t.fetchKube()
+}
+
+// lost forgets what the daemon held: its event stream ended. Owner goroutine only.
+func (t *Tray) lost() {
+	t.m.connected = false
+	t.m.approvals.reset()
+	t.refresh()
+}
+
+// handle folds one daemon event into the model, redraws the tray, and starts the window
+// process for a call that waits for the person. Owner goroutine only.
+func (t *Tray) handle(ev daemon.Event) {
+	kube := kubeMayHaveChanged(t.m, ev)
+	t.m.apply(ev)
+	if n := noteNotice(ev.Note); n != nil {
+		t.windows.send(command{Notify: n})
+	}
+	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded && !t.windows.running() {
+		t.windows.send(command{Show: "approvals"})
+	}
+	if kube {
+		t.fetchKube()
+	}
+	t.refresh()
+}
+
+// idle is the window process's report that nothing is on screen. A call that waits keeps it:
+// its prompt is about to show. Owner goroutine only.
+func (t *Tray) idle(seq int) {
+	if t.m.approvals.len() == 0 {
+		t.windows.idle(seq)
+	}
 }
 
 // trayMenu is the tray menu for the model: the servers and their states (with the Kubernetes
 // context and a switch submenu for Kubernetes servers), pending approvals, the window, pause
-// and quit. UI goroutine only.
-func (u *UI) trayMenu(now time.Time) *fyne.Menu {
-	m := u.m
+// and quit. Owner goroutine only.
+func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
+	m := t.m
 	var items []*fyne.MenuItem
 	switch {
 	case !m.connected:
@@ -76,43 +231,43 @@ func (u *UI) trayMenu(now time.Time) *fyne.Menu {
 			continue
 		}
 		it := fyne.NewMenuItem(menuLabel(s, now)+" · "+kubeLabel(k), nil)
-		it.ChildMenu = u.kubeMenu(k)
+		it.ChildMenu = t.kubeMenu(k)
 		items = append(items, it)
 	}
 	if m.configError != "" {
 		items = append(items, disabledItem("⚠ config.json has a problem — open MCP Tray"))
 	}
-	pending := fyne.NewMenuItem(pendingLabel(m.approvals.len()), u.approvals.show)
+	pending := fyne.NewMenuItem(pendingLabel(m.approvals.len()), func() { t.windows.send(command{Show: "approvals"}) })
 	pending.Disabled = m.approvals.len() == 0
-	pause := fyne.NewMenuItem("Pause all", func() { u.setPaused(true) })
+	pause := fyne.NewMenuItem("Pause all", func() { t.setPaused(true) })
 	if m.paused {
-		pause = fyne.NewMenuItem("Resume all", func() { u.setPaused(false) })
+		pause = fyne.NewMenuItem("Resume all", func() { t.setPaused(false) })
 	}
 	pause.Disabled = !m.connected
 	items = append(items, fyne.NewMenuItemSeparator(),
 		pending,
-		fyne.NewMenuItem("Open MCP Tray…", u.Show),
+		fyne.NewMenuItem("Open MCP Tray…", func() { t.windows.send(command{Show: "main"}) }),
 		pause,
 		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: "Quit MCP Tray", IsQuit: true, Action: u.fa.Quit},
+		&fyne.MenuItem{Label: "Quit MCP Tray", IsQuit: true, Action: t.quit},
 	)
 	return fyne.NewMenu("MCP Tray", items...)
 }
 
-// refreshTray sets the tray menu and icon from the model, and only when they changed: every
-// update makes the tray host re-read the whole menu over D-Bus. UI goroutine only.
-func (u *UI) refreshTray() {
-	if u.desk == nil {
+// refresh sets the tray menu and icon from the model, and only when they changed: every
+// update makes the tray host re-read the whole menu over D-Bus. Owner goroutine only.
+func (t *Tray) refresh() {
+	if t.host == nil {
 		return
 	}
-	menu := u.trayMenu(time.Now())
-	if sig := menuSignature(menu); sig != u.traySig {
-		u.traySig = sig
-		u.desk.SetSystemTrayMenu(menu)
+	menu := t.trayMenu(t.now())
+	if sig := menuSignature(menu); sig != t.sig {
+		t.sig = sig
+		t.host.setMenu(menu)
 	}
-	if st := u.m.overall(); st != u.trayShown || !u.trayIconSet {
-		u.trayShown, u.trayIconSet = st, true
-		u.desk.SetSystemTrayIcon(trayIcon(st))
+	if st := t.m.overall(); st != t.shown || !t.iconSet {
+		t.shown, t.iconSet = st, true
+		t.host.setIcon(st)
 	}
 }
 
@@ -138,23 +293,9 @@ func disabledItem(label string) *fyne.MenuItem {
 	return it
 }
 
-// hiddenNotice tells the person, once, where the app went when its window closed.
-func (u *UI) hiddenNotice() {
-	if u.told {
-		return
-	}
-	u.told = true
-	where := "from its icon in the menu bar or system tray"
-	if !u.trayOK {
-		where = "by opening MCP Tray again from your applications menu"
-	}
-	u.notify(fyne.NewNotification("MCP Tray is still running",
-		fmt.Sprintf("Your servers keep working. Open the window %s.", where)))
-}
-
 // setPaused asks the daemon to pause or resume every server; the "paused" and "resumed" notes
 // on the event stream redraw the menu. A failure opens the main window to say so.
-func (u *UI) setPaused(on bool) {
+func (t *Tray) setPaused(on bool) {
 	what := "pause"
 	if !on {
 		what = "resume"
@@ -162,10 +303,16 @@ func (u *UI) setPaused(on bool) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // stopping servers takes a while
 		defer cancel()
-		if err := u.opts.Client.Call(ctx, "pause", pauseParams{Paused: on}, nil); err != nil {
-			u.do(func() { u.trayProblem(fmt.Errorf("MCP Tray could not %s your servers: %w", what, err)) })
+		if err := t.opts.Client.Call(ctx, "pause", pauseParams{Paused: on}, nil); err != nil {
+			t.problem(fmt.Errorf("MCP Tray could not %s your servers: %w", what, err))
 		}
 	}()
+}
+
+// problem shows a failure of something started from the tray in the main window; safe from
+// any goroutine.
+func (t *Tray) problem(err error) {
+	t.do(func() { t.windows.send(command{Problem: sentence(err)}) })
 }
 
 // pauseParams switches "Pause all" on or off (the daemon's "pause" method).

@@ -1,15 +1,12 @@
 package app
 
-import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/theme"
-)
-
-// The macOS menu bar expects monochrome template images.
-const useTemplateIcons = true
+import "github.com/mcptray/mcptray/assets"
 
 func trayHostAvailable() bool { return true }
 
-// templateIcon marks a monochrome SVG as a template image: Fyne hands a ThemedResource to the
-// menu bar as a template, which macOS tints for light and dark menu bars.
-func templateIcon(r fyne.Resource) fyne.Resource { return theme.NewThemedResource(r) }
+// trayIconData is the tray icon for a state as the macOS menu bar takes it: a monochrome SVG
+// template image, which the menu bar tints for light and dark bars.
+func trayIconData(s trayState) (data []byte, template bool) {
+	b, _ := assets.Icons.ReadFile("icons/" + trayIconName(s, true))
+	return b, true
+}

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
@@ -64,15 +61,15 @@ func kubeContextLabel(c kubeContext) string {
 }
 
 // kubeMenu is the "switch context" submenu of a Kubernetes server; the active context is
-// checked. UI goroutine only.
-func (u *UI) kubeMenu(k kubeServer) *fyne.Menu {
+// checked. Owner goroutine only.
+func (t *Tray) kubeMenu(k kubeServer) *fyne.Menu {
 	var items []*fyne.MenuItem
 	if k.Problem != "" {
 		items = append(items, disabledItem("⚠ "+k.Problem), fyne.NewMenuItemSeparator())
 	}
 	items = append(items, disabledItem("Switch context"))
 	for _, c := range k.Contexts {
-		it := fyne.NewMenuItem(kubeContextLabel(c), func() { u.switchKube(k.Server, c) })
+		it := fyne.NewMenuItem(kubeContextLabel(c), func() { t.switchKube(k.Server, c) })
 		it.Checked = c.Name == k.Context
 		items = append(items, it)
 	}
@@ -98,99 +95,57 @@ func kubeMayHaveChanged(m *model, ev daemon.Event) bool {
 
 // fetchKube asks the daemon for the Kubernetes servers' contexts and redraws the tray. Calls
 // made while one is under way fold into one more after it. A daemon without the method (an
-// older one) leaves the menu without contexts. UI goroutine only.
-func (u *UI) fetchKube() {
-	if u.kubeBusy {
-		u.kubeAgain = true
+// older one) leaves the menu without contexts. Owner goroutine only.
+func (t *Tray) fetchKube() {
+	if t.kubeBusy {
+		t.kubeAgain = true
 		return
 	}
-	u.kubeBusy = true
+	t.kubeBusy = true
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		var res struct {
 			Servers []kubeServer `json:"servers"`
 		}
-		err := u.opts.Client.Call(ctx, "kube.contexts", nil, &res)
-		u.do(func() {
-			u.kubeBusy = false
+		err := t.opts.Client.Call(ctx, "kube.contexts", nil, &res)
+		t.do(func() {
+			t.kubeBusy = false
 			if err == nil {
-				u.m.kube = map[string]kubeServer{}
+				t.m.kube = map[string]kubeServer{}
 				for _, k := range res.Servers {
-					u.m.kube[k.Server] = k
+					t.m.kube[k.Server] = k
 				}
-				u.refreshTray()
+				t.refresh()
 			}
-			if u.kubeAgain {
-				u.kubeAgain = false
-				u.fetchKube()
+			if t.kubeAgain {
+				t.kubeAgain = false
+				t.fetchKube()
 			}
 		})
 	}()
 }
 
-// switchKube points a server at a context; a production context needs the person to confirm
-// first. UI goroutine only.
-func (u *UI) switchKube(server string, c kubeContext) {
-	if !c.Production {
-		u.useKube(kubeUseParams{Server: server, Context: c.Name})
+// switchKube points a server at a context. A production context needs the person to confirm
+// first, in a window; so does one that became production since the menu was drawn (the
+// daemon says so). Owner goroutine only.
+func (t *Tray) switchKube(server string, c kubeContext) {
+	if c.Production {
+		t.windows.send(command{Confirm: &kubeUseParams{Server: server, Context: c.Name}})
 		return
 	}
-	u.confirmProduction(server, c.Name)
-}
-
-// useKube calls kube.use and refreshes the contexts; a failure is shown to the person.
-func (u *UI) useKube(p kubeUseParams) {
+	p := kubeUseParams{Server: server, Context: c.Name}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		err := u.opts.Client.Call(ctx, "kube.use", p, nil)
-		u.do(func() {
+		err := useKube(t.opts.Client, p)
+		t.do(func() {
 			var ce *control.Error
-			if errors.As(err, &ce) && ce.Code == codeNeedsConfirmation && !p.Yes {
-				u.confirmProduction(p.Server, p.Context) // it became production since the menu was drawn
-				return
+			switch {
+			case errors.As(err, &ce) && ce.Code == codeNeedsConfirmation:
+				t.windows.send(command{Confirm: &p})
+			case err != nil:
+				t.windows.send(command{Problem: sentence(err)})
 			}
-			if err != nil {
-				u.trayProblem(fmt.Errorf("MCP Tray could not switch %s to the context %s: %w", p.Server, p.Context, err))
-			}
-			u.fetchKube()
+			t.fetchKube()
 		})
 	}()
-}
-
-// confirmProduction asks, in a small window of its own (the tray has no window to put a
-// dialog on), before a server is pointed at a production context. Closing it or Escape
-// cancels; nothing is pre-selected, so Enter does not confirm.
-func (u *UI) confirmProduction(server, kctx string) {
-	w := u.fa.NewWindow("Switch to a production context?")
-	alwaysOnTop(w)
-	text := widget.NewLabel(fmt.Sprintf("“%s” is marked as production. The tools of “%s” will act on it: "+
-		"MCP Tray will ask you before every call that can change something there, and never offers “Always allow”.\n\n"+
-		"Switch %s to %s?", kctx, server, server, kctx))
-	text.Wrapping = fyne.TextWrapWord
-	cancel := widget.NewButton("Cancel", w.Close)
-	yes := widget.NewButton("Switch to production", func() {
-		w.Close()
-		u.useKube(kubeUseParams{Server: server, Context: kctx, Yes: true})
-	})
-	yes.Importance = widget.DangerImportance
-	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
-			w.Close()
-		}
-	})
-	w.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, yes), nil, nil, text))
-	w.Resize(fyne.NewSize(460, 200))
-	w.CenterOnScreen()
-	w.Show()
-	w.RequestFocus()
-}
-
-// trayProblem shows a failure of something started from the tray: in the main window, which
-// it opens, so the sentence is not lost in a closed menu. UI goroutine only.
-func (u *UI) trayProblem(err error) {
-	w := u.window()
-	w.win.Show()
-	w.showError(err)
 }

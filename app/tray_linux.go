@@ -1,13 +1,12 @@
-//go:build linux
+//go:build linux || freebsd || openbsd || netbsd
 
 package app
 
 import (
-	"fyne.io/fyne/v2"
 	"github.com/godbus/dbus/v5"
-)
 
-const useTemplateIcons = false
+	"github.com/mcptray/mcptray/assets"
+)
 
 // trayHostAvailable reports whether a StatusNotifierItem host (the tray) is on the session
 // bus. GNOME without the AppIndicator extension, and plain X servers, have none: the app then
@@ -22,5 +21,8 @@ func trayHostAvailable() bool {
 	return err == nil && has
 }
 
-// templateIcon is only needed on macOS.
-func templateIcon(r fyne.Resource) fyne.Resource { return r }
+// trayIconData is the tray icon for a state as the StatusNotifierItem takes it: a PNG.
+func trayIconData(s trayState) (data []byte, template bool) {
+	b, _ := assets.Icons.ReadFile("icons/" + trayIconName(s, false))
+	return b, false
+}

@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"image/png"
-	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/go-cmp/cmp"
 
@@ -62,92 +61,157 @@ func findItem(m *fyne.Menu, prefix string) *fyne.MenuItem {
 }
 
 func TestTrayFollowsStateEvents(t *testing.T) {
-	h := newHarness(t, nil)
-	now := time.Now()
+	h := newTrayHarness(t, nil)
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "beta", State: supervisor.Running, Spare: true}}
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "alpha", State: supervisor.Failed}}
-	h.until("both servers are known", func() bool { return len(h.u.m.servers) == 2 })
+	h.until("both servers are known", func() bool { return len(h.tr.m.servers) == 2 })
 	want := []string{
 		"(alpha — Not working · see Logs)",
 		"(beta — Running)",
 		"---", "(Pending approvals (0)…)", "Open MCP Tray…", "Pause all", "---", "Quit MCP Tray",
 	}
-	if d := cmp.Diff(want, menuLines(h.u.trayMenu(now))); d != "" {
-		t.Errorf("menu (-want +got):\n%s", d)
+	host := h.tr.host.(*recordingHost)
+	if d := cmp.Diff(want, menuLines(host.menu)); d != "" {
+		t.Errorf("menu drawn (-want +got):\n%s", d)
 	}
-	if got := h.u.m.overall(); got != trayFailing {
-		t.Errorf("tray state %v with a failed server", got)
+	if host.icon != trayFailing {
+		t.Errorf("tray icon %v with a failed server", host.icon)
 	}
-	// The main window's list follows too.
-	if got := texts(h.u.main.win.Content()); !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "alpha") }) {
-		t.Errorf("the main window does not list alpha: %q", got)
+	if len(h.commands()) != 0 {
+		t.Errorf("the tray opened windows by itself: %+v", h.commands())
 	}
 
-	// alpha recovers, then a call waits: the icon says so and the menu opens the prompt.
+	// alpha recovers, then a call waits: the icon says so, the window process starts with
+	// the prompt, and the menu offers it again.
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "alpha", State: supervisor.Running, Spare: true}}
-	h.until("alpha runs", func() bool { return h.u.m.overall() == trayOK })
-	h.ask(writeCall("write_file", "/tmp/x"), writeVerdict)
-	h.until("the call waits", func() bool { return h.u.m.approvals.len() == 1 })
-	if got := h.u.m.overall(); got != trayApproval {
-		t.Errorf("tray state %v with a call waiting", got)
+	h.until("alpha runs", func() bool { return host.icon == trayOK })
+	call := h.ask(writeCall("write_file", "/tmp/x"), writeVerdict)
+	h.until("the call waits", func() bool { return h.tr.m.approvals.len() == 1 })
+	if host.icon != trayApproval {
+		t.Errorf("tray icon %v with a call waiting", host.icon)
 	}
-	pending := findItem(h.u.trayMenu(now), "Pending approvals")
+	if d := cmp.Diff([]command{{Show: "approvals"}}, h.commands()); d != "" {
+		t.Errorf("window commands (-want +got):\n%s", d)
+	}
+	pending := findItem(host.menu, "Pending approvals")
 	if pending.Label != "Pending approvals (1)…" || pending.Disabled {
 		t.Fatalf("pending item %+v", pending)
 	}
-	v := h.shown(1)
-	v.closeRequested() // the person closes the prompt…
-	h.until("the call is denied", func() bool { return h.u.m.approvals.len() == 0 })
+	// While its window process runs, a second call needs no command: the process shows it.
+	h.ask(writeCall("write_file", "/tmp/y"), writeVerdict)
+	h.until("two calls wait", func() bool { return h.tr.m.approvals.len() == 2 })
+	if len(h.commands()) != 1 {
+		t.Errorf("window commands %+v", h.commands())
+	}
+	// An idle report while calls wait does not end the window process.
+	h.tr.idle(1)
+	if !h.tr.windows.running() {
+		t.Error("the window process was ended with calls waiting")
+	}
+	for _, a := range h.broker.Pending() {
+		h.broker.Answer(a.ID, policy.Deny)
+	}
+	h.decided(call)
+	h.until("the calls leave the menu", func() bool { return h.tr.m.approvals.len() == 0 })
+	h.tr.idle(1)
+	if h.tr.windows.running() {
+		t.Error("an idle window process with nothing waiting was kept")
+	}
 
 	// A removed server leaves the menu.
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "beta", State: supervisor.Stopped, Error: "removed"}}
-	h.until("beta is gone", func() bool { return len(h.u.m.servers) == 1 })
-	if findItem(h.u.trayMenu(now), "beta") != nil {
+	h.until("beta is gone", func() bool { return len(h.tr.m.servers) == 1 })
+	if findItem(host.menu, "beta") != nil {
 		t.Error("a removed server is still in the menu")
+	}
+	// Redraws happen only when the menu changes.
+	draws := host.draws
+	h.tr.refresh()
+	if host.draws != draws {
+		t.Error("an unchanged menu was drawn again")
+	}
+}
+
+func TestTrayMenuOpensWindows(t *testing.T) {
+	h := newTrayHarness(t, nil)
+	findItem(h.tr.trayMenu(time.Now()), "Open MCP Tray").Action()
+	h.tr.ShowWindow() // a second launch of MCP Tray
+	h.until("both commands are sent", func() bool { return len(h.tr.windows.(*recordingWindows).sent) == 2 })
+	if d := cmp.Diff([]command{{Show: "main"}, {Show: "main"}}, h.commands()); d != "" {
+		t.Errorf("window commands (-want +got):\n%s", d)
+	}
+	var quit atomic.Int32
+	h.tr.opts.Quit = func() { quit.Add(1) }
+	item := findItem(h.tr.trayMenu(time.Now()), "Quit MCP Tray")
+	item.Action()
+	item.Action()
+	h.until("quit is called", func() bool { return quit.Load() > 0 })
+	time.Sleep(50 * time.Millisecond)
+	if quit.Load() != 1 || !item.IsQuit {
+		t.Errorf("Quit called %d times", quit.Load())
+	}
+}
+
+func TestKubeNotesReachTheWindowProcess(t *testing.T) {
+	h := newTrayHarness(t, nil)
+	h.events <- daemon.Event{Note: &daemon.Note{Kind: "kube_switched", Message: `"k8s" now uses "staging".`}}
+	h.until("the notification is sent", func() bool { return len(h.commands()) == 1 })
+	want := command{Notify: &notice{Title: "Kubernetes context switched", Body: `"k8s" now uses "staging".`}}
+	if d := cmp.Diff(want, h.commands()[0]); d != "" {
+		t.Errorf("command (-want +got):\n%s", d)
 	}
 }
 
 func TestPendingItemReopensThePrompt(t *testing.T) {
+	tr := newTrayHarness(t, nil)
+	tr.ask(writeCall("write_file", "/tmp/x"), writeVerdict)
+	tr.until("the call waits", func() bool { return tr.tr.m.approvals.len() == 1 })
+	findItem(tr.tr.trayMenu(time.Now()), "Pending approvals").Action()
+	if got := tr.commands(); len(got) != 2 || got[1].Show != "approvals" {
+		t.Fatalf("window commands %+v", got)
+	}
+
 	h := newHarness(t, nil)
 	h.ask(writeCall("write_file", "/tmp/x"), writeVerdict)
 	v := h.shown(1)
 	v.win.Hide() // as a window manager might
 	v.visible = false
-	findItem(h.u.trayMenu(time.Now()), "Pending approvals").Action()
+	h.u.command(command{Seq: 1, Show: "approvals"})
 	if !v.visible {
-		t.Fatal("the menu item did not show the prompt again")
+		t.Fatal("the command did not show the prompt again")
 	}
 }
 
 func TestPauseAll(t *testing.T) {
-	h := newHarness(t, nil)
-	findItem(h.u.trayMenu(time.Now()), "Pause all").Action()
+	h := newTrayHarness(t, nil)
+	findItem(h.tr.trayMenu(time.Now()), "Pause all").Action()
 	h.until("pause is called", func() bool { return len(h.called()) == 1 })
 	if got := h.called()[0]; got != `pause {"paused":true}` {
 		t.Errorf("called %s", got)
 	}
 	h.events <- daemon.Event{Note: &daemon.Note{Kind: "paused"}}
-	h.until("the menu says paused", func() bool { return findItem(h.u.trayMenu(time.Now()), "Resume all") != nil })
-	if got := menuLines(h.u.trayMenu(time.Now()))[0]; got != "(Paused: servers are stopped)" {
+	h.until("the menu says paused", func() bool { return findItem(h.tr.trayMenu(time.Now()), "Resume all") != nil })
+	if got := menuLines(h.tr.trayMenu(time.Now()))[0]; got != "(Paused: servers are stopped)" {
 		t.Errorf("first line %q", got)
 	}
-	findItem(h.u.trayMenu(time.Now()), "Resume all").Action()
+	findItem(h.tr.trayMenu(time.Now()), "Resume all").Action()
 	h.until("resume is called", func() bool { return len(h.called()) == 2 })
 	if got := h.called()[1]; got != `pause {"paused":false}` {
 		t.Errorf("called %s", got)
 	}
 	h.events <- daemon.Event{Note: &daemon.Note{Kind: "resumed"}}
-	h.until("the menu offers pause again", func() bool { return findItem(h.u.trayMenu(time.Now()), "Pause all") != nil })
+	h.until("the menu offers pause again", func() bool { return findItem(h.tr.trayMenu(time.Now()), "Pause all") != nil })
 }
 
 func TestKubernetesContextsInTheMenu(t *testing.T) {
-	h := newHarness(t, json.RawMessage(`{"servers":[{"server":"k8s","context":"dev","production":false,
+	kube := json.RawMessage(`{"servers":[{"server":"k8s","context":"dev","production":false,
 		"contexts":[{"name":"dev","production":false},{"name":"prod-eu","production":true}]},
-		{"server":"k8s-new","context":"","production":false,"problem":"Choose a Kubernetes context for k8s-new.","contexts":[]}]}`))
+		{"server":"k8s-new","context":"","production":false,"problem":"Choose a Kubernetes context for k8s-new.","contexts":[]}]}`)
+	h := newTrayHarness(t, kube)
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "k8s", State: supervisor.Running, Spare: true}}
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "k8s-new", State: supervisor.Failed}}
-	h.until("the contexts are known", func() bool { _, ok := h.u.m.kube["k8s"]; return ok && len(h.u.m.servers) == 2 })
-	got := menuLines(h.u.trayMenu(time.Now()))
+	h.until("the contexts are known", func() bool { _, ok := h.tr.m.kube["k8s"]; return ok && len(h.tr.m.servers) == 2 })
+	got := menuLines(h.tr.trayMenu(time.Now()))
 	want := []string{
 		"k8s — Running · context dev", "  (Switch context)", "  ✓ dev", "  prod-eu (production)",
 		"k8s-new — Not working · see Logs · no context chosen", "  (⚠ Choose a Kubernetes context for k8s-new.)", "  ---",
@@ -156,44 +220,64 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 	if d := cmp.Diff(want, got[:len(want)]); d != "" {
 		t.Errorf("menu (-want +got):\n%s", d)
 	}
-	// Switching to production asks first; Cancel sends nothing.
-	findItem(h.u.trayMenu(time.Now()), "prod-eu").Action()
-	confirm := window(t, h, "Switch to a production context?")
-	tapButton(t, confirm, "Cancel")
-	if c := h.called(); len(c) != 0 {
-		t.Fatalf("cancelling called %q", c)
+	// Switching to production asks first, in a window, and calls nothing yet.
+	findItem(h.tr.trayMenu(time.Now()), "prod-eu").Action()
+	if d := cmp.Diff([]command{{Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}}}, h.commands()); d != "" {
+		t.Errorf("window commands (-want +got):\n%s", d)
 	}
-	findItem(h.u.trayMenu(time.Now()), "prod-eu").Action()
-	tapButton(t, window(t, h, "Switch to a production context?"), "Switch to production")
-	h.until("kube.use is called", func() bool { return len(h.called()) == 1 })
-	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"prod-eu","yes":true}` {
-		t.Errorf("called %s", got)
+	if c := h.called(); len(c) != 0 {
+		t.Fatalf("choosing a production context called %q", c)
 	}
 	// A context that became production since the menu was drawn: the daemon asks for a
-	// confirmation, and the GUI asks the person.
+	// confirmation, and the tray has the window process ask the person.
 	h.mu.Lock()
 	h.needsYes = true
 	h.mu.Unlock()
-	findItem(h.u.trayMenu(time.Now()), "dev").Action()
-	h.until("the GUI asks", func() bool { return windowTitled(h, "Switch to a production context?") != nil })
-	tapButton(t, window(t, h, "Switch to a production context?"), "Cancel")
+	findItem(h.tr.trayMenu(time.Now()), "dev").Action()
+	h.until("the tray asks", func() bool { return len(h.commands()) == 2 })
+	if d := cmp.Diff(command{Confirm: &kubeUseParams{Server: "k8s", Context: "dev"}}, h.commands()[1]); d != "" {
+		t.Errorf("command (-want +got):\n%s", d)
+	}
 	h.mu.Lock()
 	h.needsYes = false
 	h.calls = nil
 	h.mu.Unlock()
 	// A context that is not production switches at once.
-	findItem(h.u.trayMenu(time.Now()), "dev").Action()
+	findItem(h.tr.trayMenu(time.Now()), "dev").Action()
 	h.until("kube.use is called again", func() bool { return len(h.called()) == 1 })
 	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"dev"}` {
 		t.Errorf("called %s", got)
 	}
 }
 
+func TestConfirmProductionWindow(t *testing.T) {
+	h := newHarness(t, nil)
+	// Cancel sends nothing.
+	h.u.command(command{Seq: 1, Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
+	confirm := window(t, h, "Switch to a production context?")
+	if !h.u.busy() {
+		t.Error("the window process would end with a confirmation open")
+	}
+	tapButton(t, confirm, "Cancel")
+	if c := h.called(); len(c) != 0 {
+		t.Fatalf("cancelling called %q", c)
+	}
+	if h.u.busy() {
+		t.Error("the window process stays busy after the confirmation closed")
+	}
+	h.u.command(command{Seq: 2, Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
+	tapButton(t, window(t, h, "Switch to a production context?"), "Switch to production")
+	h.until("kube.use is called", func() bool { return len(h.called()) == 1 })
+	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"prod-eu","yes":true}` {
+		t.Errorf("called %s", got)
+	}
+}
+
 func TestMenuWithoutKubernetesSupport(t *testing.T) {
-	h := newHarness(t, nil) // kube.contexts is an unknown method
+	h := newTrayHarness(t, nil) // kube.contexts is an unknown method
 	h.events <- daemon.Event{Server: &supervisor.Status{Name: "k8s", State: supervisor.Running, Spare: true}}
-	h.until("the server is known", func() bool { return len(h.u.m.servers) == 1 && !h.u.kubeBusy })
-	if got := menuLines(h.u.trayMenu(time.Now()))[0]; got != "(k8s — Running)" {
+	h.until("the server is known", func() bool { return len(h.tr.m.servers) == 1 && !h.tr.kubeBusy })
+	if got := menuLines(h.tr.trayMenu(time.Now()))[0]; got != "(k8s — Running)" {
 		t.Errorf("first line %q", got)
 	}
 }
@@ -241,25 +325,30 @@ func tapButton(t *testing.T, w fyne.Window, label string) {
 
 func TestTrayIconsForEveryState(t *testing.T) {
 	for _, st := range []trayState{trayIdle, trayOK, trayFailing, trayApproval} {
-		colour := icon(trayIconName(st, false))
-		if _, err := png.Decode(bytes.NewReader(colour.Content())); err != nil {
-			t.Errorf("%s: %v", colour.Name(), err)
+		// What the Linux tray host gets: a PNG.
+		data, template := trayIconData(st)
+		if _, err := png.Decode(bytes.NewReader(data)); err != nil || template {
+			t.Errorf("state %v: not a PNG (%v) or a template (%t)", st, err, template)
 		}
-		// macOS: a monochrome SVG that Fyne hands to the menu bar as a template image; the
-		// themed resource must still be an SVG after Fyne recolours it.
-		tmpl := theme.NewThemedResource(icon(trayIconName(st, true)))
+		// macOS: a monochrome SVG template image.
 		var doc struct {
 			XMLName xml.Name
 			Paths   []struct{} `xml:"path"`
 		}
+		tmpl := icon(trayIconName(st, true))
 		if err := xml.Unmarshal(tmpl.Content(), &doc); err != nil || doc.XMLName.Local != "svg" || len(doc.Paths) == 0 {
-			t.Errorf("%s is not a drawable SVG after theming: %v %+v", tmpl.Name(), err, doc)
+			t.Errorf("%s is not a drawable SVG: %v %+v", tmpl.Name(), err, doc)
 		}
 	}
 	if trayIconName(trayFailing, true) == trayIconName(trayApproval, true) {
 		t.Error("a failing server and a waiting call look the same in the macOS menu bar")
 	}
+	if bytes.Equal(first(trayIconData(trayOK)), first(trayIconData(trayFailing))) {
+		t.Error("a failing server looks like a working one")
+	}
 }
+
+func first(b []byte, _ bool) []byte { return b }
 
 func TestTrayStatePrecedence(t *testing.T) {
 	m := newModel()

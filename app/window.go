@@ -78,6 +78,7 @@ func newMainWindow(u *UI) *mainWindow {
 	w.win.Resize(fyne.NewSize(940, 600))
 	w.win.SetCloseIntercept(func() {
 		w.win.Hide()
+		u.mainVisible = false
 		u.hiddenNotice()
 	})
 	return w

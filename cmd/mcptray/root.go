@@ -115,6 +115,7 @@ With no command it starts the tray app. Every action in the app has a command he
 		newKubeCmd(e),
 		newVersionCmd(e),
 	)
+	root.AddCommand(guiCommands(e)...)
 	return root
 }
 

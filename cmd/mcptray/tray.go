@@ -6,22 +6,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
+	"github.com/spf13/cobra"
 
 	"github.com/mcptray/mcptray/app"
 	"github.com/mcptray/mcptray/daemon"
 )
 
-// runTray starts the daemon and the GUI in this process. If MCP Tray already runs for this
-// home, it asks that one to show its window instead and exits.
+// runTray starts the daemon and the tray icon in this process; windows open in a second
+// process (`mcptray-app window`) only while they are on screen. If MCP Tray already runs for
+// this home, it asks that one to show its window instead and exits.
 func runTray(e *env) error {
-	var ui *app.UI
-	d, err := newDaemon(e, func() {
-		if ui != nil {
-			ui.Show()
-		}
-	})
+	var tray *app.Tray
+	d, err := newDaemon(e, func() { tray.ShowWindow() })
 	if errors.Is(err, daemon.ErrAlreadyRunning) {
 		if err := e.call("show", nil, nil); err != nil {
 			return fmt.Errorf("MCP Tray is already running but did not open its window: %w", err)
@@ -32,17 +32,59 @@ func runTray(e *env) error {
 	if err != nil {
 		return err
 	}
-	fa := fyneapp.NewWithID("io.github.mcptray")
-	ui = app.New(fa, app.Options{Client: e.client(), Version: version})
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("MCP Tray could not find its own program file: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
+	tray = app.NewTray(app.TrayOptions{
+		Client:  e.client(),
+		Windows: app.Launch{Path: self, Args: []string{"window"}},
+		Quit:    cancel, // the person quit: stop every server, then the tray
+	})
 	done := make(chan error, 1)
 	go func() {
 		done <- d.Run(ctx)
-		ui.Quit() // the daemon ended (a signal): close the GUI too
+		tray.Stop() // the daemon ended (Quit, or a signal): remove the tray icon too
 	}()
 	stopOnSignal(cancel)
-	ui.Run()
-	// The person quit: stop every server before the process ends.
+	tray.Run()
 	cancel()
 	return <-done
 }
+
+// windowLinger is how long the window process stays after its last window closed, so the
+// next approval prompt opens at once; MCPTRAY_WINDOW_LINGER (a Go duration) overrides it.
+const windowLinger = 2 * time.Minute
+
+// newWindowCmd is the window process the tray starts: it draws MCP Tray's windows with Fyne
+// and takes the tray's commands on its standard input. People do not run it.
+func newWindowCmd(e *env) *cobra.Command {
+	var noTray bool
+	cmd := &cobra.Command{
+		Use:    "window",
+		Short:  "Run MCP Tray's windows for the tray (started by the tray app)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			linger := windowLinger
+			if v := os.Getenv("MCPTRAY_WINDOW_LINGER"); v != "" {
+				d, err := time.ParseDuration(v)
+				if err != nil {
+					return usageError{fmt.Errorf("MCPTRAY_WINDOW_LINGER is not a duration such as 30s: %q", v)}
+				}
+				linger = d
+			}
+			fa := fyneapp.NewWithID("io.github.mcptray")
+			ui := app.New(fa, app.Options{Client: e.client(), Version: version, NoTray: noTray})
+			go ui.Serve(os.Stdin, os.Stdout, linger)
+			ui.Run()
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noTray, "no-tray", false, "the desktop shows no tray icon")
+	return cmd
+}
+
+// guiCommands are the commands only the tray app's build has.
+func guiCommands(e *env) []*cobra.Command { return []*cobra.Command{newWindowCmd(e)} }

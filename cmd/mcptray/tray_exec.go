@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
 )
 
 // This build of mcptray has no GUI: it is the small binary that AI clients spawn for every
@@ -32,3 +34,6 @@ func runTray(e *env) error {
 	fmt.Fprintf(e.stderr, "The tray app (%s) is not installed next to mcptray, so MCP Tray runs without its tray icon (as `mcptray daemon`). Stop it with Ctrl-C.\n", appBinary)
 	return runDaemonForeground(e)
 }
+
+// guiCommands are the commands only the tray app's build has: none here.
+func guiCommands(e *env) []*cobra.Command { return nil }

@@ -261,17 +261,50 @@ func (s *session) result(ch <-chan callResult) callResult {
 	return callResult{}
 }
 
-// rssKB is the resident memory of the app process, from /proc.
-func (s *session) rssKB() int { return s.procStatus("VmRSS:") }
+// rssKB is the resident memory of the app: its process and, if one runs, its window process.
+func (s *session) rssKB() int { return s.sumStatus("VmRSS:") }
 
 // anonKB is the app's resident anonymous (private) memory: its heaps, not shared libraries.
-func (s *session) anonKB() int { return s.procStatus("RssAnon:") }
+func (s *session) anonKB() int { return s.sumStatus("RssAnon:") }
 
-func (s *session) procStatus(field string) int {
+func (s *session) sumStatus(field string) int {
 	s.t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.app.Process.Pid))
+	kb := procStatus(s.t, s.app.Process.Pid, field)
+	for _, pid := range s.windowPids() {
+		kb += procStatus(s.t, pid, field)
+	}
+	return kb
+}
+
+// windowPids lists the app's window processes (`mcptray-app window`, its children).
+func (s *session) windowPids() []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		if procStatus(nil, pid, "PPid:") != s.app.Process.Pid {
+			continue
+		}
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if args := strings.Split(string(cmdline), "\x00"); len(args) > 1 && args[1] == "window" {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// procStatus reads a kB or number field of /proc/PID/status; 0 if the process is gone and t
+// is nil.
+func procStatus(t testing.TB, pid int, field string) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		s.t.Fatal(err)
+		if t == nil {
+			return 0
+		}
+		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, field) {
@@ -280,7 +313,9 @@ func (s *session) procStatus(field string) int {
 			return kb
 		}
 	}
-	s.t.Fatalf("no %s in /proc status", field)
+	if t != nil {
+		t.Fatalf("no %s in /proc status", field)
+	}
 	return 0
 }
 

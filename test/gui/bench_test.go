@@ -19,11 +19,11 @@ import (
 // to hold the call, the time to the tray icon next to the time until the daemon answers.
 
 // BenchmarkIdleMemory reports the resident memory of the tray app, idle with 10 servers
-// running, and of `mcptray daemon` with the same servers (the cost of the GUI is the
-// difference). Servers are separate processes and not counted. MB-rss counts shared library
-// pages too (under Xvfb most of it is Mesa's software OpenGL, which Fyne loads for a hidden
-// window even when only the tray icon shows); MB-private is the app's own anonymous memory.
-// The test log lists the largest mappings.
+// running, and of `mcptray daemon` with the same servers (the cost of the tray is the
+// difference). Servers are separate processes and not counted; a window process, if one ran,
+// would be (window-procs says how many ran: idle, none should). MB-rss counts shared library
+// pages too; MB-private is the app's own anonymous memory. The test log lists the largest
+// mappings.
 func BenchmarkIdleMemory(b *testing.B) {
 	for _, mode := range []string{"app", "daemon"} {
 		b.Run(mode, func(b *testing.B) {
@@ -39,13 +39,14 @@ func BenchmarkIdleMemory(b *testing.B) {
 			}
 			s.waitReady()
 			s.waitAllRunning(10)
-			// Idle: after start-up has settled (the app gives start-up's garbage back after 5 s).
+			// Idle: after start-up has settled.
 			time.Sleep(time.Until(s.started.Add(6 * time.Second)))
-			var idle, anon, peak int
+			var idle, anon, peak, windows int
 			for range b.N {
 				for range 10 {
 					idle, anon = s.rssKB(), s.anonKB()
 					peak = max(peak, idle)
+					windows = max(windows, len(s.windowPids()))
 					time.Sleep(100 * time.Millisecond)
 				}
 			}
@@ -53,6 +54,7 @@ func BenchmarkIdleMemory(b *testing.B) {
 			b.ReportMetric(float64(idle)/1024, "MB-rss-idle")
 			b.ReportMetric(float64(anon)/1024, "MB-private-idle")
 			b.ReportMetric(float64(peak)/1024, "MB-rss-peak")
+			b.ReportMetric(float64(windows), "window-procs")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
@@ -60,34 +62,76 @@ func BenchmarkIdleMemory(b *testing.B) {
 
 // BenchmarkApprovalWindow reports the time from a client's call of an ask tool to the approval
 // window being on screen (found mapped with xdotool), and to the daemon holding the call.
+// "warm": the window process runs (a prompt was shown in the last two minutes); it also
+// reports the memory of the app with the prompt on screen. "cold": every call starts the
+// window process (its linger is cut to 1 ms, and each round waits for it to end).
 func BenchmarkApprovalWindow(b *testing.B) {
-	s := newSession(b, true)
-	s.addFake("files")
-	s.start()
-	s.waitTray()
-	s.waitReady()
-	c := s.client("files")
-	var toWindow, toHeld []time.Duration
-	b.ResetTimer()
-	for i := range b.N {
-		start := time.Now()
-		call := callAsync(c, "write_note", map[string]any{"path": filepath.Join(s.dir, fmt.Sprint(i)), "text": "x"})
-		win := s.d.waitWindow(b, approvalTitle, 20*time.Second)
-		toWindow = append(toWindow, time.Since(start))
-		b.StopTimer()
-		toHeld = append(toHeld, s.heldAt().Sub(start))
-		s.d.xdotool("windowfocus", "--sync", win)
-		s.d.xdotool("key", "--clearmodifiers", "Escape")
-		if r := s.result(call); !r.isError {
-			b.Fatalf("the denied call answered %+v", r)
-		}
-		s.waitGone(approvalTitle)
-		b.StartTimer()
+	for _, mode := range []string{"warm", "cold"} {
+		b.Run(mode, func(b *testing.B) {
+			s := newSession(b, true)
+			if mode == "cold" {
+				s.env = append(s.env, "MCPTRAY_WINDOW_LINGER=1ms")
+			}
+			s.addFake("files")
+			s.start()
+			s.waitTray()
+			s.waitReady()
+			c := s.client("files")
+			round := func(i int, held, shown *[]time.Duration) {
+				start := time.Now()
+				call := callAsync(c, "write_note", map[string]any{"path": filepath.Join(s.dir, fmt.Sprint(i)), "text": "x"})
+				win := s.d.waitWindow(b, approvalTitle, 20*time.Second)
+				if shown != nil {
+					*shown = append(*shown, time.Since(start))
+				}
+				b.StopTimer()
+				if held != nil {
+					*held = append(*held, s.heldAt().Sub(start))
+				}
+				s.d.xdotool("windowfocus", "--sync", win)
+				s.d.xdotool("key", "--clearmodifiers", "Escape")
+				if r := s.result(call); !r.isError {
+					b.Fatalf("the denied call answered %+v", r)
+				}
+				s.waitGone(approvalTitle)
+				b.StartTimer()
+			}
+			var toWindow, toHeld []time.Duration
+			open := 0
+			if mode == "warm" {
+				round(-1, nil, nil) // starts the window process
+				open = s.rssKB()
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if mode == "cold" {
+					b.StopTimer()
+					s.waitNoWindowProcess()
+					b.StartTimer()
+				}
+				round(i, &toHeld, &toWindow)
+			}
+			b.StopTimer()
+			report(b, toWindow, "ms-to-window")
+			report(b, toHeld, "ms-to-held")
+			if open > 0 {
+				b.ReportMetric(float64(open)/1024, "MB-rss-with-window")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
 	}
-	b.StopTimer()
-	report(b, toWindow, "ms-to-window")
-	report(b, toHeld, "ms-to-held")
-	b.ReportMetric(0, "ns/op")
+}
+
+// waitNoWindowProcess waits until the app's window process has ended.
+func (s *session) waitNoWindowProcess() {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(s.windowPids()) > 0 {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the window process still runs 20 s after its windows closed:\n%s", s.out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // BenchmarkColdStart reports the time from starting the tray app to its tray icon being

@@ -4,7 +4,9 @@ package gui
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -165,6 +167,15 @@ func TestQuitFromTheTrayStopsEveryServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// With the main window open, so the window process must go too.
+	if err := s.host.click(reg, find(items, "Open MCP Tray…").ID); err != nil {
+		t.Fatal(err)
+	}
+	s.d.waitWindow(t, mainTitle, 20*time.Second)
+	pids = append(pids, s.windowPids()...)
+	if len(s.windowPids()) != 1 {
+		t.Fatalf("%d window processes with the main window open", len(s.windowPids()))
+	}
 	quit := find(items, "Quit MCP Tray")
 	if quit == nil {
 		t.Fatalf("no Quit MCP Tray in %q", labels(items))
@@ -184,9 +195,75 @@ func TestQuitFromTheTrayStopsEveryServer(t *testing.T) {
 	}
 	for _, pid := range pids {
 		if syscall.Kill(pid, 0) == nil {
-			t.Errorf("server process %d outlived the app", pid)
+			t.Errorf("process %d (a server or the window process) outlived the app", pid)
 		}
 	}
+}
+
+// The windows live in a second process that runs only while one may be on screen: the tray
+// process never loads OpenGL, the window process ends once its windows have been closed for
+// the linger time, and it ends with the tray even when the tray is killed.
+func TestWindowProcessComesAndGoes(t *testing.T) {
+	s := newSession(t, true)
+	s.env = append(s.env, "MCPTRAY_WINDOW_LINGER=300ms")
+	s.addFake("files")
+	s.start()
+	s.waitTray()
+	s.waitReady()
+	if n := len(s.windowPids()); n != 0 {
+		t.Fatalf("%d window processes at start, with no window to show", n)
+	}
+	c := s.client("files")
+	call := callAsync(c, "write_note", map[string]any{"path": filepath.Join(s.dir, "x"), "text": "x"})
+	win := s.d.waitWindow(t, approvalTitle, 20*time.Second)
+	if n := len(s.windowPids()); n != 1 {
+		t.Fatalf("%d window processes with the prompt on screen", n)
+	}
+	s.d.xdotool("windowfocus", "--sync", win)
+	s.d.xdotool("key", "--clearmodifiers", "Escape")
+	if r := s.result(call); !r.isError {
+		t.Fatalf("the denied call answered %+v", r)
+	}
+	s.waitNoWindowProcess()
+	if gl := s.mapped("dri", "LLVM", "libGLX_mesa"); gl != "" {
+		t.Errorf("the tray process loaded a GL driver (%s): its idle memory is meant to hold none", gl)
+	}
+
+	// Reopened, then the tray is killed: the window process ends on its own.
+	again := exec.Command(appBin) // a second launch shows the window
+	again.Env = s.env
+	if out, err := again.CombinedOutput(); err != nil {
+		t.Fatalf("a second launch: %v\n%s", err, out)
+	}
+	s.d.waitWindow(t, mainTitle, 20*time.Second)
+	wins := s.windowPids()
+	if len(wins) != 1 {
+		t.Fatalf("%d window processes with the main window open", len(wins))
+	}
+	s.app.Process.Kill()
+	s.app.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(wins[0], 0) == nil {
+		if time.Now().After(deadline) {
+			syscall.Kill(wins[0], syscall.SIGKILL)
+			t.Fatal("the window process outlived the killed tray by 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// mapped returns the first of names found in the tray process's memory maps, or "".
+func (s *session) mapped(names ...string) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", s.app.Process.Pid))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, n := range names {
+		if strings.Contains(string(b), n) {
+			return n
+		}
+	}
+	return ""
 }
 
 // serverPids returns the pids of the servers' ready processes.

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
+
+// The tray and the windows live in two processes. The tray process (the daemon, the tray
+// icon and its menu) stays small; the window process draws with Fyne and OpenGL and runs only
+// while a window may be on screen. The tray starts it with a first command, sends it more on
+// its standard input, one JSON object per line, and ends it by closing that input.
+
+// command is one line from the tray to the window process. Seq counts the tray's commands
+// to this process, from 1; exactly one of the other fields is set.
+type command struct {
+	Seq int `json:"seq"`
+	// Show opens a window: "main" or "approvals".
+	Show string `json:"show,omitempty"`
+	// Confirm asks the person before a server is pointed at a production context.
+	Confirm *kubeUseParams `json:"confirm,omitempty"`
+	// Problem is the sentence of something started from the tray that failed.
+	Problem string `json:"problem,omitempty"`
+	// Notify is a desktop notification to send.
+	Notify *notice `json:"notify,omitempty"`
+}
+
+// notice is a desktop notification.
+type notice struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+}
+
+// report is one line from the window process to the tray: Idle says that no window has been
+// on screen for the linger time, after the tray's command Idle (0: none yet). The tray ends
+// the process if it sent nothing since.
+type report struct {
+	Idle *int `json:"idle,omitempty"`
+}
+
+// Serve takes the tray's commands from in and reports to out until in ends, then quits the
+// GUI. The process reports itself idle once no window has been open for linger. Call it on
+// its own goroutine before Run.
+func (u *UI) Serve(in io.Reader, out io.Writer, linger time.Duration) {
+	var mu sync.Mutex // out is written by the idle ticker and nothing else, but keep writes whole
+	write := func(r report) {
+		b, _ := json.Marshal(r)
+		mu.Lock()
+		defer mu.Unlock()
+		out.Write(append(b, '\n'))
+	}
+	stop := make(chan struct{})
+	go u.watchIdle(linger, stop, write)
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		var c command
+		if json.Unmarshal(sc.Bytes(), &c) != nil {
+			continue // a newer tray's command this window process does not know
+		}
+		u.do(func() { u.command(c) })
+	}
+	close(stop)
+	u.Quit()
+}
+
+// watchIdle reports the window process idle once no window has been open for linger, and
+// again only after a window was open in between.
+func (u *UI) watchIdle(linger time.Duration, stop <-chan struct{}, write func(report)) {
+	tick := time.NewTicker(min(time.Second, max(linger/4, 10*time.Millisecond)))
+	defer tick.Stop()
+	var since time.Time // when the windows were last seen closed; zero while one is open
+	told := false
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		busy, seq := true, 0
+		u.doWait(func() { busy, seq = u.busy(), u.seq })
+		now := time.Now()
+		switch {
+		case busy:
+			since, told = time.Time{}, false
+		case since.IsZero():
+			since = now
+		}
+		if !busy && !told && now.Sub(since) >= linger {
+			told = true
+			write(report{Idle: &seq})
+		}
+	}
+}
+
+// doWait runs f on the UI goroutine and waits for it, or gives up once the GUI has quit.
+func (u *UI) doWait(f func()) {
+	done := make(chan struct{})
+	u.do(func() { f(); close(done) })
+	select {
+	case <-done:
+	case <-u.stopped:
+	}
+}
+
+// command carries out one of the tray's commands. UI goroutine only.
+func (u *UI) command(c command) {
+	u.seq = max(u.seq, c.Seq)
+	switch {
+	case c.Show == "main":
+		u.showMain()
+	case c.Show == "approvals":
+		u.approvals.show()
+	case c.Confirm != nil:
+		u.confirmProduction(c.Confirm.Server, c.Confirm.Context)
+	case c.Problem != "":
+		u.trayProblem(errors.New(c.Problem))
+	case c.Notify != nil:
+		u.notify(fyne.NewNotification(c.Notify.Title, c.Notify.Body))
+	}
+}
+
+// busy reports whether a window is open or a call waits for the person. UI goroutine only.
+func (u *UI) busy() bool {
+	return u.mainVisible || u.dialogs > 0 || len(u.approvals.waiting()) > 0
+}
+
+// dialog counts w as open until it closes, then calls closed (which may be nil): the window
+// process stays while it is on screen. UI goroutine only.
+func (u *UI) dialog(w fyne.Window, closed func()) {
+	u.dialogs++
+	w.SetOnClosed(func() {
+		u.dialogs--
+		if closed != nil {
+			closed()
+		}
+	})
+}
