@@ -9,17 +9,18 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/mcptray/mcptray/internal/childproc"
 )
 
 // The tray and the windows live in two processes. The tray process (the daemon, the tray
 // icon and its menu) stays small; the window process draws with Fyne and OpenGL and runs only
 // while a window may be on screen. The tray starts it with a first command, sends it more on
-// its standard input, one JSON object per line, and ends it by closing that input.
+// its standard input and ends it by closing that input (internal/childproc has the wire
+// format and the parent's side; Serve is the child's).
 
-// command is one line from the tray to the window process. Seq counts the tray's commands
-// to this process, from 1; exactly one of the other fields is set.
+// command is what the tray asks of the window process; exactly one field is set.
 type command struct {
-	Seq int `json:"seq"`
 	// Show opens a window: "main" or "approvals".
 	Show string `json:"show,omitempty"`
 	// Confirm asks the person before a server is pointed at a production context.
@@ -36,19 +37,12 @@ type notice struct {
 	Body  string `json:"body"`
 }
 
-// report is one line from the window process to the tray: Idle says that no window has been
-// on screen for the linger time, after the tray's command Idle (0: none yet). The tray ends
-// the process if it sent nothing since.
-type report struct {
-	Idle *int `json:"idle,omitempty"`
-}
-
 // Serve takes the tray's commands from in and reports to out until in ends, then quits the
 // GUI. The process reports itself idle once no window has been open for linger. Call it on
 // its own goroutine before Run.
 func (u *UI) Serve(in io.Reader, out io.Writer, linger time.Duration) {
 	var mu sync.Mutex // out is written by the idle ticker and nothing else, but keep writes whole
-	write := func(r report) {
+	write := func(r childproc.Report) {
 		b, _ := json.Marshal(r)
 		mu.Lock()
 		defer mu.Unlock()
@@ -59,11 +53,14 @@ func (u *UI) Serve(in io.Reader, out io.Writer, linger time.Duration) {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
-		var c command
-		if json.Unmarshal(sc.Bytes(), &c) != nil {
-			continue // a newer tray's command this window process does not know
+		var env struct {
+			Seq int     `json:"seq"`
+			Do  command `json:"do"`
 		}
-		u.do(func() { u.command(c) })
+		if json.Unmarshal(sc.Bytes(), &env) != nil {
+			continue // a line this window process does not understand
+		}
+		u.do(func() { u.command(env.Seq, env.Do) })
 	}
 	close(stop)
 	u.Quit()
@@ -71,7 +68,7 @@ func (u *UI) Serve(in io.Reader, out io.Writer, linger time.Duration) {
 
 // watchIdle reports the window process idle once no window has been open for linger, and
 // again only after a window was open in between.
-func (u *UI) watchIdle(linger time.Duration, stop <-chan struct{}, write func(report)) {
+func (u *UI) watchIdle(linger time.Duration, stop <-chan struct{}, write func(childproc.Report)) {
 	tick := time.NewTicker(min(time.Second, max(linger/4, 10*time.Millisecond)))
 	defer tick.Stop()
 	var since time.Time // when the windows were last seen closed; zero while one is open
@@ -93,7 +90,7 @@ func (u *UI) watchIdle(linger time.Duration, stop <-chan struct{}, write func(re
 		}
 		if !busy && !told && now.Sub(since) >= linger {
 			told = true
-			write(report{Idle: &seq})
+			write(childproc.Report{Idle: &seq})
 		}
 	}
 }
@@ -108,9 +105,9 @@ func (u *UI) doWait(f func()) {
 	}
 }
 
-// command carries out one of the tray's commands. UI goroutine only.
-func (u *UI) command(c command) {
-	u.seq = max(u.seq, c.Seq)
+// command carries out the tray's command number seq. UI goroutine only.
+func (u *UI) command(seq int, c command) {
+	u.seq = max(u.seq, seq)
 	switch {
 	case c.Show == "main":
 		u.showMain()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"strings"
@@ -71,7 +72,7 @@ func newHarnessWith(t *testing.T, kube json.RawMessage, broker *policy.Broker) *
 func newTrayHarness(t *testing.T, kube json.RawMessage) *harness {
 	t.Helper()
 	h := startHarness(t, kube, policy.NewBroker(policy.BrokerOptions{Timeout: time.Minute}))
-	h.tr = &Tray{opts: TrayOptions{Client: h.client}, m: newModel(), host: &recordingHost{},
+	h.tr = &Tray{opts: TrayOptions{Client: h.client, Log: slog.New(slog.NewTextHandler(testLog{t}, nil))}, m: newModel(), host: &recordingHost{},
 		windows: &recordingWindows{}, done: make(chan struct{}), hostReady: func() {}}
 	h.tr.do = func(f func()) { h.queue <- f }
 	h.tr.now = func() time.Time { return h.now }
@@ -115,34 +116,28 @@ func (r *recordingHost) run(ready func(), done <-chan struct{}) { ready(); <-don
 func (r *recordingHost) setMenu(m *fyne.Menu)                   { r.menu = m; r.draws++ }
 func (r *recordingHost) setIcon(s trayState)                    { r.icon = s }
 
-// recordingWindows stands for the window process: it keeps the commands the tray sent.
+// recordingWindows stands for the window process (the real one, internal/childproc, is
+// tested with real processes there and in test/gui): it keeps the commands the tray sent.
 type recordingWindows struct {
 	sent []command
 	up   bool
 }
 
-func (r *recordingWindows) send(c command) {
+func (r *recordingWindows) Send(c any) error {
 	r.up = true
-	c.Seq = len(r.sent) + 1
-	r.sent = append(r.sent, c)
+	r.sent = append(r.sent, c.(command))
+	return nil
 }
-func (r *recordingWindows) running() bool { return r.up }
-func (r *recordingWindows) idle(seq int) {
+func (r *recordingWindows) Running() bool { return r.up }
+func (r *recordingWindows) Idle(seq int) {
 	if seq == len(r.sent) {
 		r.up = false
 	}
 }
-func (r *recordingWindows) stop() { r.up = false }
+func (r *recordingWindows) Stop() { r.up = false }
 
-// commands lists the tray's window commands so far, without their numbers.
-func (h *harness) commands() []command {
-	var out []command
-	for _, c := range h.tr.windows.(*recordingWindows).sent {
-		c.Seq = 0
-		out = append(out, c)
-	}
-	return out
-}
+// commands lists the tray's window commands so far.
+func (h *harness) commands() []command { return h.tr.windows.(*recordingWindows).sent }
 
 func (h *harness) record(method string, raw json.RawMessage) {
 	h.mu.Lock()

@@ -64,7 +64,10 @@ func TestClientsTabTogglesImportsAndRestores(t *testing.T) {
 	h.add("gamma", &config.Server{Command: h.fake})
 	h.until("gamma is known", func() bool { _, ok := h.u.m.servers["gamma"]; return ok })
 	tab.fetch()
-	h.until("Cursor shows gamma", func() bool { c := tab.cards["cursor"]; return c != nil && c.servers["gamma"] != nil })
+	h.until("Cursor shows gamma and notes", func() bool {
+		c := tab.cards["cursor"]
+		return c != nil && c.servers["gamma"] != nil && c.servers["notes"] != nil // notes: its event may come late
+	})
 	card = tab.cards["cursor"]
 	if card.all.Checked || card.servers["gamma"].Checked || !card.servers["notes"].Checked {
 		t.Fatalf("after import Cursor should see notes only: all %v, gamma %v", card.all.Checked, card.servers["gamma"].Checked)

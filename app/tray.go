@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -54,8 +54,13 @@ func trayIconName(s trayState, template bool) string {
 type TrayOptions struct {
 	// Client reaches the daemon's control API.
 	Client *control.Client
-	// Windows starts the window process: this program with these arguments.
-	Windows Launch
+	// Windows returns the handle on the window process (a *childproc.Process running this
+	// program's window command); post runs a function on the tray's goroutine, and idle is
+	// to be called there when the process reports itself idle after command seq. noTray
+	// says the desktop has no tray, so the windows are the only way into the app.
+	Windows func(post func(func()), idle func(seq int), noTray bool) Windows
+	// Log receives what the tray cannot show the person (nil: slog.Default()).
+	Log *slog.Logger
 	// Quit is called, once, when the person chooses Quit in the menu; the caller then stops
 	// the daemon and calls Stop.
 	Quit func()
@@ -70,7 +75,7 @@ type Tray struct {
 	opts    TrayOptions
 	m       *model
 	host    trayHost // nil: this desktop shows no tray icons
-	windows windowOpener
+	windows Windows
 
 	sig       string    // what the tray menu shows now (menuSignature)
 	shown     trayState // which icon the tray shows now
@@ -87,15 +92,17 @@ type Tray struct {
 	hostReady func() // called on the owner goroutine once the tray icon is registered; tests hook it
 }
 
-// windowOpener sends commands to the window process, starting it when needed.
-type windowOpener interface {
-	send(c command)
-	// running reports whether a window process is up (it may be about to end).
-	running() bool
-	// idle is the window process's report that it has nothing on screen since command seq;
-	// the opener ends it if nothing was sent since.
-	idle(seq int)
-	stop()
+// Windows is the tray's handle on the window process; *childproc.Process implements it.
+// Its methods are called on the tray's goroutine only.
+type Windows interface {
+	// Send gives the window process a command, starting the process if none runs.
+	Send(c any) error
+	// Running reports whether a window process is up and not asked to end.
+	Running() bool
+	// Idle ends the window process if its report (idle after command seq) is current.
+	Idle(seq int)
+	// Stop ends the window process and waits until it is gone.
+	Stop()
 }
 
 // NewTray prepares the tray; Run shows it.
@@ -103,13 +110,13 @@ func NewTray(opts TrayOptions) *Tray {
 	t := &Tray{opts: opts, m: newModel(), work: make(chan func(), 256), done: make(chan struct{}),
 		now: time.Now, hostReady: func() {}}
 	t.do = t.post
-	l := opts.Windows
+	if opts.Log == nil {
+		t.opts.Log = slog.Default()
+	}
 	if trayHostAvailable() {
 		t.host = systrayHost{post: t.post}
-	} else {
-		l.Args = append(slices.Clone(l.Args), "--no-tray") // closing the window says how to reopen it
 	}
-	t.windows = newWindowProcess(l, t.post, t.idle)
+	t.windows = opts.Windows(t.post, t.idle, t.host == nil)
 	return t
 }
 
@@ -122,7 +129,14 @@ func (t *Tray) post(f func()) {
 }
 
 // ShowWindow opens the main window (in the window process); safe from any goroutine.
-func (t *Tray) ShowWindow() { t.do(func() { t.windows.send(command{Show: "main"}) }) }
+func (t *Tray) ShowWindow() { t.do(func() { t.send(command{Show: "main"}) }) }
+
+// send gives the window process a command. Owner goroutine only.
+func (t *Tray) send(c command) {
+	if err := t.windows.Send(c); err != nil {
+		t.opts.Log.Error("MCP Tray could not open its window", "err", err)
+	}
+}
 
 // Run shows the tray icon and follows the daemon until Stop. It must be called on the main
 // goroutine: macOS runs the menu bar item there. On a desktop without a tray, the main
@@ -140,7 +154,7 @@ func (t *Tray) Run() {
 		t.host.run(func() { t.do(func() { t.refresh(); t.hostReady() }) }, t.done)
 	}
 	<-owned
-	t.windows.stop()
+	t.windows.Stop()
 }
 
 // own runs the posted work until Stop.
@@ -190,10 +204,10 @@ func (t *Tray) handle(ev daemon.Event) {
 	kube := kubeMayHaveChanged(t.m, ev)
 	t.m.apply(ev)
 	if n := noteNotice(ev.Note); n != nil {
-		t.windows.send(command{Notify: n})
+		t.send(command{Notify: n})
 	}
-	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded && !t.windows.running() {
-		t.windows.send(command{Show: "approvals"})
+	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded && !t.windows.Running() {
+		t.send(command{Show: "approvals"})
 	}
 	if kube {
 		t.fetchKube()
@@ -205,7 +219,7 @@ func (t *Tray) handle(ev daemon.Event) {
 // its prompt is about to show. Owner goroutine only.
 func (t *Tray) idle(seq int) {
 	if t.m.approvals.len() == 0 {
-		t.windows.idle(seq)
+		t.windows.Idle(seq)
 	}
 }
 
@@ -237,7 +251,7 @@ func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
 	if m.configError != "" {
 		items = append(items, disabledItem("⚠ config.json has a problem — open MCP Tray"))
 	}
-	pending := fyne.NewMenuItem(pendingLabel(m.approvals.len()), func() { t.windows.send(command{Show: "approvals"}) })
+	pending := fyne.NewMenuItem(pendingLabel(m.approvals.len()), func() { t.send(command{Show: "approvals"}) })
 	pending.Disabled = m.approvals.len() == 0
 	pause := fyne.NewMenuItem("Pause all", func() { t.setPaused(true) })
 	if m.paused {
@@ -246,7 +260,7 @@ func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
 	pause.Disabled = !m.connected
 	items = append(items, fyne.NewMenuItemSeparator(),
 		pending,
-		fyne.NewMenuItem("Open MCP Tray…", func() { t.windows.send(command{Show: "main"}) }),
+		fyne.NewMenuItem("Open MCP Tray…", func() { t.send(command{Show: "main"}) }),
 		pause,
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: "Quit MCP Tray", IsQuit: true, Action: t.quit},
@@ -312,7 +326,7 @@ func (t *Tray) setPaused(on bool) {
 // problem shows a failure of something started from the tray in the main window; safe from
 // any goroutine.
 func (t *Tray) problem(err error) {
-	t.do(func() { t.windows.send(command{Problem: sentence(err)}) })
+	t.do(func() { t.send(command{Problem: sentence(err)}) })
 }
 
 // pauseParams switches "Pause all" on or off (the daemon's "pause" method).

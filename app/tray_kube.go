@@ -131,7 +131,7 @@ func (t *Tray) fetchKube() {
 // daemon says so). Owner goroutine only.
 func (t *Tray) switchKube(server string, c kubeContext) {
 	if c.Production {
-		t.windows.send(command{Confirm: &kubeUseParams{Server: server, Context: c.Name}})
+		t.send(command{Confirm: &kubeUseParams{Server: server, Context: c.Name}})
 		return
 	}
 	p := kubeUseParams{Server: server, Context: c.Name}
@@ -141,9 +141,9 @@ func (t *Tray) switchKube(server string, c kubeContext) {
 			var ce *control.Error
 			switch {
 			case errors.As(err, &ce) && ce.Code == codeNeedsConfirmation:
-				t.windows.send(command{Confirm: &p})
+				t.send(command{Confirm: &p})
 			case err != nil:
-				t.windows.send(command{Problem: sentence(err)})
+				t.send(command{Problem: sentence(err)})
 			}
 			t.fetchKube()
 		})

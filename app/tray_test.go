@@ -105,7 +105,7 @@ func TestTrayFollowsStateEvents(t *testing.T) {
 	}
 	// An idle report while calls wait does not end the window process.
 	h.tr.idle(1)
-	if !h.tr.windows.running() {
+	if !h.tr.windows.Running() {
 		t.Error("the window process was ended with calls waiting")
 	}
 	for _, a := range h.broker.Pending() {
@@ -114,7 +114,7 @@ func TestTrayFollowsStateEvents(t *testing.T) {
 	h.decided(call)
 	h.until("the calls leave the menu", func() bool { return h.tr.m.approvals.len() == 0 })
 	h.tr.idle(1)
-	if h.tr.windows.running() {
+	if h.tr.windows.Running() {
 		t.Error("an idle window process with nothing waiting was kept")
 	}
 
@@ -176,7 +176,7 @@ func TestPendingItemReopensThePrompt(t *testing.T) {
 	v := h.shown(1)
 	v.win.Hide() // as a window manager might
 	v.visible = false
-	h.u.command(command{Seq: 1, Show: "approvals"})
+	h.u.command(1, command{Show: "approvals"})
 	if !v.visible {
 		t.Fatal("the command did not show the prompt again")
 	}
@@ -253,7 +253,7 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 func TestConfirmProductionWindow(t *testing.T) {
 	h := newHarness(t, nil)
 	// Cancel sends nothing.
-	h.u.command(command{Seq: 1, Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
+	h.u.command(1, command{Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
 	confirm := window(t, h, "Switch to a production context?")
 	if !h.u.busy() {
 		t.Error("the window process would end with a confirmation open")
@@ -265,7 +265,7 @@ func TestConfirmProductionWindow(t *testing.T) {
 	if h.u.busy() {
 		t.Error("the window process stays busy after the confirmation closed")
 	}
-	h.u.command(command{Seq: 2, Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
+	h.u.command(2, command{Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
 	tapButton(t, window(t, h, "Switch to a production context?"), "Switch to production")
 	h.until("kube.use is called", func() bool { return len(h.called()) == 1 })
 	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"prod-eu","yes":true}` {

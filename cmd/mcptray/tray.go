@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mcptray/mcptray/app"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/childproc"
 )
 
 // runTray starts the daemon and the tray icon in this process; windows open in a second
@@ -38,9 +40,16 @@ func runTray(e *env) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	tray = app.NewTray(app.TrayOptions{
-		Client:  e.client(),
-		Windows: app.Launch{Path: self, Args: []string{"window"}},
-		Quit:    cancel, // the person quit: stop every server, then the tray
+		Client: e.client(),
+		Windows: func(post func(func()), idle func(int), noTray bool) app.Windows {
+			args := []string{"window"}
+			if noTray {
+				args = append(args, "--no-tray")
+			}
+			return childproc.New(childproc.Launch{Path: self, Args: args}, post, idle)
+		},
+		Quit: cancel, // the person quit: stop every server, then the tray
+		Log:  slog.New(slog.NewTextHandler(e.stderr, nil)),
 	})
 	done := make(chan error, 1)
 	go func() {
