@@ -55,10 +55,11 @@ type TrayOptions struct {
 	// Client reaches the daemon's control API.
 	Client *control.Client
 	// Windows returns the handle on the window process (a *childproc.Process running this
-	// program's window command); post runs a function on the tray's goroutine, and idle is
-	// to be called there when the process reports itself idle after command seq. noTray
-	// says the desktop has no tray, so the windows are the only way into the app.
-	Windows func(post func(func()), idle func(seq int), noTray bool) Windows
+	// program's window command); post runs a function on the tray's goroutine, idle is to be
+	// called there when the process reports itself idle after command seq, and exited when
+	// it ended unasked. noTray says the desktop has no tray, so the windows are the only way
+	// into the app.
+	Windows func(post func(func()), idle func(seq int), exited func(), noTray bool) Windows
 	// Log receives what the tray cannot show the person (nil: slog.Default()).
 	Log *slog.Logger
 	// Quit is called, once, when the person chooses Quit in the menu; the caller then stops
@@ -83,6 +84,7 @@ type Tray struct {
 	kubeBusy  bool // a kube.contexts call is under way
 	kubeAgain bool // and another is wanted after it
 	quitting  bool
+	respawned time.Time // when a crashed window process was last started again
 
 	work      chan func()
 	done      chan struct{} // closed by Stop
@@ -116,7 +118,7 @@ func NewTray(opts TrayOptions) *Tray {
 	if trayHostAvailable() {
 		t.host = systrayHost{post: t.post}
 	}
-	t.windows = opts.Windows(t.post, t.idle, t.host == nil)
+	t.windows = opts.Windows(t.post, t.idle, t.windowsExited, t.host == nil)
 	return t
 }
 
@@ -221,6 +223,18 @@ func (t *Tray) idle(seq int) {
 	if t.m.approvals.len() == 0 {
 		t.windows.Idle(seq)
 	}
+}
+
+// windowsExited restarts a window process that ended unasked (it crashed, or was killed)
+// while a call waits for the person, so the prompt comes back; at most once every 5 s, so a
+// process that cannot start does not loop. Owner goroutine only.
+func (t *Tray) windowsExited() {
+	if t.quitting || t.m.approvals.len() == 0 || t.now().Sub(t.respawned) < 5*time.Second {
+		return
+	}
+	t.respawned = t.now()
+	t.opts.Log.Warn("MCP Tray's window process ended unexpectedly; starting it again for the waiting calls")
+	t.send(command{Show: "approvals"})
 }
 
 // trayMenu is the tray menu for the model: the servers and their states (with the Kubernetes

@@ -132,6 +132,27 @@ func TestTrayFollowsStateEvents(t *testing.T) {
 	}
 }
 
+func TestCrashedWindowProcessComesBackForWaitingCalls(t *testing.T) {
+	h := newTrayHarness(t, nil)
+	h.tr.windowsExited() // nothing waits: nothing to bring back
+	if len(h.commands()) != 0 {
+		t.Fatalf("window commands %+v with nothing waiting", h.commands())
+	}
+	h.ask(writeCall("write_file", "/tmp/x"), writeVerdict)
+	h.until("the prompt is asked for", func() bool { return len(h.commands()) == 1 })
+	h.tr.windows.Stop() // the window process crashed
+	h.tr.windowsExited()
+	h.tr.windowsExited() // and again at once: no loop
+	if d := cmp.Diff([]command{{Show: "approvals"}, {Show: "approvals"}}, h.commands()); d != "" {
+		t.Errorf("window commands (-want +got):\n%s", d)
+	}
+	h.now = h.now.Add(6 * time.Second)
+	h.tr.windowsExited()
+	if len(h.commands()) != 3 {
+		t.Errorf("no new window process 6 s later: %+v", h.commands())
+	}
+}
+
 func TestTrayMenuOpensWindows(t *testing.T) {
 	h := newTrayHarness(t, nil)
 	findItem(h.tr.trayMenu(time.Now()), "Open MCP Tray").Action()

@@ -186,8 +186,9 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 		case kindResponse:
 			r.settle(r.outbound, env.ID)
 		}
+		err = r.writeServer(raw)
 		r.traffic("client→server", k, env, len(line), 0)
-		if err := r.writeServer(raw); err != nil {
+		if err != nil {
 			if k == kindRequest {
 				r.settle(r.inflight, env.ID)
 				r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
@@ -218,6 +219,7 @@ func (r *relay) pumpFromServer() {
 		}
 		k, env, perr := classify(line)
 		var latency time.Duration
+		var finished func(CallOutcome, time.Duration)
 		switch k {
 		case kindInvalid:
 			// Servers that print logs to stdout are common; never let it end the session.
@@ -226,20 +228,24 @@ func (r *relay) pumpFromServer() {
 		case kindResponse:
 			if p, ok := r.settle(r.inflight, env.ID); ok {
 				latency = time.Since(p.start)
-				switch {
-				case p.method == "tools/list":
+				if p.method == "tools/list" {
 					if out := r.toolsList(line); out != nil {
 						line, raw = out, append(out, '\n')
 					}
-				case p.finished != nil:
-					p.finished(callOutcome(line), latency)
 				}
+				finished = p.finished
 			}
 		case kindRequest:
 			r.track(r.outbound, env)
 		}
+		// The client first; the bookkeeping after, off the round trip. line and raw stay
+		// valid until the next read.
+		err = r.writeClient(raw)
+		if finished != nil {
+			finished(callOutcome(line), latency)
+		}
 		r.traffic("server→client", k, env, len(line), latency)
-		if r.writeClient(raw) != nil {
+		if err != nil {
 			return
 		}
 	}
@@ -282,7 +288,7 @@ func (r *relay) toolsList(line []byte) []byte {
 
 // gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it.
 func (r *relay) gateCall(env envelope, line, raw []byte) error {
-	r.traffic("client→server", kindRequest, env, len(line), 0)
+	defer r.traffic("client→server", kindRequest, env, len(line), 0) // off the round trip
 	name, args, ok := toolCall(line)
 	if !ok {
 		r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))

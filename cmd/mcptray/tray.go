@@ -23,6 +23,7 @@ import (
 // this home, it asks that one to show its window instead and exits.
 func runTray(e *env) error {
 	var tray *app.Tray
+	oneThread()
 	d, err := newDaemon(e, func() { tray.ShowWindow() })
 	if errors.Is(err, daemon.ErrAlreadyRunning) {
 		if err := e.call("show", nil, nil); err != nil {
@@ -41,12 +42,12 @@ func runTray(e *env) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	tray = app.NewTray(app.TrayOptions{
 		Client: e.client(),
-		Windows: func(post func(func()), idle func(int), noTray bool) app.Windows {
+		Windows: func(post func(func()), idle func(int), exited func(), noTray bool) app.Windows {
 			args := []string{"window"}
 			if noTray {
 				args = append(args, "--no-tray")
 			}
-			return childproc.New(childproc.Launch{Path: self, Args: args}, post, idle)
+			return childproc.New(childproc.Launch{Path: self, Args: args}, post, idle, exited)
 		},
 		Quit: cancel, // the person quit: stop every server, then the tray
 		Log:  slog.New(slog.NewTextHandler(e.stderr, nil)),

@@ -34,6 +34,7 @@ type Process struct {
 	launch Launch
 	post   func(func())
 	report func(seq int) // the process reported itself idle after command seq
+	onExit func()        // the process ended without being asked to
 
 	cmd    *exec.Cmd // nil: no process (or one that was asked to end)
 	stdin  io.WriteCloser
@@ -43,9 +44,10 @@ type Process struct {
 
 // New returns a handle that starts l on the first command. post runs a function on the
 // owner goroutine; report is called there when the process says it is idle after command seq
-// (the owner then calls Idle to end it, or not).
-func New(l Launch, post func(func()), report func(seq int)) *Process {
-	return &Process{launch: l, post: post, report: report}
+// (the owner then calls Idle to end it, or not), and exited when the process ended without
+// being asked to (it crashed, or was killed): the next Send starts another.
+func New(l Launch, post func(func()), report func(seq int), exited func()) *Process {
+	return &Process{launch: l, post: post, report: report, onExit: exited}
 }
 
 // Running reports whether a process is up and has not been asked to end.
@@ -119,6 +121,7 @@ func (w *Process) start() error {
 		w.post(func() {
 			if w.cmd == cmd {
 				w.cmd, w.stdin = nil, nil
+				w.onExit()
 			}
 		})
 	}()

@@ -54,10 +54,11 @@ func fakeWindowProcess(log string) {
 
 // procHarness owns a Process on the test goroutine, as the tray's owner goroutine does.
 type procHarness struct {
-	t     *testing.T
-	w     *Process
-	log   string
-	queue chan func()
+	t       *testing.T
+	w       *Process
+	log     string
+	queue   chan func()
+	crashes int // exits nobody asked for
 }
 
 func newProcHarness(t *testing.T) *procHarness {
@@ -67,7 +68,7 @@ func newProcHarness(t *testing.T) *procHarness {
 	}
 	p := &procHarness{t: t, log: t.TempDir() + "/commands", queue: make(chan func(), 64)}
 	l := Launch{Path: self, Env: append(os.Environ(), "MCPTRAY_FAKE_WINDOW="+p.log)}
-	p.w = New(l, func(f func()) { p.queue <- f }, func(seq int) { p.w.Idle(seq) })
+	p.w = New(l, func(f func()) { p.queue <- f }, func(seq int) { p.w.Idle(seq) }, func() { p.crashes++ })
 	t.Cleanup(p.w.Stop)
 	return p
 }
@@ -144,4 +145,20 @@ func TestWindowProcessStuckIsKilled(t *testing.T) {
 	if d := time.Since(start); d > 7*time.Second {
 		t.Errorf("stop took %v", d)
 	}
+	if p.crashes != 0 {
+		t.Errorf("%d unexpected exits reported for a process asked to end", p.crashes)
+	}
+}
+
+func TestWindowProcessCrashIsReported(t *testing.T) {
+	p := newProcHarness(t)
+	p.w.Send("hang")
+	p.until("the command arrives", func() bool { return len(p.seen()) == 1 })
+	p.w.cmd.Process.Kill()
+	p.until("the exit is reported", func() bool { return p.crashes == 1 })
+	if p.w.Running() {
+		t.Fatal("a dead process still counts as running")
+	}
+	p.w.Send("main") // starts another
+	p.until("the new process ends after its idle report", func() bool { return !p.w.Running() && len(p.seen()) == 3 })
 }

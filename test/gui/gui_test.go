@@ -215,7 +215,7 @@ func TestWindowProcessComesAndGoes(t *testing.T) {
 	}
 	c := s.client("files")
 	call := callAsync(c, "write_note", map[string]any{"path": filepath.Join(s.dir, "x"), "text": "x"})
-	win := s.d.waitWindow(t, approvalTitle, 20*time.Second)
+	win := s.window(approvalTitle)
 	if n := len(s.windowPids()); n != 1 {
 		t.Fatalf("%d window processes with the prompt on screen", n)
 	}
@@ -235,7 +235,7 @@ func TestWindowProcessComesAndGoes(t *testing.T) {
 	if out, err := again.CombinedOutput(); err != nil {
 		t.Fatalf("a second launch: %v\n%s", err, out)
 	}
-	s.d.waitWindow(t, mainTitle, 20*time.Second)
+	s.window(mainTitle)
 	wins := s.windowPids()
 	if len(wins) != 1 {
 		t.Fatalf("%d window processes with the main window open", len(wins))
@@ -249,6 +249,21 @@ func TestWindowProcessComesAndGoes(t *testing.T) {
 			t.Fatal("the window process outlived the killed tray by 10 s")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// window waits up to 20 s for a window with this title, failing with what the app printed.
+func (s *session) window(title string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if id := s.d.visibleWindow(title); id != "" {
+			return id
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no window %q appeared within 20 s; the app printed:\n%s", title, s.out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
