@@ -22,8 +22,9 @@ func newDaemonCmd(e *env) *cobra.Command {
 // person set GOMAXPROCS. The daemon relays: it waits far more than it computes. With one P,
 // the thread that finds a pipe readable runs the goroutine waiting on it, instead of waking
 // a second thread to run it (a cross-CPU wake-up, tens of µs in a virtual machine).
-// Measured with the TypeScript SDK client: 40 µs less added latency per tool call, the same
-// throughput with 16 sessions (test/e2e BenchmarkToolCallLatency, BenchmarkThroughput16Sessions).
+// Measured with the TypeScript SDK client in alternating runs on a 2-core VM: about 20 µs
+// less median added latency per tool call (noisy), the same throughput with 16 sessions
+// (test/e2e BenchmarkToolCallLatency, BenchmarkThroughput16Sessions).
 func oneThread() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
