@@ -93,17 +93,14 @@ func (u *UI) Quit() { fyne.Do(u.fa.Quit) }
 
 // lost forgets what the daemon held: its event stream ended. UI goroutine only.
 func (u *UI) lost() {
-	u.m.connected = false
-	u.m.approvals.reset() // held calls end with the daemon
+	u.m.disconnected()
 	u.refresh()
 }
 
 // connected starts over from the daemon's snapshot, which the event stream sends first, and
 // fetches what the stream does not carry. UI goroutine only.
 func (u *UI) connected() {
-	u.m.connected = true
-	u.m.paused = false // the snapshot says "paused" again if it still is
-	u.m.approvals.reset()
+	u.m.reconnected()
 	u.approvals.reset()
 	if u.main != nil {
 		u.main.connected()
@@ -128,17 +125,6 @@ func (u *UI) refresh() {
 		u.main.refresh()
 	}
 	u.approvals.sync()
-}
-
-// call runs a daemon method off the UI goroutine and shows a failure as a dialog.
-func (u *UI) call(method string, params any) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := u.opts.Client.Call(ctx, method, params, nil); err != nil {
-			u.do(func() { u.window().showError(err) })
-		}
-	}()
 }
 
 // noteNotice is the desktop notification a daemon note deserves, or nil: a Kubernetes server

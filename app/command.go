@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,11 +40,8 @@ type notice struct {
 // GUI. The process reports itself idle once no window has been open for linger. Call it on
 // its own goroutine before Run.
 func (u *UI) Serve(in io.Reader, out io.Writer, linger time.Duration) {
-	var mu sync.Mutex // out is written by the idle ticker and nothing else, but keep writes whole
-	write := func(r childproc.Report) {
+	write := func(r childproc.Report) { // only the idle watcher writes
 		b, _ := json.Marshal(r)
-		mu.Lock()
-		defer mu.Unlock()
 		out.Write(append(b, '\n'))
 	}
 	stop := make(chan struct{})

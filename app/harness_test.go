@@ -73,7 +73,7 @@ func newTrayHarness(t *testing.T, kube json.RawMessage) *harness {
 	t.Helper()
 	h := startHarness(t, kube, policy.NewBroker(policy.BrokerOptions{Timeout: time.Minute}))
 	h.tr = &Tray{opts: TrayOptions{Client: h.client, Log: slog.New(slog.NewTextHandler(testLog{t}, nil))}, m: newModel(), host: &recordingHost{},
-		windows: &recordingWindows{}, done: make(chan struct{}), hostReady: func() {}}
+		windows: &recordingWindows{}, done: make(chan struct{})}
 	h.tr.do = func(f func()) { h.queue <- f }
 	h.tr.now = func() time.Time { return h.now }
 	go followEvents(h.ctx, h.client, h.tr.do, h.tr)

@@ -28,6 +28,20 @@ type model struct {
 
 func newModel() *model { return &model{servers: map[string]supervisor.Status{}} }
 
+// reconnected starts over: the event stream is up again and its snapshot follows, which says
+// "paused" again if it still is and lists the calls still held.
+func (m *model) reconnected() {
+	m.connected = true
+	m.paused = false
+	m.approvals.reset()
+}
+
+// disconnected forgets what the daemon held: held calls end with it.
+func (m *model) disconnected() {
+	m.connected = false
+	m.approvals.reset()
+}
+
 // apply folds one event into the model.
 func (m *model) apply(ev daemon.Event) {
 	if s := ev.Server; s != nil {

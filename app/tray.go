@@ -86,12 +86,11 @@ type Tray struct {
 	quitting  bool
 	respawned time.Time // when a crashed window process was last started again
 
-	work      chan func()
-	done      chan struct{} // closed by Stop
-	stopOnce  sync.Once
-	do        func(f func()) // posts f to the owner goroutine; tests run it themselves
-	now       func() time.Time
-	hostReady func() // called on the owner goroutine once the tray icon is registered; tests hook it
+	work     chan func()
+	done     chan struct{} // closed by Stop
+	stopOnce sync.Once
+	do       func(f func()) // posts f to the owner goroutine; tests run it themselves
+	now      func() time.Time
 }
 
 // Windows is the tray's handle on the window process; *childproc.Process implements it.
@@ -110,7 +109,7 @@ type Windows interface {
 // NewTray prepares the tray; Run shows it.
 func NewTray(opts TrayOptions) *Tray {
 	t := &Tray{opts: opts, m: newModel(), work: make(chan func(), 256), done: make(chan struct{}),
-		now: time.Now, hostReady: func() {}}
+		now: time.Now}
 	t.do = t.post
 	if opts.Log == nil {
 		t.opts.Log = slog.Default()
@@ -153,7 +152,7 @@ func (t *Tray) Run() {
 		t.ShowWindow()
 		<-t.done
 	} else {
-		t.host.run(func() { t.do(func() { t.refresh(); t.hostReady() }) }, t.done)
+		t.host.run(func() { t.do(t.refresh) }, t.done)
 	}
 	<-owned
 	t.windows.Stop()
@@ -187,16 +186,13 @@ func (t *Tray) quit() {
 
 // connected starts over from the daemon's snapshot. Owner goroutine only.
 func (t *Tray) connected() {
-	t.m.connected = true
-	t.m.paused = false // the snapshot says "paused" again if it still is
-	t.m.approvals.reset()
+	t.m.reconnected()
 	t.fetchKube()
 }
 
 // lost forgets what the daemon held: its event stream ended. Owner goroutine only.
 func (t *Tray) lost() {
-	t.m.connected = false
-	t.m.approvals.reset()
+	t.m.disconnected()
 	t.refresh()
 }
 
@@ -331,7 +327,7 @@ func (t *Tray) setPaused(on bool) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // stopping servers takes a while
 		defer cancel()
-		if err := t.opts.Client.Call(ctx, "pause", pauseParams{Paused: on}, nil); err != nil {
+		if err := t.opts.Client.Call(ctx, "pause", daemon.PauseParams{Paused: on}, nil); err != nil {
 			t.problem(fmt.Errorf("MCP Tray could not %s your servers: %w", what, err))
 		}
 	}()
@@ -341,9 +337,4 @@ func (t *Tray) setPaused(on bool) {
 // any goroutine.
 func (t *Tray) problem(err error) {
 	t.do(func() { t.send(command{Problem: sentence(err)}) })
-}
-
-// pauseParams switches "Pause all" on or off (the daemon's "pause" method).
-type pauseParams struct {
-	Paused bool `json:"paused"`
 }

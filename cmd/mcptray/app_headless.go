@@ -24,7 +24,6 @@ func runApp(ctx context.Context, e *env) error {
 func runDaemonForeground(e *env) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	oneThread()
 	d, err := newDaemon(e, nil)
 	if err != nil {
 		return err

@@ -31,8 +31,10 @@ func oneThread() {
 	}
 }
 
-// newDaemon builds the daemon for e's home with the production wiring.
+// newDaemon builds the daemon for e's home with the production wiring; the process then runs
+// on one thread at a time (oneThread).
 func newDaemon(e *env, onShow func()) (*daemon.Daemon, error) {
+	oneThread()
 	return daemon.New(daemon.Options{
 		Home:    e.home,
 		Version: version,

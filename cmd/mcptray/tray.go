@@ -23,7 +23,6 @@ import (
 // this home, it asks that one to show its window instead and exits.
 func runTray(e *env) error {
 	var tray *app.Tray
-	oneThread()
 	d, err := newDaemon(e, func() { tray.ShowWindow() })
 	if errors.Is(err, daemon.ErrAlreadyRunning) {
 		if err := e.call("show", nil, nil); err != nil {
@@ -84,6 +83,9 @@ func newWindowCmd(e *env) *cobra.Command {
 					return usageError{fmt.Errorf("MCPTRAY_WINDOW_LINGER is not a duration such as 30s: %q", v)}
 				}
 				linger = d
+			}
+			if dir, err := os.UserCacheDir(); err == nil {
+				os.MkdirAll(dir, 0o700) // a new account may have none; Fyne makes only its own folder in it
 			}
 			fa := fyneapp.NewWithID("io.github.mcptray")
 			ui := app.New(fa, app.Options{Client: e.client(), Version: version, NoTray: noTray})
