@@ -17,6 +17,10 @@ type Session struct {
 	ID     string // unique per connection; "allow for this session" grants bind to it
 	Server string
 	Client string // the AI client, from the bridge or the initialize request's clientInfo
+	// App is the AI app as MCP Tray verified it: the executable of the process that started
+	// the bridge, read from the operating system (empty when it could not be read). Unlike
+	// Client, nothing the client sends can change it.
+	App string
 }
 
 // Hooks let the daemon watch and steer a relayed session. Every hook is optional and is

@@ -38,8 +38,11 @@ type Request struct {
 
 // Approval is a held call as the prompt and `mcptray approvals` show it.
 type Approval struct {
-	ID          string `json:"id"`
-	Client      string `json:"client"`
+	ID     string `json:"id"`
+	Client string `json:"client"`
+	// App is the executable that started the bridge, as the operating system reports it
+	// (gateway.Session.App); screens show it beside Client when the two differ.
+	App         string `json:"app,omitempty"`
 	Session     string `json:"session,omitempty"`
 	Server      string `json:"server"`
 	Tool        string `json:"tool"`
