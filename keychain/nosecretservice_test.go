@@ -78,6 +78,14 @@ func TestNoSecretService(t *testing.T) {
 			wantCause: "no-bus-here",
 		},
 		{
+			// No bus at all: nothing may be started (dbus-launch would leave a bus and a
+			// keyring daemon running after MCP Tray exits).
+			name:      "no session bus",
+			argv:      []string{exe},
+			wantErr:   ErrUnavailable,
+			wantCause: "no session bus",
+		},
+		{
 			name:      "keyring without an unlocked collection",
 			argv:      []string{"dbus-run-session", "--config-file=" + conf, "--", "sh", "-c", waitForKeyring, "sh", exe},
 			wantErr:   ErrLocked,

@@ -5,7 +5,9 @@ package keychain
 import (
 	"errors"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/godbus/dbus/v5"
@@ -108,3 +110,23 @@ type namedError struct {
 
 func (e *namedError) Error() string { return e.name + ": " + e.err.Error() }
 func (e *namedError) Unwrap() error { return e.err }
+
+// errNoSessionBus is sessionBus's answer when there is no session bus to reach.
+var errNoSessionBus = errors.New("dbus: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and $XDG_RUNTIME_DIR/bus does not exist)")
+
+// sessionBus reports whether a session bus can be reached without starting one. With neither
+// DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR/bus, godbus would run dbus-launch, which starts
+// a bus (and, through activation, a keyring daemon) that outlives MCP Tray and holds no
+// unlocked keyring anyway: on a headless machine every call would leave processes behind.
+// Such a machine has no keyring to use, so the answer is ErrUnavailable at once.
+func sessionBus() error {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return nil
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if fi, err := os.Stat(filepath.Join(dir, "bus")); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			return nil
+		}
+	}
+	return errNoSessionBus
+}

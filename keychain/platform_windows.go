@@ -42,3 +42,6 @@ func classifyPlatform(err error) error {
 
 // describeCause returns err unchanged: Win32 error texts name the error.
 func describeCause(err error) error { return err }
+
+// sessionBus is the Secret Service's reachability check; the system's own store needs none.
+func sessionBus() error { return nil }

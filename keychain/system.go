@@ -26,7 +26,28 @@ type backend struct {
 	del func(service, user string) error
 }
 
-var goKeyring = backend{get: keyring.Get, set: keyring.Set, del: keyring.Delete}
+// goKeyring is go-keyring, behind the platform's check that its store can be reached without
+// starting anything (see sessionBus).
+var goKeyring = backend{
+	get: func(service, user string) (string, error) {
+		if err := sessionBus(); err != nil {
+			return "", err
+		}
+		return keyring.Get(service, user)
+	},
+	set: func(service, user, value string) error {
+		if err := sessionBus(); err != nil {
+			return err
+		}
+		return keyring.Set(service, user, value)
+	},
+	del: func(service, user string) error {
+		if err := sessionBus(); err != nil {
+			return err
+		}
+		return keyring.Delete(service, user)
+	},
+}
 
 // System returns the Store backed by the operating system's credential store.
 //
