@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -138,6 +139,8 @@ func noteNotice(n *daemon.Note) *notice {
 		return &notice{Title: "Kubernetes context switched", Body: n.Message}
 	case "kube_context_gone":
 		return &notice{Title: "A Kubernetes server stopped", Body: n.Message}
+	case noteConfigPending:
+		return &notice{Title: "A change to MCP Tray's settings waits for you", Body: display.Line(n.Message) + " Open MCP Tray to allow or undo it."}
 	}
 	return nil
 }

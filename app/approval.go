@@ -26,6 +26,11 @@ const notifiedLimit = 256
 // tickEvery is how often the countdown redraws while calls wait.
 const tickEvery = 250 * time.Millisecond
 
+// readyAfter is how long the prompt ignores every key and click after a call comes to its
+// front: an Enter or a click meant for another window must not answer a call the person has
+// not seen.
+const readyAfter = time.Second
+
 // approvalPrompt is the one small window that asks about held tool calls, oldest first, one at
 // a time ("1 of 3"). It shows what the model's queue holds minus the calls the person has
 // already answered here and whose resolution the daemon has not yet reported. Only the UI
@@ -38,10 +43,17 @@ type approvalPrompt struct {
 	order     []string        // notified ids, oldest first
 	problem   string          // why the last answer did not reach the daemon
 	stopTick  func()          // stops the countdown ticker; nil when it is not running
+
+	// readyAt is when the call on screen starts taking answers (readyAfter after it came to
+	// the front); down holds the keys pressed since then and not yet released: a key acts
+	// when it is released, and only if it went down after readyAt, so neither a key held
+	// since before the prompt appeared nor its repeats can answer.
+	readyAt time.Time
+	down    map[fyne.KeyName]bool
 }
 
 func newApprovalPrompt(u *UI) *approvalPrompt {
-	return &approvalPrompt{u: u, answering: map[string]bool{}, notified: map[string]bool{}}
+	return &approvalPrompt{u: u, answering: map[string]bool{}, notified: map[string]bool{}, down: map[fyne.KeyName]bool{}}
 }
 
 // waiting is the calls the prompt asks about, oldest first.
@@ -111,8 +123,11 @@ func (p *approvalPrompt) sync() {
 		changed = true
 	}
 	if changed { // a new call on screen: bring it forward, but never steal focus otherwise
+		p.readyAt = p.u.now().Add(readyAfter)
+		clear(p.down)
 		p.view.win.RequestFocus()
 	}
+	p.view.renderReady(p.u.now())
 	p.startTicking()
 }
 
@@ -167,17 +182,32 @@ func (p *approvalPrompt) denyAll() {
 	}
 }
 
-// tick redraws the countdown and denies calls whose time is up, so the window never shows a
-// call the daemon has already denied. UI goroutine only.
+// tick redraws the countdown and turns the answer buttons on once the call has been on
+// screen for readyAfter. A call whose time is up stays until the daemon reports it resolved:
+// the daemon times it out itself and records it as timed out, which an answer sent from here
+// would turn into the person's denial. UI goroutine only.
 func (p *approvalPrompt) tick() {
-	now := p.u.now()
-	for _, a := range p.waiting() {
-		if !a.Deadline.IsZero() && !now.Before(a.Deadline) {
-			p.answer(a.ID, "deny")
-		}
-	}
 	if p.view != nil && p.view.shown != "" {
+		now := p.u.now()
 		p.view.renderClock(now)
+		p.view.renderReady(now)
+	}
+}
+
+// ready reports whether the call on screen takes answers: it has been on screen for
+// readyAfter and its time is not up. UI goroutine only.
+func (p *approvalPrompt) ready() bool {
+	if p.view == nil || p.view.shown == "" {
+		return false
+	}
+	now := p.u.now()
+	return !now.Before(p.readyAt) && (p.view.due.IsZero() || now.Before(p.view.due))
+}
+
+// tapped is an answer button's click: it counts only once the prompt is ready.
+func (p *approvalPrompt) tapped(answer string) {
+	if p.ready() {
+		p.answer(p.view.shown, answer)
 	}
 }
 
@@ -210,19 +240,33 @@ func (p *approvalPrompt) stopTicking() {
 	}
 }
 
-// keyAnswer maps the prompt's keys: Enter (either key) allows once, Escape denies. It reports
-// whether the key was one of them. Enter is never "always allow".
-func (p *approvalPrompt) keyAnswer(ev *fyne.KeyEvent) bool {
-	if p.view == nil || p.view.shown == "" {
-		return false
+// keyDown notes a key pressed while the prompt is ready; presses before then are forgotten.
+// The operating system repeats a held key as typed keys, never as new presses, so a key held
+// down since before the prompt appeared never counts. UI goroutine only.
+func (p *approvalPrompt) keyDown(ev *fyne.KeyEvent) {
+	if p.ready() {
+		p.down[ev.Name] = true
 	}
+}
+
+// keyUp acts on the release of a key pressed while the prompt was ready: Enter (either key)
+// allows once, Escape denies. It reports whether the key was one the prompt answers with
+// (pressed in time or not), so a focused button leaves it alone. Enter is never "always
+// allow". UI goroutine only.
+func (p *approvalPrompt) keyUp(ev *fyne.KeyEvent) bool {
+	pressed := p.down[ev.Name]
+	delete(p.down, ev.Name)
+	answer := ""
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		p.answer(p.view.shown, "once")
+		answer = "once"
 	case fyne.KeyEscape:
-		p.answer(p.view.shown, "deny")
+		answer = "deny"
 	default:
 		return false
+	}
+	if pressed && p.ready() {
+		p.answer(p.view.shown, answer)
 	}
 	return true
 }

@@ -8,17 +8,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 )
 
-// How much of an argument the prompt shows before folding it behind "Show all".
+// How much of an argument the prompt shows before folding it behind "Show all", and how
+// much of the tool's description before "Show full description": the arguments always come
+// first and a long description must not push them out of view.
 const (
-	foldChars = 240 // characters
-	foldLines = 4   // lines
-	// maxArgFields bounds how many fields the prompt lists; the rest are summed up in one.
-	maxArgFields = 40
+	foldChars     = 240 // characters
+	foldLines     = 4   // lines
+	descFoldChars = 300
+	descFoldLines = 3
 	// maxArgDepth bounds how deep nested objects are spread into fields; deeper values are
 	// shown as indented JSON.
 	maxArgDepth = 4
@@ -35,7 +39,10 @@ type argField struct {
 
 // argFields turns a call's arguments (canonical JSON, already redacted) into readable fields:
 // nested objects and arrays are spread into paths, strings are shown without quotes, long
-// values are folded. It never fails: arguments that are not a JSON object are one field.
+// values are folded. Every field is listed, however many there are: a field the person cannot
+// see is one they did not approve. Keys and values come from the AI app, so their control,
+// bidirectional and invisible characters are shown escaped (display). It never fails:
+// arguments that are not a JSON object are one field.
 func argFields(raw json.RawMessage) []argField {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -44,7 +51,7 @@ func argFields(raw json.RawMessage) []argField {
 		return nil
 	}
 	if err := dec.Decode(&v); err != nil {
-		return []argField{fold("arguments", string(raw))}
+		return []argField{fold("arguments", display.Text(string(raw)))}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -52,10 +59,6 @@ func argFields(raw json.RawMessage) []argField {
 	}
 	var out []argField
 	spread(&out, "", obj, 0)
-	if len(out) > maxArgFields {
-		rest := len(out) - maxArgFields
-		out = append(out[:maxArgFields], argField{Key: "…", Value: fmt.Sprintf("and %d more fields (see the audit log for every one)", rest)})
-	}
 	return out
 }
 
@@ -72,7 +75,7 @@ func spread(out *[]argField, prefix string, v any, depth int) {
 			return
 		}
 		for _, k := range sortedKeys(x) {
-			spread(out, join(prefix, k), x[k], depth+1)
+			spread(out, join(prefix, display.Line(k)), x[k], depth+1)
 		}
 	case []any:
 		if len(x) == 0 {
@@ -142,7 +145,7 @@ func scalarText(v any) string {
 		if x == "" {
 			return "(empty text)"
 		}
-		return x
+		return display.Text(x)
 	case bool:
 		if x {
 			return "yes"
@@ -154,12 +157,14 @@ func scalarText(v any) string {
 	return indented(v)
 }
 
+// indented is v as indented JSON. encoding/json writes control characters as \u escapes
+// but leaves bidirectional and invisible ones as they are, so it goes through display too.
 func indented(v any) string {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Sprint(v)
+		return display.Text(fmt.Sprint(v))
 	}
-	return string(b)
+	return display.Text(string(b))
 }
 
 // fold makes a field, folding its value when it is longer than foldChars characters or
@@ -174,20 +179,44 @@ func fold(key, value string) argField {
 }
 
 // foldText returns the start of s that the prompt shows folded, and whether s needed folding.
-func foldText(s string) (string, bool) {
+func foldText(s string) (string, bool) { return foldAt(s, foldLines, foldChars) }
+
+// foldAt returns the first maxLines lines of s, at most maxChars characters of them, and
+// whether that is less than s.
+func foldAt(s string, maxLines, maxChars int) (string, bool) {
 	lines := strings.SplitAfter(s, "\n")
 	cut := s
-	if len(lines) > foldLines {
-		cut = strings.TrimRight(strings.Join(lines[:foldLines], ""), "\n")
+	if len(lines) > maxLines {
+		cut = strings.TrimRight(strings.Join(lines[:maxLines], ""), "\n")
 	}
-	if utf8.RuneCountInString(cut) > foldChars {
+	if utf8.RuneCountInString(cut) > maxChars {
 		r := []rune(cut)
-		cut = string(r[:foldChars])
+		cut = string(r[:maxChars])
 	}
 	if cut == s {
 		return s, false
 	}
 	return strings.TrimRight(cut, " \n") + " …", true
+}
+
+// manyFields is how many argument fields fit the prompt without scrolling, about.
+const manyFields = 8
+
+// argsHeading heads the arguments; with many fields it says how many, so that the person knows
+// to scroll for the rest.
+func argsHeading(n int) string {
+	if n <= manyFields {
+		return "What it will be given"
+	}
+	return fmt.Sprintf("What it will be given: %d values (scroll to see every one)", n)
+}
+
+// descNote is the description's "Show full description" button, with its length.
+func descNote(full string) string {
+	if lines := strings.Count(full, "\n") + 1; lines > 1 {
+		return fmt.Sprintf("Show full description (%d lines)", lines)
+	}
+	return fmt.Sprintf("Show full description (%d characters)", utf8.RuneCountInString(full))
 }
 
 // foldNote says how much a folded value hides, for its "Show all" button.
@@ -203,7 +232,7 @@ func foldNote(f argField) string {
 // countdown says how long the person has left to answer, in words.
 func countdown(left time.Duration) string {
 	if left <= 0 {
-		return "Time is up: the call is denied."
+		return "Time is up: MCP Tray stopped the call without running it."
 	}
 	secs := int((left + time.Second - 1) / time.Second) // round up: "1 s" until it is over
 	if secs < 60 {
@@ -224,7 +253,8 @@ var clientNames = map[string]string{
 	"codex-mcp-client":      "Codex",
 }
 
-// clientName is how the prompt names the AI app that made a call.
+// clientName is how the prompt names the AI app that made a call, from the name the app
+// gives itself (which any program can claim).
 func clientName(c string) string {
 	if n, ok := clientNames[c]; ok {
 		return n
@@ -232,12 +262,84 @@ func clientName(c string) string {
 	if strings.TrimSpace(c) == "" {
 		return "An AI app"
 	}
-	return c
+	return shorten(display.Line(c), maxNameChars)
 }
 
-// headline is the prompt's one-sentence question.
+// appWords are the words the program of a well-known AI app has in its file name (Claude
+// Desktop runs as "Claude" or "Claude Helper", VS Code as "Code Helper (Plugin)").
+var appWords = map[string][]string{
+	"Claude Desktop": {"claude"},
+	"Claude Code":    {"claude"},
+	"Cursor":         {"cursor"},
+	"VS Code":        {"code", "vscode", "codium"},
+	"Windsurf":       {"windsurf"},
+	"Gemini CLI":     {"gemini"},
+	"Codex":          {"codex"},
+}
+
+// appName names the app that made a call by what MCP Tray can check: the program that started
+// the bridge (a.App, read from the operating system), beside the name the app claims when the
+// program's name does not match it, as in "Claude Desktop — started by /usr/bin/python3".
+// When the operating system did not say (a.App is empty), it is the claimed name.
+func appName(a policy.Approval) string {
+	claimed := clientName(a.Client)
+	if a.App == "" || appMatches(claimed, a.App) {
+		return claimed
+	}
+	return claimed + " — started by " + shorten(display.Line(a.App), maxNameChars*2)
+}
+
+// maxNameChars bounds a name in the prompt's headline, which stays on screen above the
+// arguments: a name thousands of characters long must not push them away.
+const maxNameChars = 80
+
+// shorten cuts s to n characters, saying how long it was.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d characters)", string(r[:n]), len(r))
+}
+
+// appMatches reports whether the program at path carries the claimed app's name: a word of
+// the program's file name (not of its folders, which anyone can name) is a word of the name.
+func appMatches(claimed, path string) bool {
+	base := path[strings.LastIndexAny(path, `/\`)+1:]
+	words := strings.FieldsFunc(strings.ToLower(base), func(r rune) bool { return !unicode.IsLetter(r) })
+	want, ok := appWords[claimed]
+	if !ok {
+		want = strings.FieldsFunc(strings.ToLower(claimed), func(r rune) bool { return !unicode.IsLetter(r) })
+	}
+	for _, w := range words {
+		if slices.Contains(want, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// appNote is the quiet line under the headline that says which program made the call, or that
+// the operating system did not say. Empty when the headline already names the program.
+func appNote(a policy.Approval) string {
+	switch {
+	case a.App == "":
+		return "This is the name the app gives itself; MCP Tray could not check which program it is."
+	case appMatches(clientName(a.Client), a.App):
+		return "Program: " + display.Line(a.App)
+	}
+	return ""
+}
+
+// headline is the prompt's one-sentence question. Every name in it came from outside MCP
+// Tray and is shown escaped.
 func headline(a policy.Approval) string {
-	return fmt.Sprintf("%s wants to use the tool “%s” of the server “%s”.", clientName(a.Client), a.Tool, a.Server)
+	who := appName(a)
+	if strings.Contains(who, " — ") {
+		who += " —"
+	}
+	return fmt.Sprintf("%s wants to use the tool “%s” of the server “%s”.", who,
+		shorten(display.Line(a.Tool), maxNameChars), shorten(display.Line(a.Server), maxNameChars))
 }
 
 // productionBanner is the red line shown above a call that acts on a production context.
@@ -248,7 +350,7 @@ func productionBanner(a policy.Approval) string {
 	if a.KubeContext == "" {
 		return "PRODUCTION: this call acts on a production Kubernetes context."
 	}
-	return fmt.Sprintf("PRODUCTION: this call acts on the Kubernetes context “%s”, which is marked as production.", a.KubeContext)
+	return fmt.Sprintf("PRODUCTION: this call acts on the Kubernetes context “%s”, which is marked as production.", display.Line(a.KubeContext))
 }
 
 // position is the "Call 1 of 3" label; empty when only one call waits.
@@ -259,13 +361,28 @@ func position(i, n int) string {
 	return fmt.Sprintf("Call %d of %d", i+1, n)
 }
 
-// describeTool is the tool's own description as the prompt quotes it.
+// describeTool is the tool's own description as the prompt quotes it, escaped.
 func describeTool(a policy.Approval) string {
 	d := strings.TrimSpace(a.Description)
 	if d == "" {
 		return "No description is known for this tool."
 	}
-	return d
+	return display.Text(d)
+}
+
+// foldDescription is the start of a description the prompt shows until the person asks for
+// the whole (its first descFoldLines lines), and whether there is more.
+func foldDescription(d string) (string, bool) { return foldAt(d, descFoldLines, descFoldChars) }
+
+// readyNote is the line beside buttons that wait to become active: a key press or click
+// meant for another window must not answer for something the person has not seen. what is
+// what to read: "the call", "the changes".
+func readyNote(what string, left time.Duration) string {
+	if left <= 0 {
+		return ""
+	}
+	secs := int((left + time.Second - 1) / time.Second)
+	return fmt.Sprintf("Read %s first: the buttons work in %d s.", what, secs)
 }
 
 // notification is the desktop notification's title and text for a new held call.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,15 +48,15 @@ func TestArgFields(t *testing.T) {
 	}
 }
 
-func TestArgFieldsAreBounded(t *testing.T) {
+func TestArgFieldsShowEveryField(t *testing.T) {
 	m := map[string]int{}
 	for i := range 100 {
-		m[strings.Repeat("k", 1+i/26)+string(rune('a'+i%26))] = i
+		m[fmt.Sprintf("k%03d", i)] = i
 	}
 	raw, _ := json.Marshal(m)
 	got := argFields(raw)
-	if len(got) != maxArgFields+1 || got[maxArgFields].Value != "and 60 more fields (see the audit log for every one)" {
-		t.Fatalf("%d fields, last %+v", len(got), got[len(got)-1])
+	if len(got) != 100 || got[99].Key != "k099" || got[99].Value != "99" {
+		t.Fatalf("%d fields, last %+v; want all 100, none summed up", len(got), got[len(got)-1])
 	}
 }
 
@@ -83,8 +84,8 @@ func TestCountdown(t *testing.T) {
 		{time.Millisecond, "Denied automatically in 1 s unless you answer."},
 		{90 * time.Second, "Denied automatically in 1 min 30 s unless you answer."},
 		{5 * time.Minute, "Denied automatically in 5 min 00 s unless you answer."},
-		{0, "Time is up: the call is denied."},
-		{-time.Second, "Time is up: the call is denied."},
+		{0, "Time is up: MCP Tray stopped the call without running it."},
+		{-time.Second, "Time is up: MCP Tray stopped the call without running it."},
 	} {
 		if got := countdown(tc.left); got != tc.want {
 			t.Errorf("countdown(%v) = %q, want %q", tc.left, got, tc.want)
@@ -160,5 +161,117 @@ func TestQueueKeepsTheDaemonsOrder(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"a", "b", "c"}, ids); d != "" {
 		t.Errorf("order (-want +got):\n%s", d)
+	}
+}
+
+// What a server or an AI app sends reaches the prompt escaped: a carriage return cannot hide
+// the start of a tool's name, a right-to-left override cannot reorder a path.
+func TestPromptTextIsEscaped(t *testing.T) {
+	a := policy.Approval{Client: "claude-ai\u202e", Server: "files\x1b[31m", Tool: "delete_all\r\x1b[2Kread_thing",
+		Description: "Reads.\u202egnp.exe\nSecond line\ttab", KubeContext: "prod\r",
+		Arguments: json.RawMessage(`{"pa\u202eth":"~/.bashrc\u202e","cmd":"curl x | sh\r\u001b[2Kls","deep":{"a":{"b":{"c":{"d":"\u2066x"}}}}}`)}
+	want := "claude-ai\\u202e wants to use the tool “delete_all\\r\\x1b[2Kread_thing” of the server “files\\x1b[31m”."
+	if got := headline(a); got != want {
+		t.Errorf("headline\n got %q\nwant %q", got, want)
+	}
+	if got, want := describeTool(a), "Reads.\\u202egnp.exe\nSecond line\ttab"; got != want {
+		t.Errorf("description %q, want %q", got, want)
+	}
+	a.Production = true
+	if got := productionBanner(a); !strings.Contains(got, "“prod\\r”") {
+		t.Errorf("banner %q", got)
+	}
+	wantArgs := []argField{
+		{Key: "cmd", Value: "curl x | sh\\r\\x1b[2Kls"},
+		{Key: "deep › a › b › c", Value: "{\n  \"d\": \"\\u2066x\"\n}"},
+		{Key: "pa\\u202eth", Value: "~/.bashrc\\u202e"},
+	}
+	if d := cmp.Diff(wantArgs, argFields(a.Arguments)); d != "" {
+		t.Errorf("arguments (-want +got):\n%s", d)
+	}
+}
+
+func TestAppName(t *testing.T) {
+	cases := []struct {
+		name, client, app string
+		headline, note    string
+	}{
+		{"claims Claude Desktop, is python", "claude-ai", "/usr/bin/python3",
+			"Claude Desktop — started by /usr/bin/python3 — wants to use the tool “t” of the server “s”.", ""},
+		{"Claude Desktop on macOS", "claude-ai", "/Applications/Claude.app/Contents/Frameworks/Claude Helper.app/Contents/MacOS/Claude Helper",
+			"Claude Desktop wants to use the tool “t” of the server “s”.",
+			"Program: /Applications/Claude.app/Contents/Frameworks/Claude Helper.app/Contents/MacOS/Claude Helper"},
+		{"a folder named after the app does not count", "claude-ai", "/home/me/claude/python3",
+			"Claude Desktop — started by /home/me/claude/python3 — wants to use the tool “t” of the server “s”.", ""},
+		{"VS Code's helper", "Visual Studio Code", `C:\Program Files\Microsoft VS Code\Code.exe`,
+			"VS Code wants to use the tool “t” of the server “s”.", `Program: C:\Program Files\Microsoft VS Code\Code.exe`},
+		{"a node app", "gemini-cli-mcp-client", "/usr/lib/node",
+			"Gemini CLI — started by /usr/lib/node — wants to use the tool “t” of the server “s”.", ""},
+		{"an unknown name matching its program", "my-agent", "/opt/my-agent/bin/agent",
+			"my-agent wants to use the tool “t” of the server “s”.", "Program: /opt/my-agent/bin/agent"},
+		{"the system did not say", "claude-ai", "",
+			"Claude Desktop wants to use the tool “t” of the server “s”.",
+			"This is the name the app gives itself; MCP Tray could not check which program it is."},
+		{"no name, hostile program path", "", "/tmp/x\r\x1b[2KClaude",
+			"An AI app — started by /tmp/x\\r\\x1b[2KClaude — wants to use the tool “t” of the server “s”.", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := policy.Approval{Client: tc.client, App: tc.app, Tool: "t", Server: "s"}
+			if got := headline(a); got != tc.headline {
+				t.Errorf("headline\n got %q\nwant %q", got, tc.headline)
+			}
+			if got := appNote(a); got != tc.note {
+				t.Errorf("note %q, want %q", got, tc.note)
+			}
+		})
+	}
+}
+
+func TestLongNamesAreShortenedInTheHeadline(t *testing.T) {
+	got := headline(policy.Approval{Client: "claude-ai", Tool: strings.Repeat("x", 500), Server: "s"})
+	if want := "“" + strings.Repeat("x", maxNameChars) + "… (500 characters)”"; !strings.Contains(got, want) {
+		t.Errorf("headline %q", got)
+	}
+}
+
+func TestFoldDescription(t *testing.T) {
+	sixty := strings.TrimSuffix(strings.Repeat("Line of instructions.\n", 60), "\n")
+	cases := []struct {
+		name, desc, short string
+		folded            bool
+		note              string
+	}{
+		{"short", "Writes a file.", "Writes a file.", false, ""},
+		{"three lines", "a\nb\nc", "a\nb\nc", false, ""},
+		{"sixty lines", sixty, "Line of instructions.\nLine of instructions.\nLine of instructions. …", true, "Show full description (60 lines)"},
+		{"one long line", strings.Repeat("w", 400), strings.Repeat("w", descFoldChars) + " …", true, "Show full description (400 characters)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			short, folded := foldDescription(tc.desc)
+			if short != tc.short || folded != tc.folded {
+				t.Errorf("foldDescription = %q, %v; want %q, %v", short, folded, tc.short, tc.folded)
+			}
+			if folded && descNote(tc.desc) != tc.note {
+				t.Errorf("note %q, want %q", descNote(tc.desc), tc.note)
+			}
+		})
+	}
+}
+
+func TestReadyNote(t *testing.T) {
+	for _, tc := range []struct {
+		left time.Duration
+		want string
+	}{
+		{time.Second, "Read the call first: the buttons work in 1 s."},
+		{300 * time.Millisecond, "Read the call first: the buttons work in 1 s."},
+		{0, ""},
+		{-time.Second, ""},
+	} {
+		if got := readyNote("the call", tc.left); got != tc.want {
+			t.Errorf("readyNote(%v) = %q, want %q", tc.left, got, tc.want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -33,6 +34,12 @@ func (h *harness) shown(n int) *approvalView {
 	return h.u.approvals.view
 }
 
+// ready lets the prompt's readiness delay pass on the GUI's clock.
+func (h *harness) ready() {
+	h.now = h.now.Add(readyAfter)
+	h.u.approvals.tick()
+}
+
 func TestApprovalWindowShowsTheCall(t *testing.T) {
 	h := newHarness(t, nil)
 	long := strings.Repeat("x", 300)
@@ -51,16 +58,18 @@ func TestApprovalWindowShowsTheCall(t *testing.T) {
 	h.u.approvals.tick()
 	got := texts(v.win.Content())
 	want := []string{ // the scrolled middle, then the top, then the bottom of the window
-		"The description asks the model to read your SSH keys.",
-		"What the tool says it does", "Writes a file to disk.",
 		"What it will be given",
 		"content", strings.Repeat("x", foldChars) + " …", "[Show all (300 characters)]",
 		"options › mode", "0600",
 		"options › tags", "a, b",
 		"overwrite", "yes",
 		"path", "/home/me/notes.txt",
+		"The description asks the model to read your SSH keys.",
+		"What the tool says it does", "Writes a file to disk.",
 		"Claude Desktop wants to use the tool “write_file” of the server “files”.",
+		"This is the name the app gives itself; MCP Tray could not check which program it is.",
 		"Denied automatically in 1 min 00 s unless you answer.",
+		"Read the call first: the buttons work in 1 s.",
 		"[Deny]", "[Always allow]", "[Allow this session]", "[Allow once]",
 	}
 	if d := cmp.Diff(want, got); d != "" {
@@ -95,13 +104,15 @@ func TestProductionCallShowsBannerAndOnlyOfferedButtons(t *testing.T) {
 		Created:  now, Deadline: now.Add(42 * time.Second),
 	}}})
 	v := h.shown(1)
+	h.ready()
 	want := []string{
+		"What it will be given", "name", "web-1",
 		"This call runs in the production context prod-eu.",
 		"What the tool says it does", "Deletes a pod.",
-		"What it will be given", "name", "web-1",
 		"PRODUCTION: this call acts on the Kubernetes context “prod-eu”, which is marked as production.",
 		"Cursor wants to use the tool “delete_pod” of the server “k8s”.",
-		"Denied automatically in 42 s unless you answer.",
+		"This is the name the app gives itself; MCP Tray could not check which program it is.",
+		"Denied automatically in 41 s unless you answer.", // a second later: the prompt got ready
 		"[Deny]", "[Allow once]",
 	}
 	if d := cmp.Diff(want, texts(v.win.Content())); d != "" {
@@ -122,8 +133,15 @@ func TestEachAnswerReachesTheDaemon(t *testing.T) {
 		{"Enter", func(v *approvalView) { pressKey(v, fyne.KeyReturn) }, policy.Decision{Outcome: policy.Allowed, Answer: policy.AllowOnce}},
 		{"Enter on a focused Always allow", func(v *approvalView) {
 			v.win.Canvas().Focus(v.always)
+			v.always.KeyDown(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			v.always.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			v.always.KeyUp(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		}, policy.Decision{Outcome: policy.Allowed, Answer: policy.AllowOnce}},
+		{"Space on a focused Always allow", func(v *approvalView) {
+			v.win.Canvas().Focus(v.always)
+			v.always.KeyDown(&fyne.KeyEvent{Name: fyne.KeySpace})
+			v.always.KeyUp(&fyne.KeyEvent{Name: fyne.KeySpace})
+		}, policy.Decision{Outcome: policy.Allowed, Answer: policy.AlwaysAllow}},
 		{"Escape", func(v *approvalView) { pressKey(v, fyne.KeyEscape) }, policy.Decision{Outcome: policy.Denied, Answer: policy.Deny}},
 		{"closing the window", func(v *approvalView) { v.closeRequested() }, policy.Decision{Outcome: policy.Denied, Answer: policy.Deny}},
 	}
@@ -132,6 +150,7 @@ func TestEachAnswerReachesTheDaemon(t *testing.T) {
 			h := newHarness(t, nil)
 			ch := h.ask(writeCall("write_file", "/tmp/a"), writeVerdict)
 			v := h.shown(1)
+			h.ready()
 			tc.press(v)
 			d := h.decided(ch)
 			got := policy.Decision{Outcome: d.Outcome, Answer: d.Answer}
@@ -143,26 +162,42 @@ func TestEachAnswerReachesTheDaemon(t *testing.T) {
 	}
 }
 
+// pressKey presses and releases a key in the prompt, as the desktop driver reports it.
 func pressKey(v *approvalView, k fyne.KeyName) {
-	v.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+	v.p.keyDown(&fyne.KeyEvent{Name: k})
+	v.p.keyUp(&fyne.KeyEvent{Name: k})
 }
 
-func TestCountdownExpiryDenies(t *testing.T) {
+// At the deadline the daemon times the call out and records it as timed out; the window
+// sends nothing (a deny from here would be recorded as the person's answer) and lets the call
+// go when the daemon reports it resolved.
+func TestTimeUpSendsNoDeny(t *testing.T) {
 	h := newHarness(t, nil)
-	ch := h.ask(writeCall("write_file", "/tmp/a"), writeVerdict)
+	ctx, withdraw := context.WithCancel(context.Background())
+	defer withdraw()
+	go h.broker.Ask(ctx, policy.Request{Call: writeCall("write_file", "/tmp/a"), Verdict: writeVerdict})
 	v := h.shown(1)
+	h.ready()
 	h.now = v.due.Add(-30 * time.Second)
 	h.u.approvals.tick()
 	if got := v.clock.Text; got != "Denied automatically in 30 s unless you answer." {
 		t.Errorf("half-way the countdown says %q", got)
 	}
-	h.now = v.due // the deadline the daemon gave
+	h.now = v.due.Add(time.Second) // the deadline the daemon gave has passed
 	h.u.approvals.tick()
-	d := h.decided(ch)
-	if d.Outcome != policy.Denied || d.DecidedBy != policy.ByPerson {
-		t.Fatalf("at the deadline the prompt decided %+v; want a denial it sent", d)
+	if len(h.u.approvals.answering) != 0 || len(h.u.approvals.waiting()) != 1 {
+		t.Fatalf("at the deadline the window answered the call itself (answering %v)", h.u.approvals.answering)
 	}
+	if !v.once.Disabled() || !v.deny.Disabled() || v.clock.Text != "Time is up: MCP Tray stopped the call without running it." {
+		t.Errorf("after the deadline: buttons enabled %v, clock %q", !v.once.Disabled(), v.clock.Text)
+	}
+	pressKey(v, fyne.KeyReturn)
+	test.Tap(v.once)
+	withdraw() // the daemon resolves the call (here: the AI app stops waiting)
 	h.until("the window hides", func() bool { return !v.visible })
+	if got := h.called(); len(got) != 0 {
+		t.Errorf("the window sent %q for a call whose time was up", got)
+	}
 }
 
 func TestQueueOfThree(t *testing.T) {
@@ -173,6 +208,7 @@ func TestQueueOfThree(t *testing.T) {
 		h.until(tool+" is queued", func() bool { return h.u.m.approvals.len() == len(chans) })
 	}
 	v := h.shown(3)
+	h.ready()
 	if v.pos.Text != "Call 1 of 3" || !strings.Contains(v.title.Text, "“first”") {
 		t.Fatalf("shows %q %q, want the oldest call, Call 1 of 3", v.pos.Text, v.title.Text)
 	}
@@ -200,6 +236,11 @@ func TestQueueOfThree(t *testing.T) {
 	if v.pos.Text != "" {
 		t.Errorf("a single call shows position %q", v.pos.Text)
 	}
+	test.Tap(v.deny) // the next call at the front waits its second too
+	if h.u.approvals.answering[v.shown] {
+		t.Fatal("a click answered the next call the moment it came to the front")
+	}
+	h.ready()
 	test.Tap(v.deny)
 	if d := h.decided(chans[2]); d.Outcome != policy.Denied {
 		t.Fatalf("third: %+v", d)
@@ -258,8 +299,10 @@ func TestAnAnswerTheDaemonRefusesComesBack(t *testing.T) {
 	h := newHarnessWith(t, nil, policy.NewBroker(policy.BrokerOptions{Timeout: time.Minute, Grants: grants}))
 	ch := h.ask(writeCall("write_file", "/tmp/a"), writeVerdict)
 	v := h.shown(1)
+	h.ready()
 	test.Tap(v.always)
 	h.until("the refusal is shown", func() bool { return v.problem.Visible() && v.visible })
+	h.ready()
 	if !strings.Contains(v.problem.Text, "MCP Tray could not record your answer") || !strings.Contains(v.problem.Text, "the disk is full") {
 		t.Errorf("problem %q", v.problem.Text)
 	}

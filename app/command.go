@@ -20,7 +20,8 @@ import (
 
 // command is what the tray asks of the window process; exactly one field is set.
 type command struct {
-	// Show opens a window: "main" or "approvals".
+	// Show opens a window: "main", "approvals", or "config" (the main window with the changes
+	// to config.json that wait for the person).
 	Show string `json:"show,omitempty"`
 	// Confirm asks the person before a server is pointed at a production context.
 	Confirm *kubeUseParams `json:"confirm,omitempty"`
@@ -109,6 +110,9 @@ func (u *UI) command(seq int, c command) {
 		u.showMain()
 	case c.Show == "approvals":
 		u.approvals.show()
+	case c.Show == "config":
+		w := u.showMain()
+		w.pending.fetch()
 	case c.Confirm != nil:
 		u.confirmProduction(c.Confirm.Server, c.Confirm.Context)
 	case c.Problem != "":

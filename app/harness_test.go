@@ -37,9 +37,10 @@ type harness struct {
 	ctx    context.Context
 
 	mu       sync.Mutex
-	calls    []string        // methods called, with their params
-	kube     json.RawMessage // what kube.contexts answers; nil: unknown method
-	needsYes bool            // kube.use refuses without "yes", as for a production context
+	calls    []string             // methods called, with their params
+	kube     json.RawMessage      // what kube.contexts answers; nil: unknown method
+	needsYes bool                 // kube.use refuses without "yes", as for a production context
+	pending  *configPendingResult // what config.pending answers; nil: unknown method (an older daemon)
 	notes    []*fyne.Notification
 	events   chan daemon.Event // more events the stream sends
 	drop     chan struct{}     // ends the current events stream, as a daemon restart does
@@ -201,6 +202,26 @@ func (h *harness) routes(s *control.Server) {
 		}
 		return nil, nil
 	})
+	s.Handle(methodConfigPending, func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.pending == nil {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: `MCP Tray does not know the request "config.pending"; the running app may be older than this command — restart MCP Tray.`}
+		}
+		return *h.pending, nil
+	})
+	for _, m := range []string{methodConfigConfirm, methodConfigDiscard} {
+		s.Handle(m, func(ctx context.Context, raw json.RawMessage) (any, error) {
+			h.record(m, raw)
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if m == methodConfigConfirm && !strings.Contains(string(raw), `"fingerprint":"`+h.pending.Fingerprint+`"`) {
+				return nil, &control.Error{Code: control.CodeBadRequest, Message: "The settings changed again; review them once more."}
+			}
+			h.pending = &configPendingResult{}
+			return nil, nil
+		})
+	}
 	s.Handle("kube.contexts", func(ctx context.Context, raw json.RawMessage) (any, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()

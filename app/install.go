@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // InstallWindowTitle is the install dialog's window title.
@@ -125,7 +126,7 @@ func (d *installDialog) showPick() {
 			e := d.shown[id]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(entryTitle(e))
-			box.Objects[1].(*widget.Label).SetText(e.Description)
+			box.Objects[1].(*widget.Label).SetText(display.Line(e.Description))
 			facts := box.Objects[2].(*widget.Label)
 			facts.SetText(entryFacts(e))
 			facts.Importance = widget.LowImportance
@@ -162,7 +163,7 @@ func (d *installDialog) showPick() {
 func (d *installDialog) showAnswers(e installer.EntryView) {
 	head := widget.NewLabelWithStyle(entryTitle(e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.SizeName = theme.SizeNameSubHeadingText
-	desc := widget.NewLabel(e.Description)
+	desc := widget.NewLabel(display.Text(e.Description))
 	desc.Wrapping = fyne.TextWrapWord
 	facts := lowLabel(entryFacts(e))
 	d.name = widget.NewEntry()

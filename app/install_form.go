@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // answerField is one question's input: secrets in a password entry, choices as a select,
@@ -107,6 +108,6 @@ func (f *answerField) formItem() *widget.FormItem {
 		title += " *"
 	}
 	it := widget.NewFormItem(title, f.object)
-	it.HintText = f.q.Description
+	it.HintText = display.Line(f.q.Description)
 	return it
 }

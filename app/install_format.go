@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/internal/prose"
 )
 
@@ -54,12 +55,13 @@ func filterCatalog(entries []installer.EntryView, category, query string) []inst
 	return out
 }
 
-// entryTitle is an entry's name for people.
+// entryTitle is an entry's name for people. Catalog entries can come from a registry on the
+// internet, so their text is shown escaped.
 func entryTitle(e installer.EntryView) string {
 	if e.Title != "" {
-		return e.Title
+		return display.Line(e.Title)
 	}
-	return e.ID
+	return display.Line(e.ID)
 }
 
 // entryFacts is the small line under an entry: what it can do, what it needs, whether it is
@@ -117,9 +119,9 @@ func missingAnswers(qs []installer.QuestionView, values map[string]string) strin
 
 func questionTitle(q installer.QuestionView) string {
 	if q.Title != "" {
-		return q.Title
+		return display.Line(q.Title)
 	}
-	return q.Key
+	return display.Line(q.Key)
 }
 
 // stepLabel says what an install step is doing, for the line beside the activity indicator.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -31,7 +32,7 @@ type logLine struct {
 // String renders the line for the screen and the clipboard, in local time.
 func (l logLine) String() string {
 	who := map[string]string{sourceServer: "server", sourceMCPTray: "MCP Tray", sourceTraffic: "message"}[l.source]
-	return l.time.Local().Format("15:04:05") + "  " + who + ": " + l.text
+	return l.time.Local().Format("15:04:05") + "  " + who + ": " + display.Line(l.text)
 }
 
 func fromSupervisor(l supervisor.Line) logLine {
@@ -44,22 +45,23 @@ func fromSupervisor(l supervisor.Line) logLine {
 
 // formatTraffic says in words what one relayed message was; it never holds the message body.
 func formatTraffic(r daemon.TrafficRecord) string {
-	client := r.Client
+	client := display.Line(r.Client)
 	if client == "" {
 		client = "an AI app"
 	}
-	from, to := client, r.Server
+	from, to := client, display.Line(r.Server)
 	if strings.HasPrefix(r.Direction, "server") {
 		from, to = r.Server, client
 	}
-	what := r.Kind
+	kind, method, id := display.Line(r.Kind), display.Line(r.Method), display.Line(r.ID)
+	what := kind
 	switch {
-	case r.Method != "" && r.ID != "":
-		what = fmt.Sprintf("%s (request %s)", r.Method, r.ID)
-	case r.Method != "":
-		what = r.Method
-	case r.ID != "":
-		what = fmt.Sprintf("%s to request %s", r.Kind, r.ID)
+	case method != "" && id != "":
+		what = fmt.Sprintf("%s (request %s)", method, id)
+	case method != "":
+		what = method
+	case id != "":
+		what = fmt.Sprintf("%s to request %s", kind, id)
 	}
 	s := fmt.Sprintf("%s → %s: %s, %s", from, to, what, sizeLabel(r.Size))
 	if r.Latency > 0 {

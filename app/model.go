@@ -21,9 +21,12 @@ type model struct {
 	configError string
 	connected   bool // the event stream is up
 
-	approvals approvalQueue         // held tool calls waiting for the person
-	paused    bool                  // the person paused every server ("paused" notes)
-	kube      map[string]kubeServer // Kubernetes servers' contexts (from kube.contexts)
+	approvals approvalQueue // held tool calls waiting for the person
+	paused    bool          // the person paused every server ("paused" notes)
+	// configPending says a change to config.json waits for the person ("config_pending"
+	// notes, until "config_pending_cleared").
+	configPending bool
+	kube          map[string]kubeServer // Kubernetes servers' contexts (from kube.contexts)
 }
 
 func newModel() *model { return &model{servers: map[string]supervisor.Status{}} }
@@ -33,6 +36,7 @@ func newModel() *model { return &model{servers: map[string]supervisor.Status{}} 
 func (m *model) reconnected() {
 	m.connected = true
 	m.paused = false
+	m.configPending = false
 	m.approvals.reset()
 }
 
@@ -64,6 +68,10 @@ func (m *model) apply(ev daemon.Event) {
 			m.paused = true
 		case "resumed":
 			m.paused = false
+		case noteConfigPending:
+			m.configPending = true
+		case noteConfigPendingCleared:
+			m.configPending = false
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -95,13 +96,13 @@ func (t *auditTab) fetch() {
 
 // auditWhat names the call: which app used which tool of which server.
 func auditWhat(r policy.AuditRecord) string {
-	client := r.Client
+	client := display.Line(r.Client)
 	if client == "" {
 		client = "An AI app"
 	}
-	s := fmt.Sprintf("%s used %s of %s", client, r.Tool, r.Server)
+	s := fmt.Sprintf("%s used %s of %s", client, display.Line(r.Tool), display.Line(r.Server))
 	if r.Scope != "" {
-		s += " (" + r.Scope + ")"
+		s += " (" + display.Line(r.Scope) + ")"
 	}
 	return s
 }
@@ -154,7 +155,7 @@ func auditDecision(r policy.AuditRecord) string {
 		s += " · it failed"
 	}
 	if r.Reason != "" && r.Decision == policy.Denied && r.DecidedBy == policy.ByRule {
-		s += " · " + r.Reason
+		s += " · " + display.Line(r.Reason)
 	}
 	return s
 }

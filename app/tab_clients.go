@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // clientsTab shows the AI apps MCP Tray found, which servers each sees, and lets the person
@@ -92,12 +93,12 @@ func (t *clientsTab) show(res daemon.ClientsResult) {
 func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasObject {
 	card := &clientCard{servers: map[string]*widget.Check{}}
 	t.cards[c.ID] = card
-	title := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(display.Line(c.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	items := []fyne.CanvasObject{title}
 	if !c.Detected {
 		items = append(items, lowLabel("Not found on this computer."))
 	}
-	card.enabled = widget.NewCheck("Let "+c.Name+" use MCP Tray's servers", func(on bool) {
+	card.enabled = widget.NewCheck("Let "+display.Line(c.Name)+" use MCP Tray's servers", func(on bool) {
 		t.set(daemon.ClientSetParams{Client: c.ID, Enabled: on, Servers: c.Only})
 	})
 	card.enabled.Checked = c.Enabled
@@ -114,7 +115,7 @@ func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasOb
 		items = append(items, card.all)
 		grid := container.NewGridWrap(fyne.NewSize(200, 36))
 		for _, s := range servers {
-			check := widget.NewCheck(s, func(on bool) {
+			check := widget.NewCheck(display.Line(s), func(on bool) {
 				t.set(daemon.ClientSetParams{Client: c.ID, Enabled: true, Servers: toggled(c.Wants, s, on)})
 			})
 			check.Checked = slices.Contains(c.Wants, s)
@@ -133,12 +134,12 @@ func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasOb
 	card.restart.Wrapping = fyne.TextWrapWord
 	card.restart.Importance = widget.WarningImportance
 	if c.NeedsRestart {
-		card.restart.SetText("To see the change: " + c.RestartHint)
+		card.restart.SetText("To see the change: " + display.Line(c.RestartHint))
 		items = append(items, card.restart)
 	}
 	for _, f := range c.Files {
 		if f.Error != "" {
-			l := widget.NewLabel(f.Path + ": " + f.Error)
+			l := widget.NewLabel(display.Line(f.Path) + ": " + display.Line(f.Error))
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.DangerImportance
 			items = append(items, l)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,6 +63,9 @@ func newWindowHarnessWith(t *testing.T, wait bool) *windowHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The GUI runs in this process, as the window process does beside the tray: the daemon
+	// takes approvals and permission changes from it as from the window the tray started.
+	d.WindowStarted(os.Getpid())
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan struct{})
 	go func() {

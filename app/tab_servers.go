@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -67,7 +68,7 @@ func newServerRow() fyne.CanvasObject {
 
 func updateServerRow(row *fyne.Container, s supervisor.Status, now time.Time) {
 	head := row.Objects[0].(*fyne.Container)
-	head.Objects[0].(*widget.Label).SetText(s.Name)
+	head.Objects[0].(*widget.Label).SetText(display.Line(s.Name))
 	state := head.Objects[1].(*widget.Label)
 	state.SetText(stateLabel(s, now))
 	state.Importance = stateImportance(s.State)

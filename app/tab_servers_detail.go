@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -24,6 +25,7 @@ type serverDetail struct {
 	info    *widget.Label
 	problem *widget.Label
 	source  *widget.Label
+	sandbox *widget.Label // what the server may touch
 	start   *widget.Button
 	stop    *widget.Button
 	restart *widget.Button
@@ -52,6 +54,8 @@ func newServerDetail(t *serversTab) *serverDetail {
 	d.source = widget.NewLabel("")
 	d.source.Wrapping = fyne.TextWrapWord
 	d.source.Importance = widget.LowImportance
+	d.sandbox = widget.NewLabel("")
+	d.sandbox.Wrapping = fyne.TextWrapWord
 	d.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), func() { u.callDone("start", daemon.NameParams{Name: d.name}, nil) })
 	d.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), func() { u.callDone("stop", daemon.NameParams{Name: d.name}, nil) })
 	d.restart = widget.NewButtonWithIcon("Restart", theme.ViewRefreshIcon(), func() { u.callDone("restart", daemon.NameParams{Name: d.name}, nil) })
@@ -77,7 +81,7 @@ func newServerDetail(t *serversTab) *serverDetail {
 		container.NewHBox(d.start, d.stop, d.restart, d.logs),
 		widget.NewSeparator(), d.on,
 		widget.NewLabelWithStyle("How AI apps share it", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d.mode,
-		d.source, widget.NewSeparator(), toolsTitle, d.hint, d.tools,
+		d.source, d.sandbox, widget.NewSeparator(), toolsTitle, d.hint, d.tools,
 	))
 	d.none = container.NewCenter(widget.NewLabel("Choose a server on the left."))
 	d.content = container.NewStack(d.body, d.none)
@@ -103,7 +107,7 @@ func (d *serverDetail) show(name string) {
 	d.body.Show()
 	now := time.Now()
 	det, hasDet := d.t.details[name]
-	d.title.SetText(name)
+	d.title.SetText(display.Line(name))
 	d.state.SetText(stateLabel(s, now))
 	d.state.Importance = stateImportance(s.State)
 	d.state.Refresh()
@@ -128,6 +132,7 @@ func (d *serverDetail) show(name string) {
 	if hasDet {
 		d.mode.SetSelected(modeLabel(det.Mode))
 		d.source.SetText(sourceLine(det))
+		d.sandbox.SetText(sandboxLine(det))
 	}
 	d.filling = false
 }
@@ -137,13 +142,17 @@ func problemText(s supervisor.Status) string {
 	if s.State != supervisor.Failed && s.State != supervisor.Backoff {
 		return ""
 	}
-	text := s.Error
+	text := display.Line(s.Error)
 	if len(s.StderrTail) > 0 {
 		tail := s.StderrTail
 		if len(tail) > 3 {
 			tail = tail[len(tail)-3:]
 		}
-		text += "\nIt said: " + strings.Join(tail, "\n")
+		lines := make([]string, len(tail))
+		for i, l := range tail {
+			lines[i] = display.Line(l)
+		}
+		text += "\nIt said: " + strings.Join(lines, "\n")
 	}
 	return text
 }
@@ -171,7 +180,7 @@ func (d *serverDetail) fetchTools(name string) {
 
 func (d *serverDetail) toolRow(t policy.ToolStatus) fyne.CanvasObject {
 	u, server := d.t.w.u, d.name
-	name := widget.NewLabelWithStyle(t.Tool, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(display.Line(t.Tool), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	note := widget.NewLabel(toolNote(t))
 	note.Importance = widget.LowImportance
 	if t.Blocked || len(t.Flags) > 0 {
@@ -199,10 +208,10 @@ func (d *serverDetail) review(server, tool string) {
 			u.window().showError(err)
 			return
 		}
-		text := "The server changed this tool since you first saw it. A changed tool can be a trick to make the AI do something else, so MCP Tray blocked it.\n\nWhat changed:\n• " + strings.Join(r.Changes, "\n• ")
+		text := "The server changed this tool since you first saw it. A changed tool can be a trick to make the AI do something else, so MCP Tray blocked it.\n\nWhat changed:\n• " + display.Text(strings.Join(r.Changes, "\n• "))
 		msg := widget.NewLabel(text)
 		msg.Wrapping = fyne.TextWrapWord
-		dlg := dialog.NewCustomConfirm("Review "+tool+" of "+server, "Accept the change", "Keep it blocked", container.NewVScroll(msg), func(ok bool) {
+		dlg := dialog.NewCustomConfirm("Review "+display.Line(tool)+" of "+display.Line(server), "Accept the change", "Keep it blocked", container.NewVScroll(msg), func(ok bool) {
 			if ok {
 				u.callDone("policy.accept", daemon.ToolParams{Name: server, Tool: tool, Fingerprint: r.NewFingerprint}, func() { d.fetchTools(server) })
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -14,7 +15,7 @@ import (
 // rowDetail is the small line under a server: its problem if it has one, else how it runs.
 func rowDetail(s supervisor.Status, now time.Time) string {
 	if s.Error != "" && (s.State == supervisor.Failed || s.State == supervisor.Backoff) {
-		return s.Error
+		return display.Line(s.Error)
 	}
 	var parts []string
 	if up := uptime(s, now); up != "" {
@@ -126,5 +127,5 @@ func sourceLine(d daemon.ServerDetail) string {
 	if d.Command == "" {
 		return ""
 	}
-	return "Runs: " + strings.Join(append([]string{d.Command}, d.Args...), " ")
+	return "Runs: " + display.Line(strings.Join(append([]string{d.Command}, d.Args...), " "))
 }

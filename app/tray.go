@@ -170,6 +170,16 @@ func (t *Tray) own() {
 	}
 }
 
+// stopped reports whether Stop was called.
+func (t *Tray) stopped() bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // Stop removes the tray icon and ends Run; safe from any goroutine, more than once.
 func (t *Tray) Stop() { t.stopOnce.Do(func() { close(t.done) }) }
 
@@ -261,6 +271,9 @@ func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
 	if m.configError != "" {
 		items = append(items, disabledItem("⚠ config.json has a problem — open MCP Tray"))
 	}
+	if m.connected && m.configPending {
+		items = append(items, fyne.NewMenuItem(reviewConfigLabel, func() { t.send(command{Show: "config"}) }))
+	}
 	pending := fyne.NewMenuItem(pendingLabel(m.approvals.len()), func() { t.send(command{Show: "approvals"}) })
 	pending.Disabled = m.approvals.len() == 0
 	pause := fyne.NewMenuItem("Pause all", func() { t.setPaused(true) })
@@ -281,8 +294,8 @@ func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
 // refresh sets the tray menu and icon from the model, and only when they changed: every
 // update makes the tray host re-read the whole menu over D-Bus. Owner goroutine only.
 func (t *Tray) refresh() {
-	if t.host == nil {
-		return
+	if t.host == nil || t.quitting || t.stopped() {
+		return // no tray to draw on, or it is going away
 	}
 	menu := t.trayMenu(t.now())
 	if sig := menuSignature(menu); sig != t.sig {

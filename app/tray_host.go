@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/systray"
 )
@@ -34,8 +36,24 @@ func (h systrayHost) run(ready func(), done <-chan struct{}) {
 }
 
 func (h systrayHost) setMenu(m *fyne.Menu) {
+	defer hostGone()
 	systray.ResetMenu()
 	h.addItems(m, nil)
+}
+
+// hostGone swallows the panic systray raises when its D-Bus connection has closed (MCP Tray is
+// quitting, or the desktop session is ending) and the tray redraws once more: there is no
+// tray left to draw on, which is no reason to crash while the servers are being stopped.
+func hostGone() {
+	if r := recover(); r != nil && !isClosedBus(r) {
+		panic(r)
+	}
+}
+
+// isClosedBus reports a panic about a closed D-Bus connection.
+func isClosedBus(r any) bool {
+	err, ok := r.(error)
+	return ok && strings.Contains(err.Error(), "connection closed")
 }
 
 // addItems adds m's items under parent (nil: the top level).
@@ -78,6 +96,7 @@ func (h systrayHost) addItems(m *fyne.Menu, parent *systray.MenuItem) {
 }
 
 func (h systrayHost) setIcon(s trayState) {
+	defer hostGone()
 	data, template := trayIconData(s)
 	if template {
 		systray.SetTemplateIcon(data, data)

@@ -22,6 +22,7 @@ type mainWindow struct {
 	u       *UI
 	win     fyne.Window
 	banner  *widget.Label // config.json has a problem
+	pending *pendingBanner
 	paused  *fyne.Container
 	status  *widget.Label
 	add     *widget.Button
@@ -48,6 +49,7 @@ func newMainWindow(u *UI) *mainWindow {
 	pausedText.Importance = widget.WarningImportance
 	w.paused = container.NewBorder(nil, nil, nil, resume, pausedText)
 	w.paused.Hide()
+	w.pending = newPendingBanner(w)
 	w.status = widget.NewLabel("")
 	w.status.Importance = widget.LowImportance
 
@@ -73,7 +75,7 @@ func newMainWindow(u *UI) *mainWindow {
 	pause := widget.NewButtonWithIcon("Pause all", theme.MediaPauseIcon(), func() { u.callDone("pause", daemon.PauseParams{Paused: true}, nil) })
 	title := widget.NewLabelWithStyle("MCP Tray", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewBorder(nil, nil, title, container.NewHBox(pause, w.add))
-	top := container.NewVBox(head, w.banner, w.paused)
+	top := container.NewVBox(head, w.pending.box, w.banner, w.paused)
 	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, w.tabs))
 	w.win.Resize(fyne.NewSize(940, 600))
 	w.win.SetCloseIntercept(func() {
@@ -146,6 +148,8 @@ func (w *mainWindow) noteArrived(kind string) {
 	switch kind {
 	case "settings":
 		w.prefs.fetch()
+	case noteConfigPending, noteConfigPendingCleared:
+		w.pending.fetch()
 	case "client_changed", "client_error", "client_healed":
 		if w.tabs.Selected() != nil && w.tabs.Selected().Text == "AI apps" {
 			w.clients.fetch()
@@ -169,6 +173,7 @@ func setEnabled(o fyne.Disableable, on bool) {
 // connected fetches what the open tab and the theme need once the event stream is up.
 func (w *mainWindow) connected() {
 	w.prefs.fetch()
+	w.pending.fetch()
 	if t := w.tabs.Selected(); t != nil {
 		w.shown(t.Text)
 	}

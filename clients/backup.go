@@ -1,25 +1,37 @@
 package clients
 
 import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mcptray/mcptray/internal/atomicfile"
+	"github.com/mcptray/mcptray/keychain"
+	"github.com/mcptray/mcptray/redact"
 )
 
 // BackupDir is the folder that keeps copies of client files, such as MCPTRAY_HOME/backups.
 // Each file gets its own folder, <BackupDir>/<client id>/<file name>-<hash of its path>/,
 // holding the last KeepBackups contents before MCP Tray changed the file, named
 // <generation>-<UTC time><extension> so a person can open them. Folders are 0700, files 0600.
+// A copy never holds a credential: those are kept in the system keychain and the copy names
+// them by a marker (see keepCredentialsOut), which Restore fills in again.
 type BackupDir string
 
 // KeepBackups is how many generations of each client file are kept.
@@ -44,9 +56,17 @@ func (b BackupDir) dirFor(clientID, path string) string {
 	return filepath.Join(string(b), clientID, filepath.Base(abs)+"-"+hex.EncodeToString(sum[:4]))
 }
 
-// save keeps content as the newest backup of path and drops generations beyond KeepBackups.
-// It returns the backup's path.
+// save keeps content as the newest backup of path, its credentials in the keychain, and drops
+// generations beyond KeepBackups. It returns the backup's path. Without a keychain to keep a
+// credential in, it writes nothing and fails.
 func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
+	if c, ok := ByID(clientID); ok {
+		clean, err := cleanCopy(c, content)
+		if err != nil {
+			return "", err
+		}
+		content = clean
+	}
 	dir := b.dirFor(clientID, path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
@@ -70,10 +90,14 @@ func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
 	if !exists(note) {
 		_ = atomicfile.WriteFile(note, []byte(path+"\n"), 0o600)
 	}
+	var dropped [][]byte
+	defer func() { dropItems(dir, dropped...) }()
 	for i := KeepBackups - 1; i < len(existing); i++ {
+		old, _ := os.ReadFile(existing[i].Path)
 		if err := os.Remove(existing[i].Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return target, fmt.Errorf("removing an old backup: %w", err)
 		}
+		dropped = append(dropped, old)
 	}
 	return target, nil
 }
@@ -125,7 +149,8 @@ type Restored struct {
 // the error is a *FileError wrapping ErrNoBackup. Restore does not parse either content: a
 // backup is the person's own earlier file. It blocks on file I/O and is serialised with Apply
 // on the same path. Note that if MCP Tray is still set to write this client, its next
-// reconcile adds its entries back.
+// reconcile adds its entries back. The credentials the backup names come back from the
+// keychain; if one cannot be read, nothing is changed and the error says so.
 func Restore(c Client, path string, dir BackupDir) (Restored, error) {
 	defer lockPath(path)()
 	bdir := dir.dirFor(c.ID(), path)
@@ -137,17 +162,27 @@ func Restore(c Client, path string, dir BackupDir) (Restored, error) {
 		return Restored{}, &FileError{Client: c.Name(), Path: path, Err: ErrNoBackup, Reason: "has no backup to restore (MCP Tray keeps one before each change it makes)"}
 	}
 	newest := list[0]
-	content, err := os.ReadFile(newest.Path)
+	kept, err := os.ReadFile(newest.Path)
 	if err != nil {
 		return Restored{}, fmt.Errorf("reading the backup %s: %w", newest.Path, err)
+	}
+	content, err := fillCredentials(kept)
+	if err != nil {
+		return Restored{}, fmt.Errorf("restoring %s's config file %s: %w", c.Name(), path, err)
 	}
 	current, existed, err := readFile(path)
 	if err != nil {
 		return Restored{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
 	}
+	pre := filepath.Join(bdir, preRestoreName+filepath.Ext(path))
+	oldPre, _ := os.ReadFile(pre)
+	defer func() { dropItems(bdir, kept, oldPre) }()
 	perm := os.FileMode(0o777)
 	if existed {
-		if err := atomicfile.WriteFile(filepath.Join(bdir, preRestoreName+filepath.Ext(path)), current, 0o600); err != nil {
+		if current, err = cleanCopy(c, current); err != nil {
+			return Restored{}, fmt.Errorf("keeping the current content of %s before restoring: %w", path, err)
+		}
+		if err := atomicfile.WriteFile(pre, current, 0o600); err != nil {
 			return Restored{}, fmt.Errorf("keeping the current content of %s before restoring: %w", path, err)
 		}
 	} else {
@@ -170,4 +205,246 @@ func Restore(c Client, path string, dir BackupDir) (Restored, error) {
 		Path: path, From: newest,
 		Message: fmt.Sprintf("Restored %s's config file %s from %s.", c.Name(), path, when),
 	}, nil
+}
+
+// Credentials never sit in a backup. A client file often holds credentials of entries MCP Tray
+// does not manage (a token in another server's env, an Authorization header); a plain copy
+// would leave them in clear under MCP Tray's home. So before a copy is written, every value
+// that looks like a credential (LooksLikeCredential, by its member's name or its form) is put
+// in the system keychain and replaced in the copy by a marker naming the keychain item,
+// mcptray-keychain-backup:C<16 hex digits>. The item holds the exact bytes the marker stands for
+// (the value as the file spells it, escapes included), so Restore puts back the original file
+// byte for byte. Items are deleted once no kept copy names them. Without a keychain MCP Tray
+// does not write the copy, and so does not change the client file.
+
+// backupService is the keychain's server name for credentials kept out of backups. A space
+// cannot be in an MCP Tray server name, so it never meets a server's own secrets.
+const backupService = "mcptray backups"
+
+// backupMarkerPrefix starts a marker; the item key that follows has a fixed length, so a
+// marker ends unambiguously whatever text follows it.
+const backupMarkerPrefix = "mcptray-keychain-backup:"
+
+// quotedRE matches a double-quoted string with JSON-style escapes.
+var quotedRE = regexp.MustCompile(`"(?:[^"\\\n]|\\.)*"`)
+
+var backupMarkerRE = regexp.MustCompile(regexp.QuoteMeta(backupMarkerPrefix) + `(C[0-9a-f]{16})`)
+
+// backupKeys is the keychain backups keep credentials in: the system one, as for servers'
+// secrets. The package's tests use a memory store.
+var backupKeys = func() keychain.Store { return keychain.System(keychain.Options{}) }
+
+// credentialsIn lists the values in content that look like credentials, longest first: by
+// their member's name or their form. In a file that does not parse, no name is known, so every
+// quoted string is judged by its form alone.
+func credentialsIn(c Client, content []byte) []string {
+	seen := map[string]bool{}
+	tree, err := c.spec().format.meaning(content, "")
+	if err != nil {
+		for _, lit := range quotedRE.FindAll(content, -1) {
+			var v string
+			if json.Unmarshal(lit, &v) == nil && v != "" && LooksLikeCredential("", v) {
+				seen[v] = true
+			}
+		}
+		tree = nil
+	}
+	var walk func(name string, v any)
+	walk = func(name string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(k, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(name, x)
+			}
+		case []map[string]any:
+			for _, x := range v {
+				walk(name, x)
+			}
+		case string:
+			if v != "" && LooksLikeCredential(name, v) {
+				seen[v] = true
+			}
+		}
+	}
+	walk("", tree)
+	out := slices.Collect(maps.Keys(seen))
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	return out
+}
+
+// keepCredentialsOut returns content with every credential replaced by a marker, each stored
+// in keys first. A value shorter than redact.MinLen is replaced only where it is a whole
+// string (quoted, or a YAML plain value), so that a short value cannot hit other text.
+func keepCredentialsOut(ctx context.Context, keys keychain.Store, creds []string, content []byte) ([]byte, error) {
+	ids := map[string]string{} // bytes kept → their item, so a value repeated is kept once
+	keep := func(raw string) (string, error) {
+		if id, ok := ids[raw]; ok {
+			return id, nil
+		}
+		id, err := newBackupItem()
+		if err != nil {
+			return "", err
+		}
+		if err := keys.Set(ctx, backupService, id, raw); err != nil {
+			return "", noKeychain(err)
+		}
+		ids[raw] = id
+		return id, nil
+	}
+	// First every double-quoted string whose value is a credential, however its escapes spell
+	// it: the quotes stay, what is between them goes to the keychain.
+	isCred := map[string]bool{}
+	for _, v := range creds {
+		isCred[v] = true
+	}
+	var failed error
+	content = quotedRE.ReplaceAllFunc(content, func(lit []byte) []byte {
+		var v string
+		if failed != nil || json.Unmarshal(lit, &v) != nil || !isCred[v] {
+			return lit
+		}
+		id, err := keep(string(lit[1 : len(lit)-1]))
+		if err != nil {
+			failed = err
+			return lit
+		}
+		return []byte(`"` + backupMarkerPrefix + id + `"`)
+	})
+	if failed != nil {
+		return nil, failed
+	}
+	// Then what is left in any other form: single quotes, YAML plain values, a credential
+	// inside a longer text (a URL, an argument), base64.
+	for _, v := range creds {
+		encoded := redact.Forms(v)
+		if len(encoded) == 0 {
+			quoted := regexp.MustCompile(`(?m)(["']|:[ \t]+)` + regexp.QuoteMeta(v) + `(["']|[ \t]*(?:#.*)?\r?$)`)
+			var failed error
+			content = quoted.ReplaceAllFunc(content, func(m []byte) []byte {
+				sub := quoted.FindSubmatch(m)
+				open, end := string(sub[1]), string(sub[2])
+				isQuote := func(s string) bool { return s == `"` || s == `'` }
+				if isQuote(open) && end != open || !isQuote(open) && isQuote(end) {
+					return m // a quote on one side only: part of a longer text
+				}
+				id, err := keep(v)
+				if err != nil {
+					failed = err
+					return m
+				}
+				return []byte(open + backupMarkerPrefix + id + end)
+			})
+			if failed != nil {
+				return nil, failed
+			}
+			continue
+		}
+		for _, f := range encoded {
+			if !bytes.Contains(content, []byte(f)) {
+				continue
+			}
+			id, err := keep(f)
+			if err != nil {
+				return nil, err
+			}
+			content = bytes.ReplaceAll(content, []byte(f), []byte(backupMarkerPrefix+id))
+		}
+	}
+	return content, nil
+}
+
+// noKeychain is the error of a backup whose credentials found no place in the keychain: the
+// keychain's own sentence, without the item's name, which means nothing to a person.
+func noKeychain(err error) error {
+	var op *keychain.OpError
+	if errors.As(err, &op) {
+		err = op.Err
+	}
+	return fmt.Errorf("the file holds credentials, MCP Tray keeps no copy of a credential outside the system keychain, and the keychain did not take them: %w", err)
+}
+
+func newBackupItem() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "C" + hex.EncodeToString(b[:]), nil
+}
+
+// cleanCopy is content ready to be kept in a backup folder: without credentials.
+func cleanCopy(c Client, content []byte) ([]byte, error) {
+	creds := credentialsIn(c, content)
+	if len(creds) == 0 {
+		return content, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), keychainWait)
+	defer cancel()
+	return keepCredentialsOut(ctx, backupKeys(), creds, content)
+}
+
+// keychainWait bounds the keychain work of one backup or restore; an unlock prompt may take a
+// person a while.
+const keychainWait = 2 * time.Minute
+
+// fillCredentials replaces every marker in content by the bytes its keychain item keeps. A
+// marker whose item cannot be read fails the whole: a restore must give back the file exactly.
+func fillCredentials(content []byte) ([]byte, error) {
+	if !backupMarkerRE.Match(content) {
+		return content, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), keychainWait)
+	defer cancel()
+	keys := backupKeys()
+	vals := map[string]string{}
+	for _, m := range backupMarkerRE.FindAllSubmatch(content, -1) {
+		id := string(m[1])
+		if _, ok := vals[id]; ok {
+			continue
+		}
+		v, err := keys.Get(ctx, backupService, id)
+		if err != nil {
+			var op *keychain.OpError
+			if errors.As(err, &op) {
+				err = op.Err
+			}
+			return nil, fmt.Errorf("MCP Tray could not read the credentials it kept for this backup from the system keychain: %w", err)
+		}
+		vals[id] = v
+	}
+	return backupMarkerRE.ReplaceAllFunc(content, func(m []byte) []byte {
+		return []byte(vals[string(m[len(backupMarkerPrefix):])])
+	}), nil
+}
+
+// dropItems deletes the keychain items named in dropped (contents no longer kept) that no file
+// left in dir names. It is best effort: an item left behind holds a credential the person had
+// anyway, in the keychain.
+func dropItems(dir string, dropped ...[]byte) {
+	gone := map[string]bool{}
+	for _, content := range dropped {
+		for _, m := range backupMarkerRE.FindAllSubmatch(content, -1) {
+			gone[string(m[1])] = true
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if content, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && !e.IsDir() {
+			for _, m := range backupMarkerRE.FindAllSubmatch(content, -1) {
+				delete(gone, string(m[1]))
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), keychainWait)
+	defer cancel()
+	keys := backupKeys()
+	for id := range gone {
+		keys.Delete(ctx, backupService, id)
+	}
 }

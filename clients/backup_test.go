@@ -1,13 +1,25 @@
 package clients
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mcptray/mcptray/internal/testbin"
+	"github.com/mcptray/mcptray/keychain"
 )
+
+// The package's tests keep the credentials taken out of backups in memory, not in the keychain
+// of whoever runs them.
+func TestMain(m *testing.M) {
+	keys := keychain.NewMemory()
+	backupKeys = func() keychain.Store { return keys }
+	os.Exit(m.Run())
+}
 
 // TestBackupsKeepFiveGenerations changes one file seven times: every change backs up the
 // content before it, only the last five backups stay, and Restore walks back through them.
@@ -99,5 +111,177 @@ func TestBackupsArePerFile(t *testing.T) {
 	}
 	if got := string(mustRead(t, b)); got != "{\"servers\": {}, \"inputs\": []}\n" {
 		t.Errorf("b = %s", got)
+	}
+}
+
+// A backup holds no credential of the entries MCP Tray does not manage, in whatever form the
+// file spells it (an env token, an Authorization header, a password with JSON escapes, a short
+// password): they are in the keychain, and Restore puts the file back byte for byte. Before,
+// the backup was a plain copy of the file, credentials included.
+func TestBackupsHoldNoCredentials(t *testing.T) {
+	home := t.TempDir()
+	c := mustClient(t, "cursor")
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	creds := []string{
+		"ghp_0123456789abcdefghijABCDEFGHIJ012345",
+		"Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.sig",
+		`p/ss<word>&"x"-Long`,
+	}
+	original := []byte(`{
+  "mcpServers": {
+    "github": {"command": "npx", "args": ["-y", "server-github"],
+      "env": {"GITHUB_TOKEN": "ghp_0123456789abcdefghijABCDEFGHIJ012345", "DB_PASSWORD": "p\/ss\u003cword\u003e\u0026\"x\"-Long", "PGPASSWORD": "hunt2"}},
+    "remote": {"url": "https://example.com/mcp",
+      "headers": {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.sig"}},
+    "also": {"command": "tool", "env": {"API_KEY": "ghp_0123456789abcdefghijABCDEFGHIJ012345"}}
+  }
+}
+`)
+	writeFile(t, path, original)
+	res, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)})
+	if err != nil || res.BackupPath == "" {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	kept := mustRead(t, res.BackupPath)
+	testbin.AssertNoSecrets(t, creds, backupsOf(home).dirFor("cursor", path))
+	if strings.Contains(string(kept), `"hunt2"`) {
+		t.Errorf("the backup holds the short password PGPASSWORD:\n%s", kept)
+	}
+	if !strings.Contains(string(kept), backupMarkerPrefix) {
+		t.Errorf("the backup names no keychain item:\n%s", kept)
+	}
+	if _, err := Restore(c, path, backupsOf(home)); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRead(t, path); string(got) != string(original) {
+		t.Errorf("after restore the file holds\n%s\nwant\n%s", got, original)
+	}
+	// The content the restore replaced (MCP Tray's own entry added) is kept without credentials.
+	testbin.AssertNoSecrets(t, creds, backupsOf(home).dirFor("cursor", path))
+}
+
+// unavailableKeys is a keychain that cannot be reached.
+type unavailableKeys struct{ keychain.Store }
+
+func (unavailableKeys) Set(context.Context, string, string, string) error {
+	return keychain.ErrUnavailable
+}
+
+// Without a keychain, MCP Tray writes no backup holding a credential: it leaves the client
+// file as it is and says why.
+func TestNoBackupWithoutKeychain(t *testing.T) {
+	saved := backupKeys
+	backupKeys = func() keychain.Store { return unavailableKeys{keychain.NewMemory()} }
+	t.Cleanup(func() { backupKeys = saved })
+	home := t.TempDir()
+	c := mustClient(t, "cursor")
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	original := []byte(`{"mcpServers": {"github": {"command": "npx", "env": {"GITHUB_TOKEN": "ghp_0123456789abcdefghijABCDEFGHIJ012345"}}}}`)
+	writeFile(t, path, original)
+	_, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)})
+	if err == nil || !strings.Contains(err.Error(), "keychain") {
+		t.Fatalf("Apply without a keychain: %v, want an error about the keychain", err)
+	}
+	if got := mustRead(t, path); string(got) != string(original) {
+		t.Errorf("the client file changed:\n%s", got)
+	}
+	testbin.AssertNoSecrets(t, []string{"ghp_0123456789abcdefghijABCDEFGHIJ012345"}, string(backupsOf(home)))
+}
+
+// The content a restore replaces is kept without credentials even when it does not parse
+// (then every quoted string is judged by its form): a person's half-edited file is still theirs.
+func TestRestoreKeepsNoCredentialOfABrokenFile(t *testing.T) {
+	home := t.TempDir()
+	c := mustClient(t, "cursor")
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	writeFile(t, path, []byte(`{"mcpServers": {}}`))
+	if _, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)}); err != nil {
+		t.Fatal(err)
+	}
+	const token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+	writeFile(t, path, []byte(`{"mcpServers": {"x": {"env": {"T": "`+token+`"}}`)) // one brace short
+	if _, err := Restore(c, path, backupsOf(home)); err != nil {
+		t.Fatal(err)
+	}
+	testbin.AssertNoSecrets(t, []string{token}, string(backupsOf(home)))
+}
+
+// countingKeys counts the items a store holds.
+type countingKeys struct {
+	keychain.Store
+	live map[string]bool
+}
+
+func (k *countingKeys) Set(ctx context.Context, server, key, value string) error {
+	k.live[server+"/"+key] = true
+	return k.Store.Set(ctx, server, key, value)
+}
+
+func (k *countingKeys) Delete(ctx context.Context, server, key string) error {
+	delete(k.live, server+"/"+key)
+	return k.Store.Delete(ctx, server, key)
+}
+
+// Keychain items of backups go when the last copy naming them goes: old generations dropped,
+// a backup restored.
+func TestBackupItemsGoWithTheirBackups(t *testing.T) {
+	keys := &countingKeys{Store: keychain.NewMemory(), live: map[string]bool{}}
+	saved := backupKeys
+	backupKeys = func() keychain.Store { return keys }
+	t.Cleanup(func() { backupKeys = saved })
+	home := t.TempDir()
+	c := mustClient(t, "cursor")
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	writeFile(t, path, []byte(`{"mcpServers": {"x": {"command": "x", "env": {"TOKEN": "ghp_0123456789abcdefghijABCDEFGHIJ012345"}}}}`))
+	for i := range 8 {
+		if _, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", fmt.Sprintf("s%d", i))}, ApplyOptions{Backups: backupsOf(home)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(keys.live) != KeepBackups {
+		t.Errorf("%d keychain items for %d backups", len(keys.live), KeepBackups)
+	}
+	if _, err := Restore(c, path, backupsOf(home)); err != nil {
+		t.Fatal(err)
+	}
+	// One backup fewer, and the content the restore replaced kept in before-last-restore.
+	if len(keys.live) != KeepBackups {
+		t.Errorf("%d keychain items after a restore, want %d", len(keys.live), KeepBackups)
+	}
+}
+
+// In YAML a credential may be a plain value or single-quoted, and a short one is still taken
+// out where it is a whole value (and only there).
+func TestYAMLBackupsHoldNoCredentials(t *testing.T) {
+	home := t.TempDir()
+	c := mustClient(t, "goose")
+	path := filepath.Join(home, "config.yaml")
+	original := []byte(`# Goose configuration
+GOOSE_PROVIDER: anthropic
+extensions:
+  db:
+    cmd: db-server
+    enabled: true
+    envs:
+      DB_PASSWORD: hunt2 # short
+      NOTE: hunt2-is-not-a-password
+      API_TOKEN: 'sk-ant-0123456789abcdefghij'
+    name: db
+    type: stdio
+`)
+	writeFile(t, path, original)
+	res, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)})
+	if err != nil || res.BackupPath == "" {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	kept := string(mustRead(t, res.BackupPath))
+	if strings.Contains(kept, "sk-ant-") || strings.Contains(kept, "DB_PASSWORD: hunt2 ") || !strings.Contains(kept, "NOTE: hunt2-is-not-a-password") {
+		t.Errorf("the backup holds a credential, or lost other text:\n%s", kept)
+	}
+	if _, err := Restore(c, path, backupsOf(home)); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRead(t, path); string(got) != string(original) {
+		t.Errorf("after restore the file holds\n%s\nwant\n%s", got, original)
 	}
 }

@@ -5,6 +5,11 @@
 // Every writer goes through Update, which takes an exclusive lock, re-reads the file, applies
 // the change, validates and saves atomically, so the GUI, the CLI and a person editing by hand
 // never lose each other's changes. Fields this version does not know survive a load/save cycle.
+//
+// config.json can be written by any program of the person's. What the person accepted is kept
+// apart, sealed, in accepted.json (accepted.go); Review says which differences loosen and so
+// wait for the person, and Update's write hook (hook.go) records MCP Tray's own writes as
+// accepted, change by change (Carry).
 package config
 
 import (
@@ -64,6 +69,9 @@ type Server struct {
 	Source *Source `json:"source,omitempty"`
 	// Kube is set for Kubernetes servers.
 	Kube *Kube `json:"kube,omitempty"`
+	// Sandbox is what the server may touch when confined; nil means the person has not
+	// chosen (see Sandbox for the three forms in config.json).
+	Sandbox *Sandbox `json:"sandbox,omitempty"`
 
 	extra map[string]json.RawMessage
 }
@@ -167,4 +175,20 @@ func (s *Server) Equal(o *Server) bool {
 	a, _ := json.Marshal(s)
 	b, _ := json.Marshal(o)
 	return string(a) == string(b)
+}
+
+// Clone returns a deep copy of c, unknown fields included.
+func (c *Config) Clone() *Config {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic("config: marshaling a config cannot fail: " + err.Error())
+	}
+	var o Config
+	if err := json.Unmarshal(b, &o); err != nil {
+		panic("config: unmarshaling a marshaled config cannot fail: " + err.Error())
+	}
+	if o.Servers == nil {
+		o.Servers = map[string]*Server{}
+	}
+	return &o
 }

@@ -39,6 +39,9 @@ func (h Home) Load() (*Config, error) {
 	return c, err
 }
 
+// LoadData is Load that also returns the bytes it read (nil for a missing file).
+func (h Home) LoadData() (*Config, []byte, error) { return h.load() }
+
 func (h Home) load() (*Config, []byte, error) {
 	data, err := os.ReadFile(h.ConfigFile())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -154,7 +157,8 @@ func (h Home) Save(c *Config) error {
 // Update applies change to the current config.json under an exclusive lock held across
 // processes: it re-reads the file, calls change, validates and saves atomically. If the file
 // does not parse, Update returns that error and leaves the file byte-identical. If change
-// returns an error nothing is written. Update blocks while another writer holds the lock.
+// returns an error nothing is written. Before writing, Update tells the write hook (see
+// WriteHook), which may refuse the write. Update blocks while another writer holds the lock.
 func (h Home) Update(change func(*Config) error) error {
 	if err := h.Ensure(); err != nil {
 		return err
@@ -168,8 +172,17 @@ func (h Home) Update(change func(*Config) error) error {
 	if err != nil {
 		return err
 	}
+	before := c.Clone()
 	if err := change(c); err != nil {
 		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if hook := writeHook(h); hook != nil {
+		if err := hook(h, before, c); err != nil {
+			return err
+		}
 	}
 	return h.Save(c)
 }

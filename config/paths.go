@@ -60,8 +60,10 @@ func (h Home) lockFile() string { return filepath.Join(string(h), "config.lock")
 
 // SocketPath is the daemon's control socket. It lives in the home when the path fits the
 // operating system's limit for socket paths (104 bytes on macOS); otherwise it moves to a
-// private folder under the runtime directory, named after a hash of the home so that two
-// homes never share a socket.
+// private folder under the runtime directory ($XDG_RUNTIME_DIR/mcptray, else
+// $TMPDIR/mcptray-UID), named after a hash of the home so that two homes never share a socket.
+// A folder under /tmp could be made first by another user: package socket refuses to listen in
+// or connect through a folder that is not the user's own and private, or is a link.
 func (h Home) SocketPath() string {
 	p := filepath.Join(string(h), "mcptray.sock")
 	if len(p) < 100 {

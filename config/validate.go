@@ -91,6 +91,9 @@ func validateServer(name string, s *Server) error {
 			return bad(".env", fmt.Sprintf("sets %q, which is also a secret: keep it only in secrets so its value stays in the keychain", k))
 		}
 	}
+	if f, msg := s.Sandbox.invalid(); msg != "" {
+		return bad(".sandbox."+f, msg)
+	}
 	if s.Policy != nil {
 		for tool, r := range s.Policy.Tools {
 			switch r {

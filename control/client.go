@@ -20,10 +20,25 @@ var ErrNotRunning = errors.New("MCP Tray is not running. Open it from your appli
 // safe for concurrent use (each operation opens its own connection).
 type Client struct{ Path string }
 
-func (c *Client) open(ctx context.Context, h Hello) (net.Conn, *bufio.Reader, error) {
-	conn, err := socket.Dial(ctx, c.Path)
+// dialVerified connects to the daemon's socket. It returns ErrNotRunning when nobody listens,
+// and the socket package's *UntrustedError when the socket may be someone else's: never "not
+// running" then, which would make the bridge start another daemon.
+func dialVerified(ctx context.Context, path string) (net.Conn, error) {
+	conn, err := socket.Dial(ctx, path)
 	if err != nil {
-		return nil, nil, ErrNotRunning
+		var ue *socket.UntrustedError
+		if errors.As(err, &ue) {
+			return nil, err
+		}
+		return nil, ErrNotRunning
+	}
+	return conn, nil
+}
+
+func (c *Client) open(ctx context.Context, h Hello) (net.Conn, *bufio.Reader, error) {
+	conn, err := dialVerified(ctx, c.Path)
+	if err != nil {
+		return nil, nil, err
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)

@@ -20,7 +20,7 @@ import (
 func (c *Client) ConnectPassing(ctx context.Context, server, client string, stdin, stdout *os.File) (net.Conn, *bufio.Reader, error) {
 	conn, err := dialUnix(ctx, c.Path)
 	if err != nil {
-		return nil, nil, ErrNotRunning
+		return nil, nil, err
 	}
 	b, _ := json.Marshal(Hello{Op: OpConnect, Server: server, Client: client, PassFDs: true})
 	rights := unix.UnixRights(int(stdin.Fd()), int(stdout.Fd()))
@@ -35,13 +35,19 @@ func (c *Client) ConnectPassing(ctx context.Context, server, client string, stdi
 	return conn, r, nil
 }
 
+// dialUnix dials the daemon as open does, with the socket verified before anything (here the
+// client's own pipes) is sent.
 func dialUnix(ctx context.Context, path string) (*net.UnixConn, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "unix", path)
+	c, err := dialVerified(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	return c.(*net.UnixConn), nil
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		c.Close()
+		return nil, fmt.Errorf("unexpected connection type %T", c)
+	}
+	return uc, nil
 }
 
 // readHello reads the first line of a connection, collecting any file descriptors sent with

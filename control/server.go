@@ -33,6 +33,7 @@ type Server struct {
 	calls   map[string]CallFunc
 	streams map[string]StreamFunc
 	connect ConnectFunc
+	guard   GuardFunc
 	wg      sync.WaitGroup
 }
 
@@ -49,6 +50,10 @@ func (s *Server) Handle(method string, f CallFunc) { s.calls[method] = f }
 
 // HandleStream registers a streaming method.
 func (s *Server) HandleStream(method string, f StreamFunc) { s.streams[method] = f }
+
+// Guard registers f to decide every request before its handler runs (nil: all may proceed).
+// Each handler's context carries the connection's Peer (PeerFrom) whether or not a guard is set.
+func (s *Server) Guard(f GuardFunc) { s.guard = f }
 
 // HandleConnect registers the bridge handler.
 func (s *Server) HandleConnect(f ConnectFunc) { s.connect = f }
@@ -82,6 +87,7 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	// Closing the connection is how a handler blocked on I/O learns the daemon is stopping.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
+	ctx = withConnPeer(ctx, conn)
 	line, files, r, err := readHello(conn)
 	if err != nil {
 		return
@@ -95,6 +101,17 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	if h.Op != OpConnect || len(files) != 2 {
 		closeFiles(files)
 		files = nil
+	}
+	if s.guard != nil {
+		method, params := h.Method, h.Params
+		if h.Op == OpConnect {
+			method, params = "connect", nil
+		}
+		if err := s.guard(ctx, h.Op, method, params); err != nil {
+			closeFiles(files)
+			writeLine(conn, Reply{Error: asError(err)})
+			return
+		}
 	}
 	switch h.Op {
 	case OpCall:

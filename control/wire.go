@@ -51,6 +51,9 @@ const (
 	CodeNotFound   = "not_found"
 	CodeBadRequest = "bad_request"
 	CodeFailed     = "failed"
+	// CodeNotFromPerson refuses an approval or a loosening that did not come from the person
+	// (it came from a server MCP Tray started or from an AI app, or from what they ran).
+	CodeNotFromPerson = "not_from_person"
 )
 
 // ErrUnknownServer matches a daemon error saying the server does not exist.

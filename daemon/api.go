@@ -105,12 +105,15 @@ func (d *Daemon) routes() {
 	c.Handle("secrets.changed", d.secretsChanged)
 	d.clientRoutes()
 	d.installRoutes()
-	c.HandleConnect(d.pausable(d.connect)) // "Pause all" holds new connections
+	// "Pause all" holds new connections; a bridge and its AI app are known from the connect
+	// request on, paused or not (authority.go).
+	c.HandleConnect(d.trackBridges(d.pausable(d.connect)))
 	c.HandleStream("logs", d.streamLogs)
 	c.HandleStream("traffic", d.streamTraffic)
 	c.HandleStream("events", d.streamEvents)
 	d.appRoutes()
 	d.kubeRoutes()
+	d.confirmRoutes()
 }
 
 // serverError marks "no such server" errors so clients can tell them apart.

@@ -61,6 +61,11 @@ type ServerDetail struct {
 	// MemoryBytes is the resident memory of the server's ready process (its warm spare or
 	// shared process) and its children; 0 when none runs or the platform cannot tell.
 	MemoryBytes int64 `json:"memoryBytes"`
+	// Sandbox says in plain words what the server may touch ("can read and change files in
+	// Documents/notes; cannot use the internet"), or that it runs without a sandbox.
+	Sandbox string `json:"sandbox"`
+	// Confined is true when the server runs in its sandbox.
+	Confined bool `json:"confined"`
 }
 
 // ServerDetailsResult is the answer of servers.details, sorted by name.
@@ -269,6 +274,7 @@ func (d *Daemon) serverDetails() ServerDetailsResult {
 			det.KubeContext = s.Kube.Context
 		}
 		det.MemoryBytes = memory[pids[name]]
+		det.Sandbox, det.Confined = s.Sandbox.Sentence(userHome()), s.Sandbox.Confined()
 		res.Servers = append(res.Servers, det)
 	}
 	return res

@@ -97,7 +97,7 @@ func (d *Daemon) appClientRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := d.opts.Home.Load()
+		cfg, err := d.effectiveConfig() // not what waits for the person (confirm.go)
 		if err != nil {
 			return nil, err
 		}

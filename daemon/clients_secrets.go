@@ -13,10 +13,11 @@ import (
 	"github.com/mcptray/mcptray/keychain"
 )
 
-// Backups of client files are copies of the person's own files, credentials included. Once an
-// import has moved a credential into the keychain, no copy of it may stay on disk, so it is
-// replaced in every backup of the file by a marker naming its keychain item; restoring fills
-// the marker in again. Only whole string values are replaced (quoted, or a YAML plain value),
+// Backups of client files keep no credential: clients.BackupDir puts each in the keychain and
+// leaves a marker the restore fills in. Copies written by earlier versions of MCP Tray may
+// still hold credentials; once an import has moved one into the keychain, it is replaced in
+// every backup of the file by a marker naming the server's keychain item, and restoring fills
+// that marker in again. Only whole string values are replaced (quoted, or a YAML plain value),
 // so a short credential never damages other text that happens to contain it.
 
 const markerPrefix = "mcptray-keychain:"
@@ -52,8 +53,9 @@ func redactSecrets(content []byte, refs []secretRef, plainValues bool) ([]byte, 
 }
 
 // redactBackups takes the credentials out of every copy in dir, the backup folder of the
-// client file at path (a YAML file when yaml is set). It returns a sentence for each credential it could not find in the
-// copy from before the import (which then still holds it, in a form MCP Tray cannot match).
+// client file at path (a YAML file when yaml is set). Copies written since backups keep every
+// credential in the keychain hold none; this covers older copies. It returns a sentence for
+// each credential a copy still holds in a form MCP Tray cannot match.
 func redactBackups(dir, path string, refs []secretRef, yaml bool) []string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -61,6 +63,7 @@ func redactBackups(dir, path string, refs []secretRef, yaml bool) []string {
 	}
 	var warnings []string
 	found := map[secretRef]bool{}
+	left := map[secretRef]bool{} // still in a copy, in a form not replaced
 	for _, e := range entries {
 		if e.IsDir() || e.Name() == "ORIGINAL-PATH.txt" {
 			continue
@@ -74,6 +77,11 @@ func redactBackups(dir, path string, refs []secretRef, yaml bool) []string {
 		for ref := range f {
 			found[ref] = true
 		}
+		for _, ref := range refs {
+			if !f[ref] && len(ref.value) > 0 && bytes.Contains(out, []byte(ref.value)) {
+				left[ref] = true
+			}
+		}
 		if !bytes.Equal(out, content) {
 			if err := atomicfile.WriteFile(p, out, 0o600); err != nil {
 				warnings = append(warnings, fmt.Sprintf("MCP Tray could not take the credentials out of the backup %s (%v); delete it once you no longer need to undo the import.", p, err))
@@ -81,7 +89,9 @@ func redactBackups(dir, path string, refs []secretRef, yaml bool) []string {
 		}
 	}
 	for _, ref := range refs {
-		if !found[ref] {
+		// The backup itself keeps credentials out (clients.BackupDir); a credential found
+		// nowhere is only worth a sentence when some copy still holds it.
+		if !found[ref] && left[ref] {
 			warnings = append(warnings, fmt.Sprintf("MCP Tray could not find %s of %s in the backups of %s to take it out; check the folder %s.", ref.key, ref.server, path, dir))
 		}
 	}

@@ -226,7 +226,7 @@ func (d *Daemon) clientRoutes() {
 		Binary:  d.opts.Binary,
 		Backups: clients.BackupDir(d.opts.Home.BackupDir()),
 		LoadConfig: func() *config.Config {
-			cfg, err := d.opts.Home.Load()
+			cfg, err := d.effectiveConfig() // not what waits for the person (confirm.go)
 			if err != nil {
 				return nil
 			}
@@ -249,7 +249,7 @@ func (d *Daemon) clientRoutes() {
 		if _, ok := clients.ByID(p.Client); p.Client != "" && !ok {
 			return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("MCP Tray does not know an AI client called %q.", p.Client)}
 		}
-		cfg, err := d.opts.Home.Load()
+		cfg, err := d.effectiveConfig() // not what waits for the person (confirm.go)
 		if err != nil {
 			return nil, fmt.Errorf("config.json has a problem, so MCP Tray did not change any AI client's settings: %w", err)
 		}

@@ -33,7 +33,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 	if err != nil {
 		return nil, serverError(err)
 	}
-	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client}
+	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client, App: bridgeApp(ctx)}
 	logs := d.sup.Logs(h.Server)
 	return func(conn net.Conn, r *bufio.Reader) {
 		defer closeAll(files)
@@ -79,7 +79,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 			gateway.Relay(ctx, sess, conn, r, up, opts)
 		}
 		if logs != nil {
-			logs.Note("%s disconnected (session %s)", clientName(sess.Client), sess.ID)
+			logs.Note("%s disconnected (session %s)", clientName(sess.ClientName()), sess.ID)
 		}
 	}, nil
 }

@@ -59,6 +59,9 @@ type Daemon struct {
 	app      *pauseGate        // "Pause all"; set up by appRoutes
 	live     liveSessions      // session relays, which a pause ends
 	kube     *kubeBook         // Kubernetes servers' contexts; set up by kubeRoutes
+	confirm  *confirmBook      // what the person accepted in config.json; set up by confirmRoutes
+	unlock   func()            // releases the home's daemon lock (lockHome)
+	authz    *authority        // who may loosen (authority.go)
 	reloadMu sync.Mutex        // one reload at a time: config.json and the kubeconfig files both trigger it
 
 	mu     sync.Mutex
@@ -86,16 +89,13 @@ func New(opts Options) (*Daemon, error) {
 	if err := opts.Home.Ensure(); err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: newSecretBook()}
+	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: newSecretBook(), authz: newAuthority()}
 	d.traffic = newTrafficBook(d.secrets.redactString)
-	l, err := socket.Listen(opts.Home.SocketPath(), func(err error) { d.log.Warn("socket", "refused", err) })
-	if errors.Is(err, socket.ErrAlreadyRunning) {
-		return nil, ErrAlreadyRunning
-	}
+	l, unlock, err := d.claimHome()
 	if err != nil {
-		return nil, fmt.Errorf("opening MCP Tray's socket: %w", err)
+		return nil, err
 	}
-	d.listener = l
+	d.listener, d.unlock = l, unlock
 	d.sup = supervisor.New(supervisor.Options{
 		LogDir:     opts.Home.LogDir(),
 		DefaultDir: string(opts.Home),
@@ -103,16 +103,44 @@ func New(opts Options) (*Daemon, error) {
 		Backoff:    opts.Backoff,
 		Secrets:    d.secretsFor,
 		Redact:     d.secrets.redactString,
+		Sandbox:    sandboxOptions(opts.Home),
 	})
 	d.shared = newSharedHubs(d)
 	if err := d.openPolicy(); err != nil {
 		l.Close()
+		unlock()
 		return nil, err
 	}
 	d.ctl = control.NewServer(d.log)
+	d.ctl.Guard(d.authorize) // before every handler: who may loosen (authority.go)
 	d.routes()
 	d.policyRoutes()
 	return d, nil
+}
+
+// claimHome takes the home's daemon lock, then the socket. Either taken by another daemon gives
+// ErrAlreadyRunning; a socket folder that is not the user's own gives its one sentence.
+func (d *Daemon) claimHome() (net.Listener, func(), error) {
+	unlock, err := lockHome(d.opts.Home)
+	if errors.Is(err, ErrAlreadyRunning) {
+		awaitOther(d.opts.Home.SocketPath())
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := socket.Listen(d.opts.Home.SocketPath(), func(err error) { d.log.Warn("socket", "refused", err) })
+	if err != nil {
+		unlock()
+		var ue *socket.UntrustedError
+		switch {
+		case errors.Is(err, socket.ErrAlreadyRunning):
+			return nil, nil, ErrAlreadyRunning
+		case errors.As(err, &ue):
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("opening MCP Tray's socket: %w", err)
+	}
+	return l, unlock, nil
 }
 
 // Supervisor gives in-process code (benchmarks, the gateway) the supervisor.
@@ -121,6 +149,7 @@ func (d *Daemon) Supervisor() *supervisor.Supervisor { return d.sup }
 // Run reconciles and serves until ctx ends, then stops every server and returns once all
 // server processes are gone. It must be called once.
 func (d *Daemon) Run(ctx context.Context) error {
+	defer d.unlock() // last: the next daemon may start only once this one is gone
 	defer d.closePolicy()
 	defer d.sup.Shutdown()
 	defer d.shared.shutdown()
@@ -151,6 +180,9 @@ func (d *Daemon) reload() {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
 	cfg, err := d.opts.Home.Load()
+	if err == nil {
+		cfg = d.reviewConfig(cfg) // what waits for the person is left out (confirm.go)
+	}
 	d.mu.Lock()
 	if err != nil {
 		d.cfgErr = err
@@ -180,6 +212,7 @@ func Specs(cfg *config.Config) []supervisor.Spec {
 		specs = append(specs, supervisor.Spec{
 			Name: name, Command: s.Command, Args: s.Args, Env: s.Env, Secrets: s.Secrets,
 			Dir: s.Dir, NoSpare: s.NoSpare || s.EffectiveMode() == config.ModeShared, Disabled: s.Disabled,
+			Confined: s.Sandbox.Confined(), Sandbox: s.Sandbox.Spec(),
 		})
 	}
 	return specs

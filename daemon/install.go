@@ -125,7 +125,7 @@ func (r installRuntime) Follow(server string, since time.Time) (<-chan string, f
 }
 
 func (r installRuntime) SyncClients(ids []string) error {
-	cfg, err := r.d.opts.Home.Load()
+	cfg, err := r.d.effectiveConfig() // not what waits for the person (confirm.go)
 	if err != nil {
 		return err
 	}

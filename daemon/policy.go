@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -31,11 +32,13 @@ type guard struct {
 	kube func(server, session string) (context string, production, ok bool)
 	// endKube forgets a bridge session's context.
 	endKube func(session string)
+	// keyed is closed once the audit key was read from the keychain (or could not be).
+	keyed chan struct{}
 }
 
 // openPolicy opens the pins and the audit log in the home and starts the audit writer.
 func (d *Daemon) openPolicy() error {
-	pins, err := policy.OpenPins(filepath.Join(string(d.opts.Home), "pins.json"))
+	pins, err := policy.OpenPins(filepath.Join(string(d.opts.Home), "pins.json"), policy.PinOptions{Redact: func(b []byte) []byte { return d.secrets.red.Redact(b) }})
 	if err != nil {
 		return fmt.Errorf("reading MCP Tray's tool pins: %w", err)
 	}
@@ -74,6 +77,8 @@ func (d *Daemon) openPolicy() error {
 			}
 		},
 	}
+	g.keyed = make(chan struct{})
+	go d.sealAudit(audit, g.keyed)
 	go func() {
 		defer close(g.done)
 		// Whatever queued up while the last batch was written goes in one write.
@@ -101,10 +106,37 @@ func (d *Daemon) openPolicy() error {
 	return nil
 }
 
+// auditKeyTimeout bounds the wait for the keychain at start (an unlock prompt may be showing).
+const auditKeyTimeout = 2 * time.Minute
+
+// sealAudit reads (or, the first time, makes) the key that seals the audit log's head mark
+// from the keychain and hands it to the log, then closes done. It runs beside the daemon's
+// start so that a keychain waiting for an unlock prompt delays nothing: until the key comes, a
+// head sealed before is left alone (Verify then counts the new lines as unsealed). Without a
+// keychain the head is not sealed, and `mcptray audit verify` says it could only check the
+// chain.
+func (d *Daemon) sealAudit(audit *policy.AuditLog, done chan struct{}) {
+	defer close(done)
+	if d.opts.Keys == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), auditKeyTimeout)
+	defer cancel()
+	key, err := policy.AuditKey(ctx, d.opts.Keys, d.opts.Home.AuditDir(), true)
+	if err != nil {
+		d.log.Warn("the audit log's end is not sealed: its key could not be read from the keychain", "err", err)
+		return
+	}
+	if err := audit.SetKey(key); err != nil {
+		d.log.Error("sealing the audit log", "err", err)
+	}
+}
+
 // closePolicy flushes and closes the audit log; no call may be relayed afterwards.
 func (d *Daemon) closePolicy() {
 	close(d.guard.record)
 	<-d.guard.done
+	<-d.guard.keyed // bounded by the keychain's own timeout
 	d.guard.audit.Close()
 }
 
@@ -140,7 +172,7 @@ func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 // The gateway.Gate the relay consults for every tool call.
 
 func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gateway.CallVerdict {
-	call := policy.Call{Client: s.Client, Session: s.ID, Server: s.Server, Tool: tool, Arguments: args}
+	call := policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Tool: tool, Arguments: args}
 	call.Scope, call.Production, call.Kube = g.kube(s.Server, s.ID)
 	v := g.engine.Decide(call)
 	arrived := time.Now()
@@ -200,11 +232,39 @@ type ApproveParams struct {
 	Answer string `json:"answer,omitempty"`
 }
 
-// ToolParams names one tool of one server.
+// ToolParams names one tool of one server. policy.accept needs Fingerprint: the code
+// policy.review returned (PinReview.Fingerprint), or the whole PinReview.NewFingerprint.
 type ToolParams struct {
 	Name        string `json:"name"`
 	Tool        string `json:"tool"`
 	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// TrustParams turns trust in every tool of a server on or off (policy.trust).
+type TrustParams struct {
+	Name  string `json:"name"`
+	Trust bool   `json:"trust"`
+}
+
+// ApprovalsParams asks for one page of the approvals waiting (approvals). Limit 0 means
+// policy.ListLimit, which is also the most a page holds.
+type ApprovalsParams struct {
+	Offset int `json:"offset,omitempty"`
+	Limit  int `json:"limit,omitempty"`
+}
+
+// ApprovalsResult is one page of the approvals waiting, oldest first, with arguments and
+// descriptions shortened (Approval.Truncated); approval.get has one whole. Total counts every
+// approval waiting; the page starts at Offset.
+type ApprovalsResult struct {
+	Approvals []policy.Approval `json:"approvals"`
+	Total     int               `json:"total"`
+	Offset    int               `json:"offset"`
+}
+
+// ApprovalParams names one waiting approval (approval.get).
+type ApprovalParams struct {
+	ID string `json:"id"`
 }
 
 // PolicyListResult lists a server's tools as policy sees them.
@@ -214,8 +274,27 @@ type PolicyListResult struct {
 
 func (d *Daemon) policyRoutes() {
 	c := d.ctl
-	c.Handle("approvals", func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return map[string]any{"approvals": nonNilApprovals(d.guard.broker.Pending())}, nil
+	c.Handle("approvals", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		var p ApprovalsParams
+		if len(raw) > 0 && string(raw) != "null" {
+			var err error
+			if p, err = decode[ApprovalsParams](raw); err != nil {
+				return nil, err
+			}
+		}
+		page, total := d.guard.broker.Page(p.Offset, p.Limit)
+		return ApprovalsResult{Approvals: nonNilApprovals(page), Total: total, Offset: max(p.Offset, 0)}, nil
+	})
+	c.Handle("approval.get", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[ApprovalParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		a, ok := d.guard.broker.Get(p.ID)
+		if !ok {
+			return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("No call with the id %q is waiting for an answer.", p.ID)}
+		}
+		return a, nil
 	})
 	c.HandleStream("approvals.watch", func(ctx context.Context, _ json.RawMessage, send func(any) error) error {
 		snap, ch, cancel := d.guard.broker.Subscribe()
@@ -280,7 +359,21 @@ func (d *Daemon) policyRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return nil, d.guard.engine.AcceptPin(p.Name, p.Tool, p.Fingerprint)
+		err = d.guard.engine.AcceptPin(p.Name, p.Tool, p.Fingerprint)
+		switch {
+		case errors.Is(err, policy.ErrNoFingerprint):
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: "Say which reviewed definition to accept: run `mcptray policy review SERVER TOOL` first and copy the code it shows."}
+		case errors.Is(err, policy.ErrPinMovedOn):
+			return nil, &control.Error{Code: control.CodeFailed, Message: fmt.Sprintf("%s of %s changed again since you reviewed it, so nothing was accepted: review it again (mcptray policy review %s %s).", p.Tool, p.Name, p.Name, p.Tool)}
+		}
+		return nil, err
+	})
+	c.Handle("policy.trust", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[TrustParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.EnsurePolicy().Trust = p.Trust; return nil })
 	})
 }
 

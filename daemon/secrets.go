@@ -8,6 +8,7 @@ import (
 	"maps"
 	"sync"
 
+	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/keychain"
 	"github.com/mcptray/mcptray/redact"
 	"github.com/mcptray/mcptray/supervisor"
@@ -15,9 +16,16 @@ import (
 
 // secretBook remembers the secret values the daemon has handed to servers, so that every log
 // line, traffic record and message can be scrubbed of them. It never logs or returns a value.
+//
+// Each server's values are remembered together with the config.json entry they were read for
+// (the *config.Server of the configuration in effect): they are handed out again only for that
+// very entry. Every reload of config.json makes new entries, so a server that is removed (its
+// keychain items deleted) and added again under the same name, or changed in any way, reads
+// the keychain afresh instead of receiving what an earlier server was given.
 type secretBook struct {
 	mu   sync.Mutex
 	vals map[string]map[string]string // server → key → value
+	src  map[string]*config.Server    // server → the entry vals were read for
 	// retired are values replaced or deleted while the daemon runs: a process started with
 	// one may still print it, so it stays redacted until MCP Tray stops.
 	retired map[string]string // value → "server/key"
@@ -25,12 +33,14 @@ type secretBook struct {
 }
 
 func newSecretBook() *secretBook {
-	return &secretBook{vals: map[string]map[string]string{}, retired: map[string]string{}, red: redact.New(nil)}
+	return &secretBook{vals: map[string]map[string]string{}, src: map[string]*config.Server{}, retired: map[string]string{}, red: redact.New(nil)}
 }
 
-func (b *secretBook) remember(server string, vals map[string]string) {
+// remember keeps the values read for server's config entry src (nil when it has none).
+func (b *secretBook) remember(server string, src *config.Server, vals map[string]string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.src[server] = src
 	if maps.Equal(b.vals[server], vals) {
 		return
 	}
@@ -39,10 +49,14 @@ func (b *secretBook) remember(server string, vals map[string]string) {
 	b.rebuildLocked()
 }
 
-// lookup returns the remembered values of a server's keys, if all are known.
-func (b *secretBook) lookup(server string, keys []string) (map[string]string, bool) {
+// lookup returns the remembered values of a server's keys, if all are known and were read
+// for the same config entry src.
+func (b *secretBook) lookup(server string, src *config.Server, keys []string) (map[string]string, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if cur, ok := b.src[server]; !ok || cur != src {
+		return nil, false
+	}
 	kv := b.vals[server]
 	out := make(map[string]string, len(keys))
 	for _, k := range keys {
@@ -60,6 +74,7 @@ func (b *secretBook) forget(server string) {
 	defer b.mu.Unlock()
 	b.retireLocked(server)
 	delete(b.vals, server)
+	delete(b.src, server)
 	b.rebuildLocked()
 }
 
@@ -94,15 +109,19 @@ func (b *secretBook) rebuildLocked() {
 func (b *secretBook) redactString(s string) string { return b.red.RedactString(s) }
 
 // secretsFor returns a server's secrets at spawn: from the keychain the first time, then from
-// memory (the daemon keeps them anyway, to redact them) until the person changes one, so a
-// crashed server or a new warm spare does not wait for the keychain. Problems the person must fix
-// (a secret not set, no keychain, a locked or refusing keychain) keep the server down with a
-// sentence instead of restarting it in a loop; a slow keychain is retried with backoff.
+// memory (the daemon keeps them anyway, to redact them) until the person changes one or
+// config.json changes, so a crashed server or a new warm spare does not wait for the keychain.
+// A deleted secret is never handed out from memory: `secret delete` and `secret set` tell the
+// daemon (secrets.changed), and a server removed from config.json and added again is a new
+// entry that reads the keychain. Problems the person must fix (a secret not set, no keychain,
+// a locked or refusing keychain) keep the server down with a sentence instead of restarting it
+// in a loop; a slow keychain is retried with backoff.
 func (d *Daemon) secretsFor(ctx context.Context, server string, keys []string) (map[string]string, error) {
 	if d.opts.Keys == nil {
 		return nil, supervisor.Permanent(fmt.Errorf("The server %q needs secrets, but MCP Tray has no keychain to read them from.", server))
 	}
-	if vals, ok := d.secrets.lookup(server, keys); ok {
+	src := d.serverEntry(server)
+	if vals, ok := d.secrets.lookup(server, src, keys); ok {
 		return vals, nil
 	}
 	vals, err := keychain.GetAll(ctx, d.opts.Keys, server, keys)
@@ -117,8 +136,18 @@ func (d *Daemon) secretsFor(ctx context.Context, server string, keys []string) (
 			return nil, supervisor.Permanent(err)
 		}
 	}
-	d.secrets.remember(server, vals)
+	d.secrets.remember(server, src, vals)
 	return vals, nil
+}
+
+// serverEntry is server's entry in the configuration in effect, or nil.
+func (d *Daemon) serverEntry(server string) *config.Server {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cfg == nil {
+		return nil
+	}
+	return d.cfg.Servers[server]
 }
 
 // secretsChanged is called after the person set or deleted a secret of a server: the server

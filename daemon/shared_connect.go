@@ -28,7 +28,7 @@ func (d *Daemon) mode(server string) config.Mode {
 // connectShared joins a bridge connection to the server's shared process: the client gets
 // its own session (its own policy grants) on the one process every client uses.
 func (d *Daemon) connectShared(ctx context.Context, hub *gateway.Hub, h control.Hello, files []*os.File) func(net.Conn, *bufio.Reader) {
-	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client}
+	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client, App: bridgeApp(ctx)}
 	logs := d.sup.Logs(h.Server)
 	return func(conn net.Conn, r *bufio.Reader) {
 		defer closeAll(files)
@@ -61,7 +61,7 @@ func (d *Daemon) connectShared(ctx context.Context, hub *gateway.Hub, h control.
 			hub.Join(ctx, sess, conn, r)
 		}
 		if logs != nil {
-			logs.Note("%s left the shared process (session %s)", clientName(sess.Client), sess.ID)
+			logs.Note("%s left the shared process (session %s)", clientName(sess.ClientName()), sess.ID)
 		}
 	}
 }

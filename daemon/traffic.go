@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/mcptray/mcptray/control"
@@ -38,8 +39,8 @@ func newTrafficBook(redact func(string) string) *trafficBook {
 }
 
 func (b *trafficBook) record(s *gateway.Session, t gateway.Traffic) {
-	t.ID = b.redact(t.ID)
-	rec := TrafficRecord{Traffic: t, Server: s.Server, Session: s.ID, Client: s.Client}
+	rec := TrafficRecord{Traffic: t, Server: s.Server, Session: s.ID, Client: s.ClientName()}
+	redactRecord(&rec, b.redact)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ring := b.rings[s.Server]
@@ -50,6 +51,31 @@ func (b *trafficBook) record(s *gateway.Session, t gateway.Traffic) {
 		b.next[s.Server] = (b.next[s.Server] + 1) % trafficRing
 	}
 	b.feed.Publish(rec)
+}
+
+// redactRecord scrubs every text of rec, in its own fields and gateway.Traffic's, whatever a
+// server or client chose for it (method, id, kind, client name): a record is shown and kept, so
+// none of it may carry a secret value. It walks the fields (and lists of them) rather than
+// naming them, so a field added later is covered without anyone remembering to.
+func redactRecord(rec *TrafficRecord, redact func(string) string) {
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			if v.CanSet() {
+				v.SetString(redact(v.String()))
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(rec).Elem())
 }
 
 func (b *trafficBook) tailLocked(server string, n int) []TrafficRecord {

@@ -22,7 +22,8 @@ func (g engineGate) Call(s *gateway.Session, tool string, args json.RawMessage) 
 func (g engineGate) Tools(s *gateway.Session, r json.RawMessage, complete bool) json.RawMessage {
 	return r
 }
-func (g engineGate) End(*gateway.Session) {}
+func (g engineGate) End(*gateway.Session)                                      {}
+func (g engineGate) Refused(*gateway.Session, string, json.RawMessage, string) {}
 
 // echoServer answers every request line with a tiny result, like a fast MCP server.
 func echoServer(in io.Reader, out io.Writer) {

@@ -15,6 +15,10 @@ type Gate interface {
 	// Tools is given each tools/list result (complete is false when more pages follow) and
 	// returns the result to forward: the same bytes, or a copy without hidden tools.
 	Tools(s *Session, result json.RawMessage, complete bool) json.RawMessage
+	// Refused records a tools/call the relay refused without asking Call, so that the audit
+	// log has it: one without a usable id, one beyond the bound of held calls, one to a tool
+	// the server listed twice. It must not block.
+	Refused(s *Session, tool string, args json.RawMessage, reason string)
 	// End is called once when the session ends.
 	End(s *Session)
 }
@@ -131,24 +135,4 @@ func callOutcome(line []byte) CallOutcome {
 		return CallFailed
 	}
 	return outcome
-}
-
-// batchHasToolCall reports whether a JSON-RPC batch holds a tools/call, and the ids of its
-// requests.
-func batchHasToolCall(line []byte) (bool, []json.RawMessage) {
-	var msgs []envelope
-	if json.Unmarshal(line, &msgs) != nil {
-		return false, nil
-	}
-	has := false
-	var ids []json.RawMessage
-	for _, m := range msgs {
-		if m.Method == "tools/call" {
-			has = true
-		}
-		if m.Method != "" && len(m.ID) > 0 {
-			ids = append(ids, m.ID)
-		}
-	}
-	return has, ids
 }

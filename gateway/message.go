@@ -63,6 +63,7 @@ const (
 	codeServerGone  = -32001
 	codeTooLarge    = -32002
 	codeUnavailable = -32003
+	codeUnreadable  = -32004 // a server answer MCP Tray could not read unambiguously
 )
 
 // errorResponse builds a JSON-RPC error response; id may be nil for null.

@@ -12,19 +12,9 @@ import (
 	"time"
 )
 
-// Session is one client connection relayed to one server process.
-type Session struct {
-	ID     string // unique per connection; "allow for this session" grants bind to it
-	Server string
-	Client string // the AI client, from the bridge or the initialize request's clientInfo
-	// App is the AI app as MCP Tray verified it: the executable of the process that started
-	// the bridge, read from the operating system (empty when it could not be read). Unlike
-	// Client, nothing the client sends can change it.
-	App string
-}
-
 // Hooks let the daemon watch and steer a relayed session. Every hook is optional and is
-// called on the relay's goroutines: hooks must be quick and safe for concurrent use.
+// called on the relay's goroutines: hooks must be quick and safe for concurrent use. The
+// Session they are given may be a copy.
 type Hooks struct {
 	// Tools receives the raw tool definitions of each tools/list result page.
 	Tools func(s *Session, tools []json.RawMessage, nextCursor string)
@@ -51,6 +41,9 @@ type Options struct {
 	Hooks      Hooks
 	// Gate decides tool calls; nil forwards every call.
 	Gate Gate
+	// MaxHeld bounds the calls of this connection waiting for the person; 0 means
+	// DefaultMaxHeld. A call beyond it is refused with a tool error.
+	MaxHeld int
 }
 
 // Upstream is the server side of a session: a process's pipes and how to end it.
@@ -73,9 +66,11 @@ type relay struct {
 	srvDead  bool
 
 	mu       sync.Mutex
-	inflight map[string]pending            // client requests awaiting the server's response
+	inflight map[string]pending            // client requests awaiting the server's response, by idKey
 	outbound map[string]pending            // server requests awaiting the client's response
-	held     map[string]context.CancelFunc // tool calls waiting for the person
+	held     map[string]context.CancelFunc // tool calls waiting for the person, by idKey
+	blocked  blockedTools                  // tools the server listed twice
+	listed   listing                       // the names of the tool listing under way
 	heldWG   sync.WaitGroup
 	ctx      context.Context // ends with the session; held calls are withdrawn then
 }
@@ -85,6 +80,7 @@ type pending struct {
 	method   string
 	start    time.Time
 	finished func(CallOutcome, time.Duration) // for gated tool calls
+	cursor   bool                             // a tools/list that asked for a later page
 }
 
 // ErrServerGone is returned by Relay when the server process ended the session.
@@ -99,7 +95,8 @@ func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio
 	ctx, cancelSession := context.WithCancel(ctx)
 	defer cancelSession()
 	r := &relay{opts: opts, sess: sess, up: up, client: client, ctx: ctx,
-		inflight: map[string]pending{}, outbound: map[string]pending{}, held: map[string]context.CancelFunc{}}
+		inflight: map[string]pending{}, outbound: map[string]pending{}, held: map[string]context.CancelFunc{},
+		blocked: blockedTools{}}
 	serverDone := make(chan struct{})
 	go func() {
 		defer close(serverDone)
@@ -166,35 +163,60 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			}
 			continue
 		case kindRequest:
-			if (env.Method == "initialize" || env.Method == "server/discover") && r.sess.Client == "" {
-				r.sess.Client = clientInfoName(line)
+			key, ok := idKey(env.ID)
+			if !ok {
+				r.refuseBadID(env, line)
+				continue
+			}
+			if r.idInUse(key) {
+				r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray refused this request because another request with the same id is still running."))
+				continue
+			}
+			if env.Method == "initialize" || env.Method == "server/discover" {
+				r.sess.learnClient(line)
 			}
 			if env.Method == "tools/call" && r.opts.Gate != nil {
-				if err := r.gateCall(env, line, raw); err != nil {
+				if err := r.gateCall(env, key, line, raw); err != nil {
 					return err
 				}
 				continue
 			}
-			r.track(r.inflight, env)
+			r.track(r.inflight, key, env)
+			if env.Method == "tools/list" && valueAt(line, "params", "cursor") != nil {
+				r.mu.Lock()
+				p := r.inflight[key]
+				p.cursor = true
+				r.inflight[key] = p
+				r.mu.Unlock()
+			}
 		case kindNotification:
+			if env.Method == "tools/call" && r.opts.Gate != nil {
+				r.refuseNoID(env, line)
+				continue // never forwarded: policy could not answer it
+			}
 			if env.Method == "notifications/cancelled" && r.withdraw(cancelledID(line)) {
 				continue // the call never reached the server: nothing to cancel there
 			}
 		case kindBatch:
-			if has, ids := batchHasToolCall(line); has && r.opts.Gate != nil {
+			if calls, ids := batchCalls(line); len(calls) > 0 && r.opts.Gate != nil {
 				for _, id := range ids {
 					r.writeClient(errorResponse(id, codeInvalidRequest, "MCP Tray does not pass tool calls sent in a batch; send them one at a time."))
 				}
+				for _, c := range calls {
+					r.opts.Gate.Refused(r.sess, c.name, c.args, reasonBatch)
+				}
 				continue
 			}
+			r.trackBatch(line)
 		case kindResponse:
-			r.settle(r.outbound, env.ID)
+			r.settle(r.outbound, string(env.ID))
 		}
 		err = r.writeServer(raw)
 		r.traffic("client→server", k, env, len(line), 0)
 		if err != nil {
 			if k == kindRequest {
-				r.settle(r.inflight, env.ID)
+				key, _ := idKey(env.ID)
+				r.settle(r.inflight, key)
 				r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
 			}
 			return err
@@ -211,96 +233,181 @@ func (r *relay) pumpFromServer() {
 		switch {
 		case errors.As(err, &tl):
 			r.rejectTooLarge("server", tl)
-			if id := idFromPrefix(tl.prefix); id != nil {
+			if key, ok := idKey(idFromPrefix(tl.prefix)); ok {
 				// An oversized response still settles its request, with an error to the client.
-				if p, ok := r.settle(r.inflight, id); ok {
+				if p, ok := r.settle(r.inflight, key); ok {
 					r.writeClient(errorResponse(p.id, codeTooLarge, fmt.Sprintf("The server's answer was %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, r.max()>>20)))
+					if p.finished != nil {
+						p.finished(CallFailed, time.Since(p.start))
+					}
 				}
 			}
 			continue
 		case err != nil:
 			return
 		}
-		k, env, perr := classify(line)
-		var latency time.Duration
-		var finished func(CallOutcome, time.Duration)
-		switch k {
-		case kindInvalid:
-			// Servers that print logs to stdout are common; never let it end the session.
-			r.note("the server wrote something to stdout that is not JSON-RPC, and MCP Tray dropped it (%v): %s", perr, describe(line))
-			continue
-		case kindResponse:
-			if p, ok := r.settle(r.inflight, env.ID); ok {
-				latency = time.Since(p.start)
-				if p.method == "tools/list" {
-					if out := r.toolsList(line); out != nil {
-						line, raw = out, append(out, '\n')
-					}
-				}
-				finished = p.finished
-			}
-		case kindRequest:
-			r.track(r.outbound, env)
-		}
-		// The client first; the bookkeeping after, off the round trip. line and raw stay
-		// valid until the next read.
-		err = r.writeClient(raw)
-		if finished != nil {
-			finished(callOutcome(line), latency)
-		}
-		r.traffic("server→client", k, env, len(line), latency)
-		if err != nil {
+		if !r.fromServer(line, raw) {
 			return
 		}
 	}
 }
 
-// toolsList records a tools/list result and lets the gate hide tools. It returns the
-// response to forward instead, or nil to forward the original bytes.
-func (r *relay) toolsList(line []byte) []byte {
-	var res struct {
-		ID     json.RawMessage `json:"id"`
-		Result json.RawMessage `json:"result"`
+// fromServer forwards one server message (raw is line with its line ending) and reports
+// whether the client can still be written to. line and raw stay valid until the next read.
+func (r *relay) fromServer(line, raw []byte) bool {
+	k, env, perr := classify(line)
+	var latency time.Duration
+	var finished func(CallOutcome, time.Duration)
+	if k != kindInvalid && k != kindBatch {
+		if a := serverAmbiguity(line); a != nil {
+			r.refuseServerAmbiguous(k, env, a)
+			return true
+		}
 	}
-	if json.Unmarshal(line, &res) != nil || res.Result == nil {
-		return nil
+	switch k {
+	case kindInvalid:
+		// Servers that print logs to stdout are common; never let it end the session.
+		r.note("the server wrote something to stdout that is not JSON-RPC, and MCP Tray dropped it (%v): %s", perr, describe(line))
+		return true
+	case kindBatch:
+		// Each message of a batch is read like any other: an answer in a batch is still an
+		// answer (a tool list in one is pinned and checked).
+		var msgs []json.RawMessage
+		json.Unmarshal(line, &msgs)
+		for _, m := range msgs {
+			if !r.fromServer(m, append(m[:len(m):len(m)], '\n')) {
+				return false
+			}
+		}
+		return true
+	case kindResponse:
+		key, _ := idKey(env.ID)
+		p, ok := r.settle(r.inflight, key)
+		if !ok {
+			// No request of the client's is waiting for it (it may be one MCP Tray holds for
+			// the person): a client could still take it as an answer, so it is dropped.
+			r.note("the server answered a request that is not waiting for an answer (id %s); MCP Tray dropped it", describe(env.ID))
+			return true
+		}
+		latency = time.Since(p.start)
+		if !bytes.Equal(p.id, env.ID) {
+			// The client matched it by value: it gets it under its own id.
+			line = replaceAt(line, p.id, "id")
+			raw = append(line, '\n')
+			env.ID = p.id
+		}
+		if p.method == "tools/list" {
+			out, why := r.toolsList(line, p.cursor)
+			switch {
+			case why != "":
+				r.note("the server's answer to tools/list %s; MCP Tray did not pass it on", why)
+				raw = errorResponse(p.id, codeUnreadable, fmt.Sprintf("MCP Tray did not pass on the server's list of tools because it %s.", why))
+				line = raw[:len(raw)-1]
+			case out != nil:
+				line, raw = out, append(out, '\n')
+			}
+		}
+		finished = p.finished
+	case kindRequest:
+		r.track(r.outbound, string(env.ID), env)
 	}
-	var page struct {
-		Tools      []json.RawMessage `json:"tools"`
-		NextCursor string            `json:"nextCursor"`
+	// The client first; the bookkeeping after, off the round trip.
+	err := r.writeClient(raw)
+	if finished != nil {
+		finished(callOutcome(line), latency)
 	}
-	if json.Unmarshal(res.Result, &page) != nil {
-		return nil
+	r.traffic("server→client", k, env, len(line), latency)
+	return err == nil
+}
+
+// toolsList reads a tools/list answer strictly, records it and lets the gate hide tools. It
+// returns the response to forward instead, or nil to forward the original bytes; why is set
+// when the answer cannot be read unambiguously and must not reach the client as a list.
+func (r *relay) toolsList(line []byte, cursor bool) (out []byte, why string) {
+	r.mu.Lock()
+	if !cursor || r.listed == nil {
+		r.listed = listing{} // a first page starts a new listing
 	}
+	earlier := r.listed
+	r.mu.Unlock()
+	page, isError, why := readToolsAnswer(line, earlier)
+	if why != "" || isError {
+		return nil, why
+	}
+	r.mu.Lock()
+	r.blocked.update(page)
+	r.listed.add(page)
+	r.mu.Unlock()
 	if r.opts.Hooks.Tools != nil {
-		r.opts.Hooks.Tools(r.sess, page.Tools, page.NextCursor)
+		r.opts.Hooks.Tools(r.sess.view(), page.tools, page.nextCursor)
 	}
-	if r.opts.Gate == nil {
-		return nil
+	result := page.result
+	if r.opts.Gate != nil {
+		result = r.opts.Gate.Tools(r.sess, page.result, page.nextCursor == "")
 	}
-	out := r.opts.Gate.Tools(r.sess, res.Result, page.NextCursor == "")
-	if bytes.Equal(out, res.Result) {
-		return nil
+	if len(page.twice) == 0 && bytes.Equal(result, page.result) {
+		return nil, ""
 	}
-	b, _ := json.Marshal(struct {
-		JSONRPC string          `json:"jsonrpc"`
-		ID      json.RawMessage `json:"id"`
-		Result  json.RawMessage `json:"result"`
-	}{"2.0", res.ID, out})
-	return b
+	return bytes.TrimSuffix(resultResponse(valueAt(line, "id"), result), []byte{'\n'}), ""
+}
+
+// refuseServerAmbiguous handles a server message that could be read two ways: an answer is
+// replaced by an error for the client (when its id can be read), anything else is dropped.
+func (r *relay) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
+	why := a.sentence()
+	r.note("the server sent a message that %s; MCP Tray dropped it", why)
+	if k != kindResponse || a.aboutID() {
+		return
+	}
+	key, _ := idKey(env.ID)
+	if p, ok := r.settle(r.inflight, key); ok {
+		r.writeClient(errorResponse(p.id, codeUnreadable, fmt.Sprintf("MCP Tray did not pass on the server's answer because it %s.", why)))
+		if p.finished != nil {
+			p.finished(CallFailed, time.Since(p.start))
+		}
+	}
+}
+
+// refuseNoID refuses a tools/call that cannot be answered (a notification, or id null): it
+// never reaches the server, and the audit log has it.
+func (r *relay) refuseNoID(env envelope, line []byte) {
+	c := readSeenCall(line)
+	r.note("the client sent a tool call (%s) without a usable id; MCP Tray refused it", describe([]byte(c.name)))
+	r.opts.Gate.Refused(r.sess, c.name, c.args, reasonNoID)
+	if string(env.ID) == "null" {
+		r.writeClient(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this tool call because it has no id it could be answered under."))
+	}
+}
+
+// refuseBadID answers a request whose id is neither a string nor a number.
+func (r *relay) refuseBadID(env envelope, line []byte) {
+	r.note("the client sent a %s request whose id is neither text nor a number; MCP Tray refused it", describe([]byte(env.Method)))
+	if env.Method == "tools/call" && r.opts.Gate != nil {
+		c := readSeenCall(line)
+		r.opts.Gate.Refused(r.sess, c.name, c.args, reasonBadID)
+	}
+	r.writeClient(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this request because its id is neither text nor a number."))
 }
 
 // gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it.
-func (r *relay) gateCall(env envelope, line, raw []byte) error {
+func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 	defer r.traffic("client→server", kindRequest, env, len(line), 0) // off the round trip
 	name, args, ok := toolCall(line)
 	if !ok {
 		r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
 		return nil
 	}
+	r.mu.Lock()
+	twice := r.blocked[name]
+	r.mu.Unlock()
+	if twice {
+		r.opts.Gate.Refused(r.sess, name, args, reasonTwice)
+		r.writeClient(deniedResult(env.ID, twiceMessage(r.sess.Server, name)))
+		return nil
+	}
 	v := r.opts.Gate.Call(r.sess, name, args)
 	if v.Ask == nil {
-		return r.actOn(env, raw, v)
+		return r.actOn(env, key, raw, v)
 	}
 	// Hold the call off the pump, so other messages keep flowing while the person decides.
 	// The bytes are copied: the reader's buffer is reused by the next message.
@@ -308,32 +415,39 @@ func (r *relay) gateCall(env envelope, line, raw []byte) error {
 	id := append(json.RawMessage(nil), env.ID...)
 	ctx, cancel := context.WithCancel(r.ctx)
 	r.mu.Lock()
-	if _, dup := r.held[string(id)]; dup {
+	if _, dup := r.held[key]; dup {
 		r.mu.Unlock()
 		cancel()
 		r.writeClient(errorResponse(id, codeInvalidRequest, "MCP Tray is already holding a tool call with this id."))
 		return nil
 	}
-	r.held[string(id)] = cancel
+	if len(r.held) >= maxHeld(r.opts.MaxHeld) {
+		r.mu.Unlock()
+		cancel()
+		r.opts.Gate.Refused(r.sess, name, args, reasonTooMany)
+		r.writeClient(deniedResult(id, tooManyMessage(maxHeld(r.opts.MaxHeld))))
+		return nil
+	}
+	r.held[key] = cancel
 	r.mu.Unlock()
 	r.heldWG.Add(1)
 	go func() {
 		defer r.heldWG.Done()
 		final := v.Ask(ctx)
 		r.mu.Lock()
-		delete(r.held, string(id))
+		delete(r.held, key)
 		r.mu.Unlock()
 		cancel()
 		if r.ctx.Err() != nil {
 			final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
 		}
-		r.actOn(envelope{ID: id, Method: env.Method}, msg, final)
+		r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final)
 	}()
 	return nil
 }
 
 // actOn forwards an allowed call, or answers a refused one; a withdrawn call gets nothing.
-func (r *relay) actOn(env envelope, raw []byte, v CallVerdict) error {
+func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict) error {
 	if !v.Allow {
 		if v.Message != "" {
 			r.writeClient(deniedResult(env.ID, v.Message))
@@ -344,10 +458,10 @@ func (r *relay) actOn(env envelope, raw []byte, v CallVerdict) error {
 		return nil
 	}
 	r.mu.Lock()
-	r.inflight[string(env.ID)] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished}
+	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished}
 	r.mu.Unlock()
 	if err := r.writeServer(raw); err != nil {
-		if p, ok := r.settle(r.inflight, env.ID); ok {
+		if p, ok := r.settle(r.inflight, key); ok {
 			r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
 			if p.finished != nil {
 				p.finished(CallFailed, 0)
@@ -360,8 +474,12 @@ func (r *relay) actOn(env envelope, raw []byte, v CallVerdict) error {
 
 // withdraw cancels a held call; it reports whether the id was held.
 func (r *relay) withdraw(id json.RawMessage) bool {
+	key, ok := idKey(id)
+	if !ok {
+		return false
+	}
 	r.mu.Lock()
-	cancel, ok := r.held[string(id)]
+	cancel, ok := r.held[key]
 	r.mu.Unlock()
 	if ok {
 		cancel()
@@ -421,20 +539,53 @@ func (r *relay) writeServer(msg []byte) error {
 	return err
 }
 
-func (r *relay) track(m map[string]pending, env envelope) {
+func (r *relay) track(m map[string]pending, key string, env envelope) {
 	r.mu.Lock()
-	m[string(env.ID)] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now()}
+	m[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now()}
 	r.mu.Unlock()
 }
 
-func (r *relay) settle(m map[string]pending, id json.RawMessage) (pending, bool) {
+func (r *relay) settle(m map[string]pending, key string) (pending, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	p, ok := m[string(id)]
+	p, ok := m[key]
 	if ok {
-		delete(m, string(id))
+		delete(m, key)
 	}
 	return p, ok
+}
+
+// trackBatch records the requests of a batch passed to the server, whose answers are then
+// awaited like any other, and settles the answers it carries.
+func (r *relay) trackBatch(line []byte) {
+	var msgs []json.RawMessage
+	json.Unmarshal(line, &msgs)
+	for _, m := range msgs {
+		switch k, env, _ := classify(m); k {
+		case kindRequest:
+			if key, ok := idKey(env.ID); ok {
+				r.track(r.inflight, key, env)
+			}
+		case kindResponse:
+			r.settle(r.outbound, string(env.ID))
+		}
+	}
+}
+
+// idInUse reports whether a client request under key is still running or held.
+func (r *relay) idInUse(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, running := r.inflight[key]
+	_, held := r.held[key]
+	return running || held
+}
+
+func maxHeld(n int) int {
+	if n > 0 {
+		return n
+	}
+	return DefaultMaxHeld
 }
 
 // failInflight answers every request the server will now never answer.
@@ -460,7 +611,7 @@ func (r *relay) goneMessage() string {
 
 func (r *relay) note(format string, args ...any) {
 	if r.opts.Hooks.Note != nil {
-		r.opts.Hooks.Note(r.sess, fmt.Sprintf(format, args...))
+		r.opts.Hooks.Note(r.sess.view(), fmt.Sprintf(format, args...))
 	}
 }
 
@@ -469,7 +620,7 @@ func (r *relay) traffic(dir string, k kind, env envelope, size int, latency time
 		return
 	}
 	kinds := [...]string{"invalid", "request", "notification", "response", "batch"}
-	r.opts.Hooks.Traffic(r.sess, Traffic{Time: time.Now(), Direction: dir, Kind: kinds[k], Method: env.Method,
+	r.opts.Hooks.Traffic(r.sess.view(), Traffic{Time: time.Now(), Direction: dir, Kind: kinds[k], Method: env.Method,
 		ID: string(env.ID), Size: size, Latency: latency})
 }
 

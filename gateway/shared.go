@@ -26,6 +26,8 @@ type HubOptions struct {
 	DiscoverTimeout time.Duration
 	// ReadyWait bounds how long a client's request waits for a restarting server; 0 means 30 s.
 	ReadyWait time.Duration
+	// MaxHeld bounds each client's calls waiting for the person; 0 means DefaultMaxHeld.
+	MaxHeld int
 }
 
 // Hub runs one server process for every connected client (shared mode). The daemon feeds it
@@ -49,10 +51,19 @@ type Hub struct {
 	wake     chan struct{} // closed (and replaced) whenever state, down or closed change
 	down     string        // why there is no server, when the daemon said so
 	members  map[*member]struct{}
-	calls    map[int64]*call  // forwarded requests awaiting the server's answer
-	outbound map[string]*call // server-to-client requests awaiting a client's answer
+	calls    map[int64]*call     // forwarded requests awaiting the server's answer
+	outbound map[string]*call    // server-to-client requests awaiting a client's answer
+	tokens   map[string]int64    // progress tokens (by idKey) of forwarded requests, to their hub ids
+	early    [][]byte            // list changes the server announced during the handshake
+	roots    rootsState          // whose roots the current process holds
+	tasks    map[string]*member  // the server's tasks, by id, to the client whose request created them
+	needs    map[string]need     // what tools were seen to need of a client, by tool name
+	states   map[string]*heldAsk // the request states the hub gave modern apps, by state
+	rootsMu  sync.Mutex          // one roots change at a time (see syncRoots)
+	listenID int64               // the hub's subscriptions/listen request to a modern-only server, 0 for none
 	subs     map[string]map[*member]struct{}
-	tools    []byte // fingerprint of the last complete tool list seen, nil until one is
+	tools    []byte       // fingerprint of the last complete tool list seen, nil until one is
+	blocked  blockedTools // tools the server listed twice
 	closed   bool
 	quit     chan struct{} // closed by Close
 }
@@ -65,7 +76,18 @@ type call struct {
 	method   string
 	start    time.Time
 	token    json.RawMessage // the client's progress token, when the hub replaced it
+	tokenKey string          // the progress token the server knows the call by, in h.tokens
 	cursor   bool            // a tools/list request that asked for a later page
+	tool     string          // the tool a tools/call calls
+	line     []byte          // a legacy app's request as sent to a modern-only server, for retries
+	rounds   int             // how often the server answered it input_required
+	input    *inputRound     // for the hub's input request to an app: the round it belongs to
+	key      string          // and the key the server gave that request
+	// For a modern app's request while the app is asked for the input a legacy server
+	// needs (shared_modern.go): its first answer was input_required, the server's final
+	// answer waits in parked until the app's retry takes it.
+	detached bool
+	parked   []byte
 	finished func(CallOutcome, time.Duration)
 	answer   chan []byte // for the hub's own requests
 }
@@ -76,8 +98,8 @@ var ErrHubClosed = errors.New("the shared server was closed")
 // NewHub returns a hub with no server process and no clients.
 func NewHub(opts HubOptions) *Hub {
 	return &Hub{opts: opts, wake: make(chan struct{}), members: map[*member]struct{}{},
-		calls: map[int64]*call{}, outbound: map[string]*call{}, subs: map[string]map[*member]struct{}{},
-		quit: make(chan struct{})}
+		calls: map[int64]*call{}, outbound: map[string]*call{}, tokens: map[string]int64{}, tasks: map[string]*member{}, needs: map[string]need{}, states: map[string]*heldAsk{}, subs: map[string]map[*member]struct{}{},
+		blocked: blockedTools{}, quit: make(chan struct{})}
 }
 
 // SetDown tells clients why there is no server process (the person stopped it, it keeps
@@ -154,6 +176,7 @@ func (h *Hub) settle(id int64) (*call, bool) {
 	c, ok := h.calls[id]
 	if ok {
 		delete(h.calls, id)
+		h.releaseTokenLocked(id, c)
 	}
 	return c, ok
 }
@@ -163,7 +186,7 @@ func (h *Hub) settle(id int64) (*call, bool) {
 func (h *Hub) failCalls(msg string) {
 	h.mu.Lock()
 	calls, outbound := h.calls, h.outbound
-	h.calls, h.outbound = map[int64]*call{}, map[string]*call{}
+	h.calls, h.outbound, h.tokens = map[int64]*call{}, map[string]*call{}, map[string]int64{}
 	h.mu.Unlock()
 	for _, c := range calls {
 		if c.m == nil {
@@ -176,6 +199,13 @@ func (h *Hub) failCalls(msg string) {
 	}
 	for _, c := range outbound {
 		c.m.send(cancelledNote(c.id, "the server stopped"))
+		if c.input != nil && c.input.c.m != nil { // the request that needed the input failed too
+			o := c.input.c
+			o.m.send(errorResponse(o.id, codeServerGone, msg))
+			if o.finished != nil {
+				o.finished(CallFailed, time.Since(o.start))
+			}
+		}
 	}
 }
 

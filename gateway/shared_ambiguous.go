@@ -61,7 +61,7 @@ func ambiguousMember(msg []byte) *ambiguity {
 // id is null, as JSON-RPC asks for a request whose id is unknown.
 func (m *member) refuseAmbiguous(k kind, env envelope, a *ambiguity) {
 	why := a.sentence()
-	m.h.note("%s sent a message that %s; MCP Tray refused it", clientName(m.sess.Client), why)
+	m.h.note("%s sent a message that %s; MCP Tray refused it", clientName(m.sess.ClientName()), why)
 	if k != kindRequest {
 		return
 	}

@@ -23,34 +23,75 @@ type member struct {
 	gone   atomic.Bool
 
 	// Guarded by h.mu.
-	caps  clientCaps
-	level int // logRank of the level the client set, -1 for none
-	subs  map[string]bool
+	listed listing // the names of the client's tool listing under way
+	caps   clientCaps
+	// What the client declared in its handshake, as sent: a modern-only server gets them in
+	// each of a legacy client's requests. legacy is set by initialize.
+	capsRaw, infoRaw json.RawMessage
+	legacy, modern   bool
+	// initialized is set by the client's notifications/initialized.
+	initialized bool
+	level       int // logRank of the level the client set, -1 for none
+	subs        map[string]bool
 
 	mu      sync.Mutex
 	leaving bool
 	held    map[string]context.CancelFunc // tool calls waiting for the person, by client id
 	heldWG  sync.WaitGroup
+	asking  int  // held calls not yet forwarded or refused
+	ending  bool // the client ended its input: held calls are withdrawn (see finish)
+
+	settled chan struct{} // a message went to the client, or a held call ended (see finish)
+
+	qmu      sync.Mutex // guards the queue of requests waiting to be written (shared_queue.go)
+	jobs     []func()
+	qrunning bool
 }
 
 // clientCaps are the server-to-client requests a client said it can answer.
-type clientCaps struct{ sampling, elicitation, roots bool }
+type clientCaps struct {
+	sampling, samplingTools bool
+	elicitForm, elicitURL   bool
+	roots                   bool
+}
 
-func (c clientCaps) can(method string) bool {
+// can reports whether the client can answer the server's request req of method.
+func (c clientCaps) can(method string, req []byte) bool {
 	switch method {
 	case "sampling/createMessage":
-		return c.sampling
+		return c.sampling && (valueAt(req, "params", "tools") == nil || c.samplingTools)
 	case "elicitation/create":
-		return c.elicitation
+		if stringAt(req, "params", "mode") == "url" {
+			return c.elicitURL
+		}
+		return c.elicitForm
 	case "roots/list":
 		return c.roots
 	}
 	return true
 }
 
+// what names what a request of method asks for, for sentences.
+func what(method string, req []byte) string {
+	switch {
+	case method == "sampling/createMessage" && valueAt(req, "params", "tools") != nil:
+		return "sampling with tools"
+	case method == "elicitation/create" && stringAt(req, "params", "mode") == "url":
+		return "URL elicitation"
+	}
+	return method
+}
+
+// readCaps reads a client's declared capabilities. An elicitation capability that names no
+// mode means form mode, as the 2025-11-25 specification says.
 func readCaps(raw []byte) clientCaps {
-	return clientCaps{sampling: valueAt(raw, "sampling") != nil, elicitation: valueAt(raw, "elicitation") != nil,
-		roots: valueAt(raw, "roots") != nil}
+	c := clientCaps{sampling: valueAt(raw, "sampling") != nil, roots: valueAt(raw, "roots") != nil,
+		samplingTools: valueAt(raw, "sampling", "tools") != nil}
+	if e := valueAt(raw, "elicitation"); e != nil {
+		c.elicitURL = valueAt(e, "url") != nil
+		c.elicitForm = valueAt(e, "form") != nil || !c.elicitURL
+	}
+	return c
 }
 
 // slowClient bounds how long a client may leave its answers unread before the hub lets it go,
@@ -67,7 +108,7 @@ func (h *Hub) Join(ctx context.Context, sess *Session, client io.Writer, clientI
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := &member{h: h, sess: sess, ctx: ctx, cancel: cancel, out: make(chan []byte, 1024), level: -1,
-		subs: map[string]bool{}, held: map[string]context.CancelFunc{}}
+		subs: map[string]bool{}, held: map[string]context.CancelFunc{}, settled: make(chan struct{}, 1)}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -75,7 +116,11 @@ func (h *Hub) Join(ctx context.Context, sess *Session, client io.Writer, clientI
 	}
 	h.members[m] = struct{}{}
 	h.mu.Unlock()
-	go m.writer(client)
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		m.writer(client)
+	}()
 	pumpDone := make(chan struct{})
 	go func() {
 		defer close(pumpDone)
@@ -84,6 +129,7 @@ func (h *Hub) Join(ctx context.Context, sess *Session, client io.Writer, clientI
 	var err error
 	select {
 	case <-pumpDone:
+		m.finish(writerDone)
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-h.quit:
@@ -97,6 +143,9 @@ func (m *member) writer(w io.Writer) {
 	for {
 		select {
 		case msg := <-m.out:
+			if msg == nil { // see finish
+				return
+			}
 			if _, err := w.Write(msg); err != nil {
 				m.cancel()
 				return
@@ -112,6 +161,7 @@ func (m *member) send(msg []byte) {
 	if m.gone.Load() {
 		return
 	}
+	defer m.changed()
 	select {
 	case m.out <- msg:
 		return
@@ -123,7 +173,7 @@ func (m *member) send(msg []byte) {
 	case m.out <- msg:
 	case <-m.ctx.Done():
 	case <-t.C:
-		m.h.note("%s did not read its answers for %s, so MCP Tray disconnected it", clientName(m.sess.Client), slowClient)
+		m.h.note("%s did not read its answers for %s, so MCP Tray disconnected it", clientName(m.sess.ClientName()), slowClient)
 		m.cancel()
 	}
 }
@@ -149,15 +199,20 @@ func (m *member) leave() {
 		if c.m == m {
 			calls = append(calls, mine{id, c})
 			delete(h.calls, id)
+			h.releaseTokenLocked(id, c)
 		}
 	}
 	var asked []*call
 	for id, c := range h.outbound {
 		if c.m == m {
-			asked = append(asked, c)
+			if c.input == nil { // the hub's own input requests: the server knows nothing of them
+				asked = append(asked, c)
+			}
 			delete(h.outbound, id)
 		}
 	}
+	h.forgetTasksLocked(m)
+	h.forgetStatesLocked(m)
 	var unsub []string
 	for uri := range m.subs {
 		delete(h.subs[uri], m)
@@ -167,6 +222,10 @@ func (m *member) leave() {
 		}
 	}
 	st := h.state
+	var relisten [][]byte
+	if st != nil && st.modernOnly() && len(unsub) > 0 {
+		relisten, unsub = h.relistenLocked(st), nil
+	}
 	h.mu.Unlock()
 	// What the server is told is written behind the client's back: the client may be
 	// leaving because the server stopped reading, and Join must return all the same.
@@ -180,6 +239,7 @@ func (m *member) leave() {
 	for _, c := range asked {
 		msgs = append(msgs, errorResponse(c.id, codeUnavailable, "The AI app this request went to disconnected."))
 	}
+	msgs = append(msgs, relisten...)
 	var ids []int64
 	for _, uri := range unsub {
 		id := h.seq.Add(1)
@@ -237,15 +297,39 @@ func (m *member) fromClient(line, raw []byte) {
 			m.send(errorResponse(nil, codeParseError, "MCP Tray could not read a message: it is not valid JSON."))
 		}
 	case kindBatch:
-		_, ids := batchHasToolCall(line)
+		calls, ids := batchCalls(line)
 		for _, id := range ids {
 			m.send(errorResponse(id, codeInvalidRequest, "MCP Tray does not pass batched messages to a shared server; send them one at a time."))
 		}
+		if m.h.opts.Gate != nil {
+			for _, c := range calls {
+				m.h.opts.Gate.Refused(m.sess, c.name, c.args, reasonBatch)
+			}
+		}
 	case kindRequest:
 		m.traffic("client→server", k, env, len(line), 0)
+		if _, ok := idKey(env.ID); !ok {
+			m.h.note("%s sent a %s request whose id is neither text nor a number; MCP Tray refused it", clientName(m.sess.ClientName()), describe([]byte(env.Method)))
+			if env.Method == "tools/call" && m.h.opts.Gate != nil {
+				c := readSeenCall(line)
+				m.h.opts.Gate.Refused(m.sess, c.name, c.args, reasonBadID)
+			}
+			m.send(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this request because its id is neither text nor a number."))
+			return
+		}
 		m.request(line, env)
 	case kindNotification:
 		m.traffic("client→server", k, env, len(line), 0)
+		if env.Method == "tools/call" && m.h.opts.Gate != nil {
+			// It could not be answered, so policy could not answer it: never forwarded.
+			c := readSeenCall(line)
+			m.h.note("%s sent a tool call (%s) without a usable id; MCP Tray refused it", clientName(m.sess.ClientName()), describe([]byte(c.name)))
+			m.h.opts.Gate.Refused(m.sess, c.name, c.args, reasonNoID)
+			if string(env.ID) == "null" {
+				m.send(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this tool call because it has no id it could be answered under."))
+			}
+			return
+		}
 		m.notification(line, raw, env)
 	case kindResponse:
 		m.traffic("client→server", k, env, len(line), 0)

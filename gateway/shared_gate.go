@@ -14,6 +14,14 @@ func (m *member) gateCall(line []byte, env envelope) {
 		m.send(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
 		return
 	}
+	m.h.mu.Lock()
+	twice := m.h.blocked[name]
+	m.h.mu.Unlock()
+	if twice {
+		m.h.opts.Gate.Refused(m.sess, name, args, reasonTwice)
+		m.send(deniedResult(env.ID, twiceMessage(m.h.opts.Server, name)))
+		return
+	}
 	v := m.h.opts.Gate.Call(m.sess, name, args)
 	if v.Ask == nil {
 		m.actOn(line, env, v)
@@ -22,27 +30,45 @@ func (m *member) gateCall(line []byte, env envelope) {
 	// The bytes are copied: the reader's buffer is reused by the next message.
 	msg := append([]byte(nil), line...)
 	env = envelope{ID: append(json.RawMessage(nil), env.ID...), Method: env.Method}
+	key, _ := idKey(env.ID) // the client's pump refused requests without a usable id
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.mu.Lock()
-	if m.leaving {
+	if m.leaving || m.ending {
 		m.mu.Unlock()
 		cancel()
 		return
 	}
-	if _, dup := m.held[string(env.ID)]; dup {
+	if _, dup := m.held[key]; dup {
 		m.mu.Unlock()
 		cancel()
 		m.send(errorResponse(env.ID, codeInvalidRequest, "MCP Tray is already holding a tool call with this id."))
 		return
 	}
-	m.held[string(env.ID)] = cancel
+	if len(m.held) >= maxHeld(m.h.opts.MaxHeld) {
+		m.mu.Unlock()
+		cancel()
+		m.h.opts.Gate.Refused(m.sess, name, args, reasonTooMany)
+		m.send(deniedResult(env.ID, tooManyMessage(maxHeld(m.h.opts.MaxHeld))))
+		return
+	}
+	m.held[key] = cancel
 	m.heldWG.Add(1)
+	m.asking++
 	m.mu.Unlock()
 	go func() {
 		defer m.heldWG.Done()
+		defer func() {
+			m.mu.Lock()
+			m.asking--
+			m.mu.Unlock()
+			m.changed()
+		}()
 		final := v.Ask(ctx)
 		m.mu.Lock()
-		delete(m.held, string(env.ID))
+		delete(m.held, key)
+		if m.ending && !final.Allow && final.Message == "" {
+			final.Message = endingMessage
+		}
 		m.mu.Unlock()
 		cancel()
 		if m.ctx.Err() != nil {
@@ -68,8 +94,12 @@ func (m *member) actOn(line []byte, env envelope, v CallVerdict) {
 
 // withdraw cancels a held call; it reports whether the id was held.
 func (m *member) withdraw(id json.RawMessage) bool {
+	key, ok := idKey(id)
+	if !ok {
+		return false
+	}
 	m.mu.Lock()
-	cancel, ok := m.held[string(id)]
+	cancel, ok := m.held[key]
 	m.mu.Unlock()
 	if ok {
 		cancel()

@@ -11,7 +11,7 @@ import (
 )
 
 // knownVersions are the MCP protocol versions, newest first. Versions sort as strings.
-var knownVersions = []string{"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"}
+var knownVersions = []string{"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "2024-10-07"}
 
 const (
 	// statelessVersion is the first version without initialize (server/discover instead).
@@ -22,8 +22,11 @@ const (
 	codeUnsupportedVersion = -32022
 )
 
-// hubCapabilities are the client capabilities the hub can route to its clients.
-var hubCapabilities = json.RawMessage(`{"sampling":{},"elicitation":{},"roots":{}}`)
+// hubCapabilities are the client capabilities the hub can route to its clients: every kind
+// of request some app may answer, so that a server offers every tool some app can use. Each
+// request then reaches only an app that declared it can answer (see callerLocked), and roots
+// are asked of the app whose request is running.
+var hubCapabilities = json.RawMessage(`{"sampling":{"tools":{}},"elicitation":{"form":{},"url":{}},"roots":{"listChanged":true}}`)
 
 // hubState is what the server said in the handshake of one process.
 type hubState struct {
@@ -31,6 +34,10 @@ type hubState struct {
 	discover    json.RawMessage // server/discover result; nil when the server has none
 	discoverErr json.RawMessage // the error object it answered server/discover with
 	supported   []string        // protocol versions the server speaks, newest first
+	// early are the list changes the server announced once initialized, before the hub was
+	// ready (a server that registers tools by its client's capabilities announces them then).
+	// Each client gets them after its own initialized, as it would from the server directly.
+	early [][]byte
 }
 
 // handshake initializes a fresh process for the hub and makes it ready for clients. When the
@@ -41,6 +48,11 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 		info["version"] = "dev"
 	}
 	st := &hubState{}
+	h.mu.Lock()
+	h.early = nil
+	h.roots = rootsState{} // a new process was told nothing yet
+	h.listenID = 0
+	h.mu.Unlock()
 	discoverWait := h.opts.DiscoverTimeout
 	if discoverWait <= 0 {
 		discoverWait = 5 * time.Second
@@ -79,7 +91,11 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 	st.supported = supportedVersions(st)
 	var fp []byte
 	if caps := valueAt(st.capabilities(), "tools"); caps != nil {
-		list, err := h.listAllTools(ctx, conn, pumpDone, wait)
+		var meta map[string]any
+		if st.modernOnly() {
+			meta = map[string]any{metaVersion: statelessVersion, metaCaps: hubCapabilities, metaInfo: info}
+		}
+		list, err := h.listAllTools(ctx, conn, pumpDone, wait, meta)
 		if err != nil {
 			return handshakeError(err)
 		}
@@ -95,8 +111,17 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 	if fp != nil {
 		h.tools = fp
 	}
+	st.early, h.early = h.early, nil
 	h.state = st
 	h.wakeLocked()
+	var told []*member // clients already initialized: they hear the early changes now
+	if len(st.early) > 0 {
+		for m := range h.members {
+			if m.initialized {
+				told = append(told, m)
+			}
+		}
+	}
 	uris := make([]string, 0, len(h.subs))
 	for uri := range h.subs {
 		uris = append(uris, uri)
@@ -104,18 +129,37 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 	level := h.minLevelLocked()
 	h.mu.Unlock()
 	// A restarted server knows nothing of what clients asked of the one before.
-	for _, uri := range uris {
-		h.tell(st, "resources/subscribe", map[string]string{"uri": uri})
+	if st.modernOnly() {
+		h.relisten(st) // list changes and resource updates come on a stream of the hub's
+	} else {
+		for _, uri := range uris {
+			h.tell(st, "resources/subscribe", map[string]string{"uri": uri})
+		}
+		if level >= 0 {
+			h.tell(st, "logging/setLevel", map[string]string{"level": logLevels[level]})
+		}
 	}
-	if level >= 0 {
-		h.tell(st, "logging/setLevel", map[string]string{"level": logLevels[level]})
+	for _, m := range told {
+		for _, note := range st.early {
+			m.send(note)
+		}
 	}
-	if changed {
+	if changed && !st.announced("notifications/tools/list_changed") {
 		for _, m := range h.snapshot() {
 			m.send([]byte(`{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}` + "\n"))
 		}
 	}
 	return nil
+}
+
+// announced reports whether the server announced a change of kind method during the handshake.
+func (st *hubState) announced(method string) bool {
+	for _, note := range st.early {
+		if stringAt(note, "method") == method {
+			return true
+		}
+	}
+	return false
 }
 
 func handshakeError(err error) error {
@@ -163,7 +207,10 @@ func supportedVersions(st *hubState) []string {
 }
 
 // initializeFor answers a client's initialize asking for version: the server's own result
-// with the version negotiated for this client, or a sentence refusing it.
+// with the version negotiated for this client, or a sentence refusing it when the server
+// speaks no legacy version at all. It negotiates as the specification tells a server to: the
+// version asked for when the server speaks it, otherwise the newest one it speaks, and the
+// client decides whether it can go on with that.
 func (h *Hub) initializeFor(st *hubState, version string) (json.RawMessage, string) {
 	var legacy []string
 	for _, v := range st.supported {
@@ -171,17 +218,15 @@ func (h *Hub) initializeFor(st *hubState, version string) (json.RawMessage, stri
 			legacy = append(legacy, v)
 		}
 	}
+	if st.modernOnly() {
+		return h.legacyInitialize(st, version), "" // bridged: see shared_eras.go
+	}
 	if st.init == nil || len(legacy) == 0 {
 		return nil, fmt.Sprintf("The MCP server %q speaks only the newer MCP protocol (%s), which this app does not; an update of the app may help.", h.opts.Server, strings.Join(st.supported, ", "))
 	}
-	chosen := ""
-	switch {
-	case slices.Contains(legacy, version):
+	chosen := legacy[0]
+	if slices.Contains(legacy, version) {
 		chosen = version
-	case version > legacy[0]:
-		chosen = legacy[0] // the client may speak older versions too; it decides
-	default:
-		return nil, fmt.Sprintf("This app speaks MCP version %s, but the MCP server %q speaks only %s; an update of the app may help.", version, h.opts.Server, strings.Join(legacy, ", "))
 	}
 	q, _ := json.Marshal(chosen)
 	if out := replaceAt(st.init, q, "protocolVersion"); out != nil {
@@ -192,8 +237,20 @@ func (h *Hub) initializeFor(st *hubState, version string) (json.RawMessage, stri
 
 // discoverFor answers a client's server/discover asking for version ("" when it names none).
 func (h *Hub) discoverFor(st *hubState, id json.RawMessage, version string) []byte {
-	if st.discover == nil {
+	if st.discover == nil && st.init == nil {
 		return errorObjectResponse(id, st.discoverErr)
+	}
+	if st.discover == nil { // a legacy server: bridged (see shared_modern.go)
+		supported := append([]string{statelessVersion}, st.supported...)
+		if version != "" && !slices.Contains(supported, version) {
+			b, _ := json.Marshal(map[string]any{
+				"code":    codeUnsupportedVersion,
+				"message": fmt.Sprintf("The MCP server %q does not speak MCP version %s; it speaks %s.", h.opts.Server, version, strings.Join(supported, ", ")),
+				"data":    map[string]any{"supported": supported, "requested": version},
+			})
+			return errorObjectResponse(id, b)
+		}
+		return resultResponse(id, h.discoverFromInitialize(st))
 	}
 	if version != "" && !slices.Contains(st.supported, version) {
 		b, _ := json.Marshal(map[string]any{

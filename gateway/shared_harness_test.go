@@ -177,21 +177,29 @@ func (s *script) serve(h *Hub) chan error {
 // client is a test client joined to a hub.
 type client struct {
 	*peer
-	in   *io.PipeWriter
-	done chan error
+	in     *io.PipeWriter
+	done   chan error
+	cancel context.CancelFunc // ends the client's connection, as an app that exits does
+}
+
+// leave closes the client's input and ends its connection: the app went away.
+func (c *client) leave() {
+	c.in.Close()
+	c.cancel()
 }
 
 func join(t *testing.T, h *Hub, sess *Session) *client {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	c := &client{peer: newPeer(t, inW, outR), in: inW, done: make(chan error, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &client{peer: newPeer(t, inW, outR), in: inW, done: make(chan error, 1), cancel: cancel}
 	go func() {
-		err := h.Join(context.Background(), sess, outW, bufio.NewReader(inR))
+		err := h.Join(ctx, sess, outW, bufio.NewReader(inR))
 		outW.Close()
 		inR.Close()
 		c.done <- err
 	}()
-	t.Cleanup(func() { inW.Close() })
+	t.Cleanup(c.leave)
 	return c
 }
 

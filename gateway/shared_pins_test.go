@@ -37,6 +37,7 @@ func (g *listGate) Tools(s *Session, result json.RawMessage, complete bool) json
 	g.mu.Unlock()
 	return result
 }
+func (g *listGate) Refused(*Session, string, json.RawMessage, string) {}
 func (g *listGate) End(s *Session) {
 	g.mu.Lock()
 	g.ended = append(g.ended, s.ID)

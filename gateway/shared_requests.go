@@ -12,17 +12,27 @@ import (
 
 func (m *member) request(line []byte, env envelope) {
 	h := m.h
+	if state := requestState(line); state != "" {
+		m.resumeModern(line, env, state) // a retry of a request the hub asked input for
+		return
+	}
 	switch env.Method {
 	case "initialize", "server/discover":
-		if m.sess.Client == "" {
-			m.sess.Client = clientInfoName(line)
-		}
+		m.sess.learnClient(line)
 		caps := valueAt(line, "params", "capabilities")
 		if env.Method == "server/discover" {
 			caps = valueAt(line, "params", "_meta", "io.modelcontextprotocol/clientCapabilities")
 		}
 		h.mu.Lock()
 		m.caps = readCaps(caps)
+		m.capsRaw = append(json.RawMessage(nil), caps...)
+		if env.Method == "server/discover" {
+			m.modern = true
+		}
+		if env.Method == "initialize" {
+			m.legacy = true
+			m.infoRaw = append(json.RawMessage(nil), valueAt(line, "params", "clientInfo")...)
+		}
 		h.mu.Unlock()
 		st, err := h.waitReady(m.ctx)
 		if err != nil {
@@ -43,6 +53,15 @@ func (m *member) request(line []byte, env envelope) {
 	case "ping":
 		m.send(resultResponse(env.ID, json.RawMessage("{}")))
 	case "logging/setLevel":
+		if st := h.currentState(); st != nil && st.modernOnly() {
+			// 2026-07-28 has no logging/setLevel: the level goes with each of the app's
+			// requests (see modernRequest).
+			h.mu.Lock()
+			m.level = logRank(stringAt(line, "params", "level"))
+			h.mu.Unlock()
+			m.send(resultResponse(env.ID, json.RawMessage("{}")))
+			return
+		}
 		h.mu.Lock()
 		m.level = logRank(stringAt(line, "params", "level"))
 		lowest := h.minLevelLocked()
@@ -69,9 +88,28 @@ func (m *member) request(line []byte, env envelope) {
 				delete(h.subs, uri)
 			}
 		}
+		var relisten [][]byte
+		st := h.state
+		modern := st != nil && st.modernOnly()
+		if modern && others == 0 {
+			relisten = h.relistenLocked(st)
+		}
 		h.mu.Unlock()
+		if modern { // no resources/subscribe in 2026-07-28: the hub's listen stream changes
+			for _, msg := range relisten {
+				h.writeUp(st, msg)
+			}
+			m.send(resultResponse(env.ID, json.RawMessage("{}")))
+			return
+		}
 		if others > 0 { // the server already sends this resource's updates for another client
 			m.send(resultResponse(env.ID, json.RawMessage("{}")))
+			return
+		}
+		m.forward(line, env, nil)
+	case "tasks/get", "tasks/result", "tasks/cancel":
+		if h.taskOwner(stringAt(line, "params", "taskId")) != m {
+			m.send(errorResponse(env.ID, codeUnknownTask, "This app has no task with this id on this server."))
 			return
 		}
 		m.forward(line, env, nil)
@@ -104,12 +142,15 @@ func (m *member) forward(line []byte, env envelope, finished func(CallOutcome, t
 	idb := []byte(strconv.FormatInt(id, 10))
 	c := &call{m: m, id: append(json.RawMessage(nil), env.ID...), method: env.Method, finished: finished}
 	msg := replaceAt(line, idb, "id")
-	if tok := valueAt(msg, "params", "_meta", "progressToken"); tok != nil {
-		c.token = append(json.RawMessage(nil), tok...)
-		msg = replaceAt(msg, idb, "params", "_meta", "progressToken")
+	if st.modernOnly() && m.isLegacy() {
+		msg = m.modernRequest(msg)
+		c.line = msg
 	}
-	if env.Method == "tools/list" {
+	switch env.Method {
+	case "tools/list":
 		c.cursor = valueAt(line, "params", "cursor") != nil
+	case "tools/call":
+		c.tool = stringAt(line, "params", "name")
 	}
 	c.start = time.Now()
 	h.mu.Lock()
@@ -118,12 +159,40 @@ func (m *member) forward(line []byte, env envelope, finished func(CallOutcome, t
 		return
 	}
 	h.calls[id] = c
+	msg = append(h.claimTokenLocked(id, c, msg), '\n')
+	sync := h.needsRootsLocked(st, m, env.Method)
 	h.mu.Unlock()
-	if err := h.writeUp(st, append(msg, '\n')); err != nil {
+	if sync || m.queueing() {
+		// The server is to fetch this app's roots first. The client's pump goes on meanwhile
+		// (it carries the app's answer to the server's roots/list); the client's later
+		// requests queue behind this one, in order.
+		m.enqueue(func() {
+			if sync {
+				h.syncRoots(st, m)
+			}
+			m.writeCall(st, id, c, msg)
+		})
+		return
+	}
+	m.writeCall(st, id, c, msg)
+}
+
+// writeCall writes the client's request, registered as hub request id, to the server of
+// generation st, unless it was cancelled meanwhile; it answers the client when the server is
+// gone.
+func (m *member) writeCall(st *hubState, id int64, c *call, msg []byte) {
+	h := m.h
+	h.mu.Lock()
+	still := h.calls[id] == c
+	h.mu.Unlock()
+	if !still {
+		return
+	}
+	if err := h.writeUp(st, msg); err != nil {
 		if c, ok := h.settle(id); ok {
 			m.send(errorResponse(c.id, codeServerGone, h.goneMessage()))
-			if finished != nil {
-				finished(CallFailed, 0)
+			if c.finished != nil {
+				c.finished(CallFailed, 0)
 			}
 		}
 	}
@@ -133,9 +202,21 @@ func (m *member) notification(line, raw []byte, env envelope) {
 	h := m.h
 	switch env.Method {
 	case "notifications/initialized":
-		// The hub initialized the server itself.
+		// The hub initialized the server itself; what the server announced once initialized
+		// reaches this client now, as it would have directly.
+		h.mu.Lock()
+		first := !m.initialized
+		m.initialized = true
+		var early [][]byte
+		if st := h.state; st != nil && first {
+			early = st.early
+		}
+		h.mu.Unlock()
+		for _, note := range early {
+			m.send(append([]byte(nil), note...))
+		}
 	case "notifications/roots/list_changed":
-		// One client's roots are not the shared server's: roots are answered per call.
+		m.clientRootsChanged(raw)
 	case "notifications/cancelled":
 		rid := cancelledID(line)
 		if m.withdraw(rid) {
@@ -148,6 +229,7 @@ func (m *member) notification(line, raw []byte, env envelope) {
 			if x.m == m && bytes.Equal(x.id, rid) {
 				n, c = id, x
 				delete(h.calls, id)
+				h.releaseTokenLocked(id, x)
 				break
 			}
 		}
@@ -182,12 +264,42 @@ func (m *member) response(raw []byte, env envelope) {
 	} else {
 		c = nil
 	}
+	roots := c != nil && c.method == "roots/list"
+	if roots && valueAt(raw, "result") == nil {
+		// An app that could not say its roots has none: the server must not keep another
+		// app's.
+		raw = resultResponse(c.id, json.RawMessage(`{"roots":[]}`))
+	}
+	if roots {
+		h.giveRootsLocked(m)
+	}
 	st := h.state
 	h.mu.Unlock()
 	if c == nil {
 		return // an answer to a request the server no longer waits for
 	}
+	if c.input != nil {
+		h.answerInput(c, raw) // the hub asked, for a modern server's input_required result
+		return
+	}
 	h.writeUp(st, raw)
+	if roots {
+		h.rootsGiven(c.id)
+	}
+}
+
+// isLegacy reports whether the client spoke the legacy handshake.
+func (m *member) isLegacy() bool {
+	m.h.mu.Lock()
+	defer m.h.mu.Unlock()
+	return m.legacy
+}
+
+// currentState is the ready handshake, or nil.
+func (h *Hub) currentState() *hubState {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state
 }
 
 func (m *member) wantsLog(rank int) bool {
@@ -201,7 +313,7 @@ func (m *member) traffic(dir string, k kind, env envelope, size int, latency tim
 		return
 	}
 	kinds := [...]string{"invalid", "request", "notification", "response", "batch"}
-	m.h.opts.Hooks.Traffic(m.sess, Traffic{Time: time.Now(), Direction: dir, Kind: kinds[k], Method: env.Method,
+	m.h.opts.Hooks.Traffic(m.sess.view(), Traffic{Time: time.Now(), Direction: dir, Kind: kinds[k], Method: env.Method,
 		ID: string(env.ID), Size: size, Latency: latency})
 }
 

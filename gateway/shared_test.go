@@ -26,7 +26,9 @@ func TestHubAnswersEachClientsHandshakeFromTheServers(t *testing.T) {
 		{asks: "2025-06-18", want: "2025-06-18"},
 		{asks: "2025-03-26", want: "2025-03-26"}, // older: the server speaks it too
 		{asks: "2025-11-25", want: "2025-06-18"}, // newer than the server: its newest
-		{asks: "2024-10-07", refused: "speaks only 2025-06-18, 2025-03-26, 2024-11-05"},
+		{asks: "2024-10-07", want: "2024-10-07"}, // the oldest published version
+		{asks: "2099-01-01", want: "2025-06-18"}, // unknown: countered, as a server does
+		{asks: "draft", want: "2025-06-18"},
 	} {
 		c := join(t, h, &Session{ID: tc.asks, Server: "script"})
 		c.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":%q,"capabilities":{},"clientInfo":{"name":"test","version":"1"}}}`, tc.asks)
@@ -110,6 +112,11 @@ func TestHubRoutesProgressOnlyToTheCaller(t *testing.T) {
 	if calls[0].str("params", "_meta", "progressToken") == calls[1].str("params", "_meta", "progressToken") {
 		t.Fatalf("the server got the same progress token for two clients' calls: %v", calls)
 	}
+	// The first keeps the client's own token: the rewriting is invisible to the server
+	// whenever it can be.
+	if calls[0].str("params", "_meta", "progressToken") != "1" {
+		t.Errorf("the first call reached the server with progress token %s, not the client's 1", calls[0].str("params", "_meta", "progressToken"))
+	}
 	for i, call := range calls {
 		s.send(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":%s,"progress":%d}}`, call.str("params", "_meta", "progressToken"), i+1)
 	}
@@ -127,6 +134,36 @@ func TestHubRoutesProgressOnlyToTheCaller(t *testing.T) {
 	a.next("a's answer", isID("1"))
 	b.next("b's answer", isID("1"))
 	a.none("a second progress notification", 100*time.Millisecond, isMethod("notifications/progress"))
+}
+
+// A lone client's progress token reaches the server exactly as the client wrote it, so a
+// server that repeats it (in a result, in a log line) says what the client expects.
+func TestHubPassesProgressTokensUnchangedWhenTheyAreUnique(t *testing.T) {
+	h := newTestHub(nil)
+	defer h.Close()
+	s, a, b := serveTwo(t, h)
+	a.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","arguments":{},"_meta":{"progressToken":"tok-a"}}}`)
+	ca := s.next("a's call", isMethod("tools/call"))
+	b.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","arguments":{},"_meta":{"progressToken":1}}}`)
+	cb := s.next("b's call", isMethod("tools/call"))
+	if ca.str("params", "_meta", "progressToken") != "tok-a" || cb.str("params", "_meta", "progressToken") != "1" {
+		t.Fatalf("the server saw progress tokens %q and %q; want the clients' own \"tok-a\" and 1", ca.str("params", "_meta", "progressToken"), cb.str("params", "_meta", "progressToken"))
+	}
+	s.send(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"tok-a","progress":1}}`)
+	s.send(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":2}}`)
+	if p := a.next("a's progress", isMethod("notifications/progress")); p.str("params", "progressToken") != "tok-a" || p.str("params", "progress") != "1" {
+		t.Errorf("a got %v", p)
+	}
+	if p := b.next("b's progress", isMethod("notifications/progress")); p.str("params", "progressToken") != "1" || p.str("params", "progress") != "2" {
+		t.Errorf("b got %v", p)
+	}
+	s.send(`{"jsonrpc":"2.0","id":%s,"result":{"content":[{"type":"text","text":"token tok-a"}]}}`, ca.str("id"))
+	s.send(`{"jsonrpc":"2.0","id":%s,"result":{"content":[]}}`, cb.str("id"))
+	a.next("a's answer", isID("1"))
+	b.next("b's answer", isID("1"))
+	// Once a's call is over its token is free: progress for it reaches nobody.
+	s.send(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"tok-a","progress":3}}`)
+	a.none("progress for a finished call", 100*time.Millisecond, isMethod("notifications/progress"))
 }
 
 func TestHubCancellationReachesOnlyTheCallersRequest(t *testing.T) {
@@ -155,14 +192,16 @@ func TestHubSendsServerRequestsToTheCallingClient(t *testing.T) {
 	h := newTestHub(nil)
 	defer h.Close()
 	s, a, b := serveTwo(t, h)
+	refused := func(id string) {
+		t.Helper()
+		if r := s.next("the refusal", isID(id)); r.str("error", "code") == "" {
+			t.Fatalf("server request %s was not refused: %v", id, r)
+		}
+	}
 	// Nobody's call is running: the server's sampling request is refused cleanly.
 	s.send(`{"jsonrpc":"2.0","id":"s0","method":"sampling/createMessage","params":{}}`)
-	if r := s.next("the refusal", isID("s0")); r.str("error", "code") == "" {
-		t.Fatalf("a sampling request with no call running was not refused: %v", r)
-	}
-	// a's long call runs; then b calls a tool that samples: the request goes to b.
-	a.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"long","arguments":{}}}`)
-	s.next("a's call", isMethod("tools/call"))
+	refused("s0")
+	// b alone has a call running: the request goes to b, and only to b.
 	b.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sample","arguments":{}}}`)
 	cb := s.next("b's call", isMethod("tools/call"))
 	s.send(`{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{"messages":[]}}`)
@@ -171,12 +210,28 @@ func TestHubSendsServerRequestsToTheCallingClient(t *testing.T) {
 	if r := s.next("b's sampling answer", isID("s1")); r.str("result", "model") != "b-model" {
 		t.Fatalf("the server got %v", r)
 	}
-	a.none("the sampling request", 100*time.Millisecond, isMethod("sampling/createMessage"))
-	s.send(`{"jsonrpc":"2.0","id":%s,"result":{"content":[]}}`, cb.str("id"))
-	b.next("b's answer", isID("1"))
 	// An answer from a client that was not asked never reaches the server.
 	a.send(`{"jsonrpc":"2.0","id":"s1","result":{"model":"forged"}}`)
 	s.none("a forged answer", 100*time.Millisecond, isID("s1"))
+	// Now a's call runs too: the server does not say which call asks, so nobody is asked.
+	a.send(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"long","arguments":{}}}`)
+	ca := s.next("a's call", isMethod("tools/call"))
+	s.send(`{"jsonrpc":"2.0","id":"s2","method":"sampling/createMessage","params":{"messages":[]}}`)
+	refused("s2")
+	s.send(`{"jsonrpc":"2.0","id":%s,"result":{"content":[]}}`, cb.str("id"))
+	b.next("b's answer", isID("1"))
+	// a alone: a declared sampling but not URL elicitation nor sampling with tools.
+	s.send(`{"jsonrpc":"2.0","id":"s3","method":"elicitation/create","params":{"mode":"url","url":"https://example.com","message":"m","elicitationId":"e"}}`)
+	refused("s3")
+	s.send(`{"jsonrpc":"2.0","id":"s4","method":"sampling/createMessage","params":{"messages":[],"tools":[]}}`)
+	refused("s4")
+	s.send(`{"jsonrpc":"2.0","id":"s5","method":"elicitation/create","params":{"message":"m","requestedSchema":{}}}`)
+	refused("s5")
+	for _, c := range []*client{a, b} {
+		c.none("a request it cannot answer or did not cause", 100*time.Millisecond, func(m msg) bool { return m.str("method") != "" && m.str("id") != "" })
+	}
+	s.send(`{"jsonrpc":"2.0","id":%s,"result":{"content":[]}}`, ca.str("id"))
+	a.next("a's answer", isID("1"))
 }
 
 func TestHubRestartFailsCallsInFlightAndKeepsClients(t *testing.T) {
@@ -227,9 +282,9 @@ func TestHubDropsALeavingClientsLateAnswersAndLeaksNothing(t *testing.T) {
 	a.next("subscribed", isID("1"))
 	a.send(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow","arguments":{}}}`)
 	call := s.next("a's call", isMethod("tools/call"))
-	a.in.Close() // a goes away mid-call
-	if err := <-a.done; err != nil {
-		t.Fatalf("Join returned %v after the client ended", err)
+	a.leave() // a goes away mid-call
+	if err := <-a.done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Join returned %v after the client went away; want its context's end", err)
 	}
 	if n := s.next("the cancellation", isMethod("notifications/cancelled")); n.str("params", "requestId") != call.str("id") {
 		t.Errorf("cancelled %v, want a's call %s", n, call.str("id"))
@@ -298,6 +353,7 @@ func (g *askGate) Call(s *Session, tool string, _ json.RawMessage) CallVerdict {
 }
 func (g *askGate) Tools(_ *Session, r json.RawMessage, _ bool) json.RawMessage { return r }
 func (g *askGate) End(*Session)                                                {}
+func (g *askGate) Refused(*Session, string, json.RawMessage, string)           {}
 
 func TestHubHoldsAskedCallsPerClient(t *testing.T) {
 	g := &askGate{answer: make(chan bool)}

@@ -12,36 +12,38 @@ import (
 
 // toolsList lets the gate see (and trim) a tools/list answer for the client that asked, and
 // remembers the complete list so that a restarted server can be compared with it.
-func (h *Hub) toolsList(c *call, line []byte) []byte {
-	res := valueAt(line, "result")
-	if res == nil {
-		return line
+// It reads the answer strictly: why is set when it cannot be read unambiguously and must
+// not reach the client as a list.
+func (h *Hub) toolsList(c *call, line []byte) (out []byte, why string) {
+	h.mu.Lock()
+	if !c.cursor || c.m.listed == nil {
+		c.m.listed = listing{} // a first page starts a new listing
 	}
-	var page struct {
-		Tools      []json.RawMessage `json:"tools"`
-		NextCursor string            `json:"nextCursor"`
+	earlier := c.m.listed
+	h.mu.Unlock()
+	page, isError, why := readToolsAnswer(line, earlier)
+	if why != "" || isError {
+		return line, why
 	}
-	if json.Unmarshal(res, &page) != nil {
-		return line
+	h.mu.Lock()
+	h.blocked.update(page)
+	c.m.listed.add(page)
+	if !c.cursor && page.nextCursor == "" {
+		h.tools = toolsFingerprint(page.tools)
 	}
-	if !c.cursor && page.NextCursor == "" {
-		fp := toolsFingerprint(page.Tools)
-		h.mu.Lock()
-		h.tools = fp
-		h.mu.Unlock()
-	}
+	h.mu.Unlock()
 	if h.opts.Hooks.Tools != nil {
-		h.opts.Hooks.Tools(c.m.sess, page.Tools, page.NextCursor)
+		h.opts.Hooks.Tools(c.m.sess.view(), page.tools, page.nextCursor)
 	}
-	if h.opts.Gate == nil {
-		return line
+	result := page.result
+	if h.opts.Gate != nil {
+		result = h.opts.Gate.Tools(c.m.sess, page.result, page.nextCursor == "")
 	}
-	out := h.opts.Gate.Tools(c.m.sess, res, page.NextCursor == "")
-	if string(out) == string(res) {
-		return line
+	if len(page.twice) == 0 && string(result) == string(page.result) {
+		return line, ""
 	}
 	s, e, _ := field(line, "result")
-	return splice(line, s, e, out)
+	return splice(line, s, e, result), ""
 }
 
 func toolsFingerprint(tools []json.RawMessage) []byte {
@@ -61,13 +63,18 @@ type toolList struct {
 
 // listAllTools pages through tools/list. It returns nil when the server answers tools/list
 // with an error.
-func (h *Hub) listAllTools(ctx context.Context, conn *upstreamConn, pumpDone <-chan struct{}, wait time.Duration) (*toolList, error) {
+// meta, when set, is the _meta a modern-only server requires in every request.
+func (h *Hub) listAllTools(ctx context.Context, conn *upstreamConn, pumpDone <-chan struct{}, wait time.Duration, meta map[string]any) (*toolList, error) {
 	list := &toolList{}
 	cursor := ""
+	seen := listing{}
 	for range 100 {
-		params := map[string]string{}
+		params := map[string]any{}
 		if cursor != "" {
 			params["cursor"] = cursor
+		}
+		if meta != nil {
+			params["_meta"] = meta
 		}
 		res, rpcErr, err := h.ask(ctx, conn, pumpDone, "tools/list", params, wait)
 		if err != nil {
@@ -76,13 +83,18 @@ func (h *Hub) listAllTools(ctx context.Context, conn *upstreamConn, pumpDone <-c
 		if rpcErr != nil {
 			return nil, nil // a server that lists no tools after all: nothing to compare
 		}
-		var page struct {
-			Tools      []json.RawMessage `json:"tools"`
-			NextCursor string            `json:"nextCursor"`
+		page, why := readToolsResult(res, seen)
+		if why != "" {
+			// Clients are refused the same list when they ask for it.
+			h.note("the server's answer to tools/list %s; MCP Tray could not check its tools", why)
+			return nil, nil
 		}
-		json.Unmarshal(res, &page)
-		list.tools = append(list.tools, page.Tools...)
-		if cursor = page.NextCursor; cursor == "" {
+		h.mu.Lock()
+		h.blocked.update(page)
+		h.mu.Unlock()
+		seen.add(page)
+		list.tools = append(list.tools, page.tools...)
+		if cursor = page.nextCursor; cursor == "" {
 			list.complete = true
 			break
 		}

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -180,6 +183,12 @@ func (h *Hub) pumpFromServer(conn *upstreamConn) {
 // fromServer handles one message from the server. line is only valid during the call.
 func (h *Hub) fromServer(conn *upstreamConn, line []byte) {
 	k, env, perr := classify(line)
+	if k != kindInvalid && k != kindBatch {
+		if a := serverAmbiguity(line); a != nil {
+			h.refuseServerAmbiguous(k, env, a)
+			return
+		}
+	}
 	switch k {
 	case kindInvalid:
 		h.note("the server wrote something to stdout that is not JSON-RPC, and MCP Tray dropped it (%v): %s", perr, describe(line))
@@ -201,7 +210,7 @@ func (h *Hub) fromServer(conn *upstreamConn, line []byte) {
 // serverResponse maps an answer back to the client that asked, under its own id. Answers to
 // requests that were cancelled or whose client left are dropped.
 func (h *Hub) serverResponse(line []byte, env envelope) {
-	n, ok := hubID(env.ID)
+	n, ok := hubIDByValue(env.ID)
 	if !ok {
 		h.note("the server answered a request MCP Tray never sent (id %s); dropped", env.ID)
 		return
@@ -217,14 +226,85 @@ func (h *Hub) serverResponse(line []byte, env envelope) {
 	if c.m == nil {
 		return // the hub's own fire-and-forget request
 	}
+	if h.needsInput(c, line) {
+		return // the app is asked; the request is retried with its answers
+	}
+	if h.parked(c, line) {
+		return // a modern app was asked for input: the answer waits for its retry
+	}
+	h.deliver(c, line)
+}
+
+// deliver passes the server's answer line (under the hub's id) to the client of c.
+func (h *Hub) deliver(c *call, line []byte) {
 	latency := time.Since(c.start)
 	out := replaceAt(line, c.id, "id")
+	h.mu.Lock()
+	h.noteTaskLocked(c, line)
+	h.mu.Unlock()
+	if c.method == "tasks/list" {
+		var ok bool
+		if out, ok = h.ownTasks(c.m, out); !ok {
+			h.note("the server's answer to tasks/list could not be read; MCP Tray did not pass it on")
+			out = errorResponse(c.id, codeUnreadable, "MCP Tray did not pass on the server's list of tasks because it could not read it.")
+			out = out[:len(out)-1]
+		}
+	}
 	if c.method == "tools/list" {
-		out = h.toolsList(c, out)
+		var why string
+		if out, why = h.toolsList(c, out); why != "" {
+			h.note("the server's answer to tools/list %s; MCP Tray did not pass it on", why)
+			out = errorResponse(c.id, codeUnreadable, fmt.Sprintf("MCP Tray did not pass on the server's list of tools because it %s.", why))
+			out = out[:len(out)-1]
+		} else {
+			out = h.toolsFor(c.m, out)
+		}
 	}
 	if c.finished != nil {
 		c.finished(callOutcome(line), latency)
 	}
 	c.m.traffic("server→client", kindResponse, envelope{ID: c.id}, len(out), latency)
 	c.m.send(append(out, '\n'))
+}
+
+// refuseServerAmbiguous drops a server message that could be read two ways; an answer whose
+// id can be read is replaced by an error for the client that asked.
+func (h *Hub) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
+	why := a.sentence()
+	h.note("the server sent a message that %s; MCP Tray dropped it", why)
+	if k != kindResponse || a.aboutID() {
+		return
+	}
+	n, ok := hubIDByValue(env.ID)
+	if !ok {
+		return
+	}
+	c, ok := h.settle(n)
+	if !ok {
+		return
+	}
+	msg := fmt.Sprintf("MCP Tray did not pass on the server's answer because it %s.", why)
+	switch {
+	case c.answer != nil: // the hub's own request: its asker reads an error
+		c.answer <- errorResponse(json.RawMessage(strconv.FormatInt(n, 10)), codeUnreadable, msg)
+	case c.m != nil:
+		c.m.send(errorResponse(c.id, codeUnreadable, msg))
+		if c.finished != nil {
+			c.finished(CallFailed, time.Since(c.start))
+		}
+	}
+}
+
+// hubIDByValue reads the id of a server's answer as clients compare ids (see idKey): "7",
+// 7.0 and 7e0 all answer the hub's request 7.
+func hubIDByValue(raw []byte) (int64, bool) {
+	key, ok := idKey(raw)
+	if !ok || !strings.HasPrefix(key, "n:") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(key[2:], 64)
+	if err != nil || f != math.Trunc(f) || f < 0 || f > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
 }

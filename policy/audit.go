@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -22,7 +23,8 @@ import (
 // (its bytes without the newline); the first line of a day chains from the last line of the
 // previous file, and the very first line from AuditGenesis. Every line also carries "seq",
 // counting from 1 across files. A sidecar file, head.json, names the last sealed line and
-// its hash.
+// its hash, and carries a seal: an HMAC-SHA256 of all that under a random key that only the
+// keychain holds (see AuditKey), so that the end of the log cannot be moved without the key.
 //
 // Durability: each line is one write(2) on a file opened with O_APPEND, so a crash of MCP
 // Tray loses nothing already appended. The file is fsynced, and head.json rewritten
@@ -32,10 +34,12 @@ import (
 //
 // What Verify detects: a line edited, inserted, removed or moved anywhere before the head
 // mark; lines or whole files deleted from the start, the middle or the end; head.json
-// removed. What it cannot detect: a change to lines written after the last seal (at most the
-// last second before a crash); and anyone who rewrites the chain from the change onward and
-// head.json too, which any program running as the person can do. The chain makes tampering
-// visible; it does not make the log unforgeable.
+// removed; and, with the key, head.json rewritten to match a log cut short or re-chained
+// after an edit. What it cannot detect: a change to lines written after the last seal (at
+// most the last second before a crash); a program that reads the key from the keychain (on
+// Linux any program of the person's session can ask the Secret Service for it); and an
+// older head.json, saved earlier, put back together with the log cut back to it (Verify
+// says when the head was sealed). Without the key (no keychain) only the chain is checked.
 
 // AuditGenesis is the "prev" of the first line ever written to an audit directory.
 const AuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -88,12 +92,29 @@ type AuditRecord struct {
 	Prev string          `json:"prev"`
 }
 
-// auditHead is head.json: the last sealed line.
+// auditHead is head.json: the last sealed line, when it was sealed, and the seal (MAC),
+// empty when no key was known.
 type auditHead struct {
-	File string `json:"file"`
-	Line int    `json:"line"`
-	Seq  uint64 `json:"seq"`
-	Hash string `json:"hash"`
+	File string    `json:"file"`
+	Line int       `json:"line"`
+	Seq  uint64    `json:"seq"`
+	Hash string    `json:"hash"`
+	Time time.Time `json:"time,omitzero"`
+	MAC  string    `json:"mac,omitempty"`
+}
+
+// mac is the seal of h under key: HMAC-SHA256 over every field but MAC, hex.
+func (h auditHead) mac(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "mcptray audit head 1\x00%s\x00%d\x00%d\x00%s\x00%s", h.File, h.Line, h.Seq, h.Hash, h.Time.UTC().Format(time.RFC3339Nano))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// sealedBy reports whether h carries a valid seal under key.
+func (h auditHead) sealedBy(key []byte) bool {
+	got, err := hex.DecodeString(h.MAC)
+	want, _ := hex.DecodeString(h.mac(key))
+	return err == nil && hmac.Equal(got, want)
 }
 
 // AuditOptions configure an AuditLog. The zero value works.
@@ -107,6 +128,10 @@ type AuditOptions struct {
 	SyncEvery time.Duration
 	// Now gives the time for lines and file names; nil means time.Now.
 	Now func() time.Time
+	// Key seals head.json (see AuditKey); nil leaves it unsealed until SetKey gives one. A
+	// head that is sealed already is then not rewritten at all: a seal is never replaced by
+	// no seal.
+	Key []byte
 }
 
 // AuditLog appends records to the audit directory. It is safe for concurrent use; one
@@ -125,6 +150,9 @@ type AuditLog struct {
 	lastSeal time.Time
 	timer    *time.Timer
 	closed   bool
+	key      []byte
+	// headSealed says head.json on disk carries a seal.
+	headSealed bool
 }
 
 // OpenAudit opens the audit directory (creating it 0700), finds the end of the chain, and
@@ -139,7 +167,11 @@ func OpenAudit(dir string, o AuditOptions) (*AuditLog, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("opening the audit log: %w", err)
 	}
-	l := &AuditLog{dir: dir, opts: o, prev: AuditGenesis}
+	l := &AuditLog{dir: dir, opts: o, prev: AuditGenesis, key: slices.Clone(o.Key)}
+	if b, err := os.ReadFile(filepath.Join(dir, auditHeadFile)); err == nil {
+		var h auditHead
+		l.headSealed = json.Unmarshal(b, &h) == nil && h.MAC != ""
+	}
 	files, err := auditFiles(dir)
 	if err != nil {
 		return nil, err
@@ -294,7 +326,9 @@ func (l *AuditLog) sealLater() {
 	}
 }
 
-// sealLocked fsyncs the current file and records its last line in head.json.
+// sealLocked fsyncs the current file and records its last line in head.json, sealed when the
+// key is known. Without the key, a head sealed before is left as it is: the lines after it
+// then show as unsealed in Verify until the key comes.
 func (l *AuditLog) sealLocked() error {
 	if !l.unsealed {
 		return nil
@@ -302,11 +336,47 @@ func (l *AuditLog) sealLocked() error {
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("syncing the audit log: %w", err)
 	}
-	head, _ := json.Marshal(auditHead{File: l.day + ".jsonl", Line: l.line, Seq: l.seq, Hash: l.prev})
-	if err := atomicfile.WriteFile(filepath.Join(l.dir, auditHeadFile), append(head, '\n'), 0o600); err != nil {
-		return fmt.Errorf("sealing the audit log: %w", err)
+	if l.key != nil || !l.headSealed {
+		if err := l.writeHeadLocked(); err != nil {
+			return err
+		}
 	}
 	l.unsealed, l.lastSeal = false, l.opts.Now()
+	return nil
+}
+
+// writeHeadLocked writes head.json for the last line written.
+func (l *AuditLog) writeHeadLocked() error {
+	h := auditHead{File: l.day + ".jsonl", Line: l.line, Seq: l.seq, Hash: l.prev, Time: l.opts.Now().UTC()}
+	if l.key != nil {
+		h.MAC = h.mac(l.key)
+	}
+	b, _ := json.Marshal(h)
+	if err := atomicfile.WriteFile(filepath.Join(l.dir, auditHeadFile), append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("sealing the audit log: %w", err)
+	}
+	l.headSealed = h.MAC != ""
+	return nil
+}
+
+// SetKey gives the log the key that seals head.json, for when the keychain answers after the
+// log was opened. The end of the log is sealed at once, so a log whose head was not sealed
+// yet (written before MCP Tray sealed heads, or while the keychain could not be read) is
+// sealed from now on. Safe for concurrent use; a closed log ignores it.
+func (l *AuditLog) SetKey(key []byte) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed || len(key) == 0 {
+		return nil
+	}
+	l.key = slices.Clone(key)
+	switch {
+	case l.f != nil:
+		l.unsealed = true
+		return l.sealLocked()
+	case l.line > 0: // lines from an earlier run, nothing appended yet: already on disk
+		return l.writeHeadLocked()
+	}
 	return nil
 }
 

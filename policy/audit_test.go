@@ -63,7 +63,7 @@ func TestAuditChainVerifiesAcrossDays(t *testing.T) {
 	if diff := cmp.Diff([]string{"2026-11-20.jsonl", "2026-11-21.jsonl", "2026-11-22.jsonl"}, files); diff != "" {
 		t.Fatalf("files (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(AuditReport{OK: true, Files: 3, Lines: 12}, mustVerify(t, dir)); diff != "" {
+	if diff := cmp.Diff(AuditReport{OK: true, Files: 3, Lines: 12, Note: noteNoKeychain}, mustVerify(t, dir)); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
 	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
@@ -307,7 +307,10 @@ func TestAuditRecordString(t *testing.T) {
 		{AuditRecord{Time: at, Client: "Claude Desktop", Server: "github", Tool: "create_issue", Decision: Allowed, DecidedBy: ByPerson, Answer: "allow once", WaitMS: 3240, Outcome: CallOK, DurationMS: 120},
 			"2026-11-21 14:03:07  Claude Desktop  github/create_issue  allowed by person (allow once) after 3.2 s  ok in 120 ms"},
 		{AuditRecord{Time: at, Server: "k8s", Tool: "delete_pod", Scope: "prod-eu", Decision: Denied, DecidedBy: ByTimeout, WaitMS: 55000, Outcome: CallNotRun},
-			"2026-11-21 14:03:07  unknown client  k8s/delete_pod [prod-eu]  denied by timeout after 55 s  not run"},
+			"2026-11-21 14:03:07  unknown client  k8s/delete_pod [prod-eu]  timed out: refused by MCP Tray after 55 s  not run"},
+		// What a client or server named is escaped: a carriage return cannot hide the tool.
+		{AuditRecord{Time: at, Client: "Claude\x1b[2J", Server: "fs", Tool: "delete_all\r\x1b[2Kread_thing", Decision: Allowed, DecidedBy: ByRule, Outcome: CallOK},
+			"2026-11-21 14:03:07  Claude\\x1b[2J  fs/delete_all\\r\\x1b[2Kread_thing  allowed by rule  ok"},
 		{AuditRecord{Time: at, Client: "Cursor", Server: "fs", Tool: "read", Decision: Allowed, DecidedBy: ByRule, Outcome: CallToolError, DurationMS: 0.42},
 			"2026-11-21 14:03:07  Cursor  fs/read  allowed by rule  tool error in 0.4 ms"},
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // AuditQuery selects records for `mcptray audit`.
@@ -59,24 +61,32 @@ func ReadAudit(dir string, q AuditQuery) ([]AuditRecord, error) {
 // String formats the record as one line for people, in local time, for example:
 //
 //	2026-11-21 14:03:07  Claude Desktop  github/create_issue  allowed by person (allow once) after 3.2 s  ok in 120 ms
+//
+// A call nobody answered in time reads "timed out: refused by MCP Tray", never as a person's
+// answer. Every name from a client or server is escaped (display.Line): the line cannot hold
+// a control character or a bidirectional override.
 func (r AuditRecord) String() string {
 	var b strings.Builder
 	b.WriteString(r.Time.Local().Format(time.DateTime))
 	b.WriteString("  ")
-	b.WriteString(cmp.Or(r.Client, "unknown client"))
+	b.WriteString(display.Line(cmp.Or(r.Client, "unknown client")))
 	b.WriteString("  ")
-	b.WriteString(r.Server + "/" + r.Tool)
+	b.WriteString(display.Line(r.Server + "/" + r.Tool))
 	if r.Scope != "" {
-		b.WriteString(" [" + r.Scope + "]")
+		b.WriteString(" [" + display.Line(r.Scope) + "]")
 	}
-	b.WriteString("  " + string(r.Decision) + " by " + string(r.DecidedBy))
+	if r.DecidedBy == ByTimeout {
+		b.WriteString("  timed out: refused by MCP Tray")
+	} else {
+		b.WriteString("  " + display.Line(string(r.Decision)) + " by " + display.Line(string(r.DecidedBy)))
+	}
 	if r.Answer != "" {
-		b.WriteString(" (" + r.Answer + ")")
+		b.WriteString(" (" + display.Line(r.Answer) + ")")
 	}
 	if r.WaitMS > 0 {
 		b.WriteString(" after " + humanMillis(r.WaitMS))
 	}
-	b.WriteString("  " + strings.ReplaceAll(string(r.Outcome), "_", " "))
+	b.WriteString("  " + display.Line(strings.ReplaceAll(string(r.Outcome), "_", " ")))
 	if r.Outcome != CallNotRun && r.DurationMS > 0 {
 		b.WriteString(" in " + humanMillis(r.DurationMS))
 	}

@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/mcptray/mcptray/keychain"
 )
 
 // AuditReport is the result of Verify.
@@ -25,12 +28,46 @@ type AuditReport struct {
 	// Unsealed counts the lines after the head mark: written just before a crash or power
 	// cut, checked by the chain but not protected against deletion.
 	Unsealed int `json:"unsealed"`
+	// EndChecked says the head mark's seal was checked with the key from the keychain, so
+	// records deleted from the end, or a log re-chained after an edit, would have shown.
+	EndChecked bool `json:"end_checked"`
+	// SealedAt is when the head mark was last sealed; zero when it is not sealed.
+	SealedAt time.Time `json:"sealed_at,omitzero"`
+	// Note is a plain sentence about what could not be checked, for an OK report: the head
+	// is not sealed yet, or the keychain could not be read.
+	Note string `json:"note,omitempty"`
 }
 
-// Verify checks the hash chain of the audit log in dir across all its daily files, and the
-// head mark, and reports the first problem. The error is for a log that cannot be read at
-// all; tampering is reported in the AuditReport, never as an error.
+// VerifyOptions give Verify the key that seals the head mark.
+type VerifyOptions struct {
+	// Key is the audit log's key from the keychain (see AuditKey); nil when none was read.
+	Key []byte
+	// KeyErr says why Key is nil: an error wrapping keychain.ErrNotFound when the keychain
+	// holds no key for this log, any other error when the keychain could not be read.
+	KeyErr error
+}
+
+// The notes of an OK report whose end could not be checked.
+const (
+	noteNotSealed  = "The head mark (head.json) is not sealed yet, so lines deleted from the end could not be noticed; MCP Tray seals it the next time it writes the log."
+	noteNoKeychain = "MCP Tray could not read its key from the keychain, so it could only check the chain, not its end: lines deleted from the end, or a log rewritten after an edit, would not show."
+)
+
+// Verify is VerifyWith without the key: it checks the chain and the head mark, not the seal.
 func Verify(dir string) (AuditReport, error) {
+	return VerifyWith(dir, VerifyOptions{KeyErr: errors.New("no key given")})
+}
+
+// VerifyWith checks the hash chain of the audit log in dir across all its daily files, the
+// head mark and its seal, and reports the first problem. The error is for a log that cannot
+// be read at all; tampering is reported in the AuditReport, never as an error.
+//
+// The seal: with the key, a head mark not sealed by it is a problem (it was rewritten); so is
+// an unsealed head mark, since MCP Tray seals the head as soon as it has a key. When the
+// keychain holds no key, a sealed head is a problem (the key was deleted) and an unsealed
+// one is a log not sealed yet (a note). When the keychain cannot be read, the chain alone is
+// checked (a note).
+func VerifyWith(dir string, o VerifyOptions) (AuditReport, error) {
 	files, err := auditFiles(dir)
 	if err != nil {
 		return AuditReport{}, err
@@ -51,6 +88,26 @@ func Verify(dir string) (AuditReport, error) {
 	fail := func(file string, line int, format string, args ...any) (AuditReport, error) {
 		rep.File, rep.Line, rep.Problem = file, line, fmt.Sprintf(format, args...)
 		return rep, nil
+	}
+	if head != nil {
+		keyAbsent := o.Key == nil && errors.Is(o.KeyErr, keychain.ErrNotFound)
+		switch {
+		case o.Key != nil && head.MAC == "":
+			return fail(auditHeadFile, 0, "The head mark (head.json) of the audit log is not sealed, though MCP Tray seals it: it was rewritten, so records may have been deleted from the end or the log rewritten.")
+		case o.Key != nil && !head.sealedBy(o.Key):
+			return fail(auditHeadFile, 0, "The head mark (head.json) of the audit log was not sealed by MCP Tray: records were deleted from the end of the log, or the log was rewritten.")
+		case o.Key != nil:
+			rep.EndChecked = true
+		case keyAbsent && head.MAC != "":
+			return fail(auditHeadFile, 0, "The audit log is sealed with a key that is not in the keychain, so its end cannot be checked: the key was deleted, or the log was moved from another place.")
+		case keyAbsent:
+			rep.Note = noteNotSealed
+		default:
+			rep.Note = noteNoKeychain
+		}
+		if head.MAC != "" {
+			rep.SealedAt = head.Time
+		}
 	}
 	prev, seq := AuditGenesis, uint64(0)
 	prevFile, prevLine := "", 0

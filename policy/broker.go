@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mcptray/mcptray/internal/bus"
 )
@@ -26,9 +27,20 @@ var ErrAlreadyAnswered = errors.New("already answered")
 // ErrUnknownApproval reports an answer to an id that no approval ever had (or had long ago).
 var ErrUnknownApproval = errors.New("no approval with this id is waiting")
 
-// ErrAnswerNotOffered reports an answer the approval does not offer: "always allow" for a
-// tool that can change a production context, or "allow for this session" without a session.
+// ErrAnswerNotOffered reports an answer the approval does not offer: "always allow" or "allow
+// for this session" for a tool that can change a production context, or "allow for this
+// session" without a session.
 var ErrAnswerNotOffered = errors.New("this answer is not offered for this call")
+
+// ListLimit is the most approvals one page of a list holds (see Broker.Page).
+const ListLimit = 100
+
+// The most bytes of arguments and of a description an approval carries in a list; Get has
+// them whole.
+const (
+	listArgumentBytes    = 2048
+	listDescriptionBytes = 1024
+)
 
 // Request is one call held for the person: the call and the engine's verdict on it.
 type Request struct {
@@ -38,7 +50,8 @@ type Request struct {
 
 // Approval is a held call as the prompt and `mcptray approvals` show it.
 type Approval struct {
-	ID     string `json:"id"`
+	ID string `json:"id"`
+	// Client is the name the AI client gives itself: any program can claim any name.
 	Client string `json:"client"`
 	// App is the executable that started the bridge, as the operating system reports it
 	// (gateway.Session.App); screens show it beside Client when the two differ.
@@ -57,11 +70,16 @@ type Approval struct {
 	// Production says that context is production (the prompt shows it in red).
 	KubeContext string `json:"kube_context,omitempty"`
 	Production  bool   `json:"production,omitempty"`
-	// SessionOffered and AlwaysOffered say which grant answers the prompt may show.
+	// SessionOffered and AlwaysOffered say which grant answers the prompt may show. Neither
+	// is offered for a tool that is not read-only in a production context: there every
+	// such call asks, every time.
 	SessionOffered bool      `json:"session_offered"`
 	AlwaysOffered  bool      `json:"always_offered"`
 	Created        time.Time `json:"created"`
 	Deadline       time.Time `json:"deadline"`
+	// Truncated says this copy, from a list, has its arguments or description shortened;
+	// Broker.Get (the approval.get method) returns them whole.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // EventKind names what happened to an approval.
@@ -160,12 +178,13 @@ func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 		return Decision{Outcome: Withdrawn, DecidedBy: ByWithdrawn, Reason: reasonWithdrawn}, nil
 	}
 	now, timeout := b.now(), b.timeout
+	changesProduction := c.Production && !r.Verdict.ReadOnly
 	h := &held{call: c, done: make(chan struct{}), Approval: Approval{
-		ID: b.newIDLocked(), Client: c.Client, Session: c.Session, Server: c.Server, Tool: c.Tool,
+		ID: b.newIDLocked(), Client: c.Client, App: c.App, Session: c.Session, Server: c.Server, Tool: c.Tool,
 		Scope: c.Scope, Description: r.Verdict.Description, Arguments: args,
 		Warnings: r.Verdict.Warnings, ReadOnly: r.Verdict.ReadOnly,
 		KubeContext: c.kubeContext(), Production: c.Production,
-		SessionOffered: c.Session != "", AlwaysOffered: !c.Production || r.Verdict.ReadOnly,
+		SessionOffered: c.Session != "" && !changesProduction, AlwaysOffered: !changesProduction,
 		Created: now, Deadline: now.Add(timeout),
 	}}
 	b.pending[h.ID] = h
@@ -177,8 +196,7 @@ func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 	select {
 	case <-h.done:
 	case <-timer.C:
-		msg := timeoutMessage(timeout)
-		b.finish(h, Decision{Outcome: Denied, DecidedBy: ByTimeout, Reason: "Nobody answered in time.", Message: msg})
+		b.finish(h, timeoutDecision(h))
 	case <-ctx.Done():
 		b.finish(h, Decision{Outcome: Withdrawn, DecidedBy: ByWithdrawn, Reason: reasonWithdrawn})
 	}
@@ -197,6 +215,14 @@ func (b *Broker) SetTimeout(d time.Duration) {
 }
 
 const reasonWithdrawn = "The client cancelled the call or went away before an answer."
+
+// timeoutDecision is MCP Tray's own refusal of h when nobody answered by its deadline.
+func timeoutDecision(h *held) Decision {
+	return Decision{Outcome: Denied, DecidedBy: ByTimeout, Reason: reasonTimeout,
+		Message: timeoutMessage(h.Deadline.Sub(h.Created))}
+}
+
+const reasonTimeout = "Nobody answered in time, so MCP Tray refused the call."
 
 // finish decides h with d unless something else decided it first, and waits until h is
 // decided either way.
@@ -226,7 +252,9 @@ func (b *Broker) resolveLocked(h *held, d Decision) {
 }
 
 // Answer gives the person's answer to the approval with this id. Exactly one decision wins:
-// an approval already decided gives an error wrapping ErrAlreadyAnswered. An answer the
+// an approval already decided gives an error wrapping ErrAlreadyAnswered. An answer that
+// arrives once the deadline has passed does not count: the approval is decided as timed out
+// (MCP Tray refused it, not the person) and the error wraps ErrAlreadyAnswered. An answer the
 // approval does not offer gives ErrAnswerNotOffered and leaves it pending, and so does a
 // failure to save an always grant. "Allow for this session" and "always allow" also let
 // through, at once, the other pending calls the new grant covers.
@@ -240,11 +268,19 @@ func (b *Broker) Answer(id string, a Answer) error {
 		}
 		return fmt.Errorf("answering approval %s: %w", id, ErrUnknownApproval)
 	}
+	if !b.now().Before(h.Deadline) {
+		d := timeoutDecision(h)
+		b.resolveLocked(h, d)
+		return fmt.Errorf("answering approval %s: %w (%s)", id, ErrAlreadyAnswered, describeDecision(d))
+	}
 	d := Decision{Outcome: Allowed, DecidedBy: ByPerson, Answer: a}
 	switch a {
 	case AllowOnce:
 		d.Reason = "You allowed this call."
 	case AllowSession:
+		if !h.SessionOffered && h.Production && !h.ReadOnly {
+			return fmt.Errorf("answering approval %s: %w: in a production context every call that can change something asks each time; choose allow once", id, ErrAnswerNotOffered)
+		}
 		if !h.SessionOffered {
 			return fmt.Errorf("answering approval %s: %w: the call has no session; choose allow once", id, ErrAnswerNotOffered)
 		}
@@ -252,7 +288,7 @@ func (b *Broker) Answer(id string, a Answer) error {
 		d.Reason = reasonSessionGrant
 	case AlwaysAllow:
 		if !h.AlwaysOffered {
-			return fmt.Errorf("answering approval %s: %w: a tool that can make changes in a production context is never always allowed; choose allow once or allow for this session", id, ErrAnswerNotOffered)
+			return fmt.Errorf("answering approval %s: %w: a tool that can make changes in a production context is never always allowed; choose allow once", id, ErrAnswerNotOffered)
 		}
 		if err := b.grants.grantAlways(&h.call); err != nil {
 			return fmt.Errorf("answering approval %s: %w", id, err)
@@ -277,7 +313,7 @@ func (b *Broker) Answer(id string, a Answer) error {
 func describeDecision(d Decision) string {
 	switch d.DecidedBy {
 	case ByTimeout:
-		return "nobody answered in time and it was denied"
+		return "nobody answered in time, so MCP Tray refused the call"
 	case ByWithdrawn:
 		return "the client withdrew the call"
 	case ByRule:
@@ -291,6 +327,61 @@ func (b *Broker) Pending() []Approval {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.pendingLocked()
+}
+
+// Page returns at most limit of the approvals waiting now, oldest first, starting at offset,
+// with arguments and descriptions shortened for a list (see Approval.Truncated), and how many
+// are waiting in all. limit <= 0 or above ListLimit means ListLimit; an offset past the end
+// gives an empty page.
+func (b *Broker) Page(offset, limit int) (page []Approval, total int) {
+	if limit <= 0 || limit > ListLimit {
+		limit = ListLimit
+	}
+	offset = max(offset, 0)
+	all := b.Pending()
+	if offset >= len(all) {
+		return []Approval{}, len(all)
+	}
+	page = all[offset:min(len(all), offset+limit)]
+	for i := range page {
+		page[i] = shortened(page[i])
+	}
+	return page, len(all)
+}
+
+// Get returns the approval with this id, whole, while it waits.
+func (b *Broker) Get(id string) (Approval, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h, ok := b.pending[id]
+	if !ok {
+		return Approval{}, false
+	}
+	return h.Approval, true
+}
+
+// shortened returns a with its arguments and description cut for a list. Cut arguments
+// become one JSON string ending in "…", so they stay valid JSON.
+func shortened(a Approval) Approval {
+	if len(a.Arguments) > listArgumentBytes {
+		cut, _ := json.Marshal(cutUTF8(string(a.Arguments), listArgumentBytes) + "…")
+		a.Arguments, a.Truncated = cut, true
+	}
+	if len(a.Description) > listDescriptionBytes {
+		a.Description, a.Truncated = cutUTF8(a.Description, listDescriptionBytes)+"…", true
+	}
+	return a
+}
+
+// cutUTF8 returns at most n bytes of s, never splitting a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (b *Broker) pendingLocked() []Approval {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -135,7 +137,7 @@ func TestBrokerTimeoutDenies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Decision{Outcome: Denied, DecidedBy: ByTimeout, Reason: "Nobody answered in time.",
+		want := Decision{Outcome: Denied, DecidedBy: ByTimeout, Reason: reasonTimeout,
 			Message: "Denied: no answer within 55 seconds", ApprovalID: d.ApprovalID, Waited: 55 * time.Second}
 		if diff := cmp.Diff(want, d); diff != "" {
 			t.Errorf("timeout decision (-want +got):\n%s", diff)
@@ -342,8 +344,8 @@ func TestProductionScopeNeverTakesAlways(t *testing.T) {
 		done <- d
 	}()
 	ap := nextEvent(t, events, ApprovalAdded).Approval
-	if ap.AlwaysOffered || !ap.SessionOffered {
-		t.Errorf("production approval offers always=%v session=%v, want false true", ap.AlwaysOffered, ap.SessionOffered)
+	if ap.AlwaysOffered || ap.SessionOffered {
+		t.Errorf("production approval offers always=%v session=%v, want neither", ap.AlwaysOffered, ap.SessionOffered)
 	}
 	if diff := cmp.Diff([]string{warningProdScope}, ap.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
@@ -460,4 +462,156 @@ func TestAnswerRacingTheTimeoutDecidesOnce(t *testing.T) {
 			t.Errorf("%d resolved events, want 1", resolved)
 		}
 	})
+}
+
+// In production, every call that can change something asks, every time: "for this session"
+// is refused, and no grant (a session grant, or an always grant saved before) lets such a
+// call through, while read-only calls still take them.
+func TestProductionAsksEveryTime(t *testing.T) {
+	grants := NewGrants([]AlwaysGrant{{Server: "k8s", Tool: "pods_delete", Scope: "prod-eu"}, {Server: "k8s", Tool: "pods_list", Scope: "prod-eu"}}, nil)
+	e := NewEngine(EngineOptions{Grants: grants, Rules: map[string]ServerRules{"k8s": {Trust: true}}})
+	if _, err := e.ObserveTools("k8s", raws(
+		`{"name":"pods_delete","annotations":{"destructiveHint":true}}`,
+		`{"name":"pods_list","annotations":{"readOnlyHint":true}}`), true); err != nil {
+		t.Fatal(err)
+	}
+	b := NewBroker(BrokerOptions{Grants: grants})
+	_, events, cancel := b.Subscribe()
+	defer cancel()
+	del := Call{Session: "s1", Server: "k8s", Tool: "pods_delete", Scope: "prod-eu", Production: true, Kube: true}
+	for i := range 3 {
+		v := e.Decide(del)
+		if v.Rule != RuleAsk {
+			t.Fatalf("call %d: pods_delete on production was not asked about: %+v", i+1, v)
+		}
+		done := make(chan Decision, 1)
+		go func() {
+			d, _ := b.Ask(context.Background(), Request{Call: del, Verdict: v})
+			done <- d
+		}()
+		ap := nextEvent(t, events, ApprovalAdded).Approval
+		if ap.SessionOffered || ap.AlwaysOffered {
+			t.Errorf("call %d: production approval offers session=%v always=%v", i+1, ap.SessionOffered, ap.AlwaysOffered)
+		}
+		err := b.Answer(ap.ID, AllowSession)
+		if !errors.Is(err, ErrAnswerNotOffered) || !strings.Contains(err.Error(), "production") {
+			t.Fatalf("call %d: allow for this session on production: %v, want ErrAnswerNotOffered naming production", i+1, err)
+		}
+		if err := b.Answer(ap.ID, AllowOnce); err != nil {
+			t.Fatal(err)
+		}
+		if d := <-done; d.Answer != AllowOnce {
+			t.Fatalf("call %d: %+v", i+1, d)
+		}
+	}
+	// A session grant that exists anyway (given on this scope before it counted as
+	// production) does not let a changing call through either.
+	grants.grantSession(&del)
+	if v := e.Decide(del); v.Rule != RuleAsk {
+		t.Errorf("a session grant let pods_delete through on production: %+v", v)
+	}
+	list := Call{Session: "s1", Server: "k8s", Tool: "pods_list", Scope: "prod-eu", Production: true, Kube: true}
+	if v := e.Decide(list); v.Rule != RuleAllow {
+		t.Errorf("a read-only call on production: %+v, want allow", v)
+	}
+}
+
+// An answer that arrives once the deadline has passed, before the broker's own timer fired
+// (a window that sends "deny" when its countdown ends), does not count as the person's: the
+// call is recorded as timed out, decided by MCP Tray.
+func TestAnswerAtTheDeadlineIsATimeout(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	b := NewBroker(BrokerOptions{Timeout: time.Hour, Now: clock})
+	_, events, cancel := b.Subscribe()
+	defer cancel()
+	done := make(chan Decision, 1)
+	go func() {
+		d, _ := b.Ask(context.Background(), askRequest("s1", "write_file"))
+		done <- d
+	}()
+	ap := nextEvent(t, events, ApprovalAdded).Approval
+	mu.Lock()
+	now = ap.Deadline
+	mu.Unlock()
+	if err := b.Answer(ap.ID, Deny); !errors.Is(err, ErrAlreadyAnswered) {
+		t.Errorf("deny at the deadline: %v, want ErrAlreadyAnswered", err)
+	}
+	d := <-done
+	if d.Outcome != Denied || d.DecidedBy != ByTimeout || d.Answer != 0 || d.Message != "Denied: no answer within 3600 seconds" {
+		t.Errorf("decision = %+v, want denied by timeout", d)
+	}
+	// A deny for the timed-out approval is ignored.
+	if err := b.Answer(ap.ID, Deny); !errors.Is(err, ErrAlreadyAnswered) || !strings.Contains(err.Error(), "MCP Tray refused") {
+		t.Errorf("deny after the timeout: %v", err)
+	}
+}
+
+// A long list of held calls is paged, with arguments and descriptions shortened; Get has
+// them whole.
+func TestApprovalsArePaged(t *testing.T) {
+	b := NewBroker(BrokerOptions{Timeout: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, events, unsub := b.Subscribe()
+	defer unsub()
+	big := `{"content":"` + strings.Repeat("é", 30_000) + `"}`
+	const n = 250
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	for i := range n {
+		r := askRequest("s"+strconv.Itoa(i), "write_file")
+		r.Call.Arguments = []byte(big)
+		r.Verdict.Description = strings.Repeat("Long description. ", 500)
+		wg.Go(func() { b.Ask(ctx, r) })
+	}
+	for range n {
+		nextEvent(t, events, ApprovalAdded)
+	}
+	page, total := b.Page(0, 0)
+	if len(page) != ListLimit || total != n {
+		t.Fatalf("first page: %d approvals of %d, want %d of %d", len(page), total, ListLimit, n)
+	}
+	for _, a := range page {
+		if !a.Truncated || len(a.Arguments) > 2*listArgumentBytes || len(a.Description) > listDescriptionBytes+len("…") {
+			t.Fatalf("a listed approval is not shortened: truncated=%v, %d bytes of arguments, %d of description", a.Truncated, len(a.Arguments), len(a.Description))
+		}
+		var s string
+		if err := json.Unmarshal(a.Arguments, &s); err != nil || !strings.HasSuffix(s, "…") || !utf8.ValidString(s) {
+			t.Fatalf("shortened arguments are not one valid JSON string ending in …: %v", err)
+		}
+	}
+	last, _ := b.Page(200, 100)
+	if len(last) != 50 {
+		t.Errorf("last page has %d approvals, want 50", len(last))
+	}
+	if empty, total := b.Page(900, 10); len(empty) != 0 || total != n {
+		t.Errorf("a page past the end: %d approvals, total %d", len(empty), total)
+	}
+	whole, ok := b.Get(page[0].ID)
+	if !ok || whole.Truncated || !strings.Contains(string(whole.Arguments), strings.Repeat("é", 30_000)) {
+		t.Errorf("Get does not return the whole approval: ok=%v truncated=%v, %d bytes", ok, whole.Truncated, len(whole.Arguments))
+	}
+	if _, ok := b.Get("nope"); ok {
+		t.Error("Get found an approval that does not exist")
+	}
+}
+
+// The verified app that started the bridge travels with the approval.
+func TestApprovalCarriesTheVerifiedApp(t *testing.T) {
+	b := NewBroker(BrokerOptions{Timeout: time.Hour})
+	_, events, cancel := b.Subscribe()
+	defer cancel()
+	ctx, stop := context.WithCancel(context.Background())
+	r := askRequest("s1", "write_file")
+	r.Call.App = "/usr/bin/node"
+	done := make(chan struct{})
+	go func() { b.Ask(ctx, r); close(done) }()
+	if ap := nextEvent(t, events, ApprovalAdded).Approval; ap.App != "/usr/bin/node" || ap.Client != "Claude Desktop" {
+		t.Errorf("approval app %q client %q", ap.App, ap.Client)
+	}
+	stop()
+	<-done
 }

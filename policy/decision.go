@@ -9,7 +9,11 @@ import (
 // Call is one tools/call as the gateway sees it.
 type Call struct {
 	// Client names the AI client (for example "Claude Desktop"), for the prompt and the audit.
+	// It is what the client says about itself: anything may claim any name.
 	Client string
+	// App is the executable that started the bridge, as the operating system reports it
+	// (gateway.Session.App); "" when it could not be read. The prompt shows it beside Client.
+	App string
 	// Session identifies one bridge connection; "allow for this session" grants are bound
 	// to it. "" means the call has no session and that answer is not offered.
 	Session string
@@ -46,7 +50,8 @@ type DecidedBy string
 
 // Who can decide a call.
 const (
-	ByPerson    DecidedBy = "person"
+	ByPerson DecidedBy = "person"
+	// ByTimeout is MCP Tray itself refusing a call nobody answered in time: never the person.
 	ByTimeout   DecidedBy = "timeout"
 	ByRule      DecidedBy = "rule" // a rule, a default, or an earlier grant
 	ByWithdrawn DecidedBy = "withdrawn"

@@ -299,9 +299,33 @@ func (e *Engine) ReviewPin(server, tool string) (PinReview, error) {
 	return e.pins.Review(server, tool)
 }
 
-// AcceptPin makes the reviewed definition (identified by PinReview.NewFingerprint) the tool's
-// pin and unblocks it. The tool's rule then comes from its new definition.
+// ErrNoFingerprint reports an accept that does not say which reviewed definition it accepts.
+var ErrNoFingerprint = errors.New("say which reviewed definition to accept: run `mcptray policy review SERVER TOOL` first and copy the code it shows")
+
+// AcceptPin makes the reviewed definition the tool's pin and unblocks it, but only while the
+// definition waiting for review is exactly the one the person reviewed: fingerprint is its
+// code as shown (PinReview.Fingerprint) or its whole fingerprint (PinReview.NewFingerprint).
+// When the server changed the tool again since, it fails with ErrPinMovedOn and nothing
+// changes; so it does for any other code, since it is not the reviewed one. An empty
+// fingerprint fails with ErrNoFingerprint. The tool's rule then comes from its new
+// definition.
 func (e *Engine) AcceptPin(server, tool, fingerprint string) error {
+	fingerprint = strings.ToLower(strings.TrimSpace(fingerprint))
+	if fingerprint == "" {
+		return fmt.Errorf("accepting the change to %s of %s: %w", tool, server, ErrNoFingerprint)
+	}
+	if len(fingerprint) == ShortFingerprintLen {
+		rev, err := e.pins.Review(server, tool)
+		if err != nil {
+			return err
+		}
+		if rev.Fingerprint != fingerprint {
+			return fmt.Errorf("accepting the change to %s of %s: %w", tool, server, ErrPinMovedOn)
+		}
+		// Accept compares the whole fingerprint under the store's lock: a change that
+		// arrives between this look and the accept is refused there.
+		fingerprint = rev.NewFingerprint
+	}
 	if err := e.pins.Accept(server, tool, fingerprint); err != nil {
 		return err
 	}

@@ -78,9 +78,14 @@ const (
 	reasonAlwaysGrant  = "You chose to always allow this tool."
 )
 
-// allowed reports whether an earlier answer lets c through, and why. An always grant never
-// lets a tool that is not read-only run in a production scope.
+// allowed reports whether an earlier answer lets c through, and why. No grant, for the
+// session or always, ever lets a tool that is not read-only run in a production scope: there
+// every such call asks, every time, whatever was answered before (grants saved earlier, or
+// made before a context was marked production, included).
 func (g *Grants) allowed(c *Call, readOnly bool) (string, bool) {
+	if c.Production && !readOnly {
+		return "", false
+	}
 	k := grantKey{c.Server, c.Tool, c.Scope}
 	g.mu.RLock()
 	defer g.mu.RUnlock()
@@ -88,9 +93,6 @@ func (g *Grants) allowed(c *Call, readOnly bool) (string, bool) {
 		if _, ok := g.session[c.Session][k]; ok {
 			return reasonSessionGrant, true
 		}
-	}
-	if c.Production && !readOnly {
-		return "", false
 	}
 	if _, ok := g.always[k]; ok {
 		return reasonAlwaysGrant, true

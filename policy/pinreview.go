@@ -16,10 +16,26 @@ type PinReview struct {
 	Server, Tool   string
 	Old, New       json.RawMessage
 	OldFingerprint string
-	NewFingerprint string // pass to Accept
+	NewFingerprint string // pass to Engine.AcceptPin, or pass Fingerprint
 	Changes        []string
 	PinnedAt       time.Time
 	SeenAt         time.Time
+	// Fingerprint is the code the person is shown for the new definition (the first
+	// ShortFingerprintLen hex digits of NewFingerprint) and copies to accept exactly it.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// ShortFingerprintLen is how many hex digits of a fingerprint the person is shown and types
+// back to accept a change: 64 bits, so that a server cannot prepare, in any useful time, a
+// second definition that shows the same code.
+const ShortFingerprintLen = 16
+
+// ShortFingerprint returns the code shown for a fingerprint (see PinReview.Fingerprint).
+func ShortFingerprint(fp string) string {
+	if len(fp) > ShortFingerprintLen {
+		return fp[:ShortFingerprintLen]
+	}
+	return fp
 }
 
 // Review returns the difference between a tool's pin and the changed definition its server
@@ -35,6 +51,7 @@ func (s *PinStore) Review(server, tool string) (PinReview, error) {
 		OldFingerprint: p.Fingerprint, NewFingerprint: p.Changed.Fingerprint,
 		Changes:  jsonChanges(p.Definition, p.Changed.Definition),
 		PinnedAt: p.PinnedAt, SeenAt: p.Changed.SeenAt,
+		Fingerprint: ShortFingerprint(p.Changed.Fingerprint),
 	}, nil
 }
 

@@ -16,12 +16,17 @@ import (
 // Pin is the definition of one tool as MCP Tray first saw it (or as the person last accepted
 // it), and what the server presents now if that differs.
 type Pin struct {
-	// Fingerprint and Definition are those of Tool: SHA-256 over the canonical JSON of name,
-	// description, inputSchema and annotations, and that canonical JSON itself, kept whole so
-	// a review can show the old definition next to the new one.
+	// Fingerprint is that of Tool: SHA-256 over the canonical JSON of the whole definition
+	// but its volatile fields (see Tool.Definition). Definition is that canonical JSON with
+	// every secret value MCP Tray knows replaced by its marker (see PinOptions.Redact), kept
+	// so a review can show the old definition next to the new one; it is for people, the
+	// fingerprint alone decides.
 	Fingerprint string          `json:"fingerprint"`
 	Definition  json.RawMessage `json:"definition"`
-	PinnedAt    time.Time       `json:"pinned_at"`
+	// Scheme is what Fingerprint covers: pinWhole, or 0 for a pin recorded before pins.json
+	// version 2, which covered name, description, inputSchema and annotations only.
+	Scheme   int       `json:"scheme,omitempty"`
+	PinnedAt time.Time `json:"pinned_at"`
 	// Changed is the different definition the server presented, awaiting the person's
 	// review; while it is set the tool is blocked.
 	Changed *PinChange `json:"changed,omitempty"`
@@ -36,7 +41,14 @@ type PinChange struct {
 	SeenAt      time.Time       `json:"seen_at"`
 }
 
-// pinFile is the JSON document on disk: {"version":1,"servers":{server:{tool:Pin}}}.
+// pinWhole is the Pin.Scheme of a fingerprint over the whole definition.
+const pinWhole = 2
+
+// pinFileVersion is the version of pins.json this MCP Tray writes. Version 1 files (pins of
+// the four old fields) are read, and their pins carried over as tools are seen again.
+const pinFileVersion = 2
+
+// pinFile is the JSON document on disk: {"version":2,"servers":{server:{tool:Pin}}}.
 type pinFile struct {
 	Version int                        `json:"version"`
 	Servers map[string]map[string]*Pin `json:"servers"`
@@ -53,19 +65,32 @@ var ErrPinMovedOn = errors.New("the tool changed again after you reviewed it: re
 // (0600, written atomically), so a server that later changes a tool (a rug pull) is caught.
 // It is safe for concurrent use.
 type PinStore struct {
-	path string
-	now  func() time.Time
+	path   string
+	now    func() time.Time
+	redact func([]byte) []byte
 
 	mu      sync.Mutex
 	servers map[string]map[string]*Pin
 }
 
+// PinOptions configure a PinStore; the zero value is ready.
+type PinOptions struct {
+	// Redact returns a definition with every secret value MCP Tray knows replaced (the
+	// daemon passes its secret redactor): a tool definition can hold a secret (a server may
+	// put its token in a description), and pins.json must never hold one. It is applied to
+	// every definition kept, in memory and on each save; nil keeps definitions as they came.
+	Redact func([]byte) []byte
+}
+
 // OpenPins loads the pin file at path, or starts an empty store if the file does not exist.
 // An empty path keeps pins in memory only (tests, or a home that cannot be written). A file
 // that cannot be read or parsed is an error, never a silent fresh start, because that would
-// accept every rug pull.
-func OpenPins(path string) (*PinStore, error) {
+// accept every rug pull. At most one PinOptions is used.
+func OpenPins(path string, opts ...PinOptions) (*PinStore, error) {
 	s := &PinStore{path: path, now: time.Now, servers: map[string]map[string]*Pin{}}
+	if len(opts) > 0 {
+		s.redact = opts[0].Redact
+	}
 	if path == "" {
 		return s, nil
 	}
@@ -80,7 +105,7 @@ func OpenPins(path string) (*PinStore, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("reading the tool pins in %s: the file is damaged (%v); move it away to start pinning afresh", path, err)
 	}
-	if f.Version != 1 {
+	if f.Version != 1 && f.Version != pinFileVersion {
 		return nil, fmt.Errorf("reading the tool pins in %s: version %d is not one this MCP Tray knows", path, f.Version)
 	}
 	// The file is indented for people; definitions go back to canonical bytes.
@@ -99,7 +124,10 @@ func OpenPins(path string) (*PinStore, error) {
 				if err != nil {
 					return nil, fmt.Errorf("reading the tool pins in %s: the pin of %s of %s is damaged; move the file away to start pinning afresh", path, name, server)
 				}
-				*d = canon
+				*d = s.redacted(canon)
+			}
+			if f.Version == 1 {
+				p.Scheme = 0 // whatever the file says: version 1 pins are of the old four fields
 			}
 		}
 		if tools != nil {
@@ -120,6 +148,8 @@ type PinResult struct {
 // is pinned, a tool whose fingerprint differs gets a pending change (and is blocked), a tool
 // that again presents its pinned definition is unblocked, and when complete is true (the list
 // is the server's whole list, not one page) pinned tools missing from it are noted as removed.
+// A pin recorded before version 2 (of four fields only) is carried over silently to the whole
+// definition when those four fields are still what was pinned; otherwise the tool is changed.
 // The file is rewritten only when something changed; if writing fails the observation still
 // holds in memory and the error says so.
 func (s *PinStore) Observe(server string, tools []Tool, complete bool) (PinResult, error) {
@@ -139,10 +169,15 @@ func (s *PinStore) Observe(server string, tools []Tool, complete bool) (PinResul
 		p := pins[t.Name]
 		switch {
 		case p == nil:
-			pins[t.Name] = &Pin{Fingerprint: t.Fingerprint, Definition: t.Definition, PinnedAt: now}
+			pins[t.Name] = &Pin{Fingerprint: t.Fingerprint, Definition: s.redacted(t.Definition), Scheme: pinWhole, PinnedAt: now}
 			res.New = append(res.New, t.Name)
 			dirty = true
 			continue
+		case p.Scheme != pinWhole && p.Fingerprint == t.LegacyFingerprint:
+			// What the person saw is unchanged: the pin now covers the whole definition.
+			p.Fingerprint, p.Definition, p.Scheme = t.Fingerprint, s.redacted(t.Definition), pinWhole
+			p.Changed = nil
+			dirty = true
 		case p.Fingerprint == t.Fingerprint:
 			if p.Changed != nil {
 				p.Changed = nil // the server went back to the definition the person knows
@@ -151,7 +186,7 @@ func (s *PinStore) Observe(server string, tools []Tool, complete bool) (PinResul
 		default:
 			res.Changed = append(res.Changed, t.Name)
 			if p.Changed == nil || p.Changed.Fingerprint != t.Fingerprint {
-				p.Changed = &PinChange{Fingerprint: t.Fingerprint, Definition: t.Definition, SeenAt: now}
+				p.Changed = &PinChange{Fingerprint: t.Fingerprint, Definition: s.redacted(t.Definition), SeenAt: now}
 				dirty = true
 			}
 		}
@@ -200,7 +235,7 @@ func (s *PinStore) Accept(server, tool, fingerprint string) error {
 	case p.Changed.Fingerprint != fingerprint:
 		return fmt.Errorf("accepting the change to %s of %s: %w", tool, server, ErrPinMovedOn)
 	}
-	p.Fingerprint, p.Definition, p.PinnedAt = p.Changed.Fingerprint, p.Changed.Definition, s.now().UTC()
+	p.Fingerprint, p.Definition, p.Scheme, p.PinnedAt = p.Changed.Fingerprint, p.Changed.Definition, pinWhole, s.now().UTC()
 	p.Changed = nil
 	return s.saveLocked()
 }
@@ -220,7 +255,16 @@ func (s *PinStore) saveLocked() error {
 	if s.path == "" {
 		return nil
 	}
-	b, err := json.MarshalIndent(pinFile{Version: 1, Servers: s.servers}, "", "  ")
+	// Secrets learnt since a definition was kept are taken out now.
+	for _, tools := range s.servers {
+		for _, p := range tools {
+			p.Definition = s.redacted(p.Definition)
+			if p.Changed != nil {
+				p.Changed.Definition = s.redacted(p.Changed.Definition)
+			}
+		}
+	}
+	b, err := json.MarshalIndent(pinFile{Version: pinFileVersion, Servers: s.servers}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("saving the tool pins: %w", err)
 	}
@@ -231,4 +275,21 @@ func (s *PinStore) saveLocked() error {
 		return fmt.Errorf("saving the tool pins: %w", err)
 	}
 	return nil
+}
+
+// redacted is def without secret values. Should taking them out break the JSON (a secret
+// that straddles a string's end), the redacted text is kept as one JSON string instead.
+func (s *PinStore) redacted(def json.RawMessage) json.RawMessage {
+	if s.redact == nil {
+		return def
+	}
+	out := s.redact(def)
+	if string(out) == string(def) {
+		return def
+	}
+	if c, err := Canonicalize(out); err == nil {
+		return c
+	}
+	q, _ := json.Marshal(string(out))
+	return q
 }

@@ -18,14 +18,14 @@ func mustTool(t *testing.T, raw string) Tool {
 	return tool
 }
 
-func TestFingerprintCoversOnlyThePinnedFields(t *testing.T) {
+func TestFingerprintCoversTheWholeDefinition(t *testing.T) {
 	base := mustTool(t, writeTool)
 	same := []string{
 		// Same meaning, other spelling: key order, white space, escapes, numbers.
 		`{ "annotations":{"destructiveHint":true,"readOnlyHint":false}, "inputSchema":{"properties":{"path":{"type":"string"}},"type":"object"},
 		   "description":"Write a \u0066ile.", "name":"write_file" }`,
-		// Fields outside name, description, inputSchema and annotations.
-		`{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"annotations":{"readOnlyHint":false,"destructiveHint":true},"title":"Write","outputSchema":{"type":"object"},"_meta":{"x":1},"icons":[]}`,
+		// The cache hints the specification lets change between listings.
+		`{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"annotations":{"readOnlyHint":false,"destructiveHint":true},"ttlMs":60000,"cacheScope":"session"}`,
 	}
 	for _, raw := range same {
 		if got := mustTool(t, raw).Fingerprint; got != base.Fingerprint {
@@ -38,10 +38,66 @@ func TestFingerprintCoversOnlyThePinnedFields(t *testing.T) {
 		"schema":          `{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"},"note":{"type":"string"}}},"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
 		"name":            `{"name":"write_files","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
 		"no annotations":  `{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}}}`,
+		"title":           `{"name":"write_file","title":"Read a file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
+		"outputSchema":    `{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"outputSchema":{"type":"object"},"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
+		"icons":           `{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"icons":[{"src":"https://example.com/i.png"}],"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
+		"_meta.ui":        `{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"_meta":{"ui":{"resourceUri":"ui://evil/app.html"}},"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
+		"a future member": `{"name":"write_file","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"execution":{"taskSupport":"required"},"annotations":{"readOnlyHint":false,"destructiveHint":true}}`,
 	}
 	for what, raw := range different {
 		if got := mustTool(t, raw).Fingerprint; got == base.Fingerprint {
 			t.Errorf("changing the %s did not change the fingerprint", what)
+		}
+	}
+}
+
+// The fingerprint pins had before version 2 stays computable, so old pins carry over.
+func TestLegacyFingerprintCoversTheFourOldFields(t *testing.T) {
+	base := mustTool(t, writeTool)
+	extra := mustTool(t, `{"name":"write_file","title":"W","description":"Write a file.","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}},"annotations":{"readOnlyHint":false,"destructiveHint":true},"_meta":{"x":1}}`)
+	if base.LegacyFingerprint != extra.LegacyFingerprint {
+		t.Error("the legacy fingerprint covers more than name, description, inputSchema and annotations")
+	}
+	if base.LegacyFingerprint == base.Fingerprint && base.Fingerprint == extra.Fingerprint {
+		t.Error("the whole-definition fingerprint missed the title and _meta")
+	}
+}
+
+// A member spelled in another case beside (or instead of) one policy reads makes a tool
+// ambiguous: Go clients would read the other one.
+func TestParseToolRefusesCaseVariants(t *testing.T) {
+	for _, raw := range []string{
+		`{"name":"read_thing","Name":"delete_all"}`,
+		`{"Name":"delete_all"}`,
+		`{"name":"a","Description":"x"}`,
+		`{"name":"a","annotations":{"readOnlyHint":false,"ReadOnlyHint":true}}`,
+		`{"name":"a","name":"b"}`,
+	} {
+		if _, err := ParseTool(json.RawMessage(raw)); err == nil {
+			t.Errorf("ParseTool accepted %s", raw)
+		}
+	}
+}
+
+func TestHideToolsDropsEntriesWithoutAnExactName(t *testing.T) {
+	res := `{"tools":[{"name":"ok"},{"Name":"sneaky"},{"name":"x","NAME":"y"},{"description":"nameless"}]}`
+	out, err := HideTools(json.RawMessage(res), func(string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != `{"tools":[{"name":"ok"}]}` {
+		t.Errorf("HideTools kept %s", out)
+	}
+}
+
+func TestParseToolsListRefusesAmbiguousResults(t *testing.T) {
+	for _, res := range []string{
+		`{"tools":[],"Tools":[{"name":"x"}]}`,
+		`{"tools":[],"tools":[{"name":"x"}]}`,
+		`{"Tools":[{"name":"x"}]}`,
+	} {
+		if _, _, err := ParseToolsList(json.RawMessage(res)); err == nil {
+			t.Errorf("ParseToolsList accepted %s", res)
 		}
 	}
 }

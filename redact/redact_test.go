@@ -187,3 +187,22 @@ func ExampleRedactor() {
 	fmt.Println(r.RedactString(`auth failed for token "ghp_0123456789abcdef"`))
 	// Output: auth failed for token "[redacted:GITHUB_TOKEN]"
 }
+
+// Forms lists the value itself and the encodings a Redactor catches, and nothing for a value
+// too short to be a pattern.
+func TestFormsAreWhatIsRedacted(t *testing.T) {
+	const v = "p/ss<word>&-0123"
+	forms := Forms(v)
+	if len(forms) == 0 || forms[0] != v {
+		t.Fatalf("Forms(%q) = %q, want the value first", v, forms)
+	}
+	r := New(map[string]string{"K": v})
+	for _, f := range forms {
+		if got := r.RedactString("x " + f + " y"); strings.Contains(got, f) {
+			t.Errorf("the form %q is listed but not redacted: %q", f, got)
+		}
+	}
+	if got := Forms("short"); len(got) != 0 {
+		t.Errorf("Forms of a short value = %q, want none", got)
+	}
+}

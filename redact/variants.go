@@ -104,8 +104,8 @@ func jsonForms(v string) []string {
 		forms = append(forms, quoted[1:len(quoted)-1])
 	}
 	plain := forms[len(forms)-1]
-	// PHP's json_encode escapes slashes.
-	forms = append(forms, strings.ReplaceAll(plain, "/", `\/`))
+	// PHP's json_encode escapes slashes; some encoders escape both slashes and HTML.
+	forms = append(forms, strings.ReplaceAll(plain, "/", `\/`), strings.ReplaceAll(forms[0], "/", `\/`))
 	// Python's json.dumps writes everything beyond ASCII as \uXXXX.
 	var ascii strings.Builder
 	for _, r := range plain {
@@ -120,4 +120,12 @@ func jsonForms(v string) []string {
 		}
 	}
 	return append(forms, ascii.String())
+}
+
+// Forms returns the texts under which value may appear in a file or a log: the value and the
+// encodings a Redactor catches (base64, URL escaping, the JSON encoders' string forms), each
+// once. It returns nothing for a value shorter than MinLen characters. Tests use it to search
+// files for a secret; backups use it to find a credential however the file spells it.
+func Forms(value string) []string {
+	return variants(value)
 }

@@ -72,7 +72,7 @@ func (e *env) syncClient(id string) (daemon.ClientStatus, bool, error) {
 			return daemon.ClientStatus{}, true, err
 		}
 	} else {
-		cfg, err := e.home.Load()
+		cfg, err := e.effectiveConfig() // not what waits for the person (config.go)
 		if err != nil {
 			return daemon.ClientStatus{}, false, err
 		}

@@ -110,6 +110,7 @@ func install(e *env, id string, o installOptions) error {
 	}
 	printPlan(e, plan)
 	if in.terminal && !o.yes {
+		e.scanBeforeInstall(ctx, plan) // findings before the person confirms (docs/scanner.md)
 		ok, err := in.confirm("Install? [Y/n] ")
 		if err != nil {
 			return err

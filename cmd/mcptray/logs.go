@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 	"github.com/spf13/cobra"
 )
@@ -47,7 +48,7 @@ func newLogsCmd(e *env) *cobra.Command {
 				if err := json.Unmarshal(raw, &l); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "%s %-7s %s\n", l.Time.Local().Format("15:04:05"), l.Source, l.Text)
+				fmt.Fprintln(e.stdout, formatLogLine(l))
 				return nil
 			})
 			if errors.Is(err, control.ErrNotRunning) && !follow {
@@ -84,19 +85,27 @@ func logsFromFile(e *env, name string, tail int) error {
 	}
 	fmt.Fprintf(e.stderr, "(MCP Tray is not running; showing the saved log %s)\n", path)
 	for _, l := range lines {
-		fmt.Fprintln(e.stdout, l)
+		fmt.Fprintln(e.stdout, display.Line(l))
 	}
 	return nil
 }
 
-// formatTraffic renders one relayed message.
+// formatLogLine renders one line of a server's log. What the server printed is shown with its
+// control characters escaped, so a carriage return or a terminal escape in it cannot redraw
+// the person's terminal.
+func formatLogLine(l supervisor.Line) string {
+	return fmt.Sprintf("%s %-7s %s", l.Time.Local().Format("15:04:05"), display.Line(l.Source), display.Line(l.Text))
+}
+
+// formatTraffic renders one relayed message. Every field a client or server chose (the
+// session, method and id among them) is escaped for the terminal.
 func formatTraffic(r daemon.TrafficRecord) string {
-	line := fmt.Sprintf("%s %s %-13s %-12s", r.Time.Local().Format("15:04:05.000"), r.Session, r.Direction, r.Kind)
+	line := fmt.Sprintf("%s %s %-13s %-12s", r.Time.Local().Format("15:04:05.000"), display.Line(r.Session), display.Line(r.Direction), display.Line(r.Kind))
 	if r.Method != "" {
-		line += " " + r.Method
+		line += " " + display.Line(r.Method)
 	}
 	if r.ID != "" {
-		line += " id=" + r.ID
+		line += " id=" + display.Line(r.ID)
 	}
 	line += fmt.Sprintf(" %d B", r.Size)
 	if r.Latency > 0 {

@@ -1,17 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/spf13/cobra"
 )
@@ -39,7 +44,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 				return writeJSON(e, res)
 			}
 			if len(res.Tools) == 0 {
-				fmt.Fprintf(e.stdout, "MCP Tray has not seen the tools of %s yet: they appear once an AI app connects to it.\n", args[0])
+				fmt.Fprintf(e.stdout, "MCP Tray has not seen the tools of %s yet: they appear once an AI app connects to it.\n", display.Line(args[0]))
 				return nil
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -49,7 +54,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 				if t.Blocked {
 					rule = "blocked"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool, rule, t.Reason)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", display.Line(t.Tool), display.Line(rule), display.Line(t.Reason))
 			}
 			return tw.Flush()
 		},
@@ -64,14 +69,13 @@ func newPolicyCmd(e *env) *cobra.Command {
 			if rule != config.RuleAllow && rule != config.RuleAsk && rule != config.RuleDeny {
 				return usageError{fmt.Errorf("%q is not a rule: use allow, ask or deny", args[2])}
 			}
-			err := updateServer(e, args[0], func(s *config.Server) error {
+			err := changePolicy(e, "policy.set", daemon.RuleParams{Name: args[0], Tool: args[1], Rule: rule}, args[0], func(s *config.Server) {
 				s.EnsurePolicy().Tools[args[1]] = rule
-				return nil
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s of %s: %s.\n", args[1], args[0], map[config.Rule]string{
+			fmt.Fprintf(e.stdout, "%s of %s: %s.\n", display.Line(args[1]), display.Line(args[0]), map[config.Rule]string{
 				config.RuleAllow: "runs without asking", config.RuleAsk: "asks you first", config.RuleDeny: "never runs, and AI apps no longer see it"}[rule])
 			return nil
 		},
@@ -82,57 +86,154 @@ func newPolicyCmd(e *env) *cobra.Command {
 		Short: "Let every tool of a server run without asking (flagged or changed tools still ask)",
 		Args:  exactArgs(1, "a server name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			err := updateServer(e, args[0], func(s *config.Server) error {
+			err := changePolicy(e, "policy.trust", daemon.TrustParams{Name: args[0], Trust: !off}, args[0], func(s *config.Server) {
 				s.EnsurePolicy().Trust = !off
-				return nil
 			})
 			if err != nil {
 				return err
 			}
 			if off {
-				fmt.Fprintf(e.stdout, "%s is no longer trusted: tools that may change things ask first.\n", args[0])
+				fmt.Fprintf(e.stdout, "%s is no longer trusted: tools that may change things ask first.\n", display.Line(args[0]))
 			} else {
-				fmt.Fprintf(e.stdout, "%s is trusted: its tools run without asking, except flagged or changed ones.\n", args[0])
+				fmt.Fprintf(e.stdout, "%s is trusted: its tools run without asking, except flagged or changed ones.\n", display.Line(args[0]))
 			}
 			return nil
 		},
 	}
 	trust.Flags().BoolVar(&off, "off", false, "stop trusting the server")
-	var accept bool
+	cmd.AddCommand(list, set, trust, newPolicyReviewCmd(e))
+	return cmd
+}
+
+// changePolicy sends a policy change through the daemon when it runs, so that it decides
+// whether the request may loosen anything and applies it at once; otherwise it writes
+// config.json, which the daemon reads when it starts.
+func changePolicy(e *env, method string, params any, server string, change func(*config.Server)) error {
+	if e.daemonRunning() {
+		return e.call(method, params, nil)
+	}
+	return updateServer(e, server, func(s *config.Server) error { change(s); return nil })
+}
+
+// acceptWithoutCode is what a bare --accept means: the flag was given no code.
+const acceptWithoutCode = "CODE"
+
+func newPolicyReviewCmd(e *env) *cobra.Command {
+	var accept string
+	var asJSON bool
 	review := &cobra.Command{
-		Use:   "review SERVER TOOL [--accept]",
-		Short: "Show how a blocked tool changed since it was first seen, and accept the change",
-		Args:  exactArgs(2, "a server name and a tool name"),
+		Use:   "review SERVER TOOL [--accept CODE]",
+		Short: "Show how a blocked tool changed since it was first seen, and accept exactly the change you saw",
+		Long: `Show how a blocked tool changed since MCP Tray first saw it, with a code for the new
+definition. To accept it, run the command again with --accept and that code: MCP Tray
+accepts the change only if the server still presents exactly the definition you reviewed.`,
+		Args: cobra.RangeArgs(2, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var rev policy.PinReview
-			if err := e.call("policy.review", daemon.ToolParams{Name: args[0], Tool: args[1]}, &rev); err != nil {
-				return err
+			server, tool := args[0], args[1]
+			if accept == "" && cmd.Flags().Changed("accept") {
+				accept = acceptWithoutCode
 			}
-			if !accept {
-				b, _ := json.MarshalIndent(rev, "", "  ")
-				fmt.Fprintf(e.stdout, "%s\n", b)
-				fmt.Fprintf(e.stdout, "\nTo accept the new definition: mcptray policy review %s %s --accept\n", args[0], args[1])
+			if accept == "" {
+				if len(args) == 3 {
+					return usageError{errors.New("review takes a server and a tool name; to accept, add --accept and the code the review showed")}
+				}
+				var rev policy.PinReview
+				if err := e.call("policy.review", daemon.ToolParams{Name: server, Tool: tool}, &rev); err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(e, rev)
+				}
+				printReview(e, rev)
 				return nil
 			}
-			if err := e.call("policy.accept", daemon.ToolParams{Name: args[0], Tool: args[1], Fingerprint: rev.NewFingerprint}, nil); err != nil {
+			code := accept
+			if code == acceptWithoutCode && len(args) == 3 {
+				code = args[2]
+			} else if len(args) == 3 {
+				return usageError{errors.New("give the code once, after --accept")}
+			}
+			if code == acceptWithoutCode || strings.TrimSpace(code) == "" {
+				return usageError{fmt.Errorf("--accept needs the code of the definition you reviewed: run `mcptray policy review %s %s` first and copy the code it shows", server, tool)}
+			}
+			if !isFingerprintCode(code) {
+				return usageError{fmt.Errorf("%q is not a code `mcptray policy review` shows: copy the %d-character code it printed", display.Line(code), policy.ShortFingerprintLen)}
+			}
+			if err := e.call("policy.accept", daemon.ToolParams{Name: server, Tool: tool, Fingerprint: strings.ToLower(code)}, nil); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Accepted the new definition of %s; it is no longer blocked.\n", args[1])
+			fmt.Fprintf(e.stdout, "Accepted the definition of %s you reviewed (code %s); it is no longer blocked.\n", display.Line(tool), strings.ToLower(code))
 			return nil
 		},
 	}
-	review.Flags().BoolVar(&accept, "accept", false, "accept the new definition and unblock the tool")
-	cmd.AddCommand(list, set, trust, review)
-	return cmd
+	review.Flags().StringVar(&accept, "accept", "", "accept the definition with this `CODE` (the review shows it) and unblock the tool")
+	review.Flags().Lookup("accept").NoOptDefVal = acceptWithoutCode
+	review.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return review
+}
+
+// isFingerprintCode reports whether s looks like a code a review shows (or a whole
+// fingerprint): hex digits, of one of those two lengths.
+func isFingerprintCode(s string) bool {
+	if len(s) != policy.ShortFingerprintLen && len(s) != 64 {
+		return false
+	}
+	for _, c := range strings.ToLower(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// printReview shows a pin review for a person: what changed, both definitions (escaped:
+// they come from the server), and the code to accept exactly the new one.
+func printReview(e *env, rev policy.PinReview) {
+	w := e.stdout
+	fmt.Fprintf(w, "%s of %s changed since MCP Tray first saw it, so it is blocked.\n", display.Line(rev.Tool), display.Line(rev.Server))
+	if len(rev.Changes) > 0 {
+		changes := make([]string, len(rev.Changes))
+		for i, c := range rev.Changes {
+			changes[i] = display.Line(c)
+		}
+		fmt.Fprintf(w, "What changed: %s\n", strings.Join(changes, ", "))
+	}
+	indent := func(raw json.RawMessage) string {
+		var b bytes.Buffer
+		if json.Indent(&b, raw, "    ", "  ") != nil {
+			return display.Line(string(raw))
+		}
+		return display.Text(b.String())
+	}
+	fmt.Fprintf(w, "\nBefore (pinned %s):\n    %s\n", rev.PinnedAt.Local().Format(time.DateTime), indent(rev.Old))
+	fmt.Fprintf(w, "\nNow (seen %s):\n    %s\n", rev.SeenAt.Local().Format(time.DateTime), indent(rev.New))
+	fmt.Fprintf(w, "\nCode of the new definition: %s\n", rev.Fingerprint)
+	fmt.Fprintf(w, "To accept exactly this definition: mcptray policy review %s %s --accept %s\n", display.Line(rev.Server), display.Line(rev.Tool), rev.Fingerprint)
+	fmt.Fprintln(w, "If the server changes the tool again before you accept, MCP Tray refuses the code and you review the new change.")
 }
 
 func newApprovalsCmd(e *env) *cobra.Command {
 	var asJSON, watch bool
+	var offset int
 	cmd := &cobra.Command{
-		Use:   "approvals",
-		Short: "List tool calls waiting for your answer",
-		Args:  cobra.NoArgs,
+		Use:   "approvals [ID]",
+		Short: "List tool calls waiting for your answer, or show one whole",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				var a policy.Approval
+				if err := e.call("approval.get", daemon.ApprovalParams{ID: args[0]}, &a); err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(e, a)
+				}
+				printApproval(e, a)
+				if a.Description != "" {
+					fmt.Fprintf(e.stdout, "    tool description:\n%s\n", indentLines(display.Text(a.Description), "      "))
+				}
+				return nil
+			}
 			if watch {
 				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 				defer stop()
@@ -146,7 +247,7 @@ func newApprovalsCmd(e *env) *cobra.Command {
 					if ev.Kind == policy.ApprovalAdded {
 						printApproval(e, ev.Approval)
 					} else if ev.Decision != nil {
-						fmt.Fprintf(e.stdout, "%s: %s (%s)\n", ev.Approval.ID, ev.Decision.Outcome, ev.Decision.Reason)
+						fmt.Fprintf(e.stdout, "%s: %s (%s)\n", display.Line(ev.Approval.ID), display.Line(string(ev.Decision.Outcome)), display.Line(ev.Decision.Reason))
 					}
 					return nil
 				})
@@ -155,43 +256,64 @@ func newApprovalsCmd(e *env) *cobra.Command {
 				}
 				return err
 			}
-			var res struct {
-				Approvals []policy.Approval `json:"approvals"`
-			}
-			if err := e.call("approvals", nil, &res); err != nil {
+			var res daemon.ApprovalsResult
+			if err := e.call("approvals", daemon.ApprovalsParams{Offset: offset}, &res); err != nil {
 				return err
 			}
 			if asJSON {
 				return writeJSON(e, res)
 			}
-			if len(res.Approvals) == 0 {
+			if res.Total == 0 {
 				fmt.Fprintln(e.stdout, "No tool call is waiting for you.")
 			}
 			for _, a := range res.Approvals {
 				printApproval(e, a)
+			}
+			if more := res.Total - res.Offset - len(res.Approvals); more > 0 {
+				fmt.Fprintf(e.stdout, "… and %d more waiting (mcptray approvals --offset %d lists the next ones).\n", more, res.Offset+len(res.Approvals))
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (one object per event with --watch)")
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep printing new requests as they arrive")
+	cmd.Flags().IntVar(&offset, "offset", 0, "skip this many of the oldest waiting calls")
 	return cmd
 }
 
-func printApproval(e *env, a policy.Approval) {
-	who := a.Client
-	if who == "" {
-		who = "An AI app"
+// appName names who asks: the name the client claims and, when it differs, the program that
+// MCP Tray saw start the bridge, which the client cannot choose.
+func appName(client, app string) string {
+	who := display.Line(cmp.Or(client, "An AI app"))
+	switch {
+	case app == "" || app == client || filepath.Base(app) == client:
+		return who
+	case client == "":
+		return fmt.Sprintf("%s (started by %s)", who, display.Line(app))
 	}
-	fmt.Fprintf(e.stdout, "%s  %s wants to run %s › %s  (answer within %s)\n", a.ID, who, a.Server, a.Tool,
-		time.Until(a.Deadline).Round(time.Second))
+	return fmt.Sprintf("%s (claimed; started by %s)", who, display.Line(app))
+}
+
+func printApproval(e *env, a policy.Approval) {
+	fmt.Fprintf(e.stdout, "%s  %s wants to run %s › %s  (answer within %s)\n", display.Line(a.ID), appName(a.Client, a.App),
+		display.Line(a.Server), display.Line(a.Tool), time.Until(a.Deadline).Round(time.Second))
+	if a.KubeContext != "" {
+		prod := ""
+		if a.Production {
+			prod = " (production)"
+		}
+		fmt.Fprintf(e.stdout, "    Kubernetes context: %s%s\n", display.Line(a.KubeContext), prod)
+	}
 	if len(a.Arguments) > 0 {
-		fmt.Fprintf(e.stdout, "    arguments: %s\n", a.Arguments)
+		fmt.Fprintf(e.stdout, "    arguments: %s\n", display.Line(string(a.Arguments)))
+		if a.Truncated {
+			fmt.Fprintf(e.stdout, "    (shortened: mcptray approvals %s shows the call whole)\n", display.Line(a.ID))
+		}
 	}
 	for _, w := range a.Warnings {
-		fmt.Fprintf(e.stdout, "    ⚠ %s\n", w)
+		fmt.Fprintf(e.stdout, "    ⚠ %s\n", display.Line(w))
 	}
-	answers := "mcptray approve " + a.ID + "   |   mcptray deny " + a.ID
+	answers := "mcptray approve " + display.Line(a.ID) + "   |   mcptray deny " + display.Line(a.ID)
 	if a.SessionOffered {
 		answers += "   |   --session"
 	}
@@ -199,6 +321,11 @@ func printApproval(e *env, a policy.Approval) {
 		answers += "   |   --always"
 	}
 	fmt.Fprintf(e.stdout, "    %s\n", answers)
+}
+
+// indentLines puts prefix before every line of s.
+func indentLines(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
 
 func newApproveCmd(e *env) *cobra.Command {
@@ -257,7 +384,7 @@ func newAuditCmd(e *env) *cobra.Command {
 				if args[0] != "verify" {
 					return usageError{fmt.Errorf("audit takes no argument but verify, not %q", args[0])}
 				}
-				rep, err := policy.Verify(e.home.AuditDir())
+				rep, err := verifyAudit(e)
 				if err != nil {
 					return err
 				}
@@ -268,6 +395,15 @@ func newAuditCmd(e *env) *cobra.Command {
 					return errors.New(rep.Problem)
 				}
 				fmt.Fprintf(e.stdout, "The audit log is intact: %d calls in %d files, every line chained to the one before.\n", rep.Lines, rep.Files)
+				if rep.EndChecked {
+					fmt.Fprintf(e.stdout, "Its end is sealed with MCP Tray's key from the keychain (last sealed %s): nothing was cut from it.\n", rep.SealedAt.Local().Format(time.DateTime))
+				}
+				if rep.Unsealed > 0 {
+					fmt.Fprintf(e.stdout, "The last %d lines were written after the last seal (MCP Tray stopped before sealing them), so deleting them would not show.\n", rep.Unsealed)
+				}
+				if rep.Note != "" {
+					fmt.Fprintln(e.stdout, rep.Note)
+				}
 				return nil
 			}
 			recs, err := policy.ReadAudit(e.home.AuditDir(), policy.AuditQuery{Server: server, Last: last})
@@ -284,7 +420,7 @@ func newAuditCmd(e *env) *cobra.Command {
 				fmt.Fprintln(e.stdout, "No tool calls recorded yet.")
 			}
 			for _, r := range recs {
-				fmt.Fprintln(e.stdout, r.String())
+				fmt.Fprintln(e.stdout, r.String()) // String escapes what clients and servers named
 			}
 			return nil
 		},
@@ -293,4 +429,13 @@ func newAuditCmd(e *env) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().IntVar(&last, "last", 50, "how many recent calls (0 for all)")
 	return cmd
+}
+
+// verifyAudit checks the audit log with the key that seals its end, read from the keychain.
+// When the keychain cannot be read, only the chain is checked and the report's note says so.
+func verifyAudit(e *env) (policy.AuditReport, error) {
+	ctx, cancel := keychainCtx()
+	defer cancel()
+	key, err := policy.AuditKey(ctx, e.keys(), e.home.AuditDir(), false)
+	return policy.VerifyWith(e.home.AuditDir(), policy.VerifyOptions{Key: key, KeyErr: err})
 }

@@ -113,6 +113,8 @@ With no command it starts the tray app. Every action in the app has a command he
 		newLogsCmd(e),
 		newCatalogCmd(e), newInstallCmd(e), newUpdateCmd(e),
 		newKubeCmd(e),
+		newConfigCmd(e),
+		newScanCmd(e),
 		newVersionCmd(e),
 	)
 	root.AddCommand(guiCommands(e)...)

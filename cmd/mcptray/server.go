@@ -13,6 +13,7 @@ import (
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -24,7 +25,7 @@ func newServerCmd(e *env) *cobra.Command {
 		Short: "Add, remove, list and control MCP servers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError{errors.New("server needs a command: add, list, status, remove, start, stop, restart, enable or disable")}
+			return usageError{errors.New("server needs a command: add, list, status, remove, start, stop, restart, enable, disable or sandbox")}
 		},
 	}
 	cmd.AddCommand(newServerAddCmd(e), newServerListCmd(e), newServerStatusCmd(e), newServerRemoveCmd(e))
@@ -47,6 +48,7 @@ func newServerCmd(e *env) *cobra.Command {
 		})
 	}
 	cmd.AddCommand(newServerToggleCmd(e, "enable", false), newServerToggleCmd(e, "disable", true))
+	cmd.AddCommand(newServerSandboxCmd(e))
 	return cmd
 }
 
@@ -250,9 +252,13 @@ func newServerListCmd(e *env) *cobra.Command {
 				case it.Disabled:
 					state = "off"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.Name, state, it.Mode, shellJoin(append([]string{it.Command}, it.Args...)))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", display.Line(it.Name), state, display.Line(string(it.Mode)), display.Line(shellJoin(append([]string{it.Command}, it.Args...))))
 			}
 			tw.Flush()
+			var waits daemon.PendingResult
+			if running && e.call("config.pending", nil, &waits) == nil && waits.Pending {
+				fmt.Fprintln(e.stdout, "\nA change to config.json that MCP Tray did not make waits for your confirmation; see: mcptray config review")
+			}
 			if !running {
 				fmt.Fprintln(e.stdout, "\nMCP Tray is not running, so no server is either. Open the app, or run: mcptray daemon")
 			}
@@ -300,6 +306,9 @@ func newServerStatusCmd(e *env) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.State, since(s.Since), pid, s.Restarts, s.Sessions, s.Error)
 			}
 			tw.Flush()
+			if cfg, err := e.home.Load(); err == nil && len(args) == 1 && cfg.Servers[args[0]] != nil {
+				fmt.Fprintf(e.stdout, "\n%s %s.\n", display.Line(args[0]), sandboxSentence(args[0], cfg.Servers[args[0]]))
+			}
 			for _, s := range st.Servers {
 				if s.State == supervisor.Failed && len(s.StderrTail) > 0 {
 					fmt.Fprintf(e.stdout, "\nLast output of %s:\n  %s\n", s.Name, strings.Join(s.StderrTail, "\n  "))

@@ -46,7 +46,7 @@ func runTray(e *env) error {
 			if noTray {
 				args = append(args, "--no-tray")
 			}
-			return childproc.New(childproc.Launch{Path: self, Args: args}, post, idle, exited)
+			return childproc.New(childproc.Launch{Path: self, Args: args, Started: d.WindowStarted}, post, idle, exited)
 		},
 		Quit: cancel, // the person quit: stop every server, then the tray
 		Log:  slog.New(slog.NewTextHandler(e.stderr, nil)),

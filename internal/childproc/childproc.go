@@ -23,6 +23,9 @@ type Launch struct {
 	Args []string
 	// Env is the process's environment; nil: the tray's.
 	Env []string
+	// Started, if set, is told each new process's pid as soon as it runs (the daemon lets
+	// exactly that process approve calls).
+	Started func(pid int)
 }
 
 // Process is the parent's handle on the helper process: it starts it for the first command,
@@ -97,6 +100,9 @@ func (w *Process) start() error {
 	}
 	if err := cmd.Start(); err != nil {
 		return err
+	}
+	if w.launch.Started != nil {
+		w.launch.Started(cmd.Process.Pid)
 	}
 	exited := make(chan struct{})
 	w.cmd, w.stdin, w.exited, w.seq = cmd, stdin, exited, 0

@@ -19,6 +19,30 @@ type User struct {
 	Dir  string // HOME
 	Home string // MCPTRAY_HOME
 	Env  []string
+
+	// secrets are the values given to SetSecret: no output of Run and, at the end of the
+	// test, no file under HOME may hold one.
+	secrets []string
+}
+
+// SetSecret runs `mcptray secret set SERVER KEY` with value on standard input, as a script
+// would, and fails the test if it does not succeed. From then on every output of Run (and OK)
+// is checked for the value, and when the test ends every file under HOME and the MCP Tray home
+// is: MCP Tray keeps secrets in the keychain only.
+func (u *User) SetSecret(server, key, value string) string {
+	u.T.Helper()
+	if len(u.secrets) == 0 {
+		u.T.Cleanup(func() { AssertNoSecrets(u.T, u.secrets, u.Dir, u.Home) })
+	}
+	u.secrets = append(u.secrets, value)
+	cmd := u.Command("secret", "set", server, key)
+	cmd.Stdin = strings.NewReader(value + "\n")
+	out, err := cmd.CombinedOutput()
+	AssertNoSecretsIn(u.T, u.secrets, "the output of mcptray secret set", string(out))
+	if err != nil {
+		u.T.Fatalf("mcptray secret set %s %s: %v\n%s", server, key, err, out)
+	}
+	return string(out)
 }
 
 // NewUser builds (once) the mcptray binary and returns a fresh user.
@@ -63,6 +87,9 @@ func (u *User) Run(args ...string) (string, string, int) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		u.T.Fatal(err)
+	}
+	if len(u.secrets) > 0 {
+		AssertNoSecretsIn(u.T, u.secrets, "the output of mcptray "+strings.Join(args, " "), out.String()+errb.String())
 	}
 	return out.String(), errb.String(), code
 }

@@ -190,7 +190,12 @@ func BenchmarkBridgeRSS(b *testing.B) {
 		br.recv(b)
 		br.send(b, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
 		br.recv(b)
-		b.ReportMetric(float64(rssKB(br.cmd.Process.Pid))/1024, "MB-rss")
+		// br.cmd is the shell standing in for the AI app; the bridge is its child.
+		bridge := testbin.Descendants(br.cmd.Process.Pid)
+		if len(bridge) != 1 {
+			b.Fatalf("the AI-app stand-in has %d child processes, want the bridge alone", len(bridge))
+		}
+		b.ReportMetric(float64(rssKB(bridge[0]))/1024, "MB-rss")
 		br.in.Close()
 		br.cmd.Wait()
 	}

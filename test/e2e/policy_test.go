@@ -304,7 +304,11 @@ func TestChangedToolIsBlockedUntilReviewed(t *testing.T) {
 			if !strings.Contains(review, "Deploys the app.") {
 				t.Fatalf("review does not show the old definition:\n%s", review)
 			}
-			u.OK("policy", "review", "rug", "deploy", "--accept")
+			code := reviewCode.FindStringSubmatch(review) // accept takes the code the review showed
+			if code == nil {
+				t.Fatalf("review shows no code to accept:\n%s", review)
+			}
+			u.OK("policy", "review", "rug", "deploy", "--accept", code[1])
 			if !strings.Contains(list(), `"deploy"`) {
 				t.Fatal("the accepted tool is not listed again")
 			}

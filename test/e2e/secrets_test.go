@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,32 +20,11 @@ func needKeyring(t *testing.T) {
 	}
 }
 
-// setSecret runs `mcptray secret set` with the value on standard input, as a script would.
+// setSecret runs `mcptray secret set` with the value on standard input, as a script would;
+// from then on the test fails if any output or any file under HOME holds the value.
 func setSecret(t *testing.T, u *testbin.User, server, key, value string) string {
 	t.Helper()
-	cmd := u.Command("secret", "set", server, key)
-	cmd.Stdin = strings.NewReader(value + "\n")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("secret set: %v\n%s", err, out)
-	}
-	return string(out)
-}
-
-// filesContaining lists every file under dir whose bytes contain needle.
-func filesContaining(t *testing.T, dir, needle string) []string {
-	t.Helper()
-	var hits []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Type()&fs.ModeSocket != 0 {
-			return nil
-		}
-		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(needle)) {
-			hits = append(hits, p)
-		}
-		return nil
-	})
-	return hits
+	return u.SetSecret(server, key, value)
 }
 
 func TestSecretReachesTheServerAndNoFile(t *testing.T) {
@@ -64,12 +40,12 @@ func TestSecretReachesTheServerAndNoFile(t *testing.T) {
 	if !strings.Contains(string(res["result"]), value) {
 		t.Fatalf("the server's environment through mcptray connect lacks the secret: %.400s", res["result"])
 	}
-	if hits := filesContaining(t, u.Dir, value); len(hits) > 0 {
-		t.Fatalf("the secret's value is written in %v", hits)
-	}
-	if out := u.OK("secret", "list", "everything"); !strings.Contains(out, "API_TOKEN") || !strings.Contains(out, "set") || strings.Contains(out, value) {
+	testbin.AssertNoSecrets(t, []string{value}, u.Dir, u.Home)
+	out := u.OK("secret", "list", "everything")
+	if !strings.Contains(out, "API_TOKEN") || !strings.Contains(out, "set") {
 		t.Errorf("secret list says %q", out)
 	}
+	testbin.AssertNoSecretsIn(t, []string{value}, "the output of mcptray secret list", out)
 }
 
 func TestSecretsAreRedactedFromLogs(t *testing.T) {
@@ -82,12 +58,11 @@ func TestSecretsAreRedactedFromLogs(t *testing.T) {
 	u.WaitRunning("leaky")
 	u.Eventually("the env line is logged", func() bool { return strings.Contains(u.OK("logs", "leaky"), "GITHUB_TOKEN=") })
 	logs := u.OK("logs", "leaky")
-	if strings.Contains(logs, value) || !strings.Contains(logs, "GITHUB_TOKEN=[redacted:GITHUB_TOKEN]") {
+	if !strings.Contains(logs, "GITHUB_TOKEN=[redacted:GITHUB_TOKEN]") {
 		t.Fatalf("logs are not redacted:\n%s", logs)
 	}
-	if hits := filesContaining(t, u.Dir, value); len(hits) > 0 {
-		t.Fatalf("the secret's value is written in %v", hits)
-	}
+	testbin.AssertNoSecretsIn(t, []string{value}, "the output of mcptray logs", logs)
+	testbin.AssertNoSecrets(t, []string{value}, u.Dir, u.Home)
 }
 
 func TestMissingSecretKeepsServerDownUntilSet(t *testing.T) {

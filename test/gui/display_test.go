@@ -77,7 +77,46 @@ func startDisplay(t testing.TB) *display {
 	if d.Bus, err = readLine(out, 10*time.Second); err != nil {
 		t.Fatalf("dbus-daemon did not print its address: %v", err)
 	}
+	startKeyring(t, d)
 	return d
+}
+
+// startKeyring serves a Secret Service (gnome-keyring, unlocked with a throwaway password) on
+// the display's bus, as a person's desktop session does: MCP Tray keeps the keys that seal its
+// audit log and its settings in the keychain, and without one every server added from the
+// command line would wait for a confirmation.
+func startKeyring(t testing.TB, d *display) {
+	t.Helper()
+	if _, err := exec.LookPath("gnome-keyring-daemon"); err != nil {
+		t.Fatal("the GUI tests need gnome-keyring: run `sudo apt-get install -y gnome-keyring` (or `make test`, which installs it)")
+	}
+	home := t.TempDir()
+	run := filepath.Join(home, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+d.Bus, "HOME="+home, "XDG_RUNTIME_DIR="+run,
+		"XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	k := exec.Command("gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets")
+	k.Env = env
+	k.Stdin = strings.NewReader("pw")
+	if err := k.Start(); err != nil {
+		t.Fatalf("starting gnome-keyring: %v", err)
+	}
+	t.Cleanup(func() { k.Process.Kill(); k.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		q := exec.Command("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+			"org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets")
+		q.Env = env
+		if out, _ := q.Output(); strings.Contains(string(out), "boolean true") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("gnome-keyring did not start its Secret Service within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // readLine reads one line from r within timeout.

@@ -77,13 +77,8 @@ func TestApproveAndDenyFromThePrompt(t *testing.T) {
 	if _, err := os.Stat(note); err == nil {
 		t.Fatal("the note was written before anyone approved the call")
 	}
-	// Enter in the prompt is "Allow once", for the oldest call.
-	if _, err := s.d.xdotool("windowfocus", "--sync", win); err != nil {
-		t.Fatalf("focusing the approval window: %v", err)
-	}
-	if _, err := s.d.xdotool("key", "--clearmodifiers", "Return"); err != nil {
-		t.Fatalf("pressing Enter: %v", err)
-	}
+	// Enter in the prompt is "Allow once", for the oldest call, once the prompt is ready.
+	s.press(win, "Return")
 	if r := s.result(call); r.isError || r.text != "written" {
 		t.Fatalf("the approved call answered %+v", r)
 	}
@@ -97,10 +92,7 @@ func TestApproveAndDenyFromThePrompt(t *testing.T) {
 		t.Fatal("the prompt closed with a call still waiting")
 	}
 	s.d.screenshot(t, win, "approval-prompt-folded")
-	s.d.xdotool("windowfocus", "--sync", win)
-	if _, err := s.d.xdotool("key", "--clearmodifiers", "Escape"); err != nil {
-		t.Fatalf("pressing Escape: %v", err)
-	}
+	s.press(win, "Escape")
 	if r := s.result(second); !r.isError {
 		t.Fatalf("the denied call answered %+v", r)
 	}
@@ -219,8 +211,7 @@ func TestWindowProcessComesAndGoes(t *testing.T) {
 	if n := len(s.windowPids()); n != 1 {
 		t.Fatalf("%d window processes with the prompt on screen", n)
 	}
-	s.d.xdotool("windowfocus", "--sync", win)
-	s.d.xdotool("key", "--clearmodifiers", "Escape")
+	s.press(win, "Escape")
 	if r := s.result(call); !r.isError {
 		t.Fatalf("the denied call answered %+v", r)
 	}

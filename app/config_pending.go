@@ -1,0 +1,163 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/display"
+)
+
+// A change to config.json that MCP Tray did not make itself and that loosens something (a new
+// server, a new AI app binding, trust, an allow rule, a production context) waits until the
+// person confirms it. The daemon serves these; the app declares the types it reads, as it does
+// for the other methods it calls.
+const (
+	methodConfigPending = "config.pending"
+	methodConfigConfirm = "config.confirm"
+	methodConfigDiscard = "config.discard"
+
+	noteConfigPending        = "config_pending"         // Message: a one-sentence summary
+	noteConfigPendingCleared = "config_pending_cleared" // confirmed, undone or superseded
+)
+
+// configPendingResult is what config.pending answers: whether a change waits, the changes in
+// sentences, and the fingerprint of exactly that set of changes.
+type configPendingResult struct {
+	Pending     bool     `json:"pending"`
+	Changes     []string `json:"changes"`
+	Fingerprint string   `json:"fingerprint"`
+}
+
+// configConfirmParams confirms the changes the person saw, by their fingerprint: if the file
+// changed again meanwhile, the daemon refuses rather than apply something unseen.
+type configConfirmParams struct {
+	Fingerprint string `json:"fingerprint"`
+}
+
+// reviewConfigLabel is the tray menu's item while a change waits.
+const reviewConfigLabel = "Review a change to MCP Tray's settings…"
+
+// pendingBanner is the main window's banner above every tab while a change to config.json
+// waits for the person: what changed, "Allow these changes" and "Undo them". Like the approval
+// prompt's answers, its buttons take no click for readyAfter after new changes are shown. Only
+// the UI goroutine touches it.
+type pendingBanner struct {
+	w       *mainWindow
+	box     *fyne.Container
+	changes *widget.Label
+	wait    *widget.Label
+	allow   *widget.Button
+	undo    *widget.Button
+	shown   string    // the fingerprint on screen; "" when the banner is hidden
+	readyAt time.Time // when its buttons start to work
+	busy    bool      // an answer is on its way to the daemon
+	fetched int       // config.pending answers received (tests wait on it)
+}
+
+func newPendingBanner(w *mainWindow) *pendingBanner {
+	b := &pendingBanner{w: w}
+	title := widget.NewLabelWithStyle("Something changed MCP Tray's settings file. These changes wait for you:",
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	b.changes = widget.NewLabel("")
+	b.changes.Wrapping = fyne.TextWrapWord
+	b.wait = widget.NewLabel("")
+	b.wait.Importance = widget.LowImportance
+	b.allow = widget.NewButton("Allow these changes", func() { b.answer(true) })
+	b.allow.Importance = widget.WarningImportance
+	b.undo = widget.NewButton("Undo them", func() { b.answer(false) })
+	b.undo.Importance = widget.HighImportance
+	note := widget.NewLabel("If you did not make them yourself, undo them.")
+	note.Wrapping = fyne.TextWrapWord
+	b.box = container.NewVBox(title, b.changes, note, container.NewHBox(b.undo, b.allow, b.wait), widget.NewSeparator())
+	b.box.Hide()
+	return b
+}
+
+// fetch asks the daemon what waits and shows it. A daemon that does not know the method (an
+// older one) has nothing to confirm: the banner stays hidden.
+func (b *pendingBanner) fetch() {
+	callThen(b.w.u, methodConfigPending, nil, func(res configPendingResult, err error) {
+		b.fetched++
+		if err != nil || !res.Pending || res.Fingerprint == "" {
+			b.hide()
+			return
+		}
+		b.show(res)
+	})
+}
+
+func (b *pendingBanner) hide() {
+	b.shown = ""
+	b.box.Hide()
+}
+
+// show draws the changes; new changes restart the readiness delay.
+func (b *pendingBanner) show(res configPendingResult) {
+	text := ""
+	for _, c := range res.Changes {
+		text += "• " + display.Line(c) + "\n"
+	}
+	if len(res.Changes) == 0 {
+		text = "• (MCP Tray could not describe the change.)\n"
+	}
+	b.changes.SetText(text[:len(text)-1])
+	if res.Fingerprint != b.shown {
+		b.shown = res.Fingerprint
+		b.busy = false
+		b.readyAt = b.w.u.now().Add(readyAfter)
+		time.AfterFunc(readyAfter, func() { b.w.u.do(b.renderReady) })
+	}
+	b.renderReady()
+	b.box.Show()
+}
+
+// ready reports whether the banner's buttons take a click.
+func (b *pendingBanner) ready() bool {
+	return b.shown != "" && !b.busy && !b.w.u.now().Before(b.readyAt)
+}
+
+// renderReady turns the buttons on once the changes have been on screen for readyAfter.
+func (b *pendingBanner) renderReady() {
+	ready := b.ready()
+	setEnabled(b.allow, ready)
+	setEnabled(b.undo, ready)
+	left := b.readyAt.Sub(b.w.u.now())
+	b.wait.SetText(readyNote("the changes", left))
+	setShown(b.wait, b.shown != "" && left > 0)
+	if b.shown != "" && !ready && left > 0 && !b.busy {
+		time.AfterFunc(left, func() { b.w.u.do(b.renderReady) })
+	}
+}
+
+// answer confirms exactly the changes on screen (by their fingerprint) or undoes them.
+func (b *pendingBanner) answer(allow bool) {
+	if !b.ready() {
+		return
+	}
+	b.busy = true
+	b.renderReady()
+	method, params := methodConfigDiscard, any(nil)
+	if allow {
+		method, params = methodConfigConfirm, configConfirmParams{Fingerprint: b.shown}
+	}
+	callThen(b.w.u, method, params, func(_ struct{}, err error) {
+		b.busy = false
+		if err != nil && !isUnknownMethod(err) {
+			b.w.showError(err)
+		}
+		b.fetch() // the truth after the answer: gone, or changed again meanwhile
+	})
+}
+
+// isUnknownMethod reports the daemon saying it has no such method (it is older than this app).
+func isUnknownMethod(err error) bool {
+	var ce *control.Error
+	return errors.As(err, &ce) && ce.Code == control.CodeBadRequest && strings.Contains(ce.Message, "does not know the request")
+}

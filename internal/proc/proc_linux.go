@@ -1,0 +1,43 @@
+package proc
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// lookup reads /proc/PID/stat: the parent is field 4, the process group 5, the session 6, the
+// start time (in clock ticks since boot) field 22. The command name, field 2, is in parentheses and may itself hold spaces and
+// parentheses, so fields are counted after its last ')'.
+func lookup(pid int) (Info, error) {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return Info{}, fmt.Errorf("reading process %d: %w", pid, err)
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return Info{}, fmt.Errorf("process %d's stat is unreadable", pid)
+	}
+	f := bytes.Fields(stat[i+1:])
+	// f[0] is field 3 (state), so field n is f[n-3].
+	if len(f) < 20 {
+		return Info{}, fmt.Errorf("process %d's stat is too short", pid)
+	}
+	parent, err1 := strconv.Atoi(string(f[1]))
+	group, err2 := strconv.Atoi(string(f[2]))
+	session, err3 := strconv.Atoi(string(f[3]))
+	start, err4 := strconv.ParseUint(string(f[19]), 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+		return Info{}, fmt.Errorf("process %d's stat is unreadable", pid)
+	}
+	return Info{ID: ID{Pid: pid, Start: start}, Parent: parent, Group: group, Session: session}, nil
+}
+
+func executable(pid int) (string, error) {
+	p, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	if err != nil {
+		return "", fmt.Errorf("reading the program of process %d: %w", pid, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,7 @@
+//go:build !linux && !darwin && !windows
+
+package proc
+
+func lookup(int) (Info, error) { return Info{}, ErrUnsupported }
+
+func executable(int) (string, error) { return "", ErrUnsupported }
