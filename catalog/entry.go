@@ -31,6 +31,8 @@ type Meta struct {
 	Kubernetes bool   `json:"kubernetes"`        // talks to a cluster through a kubeconfig
 	Source     string `json:"source"`            // link to the server's source code
 	Command    string `json:"command,omitempty"` // executable, when it differs from the package name
+	// Offline marks a server that works on local files only: it runs without network.
+	Offline bool `json:"offline,omitempty"`
 }
 
 // Origin says where an entry came from.

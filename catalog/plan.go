@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/mcptray/mcptray/sandbox"
 )
 
 // Runtime is the program that fetches and starts a package.
@@ -82,6 +84,9 @@ type InstallPlan struct {
 	Env     map[string]string `json:"env,omitempty"` // non-secret environment only
 	Secrets []Secret          `json:"secrets,omitempty"`
 	Remote  *RemotePlan       `json:"remote,omitempty"`
+	// Sandbox is what the server may touch when it runs confined (see sandboxFor); nil for
+	// remote and Docker servers, which MCP Tray does not confine.
+	Sandbox *sandbox.Spec `json:"sandbox,omitempty"`
 
 	Questions []Question `json:"questions"`
 }
@@ -148,6 +153,7 @@ func plan(e Entry, answers map[string]string, collect bool) (InstallPlan, error)
 		return InstallPlan{}, fmt.Errorf("planning the install of %s: %w", e.ID(), err)
 	}
 	p.Questions = r.questions
+	p.Sandbox = sandboxFor(e, p.Runtime, r.folders)
 	if len(p.Env) == 0 {
 		p.Env = nil
 	}

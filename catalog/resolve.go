@@ -27,6 +27,7 @@ type resolver struct {
 	byKey      map[string]int
 	envOrder   []string
 	hasEnv     map[string]bool
+	folders    []string // answers to folder questions: what the server's sandbox grants
 }
 
 func newResolver(answers map[string]string, collect bool) *resolver {
@@ -92,6 +93,9 @@ func (r *resolver) resolve(key string, in Input, repeated, forArg bool) (vals []
 	for i, v := range vals {
 		if vals[i], err = checkValue(v, in, forArg, secret); err != nil {
 			return nil, secret, false, fmt.Errorf("%w: %s %v", ErrBadAnswer, r.describe(key), err)
+		}
+		if in.Format == FormatFilepath && !slices.Contains(r.folders, vals[i]) {
+			r.folders = append(r.folders, vals[i])
 		}
 	}
 	return vals, secret, true, nil

@@ -31,7 +31,7 @@ func (j *job) save(ctx context.Context) error {
 		}
 	}
 	srv := &config.Server{Command: j.plan.Command, Args: j.plan.Args, Env: j.plan.Env, Secrets: slices.Clone(j.secrets),
-		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}}
+		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}, Sandbox: config.SandboxOf(j.plan.Sandbox)}
 	setSourceValues(srv.Source, answersToKeep(j.plan, j.req.Values))
 	if j.entry.Meta.Kubernetes {
 		srv.Kube = &config.Kube{}

@@ -49,6 +49,11 @@ type Logs struct {
 	size   int64
 	broken bool // the file could not be written; keep going in memory
 	feed   bus.Bus[Line]
+	// explain, when set, turns a stderr line into one plain line of MCP Tray's own (a
+	// sandbox refusal), or reports false.
+	explain func(string) (string, bool)
+	// lastOnce is the last line noted through noteOnce.
+	lastOnce string
 }
 
 // NewLogs returns the log of server; its file is opened on first write.
@@ -90,11 +95,41 @@ func (l *Logs) capture(r io.Reader) {
 				}
 			}
 			l.add("stderr", text)
+			if f := l.explainer(); f != nil {
+				if sentence, ok := f(text); ok {
+					l.add("mcptray", sentence)
+				}
+			}
 		}
 		if err != nil && err != bufio.ErrBufferFull {
 			return
 		}
 	}
+}
+
+// noteOnce records a line from MCP Tray itself unless it repeats the last one recorded
+// through noteOnce: what stays the same from one process start to the next is said once.
+func (l *Logs) noteOnce(text string) {
+	l.mu.Lock()
+	same := l.lastOnce == text
+	l.lastOnce = text
+	l.mu.Unlock()
+	if !same {
+		l.add("mcptray", text)
+	}
+}
+
+// setExplain makes each stderr line captured from now on pass through f (nil: none).
+func (l *Logs) setExplain(f func(string) (string, bool)) {
+	l.mu.Lock()
+	l.explain = f
+	l.mu.Unlock()
+}
+
+func (l *Logs) explainer() func(string) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.explain
 }
 
 func (l *Logs) add(source, text string) {

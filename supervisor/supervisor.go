@@ -26,6 +26,8 @@ type Options struct {
 	// Env, if set, replaces os.Environ() as the base of every server's environment; PATH is
 	// always replaced by the login-shell search path.
 	Env []string
+	// Sandbox says where confined servers keep their files and what they must never reach.
+	Sandbox SandboxOptions
 }
 
 // Supervisor runs a set of servers. It is safe for concurrent use.

@@ -505,8 +505,13 @@ func TestManyCyclesLeakNothing(t *testing.T) {
 // server with a grandchild; TestDaemonKill9LeavesNoServer kills it with SIGKILL.
 func runFakeDaemon() {
 	s := New(Options{})
-	s.Apply([]Spec{{Name: "a", Command: os.Getenv("SUPERVISOR_TEST_FAKE"),
-		Args: []string{"-ignore-term", "-grandchild", os.Getenv("SUPERVISOR_TEST_PIDFILE")}}})
+	spec := Spec{Name: "a", Command: os.Getenv("SUPERVISOR_TEST_FAKE"),
+		Args: []string{"-ignore-term", "-grandchild", os.Getenv("SUPERVISOR_TEST_PIDFILE")}}
+	if os.Getenv("SUPERVISOR_TEST_CONFINED") != "" { // TestDaemonKill9LeavesNoConfinedServer
+		spec.Confined = true
+		spec.Sandbox.Write = []string{filepath.Dir(os.Getenv("SUPERVISOR_TEST_PIDFILE"))}
+	}
+	s.Apply([]Spec{spec})
 	_, ch, _ := s.Subscribe()
 	for st := range ch {
 		if st.State == Running && st.Pid > 0 {
@@ -515,13 +520,18 @@ func runFakeDaemon() {
 	}
 }
 
-func TestDaemonKill9LeavesNoServer(t *testing.T) {
+func TestDaemonKill9LeavesNoServer(t *testing.T) { daemonKill9(t) }
+
+// daemonKill9 kills the fake daemon with SIGKILL and checks its server and the server's
+// grandchild die too; env is added to the daemon's environment.
+func daemonKill9(t *testing.T, env ...string) {
 	if runtime.GOOS != "linux" {
 		t.Fatal("runs on Linux, where Pdeathsig and /proc are available")
 	}
 	pidfile := filepath.Join(t.TempDir(), "gc.pid")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SUPERVISOR_TEST_DAEMON=1", "SUPERVISOR_TEST_FAKE="+fake, "SUPERVISOR_TEST_PIDFILE="+pidfile)
+	cmd.Env = append(cmd.Env, env...)
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

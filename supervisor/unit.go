@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mcptray/mcptray/sandbox"
 )
 
 // Spec says how to run one server.
@@ -27,6 +29,9 @@ type Spec struct {
 	// Kubernetes server with no context chosen): it is not started, its state is Failed with
 	// this sentence, and a client connecting gets it.
 	Refuse string
+	// Confined runs the server in its sandbox, limited to Sandbox (package sandbox).
+	Confined bool
+	Sandbox  sandbox.Spec
 }
 
 func (s Spec) equal(o Spec) bool { return fmt.Sprintf("%#v", s) == fmt.Sprintf("%#v", o) }
@@ -341,13 +346,20 @@ func (u *unit) spawn(ctx context.Context) (*Process, error) {
 	dir := u.spec.Dir
 	if dir == "" {
 		dir = opts.DefaultDir
+		if u.spec.Confined {
+			dir = u.stateDir() // MCP Tray's home, the usual default, is out of its reach
+		}
 	}
 	if dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return nil, Permanent(fmt.Errorf("The working folder %q of the server %q does not exist.", dir, u.spec.Name))
 		}
 	}
-	p, err := spawn(newCommand(path, u.spec.Args, env, dir), u.logs, opts.Ladder)
+	cmd := newCommand(path, u.spec.Args, env, dir)
+	if err := u.confine(cmd, env); err != nil {
+		return nil, err
+	}
+	p, err := spawn(cmd, u.logs, opts.Ladder)
 	if err != nil {
 		return nil, fmt.Errorf("starting %s: %w", u.spec.Command, err)
 	}

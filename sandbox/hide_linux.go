@@ -1,0 +1,116 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// hide covers each folder in r.Hide with an empty, read-only filesystem in the helper's
+// private mount namespace, then puts back the granted paths inside it (the server's own state
+// folder inside MCP Tray's home). Landlock alone cannot do this: before ABI 9 it does not
+// govern connect() on a socket file, so only a socket that is not there is out of reach.
+// Landlock later forbids the server to unmount anything, so the cover stays.
+func hide(r Rules) error {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("making the sandbox's mounts private: %w", err)
+	}
+	for _, dir := range r.Hide {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			continue // not there, or already covered by an earlier folder
+		}
+		if err := cover(dir, granted(r, dir)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// granted returns the read and write paths strictly inside dir.
+func granted(r Rules, dir string) []string {
+	var in []string
+	for _, p := range slices.Concat(r.Read, r.Write) {
+		if p != dir && within(p, dir) && !slices.Contains(in, p) {
+			in = append(in, p)
+		}
+	}
+	return in
+}
+
+// cover mounts an empty tmpfs over dir and binds keep back into it.
+func cover(dir string, keep []string) error {
+	type held struct {
+		path  string
+		fd    int
+		isDir bool
+	}
+	var hold []held
+	defer func() {
+		for _, h := range hold {
+			unix.Close(h.fd)
+		}
+	}()
+	for _, p := range keep {
+		fd, err := unix.Open(p, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue
+		}
+		var st unix.Stat_t
+		unix.Fstat(fd, &st)
+		hold = append(hold, held{p, fd, st.Mode&unix.S_IFMT == unix.S_IFDIR})
+	}
+	if err := unix.Mount("mcptray-hidden", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=0755,size=64k"); err != nil {
+		return fmt.Errorf("hiding %s from the server: %w", dir, err)
+	}
+	for _, h := range hold {
+		if h.isDir {
+			if err := os.MkdirAll(h.path, 0o700); err != nil {
+				return fmt.Errorf("keeping %s for the server: %w", h.path, err)
+			}
+		} else {
+			if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+				return fmt.Errorf("keeping %s for the server: %w", h.path, err)
+			}
+			f, err := os.OpenFile(h.path, os.O_CREATE|os.O_WRONLY, 0o600)
+			if err != nil {
+				return fmt.Errorf("keeping %s for the server: %w", h.path, err)
+			}
+			f.Close()
+		}
+		src := "/proc/self/fd/" + strconv.Itoa(h.fd)
+		if err := unix.Mount(src, h.path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("keeping %s for the server: %w", h.path, err)
+		}
+	}
+	if err := unix.Mount("", dir, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("hiding %s from the server: %w", dir, err)
+	}
+	return nil
+}
+
+// Secure bits (linux/securebits.h): root gets no capabilities from exec, for good.
+const (
+	secbitNoroot       = 1 << 0
+	secbitNorootLocked = 1 << 1
+)
+
+// dropCapabilities leaves the calling thread, and what it execs, without capabilities in the
+// sandbox's user namespace, even when the person is root.
+func dropCapabilities() error {
+	if err := unix.Prctl(unix.PR_SET_SECUREBITS, secbitNoroot|secbitNorootLocked, 0, 0, 0); err != nil {
+		return fmt.Errorf("dropping the sandbox's privileges: %w", err)
+	}
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
+		return fmt.Errorf("dropping the sandbox's privileges: %w", err)
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("dropping the sandbox's privileges: %w", err)
+	}
+	return nil
+}

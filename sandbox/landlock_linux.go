@@ -1,0 +1,123 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The Landlock system calls, straight from golang.org/x/sys/unix. go-landlock would do the
+// same but pulls in libpsx, whose cgo build wraps pthread_create in the whole (Fyne, cgo)
+// binary; the helper needs none of that, because it restricts only the thread that execs.
+
+// landlockABI returns the kernel's Landlock ABI version, or 0 when Landlock is missing or off.
+func landlockABI() int {
+	v, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
+	if errno != 0 {
+		return 0
+	}
+	return int(v)
+}
+
+// fsRights returns every filesystem right the given ABI knows.
+func fsRights(abi int) uint64 {
+	r := uint64(1<<13 - 1) // ABI 1: execute … make_sym
+	if abi >= 2 {
+		r |= unix.LANDLOCK_ACCESS_FS_REFER
+	}
+	if abi >= 3 {
+		r |= unix.LANDLOCK_ACCESS_FS_TRUNCATE
+	}
+	if abi >= 5 {
+		r |= unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+	}
+	if abi >= 9 {
+		r |= unix.LANDLOCK_ACCESS_FS_RESOLVE_UNIX // connect() to path sockets, finally
+	}
+	return r
+}
+
+const (
+	readRights = unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_READ_DIR
+	// fileRights are the only rights a rule on a file (not a folder) may carry.
+	fileRights = unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_WRITE_FILE | unix.LANDLOCK_ACCESS_FS_READ_FILE |
+		unix.LANDLOCK_ACCESS_FS_TRUNCATE | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+)
+
+// restrictThread confines the calling thread (and what it execs) to r. The caller must be
+// locked to its OS thread and exec from it: Landlock and no_new_privs are per thread, and
+// the Go runtime's other threads die at exec. Paths that do not exist are skipped.
+func restrictThread(r Rules, abi int) error {
+	if abi < 1 {
+		return errors.New("this Linux kernel has no Landlock")
+	}
+	all := fsRights(abi)
+	attr := unix.LandlockRulesetAttr{Handled_access_fs: all}
+	if !r.Network && abi >= 4 {
+		attr.Handled_access_net = unix.LANDLOCK_ACCESS_NET_BIND_TCP | unix.LANDLOCK_ACCESS_NET_CONNECT_TCP
+	}
+	if abi >= 6 {
+		// No abstract Unix sockets or signals outside the sandbox: not the D-Bus or X11
+		// abstract sockets, not the daemon.
+		attr.Scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | unix.LANDLOCK_SCOPE_SIGNAL
+	}
+	size := unsafe.Sizeof(attr)
+	if abi < 6 {
+		size = unsafe.Offsetof(attr.Scoped)
+	}
+	fd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
+	if errno != 0 {
+		return fmt.Errorf("creating the Landlock rules: %w", errno)
+	}
+	defer unix.Close(int(fd))
+	for _, p := range r.Read {
+		if err := allow(int(fd), p, readRights&all); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.Write {
+		if err := allow(int(fd), p, all); err != nil {
+			return err
+		}
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("setting no_new_privs: %w", err)
+	}
+	var flags uintptr
+	if abi >= 7 {
+		flags = unix.LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON // denials by the server reach the kernel audit log
+	}
+	if _, _, errno := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, fd, flags, 0); errno != 0 {
+		return fmt.Errorf("applying the Landlock rules: %w", errno)
+	}
+	return nil
+}
+
+// allow adds a rule granting rights beneath path (only the file rights when path is a file).
+func allow(rulesetFD int, path string, rights uint64) error {
+	fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.ENOTDIR) {
+			return nil
+		}
+		return fmt.Errorf("opening %s for the sandbox: %w", path, err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("reading %s for the sandbox: %w", path, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		rights &= fileRights
+	}
+	rule := unix.LandlockPathBeneathAttr{Allowed_access: rights, Parent_fd: int32(fd)}
+	_, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(rulesetFD), unix.LANDLOCK_RULE_PATH_BENEATH,
+		uintptr(unsafe.Pointer(&rule)), 0, 0, 0)
+	if errno != 0 {
+		return fmt.Errorf("granting %s in the sandbox: %w", path, errno)
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// helperName is the argv[0] under which this executable acts as the sandbox helper, and
+// envWire the variable that carries its instructions (removed before the server starts).
+const (
+	helperName = "mcptray-sandbox"
+	envWire    = "MCPTRAY_SANDBOX_RULES"
+)
+
+// executable is the helper: this very program. A benchmark points it at the product binary.
+var executable = os.Executable
+
+// wire is what Wrap hands the helper.
+type wire struct {
+	Rules      Rules `json:"rules"`
+	Namespaces bool  `json:"namespaces"` // started in new user and mount namespaces: hide r.Hide
+	Probe      bool  `json:"probe,omitempty"`
+}
+
+// init turns this process into the helper when it was started as one. It runs before main
+// (and before any test), so every binary that links this package — mcptray and the test
+// binaries alike — can confine the servers it starts. The main goroutine is still locked to
+// the main thread here, which is what the per-thread steps below need.
+func init() {
+	if filepath.Base(os.Args[0]) != helperName || len(os.Args) < 2 {
+		return
+	}
+	raw, ok := os.LookupEnv(envWire)
+	if !ok {
+		return
+	}
+	runtime.LockOSThread()
+	err := helperMain(raw, os.Args[1:])
+	fmt.Fprintf(os.Stderr, "mcptray: the server could not be started in its sandbox: %v\n", err)
+	os.Exit(126)
+}
+
+// helperMain confines this thread and execs argv (argv[0] is the program's path, argv[1] the
+// argv[0] it expects). It returns only on failure.
+func helperMain(raw string, argv []string) error {
+	var w wire
+	if err := json.Unmarshal([]byte(raw), &w); err != nil {
+		return fmt.Errorf("reading the sandbox rules: %w", err)
+	}
+	if w.Namespaces {
+		if err := hide(w.Rules); err != nil {
+			return err
+		}
+		if err := dropCapabilities(); err != nil {
+			return err
+		}
+	}
+	if w.Probe {
+		os.Exit(0)
+	}
+	if len(argv) < 2 {
+		return errors.New("no program to run")
+	}
+	if err := restrictThread(w.Rules, landlockABI()); err != nil {
+		return err
+	}
+	env := make([]string, 0, len(os.Environ()))
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, envWire+"=") {
+			env = append(env, kv)
+		}
+	}
+	err := unix.Exec(argv[0], argv[1:], env)
+	return fmt.Errorf("starting %s: %w", argv[0], err)
+}
+
+var status struct {
+	once sync.Once
+	s    Status
+}
+
+// Check returns what this machine can enforce. It starts the helper once (a few
+// milliseconds) to learn whether namespaces work, and caches the answer; safe for concurrent
+// use.
+func Check() Status {
+	status.once.Do(func() {
+		status.s.Landlock = landlockABI()
+		status.s.Namespaces = probeNamespaces() == nil
+	})
+	return status.s
+}
+
+func supported(s Status) bool { return s.Landlock > 0 }
+
+func gaps(s Status) string {
+	switch {
+	case s.Landlock == 0:
+		return "This Linux kernel has no Landlock, so servers cannot be confined: they can read and change everything you can."
+	case !s.Namespaces && s.Landlock < 9:
+		return "This computer does not allow private namespaces, so a confined server can still connect to MCP Tray's control socket (MCP Tray refuses to take approvals from it) and, with the network off, can still send UDP."
+	case !s.Namespaces:
+		return "This computer does not allow private namespaces, so a confined server with the network off can still send UDP."
+	}
+	return ""
+}
+
+// Wrap changes cmd, whose Path must be absolute, so that it starts the same program confined
+// to r: through the helper, in private user and mount namespaces (and a network namespace
+// when r.Network is false) where the machine allows them. It creates r.Make first. The
+// process cmd starts becomes the server (the helper execs in place), so its pid, process
+// group and exit status are the server's; SysProcAttr fields Wrap does not set (Setpgid,
+// Pdeathsig) are kept.
+func Wrap(cmd *exec.Cmd, r Rules) error { return wrap(cmd, r, Check()) }
+
+func wrap(cmd *exec.Cmd, r Rules, st Status) error {
+	if !st.Supported() {
+		return fmt.Errorf("%w: %s", ErrUnsupported, st.Gaps())
+	}
+	exe, err := executable()
+	if err != nil {
+		return fmt.Errorf("finding MCP Tray's own program to start the sandbox: %w", err)
+	}
+	for _, d := range r.Make {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("creating the server's folder: %w", err)
+		}
+	}
+	raw, err := json.Marshal(wire{Rules: r, Namespaces: st.Namespaces})
+	if err != nil {
+		return err
+	}
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(append(cmd.Env, r.Env...), envWire+"="+string(raw))
+	argv := cmd.Args
+	if len(argv) == 0 {
+		argv = []string{cmd.Path}
+	}
+	cmd.Args = append([]string{helperName, cmd.Path}, argv...)
+	cmd.Path = exe
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	if st.Namespaces {
+		namespaces(cmd.SysProcAttr, r.Network)
+	}
+	return nil
+}
+
+// namespaces asks for new user and mount namespaces (and a network namespace without
+// network), with the person's own uid and gid inside so the server sees who it runs as, and
+// with the two capabilities the helper needs to hide folders, dropped again before the
+// server starts.
+func namespaces(a *syscall.SysProcAttr, network bool) {
+	a.Cloneflags |= unix.CLONE_NEWUSER | unix.CLONE_NEWNS
+	if !network {
+		a.Cloneflags |= unix.CLONE_NEWNET
+	}
+	uid, gid := os.Getuid(), os.Getgid()
+	a.UidMappings = []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}}
+	a.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
+	a.GidMappingsEnableSetgroups = false
+	a.AmbientCaps = []uintptr{unix.CAP_SYS_ADMIN, unix.CAP_SETPCAP}
+}
+
+// probeNamespaces starts the helper in namespaces and has it hide a folder, then exit.
+func probeNamespaces() error {
+	exe, err := executable()
+	if err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(wire{Namespaces: true, Probe: true, Rules: Rules{Hide: []string{os.TempDir()}}})
+	cmd := exec.Command(exe)
+	cmd.Args = []string{helperName, "probe"}
+	cmd.Env = []string{envWire + "=" + string(raw)}
+	cmd.SysProcAttr = &syscall.SysProcAttr{}
+	namespaces(cmd.SysProcAttr, false)
+	return cmd.Run()
+}
+
+func systemReadPaths() []string {
+	return []string{"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/opt",
+		"/nix/store", "/proc", "/sys", "/run/systemd/resolve", "/var/lib/ca-certificates"}
+}
+
+func systemWritePaths() []string {
+	return []string{"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+		"/dev/ptmx", "/dev/pts", "/dev/shm"}
+}

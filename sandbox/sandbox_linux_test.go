@@ -1,0 +1,349 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var probePath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sandboxprobe-")
+	if err != nil {
+		panic(err)
+	}
+	probePath = filepath.Join(dir, "sandboxprobe")
+	_, file, _, _ := runtime.Caller(0)
+	build := exec.Command("go", "build", "-o", probePath, "./internal/sandboxprobe")
+	build.Dir = filepath.Join(filepath.Dir(file), "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		panic("building the probe: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// world is a person's home as a hostile server would find it: keys, credentials, MCP Tray's
+// home with its config, socket and another server's folder, a keyring, and the folders this
+// server was given.
+type world struct {
+	home, app, socket, state, temp, notes, docs string
+	secrets                                     map[string]string // what the server must not read
+	tcp                                         string            // a listener on 127.0.0.1
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	home := t.TempDir()
+	w := &world{home: home, app: filepath.Join(home, ".config", "mcptray")}
+	w.state = filepath.Join(w.app, "servers", "probe")
+	w.temp = filepath.Join(home, "tmp-probe")
+	w.notes = filepath.Join(home, "Documents", "notes")
+	w.docs = filepath.Join(home, "docs")
+	w.socket = filepath.Join(w.app, "mcptray.sock")
+	w.secrets = map[string]string{
+		"ssh key":       filepath.Join(home, ".ssh", "id_rsa"),
+		"aws":           filepath.Join(home, ".aws", "credentials"),
+		"kube":          filepath.Join(home, ".kube", "config"),
+		"config.json":   filepath.Join(w.app, "config.json"),
+		"other server":  filepath.Join(w.app, "servers", "other", "memory.json"),
+		"keyring":       filepath.Join(home, ".local", "share", "keyrings", "login.keyring"),
+		"browser":       filepath.Join(home, ".mozilla", "firefox", "x.default", "logins.json"),
+		"notes sibling": filepath.Join(home, "Documents", "taxes.pdf"),
+	}
+	for _, p := range w.secrets {
+		writeFile(t, p, "secret")
+	}
+	writeFile(t, filepath.Join(w.notes, "todo.md"), "notes")
+	writeFile(t, filepath.Join(w.docs, "readme.md"), "docs")
+	ln, err := net.Listen("unix", w.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go acceptAll(ln)
+	tl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tl.Close() })
+	go acceptAll(tl)
+	w.tcp = tl.Addr().String()
+	return w
+}
+
+func acceptAll(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		c.Close()
+	}
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) rules(network bool) Rules {
+	spec := Spec{Read: []string{w.docs}, Write: []string{w.notes}, Network: network}
+	return spec.Rules(Context{Home: w.home, AppHome: w.app, Socket: w.socket, State: w.state,
+		Temp: w.temp, Command: probePath, Path: os.Getenv("PATH")})
+}
+
+type result struct {
+	Op, Target, Err string
+	OK              bool
+}
+
+// runProbe runs the probe with the attempts, confined by r unless r is nil, and returns each
+// attempt's result and the probe's stderr.
+func runProbe(t *testing.T, r *Rules, attempts ...string) (map[string]result, string) {
+	t.Helper()
+	cmd := exec.Command(probePath, attempts...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if r != nil {
+		if err := Wrap(cmd, *r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("probe: %v\n%s", err, stderr.String())
+	}
+	got := map[string]result{}
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		var res result
+		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+			t.Fatalf("probe said %q: %v", sc.Text(), err)
+		}
+		got[res.Op+"="+res.Target] = res
+	}
+	if len(got) != len(attempts) {
+		t.Fatalf("probe answered %d of %d attempts; stderr:\n%s", len(got), len(attempts), stderr.String())
+	}
+	return got, stderr.String()
+}
+
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if st := Check(); !st.Supported() || !st.Namespaces {
+		t.Fatalf("this machine cannot confine servers fully, so the sandbox cannot be tested here (it needs Landlock and unprivileged user namespaces): %s", st.Gaps())
+	}
+}
+
+func (w *world) hostileAttempts() []string {
+	var a []string
+	for _, p := range w.secrets {
+		a = append(a, "read="+p)
+	}
+	return append(a,
+		"list="+w.home,
+		"list="+filepath.Join(w.app, "servers"),
+		"write="+filepath.Join(w.home, ".bashrc"),
+		"write="+filepath.Join(w.home, "Documents", "planted.txt"),
+		"write="+filepath.Join(w.app, "config.json"),
+		"write=/tmp/planted-by-probe",
+		"unix="+w.socket,
+		"tcp="+w.tcp,
+	)
+}
+
+// TestHostileServerIsStopped runs the hostile probe confined with the network off: every
+// attempt on what it was not given fails, and each shows as one readable line.
+func TestHostileServerIsStopped(t *testing.T) {
+	needSandbox(t)
+	// Unconfined, the same attempts succeed: the failures below are the sandbox's doing.
+	open := newWorld(t)
+	got, _ := runProbe(t, nil, open.hostileAttempts()...)
+	for k, res := range got {
+		if !res.OK {
+			t.Errorf("unconfined %s failed (%s): the test's world is wrong", k, res.Err)
+		}
+	}
+	os.Remove("/tmp/planted-by-probe")
+
+	w := newWorld(t)
+	attempts := w.hostileAttempts()
+
+	r := w.rules(false)
+	got, stderr := runProbe(t, &r, attempts...)
+	for k, res := range got {
+		if res.OK {
+			t.Errorf("confined server could %s", k)
+		}
+	}
+	if _, err := os.Stat("/tmp/planted-by-probe"); err == nil {
+		os.Remove("/tmp/planted-by-probe")
+		t.Error("confined server planted a file in /tmp")
+	}
+	for _, p := range []string{filepath.Join(w.home, ".bashrc"), filepath.Join(w.home, "Documents", "planted.txt")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("confined server created %s", p)
+		}
+	}
+	if b, _ := os.ReadFile(w.secrets["config.json"]); string(b) != "secret" {
+		t.Errorf("MCP Tray's config.json was changed to %q", b)
+	}
+
+	log := NewDeniedLog(w.home, r)
+	var lines []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if s, ok := log.Line(l); ok {
+			lines = append(lines, s)
+		}
+	}
+	for _, want := range []string{
+		"tried to open ~/.ssh/id_rsa: not allowed by its sandbox",
+		"tried to open ~/.aws/credentials: not allowed by its sandbox",
+		"tried to open ~/.config/mcptray/config.json: not allowed by its sandbox",
+		"tried to open ~/.config/mcptray/servers/other/memory.json: not allowed by its sandbox",
+		"tried to open ~/.local/share/keyrings/login.keyring: not allowed by its sandbox",
+		"tried to connect to ~/.config/mcptray/mcptray.sock: not allowed by its sandbox",
+		"tried to use the network (" + w.tcp + "): not allowed by its sandbox",
+	} {
+		if !contains(lines, want) {
+			t.Errorf("log lacks %q; it has:\n%s\nstderr:\n%s", want, strings.Join(lines, "\n"), stderr)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestGrantedPathsWork checks the other side: what the server was given, it can use.
+func TestGrantedPathsWork(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	r := w.rules(true)
+	got, stderr := runProbe(t, &r,
+		"read="+filepath.Join(w.docs, "readme.md"),
+		"list="+w.docs,
+		"read="+filepath.Join(w.notes, "todo.md"),
+		"write="+filepath.Join(w.notes, "new.md"),
+		"write="+filepath.Join(w.state, "memory.json"),
+		"write="+filepath.Join(w.temp, "scratch"),
+		"read=/etc/hostname",
+		"exec=/bin/true",
+		"tcp="+w.tcp,
+	)
+	for k, res := range got {
+		if !res.OK {
+			t.Errorf("confined server could not %s: %s\n%s", k, res.Err, stderr)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(w.state, "memory.json")); err != nil || !strings.Contains(string(b), "planted") {
+		t.Errorf("the server's write to its own state folder did not land in the real folder: %v", err)
+	}
+	// Read-only means read-only.
+	got, _ = runProbe(t, &r, "write="+filepath.Join(w.docs, "readme.md"))
+	for k, res := range got {
+		if res.OK {
+			t.Errorf("confined server could %s in a read-only folder", k)
+		}
+	}
+}
+
+// TestServerKeepsItsPid checks that the helper execs in place: the pid the supervisor holds
+// is the server's own, so its process group and tree kill stay right.
+func TestServerKeepsItsPid(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	r := w.rules(false)
+	cmd := exec.Command(probePath, "-ready")
+	if err := Wrap(cmd, r); err != nil {
+		t.Fatal(err)
+	}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Readlink("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/exe")
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ready " + strconv.Itoa(cmd.Process.Pid) + "\n"; line != want {
+		t.Errorf("server said %q, want %q", line, want)
+	}
+	if exe != probePath {
+		t.Errorf("pid %d runs %s, want the server %s", cmd.Process.Pid, exe, probePath)
+	}
+}
+
+// TestLandlockAloneLeavesTheSocket documents why the helper hides MCP Tray's folders in a
+// mount namespace: Landlock before ABI 9 stops the file reads and the TCP connection, but
+// not a connect() to the control socket.
+func TestLandlockAloneLeavesTheSocket(t *testing.T) {
+	if landlockABI() == 0 {
+		t.Fatal("this kernel has no Landlock, so the sandbox cannot be tested here")
+	}
+	if landlockABI() >= 9 {
+		t.Skip("Landlock ABI 9 governs socket files itself")
+	}
+	w := newWorld(t)
+	r := w.rules(false)
+	cmd := exec.Command(probePath, "read="+w.secrets["ssh key"], "unix="+w.socket, "tcp="+w.tcp)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := wrap(cmd, r, Status{Landlock: landlockABI()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	for _, want := range []string{`"op":"read","target":"` + w.secrets["ssh key"] + `","ok":false`,
+		`"op":"unix","target":"` + w.socket + `","ok":true`, `"op":"tcp","target":"` + w.tcp + `","ok":false`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Landlock alone: want %s in\n%s", want, out)
+		}
+	}
+}
+
+// TestProvidedFileInsideHiddenHome: a file MCP Tray prepared for the server (its
+// kubeconfig) stays readable though the rest of MCP Tray's home is hidden.
+func TestProvidedFileInsideHiddenHome(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	kube := filepath.Join(w.app, "kube", "probe.yaml")
+	writeFile(t, kube, "apiVersion: v1")
+	other := filepath.Join(w.app, "kube", "other.yaml")
+	writeFile(t, other, "apiVersion: v1")
+	r := Spec{}.Rules(Context{Home: w.home, AppHome: w.app, Socket: w.socket, Command: probePath,
+		Path: os.Getenv("PATH"), Provided: []string{kube}})
+	got, stderr := runProbe(t, &r, "read="+kube, "read="+other)
+	if !got["read="+kube].OK || got["read="+other].OK {
+		t.Errorf("own kubeconfig %+v, another's %+v\n%s", got["read="+kube], got["read="+other], stderr)
+	}
+}

@@ -1,0 +1,87 @@
+package supervisor
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mcptray/mcptray/internal/testbin"
+	"github.com/mcptray/mcptray/sandbox"
+)
+
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if st := sandbox.Check(); !st.Supported() || !st.Namespaces {
+		t.Fatalf("this machine cannot confine servers fully, so the sandbox cannot be tested here (it needs Landlock and unprivileged user namespaces): %s", st.Gaps())
+	}
+}
+
+func sandboxOptions(t *testing.T) SandboxOptions {
+	home := t.TempDir()
+	app := filepath.Join(home, "app")
+	return SandboxOptions{Home: home, AppHome: app, Socket: filepath.Join(app, "mcptray.sock"),
+		StateRoot: filepath.Join(app, "servers"), TempRoot: filepath.Join(app, "tmp")}
+}
+
+// TestConfinedServerRunsAndStops: a confined server runs as the supervisor's own child (the
+// helper execs in place), confined (no_new_privs, its own user namespace), writes where it
+// was given, and Stop still takes down its whole tree.
+func TestConfinedServerRunsAndStops(t *testing.T) {
+	needSandbox(t)
+	o := sandboxOptions(t)
+	s := newSup(t, Options{Sandbox: o})
+	out := t.TempDir()
+	pidfile := filepath.Join(out, "grandchild.pid")
+	s.Apply([]Spec{{Name: "boxed", Command: fake, Args: []string{"-ignore-term", "-grandchild", pidfile},
+		Confined: true, Sandbox: sandbox.Spec{Write: []string{out}}}})
+	st := waitStatus(t, s, "boxed", "running", running)
+	gc := readPid(t, pidfile)
+	exe, _ := os.Readlink("/proc/" + strconv.Itoa(st.Pid) + "/exe")
+	if exe != fake {
+		t.Errorf("pid %d runs %s, want the server %s", st.Pid, exe, fake)
+	}
+	status, _ := os.ReadFile("/proc/" + strconv.Itoa(st.Pid) + "/status")
+	if !strings.Contains(string(status), "NoNewPrivs:\t1") {
+		t.Errorf("the server is not confined:\n%s", status)
+	}
+	ns, _ := os.Readlink("/proc/" + strconv.Itoa(st.Pid) + "/ns/mnt")
+	own, _ := os.Readlink("/proc/self/ns/mnt")
+	if ns == own {
+		t.Error("the server shares MCP Tray's mount namespace, so MCP Tray's socket is not hidden")
+	}
+	waitLog(t, s.Logs("boxed"), "confined: can read and change files in ")
+	if err := s.Stop(context.Background(), "boxed"); err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range []int{st.Pid, gc} {
+		if testbin.Alive(pid) {
+			t.Errorf("pid %d survived Stop", pid)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(o.StateRoot, "boxed")); err != nil {
+		t.Errorf("no state folder: %v", err)
+	}
+}
+
+// TestSandboxRefusalIsLoggedReadably: what the server was not given fails, and its log says
+// so in one plain line.
+func TestSandboxRefusalIsLoggedReadably(t *testing.T) {
+	needSandbox(t)
+	o := sandboxOptions(t)
+	secret := filepath.Join(o.Home, ".ssh", "tools.json")
+	os.MkdirAll(filepath.Dir(secret), 0o700)
+	os.WriteFile(secret, []byte("[]"), 0o600)
+	s := newSup(t, Options{Sandbox: o})
+	s.Apply([]Spec{{Name: "nosy", Command: fake, Args: []string{"-tools", secret}, Confined: true}})
+	waitLog(t, s.Logs("nosy"), "tried to open ~/.ssh/tools.json: not allowed by its sandbox")
+}
+
+// TestDaemonKill9LeavesNoConfinedServer: a confined server (in its own namespaces, started
+// through the helper) and its grandchild still die with a daemon killed by SIGKILL.
+func TestDaemonKill9LeavesNoConfinedServer(t *testing.T) {
+	needSandbox(t)
+	daemonKill9(t, "SUPERVISOR_TEST_CONFINED=1")
+}

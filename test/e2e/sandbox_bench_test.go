@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcptray/mcptray/internal/testbin"
+)
+
+// BenchmarkToolCallLatencyConfined: the relay latency of the same fake server, unconfined
+// and in its sandbox (network off), through `mcptray connect`, in alternating rounds. No
+// change is expected: the confined server is the same process on the same pipes.
+func BenchmarkToolCallLatencyConfined(b *testing.B) {
+	u := testbin.NewBenchUser(b)
+	u.OK("server", "add", "open", "--", fake)
+	u.OK("server", "add", "boxed", "--", fake)
+	u.OK("server", "sandbox", "boxed", "--network", "off")
+	for _, name := range []string{"open", "boxed"} {
+		u.OK("policy", "trust", name) // relay mechanics, not approvals, are under test
+	}
+	u.Daemon()
+	u.WaitRunning("open")
+	u.WaitRunning("boxed")
+	calls := func(c *client.Client, n int) []float64 {
+		initialize(b, c, "2025-06-18")
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "echo"
+		req.Params.Arguments = map[string]any{"text": "ping"}
+		us := make([]float64, 0, n)
+		for i := range n + 20 {
+			start := time.Now()
+			if _, err := c.CallTool(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+			if i >= 20 {
+				us = append(us, float64(time.Since(start).Nanoseconds())/1e3)
+			}
+		}
+		c.Close()
+		return us
+	}
+	for b.Loop() {
+		var open, boxed []float64
+		for range 8 {
+			c, _ := bridge(b, u, "open")
+			open = append(open, calls(c, 250)...)
+			c, _ = bridge(b, u, "boxed")
+			boxed = append(boxed, calls(c, 250)...)
+		}
+		b.ReportMetric(percentile(open, 0.5), "unconfined-p50-µs")
+		b.ReportMetric(percentile(boxed, 0.5), "confined-p50-µs")
+		b.ReportMetric(percentile(boxed, 0.5)-percentile(open, 0.5), "added-p50-µs")
+	}
+}
