@@ -134,14 +134,23 @@ try {
       break;
     }
     case "sampling": {
-      // client-0 has a long call running while client-1, then client-2, call a tool that
-      // samples: each sampling request must reach the client that called.
-      const running = long(clients[0], 2, 4);
-      await sleep(200);
+      // client-1, then client-2, call a tool that samples: each sampling request must reach
+      // the client that called. Then client-1 calls it while client-0 has a long call
+      // running: the server does not say which call asks, so no app's model is asked.
       out.results = [];
       for (const i of [1, 2]) {
         const res = await clients[i].client.callTool({ name: "trigger-sampling-request", arguments: { prompt: `from ${clients[i].name}`, maxTokens: 5 } });
         out.results.push(text(res));
+      }
+      let started;
+      const first = new Promise((resolve) => (started = resolve));
+      const running = long(clients[0], 2, 4, { onprogress: () => started() });
+      await first;
+      try {
+        const res = await clients[1].client.callTool({ name: "trigger-sampling-request", arguments: { prompt: "from client-1", maxTokens: 5 } });
+        out.busy = (res.isError ? "error: " : "") + text(res);
+      } catch (err) {
+        out.busy = `error: ${err?.message ?? err}`;
       }
       await running;
       out.sampled = clients.map((c) => c.sampled);

@@ -162,3 +162,25 @@ func (b *rawBridge) answer(t testing.TB, id float64) map[string]any {
 		}
 	}
 }
+
+// request waits for the server-to-client request with the given method and returns it with
+// its id as raw JSON text.
+func (b *rawBridge) request(t testing.TB, method string) map[string]string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case l, ok := <-b.lines:
+			if !ok {
+				t.Fatalf("the bridge ended while waiting for a %s request", method)
+			}
+			var m map[string]json.RawMessage
+			json.Unmarshal([]byte(l), &m)
+			if string(m["method"]) == `"`+method+`"` && m["id"] != nil {
+				return map[string]string{"id": string(m["id"]), "line": l}
+			}
+		case <-deadline:
+			t.Fatalf("no %s request within 30 s", method)
+		}
+	}
+}

@@ -74,6 +74,12 @@ func TestSamplingReachesTheCallingClient(t *testing.T) {
 	if diff := cmp.Diff([]int{0, 1, 1}, sampled); diff != "" {
 		t.Errorf("sampling requests served per client (-want +got):\n%s", diff)
 	}
+	// With two apps' calls running, a sampling request cannot be attributed: nobody gets it.
+	var busy string
+	res.get("busy", &busy)
+	if !strings.HasPrefix(busy, "error") || !strings.Contains(busy, "more than one AI app") {
+		t.Errorf("client-1's sampling call while client-0's call ran ended with %q; want a refusal saying why", busy)
+	}
 }
 
 func TestCrashUnderLoadKeepsClientsConnected(t *testing.T) {
