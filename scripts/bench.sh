@@ -18,4 +18,5 @@ time_flag="-benchtime=1s"
 pkgs=$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Benchmark' . | xargs -n1 dirname | sort -u)
 export PKGS="$pkgs" TIME_FLAG="$time_flag"
 keychain/run-with-secret-service.sh bash -c 'go test -p 1 -tags ci -run "^$" -bench . -benchmem $TIME_FLAG -timeout 40m $PKGS' | tee -a "$out"
+MCPTRAY_SCAN_FIGURES=1 go test -count=1 -tags ci -v -run '^TestScanCorpus$' ./policy/ | sed -n '/^scanner figures/,/^  any /p' | tee -a "$out"  # the scanner's recall and false positives (docs/scanner.md)
 echo "wrote $out"

@@ -1,0 +1,195 @@
+package daemon
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/supervisor"
+)
+
+// Scanning a server before anything is enabled: `mcptray scan ID` (a catalog entry) and
+// `mcptray scan --client C` (servers an AI app runs on its own). The server is started in a
+// throwaway environment — a new empty folder as its home and working folder, no variable of
+// the person's environment but PATH and the locale, every credential replaced by a
+// placeholder — its tools are listed, and it is stopped with its whole process tree. It runs
+// in the command-line process: nothing is added to MCP Tray, and no daemon is needed.
+
+// ScanTarget is one server to list the tools of.
+type ScanTarget struct {
+	Name    string            // a label for messages
+	Command string            // resolved with PATH, as the supervisor does
+	Args    []string          //
+	Env     map[string]string // non-secret environment
+	// Secrets are the names of credentials; each gets the value "placeholder", so a server
+	// can start without a real credential ever reaching an untrusted program.
+	Secrets []string
+}
+
+// ScanPlaceholder is the value every credential gets while a server is scanned.
+const ScanPlaceholder = "placeholder"
+
+// scanTimeout bounds a whole listing, downloads (npx, uvx) included.
+const scanTimeout = 3 * time.Minute
+
+// ListToolsIsolated starts target in a throwaway environment, lists its tools (every page)
+// and stops it with its whole process tree. It blocks until the list arrives, the server
+// stops, ctx ends or three minutes pass; the process and its temporary folder are gone when
+// it returns. The tools are the server's own bytes.
+func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessage, error) {
+	if target.Command == "" {
+		return nil, fmt.Errorf("%s is not a program MCP Tray can start (a remote server is scanned once it is added)", target.Name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, scanTimeout)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "mcptray-scan-")
+	if err != nil {
+		return nil, fmt.Errorf("making a throwaway folder to scan %s in: %w", target.Name, err)
+	}
+	defer os.RemoveAll(dir)
+	secrets := func(ctx context.Context, server string, keys []string) (map[string]string, error) {
+		m := make(map[string]string, len(keys))
+		for _, k := range keys {
+			m[k] = ScanPlaceholder
+		}
+		return m, nil
+	}
+	sup := supervisor.New(supervisor.Options{DefaultDir: dir, Secrets: secrets, Env: throwawayEnv(dir)})
+	defer sup.Shutdown()
+	sup.Apply([]supervisor.Spec{{Name: "scan", Command: target.Command, Args: target.Args, Env: target.Env,
+		Secrets: slices.Clone(target.Secrets), Dir: dir, NoSpare: true}})
+	p, err := sup.Take(ctx, "scan")
+	if err != nil {
+		return nil, fmt.Errorf("starting %s: %w", target.Name, err)
+	}
+	defer p.Stop()
+	type listed struct {
+		tools []json.RawMessage
+		err   error
+	}
+	done := make(chan listed, 1)
+	go func() {
+		c := &probeClient{out: p.Stdin(), in: bufio.NewReaderSize(p.Stdout(), 64<<10)}
+		tools, err := c.listTools()
+		done <- listed{tools, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, fmt.Errorf("%s did not list its tools: %w", target.Name, r.err)
+		}
+		return r.tools, nil
+	case <-p.Done():
+		// Give a list that was written just before the exit a moment to be read.
+		select {
+		case r := <-done:
+			if r.err == nil {
+				return r.tools, nil
+			}
+		case <-time.After(time.Second):
+		}
+		return nil, fmt.Errorf("%s stopped before it listed its tools (it may need a real credential or setting to start)", target.Name)
+	case <-ctx.Done():
+		p.Stop() // unblocks the reader
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%s did not list its tools within %s", target.Name, scanTimeout)
+		}
+		return nil, ctx.Err()
+	}
+}
+
+// throwawayEnv is the environment of a scanned server: the throwaway folder as its home and
+// nothing of the person's but the locale and the temporary folder (PATH is added by the
+// supervisor). npm and uv get caches inside the folder, so nothing is left behind.
+func throwawayEnv(dir string) []string {
+	env := []string{"HOME=" + dir, "USERPROFILE=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"),
+		"XDG_CACHE_HOME=" + filepath.Join(dir, ".cache"), "XDG_DATA_HOME=" + filepath.Join(dir, ".local", "share"),
+		"npm_config_cache=" + filepath.Join(dir, ".npm"), "npm_config_update_notifier=false"}
+	keep := []string{"LANG", "LC_ALL", "TMPDIR", "TMP", "TEMP"}
+	if runtime.GOOS == "windows" {
+		keep = append(keep, "SystemRoot", "ComSpec", "PATHEXT", "APPDATA", "LOCALAPPDATA")
+	}
+	for _, k := range keep {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// CatalogScanTarget is the server a catalog entry would install, with every question the
+// install would ask answered by its default or a placeholder: enough for most servers to
+// list their tools, and nothing of the person's. The error is one sentence for a person.
+func CatalogScanTarget(ctx context.Context, home config.Home, id string) (ScanTarget, error) {
+	e, err := (installer.Source{Home: home}).Lookup(ctx, id)
+	if err != nil {
+		return ScanTarget{}, err
+	}
+	qs, err := catalog.Questions(e)
+	if err != nil {
+		return ScanTarget{}, err
+	}
+	answers := map[string]string{}
+	for _, q := range qs {
+		if q.Default != "" || !q.Required {
+			continue
+		}
+		switch {
+		case len(q.Choices) > 0:
+			answers[q.Key] = q.Choices[0]
+		case q.Format == "number":
+			answers[q.Key] = "1"
+		case q.Format == "boolean":
+			answers[q.Key] = "false"
+		case q.Format == "filepath":
+			answers[q.Key] = os.TempDir()
+		default:
+			answers[q.Key] = ScanPlaceholder
+		}
+	}
+	p, err := catalog.Plan(e, answers)
+	if err != nil {
+		return ScanTarget{}, err
+	}
+	if p.Remote != nil {
+		return ScanTarget{}, fmt.Errorf("%s is a remote server, which MCP Tray cannot start on its own; its tools are checked when it is added and first lists them", e.ID())
+	}
+	t := ScanTarget{Name: e.ID(), Command: p.Command, Args: p.Args, Env: p.Env}
+	for _, s := range p.Secrets {
+		if s.Env != "" {
+			t.Secrets = append(t.Secrets, s.Env)
+		}
+	}
+	return t, nil
+}
+
+// ClientScanTargets are the servers a person configured by hand in an AI client (those an
+// import would take over), and the entries that cannot be scanned with why. It only reads.
+func ClientScanTargets(opts ImportOptions, id string) ([]ScanTarget, []ImportSkip, error) {
+	plan, err := PlanImport(opts, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []ScanTarget
+	for _, s := range plan.Servers {
+		if s.Same {
+			continue
+		}
+		out = append(out, ScanTarget{Name: s.Name, Command: s.Server.Command, Args: s.Server.Args, Env: s.Server.Env, Secrets: s.Server.Secrets})
+	}
+	return out, plan.Skipped, nil
+}
+
+// String is the target's command line, for messages.
+func (t ScanTarget) String() string { return strings.Join(append([]string{t.Command}, t.Args...), " ") }

@@ -1,0 +1,62 @@
+package policy
+
+// lexiconRules catch an attack by what it is about rather than by a set phrase: a claim of
+// authority over the user, a user kept unaware, another tool's output called fake, a literal
+// destination for another tool's data, data of the conversation or the user sent somewhere.
+// They were written after the fixed phrases of scanRules missed new wordings of the same
+// attacks in the tune split. They join scanRules.
+var lexiconRules = []scanRule{
+	rule("claims-authority", ClassInstruction, 1, []string{"precedence", "outrank", "supersede", "override", "trump", "void", "notice", "comply", "directive"},
+		`\b(takes? precedence over|outranks?|trumps?)\b`+clause+`{0,40}?\b(user|any other|all other|everything|prior|previous|your)\b|\bprior (guidance|instructions|rules|orders) (is|are) (now )?(void|invalid|cancell?ed|revoked|obsolete)\b|\b(system|security|compliance|admin(istrator)?|operator) notice\s*:|\b(required|obliged|obligated|bound) to comply\b|\bdirective\b`+clause+`{0,40}?\b(outranks?|overrides?|precedence)\b|\b(per|according to) the operator'?s (policy|instructions|rules)\b`,
+		"It claims an authority that overrides the user."),
+	rule("answer-after-calling", ClassInstruction, 0.6, []string{"only after"},
+		`\b(answer|respond|reply)\s+only\s+after\s+(calling|running|using|invoking)\b`,
+		"It makes the AI model call something before every answer."),
+	rule("user-kept-unaware", ClassConcealment, 1, []string{"user", "person", "human", "customer", "people", "they", "them", "anyone", "internal", "point", "refrain", "unaware"},
+		`\b(user|person|human|customer|people|they|them|anyone)\b`+clause+`{0,40}?\b(unaware|in the dark|(must|should|will|may)\s+(not|never)\s+(know|learn|notice|find out|be told|be informed)|never (know|learns?|notices?|finds? out))\b|\bkeep (the )?(user|person|human|them|everyone) (unaware|in the dark|uninformed)\b|\b(no|don't|do not|never)\s+(need|reason)\s+to\s+(point (that|this|it) out|mention (it|this|that)|tell (them|the user))\b|\brefrain from (telling|informing|mentioning|notifying|alerting)\b|\bremain(s)? unaware\b|\bthis (behaviou?r|step|action|call|upload|copy) is internal\b`,
+		"It tells the AI model to keep the user unaware of something.").and("unaware", "in the dark", "not know", "not learn", "not notice", "not find out", "not be told", "not be informed", "never know", "never learn", "never notice", "never find", "point", "refrain", "internal", "uninformed"),
+	rule("other-tool-fake", ClassShadowing, 1, []string{"_"},
+		"`?\\b[a-z0-9]+_[a-z0-9_]+`?"+clause+"{0,40}?\\b(are|is)\\s+(fabricated|fake|poisoned|compromised|broken|unreliable|untrusted|buggy|wrong|corrupt(ed)?|fraudulent)\\b|\\brely on this (tool|one|server) only\\b|\\b(use|trust) only this (tool|server)\\b",
+		"It calls another tool's results fake so the AI model uses this one (tool shadowing)."),
+	rule("literal-destination", ClassShadowing, 1, []string{"must", "has to", "have to", "need", "should", "bcc", "remote"},
+		`\b(has to|have to|must|needs? to|should)\s+(always\s+)?(be|contain|include|carry|go to|point to)\s+(\S+@[a-z0-9-]+\.[a-z.]+|acct_\w+|https?://\S+|\+\d{7,})|\bbcc\s*:\s*\S+@|\b(add|set)\s+(the\s+)?remote\b`+clause+`{0,40}?\bhttps?://|\bneed(s)? the header\b`,
+		"It sets where another tool's data goes to an address written into this tool."),
+	rule("send-conversation", ClassExfiltration, 1, []string{"conversation", "chat", "everything", "rules you", "model name", "found", "user's", "users", "location"},
+		imperative+`(send|upload|forward|post|share|place|put|paste|encode|embed|include|attach|transmit|export|sync|report|log|copy|write)\b`+clause+`{0,60}?\b(the\s+)?(conversation|chat|everything (above|said|so far|before this)|any (keys|secrets|credentials|tokens|passwords) found|(the\s+)?user'?s\s+(\w+\s+)?(files|documents|notes|emails|contacts|calendar|location|location history|address|home address|phone number|password|passwords|photos))\b`,
+		"It tells the AI model to send the conversation or the user's data elsewhere.").negated(),
+	rule("everything-above", ClassExfiltration, 1, []string{"everything above", "everything said", "everything before"},
+		`\beverything (above|said|before) (this point|so far|in (this|the) conversation)\b|\beverything above this point\b`,
+		"It asks for everything said in the conversation."),
+	rule("rules-you-follow", ClassExfiltration, 1, []string{"rules you", "instructions you", "guidelines you", "policies you"},
+		`\b(the\s+)?(rules|instructions|guidelines|policies) you (follow|were given|obey|operate under)\b`,
+		"It asks the AI model to reveal its own instructions or identity."),
+	rule("multilingual-secret", ClassExfiltration, 1, []string{"envi", "sende", "schick", "envoie", "invia", "发送", "送信", "senhas", "contrase", "passw", "mots de passe"},
+		`\b(envie|envía|envia|sende|schicke|envoie|invia)\w*\b`+clause+`{0,40}?(senhas|contraseñas|passwörter|kennwörter|mots de passe|password|chiavi|claves|schlüssel|clés)|(发送|送信)`+clause+`{0,20}?(密码|パスワード)`,
+		"It asks the AI model to hand over passwords."),
+	rule("multilingual-conceal", ClassConcealment, 1, []string{"non ", "não", "nao", "ne "},
+		`\bnon\s+(dire|dirlo|rivelare|menzionare)\b`+clause+`{0,30}?\b(utente|nessuno)\b|\bn[ãa]o\s+(conte|diga|mencione|revele)\b|知らせないで|言わないで`,
+		"It tells the AI model to keep something from the user."),
+	rule("card-data", ClassExfiltration, 0.6, []string{"card", "cvv", "social security", "ssn", "bank account"},
+		`\b(credit card|card number|cvv|cvc|social security number|ssn|bank account (number|details))\b`,
+		"It mentions card or bank details."),
+	rule("mass-destroy", ClassHarmful, 1, []string{"all", "every", "each"},
+		`\b(terminate|delete|destroy|wipe|drop)\s+(all|every|each)\s+(\w+\s+){0,3}?(instances?|servers?|vms?|clusters?|databases?|tables?|buckets?|nodes?|deployments?|repositories|repos)\b`,
+		"It tells the AI model to destroy many resources at once.").negated(),
+	rule("db-grant-all", ClassHarmful, 1, []string{"privileges", "*.*", "'%'"},
+		`\bgrant\s+all\s+privileges\b|\bon\s+\*\.\*\s+to\b|'@'%'`,
+		"It tells the AI model to give a database user every privilege."),
+	rule("rewrite-history", ClassHarmful, 0.6, []string{"filter-branch", "history", "force push", "force-push"},
+		`\bfilter-branch\b|\brewrite (the )?(git )?history\b|\bforce[- ]push\b`,
+		"It tells the AI model to rewrite a repository's history."),
+	rule("dns-redirect", ClassHarmful, 1, []string{"record"},
+		`\b(point|change|update|set)\s+(the\s+)?(\S+\s+){0,3}?(mx|ns)\s+records?\b`+clause+`{0,20}?\bto\s+[a-z0-9.-]+\.[a-z]{2,}`,
+		"It tells the AI model to point a domain's mail or web traffic elsewhere."),
+	rule("host-escape", ClassHarmful, 1, []string{"privileged", "mount", "docker.sock", "/:/"},
+		`\bmount(ing)?\s+/\s+(at|to|on|into)\b|-v\s+/:/|/var/run/docker\.sock|--privileged\b`+clause+`{0,30}?\bmount\b`,
+		"It tells the AI model to give a container the whole machine.").negated(),
+	rule("trust-key", ClassHarmful, 1, []string{"key", "certificate"},
+		`\b(add|import|trust)\b`+clause+`{0,40}?\b(gpg|pgp|signing|ssh|ca|root)\s+(key|keys|certificate)\b`+clause+`{0,30}?\b(trusted|authorized|trust store|keyring)\b`,
+		"It tells the AI model to trust someone's key."),
+}
+
+func init() { scanRules = append(scanRules, lexiconRules...) }
