@@ -12,13 +12,6 @@ import (
 	"github.com/mcptray/mcptray/sandbox"
 )
 
-func needSandbox(t *testing.T) {
-	t.Helper()
-	if st := sandbox.Check(); !st.Supported() || !st.Namespaces {
-		t.Fatalf("this machine cannot confine servers fully, so the sandbox cannot be tested here (it needs Landlock and unprivileged user namespaces): %s", st.Gaps())
-	}
-}
-
 func sandboxOptions(t *testing.T) SandboxOptions {
 	home := t.TempDir()
 	app := filepath.Join(home, "app")
@@ -30,7 +23,7 @@ func sandboxOptions(t *testing.T) SandboxOptions {
 // helper execs in place), confined (no_new_privs, its own user namespace), writes where it
 // was given, and Stop still takes down its whole tree.
 func TestConfinedServerRunsAndStops(t *testing.T) {
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	o := sandboxOptions(t)
 	s := newSup(t, Options{Sandbox: o})
 	out := t.TempDir()
@@ -69,7 +62,7 @@ func TestConfinedServerRunsAndStops(t *testing.T) {
 // TestSandboxRefusalIsLoggedReadably: what the server was not given fails, and its log says
 // so in one plain line.
 func TestSandboxRefusalIsLoggedReadably(t *testing.T) {
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	o := sandboxOptions(t)
 	secret := filepath.Join(o.Home, ".ssh", "tools.json")
 	os.MkdirAll(filepath.Dir(secret), 0o700)
@@ -82,6 +75,6 @@ func TestSandboxRefusalIsLoggedReadably(t *testing.T) {
 // TestDaemonKill9LeavesNoConfinedServer: a confined server (in its own namespaces, started
 // through the helper) and its grandchild still die with a daemon killed by SIGKILL.
 func TestDaemonKill9LeavesNoConfinedServer(t *testing.T) {
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	daemonKill9(t, "SUPERVISOR_TEST_CONFINED=1")
 }

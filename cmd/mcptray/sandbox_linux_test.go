@@ -10,15 +10,7 @@ import (
 	"testing"
 
 	"github.com/mcptray/mcptray/internal/testbin"
-	"github.com/mcptray/mcptray/sandbox"
 )
-
-func needSandbox(t *testing.T) {
-	t.Helper()
-	if st := sandbox.Check(); !st.Supported() || !st.Namespaces {
-		t.Fatalf("this machine cannot confine servers fully, so the sandbox cannot be tested here (it needs Landlock and unprivileged user namespaces): %s", st.Gaps())
-	}
-}
 
 func noNewPrivs(t *testing.T, pid int) bool {
 	t.Helper()
@@ -33,7 +25,7 @@ func noNewPrivs(t *testing.T, pid int) bool {
 // `server sandbox` confines it, grants it a folder and takes its network; status says so in
 // a sentence; --off lets it run unconfined again, as the person chose.
 func TestServerSandboxCommand(t *testing.T) {
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	u := newUser(t)
 	u.OK("server", "add", "demo", "--", fake)
 	if out := u.OK("server", "sandbox", "demo"); !strings.Contains(out, "demo runs without a sandbox: it can touch everything you can (to confine it: mcptray server sandbox demo --on)") {
@@ -83,7 +75,7 @@ func TestServerSandboxCommand(t *testing.T) {
 // TCP listener, with network off. Every attempt fails and each shows once in its log, in
 // one plain line.
 func TestHostileServerThroughTheBinary(t *testing.T) {
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	probe, err := testbin.SandboxProbe()
 	if err != nil {
 		t.Fatal(err)

@@ -10,15 +10,7 @@ import (
 	"testing"
 
 	"github.com/mcptray/mcptray/internal/testbin"
-	"github.com/mcptray/mcptray/sandbox"
 )
-
-func needSandbox(t *testing.T) {
-	t.Helper()
-	if st := sandbox.Check(); !st.Supported() || !st.Namespaces {
-		t.Fatalf("this machine cannot confine servers fully, so the sandbox cannot be tested here (it needs Landlock and unprivileged user namespaces): %s", st.Gaps())
-	}
-}
 
 // confinedPid checks that pid runs confined, in a mount namespace of its own where MCP
 // Tray's home and socket are hidden.
@@ -73,7 +65,7 @@ func callTool(t *testing.T, u *testbin.User, server, tool string, args any) (str
 // even what the server itself would do, and its log says so in one line.
 func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 	testbin.NeedNpx(t)
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	u := newUser(t, "off", testbin.NpmCache())
 	docs := filepath.Join(u.Dir, "Documents", "notes")
 	os.MkdirAll(docs, 0o700)
@@ -152,7 +144,7 @@ func compactJSON(s string) string {
 // own folder.
 func TestEverythingAndMemoryRunConfined(t *testing.T) {
 	testbin.NeedNpx(t)
-	needSandbox(t)
+	testbin.NeedSandbox(t)
 	u := newUser(t, "off", testbin.NpmCache())
 	for _, id := range []string{"everything", "memory"} {
 		if out, errs, code := run(t, u, "", "install", id); code != 0 {
