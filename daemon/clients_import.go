@@ -13,6 +13,7 @@ import (
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/keychain"
+	"github.com/mcptray/mcptray/kube"
 )
 
 // Import takes over the servers a person configured by hand in an AI client: each becomes an
@@ -42,6 +43,7 @@ type ImportPlan struct {
 	Servers []ImportServer
 	Skipped []ImportSkip
 	opts    ImportOptions
+	prod    kube.Production
 }
 
 // ImportServer is one entry of the client's that becomes an MCP Tray server.
@@ -56,8 +58,15 @@ type ImportServer struct {
 	Server *config.Server
 	// Same is true when an earlier entry (another VS Code profile, say) already becomes this
 	// server; only the entry is rewritten.
-	Same    bool
-	secrets map[string]string
+	Same bool
+	// KubeContext is, for an entry that reaches Kubernetes (kube.Recognise) and names a
+	// kubeconfig file in KUBECONFIG, that file's current context: offered, never chosen, since
+	// only the person may let a server reach a context (mcptray kube use). The server is
+	// imported as a Kubernetes server with no context, so it does not start until then.
+	KubeContext string
+	// KubeProduction marks KubeContext as a production context (kube use then needs --yes).
+	KubeProduction bool
+	secrets        map[string]string
 }
 
 // ImportSkip is an entry the import leaves as it is, and why.
@@ -88,7 +97,7 @@ func PlanImport(opts ImportOptions, id string) (*ImportPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &ImportPlan{Client: c, opts: opts}
+	p := &ImportPlan{Client: c, opts: opts, prod: production(cfg)}
 	taken := map[string]bool{}
 	for name := range cfg.Servers {
 		taken[name] = true
@@ -131,6 +140,9 @@ func (p *ImportPlan) plan(path string, s clients.Server, taken map[string]bool) 
 		}
 		srv.Env[k] = v
 	}
+	if _, ok := kube.Recognise(srv.Command, srv.Args, srv.Env, srv.Secrets); ok {
+		srv.Kube = &config.Kube{} // no context: it does not start until the person chooses one
+	}
 	for _, earlier := range p.Servers {
 		if !earlier.Same && earlier.Server.Equal(srv) && maps.Equal(earlier.secrets, secrets) {
 			return ImportServer{Path: path, Key: s.Key, Name: earlier.Name, Server: srv, Same: true, secrets: secrets,
@@ -152,7 +164,70 @@ func (p *ImportPlan) plan(path string, s clients.Server, taken map[string]bool) 
 	case name != s.Key:
 		is.Note = fmt.Sprintf("named %q because %q cannot be a server name", name, s.Key)
 	}
+	if kn := p.planKube(&is, s.Env); kn != "" {
+		if is.Note != "" {
+			is.Note += "; "
+		}
+		is.Note += kn
+	}
 	return is
+}
+
+// planKube, for an entry imported as a Kubernetes server (it reaches Kubernetes, so plan gave
+// it Kube with no context), offers the current context of the kubeconfig its KUBECONFIG names, and returns the sentence
+// that tells the person so ("" for other entries).
+func (p *ImportPlan) planKube(is *ImportServer, env map[string]string) string {
+	srv := is.Server
+	r, ok := kube.Recognise(srv.Command, srv.Args, srv.Env, srv.Secrets)
+	if !ok || srv.Kube == nil {
+		return ""
+	}
+	if c, ok := p.kubeCurrent(env["KUBECONFIG"]); ok {
+		is.KubeContext, is.KubeProduction = c.Name, p.prod.Is(c)
+		yes := ""
+		if is.KubeProduction {
+			yes = " --yes (it is a production context)"
+		}
+		if files, ok := p.kubeReadable(c.Name); !ok {
+			return fmt.Sprintf("a Kubernetes server (%s): it starts once you choose its context; its kubeconfig's current context is %s, but MCP Tray reads contexts from %s, which has no context %s: add that file to KUBECONFIG where MCP Tray starts, then run: mcptray kube use %s %s%s", r.Reason, c.Name, strings.Join(files, ", "), c.Name, is.Name, c.Name, yes)
+		}
+		return fmt.Sprintf("a Kubernetes server (%s): it starts once you choose its context; its kubeconfig's current context is %s, to use it run: mcptray kube use %s %s%s", r.Reason, c.Name, is.Name, c.Name, yes)
+	}
+	return fmt.Sprintf("a Kubernetes server (%s): it starts once you choose its context: mcptray kube use %s CONTEXT", r.Reason, is.Name)
+}
+
+// kubeReadable reports whether the kubeconfig MCP Tray reads (KUBECONFIG of this process, or
+// ~/.kube/config) has the named context, and which files that kubeconfig is.
+func (p *ImportPlan) kubeReadable(name string) ([]string, bool) {
+	files := kube.Sources(os.Getenv("KUBECONFIG"), p.opts.Env.Home)
+	src, err := kube.Load(files)
+	if err != nil {
+		return files, false
+	}
+	_, ok := src.Context(name)
+	return files, ok
+}
+
+// kubeCurrent returns the current context of the kubeconfig files named by an entry's
+// KUBECONFIG value (relative paths and ~ from the person's home), if they have one.
+func (p *ImportPlan) kubeCurrent(value string) (kube.Context, bool) {
+	if value == "" {
+		return kube.Context{}, false
+	}
+	var files []string
+	for _, f := range filepath.SplitList(value) {
+		if rest, ok := strings.CutPrefix(f, "~"); ok && p.opts.Env.Home != "" {
+			f = filepath.Join(p.opts.Env.Home, rest)
+		} else if !filepath.IsAbs(f) && p.opts.Env.Home != "" {
+			f = filepath.Join(p.opts.Env.Home, f)
+		}
+		files = append(files, f)
+	}
+	src, err := kube.Load(files)
+	if err != nil || src.CurrentContext() == "" {
+		return kube.Context{}, false
+	}
+	return src.Context(src.CurrentContext())
 }
 
 func (p *ImportPlan) planned(name string) bool {

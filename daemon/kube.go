@@ -52,6 +52,43 @@ func KubeFile(home config.Home, server string) string {
 	return filepath.Join(home.KubeDir(), server+".yaml")
 }
 
+// EmptyKubeFile is the empty kubeconfig every server that is not a Kubernetes server gets as
+// KUBECONFIG, so that a kubectl or helm inside it finds no cluster (and never reads
+// ~/.kube/config). Its name cannot be a server's one-context file (those end in .yaml).
+func EmptyKubeFile(home config.Home) string {
+	return filepath.Join(home.KubeDir(), "none.kubeconfig")
+}
+
+// isKubeServer reports whether s is a Kubernetes server: marked so in config.json (catalog,
+// `server add --kube`, import) or recognised by what it starts (kube.Recognise), however it
+// was added, config.json edited by hand included.
+func isKubeServer(s *config.Server) bool {
+	if s == nil {
+		return false
+	}
+	if s.Kube != nil {
+		return true
+	}
+	_, ok := kube.Recognise(s.Command, s.Args, s.Env, s.Secrets)
+	return ok
+}
+
+// kubeContextOf is the context chosen for a Kubernetes server, "" when none is.
+func kubeContextOf(s *config.Server) string {
+	if s == nil || s.Kube == nil {
+		return ""
+	}
+	return s.Kube.Context
+}
+
+// kubeWhy says, for a person, why MCP Tray treats s as a Kubernetes server.
+func kubeWhy(s *config.Server) string {
+	if r, ok := kube.Recognise(s.Command, s.Args, s.Env, s.Secrets); ok && s.Kube == nil {
+		return " (MCP Tray treats it as a Kubernetes server because " + r.Reason + ")"
+	}
+	return ""
+}
+
 // production returns the production guard configured in cfg.
 func production(cfg *config.Config) kube.Production {
 	return kube.Production{Patterns: cfg.Settings.ProductionPatterns, Contexts: cfg.Settings.ProductionContexts}
@@ -67,8 +104,9 @@ func (b *kubeBook) load() (*kube.Config, []string, error) {
 
 // kubeSpecs gives every Kubernetes server in specs KUBECONFIG pointing at its one-context file
 // and nothing else, after writing that file; a server with no usable context gets a Refuse
-// sentence instead. It publishes a note when a chosen context disappears. Idempotent: a file
-// whose content did not change is not rewritten.
+// sentence instead. Every other server gets KUBECONFIG pointing at EmptyKubeFile (kubeNone).
+// It publishes a note when a chosen context disappears. Idempotent: a file whose content did
+// not change is not rewritten.
 func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []supervisor.Spec {
 	b := d.kube
 	// Most people have no Kubernetes server: then there is no kubeconfig to read or watch
@@ -76,7 +114,7 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 	var src *kube.Config
 	var watch []string
 	var loadErr error
-	if slices.ContainsFunc(specs, func(sp supervisor.Spec) bool { s := cfg.Servers[sp.Name]; return s != nil && s.Kube != nil }) {
+	if slices.ContainsFunc(specs, func(sp supervisor.Spec) bool { return isKubeServer(cfg.Servers[sp.Name]) }) {
 		src, watch, loadErr = b.load()
 	}
 	prodGuard := production(cfg)
@@ -84,17 +122,18 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 	for i := range specs {
 		name := specs[i].Name
 		s := cfg.Servers[name]
-		if s == nil || s.Kube == nil {
+		if !isKubeServer(s) {
+			specs[i] = d.kubeNone(specs[i])
 			continue
 		}
 		b.mu.Lock()
 		prev, known := b.servers[name]
 		b.mu.Unlock()
-		st := kubeState{context: s.Kube.Context}
+		st := kubeState{context: kubeContextOf(s)}
 		path := KubeFile(d.opts.Home, name)
 		switch {
 		case st.context == "":
-			st.refuse = fmt.Sprintf("Choose which Kubernetes context %q may use before it starts: see them with `mcptray kube contexts %s`, then run `mcptray kube use %s CONTEXT`.", name, name, name)
+			st.refuse = fmt.Sprintf("%q does not start until you choose which Kubernetes context it may use%s: choose its Kubernetes context first: mcptray kube use %s CONTEXT (`mcptray kube contexts %s` lists them).", name, kubeWhy(s), name, name)
 		case loadErr != nil && !errors.Is(loadErr, kube.ErrNoKubeconfig):
 			// A kubeconfig being edited may not parse for a moment: keep what was in effect.
 			if known && prev.context == st.context {
@@ -142,6 +181,36 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 	b.mu.Unlock()
 	b.rewatch(watch)
 	return specs
+}
+
+// emptyKubeconfig is the content of EmptyKubeFile: a valid kubeconfig with no cluster, so that
+// client libraries that read it start, and find nothing to reach.
+var emptyKubeconfig = []byte(`# MCP Tray gives this kubeconfig, which has no cluster, to servers that are not Kubernetes
+# servers, so that a kubectl inside them reaches no cluster. See: mcptray kube contexts
+apiVersion: v1
+kind: Config
+clusters: []
+contexts: []
+users: []
+`)
+
+// kubeNone gives a server that is not a Kubernetes server KUBECONFIG pointing at
+// EmptyKubeFile, written when it is missing or differs; a server for which that file cannot be
+// written does not start (it could otherwise reach the person's current context).
+func (d *Daemon) kubeNone(sp supervisor.Spec) supervisor.Spec {
+	path := EmptyKubeFile(d.opts.Home)
+	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, emptyKubeconfig) {
+		if err := atomicfile.WriteFile(path, emptyKubeconfig, 0o600); err != nil && sp.Refuse == "" {
+			sp.Refuse = fmt.Sprintf("MCP Tray could not write the empty kubeconfig that keeps %q away from your Kubernetes clusters: %v.", sp.Name, err)
+		}
+	}
+	env := maps.Clone(sp.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	env["KUBECONFIG"] = path
+	sp.Env = env
+	return sp
 }
 
 // kubeWrite writes the one-context kubeconfig of a server and returns its state; a context

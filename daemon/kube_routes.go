@@ -79,7 +79,7 @@ func kubeServer(cfg *config.Config, name string) (*config.Server, error) {
 	if s == nil {
 		return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", name)}
 	}
-	if s.Kube == nil {
+	if !isKubeServer(s) {
 		return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not a Kubernetes server, so it has no Kubernetes context to choose.", name)}
 	}
 	return s, nil
@@ -120,14 +120,14 @@ func (d *Daemon) kubeContexts(only string) (KubeContextsResult, error) {
 	}
 	for _, name := range names {
 		s := cfg.Servers[name]
-		if s.Kube == nil {
+		if !isKubeServer(s) {
 			continue
 		}
-		ks := KubeServer{Server: name, Context: s.Kube.Context, Contexts: contexts}
+		ks := KubeServer{Server: name, Context: kubeContextOf(s), Contexts: contexts}
 		d.kube.mu.Lock()
 		st, ok := d.kube.servers[name]
 		d.kube.mu.Unlock()
-		if ok && st.context == s.Kube.Context {
+		if ok && st.context == ks.Context {
 			ks.Production, ks.Problem = st.production, st.refuse
 		}
 		res.Servers = append(res.Servers, ks)
@@ -169,8 +169,11 @@ func (d *Daemon) kubeUse(_ context.Context, p KubeUseParams) error {
 	}
 	err = d.opts.Home.Update(func(c *config.Config) error {
 		s := c.Servers[p.Server]
-		if s == nil || s.Kube == nil {
+		if !isKubeServer(s) {
 			return fmt.Errorf("the server %q was removed or changed meanwhile; try again", p.Server)
+		}
+		if s.Kube == nil { // recognised by what it starts: from now on marked in config.json
+			s.Kube = &config.Kube{}
 		}
 		s.Kube.Context = p.Context
 		return nil

@@ -150,7 +150,7 @@ func (e *Engine) Decide(c Call) Verdict {
 	e.mu.RUnlock()
 	v := baseVerdict(st, sr, c.Tool)
 	if c.Kube && v.Rule != RuleDeny {
-		if reason := kubeArgumentProblem(c.Arguments, c.Scope); reason != "" {
+		if reason := kubeCallProblem(&c); reason != "" {
 			v.Rule, v.Reason = RuleDeny, reason
 			return v
 		}

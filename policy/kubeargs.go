@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/mcptray/mcptray/kube"
 )
 
 // kubeContext is the Kubernetes context the call runs in, "" for other servers.
@@ -14,6 +16,17 @@ func (c *Call) kubeContext() string {
 		return c.Scope
 	}
 	return ""
+}
+
+// kubeCallProblem returns why a call on a Kubernetes server is refused, or "": a tool that
+// switches the server's context (kept per server package in kube/servers.json, such as
+// kubectl_context of mcp-server-kubernetes, annotated read-only though it can change the
+// current context), or arguments that leave the chosen context (kubeArgumentProblem).
+func kubeCallProblem(c *Call) string {
+	if kube.SwitchesContext(c.Tool) {
+		return fmt.Sprintf("The tool %q switches Kubernetes contexts, so MCP Tray refuses it on this server: it may only use %q. To use another context, run: mcptray kube use %s CONTEXT", c.Tool, c.Scope, c.Server)
+	}
+	return kubeArgumentProblem(c.Arguments, c.Scope)
 }
 
 // Argument names (lower case, without "_" and "-") by which Kubernetes MCP servers let a

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/kube"
 	"github.com/spf13/cobra"
 )
 
@@ -111,4 +112,20 @@ func printKubeContexts(e *env, res daemon.KubeContextsResult) error {
 		tw.Flush()
 	}
 	return nil
+}
+
+// markKube marks s as a Kubernetes server when the person said so (--kube) or MCP Tray
+// recognises it (kube.Recognise), and returns the sentence telling the person to choose its
+// context; "" when s is not a Kubernetes server.
+func markKube(s *config.Server, name string, asked bool) string {
+	r, recognised := kube.Recognise(s.Command, s.Args, s.Env, s.Secrets)
+	if !asked && !recognised {
+		return ""
+	}
+	s.Kube = &config.Kube{}
+	why := "you said it reaches Kubernetes"
+	if recognised {
+		why = r.Reason
+	}
+	return fmt.Sprintf("It is a Kubernetes server (%s), so it does not start until you choose the one context it may use: see them with `mcptray kube contexts %s`, then run `mcptray kube use %s CONTEXT`.", why, name, name)
 }

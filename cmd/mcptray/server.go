@@ -55,7 +55,7 @@ func newServerCmd(e *env) *cobra.Command {
 func newServerAddCmd(e *env) *cobra.Command {
 	var envs, secrets []string
 	var mode, dir string
-	var noSpare bool
+	var noSpare, kubeFlag bool
 	cmd := &cobra.Command{
 		Use:   "add NAME [flags] -- COMMAND [ARGS...]",
 		Short: "Add a server that MCP Tray runs",
@@ -87,6 +87,7 @@ func newServerAddCmd(e *env) *cobra.Command {
 				s.Env[k] = v
 			}
 			s.Secrets = secrets
+			kubeNote := markKube(s, name, kubeFlag)
 			err := e.home.Update(func(c *config.Config) error {
 				if _, exists := c.Servers[name]; exists {
 					return fmt.Errorf("there is already a server named %q; remove it first (mcptray server remove %s) or pick another name", name, name)
@@ -98,12 +99,17 @@ func newServerAddCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Added the server %q.\n", name)
+			if kubeNote != "" {
+				fmt.Fprintln(e.stdout, kubeNote)
+			}
 			if err := askSecrets(e, name, secrets); err != nil {
 				return err
 			}
-			if e.daemonRunning() {
+			switch {
+			case kubeNote != "": // it starts once its context is chosen
+			case e.daemonRunning():
 				fmt.Fprintln(e.stdout, "MCP Tray is starting it now.")
-			} else {
+			default:
 				fmt.Fprintln(e.stdout, "It will start when MCP Tray runs (open the app, or run: mcptray daemon).")
 			}
 			return nil
@@ -114,6 +120,7 @@ func newServerAddCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&mode, "mode", "", "session (each client gets its own process, the default) or shared")
 	cmd.Flags().StringVar(&dir, "cwd", "", "working folder for the server")
 	cmd.Flags().BoolVar(&noSpare, "no-spare", false, "start the server only when a client connects, instead of keeping one ready")
+	cmd.Flags().BoolVar(&kubeFlag, "kube", false, "the server reaches Kubernetes: it starts once you choose the one context it may use (mcptray kube use)")
 	return cmd
 }
 

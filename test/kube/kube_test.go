@@ -16,7 +16,7 @@ func TestServerWithoutContextDoesNotStart(t *testing.T) {
 	if ks.Context != "" || !strings.Contains(ks.Problem, "mcptray kube use k8s CONTEXT") {
 		t.Errorf("before a choice: context %q, problem %q", ks.Context, ks.Problem)
 	}
-	if text, _ := w.call(t, "namespaces_list", "{}"); !strings.Contains(text, "Choose which Kubernetes context") {
+	if text, _ := w.call(t, "namespaces_list", "{}"); !strings.Contains(text, "choose its Kubernetes context first: mcptray kube use k8s CONTEXT") {
 		t.Errorf("connecting before a choice: %q", text)
 	}
 	if _, err := os.Stat(w.kubeFile); !os.IsNotExist(err) {

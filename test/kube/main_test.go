@@ -37,6 +37,22 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	bin := serverBin(t)
+	w := newPerson(t)
+	w.u.OK("server", "add", "k8s", "--", bin)
+	cfgPath := filepath.Join(w.u.Home, "config.json")
+	b, _ := os.ReadFile(cfgPath)
+	var cfg map[string]any
+	json.Unmarshal(b, &cfg)
+	cfg["servers"].(map[string]any)["k8s"].(map[string]any)["kube"] = map[string]any{}
+	b, _ = json.Marshal(cfg)
+	os.WriteFile(cfgPath, b, 0o600)
+	w.u.Daemon()
+	return w
+}
+
+// newPerson is the person of world, with no server added and MCP Tray not yet running.
+func newPerson(t *testing.T) *world {
+	t.Helper()
 	w := &world{u: testbin.NewUser(t), staging: fakekube.Start("staging"), prod: fakekube.Start("prod"), prodToken: "tok-prod-1", prodHasContext: true}
 	t.Cleanup(w.staging.Close)
 	t.Cleanup(w.prod.Close)
@@ -61,18 +77,23 @@ users:
 	os.MkdirAll(filepath.Dir(w.prodFile), 0o700)
 	w.writeProd(t)
 	w.kubeFile = filepath.Join(w.u.Home, "kube", "k8s.yaml")
-	w.u.Env = append(w.u.Env, "KUBECONFIG="+w.stagingFile+string(os.PathListSeparator)+w.prodFile)
-
-	w.u.OK("server", "add", "k8s", "--", bin)
-	cfgPath := filepath.Join(w.u.Home, "config.json")
-	b, _ := os.ReadFile(cfgPath)
-	var cfg map[string]any
-	json.Unmarshal(b, &cfg)
-	cfg["servers"].(map[string]any)["k8s"].(map[string]any)["kube"] = map[string]any{}
-	b, _ = json.Marshal(cfg)
-	os.WriteFile(cfgPath, b, 0o600)
-	w.u.Daemon()
+	w.u.Env = append(w.u.Env, "KUBECONFIG="+w.kubeconfig())
 	return w
+}
+
+// kubeconfig is the person's KUBECONFIG value.
+func (w *world) kubeconfig() string {
+	return w.stagingFile + string(os.PathListSeparator) + w.prodFile
+}
+
+// prodCurrent makes production the current context of the person's kubeconfig, as after
+// `kubectl config use-context prod-eu` in a terminal.
+func (w *world) prodCurrent(t *testing.T) {
+	t.Helper()
+	b, _ := os.ReadFile(w.stagingFile)
+	if err := os.WriteFile(w.stagingFile, []byte(strings.Replace(string(b), "current-context: staging", "current-context: prod-eu", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // writeProd (re)writes the production kubeconfig file from the world's state.
@@ -102,7 +123,13 @@ contexts:
 // one and returns the result's text, or "ERROR ..." when the client failed.
 func (w *world) call(t *testing.T, tool, args string) (text string, isError bool) {
 	t.Helper()
-	out, stderr := testbin.NodeClient(t, w.u.Env, "call", tool, args, "--", w.u.Bin, "connect", "k8s")
+	return w.callOn(t, "k8s", tool, args)
+}
+
+// callOn is call on the named server.
+func (w *world) callOn(t *testing.T, server, tool, args string) (text string, isError bool) {
+	t.Helper()
+	out, stderr := testbin.NodeClient(t, w.u.Env, "call", tool, args, "--", w.u.Bin, "connect", server)
 	var res struct {
 		Result struct {
 			Content []struct{ Text string }
