@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"testing"
 	"time"
 
@@ -44,10 +45,26 @@ func echoServer(in io.Reader, out io.Writer) {
 // roundTrips relays n small tools/call requests through an in-process relay and returns the
 // mean round trip.
 func roundTrips(b *testing.B, gate gateway.Gate) time.Duration {
-	cIn, cInW := io.Pipe()   // client → relay
-	cOutR, cOut := io.Pipe() // relay → client
-	sIn, sInW := io.Pipe()   // relay → server
-	sOutR, sOut := io.Pipe() // server → relay
+	return roundTripsOver(b, gate, func() (io.ReadCloser, io.WriteCloser) { return io.Pipe() })
+}
+
+// osPipe is an operating-system pipe, as the daemon relays (the raw path, fastio_linux.go).
+func osPipe(b *testing.B) func() (io.ReadCloser, io.WriteCloser) {
+	return func() (io.ReadCloser, io.WriteCloser) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { r.Close(); w.Close() })
+		return r, w
+	}
+}
+
+func roundTripsOver(b *testing.B, gate gateway.Gate, pipe func() (io.ReadCloser, io.WriteCloser)) time.Duration {
+	cIn, cInW := pipe()   // client → relay
+	cOutR, cOut := pipe() // relay → client
+	sIn, sInW := pipe()   // relay → server
+	sOutR, sOut := pipe() // server → relay
 	go echoServer(sIn, sOut)
 	sess := &gateway.Session{ID: "s", Server: "bench", Client: "bench"}
 	done := make(chan struct{})
@@ -85,4 +102,11 @@ func BenchmarkRelayToolCallWithPolicyAllow(b *testing.B) {
 	e := policy.NewEngine(policy.EngineOptions{Grants: policy.NewGrants(nil, nil)})
 	e.ObserveTools("bench", []json.RawMessage{json.RawMessage(`{"name":"echo","description":"Echoes.","inputSchema":{"type":"object"},"annotations":{"readOnlyHint":true}}`)}, true)
 	b.ReportMetric(float64(roundTrips(b, engineGate{e}).Nanoseconds())/1000, "µs/call")
+}
+
+// BenchmarkRelayToolCallOSPipes is BenchmarkRelayToolCall over operating-system pipes, the
+// daemon's case: the relay's own share of a round trip, with the kernel's pipes and wake-ups
+// but no other process (docs/relay-performance.md).
+func BenchmarkRelayToolCallOSPipes(b *testing.B) {
+	b.ReportMetric(float64(roundTripsOver(b, nil, osPipe(b)).Nanoseconds())/1000, "µs/call")
 }

@@ -63,6 +63,7 @@ type relay struct {
 	clientMu sync.Mutex // serializes writes to the client
 	client   io.Writer
 	serverMu sync.Mutex // serializes writes to the server
+	srvIn    io.Writer  // up.Stdin, or its raw form (fastio_linux.go)
 	srvDead  bool
 
 	mu       sync.Mutex
@@ -94,9 +95,20 @@ var ErrServerGone = errors.New("the server stopped")
 func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader, up Upstream, opts Options) error {
 	ctx, cancelSession := context.WithCancel(ctx)
 	defer cancelSession()
-	r := &relay{opts: opts, sess: sess, up: up, client: client, ctx: ctx,
+	r := &relay{opts: opts, sess: sess, up: up, client: client, srvIn: up.Stdin, ctx: ctx,
 		inflight: map[string]pending{}, outbound: map[string]pending{}, held: map[string]context.CancelFunc{},
 		blocked: blockedTools{}}
+	// Pipes are read and written with raw system calls where they can be: no scheduler
+	// bookkeeping per message (docs/relay-performance.md).
+	if f := fastOf(client); f != nil {
+		r.client = f
+	}
+	if f := fastOf(up.Stdin); f != nil {
+		r.srvIn = f
+	}
+	if f := fastOf(up.Stdout); f != nil {
+		r.up.Stdout = f
+	}
 	serverDone := make(chan struct{})
 	go func() {
 		defer close(serverDone)
@@ -535,7 +547,7 @@ func (r *relay) writeServer(msg []byte) error {
 	if r.srvDead {
 		return io.ErrClosedPipe
 	}
-	_, err := r.up.Stdin.Write(msg)
+	_, err := r.srvIn.Write(msg)
 	return err
 }
 

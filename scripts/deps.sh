@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what MCP Tray needs, or says in one sentence which command to run.
 #   deps.sh build   what `make build` / `make run` need (Go, a C compiler, GL and X headers)
-#   deps.sh test    what `make test` needs (Go, gcc, D-Bus + gnome-keyring, Node.js + npm, python3)
+#   deps.sh test    what `make test` needs (Go, gcc, D-Bus + gnome-keyring, Node.js + npm, python3, socat)
 set -euo pipefail
 what=${1:-build}
 
@@ -40,7 +40,7 @@ case "$(uname -s)" in
     if ! command -v dpkg-query >/dev/null 2>&1; then
       case "$what" in
         build) say "not a Debian/Ubuntu system: install gcc, pkg-config and the OpenGL, X11, Wayland and xkbcommon development headers with your package manager." ;;
-        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, python3, Xvfb, xdotool, ImageMagick and the OpenGL/X11 development headers with your package manager." ;;
+        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, python3, socat, Xvfb, xdotool, ImageMagick and the OpenGL/X11 development headers with your package manager." ;;
       esac
       exit 0
     fi
@@ -53,6 +53,8 @@ case "$(uname -s)" in
           xvfb xauth xdotool imagemagick
         # The kubeconfig tests compare MCP Tray's one-context file with kubectl's.
         command -v kubectl >/dev/null 2>&1 || apt_install kubernetes-client
+        # The relay benchmarks measure the bare hop with socat in the same spot (docs/relay-performance.md).
+        apt_install socat
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi
@@ -66,6 +68,10 @@ case "$(uname -s)" in
     fi
     if [ "$what" = test ] && ! command -v npm >/dev/null 2>&1; then
       say "Node.js is missing; run: brew install node"
+      exit 1
+    fi
+    if [ "$what" = test ] && ! command -v socat >/dev/null 2>&1; then
+      say "socat is missing (the relay benchmarks measure the bare hop with it); run: brew install socat"
       exit 1
     fi
     ;;
