@@ -41,6 +41,10 @@ type installDialog struct {
 	clients map[string]*widget.Check // client id → "should see it"
 	problem *widget.Label
 	install *widget.Button
+	// findings shows what "catalog.scan" found in the entry's tools (install_scan.go);
+	// stopScan abandons a scan still running.
+	findings *widget.Label
+	stopScan context.CancelFunc
 
 	// Progress.
 	activity *widget.Activity
@@ -61,10 +65,11 @@ func (u *UI) showInstall() {
 		w.install.win.RequestFocus()
 		return
 	}
-	d := &installDialog{u: u, win: u.fa.NewWindow(InstallWindowTitle), cancel: func() {}}
+	d := &installDialog{u: u, win: u.fa.NewWindow(InstallWindowTitle), cancel: func() {}, stopScan: func() {}}
 	w.install = d
 	u.dialog(d.win, func() {
 		d.cancel()
+		d.stopScan()
 		w.install = nil
 	})
 	d.win.Resize(fyne.NewSize(720, 560))
@@ -103,6 +108,7 @@ func (d *installDialog) filter() {
 
 // showPick is the first page: the catalog with search and categories.
 func (d *installDialog) showPick() {
+	d.stopScan()
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder("Search, for example: files, GitHub, database")
 	d.search.OnChanged = func(string) { d.filter() }
@@ -205,9 +211,11 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	if e.RuntimeMissing != "" {
 		d.install.Disable()
 	}
+	d.findings = newScanLabel()
+	d.checkTools(e.ID)
 	body := container.NewVBox(head, desc, facts, widget.NewSeparator(), form,
 		widget.NewLabelWithStyle("Which AI apps should see it?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), apps)
-	d.win.SetContent(container.NewBorder(nil, container.NewVBox(d.problem, container.NewBorder(nil, nil, back, d.install)), nil, nil,
+	d.win.SetContent(container.NewBorder(nil, container.NewVBox(d.findings, d.problem, container.NewBorder(nil, nil, back, d.install)), nil, nil,
 		container.NewVScroll(body)))
 }
 
@@ -238,6 +246,7 @@ func (d *installDialog) start(e installer.EntryView) {
 	slices.Sort(chosen)
 	req := installer.Request{ID: e.ID, Name: d.name.Text, Values: values, Clients: chosen}
 	answers := d.win.Content()
+	d.stopScan()
 	d.showProgress(e, answers)
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel

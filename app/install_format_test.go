@@ -1,11 +1,16 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
+	"github.com/mcptray/mcptray/policy"
 )
 
 var catalogFixture = []installer.EntryView{
@@ -94,6 +99,41 @@ func TestInstallSentences(t *testing.T) {
 	for got, want := range cases {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}
+
+func TestScanFindingsText(t *testing.T) {
+	hidden := daemon.ScanFinding{Tool: "add", Class: policy.ClassConcealment, Field: "description",
+		Sentence: "It tells the AI model to keep something from the user (concealment, in the description)."}
+	cases := []struct {
+		name    string
+		res     daemon.ScanResult
+		err     error
+		want    string
+		flagged bool
+	}{
+		{"nothing found", daemon.ScanResult{Tools: 5}, nil, "No hidden instructions found in its 5 tools.", false},
+		{"one tool", daemon.ScanResult{Tools: 1}, nil, "No hidden instructions found in its one tool.", false},
+		{"no tools", daemon.ScanResult{}, nil, "It lists no tools yet.", false},
+		{"not listed", daemon.ScanResult{}, &control.Error{Message: "calc stopped before it listed its tools"},
+			"Its tools could not be checked before installing: Calc stopped before it listed its tools. MCP Tray checks them when the server first lists them.", false},
+		{"one flagged", daemon.ScanResult{Tools: 2, Flagged: 1, Findings: []daemon.ScanFinding{hidden, hidden}}, nil,
+			"1 of its 2 tools may hide instructions for the AI model. It will start at \"ask\": MCP Tray asks you before each call.\n" +
+				"• add: It tells the AI model to keep something from the user (concealment, in the description).", true},
+		{"server text is escaped", daemon.ScanResult{Tools: 3, Flagged: 2, Findings: []daemon.ScanFinding{
+			hidden, {Tool: "x\x1b[8my\nz", Sentence: "It contains terminal escape sequences."}}}, nil,
+			"2 of its 3 tools may hide instructions for the AI model. They will start at \"ask\": MCP Tray asks you before each call.\n" +
+				"• add: It tells the AI model to keep something from the user (concealment, in the description).\n" +
+				"• " + display.Line("x\x1b[8my\nz") + ": It contains terminal escape sequences.", true},
+	}
+	for _, tc := range cases {
+		got, flagged := scanFindingsText(tc.res, tc.err)
+		if got != tc.want || flagged != tc.flagged {
+			t.Errorf("%s: got (%v)\n%s\nwant (%v)\n%s", tc.name, flagged, got, tc.flagged, tc.want)
+		}
+		if strings.ContainsRune(got, 0x1b) {
+			t.Errorf("%s: a raw escape character reached the window", tc.name)
 		}
 	}
 }

@@ -1,6 +1,12 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -8,7 +14,11 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/testbin"
+	"github.com/mcptray/mcptray/policy"
 )
 
 // TestInstallDialogInstallsFilesystem adds the real filesystem server from the catalog through
@@ -121,5 +131,69 @@ func TestInstallDialogShowsAFailure(t *testing.T) {
 	test.Tap(d.back)
 	if d.win.Content() == nil || !showsText(d.win.Content(), "Name in MCP Tray") {
 		t.Fatal("Change answers did not go back to the answers")
+	}
+}
+
+// TestInstallDialogShowsFindingsBeforeInstall: picking an entry asks the daemon to scan its
+// tools ("catalog.scan"); "Checking its tools…" and then the findings are on the answers page,
+// above the Install button, before anything is installed. The control API is a stand-in that
+// answers the three methods the page calls (the daemon's own scan is tested in cmd/mcptray),
+// and the real daemon's "catalog.scan" refuses an unknown entry with a sentence.
+func TestInstallDialogShowsFindingsBeforeInstall(t *testing.T) {
+	h := newWindowHarness(t)
+	if err := h.client.Call(context.Background(), "catalog.scan", daemon.ScanParams{ID: "no-such-entry-anywhere"}, nil); err == nil || !strings.Contains(sentence(err), "no server") {
+		t.Errorf("scanning an unknown entry: %v", err)
+	}
+
+	sockDir, err := os.MkdirTemp("", "mt-scan-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	l, err := net.Listen("unix", filepath.Join(sockDir, "c.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	scanned := make(chan string, 1)
+	srv := control.NewServer(slog.New(slog.NewTextHandler(testLog{t}, nil)))
+	srv.Handle("catalog.list", func(context.Context, json.RawMessage) (any, error) {
+		return installer.ListResult{Entries: []installer.EntryView{{ID: "calc", Title: "Calc", Description: "Adds numbers."}}}, nil
+	})
+	srv.Handle("clients.status", func(context.Context, json.RawMessage) (any, error) { return daemon.ClientsResult{}, nil })
+	srv.Handle("catalog.scan", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		var p daemon.ScanParams
+		json.Unmarshal(raw, &p)
+		scanned <- p.ID
+		<-release
+		return daemon.ScanResult{Tools: 2, Flagged: 1, Findings: []daemon.ScanFinding{{Tool: "add", Class: policy.ClassConcealment,
+			Field: "description", Sentence: "It tells the AI model to keep something from the user (concealment, in the description)."}}}, nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { srv.Serve(ctx, l); close(served) }()
+	t.Cleanup(func() { close(release); cancel(); <-served })
+	h.u.opts.Client = &control.Client{Path: l.Addr().String()}
+
+	h.u.showInstall()
+	d := h.u.main.install
+	h.until("the catalog is listed", func() bool { return len(d.shown) == 1 })
+	d.list.Select(0)
+	test.Tap(d.next)
+	if id := <-scanned; id != "calc" {
+		t.Fatalf("the dialog scanned %q", id)
+	}
+	if d.findings.Text != "Checking its tools…" || !showsText(d.win.Content(), "Checking its tools…") {
+		t.Fatalf("while scanning the page says %q", d.findings.Text)
+	}
+	release <- struct{}{}
+	h.until("the findings are shown", func() bool { return d.findings.Text != "Checking its tools…" })
+	for _, want := range []string{"1 of its 2 tools may hide instructions", `start at "ask"`, "• add: It tells the AI model to keep something from the user"} {
+		if !strings.Contains(d.findings.Text, want) || !showsText(d.win.Content(), d.findings.Text) {
+			t.Errorf("before Install is pressed the page says %q, want %q", d.findings.Text, want)
+		}
+	}
+	if d.running || d.install.Disabled() || len(h.config().Servers) != 0 {
+		t.Fatal("something was installed before the person pressed Install")
 	}
 }

@@ -105,6 +105,7 @@ func (d *Daemon) routes() {
 	c.Handle("secrets.changed", d.secretsChanged)
 	d.clientRoutes()
 	d.installRoutes()
+	d.scanRoutes()
 	// "Pause all" holds new connections; a bridge and its AI app are known from the connect
 	// request on, paused or not (authority.go).
 	c.HandleConnect(d.trackBridges(d.pausable(d.connect)))

@@ -16,15 +16,22 @@ import (
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/sandbox"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
 // Scanning a server before anything is enabled: `mcptray scan ID` (a catalog entry) and
-// `mcptray scan --client C` (servers an AI app runs on its own). The server is started in a
-// throwaway environment — a new empty folder as its home and working folder, no variable of
-// the person's environment but PATH and the locale, every credential replaced by a
-// placeholder — its tools are listed, and it is stopped with its whole process tree. It runs
-// in the command-line process: nothing is added to MCP Tray, and no daemon is needed.
+// `mcptray scan --client C` (servers an AI app runs on its own), and the check before an
+// install. The person has not agreed to run this server, so it starts in the sandbox (package
+// sandbox, as a confined server does) and in a throwaway environment: it may read the system
+// and its runtime and nothing else of the person's, change only a new empty folder (its home,
+// working, cache and temp folder), reach neither MCP Tray's home nor its socket, and has no
+// network — an npx package is first fetched into the throwaway cache by npm alone (network
+// on, install scripts off, the package not run), as the supervisor does for confined servers
+// without network. Only a package runner that cannot fetch first (uvx, pipx, bunx, deno)
+// gets the network, because it downloads its package as it starts. It sees no variable of the person's environment but PATH and the locale,
+// and every credential is a placeholder. Its tools are listed, and it is stopped with its
+// whole process tree. A computer that cannot confine a server does not start it at all.
 
 // ScanTarget is one server to list the tools of.
 type ScanTarget struct {
@@ -35,7 +42,15 @@ type ScanTarget struct {
 	// Secrets are the names of credentials; each gets the value "placeholder", so a server
 	// can start without a real credential ever reaching an untrusted program.
 	Secrets []string
+	// Home is MCP Tray's home: it and its control socket are hidden from the server.
+	Home config.Home
+	// Read lists files or folders the server may read besides the system and its runtime.
+	// Nothing of the person's belongs here: tests give a fake server its tool list this way.
+	Read []string
 }
+
+// ErrScanUnconfined is the sentence for a computer that cannot start a server in a sandbox.
+var ErrScanUnconfined = errors.New("This computer cannot run a server in a sandbox, so MCP Tray does not start a server you have not installed just to list its tools; a saved tool list can still be checked with: mcptray scan FILE")
 
 // ScanPlaceholder is the value every credential gets while a server is scanned.
 const ScanPlaceholder = "placeholder"
@@ -43,13 +58,17 @@ const ScanPlaceholder = "placeholder"
 // scanTimeout bounds a whole listing, downloads (npx, uvx) included.
 const scanTimeout = 3 * time.Minute
 
-// ListToolsIsolated starts target in a throwaway environment, lists its tools (every page)
-// and stops it with its whole process tree. It blocks until the list arrives, the server
-// stops, ctx ends or three minutes pass; the process and its temporary folder are gone when
-// it returns. The tools are the server's own bytes.
+// ListToolsIsolated starts target in its sandbox and a throwaway environment, lists its tools
+// (every page) and stops it with its whole process tree. It blocks until the list arrives, the
+// server stops, ctx ends or three minutes pass; the process and its temporary folder are gone
+// when it returns. The tools are the server's own bytes. Where the computer cannot confine a
+// server, it starts nothing and returns ErrScanUnconfined.
 func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessage, error) {
 	if target.Command == "" {
 		return nil, fmt.Errorf("%s is not a program MCP Tray can start (a remote server is scanned once it is added)", target.Name)
+	}
+	if !sandbox.Check().Supported() {
+		return nil, ErrScanUnconfined
 	}
 	ctx, cancel := context.WithTimeout(ctx, scanTimeout)
 	defer cancel()
@@ -58,6 +77,16 @@ func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessag
 		return nil, fmt.Errorf("making a throwaway folder to scan %s in: %w", target.Name, err)
 	}
 	defer os.RemoveAll(dir)
+	// The server's own folder is dir/scan (the supervisor's state folder for a server named
+	// "scan"): its home, working folder and package cache; dir/tmp/scan is its temp folder.
+	own := filepath.Join(dir, "scan")
+	if err := os.Mkdir(own, 0o700); err != nil {
+		return nil, fmt.Errorf("making a throwaway folder to scan %s in: %w", target.Name, err)
+	}
+	opts := supervisor.SandboxOptions{StateRoot: dir, TempRoot: filepath.Join(dir, "tmp")}
+	if target.Home != "" {
+		opts.AppHome, opts.Socket = string(target.Home), target.Home.SocketPath()
+	}
 	secrets := func(ctx context.Context, server string, keys []string) (map[string]string, error) {
 		m := make(map[string]string, len(keys))
 		for _, k := range keys {
@@ -65,10 +94,11 @@ func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessag
 		}
 		return m, nil
 	}
-	sup := supervisor.New(supervisor.Options{DefaultDir: dir, Secrets: secrets, Env: throwawayEnv(dir)})
+	sup := supervisor.New(supervisor.Options{DefaultDir: own, Secrets: secrets, Env: throwawayEnv(own), Sandbox: opts})
 	defer sup.Shutdown()
 	sup.Apply([]supervisor.Spec{{Name: "scan", Command: target.Command, Args: target.Args, Env: target.Env,
-		Secrets: slices.Clone(target.Secrets), Dir: dir, NoSpare: true}})
+		Secrets: slices.Clone(target.Secrets), Dir: own, NoSpare: true,
+		Confined: true, Sandbox: sandbox.Spec{Read: slices.Clone(target.Read), Network: fetchesAsItStarts(target.Command)}}})
 	p, err := sup.Take(ctx, "scan")
 	if err != nil {
 		return nil, fmt.Errorf("starting %s: %w", target.Name, err)
@@ -109,14 +139,22 @@ func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessag
 	}
 }
 
+// fetchesAsItStarts reports whether command is a package runner that downloads its package
+// as it starts and that MCP Tray cannot make fetch it first (the supervisor does that for npx).
+func fetchesAsItStarts(command string) bool {
+	base := strings.TrimSuffix(strings.ToLower(filepath.Base(command)), ".exe")
+	return slices.Contains([]string{"uvx", "uv", "pipx", "bunx", "deno"}, base)
+}
+
 // throwawayEnv is the environment of a scanned server: the throwaway folder as its home and
 // nothing of the person's but the locale and the temporary folder (PATH is added by the
-// supervisor). npm and uv get caches inside the folder, so nothing is left behind.
+// supervisor). npm and uv get caches inside the folder (the sandbox's rules point them at the
+// same folder's cache), so nothing is left behind.
 func throwawayEnv(dir string) []string {
 	env := []string{"HOME=" + dir, "USERPROFILE=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"),
 		"XDG_CACHE_HOME=" + filepath.Join(dir, ".cache"), "XDG_DATA_HOME=" + filepath.Join(dir, ".local", "share"),
 		"npm_config_cache=" + filepath.Join(dir, ".npm"), "npm_config_update_notifier=false"}
-	keep := []string{"LANG", "LC_ALL", "TMPDIR", "TMP", "TEMP"}
+	keep := []string{"LANG", "LC_ALL"} // TMPDIR and friends: the sandbox points them at its temp folder
 	if runtime.GOOS == "windows" {
 		keep = append(keep, "SystemRoot", "ComSpec", "PATHEXT", "APPDATA", "LOCALAPPDATA")
 	}
@@ -165,7 +203,7 @@ func CatalogScanTarget(ctx context.Context, home config.Home, id string) (ScanTa
 	if p.Remote != nil {
 		return ScanTarget{}, fmt.Errorf("%s is a remote server, which MCP Tray cannot start on its own; its tools are checked when it is added and first lists them", e.ID())
 	}
-	t := ScanTarget{Name: e.ID(), Command: p.Command, Args: p.Args, Env: p.Env}
+	t := ScanTarget{Name: e.ID(), Command: p.Command, Args: p.Args, Env: p.Env, Home: home}
 	for _, s := range p.Secrets {
 		if s.Env != "" {
 			t.Secrets = append(t.Secrets, s.Env)
@@ -186,7 +224,7 @@ func ClientScanTargets(opts ImportOptions, id string) ([]ScanTarget, []ImportSki
 		if s.Same {
 			continue
 		}
-		out = append(out, ScanTarget{Name: s.Name, Command: s.Server.Command, Args: s.Server.Args, Env: s.Server.Env, Secrets: s.Server.Secrets})
+		out = append(out, ScanTarget{Name: s.Name, Command: s.Server.Command, Args: s.Server.Args, Env: s.Server.Env, Secrets: s.Server.Secrets, Home: opts.Home})
 	}
 	return out, plan.Skipped, nil
 }

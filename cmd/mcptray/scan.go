@@ -38,11 +38,14 @@ for private files, rules about other tools, invisible or encoded text, and more
 (docs/scanner.md). Every finding names its kind, the tool and the field it is in.
 
   mcptray scan FILE          a JSON list of tool definitions, or a tools/list result ("-" reads stdin)
-  mcptray scan ID            a catalog entry: started in a throwaway folder with placeholder
-                             credentials, its tools listed, then stopped
+  mcptray scan ID            a catalog entry: started in a sandbox and a throwaway folder, with
+                             placeholder credentials, its tools listed, then stopped
   mcptray scan --client C    every server you set up by hand in an AI app, started the same way
 
-Nothing is installed or changed, and the scan itself uses no network.`,
+A server started to be scanned can read the system and its runtime and nothing of yours,
+change only its throwaway folder, and has no network (an npx package is downloaded first,
+without running it). A computer that cannot confine a server only scans files.
+Nothing is installed or changed.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if client != "" && len(args) > 0 {
 				return usageError{errors.New("give either --client or a file or catalog id, not both")}
@@ -116,7 +119,7 @@ func (e *env) scanTarget(ctx context.Context, t daemon.ScanTarget, quiet bool) s
 		ctx = context.Background()
 	}
 	if !quiet {
-		fmt.Fprintf(e.stderr, "Starting %s in a throwaway folder to list its tools…\n", display.Line(t.Name))
+		fmt.Fprintf(e.stderr, "Starting %s in a sandbox to list its tools…\n", display.Line(t.Name))
 	}
 	res := scanTargetOutput{Name: t.Name, Tools: []policy.ScanReport{}}
 	tools, err := daemon.ListToolsIsolated(ctx, t)
@@ -131,17 +134,28 @@ func (e *env) scanTarget(ctx context.Context, t daemon.ScanTarget, quiet bool) s
 }
 
 // scanBeforeInstall lists the tools of the server an install plan would add — started in a
-// throwaway folder, with placeholder credentials, never the person's — and prints what the
-// scanner finds, so the person sees it before confirming. A server that cannot be listed this
-// way is only noted: its tools are scanned anyway when it first lists them after the install.
+// sandbox and a throwaway folder, with placeholder credentials, never the person's files or
+// credentials — and prints what the scanner finds, so the person sees it before confirming.
+// A server that cannot be listed this way is only noted: its tools are scanned anyway when it
+// first lists them after the install.
 func (e *env) scanBeforeInstall(ctx context.Context, p catalog.InstallPlan) {
-	t := daemon.ScanTarget{Name: p.Name, Command: p.Command, Args: p.Args, Env: p.Env}
+	e.checkBeforeInstall(ctx, e.planScanTarget(p))
+}
+
+// planScanTarget is the server an install plan would add, as a scan target.
+func (e *env) planScanTarget(p catalog.InstallPlan) daemon.ScanTarget {
+	t := daemon.ScanTarget{Name: p.Name, Command: p.Command, Args: p.Args, Env: p.Env, Home: e.home}
 	for _, s := range p.Secrets {
 		if s.Env != "" {
 			t.Secrets = append(t.Secrets, s.Env)
 		}
 	}
-	fmt.Fprintln(e.stdout, "Checking its tools before you decide (it runs in a throwaway folder, without your credentials)…")
+	return t
+}
+
+// checkBeforeInstall scans t and prints the findings, or why its tools could not be checked.
+func (e *env) checkBeforeInstall(ctx context.Context, t daemon.ScanTarget) {
+	fmt.Fprintln(e.stdout, "Checking its tools before you decide (it runs in a sandbox, without your files or credentials)…")
 	res := e.scanTarget(ctx, t, true)
 	if res.Error != "" {
 		fmt.Fprintf(e.stdout, "Its tools could not be checked now (%s); MCP Tray checks them when the server first lists them.\n", display.Line(res.Error))

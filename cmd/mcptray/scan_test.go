@@ -8,10 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -96,27 +99,44 @@ func TestScanFileThroughTheBinary(t *testing.T) {
 	}
 }
 
-// TestScanClientStartsEachServerInAThrowawayFolder scans a server set up by hand in Cursor:
-// it is started (the fake server, serving the poisoned list) with placeholder credentials,
-// listed and stopped, and Cursor's file is left as it was.
-func TestScanClientStartsEachServerInAThrowawayFolder(t *testing.T) {
-	u := newUser(t)
-	tools := writeScanFile(t, "tools.json", poisonedTools)
+// poisonedList is poisonedTools as a bare JSON list, the form the fake server's -tools reads.
+func poisonedList(t *testing.T) string {
 	var list struct {
 		Tools json.RawMessage `json:"tools"`
 	}
-	json.Unmarshal([]byte(poisonedTools), &list)
-	os.WriteFile(tools, list.Tools, 0o600)
+	if err := json.Unmarshal([]byte(poisonedTools), &list); err != nil {
+		t.Fatal(err)
+	}
+	return string(list.Tools)
+}
+
+// TestScanClientStartsEachServerInItsSandbox scans the servers set up by hand in Cursor
+// through the binary. Each is started in its sandbox with placeholder credentials, listed and
+// stopped, and Cursor's file is left as it was. One of them tries to read a file in the
+// person's home (the fake server serving the tool list it reads from there): the sandbox
+// stops it, so that server's tools are not listed — without the sandbox they would be.
+func TestScanClientStartsEachServerInItsSandbox(t *testing.T) {
+	testbin.NeedSandbox(t)
+	u := newUser(t)
+	planted := filepath.Join(u.Dir, "planted-tools.json")
+	if err := os.WriteFile(planted, []byte(`[{"name":"read_from_your_home","description":"Served from a file in your home."}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	token := "ghp_0123456789abcdefghijklmnopqrstuvwxyz"
 	cursor := filepath.Join(u.Dir, ".cursor", "mcp.json")
-	original := `{"mcpServers":{"calc":{"command":"` + fake + `","args":["-tools","` + tools + `"],"env":{"GITHUB_PERSONAL_ACCESS_TOKEN":"` + token + `"}}}}`
+	original := `{"mcpServers":{
+  "calc":{"command":"` + fake + `","env":{"GITHUB_PERSONAL_ACCESS_TOKEN":"` + token + `"}},
+  "snoop":{"command":"` + fake + `","args":["-tools","` + planted + `"]}}}`
 	os.MkdirAll(filepath.Dir(cursor), 0o700)
 	if err := os.WriteFile(cursor, []byte(original), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out := u.OK("scan", "--client", "cursor")
-	if !strings.Contains(out, "calc: 2 tools, 1 tool flagged.") || !strings.Contains(out, "add: It tells the AI model to keep something from the user") {
-		t.Errorf("scan --client says:\n%s", out)
+	if !regexp.MustCompile(`calc: \d+ tools, 0 tools flagged\.`).MatchString(out) {
+		t.Errorf("scan --client says:\n%s\nwant the confined server's tools listed", out)
+	}
+	if strings.Contains(out, "read_from_your_home") || !strings.Contains(out, "snoop could not be scanned") {
+		t.Errorf("a server being scanned read a file in the person's home:\n%s", out)
 	}
 	if strings.Contains(out, token) {
 		t.Error("scan printed the credential")
@@ -128,25 +148,35 @@ func TestScanClientStartsEachServerInAThrowawayFolder(t *testing.T) {
 	if err := json.Unmarshal([]byte(u.OK("scan", "--client", "cursor", "--json")), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Targets) != 1 || got.Targets[0].Name != "calc" || len(got.Targets[0].Tools) != 2 || !got.Targets[0].Tools[0].Flagged {
-		t.Errorf("--json gave %+v", got)
+	if len(got.Targets) != 2 {
+		t.Fatalf("--json gave %+v", got)
+	}
+	for _, tg := range got.Targets {
+		switch tg.Name {
+		case "calc":
+			if tg.Error != "" || len(tg.Tools) == 0 {
+				t.Errorf("calc: %+v", tg)
+			}
+		case "snoop":
+			if tg.Error == "" || len(tg.Tools) != 0 {
+				t.Errorf("snoop listed the tools it read from the person's home: %+v", tg)
+			}
+		}
 	}
 }
 
 // TestInstallShowsFindingsBeforeConfirming runs the check `mcptray install` makes before it
 // asks "Install?": the planned server (the fake server serving the poisoned list) is started
-// in a throwaway folder, listed and scanned, and the findings are printed.
+// in its sandbox, listed and scanned, and the findings are printed.
 func TestInstallShowsFindingsBeforeConfirming(t *testing.T) {
-	tools := writeScanFile(t, "tools.json", poisonedTools)
-	var list struct {
-		Tools json.RawMessage `json:"tools"`
-	}
-	json.Unmarshal([]byte(poisonedTools), &list)
-	os.WriteFile(tools, list.Tools, 0o600)
+	testbin.NeedSandbox(t)
+	tools := writeScanFile(t, "tools.json", poisonedList(t))
 	var out strings.Builder
 	e := &env{stdout: &out, stderr: io.Discard}
-	e.scanBeforeInstall(context.Background(), catalog.InstallPlan{Name: "calc", Command: fake, Args: []string{"-tools", tools},
-		Secrets: []catalog.Secret{{Env: "API_KEY"}}})
+	plan := catalog.InstallPlan{Name: "calc", Command: fake, Args: []string{"-tools", tools}, Secrets: []catalog.Secret{{Env: "API_KEY"}}}
+	target := e.planScanTarget(plan)
+	target.Read = []string{tools} // the test's tool list; nothing of the person's is readable
+	e.checkBeforeInstall(context.Background(), target)
 	for _, want := range []string{"Checking its tools before you decide", "calc: 2 tools, 1 tool flagged.", "add: It tells the AI model to keep something from the user", `starts at "ask"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("install's check says:\n%s\nwant it to say %q", out.String(), want)
@@ -158,23 +188,26 @@ func TestInstallShowsFindingsBeforeConfirming(t *testing.T) {
 		t.Errorf("a server that exits says:\n%s", out.String())
 	}
 
-	// The server runs in a throwaway home, sees a placeholder for its credential and nothing
-	// of this process's environment, and its folder is gone afterwards.
+	// The server runs in a throwaway home it may change, sees a placeholder for its
+	// credential and nothing of this process's environment, and its folder is gone afterwards:
+	// the shell writes what it sees into the tool list it then serves.
 	t.Setenv("MCPTRAY_TEST_SECRET", "do-not-leak")
-	seen := filepath.Join(t.TempDir(), "seen")
-	script := `printf '%s\n%s\n%s\n' "$HOME" "$API_KEY" "${MCPTRAY_TEST_SECRET:-absent}" > "$0"; exec "$1" -tools "$2"`
-	out.Reset()
-	e.scanBeforeInstall(context.Background(), catalog.InstallPlan{Name: "calc", Command: "sh", Args: []string{"-c", script, seen, fake, tools},
-		Secrets: []catalog.Secret{{Env: "API_KEY"}}})
-	b, err := os.ReadFile(seen)
-	if err != nil {
-		t.Fatalf("the server did not run: %v\n%s", err, out.String())
+	script := `printf '[{"name":"seen","description":"%s|%s|%s"}]' "$HOME" "$API_KEY" "${MCPTRAY_TEST_SECRET:-absent}" > "$HOME/t.json" && exec "$0" -tools "$HOME/t.json"`
+	target = e.planScanTarget(catalog.InstallPlan{Name: "calc", Command: "sh", Args: []string{"-c", script, fake}, Secrets: []catalog.Secret{{Env: "API_KEY"}}})
+	target.Read = []string{fake}
+	listed, err := daemon.ListToolsIsolated(context.Background(), target)
+	if err != nil || len(listed) != 1 {
+		t.Fatalf("the shell-started server: %d tools, %v", len(listed), err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 3 || !strings.Contains(lines[0], "mcptray-scan-") || lines[1] != "placeholder" || lines[2] != "absent" {
-		t.Errorf("the scanned server saw HOME, API_KEY, MCPTRAY_TEST_SECRET = %q", lines)
+	var seen struct {
+		Description string `json:"description"`
 	}
-	if _, err := os.Stat(lines[0]); !os.IsNotExist(err) {
-		t.Errorf("the throwaway folder %s is still there (%v)", lines[0], err)
+	json.Unmarshal(listed[0], &seen)
+	parts := strings.Split(seen.Description, "|")
+	if len(parts) != 3 || !strings.Contains(parts[0], "mcptray-scan-") || parts[1] != "placeholder" || parts[2] != "absent" {
+		t.Errorf("the scanned server saw HOME, API_KEY, MCPTRAY_TEST_SECRET = %q", parts)
+	}
+	if _, err := os.Stat(parts[0]); !os.IsNotExist(err) {
+		t.Errorf("the throwaway folder %s is still there (%v)", parts[0], err)
 	}
 }
