@@ -16,8 +16,10 @@ import (
 // kubeServer is one Kubernetes server as the daemon's "kube.contexts" method describes it: the
 // context it acts on and the contexts it could switch to.
 type kubeServer struct {
-	Server     string        `json:"server"`
-	Context    string        `json:"context"`
+	Server  string `json:"server"`
+	Context string `json:"context"`
+	// Namespace is the one namespace the server may use, "" when it is not limited.
+	Namespace  string        `json:"namespace"`
 	Production bool          `json:"production"`
 	Contexts   []kubeContext `json:"contexts"`
 	// Problem says why the server cannot run (no context chosen, context gone); "" if none.
@@ -41,15 +43,20 @@ type kubeUseParams struct {
 	Yes     bool   `json:"yes,omitempty"`
 }
 
-// kubeLabel is the context part of a Kubernetes server's tray line.
+// kubeLabel is the context part of a Kubernetes server's tray line, with the namespace it is
+// limited to, if any.
 func kubeLabel(k kubeServer) string {
 	if k.Context == "" {
 		return "no context chosen"
 	}
-	if k.Production {
-		return fmt.Sprintf("context %s (PRODUCTION)", k.Context)
+	where := k.Context
+	if k.Namespace != "" {
+		where = fmt.Sprintf("%s, namespace %s", k.Context, k.Namespace)
 	}
-	return "context " + k.Context
+	if k.Production {
+		return fmt.Sprintf("context %s (PRODUCTION)", where)
+	}
+	return "context " + where
 }
 
 // kubeContextLabel is one entry of the switch submenu.
@@ -128,7 +135,8 @@ func (t *Tray) fetchKube() {
 
 // switchKube points a server at a context. A production context needs the person to confirm
 // first, in a window; so does one that became production since the menu was drawn (the
-// daemon says so). Owner goroutine only.
+// daemon says so). Like `mcptray kube use` without --namespace, a switch lifts a namespace
+// limit (a namespace belongs to its context). Owner goroutine only.
 func (t *Tray) switchKube(server string, c kubeContext) {
 	if c.Production {
 		t.send(command{Confirm: &kubeUseParams{Server: server, Context: c.Name}})

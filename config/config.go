@@ -99,6 +99,13 @@ type Kube struct {
 	// Context is the kubeconfig context the server may reach; empty means none chosen yet,
 	// and the server is not started.
 	Context string `json:"context,omitempty"`
+	// Namespace, when set, limits the server to that namespace of its context: its
+	// one-context kubeconfig names it, and calls that name another namespace are refused.
+	Namespace string `json:"namespace,omitempty"`
+	// None says the person declared the server not a Kubernetes server (`mcptray kube
+	// forget`), though MCP Tray recognises it as one: it starts with the empty kubeconfig,
+	// like any other server that is not a Kubernetes server. Context and Namespace are unused.
+	None bool `json:"none,omitempty"`
 
 	extra map[string]json.RawMessage
 }

@@ -36,9 +36,11 @@ import (
 //	                        or deny rule; setting ask or deny tightens.
 //	Server.Source           the catalog entry and version (and answers) an update installs
 //	                        from: any change loosens.
-//	Server.Kube             any change loosens (a context choice, a production one included,
-//	                        or no longer being a Kubernetes server) except choosing no context,
-//	                        which stops the server and so tightens.
+//	Server.Kube             a context choice (a production one included), no longer being a
+//	                        Kubernetes server (the field removed, or "none": declared not one),
+//	                        removing or changing the namespace limit, or changing fields this
+//	                        version does not know loosens; choosing no context (the server
+//	                        stops), adding a namespace limit or taking "none" back tightens.
 //	Server.Sandbox          removing or turning off confinement, adding a folder, turning the
 //	                        network on, or changing fields this version does not know loosens
 //	                        (the whole sandbox stays as accepted); confining a server, taking
@@ -234,21 +236,35 @@ func (r *reviewer) kube(name string, a, p *Server) {
 	if sameJSON(a.Kube, p.Kube) {
 		return
 	}
-	var aExtra map[string]json.RawMessage
+	var ak, pk Kube
 	if a.Kube != nil {
-		aExtra = a.Kube.extra
+		ak = *a.Kube
 	}
-	if p.Kube != nil && p.Kube.Context == "" && sameJSON(aExtra, p.Kube.extra) {
+	if p.Kube != nil {
+		pk = *p.Kube
+	}
+	sameExtra := sameJSON(ak.extra, pk.extra)
+	if p.Kube != nil && pk.Context == "" && !pk.None && sameExtra {
 		return // no context chosen: the server does not start
 	}
+	var why string
 	switch {
-	case p.Kube == nil:
-		r.say("The server %s would no longer be treated as a Kubernetes server.", q(name))
-	case p.Kube.Context != "" && (a.Kube == nil || a.Kube.Context != p.Kube.Context):
-		r.say("The server %s would reach the Kubernetes context %s.", q(name), q(p.Kube.Context))
+	case !sameExtra:
+		why = fmt.Sprintf("Kubernetes settings of the server %s would change.", q(name))
+	case pk.None && !ak.None:
+		why = fmt.Sprintf("The server %s would no longer be treated as a Kubernetes server: it would start without a Kubernetes context chosen.", q(name))
+	case p.Kube == nil && !ak.None:
+		why = fmt.Sprintf("The server %s would no longer be treated as a Kubernetes server.", q(name))
+	case pk.Context != "" && pk.Context != ak.Context:
+		why = fmt.Sprintf("The server %s would reach the Kubernetes context %s.", q(name), q(pk.Context))
+	case ak.Namespace != "" && pk.Namespace == "":
+		why = fmt.Sprintf("The server %s would no longer be limited to the Kubernetes namespace %s.", q(name), q(ak.Namespace))
+	case ak.Namespace != "" && pk.Namespace != ak.Namespace:
+		why = fmt.Sprintf("The server %s would use the Kubernetes namespace %s instead of %s.", q(name), q(pk.Namespace), q(ak.Namespace))
 	default:
-		r.say("Kubernetes settings of the server %s would change.", q(name))
+		return // a namespace limit added, or no longer declared not a Kubernetes server
 	}
+	r.say("%s", why)
 	p.Kube = a.Kube
 }
 

@@ -38,6 +38,7 @@ type kubeBook struct {
 // kubeState is one Kubernetes server's context as last applied.
 type kubeState struct {
 	context    string
+	namespace  string // the namespace it is limited to, "" for none
 	production bool
 	refuse     string // why the server may not run, "" when it may
 }
@@ -61,13 +62,14 @@ func EmptyKubeFile(home config.Home) string {
 
 // isKubeServer reports whether s is a Kubernetes server: marked so in config.json (catalog,
 // `server add --kube`, import) or recognised by what it starts (kube.Recognise), however it
-// was added, config.json edited by hand included.
+// was added, config.json edited by hand included; unless the person declared it not one
+// (`mcptray kube forget`: Kube.None).
 func isKubeServer(s *config.Server) bool {
 	if s == nil {
 		return false
 	}
 	if s.Kube != nil {
-		return true
+		return !s.Kube.None
 	}
 	_, ok := kube.Recognise(s.Command, s.Args, s.Env, s.Secrets)
 	return ok
@@ -75,10 +77,18 @@ func isKubeServer(s *config.Server) bool {
 
 // kubeContextOf is the context chosen for a Kubernetes server, "" when none is.
 func kubeContextOf(s *config.Server) string {
-	if s == nil || s.Kube == nil {
+	if s == nil || s.Kube == nil || s.Kube.None {
 		return ""
 	}
 	return s.Kube.Context
+}
+
+// kubeNamespaceOf is the namespace a Kubernetes server is limited to, "" when it is not.
+func kubeNamespaceOf(s *config.Server) string {
+	if s == nil || s.Kube == nil || s.Kube.None {
+		return ""
+	}
+	return s.Kube.Namespace
 }
 
 // kubeWhy says, for a person, why MCP Tray treats s as a Kubernetes server.
@@ -87,6 +97,15 @@ func kubeWhy(s *config.Server) string {
 		return " (MCP Tray treats it as a Kubernetes server because " + r.Reason + ")"
 	}
 	return ""
+}
+
+// kubeForgetHint tells the person how to say name is not a Kubernetes server, for a server
+// MCP Tray took for one by what it starts (not one installed as such from the catalog).
+func kubeForgetHint(name string, s *config.Server) string {
+	if s.Source != nil && s.Source.Catalog != "" {
+		return ""
+	}
+	return fmt.Sprintf(" If %s is not a Kubernetes server, run: mcptray kube forget %s", name, name)
 }
 
 // production returns the production guard configured in cfg.
@@ -129,21 +148,21 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 		b.mu.Lock()
 		prev, known := b.servers[name]
 		b.mu.Unlock()
-		st := kubeState{context: kubeContextOf(s)}
+		st := kubeState{context: kubeContextOf(s), namespace: kubeNamespaceOf(s)}
 		path := KubeFile(d.opts.Home, name)
 		switch {
 		case st.context == "":
-			st.refuse = fmt.Sprintf("%q does not start until you choose which Kubernetes context it may use%s: choose its Kubernetes context first: mcptray kube use %s CONTEXT (`mcptray kube contexts %s` lists them).", name, kubeWhy(s), name, name)
+			st.refuse = fmt.Sprintf("%q does not start until you choose which Kubernetes context it may use%s: choose its Kubernetes context first: mcptray kube use %s CONTEXT (`mcptray kube contexts %s` lists them).%s", name, kubeWhy(s), name, name, kubeForgetHint(name, s))
 		case loadErr != nil && !errors.Is(loadErr, kube.ErrNoKubeconfig):
 			// A kubeconfig being edited may not parse for a moment: keep what was in effect.
-			if known && prev.context == st.context {
+			if known && prev.context == st.context && prev.namespace == st.namespace {
 				st = prev
 			} else {
 				st.refuse = fmt.Sprintf("MCP Tray could not read your kubeconfig, so %q cannot start: %v.", name, loadErr)
 			}
 			d.log.Warn("kubeconfig not read", "server", name, "err", loadErr)
 		default:
-			st = d.kubeWrite(cfg, name, st.context, src, loadErr, prodGuard)
+			st = d.kubeWrite(cfg, name, st.context, st.namespace, src, loadErr, prodGuard)
 			if src != nil {
 				watch = append(watch, src.References(st.context)...)
 			}
@@ -215,13 +234,13 @@ func (d *Daemon) kubeNone(sp supervisor.Spec) supervisor.Spec {
 
 // kubeWrite writes the one-context kubeconfig of a server and returns its state; a context
 // that is gone or broken gives a state with a Refuse sentence.
-func (d *Daemon) kubeWrite(cfg *config.Config, name, kubeContext string, src *kube.Config, loadErr error, prodGuard kube.Production) kubeState {
-	st := kubeState{context: kubeContext}
+func (d *Daemon) kubeWrite(cfg *config.Config, name, kubeContext, namespace string, src *kube.Config, loadErr error, prodGuard kube.Production) kubeState {
+	st := kubeState{context: kubeContext, namespace: namespace}
 	if loadErr != nil { // no kubeconfig file at all
 		st.refuse = fmt.Sprintf("MCP Tray stopped %q because it finds no kubeconfig any more, so the context %q is gone. Restore it, or choose another context with `mcptray kube use %s CONTEXT`.", name, kubeContext, name)
 		return st
 	}
-	data, err := src.Minify(kubeContext)
+	data, err := src.MinifyIn(kubeContext, namespace)
 	switch {
 	case errors.Is(err, kube.ErrContextMissing):
 		st.refuse = fmt.Sprintf("MCP Tray stopped %q because the context %q is no longer in your kubeconfig. Choose another with `mcptray kube use %s CONTEXT`.", name, kubeContext, name)
@@ -309,6 +328,14 @@ func (b *kubeBook) scope(server, session string) (context string, prod, ok bool)
 		first = st
 	}
 	return st.context, st.production || first.production || first.context != st.context, true
+}
+
+// namespace is the namespace a Kubernetes server is limited to, "" when it is not limited
+// or is not a Kubernetes server.
+func (b *kubeBook) namespace(server string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.servers[server].namespace
 }
 
 // endSession forgets a bridge session; idempotent.

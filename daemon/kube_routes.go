@@ -31,8 +31,10 @@ type KubeContextsResult struct {
 // KubeServer is one Kubernetes server, the context it uses ("" when none is chosen), and
 // every context it could use.
 type KubeServer struct {
-	Server     string        `json:"server"`
-	Context    string        `json:"context"`
+	Server  string `json:"server"`
+	Context string `json:"context"`
+	// Namespace is the namespace the server is limited to, "" when it is not limited.
+	Namespace  string        `json:"namespace,omitempty"`
 	Production bool          `json:"production"`
 	Contexts   []KubeContext `json:"contexts"`
 	// Problem is why the server does not run, when it cannot (no context, context gone).
@@ -49,10 +51,17 @@ type KubeContext struct {
 }
 
 // KubeUseParams switches a server to a context; Yes confirms a production context.
+// Namespace limits the server to one namespace of it; "" lifts any limit.
 type KubeUseParams struct {
-	Server  string `json:"server"`
-	Context string `json:"context"`
-	Yes     bool   `json:"yes"`
+	Server    string `json:"server"`
+	Context   string `json:"context"`
+	Namespace string `json:"namespace,omitempty"`
+	Yes       bool   `json:"yes"`
+}
+
+// KubeForgetParams names a server the person says is not a Kubernetes server.
+type KubeForgetParams struct {
+	Server string `json:"server"`
 }
 
 func (d *Daemon) kubeRoutes() {
@@ -70,6 +79,13 @@ func (d *Daemon) kubeRoutes() {
 			return nil, err
 		}
 		return struct{}{}, d.kubeUse(ctx, p)
+	})
+	d.ctl.Handle("kube.forget", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[KubeForgetParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, d.kubeForget(p.Server)
 	})
 }
 
@@ -123,7 +139,7 @@ func (d *Daemon) kubeContexts(only string) (KubeContextsResult, error) {
 		if !isKubeServer(s) {
 			continue
 		}
-		ks := KubeServer{Server: name, Context: kubeContextOf(s), Contexts: contexts}
+		ks := KubeServer{Server: name, Context: kubeContextOf(s), Namespace: kubeNamespaceOf(s), Contexts: contexts}
 		d.kube.mu.Lock()
 		st, ok := d.kube.servers[name]
 		d.kube.mu.Unlock()
@@ -148,8 +164,13 @@ func kubeconfigSentence(err error, files []string) string {
 // restarts the server so that the next connection gets the new context.
 func (d *Daemon) kubeUse(_ context.Context, p KubeUseParams) error {
 	cfg := d.currentConfig()
-	if _, err := kubeServer(cfg, p.Server); err != nil {
-		return err
+	if s := cfg.Servers[p.Server]; s == nil || s.Kube == nil || !s.Kube.None { // a forgotten one may be taken back
+		if _, err := kubeServer(cfg, p.Server); err != nil {
+			return err
+		}
+	}
+	if p.Namespace != "" && !kube.ValidNamespace(p.Namespace) {
+		return &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q cannot be a Kubernetes namespace: a namespace is lower-case letters, digits and \"-\".", p.Namespace)}
 	}
 	src, files, err := d.kube.load()
 	if err != nil {
@@ -163,30 +184,86 @@ func (d *Daemon) kubeUse(_ context.Context, p KubeUseParams) error {
 		return fmt.Errorf("The context %q cannot be used: %v.", p.Context, err)
 	}
 	prod := production(cfg).Is(c)
+	nsFlag := ""
+	if p.Namespace != "" {
+		nsFlag = " --namespace " + p.Namespace
+	}
 	if prod && !p.Yes {
 		return &control.Error{Code: CodeNeedsConfirmation, Message: fmt.Sprintf(
-			"%q is a production context: tools that may change something will ask you every time. To confirm, run: mcptray kube use %s %s --yes", p.Context, p.Server, p.Context)}
+			"%q is a production context: tools that may change something will ask you every time. To confirm, run: mcptray kube use %s %s%s --yes", p.Context, p.Server, p.Context, nsFlag)}
 	}
 	err = d.opts.Home.Update(func(c *config.Config) error {
 		s := c.Servers[p.Server]
-		if !isKubeServer(s) {
+		if s == nil || !isKubeServer(s) && (s.Kube == nil || !s.Kube.None) {
 			return fmt.Errorf("the server %q was removed or changed meanwhile; try again", p.Server)
 		}
 		if s.Kube == nil { // recognised by what it starts: from now on marked in config.json
 			s.Kube = &config.Kube{}
 		}
-		s.Kube.Context = p.Context
+		s.Kube.Context, s.Kube.Namespace, s.Kube.None = p.Context, p.Namespace, false
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("saving the context choice: %w", err)
 	}
 	d.reload() // rewrites the server's kubeconfig and restarts it (kubeSpecs)
-	msg := fmt.Sprintf("%s now uses the Kubernetes context %s.", p.Server, p.Context)
-	if prod {
-		msg = fmt.Sprintf("%s now uses the production context %s: tools that may change something ask you every time.", p.Server, p.Context)
+	where := p.Context
+	if p.Namespace != "" {
+		where = fmt.Sprintf("%s, namespace %s only", p.Context, p.Namespace)
 	}
-	d.log.Info("Kubernetes context switched", "server", p.Server, "context", p.Context, "production", prod)
+	msg := fmt.Sprintf("%s now uses the Kubernetes context %s.", p.Server, where)
+	if prod {
+		msg = fmt.Sprintf("%s now uses the production context %s: tools that may change something ask you every time.", p.Server, where)
+	}
+	d.log.Info("Kubernetes context switched", "server", p.Server, "context", p.Context, "namespace", p.Namespace, "production", prod)
 	d.notes.Publish(Note{Kind: "kube_switched", Message: msg})
 	return nil
+}
+
+// kubeForget records that the person says a server MCP Tray took for a Kubernetes server is
+// not one (Kube.None in config.json): it then starts without a context chosen, with the
+// empty kubeconfig like every other server that is not a Kubernetes server, so it still
+// reaches no cluster. `mcptray kube use` takes it back. Only the person may do this (it
+// stops the server being guarded; see loosening in authority.go).
+func (d *Daemon) kubeForget(name string) error {
+	cfg := d.currentConfig()
+	s := cfg.Servers[name]
+	if s == nil {
+		return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", name)}
+	}
+	if !isKubeServer(s) {
+		return nil // already not one: nothing to do
+	}
+	err := d.opts.Home.Update(func(c *config.Config) error {
+		s := c.Servers[name]
+		if s == nil {
+			return fmt.Errorf("the server %q was removed meanwhile", name)
+		}
+		s.Kube = &config.Kube{None: true}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("saving that %s is not a Kubernetes server: %w", name, err)
+	}
+	d.reload() // starts it with the empty kubeconfig (kubeSpecs)
+	d.log.Info("server declared not a Kubernetes server", "server", name)
+	d.notes.Publish(Note{Kind: "kube_forgotten", Message: fmt.Sprintf("MCP Tray no longer treats %s as a Kubernetes server; it reaches no Kubernetes cluster.", name)})
+	return nil
+}
+
+// kubeUseWidened: a kube.use request that removes or changes a server's namespace limit
+// loosens, besides one to a production context (kubeUseLoosens).
+func (d *Daemon) kubeUseWidened(raw json.RawMessage) bool {
+	if d.kubeUseLoosens(raw) {
+		return true
+	}
+	var p KubeUseParams
+	if json.Unmarshal(raw, &p) != nil {
+		return true
+	}
+	s := d.currentConfig().Servers[p.Server]
+	if s == nil || s.Kube == nil {
+		return false
+	}
+	return !s.Kube.None && s.Kube.Namespace != "" && s.Kube.Namespace != p.Namespace
 }

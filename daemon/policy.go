@@ -30,6 +30,8 @@ type guard struct {
 	// kube says which context a Kubernetes server's call runs in (see kubeBook.scope);
 	// ok is false for other servers.
 	kube func(server, session string) (context string, production, ok bool)
+	// kubeNamespace is the namespace a Kubernetes server is limited to, "" for none.
+	kubeNamespace func(server string) string
 	// endKube forgets a bridge session's context.
 	endKube func(session string)
 	// keyed is closed once the audit key was read from the keychain (or could not be).
@@ -70,6 +72,12 @@ func (d *Daemon) openPolicy() error {
 				return "", false, false
 			}
 			return d.kube.scope(server, session)
+		},
+		kubeNamespace: func(server string) string {
+			if d.kube == nil {
+				return ""
+			}
+			return d.kube.namespace(server)
 		},
 		endKube: func(session string) {
 			if d.kube != nil {
@@ -174,6 +182,9 @@ func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gateway.CallVerdict {
 	call := policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Tool: tool, Arguments: args}
 	call.Scope, call.Production, call.Kube = g.kube(s.Server, s.ID)
+	if call.Kube {
+		call.Namespace = g.kubeNamespace(s.Server)
+	}
 	v := g.engine.Decide(call)
 	arrived := time.Now()
 	finished := func(d policy.Decision) func(gateway.CallOutcome, time.Duration) {

@@ -65,3 +65,17 @@ func (c *Config) check(name string) (ctx, cluster, user *entry, err error) {
 	}
 	return ctx, cluster, user, nil
 }
+
+// ValidNamespace reports whether ns can name a Kubernetes namespace: a DNS label of at most
+// 63 lower-case letters, digits and "-", starting and ending with a letter or digit.
+func ValidNamespace(ns string) bool {
+	if ns == "" || len(ns) > 63 || ns[0] == '-' || ns[len(ns)-1] == '-' {
+		return false
+	}
+	for _, r := range ns {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

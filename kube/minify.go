@@ -19,9 +19,19 @@ import (
 // and never log it. Errors wrap ErrContextMissing or ErrContextIncomplete, or say which
 // certificate file could not be read.
 func (c *Config) Minify(name string) ([]byte, error) {
+	return c.MinifyIn(name, "")
+}
+
+// MinifyIn is Minify with the context's namespace set to namespace ("" keeps the context's
+// own), for a server limited to one namespace.
+func (c *Config) MinifyIn(name, namespace string) ([]byte, error) {
 	ctx, cluster, user, err := c.check(name)
 	if err != nil {
 		return nil, err
+	}
+	ctxNode := clone(ctx.node)
+	if namespace != "" {
+		set(ctxNode, "namespace", str(namespace))
 	}
 	cl := clone(cluster.node)
 	if err := inline(cl, cluster.origin, "certificate-authority", "the certificate authority of the cluster "+cluster.name); err != nil {
@@ -31,7 +41,7 @@ func (c *Config) Minify(name string) ([]byte, error) {
 		str("apiVersion"), str("v1"),
 		str("kind"), str("Config"),
 		str("clusters"), seq(mapping(str("name"), str(cluster.name), str("cluster"), cl)),
-		str("contexts"), seq(mapping(str("name"), str(ctx.name), str("context"), clone(ctx.node))),
+		str("contexts"), seq(mapping(str("name"), str(ctx.name), str("context"), ctxNode)),
 	)
 	if user != nil {
 		u := clone(user.node)

@@ -30,6 +30,9 @@ type Call struct {
 	// arguments naming another context or a kubeconfig of their own are refused, and the
 	// approval shows the context.
 	Kube bool
+	// Namespace, on a Kubernetes server limited to one namespace, is that namespace:
+	// arguments naming another namespace, or all of them, are refused. "" for no limit.
+	Namespace string
 	// Arguments are the raw arguments of the call. Policy only shows them (redacted) and
 	// digests them for the audit log.
 	Arguments []byte

@@ -26,7 +26,13 @@ func kubeCallProblem(c *Call) string {
 	if kube.SwitchesContext(c.Tool) {
 		return fmt.Sprintf("The tool %q switches Kubernetes contexts, so MCP Tray refuses it on this server: it may only use %q. To use another context, run: mcptray kube use %s CONTEXT", c.Tool, c.Scope, c.Server)
 	}
-	return kubeArgumentProblem(c.Arguments, c.Scope)
+	if p := kubeArgumentProblem(c.Arguments, c.Scope); p != "" {
+		return p
+	}
+	if c.Namespace != "" {
+		return kubeNamespaceProblem(c.Arguments, c.Namespace)
+	}
+	return ""
 }
 
 // Argument names (lower case, without "_" and "-") by which Kubernetes MCP servers let a

@@ -17,7 +17,7 @@ func newKubeCmd(e *env) *cobra.Command {
 		Short: "Choose which Kubernetes context each Kubernetes server may reach",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError{errors.New("kube needs a command: contexts or use")}
+			return usageError{errors.New("kube needs a command: contexts, use or forget")}
 		},
 	}
 	var asJSON bool
@@ -42,19 +42,28 @@ func newKubeCmd(e *env) *cobra.Command {
 	}
 	contexts.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	var yes bool
+	var namespace string
 	use := &cobra.Command{
-		Use:   "use SERVER CONTEXT [--yes]",
+		Use:   "use SERVER CONTEXT [--namespace NAMESPACE] [--yes]",
 		Short: "Let a Kubernetes server reach one context (and no other)",
 		Long: `Let a Kubernetes server reach one context of your kubeconfig, and no other.
 
 MCP Tray writes a kubeconfig holding only that context for the server and restarts it.
-A production context needs --yes; there, every tool that may change something asks you first.`,
+A production context needs --yes; there, every tool that may change something asks you first.
+
+With --namespace, the server is also limited to one namespace of that context: its kubeconfig
+names it, and calls that name another namespace (or all of them) are refused. Without it, the
+server may use every namespace its context's user may.`,
 		Args: exactArgs(2, "a server name and a context name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := e.call("kube.use", daemon.KubeUseParams{Server: args[0], Context: args[1], Yes: yes}, nil); err != nil {
+			if err := e.call("kube.use", daemon.KubeUseParams{Server: args[0], Context: args[1], Namespace: namespace, Yes: yes}, nil); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s now uses the Kubernetes context %s.\n", args[0], args[1])
+			if namespace != "" {
+				fmt.Fprintf(e.stdout, "%s now uses the Kubernetes context %s, and only its namespace %s.\n", args[0], args[1], namespace)
+			} else {
+				fmt.Fprintf(e.stdout, "%s now uses the Kubernetes context %s.\n", args[0], args[1])
+			}
 			if yes {
 				fmt.Fprintln(e.stdout, "This is a production context: every tool that may change something will ask you first.")
 			}
@@ -67,7 +76,25 @@ A production context needs --yes; there, every tool that may change something as
 		},
 	}
 	use.Flags().BoolVar(&yes, "yes", false, "confirm a production context")
-	cmd.AddCommand(contexts, use)
+	use.Flags().StringVarP(&namespace, "namespace", "n", "", "limit the server to this namespace")
+	forget := &cobra.Command{
+		Use:   "forget SERVER",
+		Short: "Say a server is not a Kubernetes server, though MCP Tray took it for one",
+		Long: `Say a server is not a Kubernetes server, though MCP Tray took it for one (because it
+takes --context or names kubectl, for instance), so that it starts without a context chosen.
+
+Like every server that is not a Kubernetes server, it then gets an empty kubeconfig and
+reaches no cluster. To treat it as a Kubernetes server again: mcptray kube use SERVER CONTEXT`,
+		Args: exactArgs(1, "a server name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := e.call("kube.forget", daemon.KubeForgetParams{Server: args[0]}, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "MCP Tray no longer treats %s as a Kubernetes server: it starts with an empty kubeconfig and reaches no cluster.\n", args[0])
+			return nil
+		},
+	}
+	cmd.AddCommand(contexts, use, forget)
 	return cmd
 }
 
@@ -87,9 +114,9 @@ func printKubeContexts(e *env, res daemon.KubeContextsResult) error {
 		case s.Context == "":
 			fmt.Fprintf(e.stdout, "%s: no context chosen yet; choose one with: mcptray kube use %s CONTEXT\n", s.Server, s.Server)
 		case s.Production:
-			fmt.Fprintf(e.stdout, "%s uses %s (PRODUCTION)\n", s.Server, s.Context)
+			fmt.Fprintf(e.stdout, "%s uses %s%s (PRODUCTION)\n", s.Server, s.Context, namespaceNote(s.Namespace))
 		default:
-			fmt.Fprintf(e.stdout, "%s uses %s\n", s.Server, s.Context)
+			fmt.Fprintf(e.stdout, "%s uses %s%s\n", s.Server, s.Context, namespaceNote(s.Namespace))
 		}
 		if s.Problem != "" && s.Context != "" {
 			fmt.Fprintln(e.stdout, s.Problem)
@@ -114,6 +141,14 @@ func printKubeContexts(e *env, res daemon.KubeContextsResult) error {
 	return nil
 }
 
+// namespaceNote is what `kube contexts` says after a context limited to namespace.
+func namespaceNote(namespace string) string {
+	if namespace == "" {
+		return ""
+	}
+	return ", namespace " + namespace + " only"
+}
+
 // markKube marks s as a Kubernetes server when the person said so (--kube) or MCP Tray
 // recognises it (kube.Recognise), and returns the sentence telling the person to choose its
 // context; "" when s is not a Kubernetes server.
@@ -123,9 +158,12 @@ func markKube(s *config.Server, name string, asked bool) string {
 		return ""
 	}
 	s.Kube = &config.Kube{}
-	why := "you said it reaches Kubernetes"
-	if recognised {
+	why, notOne := "you said it reaches Kubernetes", ""
+	if recognised && !asked {
+		why = r.Reason
+		notOne = fmt.Sprintf(" If it is not a Kubernetes server, run `mcptray kube forget %s`.", name)
+	} else if recognised {
 		why = r.Reason
 	}
-	return fmt.Sprintf("It is a Kubernetes server (%s), so it does not start until you choose the one context it may use: see them with `mcptray kube contexts %s`, then run `mcptray kube use %s CONTEXT`.", why, name, name)
+	return fmt.Sprintf("It is a Kubernetes server (%s), so it does not start until you choose the one context it may use: see them with `mcptray kube contexts %s`, then run `mcptray kube use %s CONTEXT`.%s", why, name, name, notOne)
 }

@@ -179,6 +179,7 @@ func (w *world) contexts(t *testing.T) kubeServer {
 type kubeServer struct {
 	Server     string `json:"server"`
 	Context    string `json:"context"`
+	Namespace  string `json:"namespace"`
 	Production bool   `json:"production"`
 	Problem    string `json:"problem"`
 	Contexts   []struct {
