@@ -154,6 +154,12 @@ func (e *Engine) Decide(c Call) Verdict {
 			v.Rule, v.Reason = RuleDeny, reason
 			return v
 		}
+		if c.Namespace != "" && st != nil {
+			if reason := kubeNamespaceOmitted(st.tool.Definition, c.Arguments, c.Tool, c.Namespace); reason != "" {
+				v.Rule, v.Reason = RuleDeny, reason
+				return v
+			}
+		}
 	}
 	if c.Production && !v.ReadOnly && v.Rule == RuleAllow {
 		v.Rule, v.Reason = RuleAsk, reasonProduction

@@ -122,3 +122,36 @@ func nsFlagProblem(words []string, allowed string) string {
 func nsAllSentence(allowed string) string {
 	return fmt.Sprintf("This call asks for every Kubernetes namespace, but this server may only use the namespace %q, so it is refused.", allowed)
 }
+
+// kubeNamespaceOmitted returns why a call on a server limited to the namespace allowed is
+// refused because it leaves the namespace to the server, or "" when it does not. A tool whose
+// input schema takes a namespace but whose call names none picks one itself — published
+// servers fill in "default" rather than the kubeconfig's namespace — so the call must name
+// allowed. definition is the tool's pinned definition (Tool.Definition).
+func kubeNamespaceOmitted(definition, args []byte, tool, allowed string) string {
+	var def struct {
+		InputSchema struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		} `json:"inputSchema"`
+	}
+	if json.Unmarshal(definition, &def) != nil {
+		return ""
+	}
+	var takes []string
+	for name := range def.InputSchema.Properties {
+		if kubeNamespaceArgs[normalizeArgName(name)] {
+			takes = append(takes, name)
+		}
+	}
+	if len(takes) == 0 {
+		return ""
+	}
+	var given map[string]any
+	json.Unmarshal(args, &given)
+	for k, v := range given {
+		if kubeNamespaceArgs[normalizeArgName(k)] && v != nil && v != "" {
+			return "" // named: kubeNamespaceProblem has checked it is allowed
+		}
+	}
+	return fmt.Sprintf("The tool %q picks its own Kubernetes namespace when a call names none, and this server may only use the namespace %q: call it again with %s set to %q.", tool, allowed, takes[0], allowed)
+}

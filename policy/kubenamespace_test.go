@@ -62,3 +62,32 @@ func TestNamespaceLimitRefusesOtherNamespaces(t *testing.T) {
 		}
 	}
 }
+
+// A tool that takes a namespace and is called without one picks its own (published servers
+// fill in "default"): on a server limited to a namespace the call must name it.
+func TestNamespaceLimitNeedsTheNamespaceNamed(t *testing.T) {
+	e := NewEngine(EngineOptions{})
+	e.SetRules(map[string]ServerRules{"k8s": {Trust: true}})
+	get := `{"name":"kubectl_get","inputSchema":{"type":"object","properties":{"resourceType":{"type":"string"},"namespace":{"type":"string"}}},"annotations":{"readOnlyHint":true}}`
+	version := `{"name":"kubectl_version","inputSchema":{"type":"object","properties":{}},"annotations":{"readOnlyHint":true}}`
+	if _, err := e.ObserveTools("k8s", raws(get, version), true); err != nil {
+		t.Fatal(err)
+	}
+	decide := func(tool, ns, args string) Verdict {
+		return e.Decide(Call{Server: "k8s", Tool: tool, Scope: "staging", Kube: true, Namespace: ns, Arguments: []byte(args)})
+	}
+	for _, args := range []string{`{"resourceType":"pods"}`, `{"resourceType":"pods","namespace":""}`, `{}`} {
+		if v := decide("kubectl_get", "apps", args); v.Rule != RuleDeny || !strings.Contains(v.Reason, `namespace set to "apps"`) {
+			t.Errorf("kubectl_get %s on a server limited to apps: %s %q", args, v.Rule, v.Reason)
+		}
+	}
+	if v := decide("kubectl_get", "apps", `{"resourceType":"pods","namespace":"apps"}`); v.Rule != RuleAllow {
+		t.Errorf("kubectl_get naming apps: %s %q", v.Rule, v.Reason)
+	}
+	if v := decide("kubectl_version", "apps", `{}`); v.Rule != RuleAllow {
+		t.Errorf("a tool without a namespace argument: %s %q", v.Rule, v.Reason)
+	}
+	if v := decide("kubectl_get", "", `{"resourceType":"pods"}`); v.Rule != RuleAllow {
+		t.Errorf("no limit: %s %q", v.Rule, v.Reason)
+	}
+}
