@@ -7,7 +7,7 @@ import (
 
 // sandboxLine says what a server may touch, for its details: "In its sandbox, it can read and
 // change files in Documents/notes; cannot use the internet." or "It runs without a sandbox:
-// …", with the command that confines it when nobody chose yet.
+// …", with the offer to confine it (with the Change… button beside it) when nobody chose yet.
 func sandboxLine(d daemon.ServerDetail) string {
 	if d.Sandbox == "" {
 		return ""
@@ -18,7 +18,7 @@ func sandboxLine(d daemon.ServerDetail) string {
 	}
 	line := "It " + s + "."
 	if s == "runs without a sandbox: it can touch everything you can" {
-		line += " To confine it, run: mcptray server sandbox " + display.Line(d.Name) + " --on"
+		line += " To confine it, choose Change…"
 	}
 	return line
 }

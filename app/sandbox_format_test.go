@@ -14,7 +14,7 @@ func TestSandboxLine(t *testing.T) {
 		{daemon.ServerDetail{Name: "notes", Confined: true, Sandbox: "can read and change files in Documents/notes; cannot use the internet"},
 			"In its sandbox, it can read and change files in Documents/notes; cannot use the internet."},
 		{daemon.ServerDetail{Name: "mine", Sandbox: "runs without a sandbox: it can touch everything you can"},
-			"It runs without a sandbox: it can touch everything you can. To confine it, run: mcptray server sandbox mine --on"},
+			"It runs without a sandbox: it can touch everything you can. To confine it, choose Change…"},
 		{daemon.ServerDetail{Name: "legacy", Sandbox: "runs without a sandbox, as you chose: it can touch everything you can"},
 			"It runs without a sandbox, as you chose: it can touch everything you can."},
 		{daemon.ServerDetail{Name: "old"}, ""},

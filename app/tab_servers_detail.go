@@ -25,7 +25,9 @@ type serverDetail struct {
 	info    *widget.Label
 	problem *widget.Label
 	source  *widget.Label
-	sandbox *widget.Label // what the server may touch
+	sandbox *widget.Label  // what the server may touch
+	change  *widget.Button // opens the sandbox dialog
+	editor  *sandboxEditor // the sandbox dialog last opened, if any
 	start   *widget.Button
 	stop    *widget.Button
 	restart *widget.Button
@@ -56,6 +58,8 @@ func newServerDetail(t *serversTab) *serverDetail {
 	d.source.Importance = widget.LowImportance
 	d.sandbox = widget.NewLabel("")
 	d.sandbox.Wrapping = fyne.TextWrapWord
+	d.change = widget.NewButton("Change…", d.editSandbox)
+	d.change.Hide()
 	d.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), func() { u.callDone("start", daemon.NameParams{Name: d.name}, nil) })
 	d.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), func() { u.callDone("stop", daemon.NameParams{Name: d.name}, nil) })
 	d.restart = widget.NewButtonWithIcon("Restart", theme.ViewRefreshIcon(), func() { u.callDone("restart", daemon.NameParams{Name: d.name}, nil) })
@@ -81,7 +85,7 @@ func newServerDetail(t *serversTab) *serverDetail {
 		container.NewHBox(d.start, d.stop, d.restart, d.logs),
 		widget.NewSeparator(), d.on,
 		widget.NewLabelWithStyle("How AI apps share it", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d.mode,
-		d.source, d.sandbox, widget.NewSeparator(), toolsTitle, d.hint, d.tools,
+		d.source, container.NewBorder(nil, nil, nil, container.NewVBox(d.change), d.sandbox), widget.NewSeparator(), toolsTitle, d.hint, d.tools,
 	))
 	d.none = container.NewCenter(widget.NewLabel("Choose a server on the left."))
 	d.content = container.NewStack(d.body, d.none)
@@ -133,6 +137,7 @@ func (d *serverDetail) show(name string) {
 		d.mode.SetSelected(modeLabel(det.Mode))
 		d.source.SetText(sourceLine(det))
 		d.sandbox.SetText(sandboxLine(det))
+		d.change.Show()
 	}
 	d.filling = false
 }

@@ -115,6 +115,7 @@ func (d *Daemon) routes() {
 	d.appRoutes()
 	d.kubeRoutes()
 	d.confirmRoutes()
+	d.sandboxRoutes()
 }
 
 // serverError marks "no such server" errors so clients can tell them apart.

@@ -47,11 +47,13 @@ var loosening = map[string]func(d *Daemon, params json.RawMessage) bool{
 	"clients.restore": always,                  // hands a client's servers back to it, outside MCP Tray
 	"policy.set":      (*Daemon).ruleLoosens,   // allow, ask over deny, trust on
 	"policy.trust":    trustOn,
-	"kube.use":        (*Daemon).kubeUseLoosens, // a production context
+	"kube.use":        (*Daemon).kubeUseWidened, // a production context, a namespace limit lifted
+	"kube.forget":     always,                   // a server no longer guarded as a Kubernetes server
 	"clients.set":     field("enabled", true),   // binding a client (to more servers)
 	"servers.enable":  field("enabled", true),
 	"pause":           field("paused", false), // resuming after "Pause all"
 	"clients.import":  field("dryRun", false), // new servers from a client's settings
+	"servers.sandbox": (*Daemon).sandboxLoosens,
 }
 
 func always(*Daemon, json.RawMessage) bool { return true }

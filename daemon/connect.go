@@ -49,6 +49,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 		opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{
 			Tools:   d.tools.record,
 			Traffic: d.traffic.record,
+			Result:  d.sandboxResults(h.Server),
 			Note: func(s *gateway.Session, msg string) {
 				if logs != nil {
 					logs.Note("%s", msg)

@@ -111,6 +111,7 @@ func (s *sharedHubs) start(name string) *sharedHub {
 		Hooks: gateway.Hooks{
 			Tools:   d.tools.record,
 			Traffic: d.traffic.record,
+			Result:  d.sandboxResults(name),
 			Note: func(_ *gateway.Session, msg string) {
 				if logs != nil {
 					logs.Note("%s", msg)

@@ -22,6 +22,9 @@ type Hooks struct {
 	Traffic func(s *Session, t Traffic)
 	// Note reports something the person may want in the server's log (dropped garbage).
 	Note func(s *Session, msg string)
+	// Result receives each answer of the server to a tools/call (the whole JSON-RPC
+	// response, valid only during the call), after it was passed on to the client.
+	Result func(s *Session, response []byte)
 }
 
 // Traffic describes one relayed message; bodies are never recorded.
@@ -270,6 +273,7 @@ func (r *relay) fromServer(line, raw []byte) bool {
 	k, env, perr := classify(line)
 	var latency time.Duration
 	var finished func(CallOutcome, time.Duration)
+	var result bool // a tools/call answer the Result hook wants
 	if k != kindInvalid && k != kindBatch {
 		if a := serverAmbiguity(line); a != nil {
 			r.refuseServerAmbiguous(k, env, a)
@@ -320,6 +324,7 @@ func (r *relay) fromServer(line, raw []byte) bool {
 			}
 		}
 		finished = p.finished
+		result = p.method == "tools/call" && r.opts.Hooks.Result != nil
 	case kindRequest:
 		r.track(r.outbound, string(env.ID), env)
 	}
@@ -327,6 +332,9 @@ func (r *relay) fromServer(line, raw []byte) bool {
 	err := r.writeClient(raw)
 	if finished != nil {
 		finished(callOutcome(line), latency)
+	}
+	if result {
+		r.opts.Hooks.Result(r.sess.view(), line)
 	}
 	r.traffic("server→client", k, env, len(line), latency)
 	return err == nil

@@ -265,6 +265,9 @@ func (h *Hub) deliver(c *call, line []byte) {
 	}
 	c.m.traffic("server→client", kindResponse, envelope{ID: c.id}, len(out), latency)
 	c.m.send(append(out, '\n'))
+	if c.method == "tools/call" && h.opts.Hooks.Result != nil {
+		h.opts.Hooks.Result(c.m.sess.view(), line)
+	}
 }
 
 // refuseServerAmbiguous drops a server message that could be read two ways; an answer whose

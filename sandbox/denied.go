@@ -32,7 +32,8 @@ var deniedPatterns = []deniedPattern{
 	{re: regexp.MustCompile(`connect (ENETUNREACH|EACCES|EPERM) (\S+)`), error: 1, path: 2, network: true},
 }
 
-// DeniedLog turns a confined server's error lines into plain sentences, each once: a server
+// DeniedLog turns a confined server's error lines (and, through the daemon, its failed tool
+// answers: daemon/sandbox_results.go) into plain sentences, each once: a server
 // that retries the same refused path a thousand times costs the person one line. A missing
 // file counts as refused only inside a folder the sandbox hides. Safe for concurrent use.
 type DeniedLog struct {

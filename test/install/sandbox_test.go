@@ -99,8 +99,14 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 		t.Errorf("the file the server wrote: %q, %v", b, err)
 	}
 	// The TypeScript client offers the server the root /tmp, where this test's home lives, so
-	// the server itself now believes ~/.ssh/id_rsa is fair game: only its sandbox says no.
-	if text, isErr := callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": key}); !isErr || strings.Contains(text, "PRIVATE KEY") {
+	// the server itself now believes ~/.ssh/id_rsa is fair game: only its sandbox says no. The
+	// server asks for the roots once the session is open and may take the call before it has
+	// them, refusing it itself: that is tried again (each call is a new session).
+	text, isErr := callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": key})
+	for try := 1; try < 5 && strings.Contains(text, "path outside allowed directories"); try++ {
+		text, isErr = callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": key})
+	}
+	if !isErr || strings.Contains(text, "PRIVATE KEY") {
 		t.Errorf("read ~/.ssh/id_rsa: %q (error %v)", text, isErr)
 	} else if !strings.Contains(text, "EACCES") {
 		t.Errorf("read ~/.ssh/id_rsa was refused by the server (%q), not by its sandbox: the test proves nothing", text)
@@ -115,7 +121,18 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 	if want := "filesystem can read and change files in Documents/notes; cannot use the internet."; !strings.Contains(out, want) {
 		t.Errorf("server sandbox says %q, want %q", out, want)
 	}
-	logs, _, _ := run(t, u, "", "logs", "filesystem")
+	// The server reported the refusal only in its answer ("EACCES: permission denied, open
+	// '…/.ssh/id_rsa'"), not on its error output: MCP Tray reads the answer and says it in the
+	// server's log, once.
+	const refused = "~/.ssh/id_rsa: not allowed by its sandbox"
+	var logs string
+	u.Eventually("the log says the sandbox refused ~/.ssh/id_rsa", func() bool {
+		logs, _, _ = run(t, u, "", "logs", "filesystem")
+		return strings.Contains(logs, refused)
+	})
+	if strings.Count(logs, refused) != 1 || !strings.Contains(logs, "tried to open "+refused) {
+		t.Errorf("the server's log does not say once %q:\n%s", "tried to open "+refused, logs)
+	}
 	if want := "confined: can read and change files in Documents/notes; cannot use the internet"; strings.Count(logs, want) != 1 {
 		t.Errorf("the server's log does not say once %q:\n%s", want, logs)
 	}
