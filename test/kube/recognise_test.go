@@ -193,3 +193,26 @@ func TestImportedEntryWithKubeconfigIsGuarded(t *testing.T) {
 	w.heldBack(t)
 	w.reachesProdAfterConfirmation(t)
 }
+
+// Installed from the catalog (npx fetches mcp-server-kubernetes 4.1.7 as a person's install
+// would), the server is held until the person chooses a context, like one added by hand.
+func TestCatalogMcpServerKubernetesIsGuarded(t *testing.T) {
+	testbin.NeedNode(t, ".bin/mcp-server-kubernetes") // npx and node; kubectl comes from deps.sh
+	w := newPerson(t)
+	w.prodCurrent(t)
+	w.u.Daemon()
+	out := w.u.OK("install", "kubernetes-kubectl", "--name", "k8s", "--yes")
+	if !strings.Contains(out, "choose the Kubernetes context it may use") {
+		t.Errorf("install said:\n%s", out)
+	}
+	w.heldBack(t)
+	w.u.OK("kube", "use", "k8s", "staging")
+	w.u.WaitRunning("k8s")
+	if text, isErr := w.call(t, "kubectl_get", `{"resourceType":"namespaces"}`); isErr || !strings.Contains(text, "staging-apps") {
+		t.Fatalf("kubectl_get on staging: %q", text)
+	}
+	if r := w.prod.Requests(); len(r) != 0 {
+		t.Fatalf("production was reached while k8s uses staging: %+v", r)
+	}
+	w.reachesProdAfterConfirmation(t)
+}
