@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/daemon"
@@ -79,7 +82,7 @@ Nothing is installed or changed.`,
 				for _, t := range targets {
 					out.Targets = append(out.Targets, e.scanTarget(cmd.Context(), t, asJSON))
 				}
-			case args[0] == "-" || fileExists(args[0]):
+			case args[0] == "-" || fileExists(args[0]) || looksLikePath(args[0]):
 				t, err := scanFile(args[0], e.stdin)
 				if err != nil {
 					return err
@@ -105,6 +108,13 @@ Nothing is installed or changed.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings as JSON")
 	cmd.Flags().StringVar(&client, "client", "", "scan the servers set up by hand in this AI app (see: mcptray client list)")
 	return cmd
+}
+
+// looksLikePath reports whether arg is meant as a file even though none is there (a catalog id
+// is never absolute, relative to "." or a .json name), so a mistyped path is answered as a
+// missing file, not as a missing catalog entry.
+func looksLikePath(arg string) bool {
+	return filepath.IsAbs(arg) || strings.HasPrefix(arg, "./") || strings.HasPrefix(arg, "../") || strings.HasSuffix(arg, ".json")
 }
 
 func fileExists(path string) bool {
@@ -173,6 +183,9 @@ func scanFile(path string, stdin io.Reader) (scanTargetOutput, error) {
 		b, err = io.ReadAll(stdin)
 	} else {
 		b, err = os.ReadFile(path)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return scanTargetOutput{}, fmt.Errorf("there is no file %s to scan", path)
 	}
 	if err != nil {
 		return scanTargetOutput{}, fmt.Errorf("reading %s: %w", path, err)

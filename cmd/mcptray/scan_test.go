@@ -94,6 +94,9 @@ func TestScanFileThroughTheBinary(t *testing.T) {
 	if _, stderr, code := u.Run("scan"); code != 2 || !strings.Contains(stderr, "needs a file, a catalog id or --client") {
 		t.Errorf("no argument: exit %d, %q", code, stderr)
 	}
+	if _, stderr, code := u.Run("scan", "/no/such/tools.json"); code != 1 || !strings.Contains(stderr, "There is no file /no/such/tools.json to scan.") {
+		t.Errorf("a mistyped file: exit %d, %q", code, stderr)
+	}
 	if _, stderr, code := u.Run("scan", "no-such-entry-anywhere"); code != 1 || !strings.Contains(stderr, "no server") {
 		t.Errorf("an unknown catalog id: exit %d, %q", code, stderr)
 	}
