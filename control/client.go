@@ -20,19 +20,16 @@ var ErrNotRunning = errors.New("MCP Tray is not running. Open it from your appli
 // safe for concurrent use (each operation opens its own connection).
 type Client struct{ Path string }
 
-// dialVerified connects to the daemon's socket. It returns ErrNotRunning when nobody listens,
-// and the socket package's *UntrustedError when the socket may be someone else's: never "not
-// running" then, which would make the bridge start another daemon.
+// dialVerified connects to the daemon's socket. It returns ErrNotRunning only when nobody
+// listens (socket.ErrNotRunning); any other failure — a socket that may be someone else's
+// (*socket.UntrustedError), a listener that could not be checked — is returned as it is: never
+// "not running" then, which would make the bridge start another daemon.
 func dialVerified(ctx context.Context, path string) (net.Conn, error) {
 	conn, err := socket.Dial(ctx, path)
-	if err != nil {
-		var ue *socket.UntrustedError
-		if errors.As(err, &ue) {
-			return nil, err
-		}
+	if errors.Is(err, socket.ErrNotRunning) {
 		return nil, ErrNotRunning
 	}
-	return conn, nil
+	return conn, err
 }
 
 func (c *Client) open(ctx context.Context, h Hello) (net.Conn, *bufio.Reader, error) {

@@ -47,7 +47,7 @@ var loosening = map[string]func(d *Daemon, params json.RawMessage) bool{
 	"clients.restore": always,                  // hands a client's servers back to it, outside MCP Tray
 	"policy.set":      (*Daemon).ruleLoosens,   // allow, ask over deny, trust on
 	"policy.trust":    trustOn,
-	"kube.use":        (*Daemon).kubeUseWidened, // a production context, a namespace limit lifted
+	"kube.use":        (*Daemon).kubeUseLoosens, // a production context, a namespace limit lifted
 	"kube.forget":     always,                   // a server no longer guarded as a Kubernetes server
 	"clients.set":     field("enabled", true),   // binding a client (to more servers)
 	"servers.enable":  field("enabled", true),
@@ -148,11 +148,15 @@ func (d *Daemon) expectLoosens(raw json.RawMessage) bool {
 }
 
 // kubeUseLoosens: switching to a production context loosens (its cluster is the one that
-// matters); another switch does not. A context MCP Tray cannot classify counts as production.
+// matters), and so does lifting or changing the server's namespace limit; another switch does
+// not. A context MCP Tray cannot classify counts as production.
 func (d *Daemon) kubeUseLoosens(raw json.RawMessage) bool {
 	var p KubeUseParams
 	if json.Unmarshal(raw, &p) != nil {
 		return true
+	}
+	if ns := kubeNamespaceOf(d.currentConfig().Servers[p.Server]); ns != "" && ns != p.Namespace {
+		return true // lifts or changes the server's namespace limit
 	}
 	src, _, err := d.kube.load()
 	if err != nil {

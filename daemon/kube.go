@@ -138,11 +138,15 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 	}
 	prodGuard := production(cfg)
 	next := map[string]kubeState{}
+	var noneErr error
+	if slices.ContainsFunc(specs, func(sp supervisor.Spec) bool { return !isKubeServer(cfg.Servers[sp.Name]) }) {
+		noneErr = d.writeEmptyKubeconfig()
+	}
 	for i := range specs {
 		name := specs[i].Name
 		s := cfg.Servers[name]
 		if !isKubeServer(s) {
-			specs[i] = d.kubeNone(specs[i])
+			specs[i] = d.kubeNone(specs[i], noneErr)
 			continue
 		}
 		b.mu.Lock()
@@ -213,21 +217,27 @@ contexts: []
 users: []
 `)
 
-// kubeNone gives a server that is not a Kubernetes server KUBECONFIG pointing at
-// EmptyKubeFile, written when it is missing or differs; a server for which that file cannot be
-// written does not start (it could otherwise reach the person's current context).
-func (d *Daemon) kubeNone(sp supervisor.Spec) supervisor.Spec {
+// writeEmptyKubeconfig writes EmptyKubeFile when it is missing or differs (once a reload).
+func (d *Daemon) writeEmptyKubeconfig() error {
 	path := EmptyKubeFile(d.opts.Home)
-	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, emptyKubeconfig) {
-		if err := atomicfile.WriteFile(path, emptyKubeconfig, 0o600); err != nil && sp.Refuse == "" {
-			sp.Refuse = fmt.Sprintf("MCP Tray could not write the empty kubeconfig that keeps %q away from your Kubernetes clusters: %v.", sp.Name, err)
-		}
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, emptyKubeconfig) {
+		return nil
+	}
+	return atomicfile.WriteFile(path, emptyKubeconfig, 0o600)
+}
+
+// kubeNone gives a server that is not a Kubernetes server KUBECONFIG pointing at
+// EmptyKubeFile; when that file could not be written (writeErr), the server does not start (it
+// could otherwise reach the person's current context).
+func (d *Daemon) kubeNone(sp supervisor.Spec, writeErr error) supervisor.Spec {
+	if writeErr != nil && sp.Refuse == "" {
+		sp.Refuse = fmt.Sprintf("MCP Tray could not write the empty kubeconfig that keeps %q away from your Kubernetes clusters: %v.", sp.Name, writeErr)
 	}
 	env := maps.Clone(sp.Env)
 	if env == nil {
 		env = map[string]string{}
 	}
-	env["KUBECONFIG"] = path
+	env["KUBECONFIG"] = EmptyKubeFile(d.opts.Home)
 	sp.Env = env
 	return sp
 }

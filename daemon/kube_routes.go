@@ -250,20 +250,3 @@ func (d *Daemon) kubeForget(name string) error {
 	d.notes.Publish(Note{Kind: "kube_forgotten", Message: fmt.Sprintf("MCP Tray no longer treats %s as a Kubernetes server; it reaches no Kubernetes cluster.", name)})
 	return nil
 }
-
-// kubeUseWidened: a kube.use request that removes or changes a server's namespace limit
-// loosens, besides one to a production context (kubeUseLoosens).
-func (d *Daemon) kubeUseWidened(raw json.RawMessage) bool {
-	if d.kubeUseLoosens(raw) {
-		return true
-	}
-	var p KubeUseParams
-	if json.Unmarshal(raw, &p) != nil {
-		return true
-	}
-	s := d.currentConfig().Servers[p.Server]
-	if s == nil || s.Kube == nil {
-		return false
-	}
-	return !s.Kube.None && s.Kube.Namespace != "" && s.Kube.Namespace != p.Namespace
-}

@@ -27,14 +27,23 @@ func prepareDir(path string) error {
 	if err != nil {
 		return fmt.Errorf("checking the socket folder %s: %w", dir, err)
 	}
+	if err := ownFolder(dir, fi); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("making the socket folder %s private: %w", dir, err)
+	}
+	return nil
+}
+
+// ownFolder refuses dir (described by fi, from Lstat) unless it is a folder of the current
+// user's own, not a link.
+func ownFolder(dir string, fi fs.FileInfo) error {
 	if reason := foreign(fi); reason != "" {
 		return &UntrustedError{Path: dir, Reason: reason}
 	}
 	if !fi.IsDir() {
 		return &UntrustedError{Path: dir, Reason: "is not a folder"}
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("making the socket folder %s private: %w", dir, err)
 	}
 	return nil
 }
@@ -62,11 +71,8 @@ func checkPath(path string) error {
 	if err != nil {
 		return err
 	}
-	if reason := foreign(fi); reason != "" {
-		return &UntrustedError{Path: dir, Reason: reason}
-	}
-	if !fi.IsDir() {
-		return &UntrustedError{Path: dir, Reason: "is not a folder"}
+	if err := ownFolder(dir, fi); err != nil {
+		return err
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 		return &UntrustedError{Path: dir, Reason: fmt.Sprintf("is open to other users (mode %04o)", perm)}
