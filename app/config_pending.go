@@ -112,9 +112,8 @@ func (b *pendingBanner) show(res configPendingResult) {
 		b.shown = res.Fingerprint
 		b.busy = false
 		b.readyAt = b.w.u.now().Add(readyAfter)
-		time.AfterFunc(readyAfter, func() { b.w.u.do(b.renderReady) })
 	}
-	b.renderReady()
+	b.renderReady() // schedules the redraw at readiness
 	b.box.Show()
 }
 

@@ -217,14 +217,17 @@ func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gate
 
 func (g *guard) Tools(s *gateway.Session, result json.RawMessage, complete bool) json.RawMessage {
 	g.kube(s.Server, s.ID) // a session's context is the one it first saw
+	// A list MCP Tray cannot read is never passed on as it is: nothing in it was pinned,
+	// scanned or hidden. The client gets an empty list instead (the relay's strict reader
+	// refuses such lists before they get here; this is the gate's own floor).
 	tools, _, err := policy.ParseToolsList(result)
 	if err != nil {
-		return result
+		return json.RawMessage(`{"tools":[]}`)
 	}
 	g.engine.ObserveTools(s.Server, tools, complete)
 	out, err := policy.HideTools(result, func(name string) bool { return g.engine.Hidden(s.Server, name) })
 	if err != nil {
-		return result
+		return json.RawMessage(`{"tools":[]}`)
 	}
 	return out
 }

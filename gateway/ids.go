@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"math"
 	"math/big"
 	"strconv"
@@ -18,7 +19,7 @@ import (
 // request have the same key. ok is false for a value that is not a usable id (not a string or
 // a number).
 func idKey(raw []byte) (key string, ok bool) {
-	raw = []byte(strings.TrimSpace(string(raw)))
+	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return "", false
 	}

@@ -301,6 +301,9 @@ func (h *Hub) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
 // hubIDByValue reads the id of a server's answer as clients compare ids (see idKey): "7",
 // 7.0 and 7e0 all answer the hub's request 7.
 func hubIDByValue(raw []byte) (int64, bool) {
+	if n, ok := hubID(raw); ok { // the hub's own ids are plain integers: the usual answer
+		return n, n >= 0 && n <= 1<<53
+	}
 	key, ok := idKey(raw)
 	if !ok || !strings.HasPrefix(key, "n:") {
 		return 0, false

@@ -135,7 +135,12 @@ func fingerprint(b []byte) string {
 // A result that names a member twice or spells "tools" or "nextCursor" in another case is an
 // error: clients would disagree on which tools it lists.
 func ParseToolsList(result json.RawMessage) (tools []json.RawMessage, nextCursor string, err error) {
-	if _, err := Canonicalize(result); err != nil {
+	// Only the result's own members are checked here: a member named twice inside one tool
+	// makes that tool unreadable (ObserveTools blocks and hides it), not the whole list.
+	if k, err := duplicateMember(result); err != nil || k != "" {
+		if err == nil {
+			err = fmt.Errorf("key %q appears twice", k)
+		}
 		return nil, "", fmt.Errorf("reading a tools/list result: %w", err)
 	}
 	var r map[string]json.RawMessage
@@ -226,4 +231,30 @@ func memberSpan(obj []byte, key string) (start, end int, err error) {
 		start, end = from, to
 	}
 	return start, end, nil
+}
+
+// duplicateMember returns a member name that the JSON object obj names twice (exactly), or "";
+// an error when obj is not a JSON object.
+func duplicateMember(obj []byte) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", errors.New("it is not a JSON object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		k, _ := tok.(string)
+		if seen[k] {
+			return k, nil
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
 }

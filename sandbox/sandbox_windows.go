@@ -21,12 +21,6 @@ func gaps(s Status) string {
 	return strings.Join(lowIntegrityGaps(Rules{Network: true}, ""), " ")
 }
 
-// Gaps says what the Windows enforcement cannot confine for r, in plain sentences.
-func Gaps(r Rules) []string {
-	home, _ := os.UserHomeDir()
-	return lowIntegrityGaps(r, home)
-}
-
 // Wrap makes cmd start with a low-integrity copy of MCP Tray's own token, after labelling
 // r's write folders low so the server may still change them. It creates r.Make first. Reads
 // and the network are not confined on Windows (see Gaps); the Job Object that ends the whole
