@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/mcptray/mcptray/internal/display"
@@ -265,25 +264,13 @@ func clientName(c string) string {
 	return shorten(display.Line(c), maxNameChars)
 }
 
-// appWords are the words the program of a well-known AI app has in its file name (Claude
-// Desktop runs as "Claude" or "Claude Helper", VS Code as "Code Helper (Plugin)").
-var appWords = map[string][]string{
-	"Claude Desktop": {"claude"},
-	"Claude Code":    {"claude"},
-	"Cursor":         {"cursor"},
-	"VS Code":        {"code", "vscode", "codium"},
-	"Windsurf":       {"windsurf"},
-	"Gemini CLI":     {"gemini"},
-	"Codex":          {"codex"},
-}
-
 // appName names the app that made a call by what MCP Tray can check: the program that started
 // the bridge (a.App, read from the operating system), beside the name the app claims when the
 // program's name does not match it, as in "Claude Desktop — started by /usr/bin/python3".
 // When the operating system did not say (a.App is empty), it is the claimed name.
 func appName(a policy.Approval) string {
 	claimed := clientName(a.Client)
-	if a.App == "" || appMatches(claimed, a.App) {
+	if a.App == "" || policy.ClaimMatches(claimed, a.App) {
 		return claimed
 	}
 	return claimed + " — started by " + shorten(display.Line(a.App), maxNameChars*2)
@@ -302,30 +289,13 @@ func shorten(s string, n int) string {
 	return fmt.Sprintf("%s… (%d characters)", string(r[:n]), len(r))
 }
 
-// appMatches reports whether the program at path carries the claimed app's name: a word of
-// the program's file name (not of its folders, which anyone can name) is a word of the name.
-func appMatches(claimed, path string) bool {
-	base := path[strings.LastIndexAny(path, `/\`)+1:]
-	words := strings.FieldsFunc(strings.ToLower(base), func(r rune) bool { return !unicode.IsLetter(r) })
-	want, ok := appWords[claimed]
-	if !ok {
-		want = strings.FieldsFunc(strings.ToLower(claimed), func(r rune) bool { return !unicode.IsLetter(r) })
-	}
-	for _, w := range words {
-		if slices.Contains(want, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // appNote is the quiet line under the headline that says which program made the call, or that
 // the operating system did not say. Empty when the headline already names the program.
 func appNote(a policy.Approval) string {
 	switch {
 	case a.App == "":
 		return "This is the name the app gives itself; MCP Tray could not check which program it is."
-	case appMatches(clientName(a.Client), a.App):
+	case policy.ClaimMatches(clientName(a.Client), a.App):
 		return "Program: " + display.Line(a.App)
 	}
 	return ""

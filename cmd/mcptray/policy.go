@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -286,7 +285,7 @@ func newApprovalsCmd(e *env) *cobra.Command {
 func appName(client, app string) string {
 	who := display.Line(cmp.Or(client, "An AI app"))
 	switch {
-	case app == "" || app == client || filepath.Base(app) == client:
+	case app == "" || policy.ClaimMatches(client, app):
 		return who
 	case client == "":
 		return fmt.Sprintf("%s (started by %s)", who, display.Line(app))
