@@ -43,7 +43,8 @@ func (u *unit) confine(cmd *exec.Cmd, env []string) error {
 		u.logs.setExplain(nil)
 		return nil
 	}
-	if st := sandbox.Check(); !st.Supported() {
+	st := sandbox.Check()
+	if !st.Supported() {
 		return Permanent(fmt.Errorf("The server %q is set to run in a sandbox, but %s To run it without one, if you agree, use: mcptray server sandbox %s --off",
 			u.spec.Name, lowerFirst(st.Gaps()), u.spec.Name))
 	}
@@ -57,7 +58,7 @@ func (u *unit) confine(cmd *exec.Cmd, env []string) error {
 		return Permanent(fmt.Errorf("The server %q could not be put in its sandbox: %w", u.spec.Name, err))
 	}
 	line := "confined: " + sandbox.Describe(u.spec.Sandbox, home)
-	if gaps := sandbox.Check().Gaps(); gaps != "" {
+	if gaps := st.Gaps(); gaps != "" {
 		line += ". " + gaps
 	}
 	u.logs.noteOnce(line)
