@@ -156,6 +156,9 @@ back to what MCP Tray runs.`,
 	return cmd
 }
 
+// nothingToUndo answers --discard when no change waits.
+const nothingToUndo = "Nothing to undo: config.json is already what MCP Tray runs."
+
 func configReviewRemote(e *env, accept string, discard bool) error {
 	var res daemon.PendingResult
 	switch {
@@ -165,6 +168,13 @@ func configReviewRemote(e *env, accept string, discard bool) error {
 		}
 		fmt.Fprintln(e.stdout, "Accepted. MCP Tray now runs config.json as it is.")
 	case discard:
+		if err := e.call("config.pending", nil, &res); err != nil {
+			return err
+		}
+		if !res.Pending {
+			fmt.Fprintln(e.stdout, nothingToUndo)
+			return nil
+		}
 		if err := e.call("config.discard", nil, &res); err != nil {
 			return err
 		}
@@ -213,6 +223,10 @@ func configReviewLocal(e *env, accept string, discard bool) error {
 		fmt.Fprintln(e.stdout, "Accepted. MCP Tray will run config.json as it is.")
 		return nil
 	case discard:
+		if !res.Pending {
+			fmt.Fprintln(e.stdout, nothingToUndo)
+			return nil
+		}
 		err := e.home.Update(func(c *config.Config) error {
 			_, _, eff, _, err := localReview(e)
 			if err != nil {

@@ -234,6 +234,10 @@ func TestOwnCommandLineChangesDoNotWait(t *testing.T) {
 	if out := u.OK("config", "review"); !strings.Contains(out, "Nothing in config.json waits") {
 		t.Fatalf("still waiting after --discard:\n%s", out)
 	}
+	// A second undo has nothing to undo, and says so instead of claiming it undid something.
+	if out := u.OK("config", "review", "--discard"); !strings.Contains(out, "Nothing to undo") {
+		t.Errorf("--discard with nothing waiting said:\n%s", out)
+	}
 }
 
 // TestTamperedAcceptedRecordIsNotTrusted: a program that adds a server to config.json and to
