@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"sync"
+
+	"github.com/mcptray/mcptray/internal/filelock"
 )
 
 // A WriteHook is told, under the config lock and before anything is written, about every
@@ -60,7 +62,7 @@ func (h Home) Locked(fn func() error) error {
 	if err := h.Ensure(); err != nil {
 		return err
 	}
-	unlock, err := lockFile(h.lockFile())
+	unlock, err := filelock.Lock(h.lockFile())
 	if err != nil {
 		return fmt.Errorf("locking config: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/internal/atomicfile"
+	"github.com/mcptray/mcptray/internal/filelock"
 )
 
 // ErrInvalid is wrapped by every error about the content of config.json.
@@ -163,7 +164,7 @@ func (h Home) Update(change func(*Config) error) error {
 	if err := h.Ensure(); err != nil {
 		return err
 	}
-	unlock, err := lockFile(h.lockFile())
+	unlock, err := filelock.Lock(h.lockFile())
 	if err != nil {
 		return fmt.Errorf("locking config: %w", err)
 	}

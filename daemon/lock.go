@@ -8,19 +8,17 @@ import (
 	"time"
 
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/filelock"
 	"github.com/mcptray/mcptray/socket"
 )
-
-// errLocked is returned by lockFile when another process holds the lock.
-var errLocked = errors.New("locked by another process")
 
 // lockHome takes the home's daemon lock (daemon.lock) for the life of this daemon: two daemons
 // never run for one home, even when they start at the same instant (each would otherwise find
 // no socket answering and bind its own). It returns ErrAlreadyRunning when another daemon
 // holds it. The lock goes with the process, so a crashed daemon never leaves it taken.
 func lockHome(h config.Home) (release func(), err error) {
-	release, err = lockFile(filepath.Join(string(h), "daemon.lock"))
-	if errors.Is(err, errLocked) {
+	release, err = filelock.TryLock(filepath.Join(string(h), "daemon.lock"))
+	if errors.Is(err, filelock.ErrLocked) {
 		return nil, ErrAlreadyRunning
 	}
 	if err != nil {
