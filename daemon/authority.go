@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -411,43 +412,35 @@ func identifyBridge(pid int) bridgePeer {
 	if pid <= 0 {
 		return b
 	}
-	self, err := proc.Lookup(pid)
+	chain, err := proc.Ancestry(pid)
 	if err != nil {
 		return b
 	}
-	b.bridge = self.ID
-	if self.Parent <= 1 {
+	b.bridge = chain[0].ID
+	if len(chain) < 2 || chain[1].Pid <= 1 {
 		return b
 	}
-	parent, err := proc.Lookup(self.Parent)
-	if err != nil || parent.Start > self.Start {
-		return b
-	}
-	b.app, b.root = parent.ID, parent.ID
-	exe, err := proc.Executable(parent.Pid)
-	if err != nil || !parent.ID.Live() {
+	app, above := chain[1], chain[2:]
+	b.app, b.root = app.ID, app.ID
+	exe, err := proc.Executable(app.Pid)
+	if err != nil || !app.ID.Live() {
 		return b
 	}
 	b.appExe = exe
-	for cur, curExe := parent, exe; isShell(curExe) && cur.Parent > 1; {
-		up, err := proc.Lookup(cur.Parent)
-		if err != nil || up.Start > cur.Start {
-			break
-		}
-		if curExe, err = proc.Executable(up.Pid); err != nil {
-			break
-		}
-		b.outer, cur = up.ID, up
+	if i := slices.IndexFunc(above, func(p proc.Info) bool { return p.Pid <= 1 }); i >= 0 {
+		above = above[:i] // every process descends from pid 1: it is nobody's app
 	}
-	for cur := parent; cur.Parent > 1; {
-		up, err := proc.Lookup(cur.Parent)
-		if err != nil || up.Start > cur.Start {
+	for i, curExe := 0, exe; i < len(above) && isShell(curExe); i++ {
+		if curExe, err = proc.Executable(above[i].Pid); err != nil {
 			break
 		}
+		b.outer = above[i].ID
+	}
+	for _, up := range above {
 		if upExe, err := proc.Executable(up.Pid); err != nil || upExe != exe {
 			break
 		}
-		b.root, cur = up.ID, up
+		b.root = up.ID
 	}
 	return b
 }
