@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/internal/atomicfile"
-	"github.com/mcptray/mcptray/internal/filelock"
 )
 
 // ErrInvalid is wrapped by every error about the content of config.json.
@@ -144,6 +143,11 @@ func (h Home) Save(c *Config) error {
 	if err := h.Ensure(); err != nil {
 		return err
 	}
+	return h.write(c)
+}
+
+// write encodes c and replaces config.json with it atomically; c is already valid.
+func (h Home) write(c *Config) error {
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding config: %w", err)
@@ -161,29 +165,23 @@ func (h Home) Save(c *Config) error {
 // returns an error nothing is written. Before writing, Update tells the write hook (see
 // WriteHook), which may refuse the write. Update blocks while another writer holds the lock.
 func (h Home) Update(change func(*Config) error) error {
-	if err := h.Ensure(); err != nil {
-		return err
-	}
-	unlock, err := filelock.Lock(h.lockFile())
-	if err != nil {
-		return fmt.Errorf("locking config: %w", err)
-	}
-	defer unlock()
-	c, _, err := h.load()
-	if err != nil {
-		return err
-	}
-	before := c.Clone()
-	if err := change(c); err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if hook := writeHook(h); hook != nil {
-		if err := hook(h, before, c); err != nil {
+	return h.Locked(func() error {
+		c, _, err := h.load()
+		if err != nil {
 			return err
 		}
-	}
-	return h.Save(c)
+		before := c.Clone()
+		if err := change(c); err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if hook := writeHook(h); hook != nil {
+			if err := hook(h, before, c); err != nil {
+				return err
+			}
+		}
+		return h.write(c)
+	})
 }
