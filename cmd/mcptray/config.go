@@ -71,44 +71,56 @@ func acceptLocally(ctx context.Context, h config.Home, before, after *config.Con
 }
 
 // localReview is what waits in config.json when MCP Tray is not running: accepted.json
-// against the file.
-func localReview(e *env) (accepted, proposed, effective *config.Config, res daemon.PendingResult, err error) {
-	proposed, err = e.home.Load()
+// (sealed with the key in the keychain) against config.json, as the daemon would review it.
+// It reads the keychain once; review keeps the key for accepting.
+type localReview struct {
+	key                           config.AcceptKey
+	accepted, proposed, effective *config.Config
+	res                           daemon.PendingResult
+}
+
+func reviewLocally(e *env) (*localReview, error) {
+	proposed, err := e.home.Load()
 	if err != nil {
-		return nil, nil, nil, res, err
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res.Changes = []string{}
 	key, err := e.home.LoadAcceptKey(ctx, e.keys())
 	if err != nil {
-		return nil, nil, nil, res, err
+		return nil, err
 	}
-	accepted, err = e.home.LoadAccepted(key)
+	r := &localReview{key: key, proposed: proposed, res: daemon.PendingResult{Changes: []string{}}}
+	r.accepted, err = e.home.LoadAccepted(key)
 	switch {
 	case errors.Is(err, config.ErrNoAccepted):
-		return proposed, proposed, proposed, res, nil
+		r.accepted, r.effective = proposed, proposed
+		return r, nil
 	case errors.Is(err, config.ErrTampered):
-		accepted = &config.Config{Servers: map[string]*config.Server{}}
-		res.Changes = append(res.Changes, "Another program changed or removed MCP Tray's record of what you accepted, so MCP Tray runs nothing from config.json until you confirm it.")
+		r.accepted = &config.Config{Servers: map[string]*config.Server{}}
+		r.res.Changes = append(r.res.Changes, "Another program changed or removed MCP Tray's record of what you accepted, so MCP Tray runs nothing from config.json until you confirm it.")
 	case err != nil:
-		return nil, nil, nil, res, err
+		return nil, err
 	}
-	effective, changes := config.Review(accepted, proposed, config.ReviewOptions{ClientName: clientName})
+	effective, changes := config.Review(r.accepted, proposed, config.ReviewOptions{ClientName: clientName})
+	r.effective = effective
 	if len(changes) > 0 {
-		res.Pending, res.Fingerprint = true, config.Fingerprint(proposed)
-		res.Changes = append(res.Changes, changes...)
+		r.res.Pending, r.res.Fingerprint = true, config.Fingerprint(proposed)
+		r.res.Changes = append(r.res.Changes, changes...)
 	} else {
-		res.Changes = []string{}
+		r.res.Changes = []string{}
 	}
-	return accepted, proposed, effective, res, nil
+	return r, nil
 }
 
 // effectiveConfig is config.json without what waits for the person, for writing AI apps'
 // settings when MCP Tray is not running.
 func (e *env) effectiveConfig() (*config.Config, error) {
-	_, _, effective, _, err := localReview(e)
-	return effective, err
+	r, err := reviewLocally(e)
+	if err != nil {
+		return nil, err
+	}
+	return r.effective, nil
 }
 
 func clientName(id string) string {
@@ -189,33 +201,28 @@ func configReviewRemote(e *env, accept string, discard bool) error {
 }
 
 func configReviewLocal(e *env, accept string, discard bool) error {
-	_, proposed, _, res, err := localReview(e)
+	r, err := reviewLocally(e)
 	if err != nil {
 		return err
 	}
 	switch {
 	case accept != "":
-		if !res.Pending {
+		if !r.res.Pending {
 			return errors.New("no change to config.json waits for your confirmation")
 		}
-		if accept != res.Fingerprint {
-			return errors.New("config.json changed again since you reviewed it, so nothing was accepted; review it again (mcptray config review)")
+		changedAgain := errors.New("config.json changed again since you reviewed it, so nothing was accepted; review it again (mcptray config review)")
+		if accept != r.res.Fingerprint {
+			return changedAgain
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
 		err := e.home.Locked(func() error {
-			key, err := e.home.LoadAcceptKey(ctx, e.keys())
-			if err != nil {
-				return err
-			}
 			now, err := e.home.Load()
 			if err != nil {
 				return err
 			}
 			if config.Fingerprint(now) != accept {
-				return errors.New("config.json changed again since you reviewed it, so nothing was accepted; review it again (mcptray config review)")
+				return changedAgain
 			}
-			return e.home.SaveAccepted(key, proposed)
+			return e.home.SaveAccepted(r.key, r.proposed)
 		})
 		if err != nil {
 			return err
@@ -223,15 +230,13 @@ func configReviewLocal(e *env, accept string, discard bool) error {
 		fmt.Fprintln(e.stdout, "Accepted. MCP Tray will run config.json as it is.")
 		return nil
 	case discard:
-		if !res.Pending {
+		if !r.res.Pending {
 			fmt.Fprintln(e.stdout, nothingToUndo)
 			return nil
 		}
 		err := e.home.Update(func(c *config.Config) error {
-			_, _, eff, _, err := localReview(e)
-			if err != nil {
-				return err
-			}
+			// Review what is there now, under the lock, against what the person accepted.
+			eff, _ := config.Review(r.accepted, c, config.ReviewOptions{ClientName: clientName})
 			*c = *eff
 			return nil
 		})
@@ -241,7 +246,7 @@ func configReviewLocal(e *env, accept string, discard bool) error {
 		fmt.Fprintln(e.stdout, "Undone: config.json is back to what MCP Tray runs.")
 		return nil
 	}
-	printPending(e, res, false)
+	printPending(e, r.res, false)
 	return nil
 }
 

@@ -325,3 +325,42 @@ func TestServerCannotLoosenConfigThroughTheCommandLine(t *testing.T) {
 		t.Errorf("the server that was turned off is %q after the server's attempts", st.State)
 	}
 }
+
+// TestConfigReviewWithoutMCPTrayRunning: with MCP Tray stopped, another program's server in
+// config.json is still listed for review by the command line, undone by --discard (the
+// person's own server stays), and a second --discard says there is nothing to undo; a later
+// change is accepted only with the code that was shown.
+func TestConfigReviewWithoutMCPTrayRunning(t *testing.T) {
+	u := testbin.NewUser(t)
+	u.OK("server", "add", "mine", "--", fake)
+	editConfigAsAnotherProgram(t, u, func(m map[string]any) {
+		object(m, "servers")["evil"] = map[string]any{"command": fake, "args": []string{"-hello", "evil"}}
+	})
+	waitReview(t, u, `A new server "evil" would run`)
+	if out := u.OK("config", "review", "--discard"); !strings.Contains(out, "Undone") {
+		t.Fatalf("--discard said:\n%s", out)
+	}
+	b := readFile(t, filepath.Join(u.Home, "config.json"))
+	if strings.Contains(b, "evil") || !strings.Contains(b, "mine") {
+		t.Fatalf("after --discard config.json is:\n%s", b)
+	}
+	if out := u.OK("config", "review", "--discard"); !strings.Contains(out, "Nothing to undo") {
+		t.Errorf("--discard with nothing waiting said:\n%s", out)
+	}
+
+	editConfigAsAnotherProgram(t, u, func(m map[string]any) {
+		object(m, "servers")["other"] = map[string]any{"command": fake}
+	})
+	_, code := waitReview(t, u, `A new server "other" would run`)
+	wrong := "0" + code[1:]
+	if code[0] == '0' {
+		wrong = "1" + code[1:]
+	}
+	if _, stderr, rc := u.Run("config", "review", "--accept", wrong); rc == 0 {
+		t.Fatalf("a wrong code was accepted: %s", stderr)
+	}
+	u.OK("config", "review", "--accept", code)
+	if out := u.OK("config", "review"); !strings.Contains(out, "Nothing in config.json waits") {
+		t.Fatalf("still waiting after --accept:\n%s", out)
+	}
+}
