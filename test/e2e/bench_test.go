@@ -129,35 +129,38 @@ func BenchmarkToolCallLatencyGoClient(b *testing.B) {
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
-	calls := func(c *client.Client, n int) []float64 {
-		initialize(b, c, "2025-06-18")
-		req := mcp.CallToolRequest{}
-		req.Params.Name = "echo"
-		req.Params.Arguments = map[string]any{"text": "ping"}
-		us := make([]float64, 0, n)
-		for i := range n + 20 {
-			start := time.Now()
-			if _, err := c.CallTool(context.Background(), req); err != nil {
-				b.Fatal(err)
-			}
-			if i >= 20 { // the first calls warm both sides up
-				us = append(us, float64(time.Since(start).Nanoseconds())/1e3)
-			}
-		}
-		c.Close()
-		return us
-	}
 	bare := socat(b, fake)
 	for b.Loop() {
 		var d, s, r []float64
 		for range 8 { // alternating rounds, as in BenchmarkToolCallLatency
-			d = append(d, calls(direct(b), 250)...)
-			s = append(s, calls(viaSocat(b, bare), 250)...)
+			d = append(d, echoCalls(b, direct(b), 250)...)
+			s = append(s, echoCalls(b, viaSocat(b, bare), 250)...)
 			c, _ := bridge(b, u, "fake")
-			r = append(r, calls(c, 250)...)
+			r = append(r, echoCalls(b, c, 250)...)
 		}
 		reportAdded(b, d, s, r)
 	}
+}
+
+// echoCalls initializes c, times n echo calls after 20 that warm both sides up, closes c and
+// returns the round trips in µs.
+func echoCalls(b *testing.B, c *client.Client, n int) []float64 {
+	initialize(b, c, "2025-06-18")
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "echo"
+	req.Params.Arguments = map[string]any{"text": "ping"}
+	us := make([]float64, 0, n)
+	for i := range n + 20 {
+		start := time.Now()
+		if _, err := c.CallTool(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+		if i >= 20 {
+			us = append(us, float64(time.Since(start).Nanoseconds())/1e3)
+		}
+	}
+	c.Close()
+	return us
 }
 
 // BenchmarkStartupToToolList: from a client spawning its server command to the tool list

@@ -1,12 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"testing"
-	"time"
-
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcptray/mcptray/internal/testbin"
 )
@@ -25,31 +20,13 @@ func BenchmarkToolCallLatencyConfined(b *testing.B) {
 	u.Daemon()
 	u.WaitRunning("open")
 	u.WaitRunning("boxed")
-	calls := func(c *client.Client, n int) []float64 {
-		initialize(b, c, "2025-06-18")
-		req := mcp.CallToolRequest{}
-		req.Params.Name = "echo"
-		req.Params.Arguments = map[string]any{"text": "ping"}
-		us := make([]float64, 0, n)
-		for i := range n + 20 {
-			start := time.Now()
-			if _, err := c.CallTool(context.Background(), req); err != nil {
-				b.Fatal(err)
-			}
-			if i >= 20 {
-				us = append(us, float64(time.Since(start).Nanoseconds())/1e3)
-			}
-		}
-		c.Close()
-		return us
-	}
 	for b.Loop() {
 		var open, boxed []float64
 		for range 8 {
 			c, _ := bridge(b, u, "open")
-			open = append(open, calls(c, 250)...)
+			open = append(open, echoCalls(b, c, 250)...)
 			c, _ = bridge(b, u, "boxed")
-			boxed = append(boxed, calls(c, 250)...)
+			boxed = append(boxed, echoCalls(b, c, 250)...)
 		}
 		b.ReportMetric(percentile(open, 0.5), "unconfined-p50-µs")
 		b.ReportMetric(percentile(boxed, 0.5), "confined-p50-µs")
