@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -40,11 +41,19 @@ type installDialog struct {
 	fields  []*answerField
 	clients map[string]*widget.Check // client id → "should see it"
 	problem *widget.Label
-	install *widget.Button
+	toPlan  *widget.Button // "Next": asks for the plan
+	answers fyne.CanvasObject
 	// findings shows what "catalog.scan" found in the entry's tools (install_scan.go);
 	// stopScan abandons a scan still running.
 	findings *widget.Label
 	stopScan context.CancelFunc
+
+	// Review (install_plan.go decides what it says).
+	plan         installer.PlanView
+	allowed      map[string]bool // hazard keys the person allowed on this visit of the page
+	planFindings *widget.Label   // the scan's findings again, above Install
+	consent      *widget.Label
+	install      *widget.Button
 
 	// Progress.
 	activity *widget.Activity
@@ -72,7 +81,7 @@ func (u *UI) showInstall() {
 		d.stopScan()
 		w.install = nil
 	})
-	d.win.Resize(fyne.NewSize(720, 560))
+	d.win.Resize(fyne.NewSize(720, 640))
 	d.showPick()
 	d.win.Show()
 	d.load("")
@@ -136,8 +145,8 @@ func (d *installDialog) showPick() {
 			facts := box.Objects[2].(*widget.Label)
 			facts.SetText(entryFacts(e))
 			facts.Importance = widget.LowImportance
-			if e.RuntimeMissing != "" {
-				facts.SetText(e.RuntimeMissing)
+			if w := entryWarning(e); w != "" {
+				facts.SetText(w)
 				facts.Importance = widget.DangerImportance
 			}
 			facts.Refresh()
@@ -202,21 +211,46 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	d.problem = widget.NewLabel("")
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Importance = widget.DangerImportance
-	if e.RuntimeMissing != "" {
-		d.problem.SetText(e.RuntimeMissing)
-	}
+	d.problem.SetText(entryWarning(e))
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.showPick)
-	d.install = widget.NewButtonWithIcon("Install", theme.DownloadIcon(), func() { d.start(e) })
-	d.install.Importance = widget.HighImportance
+	d.toPlan = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { d.review(e) })
+	d.toPlan.Importance = widget.HighImportance
 	if e.RuntimeMissing != "" {
-		d.install.Disable()
+		d.toPlan.Disable()
 	}
 	d.findings = newScanLabel()
+	d.planFindings = nil
 	d.checkTools(e.ID)
 	body := container.NewVBox(head, desc, facts, widget.NewSeparator(), form,
 		widget.NewLabelWithStyle("Which AI apps should see it?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), apps)
-	d.win.SetContent(container.NewBorder(nil, container.NewVBox(d.findings, d.problem, container.NewBorder(nil, nil, back, d.install)), nil, nil,
-		container.NewVScroll(body)))
+	d.answers = container.NewBorder(nil, container.NewVBox(d.findings, d.problem, container.NewBorder(nil, nil, back, d.toPlan)), nil, nil,
+		container.NewVScroll(body))
+	d.win.SetContent(d.answers)
+}
+
+// review checks the answers and asks the daemon what the install would run ("catalog.plan"),
+// then shows it; nothing is installed yet.
+func (d *installDialog) review(e installer.EntryView) {
+	values := d.values()
+	if msg := missingAnswers(e.Questions, values); msg != "" {
+		d.problem.SetText(msg)
+		return
+	}
+	d.problem.SetText(entryWarning(e))
+	d.toPlan.Disable()
+	answers := d.answers
+	params := installer.PlanParams{ID: e.ID, Name: strings.TrimSpace(d.name.Text), Values: planValues(e.Questions, values)}
+	callThen(d.u, "catalog.plan", params, func(p installer.PlanView, err error) {
+		if d.answers != answers || d.win.Content() != answers {
+			return // the person went elsewhere meanwhile
+		}
+		d.toPlan.Enable()
+		if err != nil {
+			d.problem.SetText(sentence(err))
+			return
+		}
+		d.showPlan(e, values, p)
+	})
 }
 
 // values collects the answers, without empty ones so the installer fills in defaults.
@@ -230,13 +264,110 @@ func (d *installDialog) values() map[string]string {
 	return out
 }
 
-// start checks the answers and runs the install stream, showing its progress.
-func (d *installDialog) start(e installer.EntryView) {
-	values := d.values()
-	if msg := missingAnswers(e.Questions, values); msg != "" {
-		d.problem.SetText(msg)
-		return
+// showPlan is the review page: where the server comes from, what will run (folded), each
+// hazard with its own "Allow this", and Install, which waits until every hazard is allowed.
+func (d *installDialog) showPlan(e installer.EntryView, values map[string]string, p installer.PlanView) {
+	d.plan = p
+	d.allowed = map[string]bool{}
+	head := widget.NewLabelWithStyle("Check what will run", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.SizeName = theme.SizeNameSubHeadingText
+	body := container.NewVBox(head, widget.NewLabelWithStyle(planHeading(entryTitle(e), p), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, n := range planNotes(p) {
+		l := widget.NewLabel(n.Text)
+		l.Wrapping = fyne.TextWrapWord
+		if n.Danger {
+			l.Importance = widget.DangerImportance
+			l.TextStyle.Bold = true
+			body.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon())), nil, l))
+			continue
+		}
+		body.Add(l)
 	}
+	// The hazards come before the folded command, so unfolding it never hides them.
+	if len(p.Hazards) > 0 {
+		body.Add(widget.NewLabelWithStyle(hazardsHeading(len(p.Hazards)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, h := range p.Hazards {
+			body.Add(d.hazardRow(h, p.Env))
+		}
+	}
+	run := container.NewVBox(lowLabel(planCommandIntro(p)), monoLabel(planCommand(p)))
+	if env := planEnvironment(p); len(env) > 0 {
+		run.Add(lowLabel("With this environment:"))
+		for _, line := range env {
+			run.Add(monoLabel(line))
+		}
+	}
+	body.Add(widget.NewAccordion(widget.NewAccordionItem(planTitle(p), run)))
+	d.planFindings = widget.NewLabel("")
+	d.planFindings.Wrapping = fyne.TextWrapWord
+	copyLabel(d.planFindings, d.findings)
+	d.consent = widget.NewLabel("")
+	d.consent.Wrapping = fyne.TextWrapWord
+	d.consent.Importance = widget.WarningImportance
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() {
+		d.planFindings = nil
+		d.win.SetContent(d.answers)
+	})
+	d.install = widget.NewButtonWithIcon("Install", theme.DownloadIcon(), func() {
+		if allow, left := planAllow(d.plan, d.allowed); left == 0 {
+			d.start(e, values, allow)
+		}
+	})
+	d.install.Importance = widget.HighImportance
+	d.updateConsent()
+	d.win.SetContent(container.NewBorder(nil, container.NewVBox(d.planFindings, d.consent, container.NewBorder(nil, nil, back, d.install)), nil, nil,
+		container.NewVScroll(body)))
+}
+
+// hazardRow is one hazard: a red warning with the item, its reason, and an unchecked
+// "Allow this".
+func (d *installDialog) hazardRow(h installer.HazardView, env map[string]string) fyne.CanvasObject {
+	item, reason := hazardText(h, env)
+	what := widget.NewLabel(item)
+	what.Wrapping = fyne.TextWrapBreak
+	what.Importance = widget.DangerImportance
+	what.TextStyle = fyne.TextStyle{Monospace: true}
+	why := widget.NewLabel(reason)
+	why.Wrapping = fyne.TextWrapWord
+	allow := widget.NewCheck("Allow this", func(on bool) {
+		d.allowed[h.Key] = on
+		d.updateConsent()
+	})
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon()))), container.NewVBox(allow),
+		container.NewVBox(what, why))
+}
+
+// updateConsent enables Install once every hazard is allowed, and says what it waits for.
+func (d *installDialog) updateConsent() {
+	_, left := planAllow(d.plan, d.allowed)
+	d.consent.SetText(consentNote(left))
+	if left > 0 {
+		d.consent.Show()
+		d.install.Disable()
+	} else {
+		d.consent.Hide()
+		d.install.Enable()
+	}
+}
+
+// monoLabel shows text that was escaped for display in a fixed-width font, wrapped anywhere
+// so a long argument cannot widen the window.
+func monoLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapBreak
+	l.TextStyle.Monospace = true
+	return l
+}
+
+// copyLabel gives dst the text and importance of src.
+func copyLabel(dst, src *widget.Label) {
+	dst.Text = src.Text
+	dst.Importance = src.Importance
+	dst.Refresh()
+}
+
+// start runs the install stream with the answers and the allowed hazards, showing its progress.
+func (d *installDialog) start(e installer.EntryView, values map[string]string, allow []string) {
 	var chosen []string
 	for id, c := range d.clients {
 		if c.Checked {
@@ -244,10 +375,10 @@ func (d *installDialog) start(e installer.EntryView) {
 		}
 	}
 	slices.Sort(chosen)
-	req := installer.Request{ID: e.ID, Name: d.name.Text, Values: values, Clients: chosen}
-	answers := d.win.Content()
+	req := installer.Request{ID: e.ID, Name: strings.TrimSpace(d.name.Text), Values: values, Clients: chosen, Allow: allow}
 	d.stopScan()
-	d.showProgress(e, answers)
+	d.planFindings = nil
+	d.showProgress(e, d.answers)
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	d.running = true
@@ -315,14 +446,15 @@ func (d *installDialog) progress(p installer.Progress) {
 		d.running = false
 		d.activity.Stop()
 		d.activity.Hide()
-		d.result.SetText(p.Message)
+		d.result.SetText(display.Text(p.Message))
 		d.result.Importance = widget.DangerImportance
 		d.result.Show()
 		d.back.Show()
 		d.close.Show()
 	default:
 		if p.Message != "" {
-			l := widget.NewLabel(p.Message)
+			// Installer sentences carry names and output from the registry and the server.
+			l := widget.NewLabel(display.Text(p.Message))
 			l.Wrapping = fyne.TextWrapWord
 			d.lines.Add(l)
 		}

@@ -88,6 +88,18 @@ func entryFacts(e installer.EntryView) string {
 	return strings.Join(parts, " · ")
 }
 
+// entryWarning is the red line of an entry, in the list and above its questions: the runtime
+// it needs is missing, or its name imitates a built-in server's; "" when neither.
+func entryWarning(e installer.EntryView) string {
+	switch {
+	case e.RuntimeMissing != "":
+		return e.RuntimeMissing
+	case e.LookAlike != "":
+		return lookAlikeSentence(e.LookAlike)
+	}
+	return ""
+}
+
 func runtimeName(r string) string {
 	switch strings.ToLower(r) {
 	case "node", "npx":
@@ -134,21 +146,33 @@ func stepLabel(s installer.Step) string {
 	case installer.StepStarting:
 		return "Starting it…"
 	case installer.StepDownloading:
-		return "Downloading it (the first time can take a minute)…"
+		return "Downloading and checking it (this can take a minute)…"
 	case installer.StepListing:
 		return "Waiting for it to list its tools…"
 	case installer.StepClients:
 		return "Telling your AI apps about it…"
+	case installer.StepReview:
+		return "Waiting for you to review it…"
 	case installer.StepDone:
 		return "Installed"
 	case installer.StepFailed:
 		return "Not installed"
 	}
-	return string(s) + "…"
+	if s == "" {
+		return "Working…"
+	}
+	l := display.Line(string(s))
+	return strings.ToUpper(l[:1]) + l[1:] + "…"
 }
 
-// doneSentence is the last line of a successful install.
+// doneSentence is the last line of a successful install. The tool names come from the
+// server, so they (and the name, to be sure) are shown escaped.
 func doneSentence(server string, tools []string) string {
+	server = display.Line(server)
+	tools = slices.Clone(tools)
+	for i, t := range tools {
+		tools[i] = display.Line(t)
+	}
 	switch len(tools) {
 	case 0:
 		return fmt.Sprintf("%s is installed and running. It offers no tools yet.", server)

@@ -61,6 +61,17 @@ func TestEntryFacts(t *testing.T) {
 			t.Errorf("entryFacts(%s) = %q, want %q", e.ID, got, want[i])
 		}
 	}
+	lookAlike := installer.EntryView{ID: "io.github.x/fi1esystem", Origin: "registry", LookAlike: "filesystem"}
+	if got := entryWarning(lookAlike); got != "This is not MCP Tray's filesystem server; its name only looks like it." {
+		t.Errorf("entryWarning(look-alike) = %q", got)
+	}
+	lookAlike.RuntimeMissing = "Install Node.js first."
+	if got := entryWarning(lookAlike); got != "Install Node.js first." {
+		t.Errorf("entryWarning(no runtime) = %q", got)
+	}
+	if got := entryWarning(catalogFixture[0]); got != "" {
+		t.Errorf("entryWarning(filesystem) = %q", got)
+	}
 	if entryTitle(catalogFixture[3]) != "odd" {
 		t.Error("an entry without a title is not named by its id")
 	}
@@ -90,11 +101,15 @@ func TestMissingAnswers(t *testing.T) {
 
 func TestInstallSentences(t *testing.T) {
 	cases := map[string]string{
-		doneSentence("files", nil):                       "files is installed and running. It offers no tools yet.",
-		doneSentence("files", []string{"read"}):          "files is installed and working. Its tool: read.",
-		doneSentence("files", []string{"read", "write"}): "files is installed and working. Its 2 tools: read, write.",
-		stepLabel(installer.StepDownloading):             "Downloading it (the first time can take a minute)…",
-		stepLabel(installer.Step("new")):                 "new…",
+		doneSentence("files", nil):                                  "files is installed and running. It offers no tools yet.",
+		doneSentence("files", []string{"read"}):                     "files is installed and working. Its tool: read.",
+		doneSentence("files", []string{"read", "write"}):            "files is installed and working. Its 2 tools: read, write.",
+		stepLabel(installer.StepDownloading):                        "Downloading and checking it (this can take a minute)…",
+		stepLabel(installer.Step("building")):                       "Building…",
+		stepLabel(installer.Step("")):                               "Working…",
+		stepLabel(installer.Step("x\x1b[2K")):                       `X\x1b[2K…`,
+		doneSentence("files", []string{"read\r\x1b[2K", "b\u202e"}): `files is installed and working. Its 2 tools: read\r\x1b[2K, b\u202e.`,
+		stepLabel(installer.StepReview):                             "Waiting for you to review it…",
 	}
 	for got, want := range cases {
 		if got != want {

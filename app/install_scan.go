@@ -61,6 +61,9 @@ func (d *installDialog) checkTools(id string) {
 				label.Importance = widget.MediumImportance
 			}
 			label.Refresh()
+			if d.planFindings != nil {
+				copyLabel(d.planFindings, label)
+			}
 		})
 	}()
 }

@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
@@ -61,7 +64,7 @@ func TestInstallDialogInstallsFilesystem(t *testing.T) {
 	}
 
 	// A required answer left empty: a sentence, and nothing is installed.
-	test.Tap(d.install)
+	test.Tap(d.toPlan)
 	if !strings.Contains(d.problem.Text, "Please fill in") {
 		t.Fatalf("an empty required answer says %q", d.problem.Text)
 	}
@@ -71,6 +74,11 @@ func TestInstallDialogInstallsFilesystem(t *testing.T) {
 
 	folder := t.TempDir()
 	d.fields[0].entry.SetText(folder + "\n")
+	test.Tap(d.toPlan)
+	h.until("the plan is shown", func() bool { return d.win.Content() != d.answers && d.install != nil })
+	if !showsText(d.win.Content(), "What will run") || d.install.Disabled() {
+		t.Fatalf("the review page of the built-in filesystem: %q (Install disabled %v)", texts(d.win.Content()), d.install.Disabled())
+	}
 	test.Tap(d.install)
 	if d.activity == nil || !d.activity.Visible() {
 		t.Fatal("no activity indicator while installing")
@@ -119,6 +127,8 @@ func TestInstallDialogShowsAFailure(t *testing.T) {
 	}
 	test.Tap(d.next)
 	d.name.SetText("no spaces allowed!")
+	test.Tap(d.toPlan)
+	h.until("the plan is shown", func() bool { return d.win.Content() != d.answers })
 	test.Tap(d.install)
 	h.until("the install ends", func() bool { return !d.running })
 	if d.result.Text == "" || strings.Contains(d.result.Text, "installed") || !d.back.Visible() {
@@ -136,47 +146,35 @@ func TestInstallDialogShowsAFailure(t *testing.T) {
 
 // TestInstallDialogShowsFindingsBeforeInstall: picking an entry asks the daemon to scan its
 // tools ("catalog.scan"); "Checking its tools…" and then the findings are on the answers page,
-// above the Install button, before anything is installed. The control API is a stand-in that
+// above the Next button, before anything is installed. The control API is a stand-in that
 // answers the three methods the page calls (the daemon's own scan is tested in cmd/mcptray),
 // and the real daemon's "catalog.scan" refuses an unknown entry with a sentence.
 func TestInstallDialogShowsFindingsBeforeInstall(t *testing.T) {
-	h := newWindowHarness(t)
-	if err := h.client.Call(context.Background(), "catalog.scan", daemon.ScanParams{ID: "no-such-entry-anywhere"}, nil); err == nil || !strings.Contains(sentence(err), "no server") {
+	real := newWindowHarness(t)
+	if err := real.client.Call(context.Background(), "catalog.scan", daemon.ScanParams{ID: "no-such-entry-anywhere"}, nil); err == nil || !strings.Contains(sentence(err), "no server") {
 		t.Errorf("scanning an unknown entry: %v", err)
 	}
 
-	sockDir, err := os.MkdirTemp("", "mt-scan-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(sockDir) })
-	l, err := net.Listen("unix", filepath.Join(sockDir, "c.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	release := make(chan struct{})
 	scanned := make(chan string, 1)
-	srv := control.NewServer(slog.New(slog.NewTextHandler(testLog{t}, nil)))
-	srv.Handle("catalog.list", func(context.Context, json.RawMessage) (any, error) {
-		return installer.ListResult{Entries: []installer.EntryView{{ID: "calc", Title: "Calc", Description: "Adds numbers."}}}, nil
+	h := newStandInHarness(t, func(srv *control.Server) {
+		srv.Handle("catalog.list", func(context.Context, json.RawMessage) (any, error) {
+			return installer.ListResult{Entries: []installer.EntryView{{ID: "calc", Title: "Calc", Description: "Adds numbers."}}}, nil
+		})
+		srv.Handle("clients.status", func(context.Context, json.RawMessage) (any, error) { return daemon.ClientsResult{}, nil })
+		srv.Handle("catalog.scan", func(ctx context.Context, raw json.RawMessage) (any, error) {
+			var p daemon.ScanParams
+			json.Unmarshal(raw, &p)
+			scanned <- p.ID
+			<-release
+			return daemon.ScanResult{Tools: 2, Flagged: 1, Findings: []daemon.ScanFinding{{Tool: "add", Class: policy.ClassConcealment,
+				Field: "description", Sentence: "It tells the AI model to keep something from the user (concealment, in the description)."}}}, nil
+		})
 	})
-	srv.Handle("clients.status", func(context.Context, json.RawMessage) (any, error) { return daemon.ClientsResult{}, nil })
-	srv.Handle("catalog.scan", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var p daemon.ScanParams
-		json.Unmarshal(raw, &p)
-		scanned <- p.ID
-		<-release
-		return daemon.ScanResult{Tools: 2, Flagged: 1, Findings: []daemon.ScanFinding{{Tool: "add", Class: policy.ClassConcealment,
-			Field: "description", Sentence: "It tells the AI model to keep something from the user (concealment, in the description)."}}}, nil
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() { srv.Serve(ctx, l); close(served) }()
-	t.Cleanup(func() { close(release); cancel(); <-served })
-	h.u.opts.Client = &control.Client{Path: l.Addr().String()}
+	t.Cleanup(func() { close(release) })
 
 	h.u.showInstall()
-	d := h.u.main.install
+	d := h.u.window().install
 	h.until("the catalog is listed", func() bool { return len(d.shown) == 1 })
 	d.list.Select(0)
 	test.Tap(d.next)
@@ -193,7 +191,215 @@ func TestInstallDialogShowsFindingsBeforeInstall(t *testing.T) {
 			t.Errorf("before Install is pressed the page says %q, want %q", d.findings.Text, want)
 		}
 	}
-	if d.running || d.install.Disabled() || len(h.config().Servers) != 0 {
-		t.Fatal("something was installed before the person pressed Install")
+	if d.running || d.toPlan.Disabled() || d.install != nil {
+		t.Fatal("the dialog moved on before the person pressed Next")
 	}
+}
+
+// newStandInHarness is the window process's GUI against a stand-in daemon that answers only
+// the methods setup registers, for pages whose daemon side is tested elsewhere.
+func newStandInHarness(t *testing.T, setup func(srv *control.Server)) *windowHarness {
+	t.Helper()
+	sockDir, err := os.MkdirTemp("", "mt-plan-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	l, err := net.Listen("unix", filepath.Join(sockDir, "c.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := control.NewServer(slog.New(slog.NewTextHandler(testLog{t}, nil)))
+	setup(srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { srv.Serve(ctx, l); close(served) }()
+	h := &windowHarness{t: t, fa: test.NewTempApp(t), queue: make(chan func(), 4096)}
+	h.client = &control.Client{Path: l.Addr().String()}
+	h.u = New(h.fa, Options{Client: h.client, Version: "test"})
+	h.u.do = func(f func()) { h.queue <- f }
+	h.u.notify = func(*fyne.Notification) {}
+	t.Cleanup(func() {
+		if d := h.u.window().install; d != nil {
+			d.cancel()
+			d.stopScan()
+		}
+		cancel()
+		<-served
+		h.u.approvals.stopTicking()
+	})
+	return h
+}
+
+// TestInstallDialogShowsWhatWillRunAndWaitsForConsent: after the answers, the dialog asks for
+// the plan with the secret replaced by a placeholder, says the entry only imitates a built-in
+// one and comes from the registry, folds the exact command (escaped) under one click, and
+// keeps Install disabled until each hazard's own "Allow this" is checked; the install then
+// carries exactly those keys in Request.Allow and the real secret.
+func TestInstallDialogShowsWhatWillRunAndWaitsForConsent(t *testing.T) {
+	const secret = "ghp_do-not-preview-me"
+	entry := installer.EntryView{ID: "io.github.evil/fi1esystem", Title: "fi1esystem", Description: "Files.", Origin: "registry", LookAlike: "filesystem",
+		Questions: []installer.QuestionView{{Key: "GITHUB_TOKEN", Title: "Token", Secret: true, Required: true}}}
+	plan := installer.PlanView{Server: "fi1esystem", Command: "npx", Origin: "registry", LookAlike: "filesystem",
+		Args:    []string{"-y", "--registry=http://127.0.0.1:9/", "@evil/fs@1.0.0", "x\x1b[2Ky"},
+		Env:     map[string]string{"NODE_OPTIONS": "--require /tmp/hook.js", "MODE": "fast"},
+		Secrets: []string{"GITHUB_TOKEN"},
+		Hazards: []installer.HazardView{
+			{Key: "arg:--registry", Item: "--registry=http://127.0.0.1:9/", Reason: "It fetches the package from another npm registry than the one the entry names."},
+			{Key: "env:NODE_OPTIONS", Item: "NODE_OPTIONS=--require /tmp/hook.js", Reason: "It makes Node.js load extra code or change how it runs."},
+		}}
+	planned := make(chan installer.PlanParams, 4)
+	installed := make(chan installer.Request, 1)
+	h := newStandInHarness(t, func(srv *control.Server) {
+		srv.Handle("catalog.list", func(context.Context, json.RawMessage) (any, error) {
+			return installer.ListResult{Entries: []installer.EntryView{entry}}, nil
+		})
+		srv.Handle("clients.status", func(context.Context, json.RawMessage) (any, error) { return daemon.ClientsResult{}, nil })
+		srv.Handle("catalog.scan", func(context.Context, json.RawMessage) (any, error) { return daemon.ScanResult{Tools: 3}, nil })
+		srv.Handle("catalog.plan", func(_ context.Context, raw json.RawMessage) (any, error) {
+			var p installer.PlanParams
+			json.Unmarshal(raw, &p)
+			planned <- p
+			return plan, nil
+		})
+		srv.HandleStream("install", func(_ context.Context, raw json.RawMessage, send func(any) error) error {
+			var r installer.Request
+			json.Unmarshal(raw, &r)
+			installed <- r
+			send(installer.Progress{Step: installer.StepDownloading, Message: "Fetching x\x1b[2Ky."})
+			return send(installer.Progress{Step: installer.StepFailed, Message: "Stopped here by the test\u202e."})
+		})
+	})
+
+	h.u.showInstall()
+	d := h.u.window().install
+	h.until("the catalog is listed", func() bool { return len(d.shown) == 1 })
+	d.list.Select(0)
+	test.Tap(d.next)
+	test.Tap(d.toPlan)
+	if !strings.Contains(d.problem.Text, "Please fill in") || len(planned) != 0 {
+		t.Fatalf("without the required secret the page says %q and asked for %d plans", d.problem.Text, len(planned))
+	}
+	d.fields[0].entry.SetText(secret)
+	test.Tap(d.toPlan)
+	h.until("the plan is shown", func() bool { return d.install != nil && showsText(d.win.Content(), "Check what will run") })
+	if p := <-planned; p.ID != entry.ID || p.Values["GITHUB_TOKEN"] != secretPlaceholder {
+		t.Fatalf("catalog.plan was asked with %+v; want the entry and the secret as a placeholder", p)
+	}
+	page := d.win.Content()
+	for _, want := range []string{
+		"This is not MCP Tray's filesystem server; its name only looks like it.",
+		"From the public MCP Registry, not checked by MCP Tray.",
+		"What will run: npx with 4 arguments",
+		"MCP Tray refuses these 2 unless you allow each one:",
+		"--registry=http://127.0.0.1:9/", "It fetches the package from another npm registry than the one the entry names.",
+		"NODE_OPTIONS=--require /tmp/hook.js", "It makes Node.js load extra code or change how it runs.",
+		"Allow each of the 2 items in red above to install it, or go back.",
+		"No hidden instructions found in its 3 tools.",
+	} {
+		if !showsText(page, want) {
+			t.Errorf("the review page does not show %q; it shows %q", want, texts(page))
+		}
+	}
+	command := `npx -y --registry=http://127.0.0.1:9/ @evil/fs@1.0.0 'x\x1b[2Ky'`
+	if showsText(page, command) {
+		t.Error("the command is shown unfolded")
+	}
+	acc := findAccordion(page)
+	if acc == nil {
+		t.Fatal("no folded section on the review page")
+	}
+	acc.Open(0)
+	for _, want := range []string{command, "MODE=fast", "NODE_OPTIONS='--require /tmp/hook.js'", "GITHUB_TOKEN — kept in your keychain"} {
+		if !showsText(page, want) {
+			t.Errorf("expanded, the page does not show %q; it shows %q", want, texts(page))
+		}
+	}
+	if showsText(page, secret) {
+		t.Fatal("the secret is on the review page")
+	}
+
+	checks := allowChecks(page)
+	if len(checks) != 2 {
+		t.Fatalf("%d Allow this boxes for 2 hazards", len(checks))
+	}
+	for _, c := range checks {
+		if c.Checked {
+			t.Fatal("an Allow this box starts checked")
+		}
+	}
+	if !d.install.Disabled() {
+		t.Fatal("Install is enabled before any hazard is allowed")
+	}
+	test.Tap(checks[1])
+	if !d.install.Disabled() || !showsText(page, "Allow the item in red above") {
+		t.Fatal("Install is enabled with one hazard still refused")
+	}
+	test.Tap(d.install)
+	if len(installed) != 0 || d.running {
+		t.Fatal("Install ran with a hazard not allowed")
+	}
+	test.Tap(checks[0])
+	if d.install.Disabled() || showsText(page, "Allow the item") {
+		t.Fatal("Install stays disabled with every hazard allowed")
+	}
+
+	// Going back and forward again asks again: nothing stays allowed.
+	test.Tap(findButton(page, "Back"))
+	if d.win.Content() != d.answers {
+		t.Fatal("Back did not return to the answers")
+	}
+	test.Tap(d.toPlan)
+	h.until("the plan is shown again", func() bool { return d.win.Content() != d.answers })
+	<-planned
+	if !d.install.Disabled() {
+		t.Fatal("hazards allowed on an earlier visit of the page are still allowed")
+	}
+	for _, c := range allowChecks(d.win.Content()) {
+		test.Tap(c)
+	}
+	test.Tap(d.install)
+	r := <-installed
+	if diff := cmp.Diff([]string{"arg:--registry", "env:NODE_OPTIONS"}, r.Allow); diff != "" || r.Values["GITHUB_TOKEN"] != secret || r.ID != entry.ID {
+		t.Errorf("the install was asked with %+v (allow -want +got:\n%s)", r, diff)
+	}
+	h.until("the install ends", func() bool { return !d.running })
+	for _, want := range []string{`Fetching x\x1b[2Ky.`, `Stopped here by the test\u202e.`} {
+		if !showsText(d.win.Content(), want) {
+			t.Errorf("the progress page does not show %q escaped: %q", want, texts(d.win.Content()))
+		}
+	}
+	for _, text := range texts(d.win.Content()) {
+		if strings.ContainsAny(text, "\x1b\u202e") {
+			t.Errorf("a raw control character reached the progress page: %q", text)
+		}
+	}
+	test.Tap(d.back)
+	if d.win.Content() != d.answers {
+		t.Fatal("Change answers did not return to the answers")
+	}
+}
+
+// findAccordion is the first visible accordion under o.
+func findAccordion(o fyne.CanvasObject) *widget.Accordion {
+	var acc *widget.Accordion
+	walkVisible(o, func(o fyne.CanvasObject) bool {
+		if a, ok := o.(*widget.Accordion); ok && acc == nil {
+			acc = a
+		}
+		return acc == nil
+	})
+	return acc
+}
+
+// allowChecks are the visible "Allow this" boxes under o, in order.
+func allowChecks(o fyne.CanvasObject) []*widget.Check {
+	var out []*widget.Check
+	walkVisible(o, func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Allow this" {
+			out = append(out, c)
+		}
+		return true
+	})
+	return out
 }

@@ -4,7 +4,11 @@
 // Entries are official MCP Registry server.json documents (see Server), parsed strictly by
 // Parse: exact versions only, npm, PyPI and OCI packages only, stdio packages only; unknown
 // fields are kept so a document survives a round trip. MCP Tray's own metadata (category,
-// plain-language summary, read-only, runtime) lives in _meta under MetaKey.
+// plain-language summary, read-only, runtime) lives in _meta under MetaKey, and only the
+// built-in catalog may carry it: registry entries have it ignored, and LookAlike flags a
+// registry entry whose name imitates a built-in one. Hazards lists what in a plan could take
+// over the runtime or the computer (loader variables, package-source overrides, privileged
+// container flags, shells), which the installer refuses unless the person allows each.
 //
 // Three sources feed a Catalog:
 //   - the built-in catalog shipped in the assets package (Embedded, LoadEmbedded);

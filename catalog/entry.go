@@ -33,6 +33,18 @@ type Meta struct {
 	Command    string `json:"command,omitempty"` // executable, when it differs from the package name
 	// Offline marks a server that works on local files only: it runs without network.
 	Offline bool `json:"offline,omitempty"`
+	// DataFile is how the server takes the file it keeps its data in, for servers whose
+	// default place is beside their own code: installed into MCP Tray's folder, that code is
+	// read-only and checked before every start. nil: the server needs no such file.
+	DataFile *DataFile `json:"dataFile,omitempty"`
+}
+
+// DataFile names the environment variable a server reads its data file's path from, and the
+// file's name. When the person gives no path, the installer puts the file in the server's own
+// folder (config.Home.StateDir), which a confined server may write.
+type DataFile struct {
+	Env  string `json:"env"`
+	Name string `json:"name"`
 }
 
 // Origin says where an entry came from.
@@ -75,6 +87,18 @@ type Entry struct {
 // install safely: see validate for the rules. Unknown fields are kept, not rejected. The
 // returned error wraps ErrInvalidEntry and names the offending field.
 func Parse(data []byte) (Entry, error) {
+	return parse(data, true)
+}
+
+// parseUncurated is Parse for documents from the MCP Registry or its cache: MCP Tray's own
+// metadata (id, category, summary, read-only, runtime, command) is ignored, because only
+// the built-in catalog may carry it; a registry entry that claims it is labelled by its
+// registry name like any other.
+func parseUncurated(data []byte) (Entry, error) {
+	return parse(data, false)
+}
+
+func parse(data []byte, curated bool) (Entry, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Entry{}, fmt.Errorf("%w: the document is not a JSON object", ErrInvalidEntry)
@@ -87,7 +111,7 @@ func Parse(data []byte) (Entry, error) {
 		return Entry{}, err
 	}
 	e := Entry{Server: s, Origin: OriginFile, raw: bytes.Clone(trimmed)}
-	if block, ok := s.Meta[MetaKey]; ok {
+	if block, ok := s.Meta[MetaKey]; ok && curated {
 		if err := json.Unmarshal(block, &e.Meta); err != nil {
 			return Entry{}, fmt.Errorf("%w: _meta[%q]: %v", ErrInvalidEntry, MetaKey, err)
 		}

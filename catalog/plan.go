@@ -89,6 +89,12 @@ type InstallPlan struct {
 	Sandbox *sandbox.Spec `json:"sandbox,omitempty"`
 
 	Questions []Question `json:"questions"`
+
+	// launch is how many leading Args the runtime itself reads, through the package and the
+	// program it names (0: unknown, all of them); Hazards looks only there.
+	launch int
+	// spec is the package as the plan names it to the runtime ("pkg@1.2.3", "pkg==1.2.3").
+	spec string
 }
 
 // RemotePlan describes a server reached over HTTP instead of a local process.
@@ -186,6 +192,7 @@ func (r *resolver) planPackage(e Entry, pkg Package, p *InstallPlan) error {
 			args = append(args, "--registry="+base)
 		}
 		spec := pkg.Identifier + "@" + pkg.Version
+		p.spec = spec
 		if e.Meta.Command != "" {
 			args = append(args, "--package="+spec, e.Meta.Command)
 		} else {
@@ -196,10 +203,12 @@ func (r *resolver) planPackage(e Entry, pkg Package, p *InstallPlan) error {
 			return fmt.Errorf("%w: it comes from the Python index at %s, and MCP Tray installs only from pypi.org", ErrUnsupported, base)
 		}
 		if cmd := e.Meta.Command; cmd != "" && cmd != pkg.Identifier {
-			args = append(args, "--from", pkg.Identifier+"=="+pkg.Version, cmd)
+			p.spec = pkg.Identifier + "==" + pkg.Version
+			args = append(args, "--from", p.spec, cmd)
 		} else {
 			// uvx takes "name@version" for an exact version; "name==version" is refused.
-			args = append(args, pkg.Identifier+"@"+pkg.Version)
+			p.spec = pkg.Identifier + "@" + pkg.Version
+			args = append(args, p.spec)
 		}
 	case RuntimeDocker:
 		ref := imageReference(pkg)
@@ -210,8 +219,10 @@ func (r *resolver) planPackage(e Entry, pkg Package, p *InstallPlan) error {
 			// so secrets never appear in the process list.
 			docker = append(docker, "-e", name)
 		}
+		p.spec = ref.String()
 		args = append(append(docker, args...), ref.String())
 	}
+	p.launch = len(args)
 	p.Args = append(args, packageArgs...)
 	return nil
 }
@@ -350,4 +361,13 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// PackageArgs are the arguments that go to the server itself, after the package (and the
+// program it names); all of Args when the plan did not come from Plan.
+func (p InstallPlan) PackageArgs() []string {
+	if p.launch > 0 && p.launch <= len(p.Args) {
+		return p.Args[p.launch:]
+	}
+	return p.Args
 }

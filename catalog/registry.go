@@ -255,7 +255,7 @@ func (s serverResponse) entry() (Entry, error) {
 	if status == "deleted" {
 		return Entry{}, fmt.Errorf("%w: the server was deleted from the registry", ErrInvalidEntry)
 	}
-	e, err := Parse(s.Server)
+	e, err := parseUncurated(s.Server)
 	if err != nil {
 		return Entry{}, err
 	}

@@ -83,3 +83,32 @@ func (e Entry) PackageName() string {
 	}
 	return p.Identifier
 }
+
+// PackageRef names the package an entry installs: the first package's registry type
+// ("npm", "pypi", "oci"), identifier (an image without its tag), exact version, and the
+// registry it comes from ("" for the registry type's default: registry.npmjs.org, pypi.org,
+// Docker Hub). Zero for a remote-only entry.
+type PackageRef struct {
+	Registry    string `json:"registry"`
+	Identifier  string `json:"identifier"`
+	Version     string `json:"version"`
+	RegistryURL string `json:"registryUrl,omitempty"`
+}
+
+// PackageRef returns the package the entry installs.
+func (e Entry) PackageRef() PackageRef {
+	if len(e.Server.Packages) == 0 {
+		return PackageRef{}
+	}
+	p := e.Server.Packages[0]
+	ref := PackageRef{Registry: p.RegistryType, Identifier: e.PackageName(), Version: e.PackageVersion()}
+	switch base := p.RegistryBaseURL; {
+	case base == "":
+	case p.RegistryType == RegistryNPM && isHost(base, "registry.npmjs.org"):
+	case p.RegistryType == RegistryPyPI && isHost(base, "pypi.org"):
+	case p.RegistryType == RegistryOCI && (isHost(base, "docker.io") || isHost(base, "registry-1.docker.io") || isHost(base, "index.docker.io")):
+	default:
+		ref.RegistryURL = base
+	}
+	return ref
+}

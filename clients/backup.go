@@ -102,6 +102,43 @@ func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
 	return target, nil
 }
 
+// Clean takes the credentials out of every copy kept of the client file at path, as a new
+// backup has them taken out: for copies written before MCP Tray recognised a credential in
+// the form it has there (by an older version, say). A copy that holds none is left as it is,
+// so Clean is idempotent. Restore fills the credentials in again. It blocks on file I/O and
+// the keychain, and is serialised with Apply and Restore on the same path.
+func (b BackupDir) Clean(c Client, path string) error {
+	defer lockPath(path)()
+	dir := b.dirFor(c.ID(), path)
+	list, err := listBackups(dir)
+	if err != nil {
+		return fmt.Errorf("listing the backups of %s's config file %s: %w", c.Name(), path, err)
+	}
+	files := []string{filepath.Join(dir, preRestoreName+filepath.Ext(path))}
+	for _, k := range list {
+		files = append(files, k.Path)
+	}
+	for _, f := range files {
+		content, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("reading the backup %s: %w", f, err)
+		}
+		clean, err := cleanCopy(c, content)
+		if err != nil {
+			return fmt.Errorf("taking the credentials out of the backup %s: %w", f, err)
+		}
+		if !bytes.Equal(clean, content) {
+			if err := atomicfile.WriteFile(f, clean, 0o600); err != nil {
+				return fmt.Errorf("taking the credentials out of the backup %s: %w", f, err)
+			}
+		}
+	}
+	return nil
+}
+
 // listBackups returns the backups in dir, newest first.
 func listBackups(dir string) ([]Backup, error) {
 	entries, err := os.ReadDir(dir)
@@ -208,9 +245,11 @@ func Restore(c Client, path string, dir BackupDir) (Restored, error) {
 }
 
 // Credentials never sit in a backup. A client file often holds credentials of entries MCP Tray
-// does not manage (a token in another server's env, an Authorization header); a plain copy
+// does not manage (a token in another server's env, an Authorization header, a --password
+// flag or a redis://:password@ address among its arguments); a plain copy
 // would leave them in clear under MCP Tray's home. So before a copy is written, every value
-// that looks like a credential (LooksLikeCredential, by its member's name or its form) is put
+// that looks like a credential (LooksLikeCredential, by its member's name or its form, and
+// every argument of a list that holds one, CredentialsInArgs) is put
 // in the system keychain and replaced in the copy by a marker naming the keychain item,
 // mcptray-keychain-backup:C<16 hex digits>. The item holds the exact bytes the marker stands for
 // (the value as the file spells it, escapes included), so Restore puts back the original file
@@ -243,7 +282,7 @@ func credentialsIn(c Client, content []byte) []string {
 	if err != nil {
 		for _, lit := range quotedRE.FindAll(content, -1) {
 			var v string
-			if json.Unmarshal(lit, &v) == nil && v != "" && LooksLikeCredential("", v) {
+			if json.Unmarshal(lit, &v) == nil && v != "" && !kept(v) && LooksLikeCredential("", v) {
 				seen[v] = true
 			}
 		}
@@ -260,12 +299,13 @@ func credentialsIn(c Client, content []byte) []string {
 			for _, x := range v {
 				walk(name, x)
 			}
+			argCredentials(v, seen)
 		case []map[string]any:
 			for _, x := range v {
 				walk(name, x)
 			}
 		case string:
-			if v != "" && LooksLikeCredential(name, v) {
+			if v != "" && !kept(v) && LooksLikeCredential(name, v) {
 				seen[v] = true
 			}
 		}
@@ -275,6 +315,25 @@ func credentialsIn(c Client, content []byte) []string {
 	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
 	return out
 }
+
+// argCredentials marks in seen every string of list, read as a command line, that holds a
+// credential (CredentialsInArgs): the whole argument, since a short password inside a URL
+// could not be replaced on its own without hitting other text.
+func argCredentials(list []any, seen map[string]bool) {
+	args := make([]string, len(list))
+	for i, x := range list {
+		args[i], _ = x.(string)
+	}
+	for _, c := range CredentialsInArgs(args) {
+		if !kept(args[c.Arg]) {
+			seen[args[c.Arg]] = true
+		}
+	}
+}
+
+// kept reports a value that is already a marker of a credential kept in the keychain (this
+// file's, or mcptray-keychain:SERVER/KEY of an import): cleaning a copy again leaves it.
+func kept(v string) bool { return strings.Contains(v, "mcptray-keychain") }
 
 // keepCredentialsOut returns content with every credential replaced by a marker, each stored
 // in keys first. A value shorter than redact.MinLen is replaced only where it is a whole

@@ -285,3 +285,60 @@ extensions:
 		t.Errorf("after restore the file holds\n%s\nwant\n%s", got, original)
 	}
 }
+
+// Credentials inside a command line (issue 17): a bearer token in --header, a --password=,
+// a redis://:password@ address and a SQL Password= never reach a backup, and come back on
+// restore byte for byte.
+func TestBackupsHoldNoCredentialsInArgs(t *testing.T) {
+	home := t.TempDir()
+	c := mustClient(t, "cursor")
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	creds := []string{"tok3nV4lue-abcdef", "hunter2-pw", "redis-pa55", "Sql-Pa55w0rd"}
+	original := []byte(`{
+  "mcpServers": {
+    "remote": {"command": "npx", "args": ["-y", "mcp-remote", "https://x.example/mcp", "--header", "Authorization: Bearer tok3nV4lue-abcdef"]},
+    "db": {"command": "db-mcp", "args": ["--password=hunter2-pw", "redis://:redis-pa55@cache:6379", "--conn", "Server=db;User Id=sa;Password=Sql-Pa55w0rd;"]}
+  }
+}
+`)
+	writeFile(t, path, original)
+	res, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)})
+	if err != nil || res.BackupPath == "" {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	testbin.AssertNoSecrets(t, creds, backupsOf(home).dirFor("cursor", path))
+	if _, err := Restore(c, path, backupsOf(home)); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRead(t, path); string(got) != string(original) {
+		t.Errorf("after restore the file holds\n%s\nwant\n%s", got, original)
+	}
+}
+
+// A copy written before MCP Tray recognised a credential (an older version) is cleaned by
+// Clean, and still restores byte for byte.
+func TestCleanTakesCredentialsOutOfOlderCopies(t *testing.T) {
+	home := t.TempDir()
+	c := mustClient(t, "cursor")
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	original := []byte(`{"mcpServers": {"db": {"command": "db-mcp", "args": ["--password=hunter2-pw"], "env": {"DB_TOKEN": "t0ken"}}}}` + "\n")
+	writeFile(t, path, []byte(`{"mcpServers": {}}`+"\n"))
+	res, err := Apply(c, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)})
+	if err != nil || res.BackupPath == "" {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	writeFile(t, res.BackupPath, original) // as an older MCP Tray kept it
+	if err := backupsOf(home).Clean(c, path); err != nil {
+		t.Fatal(err)
+	}
+	testbin.AssertNoSecrets(t, []string{"hunter2-pw"}, backupsOf(home).dirFor("cursor", path))
+	if err := backupsOf(home).Clean(c, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(c, path, backupsOf(home)); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRead(t, path); string(got) != string(original) {
+		t.Errorf("after restore the file holds\n%s\nwant\n%s", got, original)
+	}
+}

@@ -3,6 +3,7 @@ package clients
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -20,8 +21,8 @@ func LooksLikeCredential(name, value string) bool {
 // secretWords are matched anywhere in a name; secretParts must be a whole word of it, or end
 // one (APIKEY, ACCESSKEY), because as substrings they hit PATH, KEYBOARD or AUTHOR.
 var (
-	secretWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "APIKEY", "PRIVATEKEY", "AUTHORIZATION", "COOKIE", "SESSION"}
-	secretParts = []string{"KEY", "PAT", "AUTH", "PWD", "PASS", "BEARER", "JWT"}
+	secretWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "CREDS", "APIKEY", "PRIVATEKEY", "AUTHORIZATION", "COOKIE", "SESSION"}
+	secretParts = []string{"KEY", "PAT", "AUTH", "PWD", "PASS", "BEARER", "JWT", "CRED"}
 )
 
 func secretName(name string) bool {
@@ -40,6 +41,10 @@ func secretName(name string) bool {
 			if word == p || (p == "KEY" && strings.HasSuffix(word, "KEY")) {
 				return true
 			}
+		}
+		// OAUTH, BASICAUTH, AUTHTOKEN; not AUTHOR or AUTHORS.
+		if word != "AUTH" && (strings.HasSuffix(word, "AUTH") || strings.HasPrefix(word, "AUTH") && !strings.HasPrefix(word, "AUTHOR")) {
+			return true
 		}
 	}
 	return false
@@ -87,7 +92,7 @@ var tokenFormats = []*regexp.Regexp{
 	regexp.MustCompile(`^lin_api_[A-Za-z0-9]{20,}$`),                                   // Linear
 	regexp.MustCompile(`(?i)^bearer\s+\S{8,}$`),                                        // an Authorization value
 	regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`),                           // a private key
-	regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`),                     // user:password@ in a URL
+	regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`),                     // [user]:password@ in a URL
 }
 
 func secretValue(value string) bool {
@@ -135,4 +140,180 @@ func highEntropy(v string) bool {
 		entropy -= p * math.Log2(p)
 	}
 	return entropy >= 3.5
+}
+
+// ArgCredential is a credential found inside a command line: args[Arg][Start:End].
+type ArgCredential struct {
+	Arg, Start, End int
+	// Name is an environment variable name for it: the flag's or setting's own name
+	// (PASSWORD, API_KEY), the header's (AUTHORIZATION) or the address's scheme
+	// (REDIS_PASSWORD), with _SECRET added to one that does not look like a credential's.
+	// Two credentials of one command line may share a name.
+	Name string
+	// Where says where it was, for the person, without the value: "the --password flag".
+	Where string
+	// Header is set for the value of an HTTP header given with --header or -H.
+	Header bool
+}
+
+// CredentialsInArgs finds what looks like a credential in a command line: the value of a
+// header given with --header/-H/--header= whose name or value looks like one (the token
+// after "Bearer " and similar), the value of a flag named like one (--password=X,
+// --api-key X, -e GITHUB_TOKEN=X), the password of an address (redis://:pw@host,
+// postgres://user:pw@host/db), a secret query parameter (?token=X), a Password= or Pwd= in
+// a connection string, and any argument that has the form of a token (LooksLikeCredential).
+// Spans do not overlap and come in order. It is a pure function, safe for concurrent use.
+func CredentialsInArgs(args []string) []ArgCredential {
+	var out []ArgCredential
+	for i, a := range args {
+		prev := ""
+		if i > 0 {
+			prev = args[i-1]
+		}
+		var found []ArgCredential
+		add := func(start, end int, name, where string, header bool) {
+			if start >= end {
+				return
+			}
+			for _, f := range found {
+				if start < f.End && f.Start < end {
+					return
+				}
+			}
+			env := envName(name)
+			if !secretName(env) {
+				env += "_SECRET" // a name such as LD_PRELOAD in a header stays no variable a program obeys
+			}
+			found = append(found, ArgCredential{Arg: i, Start: start, End: end, Name: env, Where: where, Header: header})
+		}
+		switch {
+		case prev == "--header" || prev == "-H":
+			headerCredential(a, 0, add)
+		case strings.HasPrefix(a, "--header="):
+			headerCredential(a, len("--header="), add)
+		case isFlag(prev) && !strings.Contains(prev, "=") && secretName(flagName(prev)) && a != "" && !strings.HasPrefix(a, "-") && !location(a):
+			add(0, len(a), flagName(prev), "the "+prev+" flag", false)
+		}
+		for _, m := range userinfoRE.FindAllStringSubmatchIndex(a, -1) {
+			scheme := a[m[2]:m[3]]
+			add(m[6], m[7], scheme+"_PASSWORD", "the password in a "+scheme+":// address", false)
+		}
+		for _, m := range queryRE.FindAllStringSubmatchIndex(a, -1) {
+			if k := a[m[2]:m[3]]; secretName(k) {
+				add(m[4], m[5], k, "the "+k+"= part of an address", false)
+			}
+		}
+		settingCredentials(a, add)
+		if len(found) == 0 && secretValue(a) {
+			name, where := "TOKEN", "an argument that looks like a token"
+			if isFlag(prev) && !strings.Contains(prev, "=") {
+				name, where = flagName(prev), "the "+prev+" flag"
+			}
+			add(0, len(a), name, where, false)
+		}
+		slices.SortFunc(found, func(x, y ArgCredential) int { return x.Start - y.Start })
+		out = append(out, found...)
+	}
+	return out
+}
+
+var (
+	// userinfoRE finds scheme://[user]:password@ anywhere in an argument.
+	userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*)://([^/\s:@]*):([^/\s@]+)@`)
+	// queryRE finds name=value parameters of an address.
+	queryRE = regexp.MustCompile(`[?&]([A-Za-z][A-Za-z0-9_.-]*)=([^&#\s]+)`)
+	// settingNameRE is the name of a name=value setting: a word or a few.
+	settingNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 _.-]*$`)
+	// authSchemeRE is the scheme word that starts an Authorization value.
+	authSchemeRE = regexp.MustCompile(`^(?i:bearer|basic|token|bot|digest|apikey)\s+`)
+)
+
+// headerCredential finds the credential in a header "Name: value" that starts at a[from:].
+func headerCredential(a string, from int, add func(start, end int, name, where string, header bool)) {
+	name, value, ok := strings.Cut(a[from:], ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.TrimSpace(value) == "" || !LooksLikeCredential(name, strings.TrimSpace(value)) {
+		return
+	}
+	start := from + len(name) + 1
+	start += len(value) - len(strings.TrimLeft(value, " \t"))
+	if m := authSchemeRE.FindString(a[start:]); m != "" && len(a[start+len(m):]) > 0 {
+		start += len(m)
+	}
+	end := len(strings.TrimRight(a, " \t"))
+	add(start, end, name, "the "+name+" header", true)
+}
+
+// settingCredentials finds the values of name=value settings named like a credential: a
+// flag (--password=X), a variable (GITHUB_TOKEN=X) or the parts of a connection string
+// (Server=db;Password=X), separated by semicolons.
+func settingCredentials(a string, add func(start, end int, name, where string, header bool)) {
+	pos := 0
+	for part := range strings.SplitSeq(a, ";") {
+		at := pos
+		pos += len(part) + 1
+		body := part
+		dashes := ""
+		if at == 0 {
+			body = strings.TrimLeft(part, "-")
+			dashes = part[:len(part)-len(body)]
+		}
+		k, v, ok := strings.Cut(body, "=")
+		key := strings.TrimSpace(k)
+		// Pwd alone is the shell's working folder, but in a connection string a password.
+		named := secretName(key) || strings.EqualFold(key, "pwd") && strings.Contains(a, ";")
+		if !ok || !settingNameRE.MatchString(key) || !named || strings.TrimSpace(v) == "" {
+			continue
+		}
+		if at == 0 && location(strings.TrimSpace(v)) {
+			continue // --auth-server-url=https://…, --token-file=/path: where a credential is, not one
+		}
+		start := at + len(dashes) + len(k) + 1
+		start += len(v) - len(strings.TrimLeft(v, " \t"))
+		end := at + len(strings.TrimRight(part, " \t"))
+		where := key + "= in a connection string"
+		switch {
+		case dashes != "":
+			where = "the " + dashes + key + " flag"
+		case at == 0 && !strings.Contains(a, ";"):
+			where = "the " + key + "= setting"
+		}
+		add(start, end, key, where, false)
+	}
+}
+
+// location reports a value that names a place rather than holding a secret: an address with
+// no password in it, or a file path. Credentials inside an address are found on their own.
+func location(v string) bool {
+	for _, p := range []string{"/", "./", "../", "~/"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return strings.Contains(v, "://") && !userinfoRE.MatchString(v)
+}
+
+func isFlag(a string) bool { return len(a) > 1 && a[0] == '-' && a != "--" }
+
+// flagName is a flag without its dashes and any =value.
+func flagName(flag string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(flag, "-"), "=")
+	return name
+}
+
+// envName makes name an environment variable name: upper case, other characters as _.
+func envName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	s := strings.Trim(b.String(), "_")
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		s = "SECRET_" + s
+	}
+	return s
 }

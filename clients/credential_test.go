@@ -1,6 +1,10 @@
 package clients
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 func TestLooksLikeCredential(t *testing.T) {
 	tests := []struct {
@@ -53,6 +57,58 @@ func TestLooksLikeCredential(t *testing.T) {
 	for _, tt := range tests {
 		if got := LooksLikeCredential(tt.name, tt.value); got != tt.want {
 			t.Errorf("LooksLikeCredential(%q, %q) = %v, want %v", tt.name, tt.value, got, tt.want)
+		}
+	}
+}
+
+func TestLooksLikeCredentialNamesOfIssue17(t *testing.T) {
+	for _, name := range []string{"MY_CREDS", "AWS_CREDS", "OAUTH_CLIENT", "BASICAUTH", "AUTH_HEADER", "AuthToken", "DB_CRED"} {
+		if !LooksLikeCredential(name, "x") {
+			t.Errorf("LooksLikeCredential(%q, \"x\") = false, want true", name)
+		}
+	}
+	if !LooksLikeCredential("CACHE", "redis://:hunter2@cache.local:6379/0") {
+		t.Error("a redis address with a password and no user is not taken for a credential")
+	}
+}
+
+func TestCredentialsInArgs(t *testing.T) {
+	type found struct{ Value, Name, Where string }
+	tests := []struct {
+		args []string
+		want []found
+	}{
+		{[]string{"mcp-remote", "https://x.example/mcp", "--header", "Authorization: Bearer abcdef0123456789"},
+			[]found{{"abcdef0123456789", "AUTHORIZATION", "the Authorization header"}}},
+		{[]string{"-H", "X-API-Key:k3y-value"}, []found{{"k3y-value", "X_API_KEY", "the X-API-Key header"}}},
+		{[]string{"--header=Authorization: Bearer abcdef0123456789"}, []found{{"abcdef0123456789", "AUTHORIZATION", "the Authorization header"}}},
+		{[]string{"--header", "Accept: text/plain"}, nil},
+		{[]string{"--password=hunter2"}, []found{{"hunter2", "PASSWORD", "the --password flag"}}},
+		{[]string{"--password", "hunter2"}, []found{{"hunter2", "PASSWORD", "the --password flag"}}},
+		{[]string{"--api-key", "abc"}, []found{{"abc", "API_KEY", "the --api-key flag"}}},
+		{[]string{"--token=abc", "--secret", "s3"}, []found{{"abc", "TOKEN", "the --token flag"}, {"s3", "SECRET", "the --secret flag"}}},
+		{[]string{"-e", "GITHUB_TOKEN=abc"}, []found{{"abc", "GITHUB_TOKEN", "the GITHUB_TOKEN= setting"}}},
+		{[]string{"redis://:pass@localhost:6379"}, []found{{"pass", "REDIS_PASSWORD", "the password in a redis:// address"}}},
+		{[]string{"--db", "postgres://user:pw@db.local/app"}, []found{{"pw", "POSTGRES_PASSWORD", "the password in a postgres:// address"}}},
+		{[]string{"https://api.example.com/sse?api_key=abc123&x=1"}, []found{{"abc123", "API_KEY", "the api_key= part of an address"}}},
+		{[]string{"--conn", "Server=db;Database=app;User Id=sa;Password=Str0ng!;"}, []found{{"Str0ng!", "PASSWORD", "Password= in a connection string"}}},
+		{[]string{"Server=db;PWD=abc"}, []found{{"abc", "PWD_SECRET", "PWD= in a connection string"}}}, // PWD is the working folder
+		{[]string{"-H", "LD_PRELOAD: ghp_0123456789abcdefABCDEF0123456789abcd"}, []found{{"ghp_0123456789abcdefABCDEF0123456789abcd", "LD_PRELOAD_SECRET", "the LD_PRELOAD header"}}},
+		{[]string{"ghp_0123456789abcdefABCDEF0123456789abcd"}, []found{{"ghp_0123456789abcdefABCDEF0123456789abcd", "TOKEN", "an argument that looks like a token"}}},
+		{[]string{"--key", "sk-abcdefghijklmnopqrstuvwxyz012345"}, []found{{"sk-abcdefghijklmnopqrstuvwxyz012345", "KEY", "the --key flag"}}},
+		{[]string{"-y", "@modelcontextprotocol/server-filesystem", "/home/x", "--port=8080", "postgres://localhost/app"}, nil},
+		{[]string{"--author", "Zoë", "--no-color"}, nil},
+		{[]string{"mcp-remote", "https://x.example/mcp", "--auth-server-url=https://x.example/auth", "--token-file", "/home/x/token"}, nil},
+		{[]string{"--auth-server-url=https://u:pw1@x.example/auth"}, []found{{"pw1", "HTTPS_PASSWORD", "the password in a https:// address"}}},
+		{[]string{"--password", "12345678"}, []found{{"12345678", "PASSWORD", "the --password flag"}}},
+	}
+	for _, tt := range tests {
+		var got []found
+		for _, c := range CredentialsInArgs(tt.args) {
+			got = append(got, found{tt.args[c.Arg][c.Start:c.End], c.Name, c.Where})
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("CredentialsInArgs(%q) (-want +got):\n%s", tt.args, diff)
 		}
 	}
 }

@@ -72,6 +72,15 @@ type Server struct {
 	// Sandbox is what the server may touch when confined; nil means the person has not
 	// chosen (see Sandbox for the three forms in config.json).
 	Sandbox *Sandbox `json:"sandbox,omitempty"`
+	// Frozen is set when the server was installed into MCP Tray's own folder: Command and
+	// Args run exactly the tree built there, and that tree is verified before every start.
+	Frozen *Frozen `json:"frozen,omitempty"`
+	// Rollback is the definition before the last update, for `mcptray update NAME
+	// --rollback`; its own Rollback is always nil.
+	Rollback *Server `json:"rollback,omitempty"`
+	// Allowed are the hazards (HazardView keys such as "env:NODE_OPTIONS") the person allowed
+	// one by one for this server.
+	Allowed []string `json:"allowed,omitempty"`
 
 	extra map[string]json.RawMessage
 }
@@ -92,6 +101,28 @@ type Source struct {
 	Version string `json:"version,omitempty"`
 
 	extra map[string]json.RawMessage
+}
+
+// Frozen is a server installed into MCP Tray's own folder: what runs is exactly what was
+// built and verified. The store package builds and verifies it.
+type Frozen struct {
+	// Registry is "npm", "pypi" or "oci".
+	Registry string `json:"registry"`
+	// Package is the package or image name, e.g. "@modelcontextprotocol/server-everything".
+	Package string `json:"package"`
+	// Version is the exact version installed (for OCI, the tag the digest was taken from).
+	Version string `json:"version"`
+	// Dir is the absolute folder of the installed tree: <home>/servers/NAME/VERSION.
+	Dir string `json:"dir"`
+	// Lock is "sha256:…" of the kept lock file (package-lock.json, the requirements lock)
+	// or, for OCI, the image digest.
+	Lock string `json:"lock"`
+	// Tree is "sha256:…" of the installed tree's manifest; a mismatch stops the server.
+	Tree string `json:"tree"`
+	// Scripts says install scripts were allowed to run.
+	Scripts bool `json:"scripts,omitempty"`
+	// Provenance is the source repository the registry's provenance names, "" when none.
+	Provenance string `json:"provenance,omitempty"`
 }
 
 // Kube is the Kubernetes settings of a server.
@@ -162,6 +193,15 @@ func (s *Server) EffectiveMode() Mode {
 		return ModeSession
 	}
 	return s.Mode
+}
+
+// Installed returns the server's frozen install, or the zero Frozen (Registry "") when it
+// runs as configured, with nothing installed by MCP Tray.
+func (s *Server) Installed() Frozen {
+	if s.Frozen == nil {
+		return Frozen{}
+	}
+	return *s.Frozen
 }
 
 // Clone returns a deep copy of s, so a reader can keep it while the config changes.

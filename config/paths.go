@@ -52,6 +52,10 @@ func (h Home) AuditDir() string { return filepath.Join(string(h), "audit") }
 // KubeDir holds the one-context kubeconfigs written for Kubernetes servers.
 func (h Home) KubeDir() string { return filepath.Join(string(h), "kube") }
 
+// StateDir holds each server's own folder (StateDir/NAME): its data, its working folder
+// when confined, its package caches. It is never part of a server's installed files.
+func (h Home) StateDir() string { return filepath.Join(string(h), "state") }
+
 // BackupDir holds backups of AI client config files.
 func (h Home) BackupDir() string { return filepath.Join(string(h), "backups") }
 

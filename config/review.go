@@ -25,7 +25,12 @@ import (
 //	                        turned off: turning it on later is one click); a removed one
 //	                        tightens.
 //	Server.Command, Args,   the program that runs: any change loosens (it is a new program),
-//	Env, Secrets, Dir       and the five stay as accepted together.
+//	Env, Secrets, Dir,      and the six stay as accepted together. Frozen is the record of
+//	Frozen                  the installed files the program runs from (a changed record
+//	                        would vouch for changed files; a removed one turns the check off).
+//	Server.Rollback         what `update --rollback` would run: any change loosens.
+//	Server.Allowed          the hazards the person allowed one by one: a key added loosens;
+//	                        one removed tightens.
 //	Server.Disabled         turning a server on loosens; turning it off tightens.
 //	Server.Mode, NoSpare    neutral: the same program under the same rules, shared or not,
 //	                        with a warm spare or not.
@@ -133,13 +138,27 @@ func (r *reviewer) newServer(name string, s *Server) {
 }
 
 func (r *reviewer) server(name string, a, p *Server) {
-	if p.Command != a.Command || !slices.Equal(p.Args, a.Args) {
+	program := p.Command != a.Command || !slices.Equal(p.Args, a.Args)
+	settings := !maps.Equal(p.Env, a.Env) || !slices.Equal(p.Secrets, a.Secrets) || p.Dir != a.Dir
+	installed := !sameJSON(a.Frozen, p.Frozen)
+	switch {
+	case program:
 		r.say("The server %s would run a different program: %s", q(name), commandLine(p))
-	} else if !maps.Equal(p.Env, a.Env) || !slices.Equal(p.Secrets, a.Secrets) || p.Dir != a.Dir {
+	case installed:
+		r.say("The server %s would run from installed files MCP Tray did not install or check.", q(name))
+	case settings:
 		r.say("The server %s would run with different settings (its environment, secrets or folder).", q(name))
 	}
-	if p.Command != a.Command || !slices.Equal(p.Args, a.Args) || !maps.Equal(p.Env, a.Env) || !slices.Equal(p.Secrets, a.Secrets) || p.Dir != a.Dir {
-		p.Command, p.Args, p.Env, p.Secrets, p.Dir = a.Command, a.Args, a.Env, a.Secrets, a.Dir
+	if program || settings || installed {
+		p.Command, p.Args, p.Env, p.Secrets, p.Dir, p.Frozen = a.Command, a.Args, a.Env, a.Secrets, a.Dir, a.Frozen
+	}
+	if !sameJSON(a.Rollback, p.Rollback) {
+		r.say("The server %s would go back to a different version on a rollback.", q(name))
+		p.Rollback = a.Rollback
+	}
+	if added := missing(p.Allowed, a.Allowed, func(x, y string) bool { return x == y }); len(added) > 0 {
+		r.say("The server %s would be allowed to use %s, which MCP Tray refuses unless you allow it.", q(name), quoteAll(added))
+		p.Allowed = a.Allowed
 	}
 	if a.Disabled && !p.Disabled {
 		r.say("The server %s, which is turned off, would be turned on.", q(name))

@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // ValidationError names the field that is wrong and says what is wrong with it.
@@ -94,6 +96,17 @@ func validateServer(name string, s *Server) error {
 	if f, msg := s.Sandbox.invalid(); msg != "" {
 		return bad(".sandbox."+f, msg)
 	}
+	if f, msg := s.Frozen.invalid(); msg != "" {
+		return bad(".frozen."+f, msg)
+	}
+	if s.Rollback != nil {
+		if s.Rollback.Rollback != nil {
+			return bad(".rollback.rollback", "must be empty: only one earlier version is kept")
+		}
+		if err := validateServer(name, s.Rollback); err != nil {
+			return err
+		}
+	}
 	if s.Policy != nil {
 		for tool, r := range s.Policy.Tools {
 			switch r {
@@ -104,4 +117,30 @@ func validateServer(name string, s *Server) error {
 		}
 	}
 	return nil
+}
+
+// invalid names the field of a frozen install that is wrong and says why; "" when f is nil
+// or fine.
+func (f *Frozen) invalid() (field, msg string) {
+	if f == nil {
+		return "", ""
+	}
+	switch f.Registry {
+	case "npm", "pypi", "oci":
+	default:
+		return "registry", fmt.Sprintf("is %q: it must be \"npm\", \"pypi\" or \"oci\"", f.Registry)
+	}
+	switch {
+	case f.Package == "":
+		return "package", "is missing: say which package was installed"
+	case f.Version == "":
+		return "version", "is missing: say which version was installed"
+	case f.Registry != "oci" && !filepath.IsAbs(f.Dir):
+		return "dir", fmt.Sprintf("is %q: it must be the absolute folder the server was installed into", f.Dir)
+	case !strings.HasPrefix(f.Lock, "sha256:"):
+		return "lock", "must be a sha256 checksum written as \"sha256:…\""
+	case f.Registry != "oci" && !strings.HasPrefix(f.Tree, "sha256:"):
+		return "tree", "must be a sha256 checksum written as \"sha256:…\""
+	}
+	return "", ""
 }

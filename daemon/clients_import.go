@@ -19,7 +19,14 @@ import (
 // Import takes over the servers a person configured by hand in an AI client: each becomes an
 // MCP Tray server (command, arguments, working folder, environment), every environment value
 // that looks like a credential goes to the keychain, and the client's entry is turned in
-// place into `mcptray connect NAME`. It runs in the command-line process (it is file and
+// place into `mcptray connect NAME`. A credential on the command line (a --password flag, a
+// bearer token in --header, a redis://:password@ address: clients.CredentialsInArgs) goes to
+// the keychain too, and the argument keeps a placeholder in its place: ${NAME} for a header
+// of mcp-remote, which reads it from its environment, ${secret:NAME} otherwise, which the
+// supervisor fills in when it starts the process (docs/clients.md); docker's -e NAME=value
+// becomes -e NAME. A relative command
+// (./run.sh) is made absolute against the entry's working folder, or the client file's
+// folder if it has none (config.AbsCommand). It runs in the command-line process (it is file and
 // keychain work, and needs no daemon); a running daemon picks the result up from config.json.
 //
 // Undo is `client restore`, which puts back the file as it was. That copy must not keep the
@@ -66,7 +73,18 @@ type ImportServer struct {
 	KubeContext string
 	// KubeProduction marks KubeContext as a production context (kube use then needs --yes).
 	KubeProduction bool
-	secrets        map[string]string
+	// Moved names each credential taken off the command line, and where it was.
+	Moved   []MovedCredential
+	secrets map[string]string
+}
+
+// MovedCredential is a credential an import takes off a command line into the keychain.
+type MovedCredential struct {
+	Key   string // the server's secret that keeps it
+	Where string // where it was, for the person: "the --password flag"
+	// InArgs is set when the started process gets it back on its command line (where other
+	// programs of the computer can see it), rather than in its environment.
+	InArgs bool
 }
 
 // ImportSkip is an entry the import leaves as it is, and why.
@@ -115,6 +133,16 @@ func PlanImport(opts ImportOptions, id string) (*ImportPlan, error) {
 				p.Skipped = append(p.Skipped, ImportSkip{Path: path, Key: s.Key, Reason: why})
 				continue
 			}
+			dir := p.entryDir(s)
+			if dir == "" {
+				dir = filepath.Dir(path)
+			}
+			cmd, err := config.AbsCommand(s.Command, dir)
+			if err != nil {
+				p.Skipped = append(p.Skipped, ImportSkip{Path: path, Key: s.Key, Reason: "its command cannot start: " + err.Error()})
+				continue
+			}
+			s.Command = cmd
 			p.Servers = append(p.Servers, p.plan(path, s, taken))
 		}
 	}
@@ -123,10 +151,7 @@ func PlanImport(opts ImportOptions, id string) (*ImportPlan, error) {
 
 // plan turns one entry into a server, naming it so it clashes with nothing in taken.
 func (p *ImportPlan) plan(path string, s clients.Server, taken map[string]bool) ImportServer {
-	srv := &config.Server{Command: s.Command, Args: slices.Clone(s.Args), Dir: s.Cwd}
-	if srv.Dir != "" && !filepath.IsAbs(srv.Dir) && p.opts.Env.Home != "" {
-		srv.Dir = filepath.Join(p.opts.Env.Home, srv.Dir)
-	}
+	srv := &config.Server{Command: s.Command, Args: slices.Clone(s.Args), Dir: p.entryDir(s)}
 	secrets := map[string]string{}
 	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
 		v := s.Env[k]
@@ -140,12 +165,13 @@ func (p *ImportPlan) plan(path string, s clients.Server, taken map[string]bool) 
 		}
 		srv.Env[k] = v
 	}
+	moved := moveArgCredentials(srv, secrets)
 	if _, ok := kube.Recognise(srv.Command, srv.Args, srv.Env, srv.Secrets); ok {
 		srv.Kube = &config.Kube{} // no context: it does not start until the person chooses one
 	}
 	for _, earlier := range p.Servers {
 		if !earlier.Same && earlier.Server.Equal(srv) && maps.Equal(earlier.secrets, secrets) {
-			return ImportServer{Path: path, Key: s.Key, Name: earlier.Name, Server: srv, Same: true, secrets: secrets,
+			return ImportServer{Path: path, Key: s.Key, Name: earlier.Name, Server: srv, Same: true, Moved: moved, secrets: secrets,
 				Note: fmt.Sprintf("the same server as %q in %s", earlier.Key, earlier.Path)}
 		}
 	}
@@ -155,7 +181,7 @@ func (p *ImportPlan) plan(path string, s clients.Server, taken map[string]bool) 
 		name = fmt.Sprintf("%s-%d", base, i)
 	}
 	taken[name] = true
-	is := ImportServer{Path: path, Key: s.Key, Name: name, Server: srv, secrets: secrets}
+	is := ImportServer{Path: path, Key: s.Key, Name: name, Server: srv, Moved: moved, secrets: secrets}
 	switch {
 	case name != base && p.planned(base):
 		is.Note = fmt.Sprintf("named %q because another entry already becomes %q", name, base)
@@ -171,6 +197,80 @@ func (p *ImportPlan) plan(path string, s clients.Server, taken map[string]bool) 
 		is.Note += kn
 	}
 	return is
+}
+
+// entryDir is the entry's working folder, absolute (a relative one is taken from the
+// person's home), or "" when it has none.
+func (p *ImportPlan) entryDir(s clients.Server) string {
+	if s.Cwd != "" && !filepath.IsAbs(s.Cwd) && p.opts.Env.Home != "" {
+		return filepath.Join(p.opts.Env.Home, s.Cwd)
+	}
+	return s.Cwd
+}
+
+// moveArgCredentials takes every credential off srv's command line into secrets (and
+// srv.Secrets), leaving a placeholder in the argument, and says what it moved. A header of
+// mcp-remote gets ${NAME}, which mcp-remote fills in from its environment, so the value never
+// shows on a command line; docker's or podman's `-e NAME=value` becomes `-e NAME`, which they
+// read from their environment; any other argument gets ${secret:NAME}, which the supervisor
+// fills in at spawn. The same value twice is kept once.
+func moveArgCredentials(srv *config.Server, secrets map[string]string) []MovedCredential {
+	found := clients.CredentialsInArgs(srv.Args)
+	if len(found) == 0 {
+		return nil
+	}
+	remote := slices.ContainsFunc(append([]string{srv.Command}, srv.Args...), isMCPRemote)
+	keys := make([]string, len(found))
+	for i, c := range found {
+		value := srv.Args[c.Arg][c.Start:c.End]
+		for k, v := range secrets {
+			if v == value && slices.Contains(srv.Secrets, k) && (keys[i] == "" || k < keys[i]) {
+				keys[i] = k
+			}
+		}
+		if keys[i] != "" {
+			continue
+		}
+		key := c.Name
+		for n := 2; secrets[key] != "" || srv.Env[key] != "" || slices.Contains(srv.Secrets, key); n++ {
+			key = fmt.Sprintf("%s_%d", c.Name, n)
+		}
+		keys[i] = key
+		secrets[key] = value
+		srv.Secrets = append(srv.Secrets, key)
+	}
+	container := isContainerTool(srv.Command)
+	var moved []MovedCredential
+	for i := len(found) - 1; i >= 0; i-- { // from the end, so earlier spans of an argument stay put
+		c := found[i]
+		a := srv.Args[c.Arg]
+		switch {
+		case c.Header && remote:
+			srv.Args[c.Arg] = a[:c.Start] + "${" + keys[i] + "}" + a[c.End:]
+		case container && c.Arg > 0 && (srv.Args[c.Arg-1] == "-e" || srv.Args[c.Arg-1] == "--env") && a[:c.Start] == keys[i]+"=" && c.End == len(a):
+			srv.Args[c.Arg] = keys[i] // docker run -e NAME passes the variable on from its own environment
+		default:
+			srv.Args[c.Arg] = a[:c.Start] + "${secret:" + keys[i] + "}" + a[c.End:]
+			moved = append(moved, MovedCredential{Key: keys[i], Where: c.Where, InArgs: true})
+			continue
+		}
+		moved = append(moved, MovedCredential{Key: keys[i], Where: c.Where})
+	}
+	slices.Reverse(moved)
+	return moved
+}
+
+// isContainerTool reports docker or podman, whose `run -e NAME` takes the value of NAME from
+// their own environment.
+func isContainerTool(command string) bool {
+	base := strings.TrimSuffix(strings.ToLower(filepath.Base(command)), ".exe")
+	return base == "docker" || base == "podman"
+}
+
+// isMCPRemote reports the mcp-remote bridge, as a package (mcp-remote, mcp-remote@1.2.3) or
+// a path to its script.
+func isMCPRemote(a string) bool {
+	return a == "mcp-remote" || strings.HasPrefix(a, "mcp-remote@") || strings.Contains(a, "node_modules/mcp-remote/")
 }
 
 // planKube, for an entry imported as a Kubernetes server (it reaches Kubernetes, so plan gave
@@ -259,9 +359,9 @@ func notImportable(c clients.Client, s clients.Server) string {
 		if isPlaceholder(a) {
 			return fmt.Sprintf("its command uses %s, which only %s fills in", a, c.Name())
 		}
-		if clients.LooksLikeCredential("", a) {
-			return "its command line holds what looks like a credential; add it with `mcptray server add NAME --secret KEY -- COMMAND` so the credential goes to the keychain"
-		}
+	}
+	if clients.LooksLikeCredential("", s.Command) {
+		return "its command looks like a credential; add it with `mcptray server add NAME --secret KEY -- COMMAND` so the credential goes to the keychain"
 	}
 	return ""
 }
@@ -342,6 +442,10 @@ func (p *ImportPlan) Execute(ctx context.Context) (ImportResult, error) {
 	}
 	for path, backup := range first {
 		res.Warnings = append(res.Warnings, redactBackups(filepath.Dir(backup), path, stored, p.Client.Format() == "YAML")...)
+		// Older copies may hold what this version knows for a credential (one on a command line).
+		if err := backups.Clean(p.Client, path); err != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("MCP Tray could not take every credential out of the older backups of %s (%s); delete the folder %s once you no longer need to undo the import.", path, errorSentence(err), filepath.Dir(backup)))
+		}
 	}
 	if err := p.opts.Home.Update(p.addServers); err != nil {
 		undo()

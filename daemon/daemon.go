@@ -62,6 +62,7 @@ type Daemon struct {
 	confirm  *confirmBook      // what the person accepted in config.json; set up by confirmRoutes
 	unlock   func()            // releases the home's daemon lock (lockHome)
 	authz    *authority        // who may loosen (authority.go)
+	eras     eraBook           // what each server speaks, learned by session relays (eras.go)
 	reloadMu sync.Mutex        // one reload at a time: config.json and the kubeconfig files both trigger it
 
 	mu     sync.Mutex
@@ -212,7 +213,7 @@ func Specs(cfg *config.Config) []supervisor.Spec {
 		specs = append(specs, supervisor.Spec{
 			Name: name, Command: s.Command, Args: s.Args, Env: s.Env, Secrets: s.Secrets,
 			Dir: s.Dir, NoSpare: s.NoSpare || s.EffectiveMode() == config.ModeShared, Disabled: s.Disabled,
-			Confined: s.Sandbox.Confined(), Sandbox: s.Sandbox.Spec(),
+			Confined: s.Sandbox.Confined(), Sandbox: s.Sandbox.Spec(), Frozen: s.Installed(),
 		})
 	}
 	return specs

@@ -14,7 +14,8 @@ import (
 )
 
 // installRoutes registers the catalog and install methods (docs/catalog-json.md):
-// "catalog.list", the "install" and "update" streams, "catalog.outdated" and "probe".
+// "catalog.list", "catalog.plan", the "install" and "update" streams, "catalog.outdated" and
+// "probe".
 func (d *Daemon) installRoutes() {
 	c := d.ctl
 	c.Handle("catalog.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -28,6 +29,16 @@ func (d *Daemon) installRoutes() {
 		}
 		cfg, _ := d.opts.Home.Load()
 		return installer.ListResult{Entries: installer.Views(entries, cfg, nil), Registry: registry}, nil
+	})
+	c.Handle("catalog.plan", func(ctx context.Context, raw json.RawMessage) (any, error) {
+		p, err := decode[installer.PlanParams](raw)
+		if err != nil {
+			return nil, err
+		}
+		if p.ID == "" {
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: "catalog.plan needs the id of a catalog entry."}
+		}
+		return d.newInstaller().Plan(ctx, p)
 	})
 	c.HandleStream("install", func(ctx context.Context, raw json.RawMessage, send func(any) error) error {
 		req, err := decode[installer.Request](raw)
@@ -62,6 +73,7 @@ func (d *Daemon) newInstaller() *installer.Installer {
 		Source:  installer.Source{Home: d.opts.Home},
 		Keys:    d.opts.Keys,
 		Runtime: installRuntime{d},
+		Store:   installer.HomeStore(d.opts.Home),
 	}
 }
 

@@ -14,7 +14,7 @@ func sandboxOptions(home config.Home) supervisor.SandboxOptions {
 	return supervisor.SandboxOptions{
 		AppHome:   string(home),
 		Socket:    home.SocketPath(),
-		StateRoot: filepath.Join(string(home), "state"),
+		StateRoot: home.StateDir(),
 		TempRoot:  filepath.Join(string(home), "tmp"),
 		KubeDir:   home.KubeDir(),
 	}

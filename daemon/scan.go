@@ -47,6 +47,10 @@ type ScanTarget struct {
 	// Read lists files or folders the server may read besides the system and its runtime.
 	// Nothing of the person's belongs here: tests give a fake server its tool list this way.
 	Read []string
+	// Frozen is the installed tree the command runs from (an update's new version, built
+	// beside the old one): it is checked before the start and readable inside the sandbox,
+	// though the rest of MCP Tray's home is hidden. The zero value: not installed.
+	Frozen config.Frozen
 }
 
 // ErrScanUnconfined is the sentence for a computer that cannot start a server in a sandbox.
@@ -97,7 +101,7 @@ func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessag
 	sup := supervisor.New(supervisor.Options{DefaultDir: own, Secrets: secrets, Env: throwawayEnv(own), Sandbox: opts})
 	defer sup.Shutdown()
 	sup.Apply([]supervisor.Spec{{Name: "scan", Command: target.Command, Args: target.Args, Env: target.Env,
-		Secrets: slices.Clone(target.Secrets), Dir: own, NoSpare: true,
+		Secrets: slices.Clone(target.Secrets), Dir: own, NoSpare: true, Frozen: target.Frozen,
 		Confined: true, Sandbox: sandbox.Spec{Read: slices.Clone(target.Read), Network: fetchesAsItStarts(target.Command)}}})
 	p, err := sup.Take(ctx, "scan")
 	if err != nil {

@@ -29,6 +29,12 @@ func (j *job) check(ctx context.Context) error {
 		return failure{answerSentence(err)}
 	}
 	j.plan = p
+	hs := hazardsOf(e, p)
+	if err := refuseHazards(e.Title(), hs, j.req.Allow); err != nil {
+		return err
+	}
+	// What is saved as allowed is exactly what this plan needed, nothing the caller added.
+	j.req.Allow = catalog.HazardKeys(hs)
 	if j.name == "" {
 		j.name = p.Name
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/mcptray/mcptray/keychain"
+	"github.com/mcptray/mcptray/store"
 )
 
 // DefaultListTimeout bounds the wait for a new server's tool list: a cold npx, uvx or docker
@@ -32,6 +33,9 @@ type Installer struct {
 	ListTimeout time.Duration
 	// Heartbeat is how often a waiting install reports progress; 0 means DefaultHeartbeat.
 	Heartbeat time.Duration
+	// Store is where npm servers are installed (see HomeStore); nil means they are not
+	// installed but run with npx as the catalog entry says.
+	Store *store.Store
 
 	mu   sync.Mutex
 	busy map[string]bool // server names being installed right now
@@ -103,6 +107,9 @@ type job struct {
 	secrets      []string                         // keys stored in the keychain
 	addedServer  bool                             // config.json has the server
 	prevBindings map[string]*config.ClientBinding // client id → binding before (nil: none)
+	frozen       *config.Frozen                   // built into MCP Tray's folder (freeze.go)
+	command      string                           // the frozen command line
+	args         []string
 }
 
 func (j *job) say(step Step, format string, args ...any) {
@@ -125,6 +132,9 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 		if _, taken := cfg.Servers[j.name]; taken {
 			return nil, nameTaken(j.name)
 		}
+	}
+	if err := j.freeze(ctx); err != nil {
+		return nil, err
 	}
 	j.say(StepSaving, "%s", savingMessage(len(j.plan.Secrets)))
 	if err := j.save(ctx); err != nil {

@@ -18,6 +18,12 @@ type Outdated struct {
 	// Origin says where Latest comes from: "built-in" (this MCP Tray's catalog) or
 	// "registry" (the MCP Registry, live or cached).
 	Origin string `json:"origin"`
+	// Changes are what the update changes besides the version (see PreviewUpdate); each
+	// needs the person's consent. Empty when only the version changes.
+	Changes []Change `json:"changes,omitempty"`
+	// Problem says why the update cannot be planned (a setting the new version needs that
+	// this server does not have); "" when it can.
+	Problem string `json:"problem,omitempty"`
 
 	entry catalog.Entry
 }
@@ -56,6 +62,12 @@ func (s Source) Outdated(ctx context.Context) (OutdatedResult, error) {
 			res.Registry = RegistryCached
 		}
 		if ok {
+			pv, err := preview(UpdatePreview{Server: name, Installed: srv.Source.Version, old: srv}, o)
+			if err != nil {
+				o.Problem = err.Error()
+			} else if len(pv.Changes) > 0 {
+				o.Changes = pv.Changes
+			}
 			res.Servers = append(res.Servers, o)
 		}
 	}
@@ -63,7 +75,9 @@ func (s Source) Outdated(ctx context.Context) (OutdatedResult, error) {
 }
 
 // newest finds the newest version of an installed server: the catalog's entry, or the
-// registry's latest when that is newer. ok is false when nothing newer is known.
+// registry's latest when that is newer. A server installed from a built-in entry updates
+// only from the built-in catalog: a registry entry of the same name is not MCP Tray's and
+// may be anyone's. ok is false when nothing newer is known.
 func newest(ctx context.Context, off *catalog.Catalog, rc *catalog.Client, name string, src *config.Source) (o Outdated, ok, stale bool) {
 	entry, found := off.Lookup(src.Catalog)
 	o = Outdated{Server: name, ID: src.Catalog, Installed: src.Version}
@@ -78,7 +92,8 @@ func newest(ctx context.Context, off *catalog.Catalog, rc *catalog.Client, name 
 	if found {
 		regName = entry.Server.Name
 	}
-	if rc != nil && strings.Contains(regName, "/") {
+	curated := found && entry.Origin == catalog.OriginEmbedded
+	if rc != nil && !curated && strings.Contains(regName, "/") {
 		identifier := ""
 		if found {
 			identifier = entry.PackageName()

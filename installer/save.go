@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/keychain"
 )
@@ -30,13 +34,19 @@ func (j *job) save(ctx context.Context) error {
 			return fmt.Errorf("saving %s in the system keychain: %w", s.Env, err)
 		}
 	}
-	srv := &config.Server{Command: j.plan.Command, Args: j.plan.Args, Env: j.plan.Env, Secrets: slices.Clone(j.secrets),
-		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}, Sandbox: config.SandboxOf(j.plan.Sandbox)}
+	command, args, frozen := j.serverCommand()
+	env, err := dataFileEnv(j.in.Source.Home, j.name, j.entry, j.plan.Env)
+	if err != nil {
+		return err
+	}
+	srv := &config.Server{Command: command, Args: args, Env: env, Secrets: slices.Clone(j.secrets),
+		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}, Sandbox: config.SandboxOf(j.plan.Sandbox),
+		Frozen: frozen, Allowed: slices.Clone(j.req.Allow)}
 	setSourceValues(srv.Source, answersToKeep(j.plan, j.req.Values))
 	if j.entry.Meta.Kubernetes {
 		srv.Kube = &config.Kube{}
 	}
-	err := j.in.Source.Home.Update(func(c *config.Config) error {
+	err = j.in.Source.Home.Update(func(c *config.Config) error {
 		if _, taken := c.Servers[j.name]; taken {
 			return nameTaken(j.name)
 		}
@@ -146,5 +156,28 @@ func (j *job) undo() error {
 		}
 	}
 	j.in.Runtime.Forget(j.name)
+	if err := j.unfreeze(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// dataFileEnv returns env with the entry's data file (catalog.Meta.DataFile) set to a file in
+// the server's own folder when the person gave no path, and makes that folder (0700). The
+// server's default place is beside its code, which an installed server may not change.
+func dataFileEnv(home config.Home, server string, e catalog.Entry, env map[string]string) (map[string]string, error) {
+	df := e.Meta.DataFile
+	if df == nil || env[df.Env] != "" {
+		return env, nil
+	}
+	dir := filepath.Join(home.StateDir(), server)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("making the folder where %s keeps its data: %w", server, err)
+	}
+	env = maps.Clone(env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	env[df.Env] = filepath.Join(dir, df.Name)
+	return env, nil
 }

@@ -17,6 +17,9 @@ const (
 	StepClients     Step = "clients"     // AI clients are given the server
 	StepDone        Step = "done"        // installed; Tools holds the tool names
 	StepFailed      Step = "failed"      // nothing was left behind; Message says why
+	// StepReview ends an update whose new version is ready but was not switched on: the
+	// scanner found something (Findings); UpdateParams.AcceptFindings = Accept switches.
+	StepReview Step = "review"
 )
 
 // Request asks to install one catalog entry.
@@ -30,6 +33,9 @@ type Request struct {
 	Values map[string]string `json:"values,omitempty"`
 	// Clients are AI client ids ("claude-desktop", "cursor", …) that should see the server.
 	Clients []string `json:"clients,omitempty"`
+	// Allow holds the HazardView keys the person allowed one by one; an install refuses
+	// every hazard whose key is missing.
+	Allow []string `json:"allow,omitempty"`
 }
 
 // Progress is one line of the install (or update) stream.
@@ -39,6 +45,13 @@ type Progress struct {
 	Server  string `json:"server"`  // the server name being installed
 	// Tools are the names of the server's tools, on StepDone.
 	Tools []string `json:"tools,omitempty"`
+	// Changes are an update's changes besides the version, on the StepFailed line of an
+	// update refused for want of UpdateParams.Accept.
+	Changes []Change `json:"changes,omitempty"`
+	// Findings are the scanner's sentences on a StepReview line; Accept is what
+	// UpdateParams.AcceptFindings takes to switch anyway.
+	Findings []string `json:"findings,omitempty"`
+	Accept   string   `json:"accept,omitempty"`
 }
 
 // EntryView is one catalog entry as the GUI and `catalog list` show it.
@@ -53,14 +66,16 @@ type EntryView struct {
 	Runtime string `json:"runtime"`
 	// RuntimeMissing is the sentence saying what to install and from where, when the
 	// runtime's command is not found on this computer; "" when it is there.
-	RuntimeMissing string         `json:"runtime_missing"`
-	Version        string         `json:"version"` // the exact version installed
-	SourceURL      string         `json:"source_url"`
-	InstalledAs    []string       `json:"installed_as"` // server names installed from this entry
-	Shareable      bool           `json:"shareable"`    // safe to run one process for every client
-	Kubernetes     bool           `json:"kubernetes"`
-	Origin         string         `json:"origin"` // "built-in" or "registry"
-	Questions      []QuestionView `json:"questions"`
+	RuntimeMissing string   `json:"runtime_missing"`
+	Version        string   `json:"version"` // the exact version installed
+	SourceURL      string   `json:"source_url"`
+	InstalledAs    []string `json:"installed_as"` // server names installed from this entry
+	Shareable      bool     `json:"shareable"`    // safe to run one process for every client
+	Kubernetes     bool     `json:"kubernetes"`
+	Origin         string   `json:"origin"` // "built-in" or "registry"
+	// LookAlike is the built-in id whose name this registry entry imitates; "" when none.
+	LookAlike string         `json:"look_alike,omitempty"`
+	Questions []QuestionView `json:"questions"`
 }
 
 // QuestionView is one thing to ask before installing.
@@ -89,4 +104,37 @@ type ListResult struct {
 	// Registry says whether registry results are included: "live", "cached" (the registry
 	// was unreachable, cached answers were used), or "off".
 	Registry string `json:"registry"`
+}
+
+// PlanParams are the parameters of "catalog.plan": the same entry, name and answers an
+// install would take.
+type PlanParams struct {
+	ID     string            `json:"id"`
+	Name   string            `json:"name,omitempty"`
+	Values map[string]string `json:"values,omitempty"`
+}
+
+// PlanView is exactly what an install would run and what needs the person's consent.
+// Secrets never appear: Env holds only non-secret values, Secrets only names.
+type PlanView struct {
+	Server  string            `json:"server"`
+	Command string            `json:"command"`
+	Args    []string          `json:"args"`
+	Env     map[string]string `json:"env,omitempty"`     // non-secret
+	Secrets []string          `json:"secrets,omitempty"` // names only
+	Origin  string            `json:"origin"`            // "built-in" or "registry"
+	Hazards []HazardView      `json:"hazards,omitempty"`
+	// LookAlike is the built-in id whose name this registry entry imitates; "" when none.
+	LookAlike string `json:"look_alike,omitempty"`
+	// Frozen says the server is installed into MCP Tray's folder (npm/pypi) and started
+	// without npx/uvx.
+	Frozen bool `json:"frozen"`
+}
+
+// HazardView is one flag, variable or command the catalog refuses unless the person
+// allows it.
+type HazardView struct {
+	Key    string `json:"key"`    // what Request.Allow takes, e.g. "env:NODE_OPTIONS", "arg:--registry"
+	Item   string `json:"item"`   // as written in the entry (secret-free)
+	Reason string `json:"reason"` // one plain sentence why it is dangerous
 }

@@ -39,7 +39,7 @@ func TestUpdateMovesToTheCatalogVersionAndKeepsSettings(t *testing.T) {
 			}
 			rt.blocked = []string{"read_text_file"}
 			var lines []Progress
-			if _, err := in.Update(context.Background(), "files", func(p Progress) { lines = append(lines, p) }); err != nil {
+			if _, err := in.Update(context.Background(), UpdateParams{Server: "files"}, func(p Progress) { lines = append(lines, p) }); err != nil {
 				t.Fatal(err)
 			}
 			s := load(t, in).Servers["files"]
@@ -65,7 +65,7 @@ func TestUpdateThatDoesNotStartPutsTheOldVersionBack(t *testing.T) {
 		return nil, errors.New("the server stopped before it listed its tools")
 	}
 	var last Progress
-	_, err := in.Update(context.Background(), "files", func(p Progress) { last = p })
+	_, err := in.Update(context.Background(), UpdateParams{Server: "files"}, func(p Progress) { last = p })
 	if err == nil || last.Step != StepFailed || !strings.Contains(last.Message, "files stays at version 2025.8.21") {
 		t.Fatalf("failed update: %v, %+v", err, last)
 	}
@@ -77,10 +77,10 @@ func TestUpdateThatDoesNotStartPutsTheOldVersionBack(t *testing.T) {
 func TestUpdateOfAnUpToDateOrUnknownServer(t *testing.T) {
 	in, _, _ := setup(t, `{"settings": {"registryURL": "off"}, "servers": {"mine": {"command": "x"}}}`)
 	var last Progress
-	if _, err := in.Update(context.Background(), "mine", func(p Progress) { last = p }); err == nil || !strings.Contains(last.Message, "was not installed from the catalog") {
+	if _, err := in.Update(context.Background(), UpdateParams{Server: "mine"}, func(p Progress) { last = p }); err == nil || !strings.Contains(last.Message, "was not installed from the catalog") {
 		t.Errorf("update of a hand-made server: %v, %q", err, last.Message)
 	}
-	if _, err := in.Update(context.Background(), "nope", func(p Progress) { last = p }); err == nil || !strings.Contains(last.Message, `no server named "nope"`) {
+	if _, err := in.Update(context.Background(), UpdateParams{Server: "nope"}, func(p Progress) { last = p }); err == nil || !strings.Contains(last.Message, `no server named "nope"`) {
 		t.Errorf("update of a missing server: %v, %q", err, last.Message)
 	}
 }

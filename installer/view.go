@@ -66,7 +66,7 @@ func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []Entr
 			Category: e.Category(), ReadOnly: e.Meta.ID != "" && e.Meta.ReadOnly, Runtime: e.Needs(),
 			RuntimeMissing: runtimeMissing(rt), Version: e.Version(), SourceURL: e.Source(),
 			InstalledAs: nonNil(installed[e.ID()]), Shareable: e.Meta.Shareable, Kubernetes: e.Meta.Kubernetes,
-			Origin: originName(e.Origin), Questions: make([]QuestionView, 0, len(qs)),
+			Origin: originName(e.Origin), LookAlike: catalog.LookAlike(e), Questions: make([]QuestionView, 0, len(qs)),
 		}
 		for _, q := range qs {
 			v.Questions = append(v.Questions, QuestionView{

@@ -78,6 +78,10 @@ func (u *unit) sandboxContext(path string, env []string) sandbox.Context {
 	if o.TempRoot != "" {
 		ctx.Temp = filepath.Join(o.TempRoot, u.spec.Name)
 	}
+	if d := u.spec.Frozen.Dir; d != "" && u.spec.Frozen.Registry != "oci" {
+		// The server's installed files are inside MCP Tray's home, which is hidden.
+		ctx.Provided = append(ctx.Provided, filepath.Clean(d))
+	}
 	if kc := envValue(env, "KUBECONFIG"); o.KubeDir != "" && kc != "" && filepath.Dir(filepath.Clean(kc)) == filepath.Clean(o.KubeDir) {
 		ctx.Provided = append(ctx.Provided, filepath.Clean(kc))
 	}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/sandbox"
 )
 
@@ -32,6 +33,10 @@ type Spec struct {
 	// Confined runs the server in its sandbox, limited to Sandbox (package sandbox).
 	Confined bool
 	Sandbox  sandbox.Spec
+	// Frozen, when its Registry is set, is the installed tree the command runs from: it is
+	// verified before every start, and a server whose files changed does not start
+	// (installed.go).
+	Frozen config.Frozen
 }
 
 func (s Spec) equal(o Spec) bool { return fmt.Sprintf("%#v", s) == fmt.Sprintf("%#v", o) }
@@ -113,6 +118,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 		proc     *Process
 		failures []time.Time
 		retry    *time.Timer
+		probing  <-chan error // the spare has not answered yet (ready.go)
 	)
 	retryC := func() <-chan time.Time {
 		if retry == nil {
@@ -127,6 +133,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 		}
 	}
 	stopProc := func() {
+		probing = nil
 		if proc != nil {
 			proc.Stop()
 			u.logs.Note("stopped (pid %d)", proc.Pid())
@@ -164,10 +171,14 @@ func (u *unit) run(ctx context.Context, initial State) {
 	}()
 
 	for {
-		if state == Starting {
+		if state == Starting && proc == nil {
 			if u.spec.NoSpare {
 				// Nothing runs until a client connects, but a missing program is said now.
 				if err := u.refused(); err != nil {
+					fail(err)
+					continue
+				}
+				if err := u.verifyInstalled(); err != nil {
 					fail(err)
 					continue
 				}
@@ -179,6 +190,12 @@ func (u *unit) run(ctx context.Context, initial State) {
 				u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt = Running, 0, "", time.Time{} })
 			} else if p, err := u.spawn(ctx); err != nil {
 				fail(err)
+			} else if u.spec.needsReady() {
+				// Starting until it answers: a package runner may be downloading.
+				proc, probing = p, awaitReady(p)
+				u.set(func(s *Status) {
+					s.State, s.Pid, s.Error, s.RetryAt, s.StderrTail = Starting, p.Pid(), "", time.Time{}, nil
+				})
 			} else {
 				proc, state = p, Running
 				u.set(func(s *Status) {
@@ -193,6 +210,21 @@ func (u *unit) run(ctx context.Context, initial State) {
 		select {
 		case <-ctx.Done():
 			return
+		case err := <-probing:
+			probing = nil
+			select {
+			case <-exited:
+				continue // the exit is reported below, on the next turn
+			default:
+			}
+			if err != nil {
+				stopProc()
+				fail(fmt.Errorf("The server did not answer MCP Tray's ping (%v).", err))
+				continue
+			}
+			state = Running
+			u.set(func(s *Status) { s.State, s.Error = Running, "" })
+			continue
 		case <-exited:
 			err := describeExit(proc.ExitError())
 			stopProc() // the leader is gone; take down whatever it left behind
@@ -224,7 +256,11 @@ func (u *unit) run(ctx context.Context, initial State) {
 				u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt = Stopped, 0, "", time.Time{} })
 				c.reply <- nil
 			case cmdTake:
-				p, err := u.take(ctx, state, proc)
+				spare := proc
+				if probing != nil {
+					spare = nil // still being asked whether it answers: the client gets its own
+				}
+				p, err := u.take(ctx, state, spare)
 				if err != nil {
 					c.reply <- err
 					continue
@@ -317,6 +353,9 @@ func (u *unit) spawn(ctx context.Context) (*Process, error) {
 	if err := u.refused(); err != nil {
 		return nil, err
 	}
+	if err := u.verifyInstalled(); err != nil {
+		return nil, err
+	}
 	opts := &u.sup.opts
 	path, err := ResolveCommand(u.spec.Command, u.spec.Dir)
 	if err != nil {
@@ -331,12 +370,12 @@ func (u *unit) spawn(ctx context.Context) (*Process, error) {
 	for _, k := range keys {
 		env = append(env, k+"="+u.spec.Env[k])
 	}
+	var vals map[string]string
 	if len(u.spec.Secrets) > 0 {
 		if opts.Secrets == nil {
 			return nil, Permanent(fmt.Errorf("The server %q needs secrets, but no keychain is available to MCP Tray.", u.spec.Name))
 		}
-		vals, err := opts.Secrets(ctx, u.spec.Name, u.spec.Secrets)
-		if err != nil {
+		if vals, err = opts.Secrets(ctx, u.spec.Name, u.spec.Secrets); err != nil {
 			return nil, err
 		}
 		for _, k := range u.spec.Secrets {
@@ -355,7 +394,11 @@ func (u *unit) spawn(ctx context.Context) (*Process, error) {
 			return nil, Permanent(fmt.Errorf("The working folder %q of the server %q does not exist.", dir, u.spec.Name))
 		}
 	}
-	cmd := newCommand(path, u.spec.Args, env, dir)
+	args, err := argsWithSecrets(u.spec.Name, u.spec.Args, u.spec.Secrets, vals) // argsecrets.go
+	if err != nil {
+		return nil, Permanent(err)
+	}
+	cmd := newCommand(path, args, env, dir)
 	if err := u.confine(cmd, env); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/spf13/cobra"
 )
@@ -32,6 +33,8 @@ type CatalogItem struct {
 	Source   string `json:"source"`   // link to the source code, or ""
 	// Shareable says one process can safely serve every AI app (stateless servers).
 	Shareable bool `json:"shareable"`
+	// LookAlike is the built-in id whose name this registry entry imitates; "" when none.
+	LookAlike string `json:"lookAlike,omitempty"`
 }
 
 // CatalogDetail is the output of `catalog show --json`: the item plus what installing it runs
@@ -47,6 +50,8 @@ type CatalogDetail struct {
 	Remote      *catalog.RemotePlan `json:"remote,omitempty"`
 	Questions   []catalog.Question  `json:"questions"`
 	Problem     string              `json:"problem,omitempty"` // why MCP Tray cannot install it, if it cannot
+	// Hazards are the risky flags, settings and commands an install asks about one by one.
+	Hazards []installer.HazardView `json:"hazards,omitempty"`
 }
 
 func newCatalogCmd(e *env) *cobra.Command {
@@ -165,7 +170,8 @@ func catalogItems(entries []catalog.Entry) []CatalogItem {
 
 func catalogItem(e catalog.Entry) CatalogItem {
 	it := CatalogItem{ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Summary: e.Summary(), Category: e.Category(),
-		Version: e.Version(), Needs: e.Needs(), Origin: e.Origin.String(), Source: e.Source(), Shareable: e.Meta.Shareable}
+		Version: e.Version(), Needs: e.Needs(), Origin: e.Origin.String(), Source: e.Source(), Shareable: e.Meta.Shareable,
+		LookAlike: catalog.LookAlike(e)}
 	if e.Meta.ID != "" { // only MCP Tray's own metadata says whether a server is read-only
 		ro := e.Meta.ReadOnly
 		it.ReadOnly = &ro
@@ -203,7 +209,11 @@ func itemLine(e catalog.Entry) string {
 	if summary != "" && !strings.HasSuffix(summary, ".") {
 		summary += "."
 	}
-	return fmt.Sprintf("%s: %s Needs %s; %s.", it.Title, summary, needsText(it.Needs), accessText(it.ReadOnly))
+	line := fmt.Sprintf("%s: %s Needs %s; %s.", it.Title, summary, needsText(it.Needs), accessText(it.ReadOnly))
+	if it.LookAlike != "" {
+		line = "[look-alike] " + line + " " + installer.LookAlikeSentence(it.LookAlike)
+	}
+	return display.Line(line)
 }
 
 // printByCategory prints entries grouped by category (alphabetically), registry entries
@@ -265,6 +275,7 @@ func catalogDetail(e catalog.Entry) CatalogDetail {
 		return s
 	}
 	d.Runtime, d.Command, d.Remote = string(p.Runtime), p.Command, p.Remote
+	d.Hazards = installer.PlanHazards(e, p)
 	for _, a := range p.Args {
 		d.Args = append(d.Args, fill(a))
 	}
@@ -314,9 +325,13 @@ func placeholderAnswers(qs []catalog.Question) (answers, tokens map[string]strin
 }
 
 func printDetail(w io.Writer, d CatalogDetail) {
-	fmt.Fprintf(w, "%s (%s, version %s)\n%s\n", d.Title, d.ID, d.Version, d.Summary)
+	fmt.Fprintln(w, display.Line(fmt.Sprintf("%s (%s, version %s)", d.Title, d.ID, d.Version)))
+	if d.LookAlike != "" {
+		fmt.Fprintln(w, installer.LookAlikeSentence(d.LookAlike))
+	}
+	fmt.Fprintln(w, display.Line(d.Summary))
 	if d.Description != "" && d.Description != d.Summary {
-		fmt.Fprintln(w, d.Description)
+		fmt.Fprintln(w, display.Text(d.Description))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -335,12 +350,18 @@ func printDetail(w io.Writer, d CatalogDetail) {
 	case d.Remote != nil:
 		fmt.Fprintf(tw, "Runs at:\t%s (%s)\n", d.Remote.URL, d.Remote.Transport)
 	default:
-		fmt.Fprintf(tw, "Runs:\t%s\n", shellJoin(append([]string{d.Command}, d.Args...)))
+		fmt.Fprintf(tw, "Runs:\t%s\n", display.Line(shellJoin(append([]string{d.Command}, d.Args...))))
 	}
 	for _, k := range sortedKeys(d.Env) {
 		fmt.Fprintf(tw, "Setting:\t%s=%s\n", k, d.Env[k])
 	}
 	tw.Flush()
+	if len(d.Hazards) > 0 {
+		fmt.Fprintln(w, "\nInstalling it asks you to allow, one by one:")
+		for _, h := range d.Hazards {
+			fmt.Fprintf(w, "  ! %s (--allow %s)\n", installer.HazardSentence(h), h.Key)
+		}
+	}
 	if len(d.Questions) == 0 {
 		fmt.Fprintln(w, "\nIt asks nothing when you install it.")
 	} else {

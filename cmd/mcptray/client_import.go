@@ -1,25 +1,32 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/spf13/cobra"
 )
 
 func newClientImportCmd(e *env) *cobra.Command {
-	var dryRun bool
+	var dryRun, yes bool
 	cmd := &cobra.Command{
 		Use:   "import CLIENT",
 		Short: "Take over the servers you set up by hand in an AI app; credentials go to the keychain",
 		Long: `import turns each server you configured yourself in an AI app into an MCP Tray server
 (same command, arguments, folder and environment), moves every value that looks like a
 credential into the system keychain, and rewrites the app's entry to start it through
-"mcptray connect". It shows the plan first; --dry-run shows only the plan. The file is backed
-up first, without the credentials: mcptray client restore CLIENT puts it back as it was.`,
+"mcptray connect". Credentials on a server's command line (a --password flag, a token in
+--header, a password in an address) go to the keychain as well. It shows the plan first and
+asks before changing anything; --yes skips the question (for scripts), --dry-run shows only
+the plan. The file is backed up first, without the credentials: mcptray client restore
+CLIENT puts it back as it was.`,
 		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := clientArg(args[0])
@@ -37,6 +44,16 @@ up first, without the credentials: mcptray client restore CLIENT puts it back as
 			if dryRun {
 				fmt.Fprintln(e.stdout, "Nothing was changed (--dry-run).")
 				return nil
+			}
+			if !yes {
+				ok, err := confirmImport(e, len(plan.Servers))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					fmt.Fprintln(e.stdout, "Nothing was changed.")
+					return nil
+				}
 			}
 			ctx, cancel := keychainCtx()
 			defer cancel()
@@ -62,6 +79,7 @@ up first, without the credentials: mcptray client restore CLIENT puts it back as
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only show what the import would do")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "import without asking (for scripts)")
 	return cmd
 }
 
@@ -76,31 +94,61 @@ func printImportPlan(e *env, p *daemon.ImportPlan) {
 		fmt.Fprintf(e.stdout, "MCP Tray will take over %d servers from %s:\n", n, name)
 	}
 	for _, s := range p.Servers {
-		fmt.Fprintf(e.stdout, "\n  %s  (entry %q in %s)\n", s.Name, s.Key, s.Path)
+		fmt.Fprintf(e.stdout, "\n  %s\n", display.Line(fmt.Sprintf("%s  (entry %q in %s)", s.Name, s.Key, s.Path)))
 		if s.Note != "" {
-			fmt.Fprintf(e.stdout, "    %s\n", s.Note)
+			fmt.Fprintf(e.stdout, "    %s\n", display.Line(s.Note))
 		}
 		if s.Same {
 			continue
 		}
-		fmt.Fprintf(e.stdout, "    runs: %s\n", shellJoin(append([]string{s.Server.Command}, s.Server.Args...)))
+		fmt.Fprintf(e.stdout, "    runs: %s\n", display.Line(shellJoin(append([]string{s.Server.Command}, s.Server.Args...))))
 		if s.Server.Dir != "" {
-			fmt.Fprintf(e.stdout, "    in: %s\n", s.Server.Dir)
+			fmt.Fprintf(e.stdout, "    in: %s\n", display.Line(s.Server.Dir))
 		}
 		if len(s.Server.Env) > 0 {
-			fmt.Fprintf(e.stdout, "    settings kept in MCP Tray's config: %s\n", strings.Join(slices.Sorted(maps.Keys(s.Server.Env)), ", "))
+			fmt.Fprintf(e.stdout, "    settings kept in MCP Tray's config: %s\n", display.Line(strings.Join(slices.Sorted(maps.Keys(s.Server.Env)), ", ")))
 		}
 		if len(s.Server.Secrets) > 0 {
 			fmt.Fprintf(e.stdout, "    credentials moved to the system keychain: %s\n", strings.Join(s.Server.Secrets, ", "))
+		}
+		for _, m := range s.Moved {
+			fmt.Fprintf(e.stdout, "      %s was in %s", m.Key, display.Line(m.Where))
+			if m.InArgs {
+				fmt.Fprint(e.stdout, "; MCP Tray puts it back on the command line each time the server starts, where other programs on this computer can see it while it runs")
+			}
+			fmt.Fprintln(e.stdout)
 		}
 	}
 	if len(p.Skipped) > 0 {
 		fmt.Fprintf(e.stdout, "\nLeft as they are in %s:\n", name)
 		for _, s := range p.Skipped {
-			fmt.Fprintf(e.stdout, "  %s: %s\n", s.Key, s.Reason)
+			fmt.Fprintf(e.stdout, "  %s\n", display.Line(s.Key+": "+s.Reason))
 		}
 	}
 	if len(p.Servers) > 0 {
 		fmt.Fprintf(e.stdout, "\nEach entry in %s's settings will start \"mcptray connect NAME\" instead, with no credential in the file; the file is backed up first.\n", name)
 	}
+}
+
+// confirmImport asks the person at a terminal whether to import n servers; without a terminal
+// (a script, a pipe) it refuses, since nobody said yes: --yes says it up front.
+func confirmImport(e *env, n int) (bool, error) {
+	in := newAsker(e)
+	if !in.terminal {
+		return false, usageError{errors.New("MCP Tray changed nothing: nobody is at a terminal to confirm the import; read the plan above (or run with --dry-run), then run the import again with --yes")}
+	}
+	servers := "these " + strconv.Itoa(n) + " servers"
+	if n == 1 {
+		servers = "this server"
+	}
+	fmt.Fprintf(e.stderr, "\nImport %s? [y/N] ", servers)
+	v, err := in.line()
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
 }

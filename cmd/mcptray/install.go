@@ -11,6 +11,7 @@ import (
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/spf13/cobra"
 )
 
@@ -19,6 +20,7 @@ type installOptions struct {
 	name    string
 	sets    []string
 	clients []string
+	allow   []string
 	yes     bool
 	asJSON  bool
 }
@@ -50,7 +52,8 @@ values), and pipe the secrets on standard input, one per line, in the order
 	f.StringVar(&o.name, "name", "", "name for the server (default: the catalog id)")
 	f.StringArrayVar(&o.sets, "set", nil, "answer a setting, KEY=VALUE (repeatable; never for secrets)")
 	f.StringArrayVar(&o.clients, "client", nil, "AI app that should see the server, e.g. claude-desktop (repeatable)")
-	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
+	f.StringArrayVar(&o.allow, "allow", nil, "allow one risky flag, variable or command by the key install shows, e.g. env:NODE_OPTIONS (repeatable)")
+	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation (risky flags are still asked about)")
 	f.BoolVar(&o.asJSON, "json", false, "print the progress lines as JSON, one per line (see docs/catalog-json.md)")
 	return cmd
 }
@@ -108,7 +111,15 @@ func install(e *env, id string, o installOptions) error {
 		}
 		return err
 	}
-	printPlan(e, plan)
+	printPlan(e, entry, plan)
+	allow, ok, err := in.allowHazards(entry.ID(), installer.PlanHazards(entry, plan), o.allow)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(e.stdout, "Nothing was installed.")
+		return nil
+	}
 	if in.terminal && !o.yes {
 		e.scanBeforeInstall(ctx, plan) // findings before the person confirms (docs/scanner.md)
 		ok, err := in.confirm("Install? [Y/n] ")
@@ -120,7 +131,7 @@ func install(e *env, id string, o installOptions) error {
 			return nil
 		}
 	}
-	req := installer.Request{ID: entry.ID(), Name: name, Values: answers, Clients: clientIDs}
+	req := installer.Request{ID: entry.ID(), Name: name, Values: answers, Clients: clientIDs, Allow: allow}
 	last, err := runProgress(ctx, e, "install", req, o.asJSON)
 	if err != nil {
 		return err
@@ -237,8 +248,14 @@ func defaultServerName(e catalog.Entry) string {
 
 func printOverview(e *env, entry catalog.Entry, name string, qs []catalog.Question, seen []string) {
 	w := e.stdout
-	fmt.Fprintf(w, "Installing %s (version %s) as the server %q.\n", entry.Title(), entry.Version(), name)
-	fmt.Fprintf(w, "  %s\n", entry.Summary())
+	fmt.Fprintf(w, "Installing %s (version %s) as the server %q.\n", display.Line(entry.Title()), display.Line(entry.Version()), name)
+	if entry.Origin != catalog.OriginEmbedded {
+		fmt.Fprintln(w, "  It comes from the MCP Registry, not from MCP Tray's own catalog.")
+	}
+	if like := catalog.LookAlike(entry); like != "" {
+		fmt.Fprintf(w, "  %s\n", installer.LookAlikeSentence(like))
+	}
+	fmt.Fprintf(w, "  %s\n", display.Line(entry.Summary()))
 	fmt.Fprintf(w, "  Needs: %s. Access: %s.\n", needsText(entry.Needs()), accessText(catalogItem(entry).ReadOnly))
 	var secrets []string
 	for _, q := range qs {
@@ -256,10 +273,17 @@ func printOverview(e *env, entry catalog.Entry, name string, qs []catalog.Questi
 	}
 }
 
-func printPlan(e *env, p catalog.InstallPlan) {
-	fmt.Fprintf(e.stdout, "It will run: %s\n", shellJoin(append([]string{p.Command}, p.Args...)))
+func printPlan(e *env, entry catalog.Entry, p catalog.InstallPlan) {
+	if pkg, args, ok := installer.FreezePlan(entry, p); ok {
+		// The daemon installs it into its own folder (installer.Store): npx never runs.
+		fmt.Fprintf(e.stdout, "It will install %s from npm into MCP Tray's own folder, checked, so nothing is downloaded when it starts.\n",
+			display.Line(pkg.Name+"@"+pkg.Version))
+		fmt.Fprintf(e.stdout, "It will run: %s\n", display.Line(shellJoin(append([]string{"node", "<" + pkg.Name + ">"}, args...))))
+	} else {
+		fmt.Fprintf(e.stdout, "It will run: %s\n", display.Line(shellJoin(append([]string{p.Command}, p.Args...))))
+	}
 	for _, k := range sortedKeys(p.Env) {
-		fmt.Fprintf(e.stdout, "  with %s=%s\n", k, p.Env[k])
+		fmt.Fprintf(e.stdout, "  with %s\n", display.Line(k+"="+p.Env[k]))
 	}
 	for _, s := range p.Secrets {
 		fmt.Fprintf(e.stdout, "  with %s from the system keychain\n", s.Env)

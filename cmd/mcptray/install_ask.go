@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/installer"
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // asker gets answers from the person at a terminal, or from standard input in a script.
@@ -149,6 +152,50 @@ func (a *asker) describe(q catalog.Question) {
 	if d := strings.TrimSpace(q.Description); d != "" {
 		fmt.Fprintln(a.e.stderr, d)
 	}
+}
+
+// allowHazards shows every hazard with its reason, then asks about each one by one, "no"
+// unless the person types yes; keys given with --allow are not asked. In a script, a hazard
+// not given with --allow stops the install, naming the flag to add. ok is false when the
+// person said no to one.
+func (a *asker) allowHazards(id string, hs []installer.HazardView, given []string) (allow []string, ok bool, err error) {
+	if len(hs) == 0 {
+		return nil, true, nil
+	}
+	w := a.e.stdout
+	fmt.Fprintln(w, "It asks for things that could take over your computer or fetch code from somewhere else:")
+	for _, h := range hs {
+		fmt.Fprintf(w, "  ! %s\n", installer.HazardSentence(h))
+	}
+	for _, h := range hs {
+		if slices.Contains(given, h.Key) {
+			allow = append(allow, h.Key)
+			continue
+		}
+		if !a.terminal {
+			return nil, false, usageError{fmt.Errorf("%s needs your consent for %s; if you trust it, add --allow %s", id, display.Line(h.Item), h.Key)}
+		}
+		yes, err := a.confirmNo(fmt.Sprintf("Allow %s? [y/N] ", display.Line(h.Item)))
+		if err != nil || !yes {
+			return nil, false, err
+		}
+		allow = append(allow, h.Key)
+	}
+	return allow, true, nil
+}
+
+// confirmNo asks a yes/no question whose answer is no unless the person types y or yes.
+func (a *asker) confirmNo(question string) (bool, error) {
+	fmt.Fprint(a.e.stderr, question)
+	v, err := a.line()
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
 }
 
 func (a *asker) confirm(question string) (bool, error) {

@@ -49,6 +49,7 @@ func newServerCmd(e *env) *cobra.Command {
 	}
 	cmd.AddCommand(newServerToggleCmd(e, "enable", false), newServerToggleCmd(e, "disable", true))
 	cmd.AddCommand(newServerSandboxCmd(e))
+	cmd.AddCommand(newServerFreezeCmd(e)) // freeze.go
 	return cmd
 }
 
@@ -72,7 +73,11 @@ func newServerAddCmd(e *env) *cobra.Command {
 			if !config.ValidName(name) {
 				return usageError{fmt.Errorf("%q cannot be a server name: use letters, digits, '.', '-' or '_'", name)}
 			}
-			s := &config.Server{Command: args[1], Args: args[2:], Mode: config.Mode(mode), Dir: dir, NoSpare: noSpare}
+			command, cwd, err := absCommand(args[1], dir) // server_command.go
+			if err != nil {
+				return err
+			}
+			s := &config.Server{Command: command, Args: args[2:], Mode: config.Mode(mode), Dir: cwd, NoSpare: noSpare}
 			for _, kv := range envs {
 				k, v, ok := strings.Cut(kv, "=")
 				if !ok || !config.ValidEnvKey(k) {
@@ -88,7 +93,7 @@ func newServerAddCmd(e *env) *cobra.Command {
 			}
 			s.Secrets = secrets
 			kubeNote := markKube(s, name, kubeFlag)
-			err := e.home.Update(func(c *config.Config) error {
+			err = e.home.Update(func(c *config.Config) error {
 				if _, exists := c.Servers[name]; exists {
 					return fmt.Errorf("there is already a server named %q; remove it first (mcptray server remove %s) or pick another name", name, name)
 				}
@@ -177,6 +182,7 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Removed the server %q.\n", name)
+			removeInstalled(e, name, &removed) // freeze.go
 			if len(removed.Secrets) > 0 {
 				if err := deleteSecrets(e, name, removed.Secrets); err != nil {
 					return fmt.Errorf("the server is removed, but its secrets could not be deleted from the keychain: %w", err)
@@ -262,6 +268,11 @@ func newServerListCmd(e *env) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", display.Line(it.Name), state, display.Line(string(it.Mode)), display.Line(shellJoin(append([]string{it.Command}, it.Args...))))
 			}
 			tw.Flush()
+			for _, it := range items {
+				if offer := freezeOffer(it.Name, cfg.Servers[it.Name]); offer != "" { // freeze.go
+					fmt.Fprintln(e.stdout, "\n"+offer)
+				}
+			}
 			var waits daemon.PendingResult
 			if running && e.call("config.pending", nil, &waits) == nil && waits.Pending {
 				fmt.Fprintln(e.stdout, "\nA change to config.json that MCP Tray did not make waits for your confirmation; see: mcptray config review")

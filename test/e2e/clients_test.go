@@ -233,7 +233,7 @@ func TestClientImportMovesTokenToKeychain(t *testing.T) {
 		t.Fatalf("--dry-run touched the keychain: %v", err)
 	}
 
-	out := u.OK("client", "import", "cursor")
+	out := u.OK("client", "import", "cursor", "--yes")
 	if strings.Contains(out, token) {
 		t.Error("the import printed the token")
 	}

@@ -17,9 +17,9 @@ import (
 )
 
 // TestInstallFilesystemWithAFolder installs the real filesystem server exactly as a person
-// would from a terminal with no MCP Tray running: install starts MCP Tray, which runs
-// `npx -y @modelcontextprotocol/server-filesystem@VERSION DIR`, waits for its tools, and
-// writes Claude Desktop's file.
+// would from a terminal with no MCP Tray running: install starts MCP Tray, which installs
+// @modelcontextprotocol/server-filesystem@VERSION into its own folder, runs it with node on
+// DIR, waits for its tools, and writes Claude Desktop's file.
 func TestInstallFilesystemWithAFolder(t *testing.T) {
 	testbin.NeedNpx(t)
 	u := newUser(t, "off", testbin.NpmCache())
@@ -33,7 +33,8 @@ func TestInstallFilesystemWithAFolder(t *testing.T) {
 		t.Fatalf("install filesystem: exit %d\n%s%s", code, out, errs)
 	}
 	for _, want := range []string{
-		"It will run: npx -y @modelcontextprotocol/server-filesystem@" + ver + " '" + docs + "'",
+		"It will install @modelcontextprotocol/server-filesystem@" + ver + " from npm into MCP Tray's own folder",
+		"It will run: node <@modelcontextprotocol/server-filesystem> '" + docs + "'",
 		"Filesystem is installed and works: it offers ",
 		"Installed filesystem (Filesystem, version " + ver + ").",
 	} {
@@ -42,10 +43,11 @@ func TestInstallFilesystemWithAFolder(t *testing.T) {
 		}
 	}
 
-	srv := configServers(t, u)["filesystem"]
-	if diff := cmp.Diff([]string{"-y", "@modelcontextprotocol/server-filesystem@" + ver, docs}, srv.Args); diff != "" || srv.Command != "npx" {
-		t.Errorf("config.json command %q, args (-want +got):\n%s", srv.Command, diff)
+	frozen := checkFrozen(t, u, "filesystem", "@modelcontextprotocol/server-filesystem", ver)
+	if diff := cmp.Diff([]string{docs}, frozen.Args[1:]); diff != "" {
+		t.Errorf("config.json args after the installed program (-want +got):\n%s", diff)
 	}
+	srv := configServers(t, u)["filesystem"]
 	if srv.Source["catalog"] != "filesystem" || srv.Source["version"] != ver {
 		t.Errorf("config.json source = %v", srv.Source)
 	}
@@ -137,8 +139,8 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 
 	out, errs, code := run(t, u, "tok-never-kept\n", "install", badName, "--client", "cursor")
 	first, _, _ := strings.Cut(strings.TrimPrefix(errs, "MCP Tray is not running; starting it in the background.\n"), "\n")
-	if code != 1 || !strings.Contains(first, "did not start") || !strings.Contains(first, "Nothing was installed") {
-		t.Errorf("install of a missing version: exit %d, stderr %q; want 1 and a sentence saying it did not start\n%s", code, errs, out)
+	if code != 1 || !strings.Contains(first, "could not be installed") || !strings.Contains(first, "Nothing was installed") {
+		t.Errorf("install of a missing version: exit %d, stderr %q; want 1 and a sentence saying it could not be installed\n%s", code, errs, out)
 	}
 	if !strings.Contains(strings.ToLower(first), "no matching version") && !strings.Contains(first, "ETARGET") && !strings.Contains(first, "404") {
 		t.Errorf("the failure does not give npm's reason: %q", first)

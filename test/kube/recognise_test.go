@@ -185,7 +185,7 @@ func TestImportedEntryWithKubeconfigIsGuarded(t *testing.T) {
 	if err := os.WriteFile(path, entry, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := w.u.OK("client", "import", "cursor")
+	out := w.u.OK("client", "import", "cursor", "--yes")
 	if !strings.Contains(out, "its kubeconfig's current context is prod-eu, to use it run: mcptray kube use k8s prod-eu --yes (it is a production context)") {
 		t.Errorf("the import said:\n%s", out)
 	}

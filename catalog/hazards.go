@@ -1,0 +1,344 @@
+package catalog
+
+import (
+	"os"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Hazard is one flag, environment variable or command in an install plan that can take over
+// the runtime, fetch the package from somewhere else, or reach beyond the server's own
+// files. The installer refuses a plan with a hazard unless the person allowed its Key.
+type Hazard struct {
+	// Key names the hazard for consent: "env:NODE_OPTIONS", "arg:--registry", "command:sh".
+	// Aliases share one key ("-v" and "--volume" are both "arg:--volume").
+	Key string `json:"key"`
+	// Item is the hazard as written in the plan, e.g. "--registry=https://npm.example". It
+	// never holds a secret: secret variables are named, never valued.
+	Item string `json:"item"`
+	// Reason is one plain sentence saying why it is dangerous.
+	Reason string `json:"reason"`
+}
+
+// envRule is a dangerous environment variable: an exact name, or a prefix ending in "*".
+// Names compare in upper case, as Windows does (npm reads npm_config_* in any case).
+type envRule struct {
+	name, reason string
+}
+
+// envHazards are the variables that make a runtime load other code or fetch packages from
+// elsewhere. Keep the reasons to one plain sentence.
+var envHazards = []envRule{
+	{"LD_*", "It makes every program the server starts load extra code first."},
+	{"DYLD_*", "It makes every program the server starts load extra code first."},
+	{"NODE_OPTIONS", "It makes Node.js load extra code or change how it runs."},
+	{"NODE_PATH", "It makes Node.js look for code in other folders."},
+	{"NODE_EXTRA_CA_CERTS", "It makes Node.js trust other certificates, so downloads can be swapped."},
+	{"NODE_TLS_REJECT_UNAUTHORIZED", "It can turn off Node.js's check that downloads come from who they claim."},
+	{"NPM_CONFIG_*", "It changes where npm fetches packages from or how it installs them."},
+	{"PYTHONPATH", "It makes Python look for code in other folders."},
+	{"PYTHONSTARTUP", "It makes Python run a file of extra code."},
+	{"PYTHONHOME", "It makes Python use another installation."},
+	{"PYTHONUSERBASE", "It makes Python look for code in other folders."},
+	{"PIP_*", "It changes where Python packages are fetched from."},
+	{"UV_*", "It changes where uv fetches Python and packages from."},
+	{"PATH", "It changes which programs are found, so another program can stand in for the real one."},
+	{"DOCKER_HOST", "It sends Docker's commands to another machine or Docker service."},
+	{"DOCKER_CONFIG", "It makes Docker use other settings and credentials."},
+	{"DOCKER_CONTEXT", "It sends Docker's commands to another machine or Docker service."},
+	{"BASH_ENV", "It makes every shell script the server runs load extra code."},
+	{"PERL5OPT", "It makes Perl load extra code."},
+	{"RUBYOPT", "It makes Ruby load extra code."},
+	{"JAVA_TOOL_OPTIONS", "It makes Java load extra code."},
+	{"_JAVA_OPTIONS", "It makes Java load extra code."},
+	{"SSL_CERT_FILE", "It makes programs trust other certificates, so downloads can be swapped."},
+	{"SSL_CERT_DIR", "It makes programs trust other certificates, so downloads can be swapped."},
+}
+
+// flagRule is a dangerous option of a runtime. names[0] is the key; value says the option
+// takes a value (as "--flag=value" or "--flag value"); when, if set, decides from the value
+// whether this use is dangerous.
+type flagRule struct {
+	runtime Runtime
+	names   []string
+	value   bool
+	when    func(value, spec string) bool
+	reason  string
+}
+
+// flagHazards are the runtime options that fetch the package from somewhere else, run other
+// code, or give a container the computer.
+var flagHazards = []flagRule{
+	// npx
+	{RuntimeNPX, []string{"--registry"}, true, nil, "It fetches the package from another npm registry than the one the entry names."},
+	{RuntimeNPX, []string{"--userconfig", "--globalconfig"}, true, nil, "It makes npm read its settings from another file, which can change where packages come from."},
+	{RuntimeNPX, []string{"--package", "-p"}, true, otherPackage, "It adds another package to the one the entry names."},
+	{RuntimeNPX, []string{"--call", "-c"}, true, nil, "It runs a shell command instead of just the package."},
+	{RuntimeNPX, []string{"--node-options"}, true, nil, "It makes Node.js load extra code or change how it runs."},
+	{RuntimeNPX, []string{"--script-shell"}, true, nil, "It makes npm run package scripts with another program."},
+	{RuntimeNPX, []string{"--prefix"}, true, nil, "It makes npm use packages from another folder."},
+	// uvx
+	{RuntimeUVX, []string{"--index-url", "-i"}, true, nil, "It fetches the package from another Python package index than pypi.org."},
+	{RuntimeUVX, []string{"--extra-index-url"}, true, nil, "It lets packages come from another Python package index besides pypi.org."},
+	{RuntimeUVX, []string{"--index", "--default-index"}, true, nil, "It fetches packages from another Python package index than pypi.org."},
+	{RuntimeUVX, []string{"--find-links", "-f"}, true, nil, "It lets packages come from another web address or folder."},
+	{RuntimeUVX, []string{"--with"}, true, nil, "It installs another package next to the one the entry names."},
+	{RuntimeUVX, []string{"--with-requirements", "--with-editable"}, true, nil, "It installs other packages next to the one the entry names."},
+	{RuntimeUVX, []string{"--from"}, true, otherPackage, "It runs another package than the one the entry names."},
+	{RuntimeUVX, []string{"--python", "-p"}, true, isPathLike, "It runs the server with a Python program from another place."},
+	{RuntimeUVX, []string{"--env-file"}, true, nil, "It loads environment settings from a file, which can make Python load extra code."},
+	{RuntimeUVX, []string{"--allow-insecure-host"}, true, nil, "It turns off the check that downloads come from who they claim."},
+	{RuntimeUVX, []string{"--index-strategy"}, true, nil, "It lets packages come from any index, not just the first."},
+	// docker
+	{RuntimeDocker, []string{"--volume", "-v"}, true, hostWide, "It gives the container a whole disk, your home folder or Docker itself."},
+	{RuntimeDocker, []string{"--mount"}, true, hostWide, "It gives the container a whole disk, your home folder or Docker itself."},
+	{RuntimeDocker, []string{"--volumes-from"}, true, nil, "It gives the container the folders of another container."},
+	{RuntimeDocker, []string{"--privileged"}, false, nil, "It gives the container full control of this computer."},
+	{RuntimeDocker, []string{"--cap-add"}, true, nil, "It gives the container powers normally kept from it."},
+	{RuntimeDocker, []string{"--security-opt"}, true, nil, "It turns off protections that keep the container in its box."},
+	{RuntimeDocker, []string{"--device"}, true, nil, "It gives the container a device of this computer."},
+	{RuntimeDocker, []string{"--pid"}, true, sharesHost, "It lets the container see and control this computer's programs."},
+	{RuntimeDocker, []string{"--network", "--net"}, true, sharesHost, "It puts the container on this computer's own network, past its protections."},
+	{RuntimeDocker, []string{"--ipc"}, true, sharesHost, "It lets the container reach other programs' memory."},
+	{RuntimeDocker, []string{"--uts"}, true, sharesHost, "It lets the container change this computer's name."},
+	{RuntimeDocker, []string{"--userns"}, true, sharesHost, "It turns off the user separation that keeps the container in its box."},
+	{RuntimeDocker, []string{"--cgroupns"}, true, sharesHost, "It turns off the separation that keeps the container in its box."},
+	{RuntimeDocker, []string{"--entrypoint"}, true, nil, "It runs another program in the container than the image's own."},
+	{RuntimeDocker, []string{"--env-file"}, true, nil, "It loads environment settings from a file MCP Tray does not show."},
+	{RuntimeDocker, []string{"--user", "-u"}, true, isRoot, "It runs the container as the administrator."},
+}
+
+// shells run whatever command text they are given; a catalog entry never needs one.
+var shells = []string{"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash", "busybox",
+	"cmd", "powershell", "pwsh", "env", "xargs", "osascript", "wscript", "cscript", "mshta", "rundll32"}
+
+// interpreters run code given on their command line with one of their inline flags.
+var interpreters = map[string][]string{
+	"python": {"-c"}, "python3": {"-c"}, "py": {"-c"},
+	"node": {"-e", "--eval", "-p", "--print", "-r", "--require", "--import"},
+	"deno": {"eval"}, "bun": {"-e", "--eval", "-p", "--print"},
+	"perl": {"-e", "-E"}, "ruby": {"-e"}, "php": {"-r"},
+}
+
+const shellReason = "It starts a command shell, which runs whatever it is told rather than one known program."
+const interpreterReason = "It runs code written right on the command line rather than the package."
+
+// Hazards finds every hazard in a plan: its command, the arguments the runtime itself reads
+// (up to the package and the program it names; arguments after that go to the server), in
+// "--flag=value" and "--flag value" forms and any case, and the names of its environment,
+// secret ones included. Each key appears once, in the order found. Hazards does no I/O
+// beyond looking up the home folder and is safe for concurrent use.
+func Hazards(p InstallPlan) []Hazard {
+	var out []Hazard
+	add := func(h Hazard) {
+		if !slices.ContainsFunc(out, func(o Hazard) bool { return o.Key == h.Key }) {
+			out = append(out, h)
+		}
+	}
+	rt := p.Runtime
+	if rt == "" {
+		rt = Runtime(programName(p.Command))
+	}
+	if h, ok := commandHazard(p.Command, p.Args); ok {
+		add(h)
+	}
+	launch := p.Args
+	if p.launch > 0 && p.launch <= len(p.Args) {
+		launch = p.Args[:p.launch]
+	}
+	for i := 0; i < len(launch); i++ {
+		a := launch[i]
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			if rt == RuntimeNPX || rt == RuntimeUVX {
+				if h, ok := commandHazard(a, launch[i+1:]); ok {
+					add(h)
+				}
+			}
+			continue
+		}
+		name, value, hasValue := strings.Cut(a, "=")
+		r, ok := findFlag(rt, name)
+		if !ok && len(name) > 2 && name[1] != '-' {
+			// A short flag with its value stuck on: "-v/:/host".
+			if r, ok = findFlag(rt, name[:2]); ok && r.value {
+				name, value, hasValue = name[:2], a[2:], true
+			}
+		}
+		item := a
+		if ok && r.value && !hasValue && i+1 < len(launch) {
+			i++
+			value, item = launch[i], a+" "+launch[i]
+		}
+		if rt == RuntimeDocker && (strings.EqualFold(name, "-e") || strings.EqualFold(name, "--env")) {
+			env, _, _ := strings.Cut(value, "=")
+			if !ok && !hasValue && i+1 < len(launch) {
+				i++
+				env, _, _ = strings.Cut(launch[i], "=")
+			}
+			if h, found := envHazard(env); found {
+				add(h)
+			}
+			continue
+		}
+		if ok && (r.when == nil || r.when(value, p.spec)) {
+			add(Hazard{Key: "arg:" + r.names[0], Item: item, Reason: r.reason})
+		}
+	}
+	names := make([]string, 0, len(p.Env)+len(p.Secrets))
+	for k := range p.Env {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, s := range p.Secrets {
+		if s.Env != "" {
+			names = append(names, s.Env)
+		}
+	}
+	for _, n := range names {
+		if h, found := envHazard(n); found {
+			add(h)
+		}
+	}
+	return out
+}
+
+// HazardKeys lists the keys of hazards, in order.
+func HazardKeys(hs []Hazard) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.Key
+	}
+	return out
+}
+
+func findFlag(rt Runtime, name string) (flagRule, bool) {
+	name = strings.ToLower(name)
+	for _, r := range flagHazards {
+		if r.runtime == rt && slices.Contains(r.names, name) {
+			return r, true
+		}
+	}
+	return flagRule{}, false
+}
+
+// envHazard names the variable only: its value may be a secret.
+func envHazard(name string) (Hazard, bool) {
+	up := strings.ToUpper(strings.TrimSpace(name))
+	if up == "" {
+		return Hazard{}, false
+	}
+	for _, r := range envHazards {
+		prefix, wild := strings.CutSuffix(r.name, "*")
+		if up == r.name || wild && strings.HasPrefix(up, prefix) {
+			return Hazard{Key: "env:" + up, Item: name, Reason: r.reason}, true
+		}
+	}
+	return Hazard{}, false
+}
+
+// commandHazard reports a shell as the program, or an interpreter given inline code.
+func commandHazard(command string, args []string) (Hazard, bool) {
+	prog := programName(command)
+	if prog == "" {
+		return Hazard{}, false
+	}
+	if slices.Contains(shells, prog) {
+		return Hazard{Key: "command:" + prog, Item: command, Reason: shellReason}, true
+	}
+	base := versionSuffixRE.ReplaceAllString(prog, "")
+	if flags, ok := interpreters[base]; ok {
+		for _, a := range args {
+			f, _, _ := strings.Cut(a, "=")
+			if slices.Contains(flags, f) || (len(f) > 2 && f[1] != '-' && slices.Contains(flags, f[:2])) {
+				return Hazard{Key: "command:" + base, Item: command + " " + a, Reason: interpreterReason}, true
+			}
+		}
+	}
+	return Hazard{}, false
+}
+
+var versionSuffixRE = regexp.MustCompile(`[0-9.]+$`)
+
+// programName is a command's file name in lower case, without folder or Windows extension.
+func programName(command string) string {
+	c := strings.ToLower(strings.TrimSpace(command))
+	if i := strings.LastIndexAny(c, `/\`); i >= 0 {
+		c = c[i+1:]
+	}
+	for _, ext := range []string{".exe", ".cmd", ".bat", ".ps1", ".com"} {
+		c = strings.TrimSuffix(c, ext)
+	}
+	return c
+}
+
+// otherPackage: a package other than the one the plan installs (spec).
+func otherPackage(value, spec string) bool { return value != spec }
+
+func isPathLike(value, _ string) bool { return strings.ContainsAny(value, `/\`) }
+
+func isRoot(value, _ string) bool {
+	u, _, _ := strings.Cut(value, ":")
+	return u == "0" || strings.EqualFold(u, "root")
+}
+
+// sharesHost: "host" or another container's namespace.
+func sharesHost(value, _ string) bool {
+	v := strings.ToLower(strings.TrimSpace(value))
+	return v == "host" || strings.HasPrefix(v, "container:")
+}
+
+// hostWide reports a mount of the whole disk, the home folder (or a folder holding all
+// homes), a system folder or Docker's own socket.
+func hostWide(value, _ string) bool {
+	src := value
+	if strings.Contains(value, "=") { // --mount type=bind,source=/,target=/host
+		src = ""
+		for _, part := range strings.Split(value, ",") {
+			k, v, _ := strings.Cut(part, "=")
+			if k = strings.ToLower(strings.TrimSpace(k)); k == "source" || k == "src" {
+				src = v
+			}
+		}
+	} else if isDriveLetter(value) && (len(value) == 2 || value[2] == '\\' || value[2] == '/') {
+		src = value[:min(3, len(value))] // C:\ or C:/
+		if rest := value[min(3, len(value)):]; rest != "" {
+			if i := strings.IndexByte(rest, ':'); i >= 0 {
+				src = value[:3+i]
+			} else {
+				src = value
+			}
+		}
+	} else if i := strings.IndexByte(value, ':'); i >= 0 {
+		src = value[:i]
+	}
+	src = strings.TrimSpace(src)
+	if src == "" {
+		return false
+	}
+	if strings.HasSuffix(strings.ToLower(src), "docker.sock") || strings.Contains(strings.ToLower(src), `\\.\pipe\docker`) {
+		return true
+	}
+	if isDriveLetter(src) && strings.Trim(src[2:], `\/`) == "" {
+		return true // a whole Windows drive
+	}
+	switch src {
+	case "~", "~/", "$HOME", "${HOME}", "%USERPROFILE%":
+		return true
+	}
+	clean := path.Clean(strings.ReplaceAll(src, `\`, "/"))
+	switch clean {
+	case "/", "/home", "/Users", "/root", "/etc", "/var", "/var/run", "/run", "/proc", "/sys", "/dev", "/boot", "/usr", "/private":
+		return true
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" && clean == path.Clean(strings.ReplaceAll(home, `\`, "/")) {
+		return true
+	}
+	return false
+}
+
+// isDriveLetter reports a value starting with a Windows drive, "C:".
+func isDriveLetter(s string) bool {
+	return len(s) >= 2 && s[1] == ':' && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z')
+}

@@ -1,0 +1,151 @@
+package eras
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcptray/mcptray/internal/testbin"
+)
+
+// In session mode, a call whose server needs input is approved once and recorded once, with
+// its final outcome, whichever side retries it: MCP Tray (a legacy client on a modern-only
+// server), the client through MCP Tray's own request state (a modern client on a legacy
+// server), or the client on its own (a modern client on a modern server).
+func TestApprovalsBindToTheOriginalCall(t *testing.T) {
+	u := testbin.NewUser(t)
+	for _, s := range servers {
+		args := append([]string{"server", "add", s.name, "--mode", "session", "--"}, s.command(t)...)
+		u.OK(args...)
+		u.OK("policy", "trust", s.name)
+		u.OK("policy", "set", s.name, s.elicitTool, "ask")
+	}
+	u.Daemon()
+	cases := []struct {
+		server string
+		modern bool
+	}{{"modern", false}, {"legacy", true}, {"both", true}}
+	for _, c := range cases {
+		s := serverNamed(c.server)
+		name := fmt.Sprintf("%s-client/%s-server", map[bool]string{false: "legacy", true: "modern"}[c.modern], s.name)
+		t.Run(name, func(t *testing.T) {
+			u.WaitRunning(s.name)
+			cl := connectClient(t, u, s.name, c.modern, &elicitName{})
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			call := mcp.CallToolRequest{}
+			call.Params.Name = s.elicitTool
+			call.Params.Arguments = map[string]any{}
+			type answer struct {
+				r   *mcp.CallToolResult
+				err error
+			}
+			done := make(chan answer, 1)
+			go func() {
+				r, err := cl.CallTool(ctx, call)
+				done <- answer{r, err}
+			}()
+			ap := waitApprovals(t, u, 1)
+			u.OK("approve", ap[0].ID)
+			a := <-done
+			if a.err != nil || !strings.Contains(fmt.Sprint(a.r.Content), s.elicitWant) {
+				t.Fatalf("%s: %v, %v", s.elicitTool, a.r, a.err)
+			}
+			if ap := waitApprovals(t, u, 0); len(ap) != 0 {
+				t.Errorf("the retry was held for the person again: %v", ap)
+			}
+			var recs []struct {
+				Tool, Outcome string
+			}
+			u.Eventually("the call in the audit log", func() bool {
+				var res struct {
+					Records []struct{ Tool, Outcome string }
+				}
+				json.Unmarshal([]byte(u.OK("audit", "--json", "--server", s.name, "--last", "0")), &res)
+				recs = res.Records
+				return len(recs) > 0
+			})
+			if len(recs) != 1 || recs[0].Tool != s.elicitTool || recs[0].Outcome != "ok" {
+				t.Errorf("the audit log has %v; want the one call, ok", recs)
+			}
+		})
+	}
+}
+
+type approval struct {
+	ID   string `json:"id"`
+	Tool string `json:"tool"`
+}
+
+// waitApprovals waits until n calls wait for the person, and returns them.
+func waitApprovals(t *testing.T, u *testbin.User, n int) []approval {
+	t.Helper()
+	var ap []approval
+	u.Eventually(fmt.Sprintf("%d pending approval(s)", n), func() bool {
+		var res struct{ Approvals []approval }
+		json.Unmarshal([]byte(u.OK("approvals", "--json")), &res)
+		ap = res.Approvals
+		return len(ap) == n
+	})
+	return ap
+}
+
+func serverNamed(name string) serverKind {
+	for _, s := range servers {
+		if s.name == name {
+			return s
+		}
+	}
+	panic("no server " + name)
+}
+
+// connectClient starts an mcp-go client (legacy pinned to 2025-11-25, or modern at
+// 2026-07-28) through `mcptray connect NAME`, started by a stand-in for an AI app, and
+// completes its handshake. Its elicitations are answered by e.
+func connectClient(t *testing.T, u *testbin.User, name string, modern bool, e *elicitName) *client.Client {
+	t.Helper()
+	cmd := exec.Command("timeout", "5m", u.Bin, "connect", name)
+	cmd.Env = u.Env
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close(); cmd.Process.Kill(); cmd.Wait() })
+	opts := []client.ClientOption{client.WithElicitationHandler(e)}
+	if !modern {
+		opts = append(opts, client.WithLegacyProtocolOnly())
+	}
+	c := client.NewClient(transport.NewIO(out, in, io.NopCloser(strings.NewReader(""))), opts...)
+	// The client's requests of the server (elicitation) are answered within Start's context:
+	// it lasts as long as the test.
+	if err := c.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := mcp.InitializeRequest{}
+	req.Params.ClientInfo = mcp.Implementation{Name: "eras", Version: "1"}
+	if !modern {
+		req.Params.ProtocolVersion = "2025-11-25"
+	}
+	res, err := c.Initialize(ctx, req)
+	if err != nil {
+		t.Fatalf("handshake: %v", err)
+	}
+	if want := map[bool]string{false: "2025-11-25", true: "2026-07-28"}[modern]; res.ProtocolVersion != want {
+		t.Fatalf("the client settled on %q; want %s", res.ProtocolVersion, want)
+	}
+	return c
+}
