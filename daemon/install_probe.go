@@ -36,6 +36,7 @@ func (d *Daemon) probe(ctx context.Context, server string) ([]ToolInfo, error) {
 	toRelay, clientOut := io.Pipe()
 	clientIn, fromRelay := io.Pipe()
 	opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{Tools: d.tools.record, Traffic: d.traffic.record}}
+	d.eraOptions(server, &opts)
 	up := gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}
 	relayed := make(chan error, 1)
 	go func() {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,10 @@ type Hooks struct {
 	// Result receives each answer of the server to a tools/call (the whole JSON-RPC
 	// response, valid only during the call), after it was passed on to the client.
 	Result func(s *Session, response []byte)
+	// Era reports what the server turned out to speak when it refused the client's
+	// handshake and the relay bridged the two eras (see session_eras.go); pass it back as
+	// Options.ServerEra for the server's next sessions.
+	Era func(s *Session, era Era)
 }
 
 // Traffic describes one relayed message; bodies are never recorded.
@@ -47,6 +52,10 @@ type Options struct {
 	// MaxHeld bounds the calls of this connection waiting for the person; 0 means
 	// DefaultMaxHeld. A call beyond it is refused with a tool error.
 	MaxHeld int
+	// ServerEra is what the server is known to speak, when it is (see Hooks.Era): a client
+	// of the other era is then bridged without first being refused. EraUnknown forwards the
+	// client's handshake and bridges only when the server refuses it.
+	ServerEra Era
 }
 
 // Upstream is the server side of a session: a process's pipes and how to end it.
@@ -73,10 +82,17 @@ type relay struct {
 	inflight map[string]pending            // client requests awaiting the server's response, by idKey
 	outbound map[string]pending            // server requests awaiting the client's response
 	held     map[string]context.CancelFunc // tool calls waiting for the person, by idKey
+	grants   map[string]retryGrant         // approved calls the server asked input for, by request state
 	blocked  blockedTools                  // tools the server listed twice
 	listed   listing                       // the names of the tool listing under way
 	heldWG   sync.WaitGroup
 	ctx      context.Context // ends with the session; held calls are withdrawn then
+
+	// era is set while the two sides' eras are being found out or differ, nil otherwise:
+	// a session of one era is a pass-through that looks at nothing else (session_eras.go).
+	era       atomic.Pointer[eraBridge]
+	handshook bool        // the client sent its handshake; read and written by pumpFromClient only
+	modern    atomic.Bool // the client's handshake was server/discover: it may retry calls itself
 }
 
 type pending struct {
@@ -85,6 +101,7 @@ type pending struct {
 	start    time.Time
 	finished func(CallOutcome, time.Duration) // for gated tool calls
 	cursor   bool                             // a tools/list that asked for a later page
+	call     callIdentity                     // for gated tool calls: which tool, which arguments
 }
 
 // ErrServerGone is returned by Relay when the server process ended the session.
@@ -141,6 +158,10 @@ func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio
 	cancelSession() // withdraws calls still waiting for the person
 	r.heldWG.Wait()
 	r.failInflight()
+	r.dropGrants()
+	if e := r.era.Load(); e != nil {
+		e.end()
+	}
 	if r.opts.Gate != nil {
 		r.opts.Gate.End(r.sess)
 	}
@@ -183,12 +204,28 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				r.refuseBadID(env, line)
 				continue
 			}
+			if e := r.era.Load(); e != nil {
+				done, out := e.clientRequest(env, key, line)
+				if done {
+					continue
+				}
+				if out != nil {
+					line, raw = out, append(out, '\n')
+				}
+			}
 			if r.idInUse(key) {
 				r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray refused this request because another request with the same id is still running."))
 				continue
 			}
 			if env.Method == "initialize" || env.Method == "server/discover" {
 				r.sess.learnClient(line)
+				if !r.handshook {
+					r.handshook = true
+					r.modern.Store(env.Method == "server/discover")
+					if r.beginEras(env, key, line) {
+						continue
+					}
+				}
 			}
 			if env.Method == "tools/call" && r.opts.Gate != nil {
 				if err := r.gateCall(env, key, line, raw); err != nil {
@@ -212,6 +249,9 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			if env.Method == "notifications/cancelled" && r.withdraw(cancelledID(line)) {
 				continue // the call never reached the server: nothing to cancel there
 			}
+			if e := r.era.Load(); e != nil && e.clientNotification(env, line) {
+				continue
+			}
 		case kindBatch:
 			if calls, ids := batchCalls(line); len(calls) > 0 && r.opts.Gate != nil {
 				for _, id := range ids {
@@ -224,6 +264,9 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			}
 			r.trackBatch(line)
 		case kindResponse:
+			if e := r.era.Load(); e != nil && e.clientAnswer(env, line) {
+				continue
+			}
 			r.settle(r.outbound, string(env.ID))
 		}
 		err = r.writeServer(raw)
@@ -279,6 +322,9 @@ func (r *relay) fromServer(line, raw []byte) bool {
 			r.refuseServerAmbiguous(k, env, a)
 			return true
 		}
+		if e := r.era.Load(); e != nil && e.serverMessage(k, env, line) {
+			return true
+		}
 	}
 	switch k {
 	case kindInvalid:
@@ -299,6 +345,9 @@ func (r *relay) fromServer(line, raw []byte) bool {
 	case kindResponse:
 		key, _ := idKey(env.ID)
 		p, ok := r.settle(r.inflight, key)
+		if e := r.era.Load(); e != nil && e.serverAnswer(p, ok, key, line) {
+			return true
+		}
 		if !ok {
 			// No request of the client's is waiting for it (it may be one MCP Tray holds for
 			// the person): a client could still take it as an answer, so it is dropped.
@@ -324,6 +373,9 @@ func (r *relay) fromServer(line, raw []byte) bool {
 			}
 		}
 		finished = p.finished
+		if finished != nil && r.modern.Load() && r.grantRetry(p, line) {
+			finished = nil // the call goes on in the client's retry, which finishes it
+		}
 		result = p.method == "tools/call" && r.opts.Hooks.Result != nil
 	case kindRequest:
 		r.track(r.outbound, string(env.ID), env)
@@ -425,9 +477,16 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 		r.writeClient(deniedResult(env.ID, twiceMessage(r.sess.Server, name)))
 		return nil
 	}
+	var call callIdentity // what a modern client's retry of this call must name
+	if r.modern.Load() {
+		call = identify(name, args)
+	}
+	if v, ok := r.retryOf(line, call); ok {
+		return r.actOn(env, key, raw, v, call) // the retry of a call decided already
+	}
 	v := r.opts.Gate.Call(r.sess, name, args)
 	if v.Ask == nil {
-		return r.actOn(env, key, raw, v)
+		return r.actOn(env, key, raw, v, call)
 	}
 	// Hold the call off the pump, so other messages keep flowing while the person decides.
 	// The bytes are copied: the reader's buffer is reused by the next message.
@@ -461,13 +520,13 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 		if r.ctx.Err() != nil {
 			final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
 		}
-		r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final)
+		r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final, call)
 	}()
 	return nil
 }
 
 // actOn forwards an allowed call, or answers a refused one; a withdrawn call gets nothing.
-func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict) error {
+func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call callIdentity) error {
 	if !v.Allow {
 		if v.Message != "" {
 			r.writeClient(deniedResult(env.ID, v.Message))
@@ -478,7 +537,7 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict) error
 		return nil
 	}
 	r.mu.Lock()
-	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished}
+	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished, call: call}
 	r.mu.Unlock()
 	if err := r.writeServer(raw); err != nil {
 		if p, ok := r.settle(r.inflight, key); ok {

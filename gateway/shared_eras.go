@@ -32,36 +32,49 @@ const maxInputRounds = 10
 func (st *hubState) modernOnly() bool { return st.init == nil && st.discover != nil }
 
 // legacyInitialize answers a legacy app's initialize (asking for version) for a modern-only
-// server, from its server/discover result: the version the app asked for when it is a
-// published legacy one, else the newest legacy one (the app decides whether it can go on).
+// server, from its server/discover result (see initializeFromDiscover).
 func (h *Hub) legacyInitialize(st *hubState, version string) json.RawMessage {
+	return initializeFromDiscover(st.discover, version, h.opts.Server)
+}
+
+// initializeFromDiscover is the initialize result a legacy app gets from a modern-only server
+// that answered server/discover with discover: the version the app asked for when it is a
+// published legacy one, else the newest legacy one (the app decides whether it can go on).
+// server names the server when its answer carries no serverInfo.
+func initializeFromDiscover(discover json.RawMessage, version, server string) json.RawMessage {
 	chosen := handshakeVersion
 	if version < statelessVersion && slices.Contains(knownVersions, version) {
 		chosen = version
 	}
-	info := valueAt(st.discover, "_meta", "io.modelcontextprotocol/serverInfo")
+	info := valueAt(discover, "_meta", "io.modelcontextprotocol/serverInfo")
 	if info == nil {
-		info, _ = json.Marshal(map[string]string{"name": h.opts.Server, "version": "unknown"})
+		info, _ = json.Marshal(map[string]string{"name": server, "version": "unknown"})
 	}
-	caps := valueAt(st.discover, "capabilities")
+	caps := valueAt(discover, "capabilities")
 	if caps == nil {
 		caps = json.RawMessage("{}")
 	}
 	out := map[string]any{"protocolVersion": chosen, "capabilities": caps, "serverInfo": info}
-	if s := stringAt(st.discover, "instructions"); s != "" {
+	if s := stringAt(discover, "instructions"); s != "" {
 		out["instructions"] = s
 	}
 	b, _ := json.Marshal(out)
 	return b
 }
 
-// modernRequest returns a legacy app's request as a modern-only server must receive it: with
-// the protocol version, the app's capabilities and its identity in params._meta, and the log
-// level the app set, if any.
+// modernRequest returns a legacy app's request as a modern-only server must receive it (see
+// withModernMeta), with the app's own capabilities, identity and log level.
 func (m *member) modernRequest(line []byte) []byte {
 	m.h.mu.Lock()
 	caps, info, level := m.capsRaw, m.infoRaw, m.level
 	m.h.mu.Unlock()
+	return withModernMeta(line, caps, info, level)
+}
+
+// withModernMeta returns a legacy app's request with what a modern-only server requires in
+// params._meta: the protocol version, the app's capabilities (caps; nil means none) and
+// identity (info, when known), and the log level it set (a logLevels index; -1 for none).
+func withModernMeta(line []byte, caps, info json.RawMessage, level int) []byte {
 	if caps == nil {
 		caps = json.RawMessage("{}")
 	}

@@ -30,19 +30,26 @@ type heldAsk struct {
 }
 
 // discoverFromInitialize answers a modern app's server/discover for a legacy server from the
-// server's initialize result: 2026-07-28 (bridged) and the legacy versions it speaks.
+// server's initialize result (see discoverFromInit).
 func (h *Hub) discoverFromInitialize(st *hubState) json.RawMessage {
-	versions := append([]string{statelessVersion}, st.supported...)
+	return discoverFromInit(st.init, st.supported)
+}
+
+// discoverFromInit is the server/discover result a modern app gets from a legacy server that
+// answered initialize with init and speaks the legacy versions supported: 2026-07-28
+// (bridged) and those, its capabilities, instructions, and serverInfo in _meta.
+func discoverFromInit(init json.RawMessage, supported []string) json.RawMessage {
+	versions := append([]string{statelessVersion}, supported...)
 	out := map[string]any{"supportedVersions": versions, "resultType": "complete"}
-	if caps := valueAt(st.init, "capabilities"); caps != nil {
+	if caps := valueAt(init, "capabilities"); caps != nil {
 		out["capabilities"] = caps
 	} else {
 		out["capabilities"] = json.RawMessage("{}")
 	}
-	if s := stringAt(st.init, "instructions"); s != "" {
+	if s := stringAt(init, "instructions"); s != "" {
 		out["instructions"] = s
 	}
-	if info := valueAt(st.init, "serverInfo"); info != nil {
+	if info := valueAt(init, "serverInfo"); info != nil {
 		out["_meta"] = map[string]json.RawMessage{"io.modelcontextprotocol/serverInfo": info}
 	}
 	b, _ := json.Marshal(out)

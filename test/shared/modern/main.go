@@ -2,14 +2,19 @@
 // server): it answers server/discover and refuses initialize, as a modern-only server does.
 // Its tools: echo; greet, which asks the client for a name through a multi round-trip
 // (input_required) result instead of a server-to-client request; count, which reports
-// progress; and grow, which adds a tool (a list change for listening clients). The tests of
-// both protocol eras run it through MCP Tray for legacy clients.
+// progress; and grow, which adds a tool (a list change for listening clients); a prompt,
+// hello, and a resource, modern://note. The tests of both protocol eras run it through MCP
+// Tray for legacy clients.
+//
+// With -both it speaks both eras, as a server that supports legacy clients too: it answers
+// initialize, and mcp-go asks a legacy client for greet's input with elicitation/create.
 package main
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,8 +24,17 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
+// out is the server's stdout, written one whole message at a time.
+var out = &lockedWriter{w: os.Stdout}
+
+// both is set by -both: the server speaks the legacy era too.
+var both bool
+
 func main() {
-	s := server.NewMCPServer("modern", "1.0.0", server.WithToolCapabilities(true), server.WithPromptCapabilities(false))
+	flag.BoolVar(&both, "both", false, "speak the legacy protocol (initialize) too")
+	flag.Parse()
+	s := server.NewMCPServer("modern", "1.0.0", server.WithToolCapabilities(true), server.WithPromptCapabilities(false),
+		server.WithResourceCapabilities(false, false))
 	s.AddTool(mcp.NewTool("echo", mcp.WithDescription("Echoes the text back."), mcp.WithString("text", mcp.Required())),
 		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return mcp.NewToolResultText(req.GetString("text", "")), nil
@@ -29,9 +43,11 @@ func main() {
 	s.AddTool(mcp.NewTool("count", mcp.WithDescription("Counts to three, reporting progress.")),
 		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			if req.Params.Meta != nil && req.Params.Meta.ProgressToken != nil {
+				// Written here, before the answer, so that progress arrives while the call runs.
 				for i := 1; i <= 3; i++ {
-					server.ServerFromContext(ctx).SendNotificationToClient(ctx, "notifications/progress",
-						map[string]any{"progressToken": req.Params.Meta.ProgressToken, "progress": i, "total": 3})
+					b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "notifications/progress",
+						"params": map[string]any{"progressToken": req.Params.Meta.ProgressToken, "progress": i, "total": 3}})
+					out.Write(append(b, '\n'))
 				}
 			}
 			return mcp.NewToolResultText(fmt.Sprintf("token %v", progressToken(req))), nil
@@ -49,7 +65,11 @@ func main() {
 			return mcp.NewGetPromptResult("hello", []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent("hello"))}), nil
 		})
 
-	out := &lockedWriter{w: os.Stdout}
+	s.AddResource(mcp.NewResource("modern://note", "note", mcp.WithMIMEType("text/plain")),
+		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			return []mcp.ResourceContents{mcp.TextResourceContents{URI: "modern://note", MIMEType: "text/plain", Text: "a note from the modern server"}}, nil
+		})
+
 	in, feed := io.Pipe()
 	go func() { // initialize is refused here; everything else goes to the server
 		sc := bufio.NewScanner(os.Stdin)
@@ -60,7 +80,7 @@ func main() {
 				Method string          `json:"method"`
 			}
 			json.Unmarshal(sc.Bytes(), &env)
-			if env.Method == "initialize" {
+			if env.Method == "initialize" && !both {
 				b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": env.ID, "error": map[string]any{
 					"code": mcp.UNSUPPORTED_PROTOCOL_VERSION, "message": "this server speaks only 2026-07-28; use server/discover",
 					"data": map[string]any{"supported": []string{"2026-07-28"}}}})
@@ -71,7 +91,10 @@ func main() {
 		}
 		feed.Close()
 	}()
-	ctx := server.WithSupportedProtocolVersions(context.Background(), []string{"2026-07-28"})
+	ctx := context.Background()
+	if !both {
+		ctx = server.WithSupportedProtocolVersions(ctx, []string{"2026-07-28"})
+	}
 	if err := server.NewStdioServer(s).Listen(ctx, in, out); err != nil && err != io.EOF && ctx.Err() == nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
