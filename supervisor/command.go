@@ -50,11 +50,16 @@ func PathEnv() string { return strings.Join(SearchPath(), string(os.PathListSepa
 
 // ResolveCommand finds command's executable: a path is used as is (relative paths against
 // dir), a bare name is looked up in SearchPath. A missing program gives ErrCommandNotFound
-// with a sentence naming it and saying what provides it.
+// with a sentence naming it and saying what provides it. A relative path with no dir is
+// refused (Permanent): it would be looked for in whatever folder MCP Tray started in, and
+// run from another.
 func ResolveCommand(command, dir string) (string, error) {
 	if strings.ContainsRune(command, os.PathSeparator) || strings.ContainsRune(command, '/') {
 		p := command
-		if !filepath.IsAbs(p) && dir != "" {
+		if !filepath.IsAbs(p) {
+			if dir == "" {
+				return "", Permanent(fmt.Errorf("The command %q is a relative path, so MCP Tray cannot tell which folder it is in; change it to the program's full path (mcptray server add works that out for you).", command))
+			}
 			p = filepath.Join(dir, p)
 		}
 		if isExecutable(p) {

@@ -228,6 +228,22 @@ func TestMissingCommandFailsWithSentence(t *testing.T) {
 	}
 }
 
+// TestRelativeCommandWithoutFolderIsRefused: a hand-written "./run.sh" with no working
+// folder would be looked for in the folder MCP Tray happened to start in and run from another;
+// it is refused with a sentence, even when such a file is where the daemon started.
+func TestRelativeCommandWithoutFolderIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\nexec "+fake+"\n"), 0o700)
+	t.Chdir(dir)
+	s := newSup(t, Options{DefaultDir: t.TempDir()})
+	s.Apply([]Spec{{Name: "rel", Command: "./run.sh"}, {Name: "with-dir", Command: "./run.sh", Dir: dir}})
+	st := waitStatus(t, s, "rel", "failed", func(st Status) bool { return st.State == Failed })
+	if !strings.Contains(st.Error, "is a relative path") {
+		t.Errorf("error = %q, want the sentence about a relative path", st.Error)
+	}
+	waitStatus(t, s, "with-dir", "running", running)
+}
+
 func TestSecretsReachTheEnvironment(t *testing.T) {
 	secrets := func(ctx context.Context, server string, keys []string) (map[string]string, error) {
 		if server != "s" {
