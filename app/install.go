@@ -375,7 +375,7 @@ func (d *installDialog) start(e installer.EntryView, values map[string]string, a
 		}
 	}
 	slices.Sort(chosen)
-	req := installer.Request{ID: e.ID, Name: strings.TrimSpace(d.name.Text), Values: values, Clients: chosen, Allow: allow}
+	req := installer.Request{ID: e.ID, Name: strings.TrimSpace(d.name.Text), Values: values, Clients: chosen, Allow: allow, Plan: d.plan.Digest}
 	d.stopScan()
 	d.planFindings = nil
 	d.showProgress(e, d.answers)

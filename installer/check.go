@@ -29,6 +29,9 @@ func (j *job) check(ctx context.Context) error {
 		return failure{answerSentence(err)}
 	}
 	j.plan = p
+	if j.req.Plan != "" && j.req.Plan != PlanDigest(e, p) {
+		return failf("What %s would run changed since you looked at it (its catalog entry changed), so nothing was installed; look at it again.", e.Title())
+	}
 	hs := hazardsOf(e, p)
 	if err := refuseHazards(e.Title(), hs, j.req.Allow); err != nil {
 		return err

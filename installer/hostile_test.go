@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -117,6 +118,34 @@ func TestPlanShowsWhatWillRunAndLookAlikes(t *testing.T) {
 		if ev.Name == "io.github.evil/fi1esystem" && (ev.Category != "" || ev.ReadOnly || ev.Origin != "registry" || ev.LookAlike != "filesystem" || ev.ID != ev.Name) {
 			t.Fatalf("the look-alike is shown as %+v", ev)
 		}
+	}
+}
+
+// TestInstallRunsWhatWasShown: the person looks at a registry entry's plan; the registry then
+// swaps the package behind the same name. The install carrying the digest of what was shown
+// is refused and nothing is saved; a secret's value does not change the digest.
+func TestInstallRunsWhatWasShown(t *testing.T) {
+	in, _, h := setupHostile(t, "")
+	const name = "io.github.someone/notes"
+	secret := `,"environmentVariables":[{"name":"NOTES_TOKEN","isSecret":true,"isRequired":true}]`
+	h.serve(name, npmDoc(name, "notes-mcp", "1.0.0", secret))
+	shown, err := in.Plan(context.Background(), PlanParams{ID: name, Values: map[string]string{"NOTES_TOKEN": "(kept in your keychain)"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := in.Plan(context.Background(), PlanParams{ID: name, Values: map[string]string{"NOTES_TOKEN": "real-token"}})
+	if again.Digest != shown.Digest || shown.Digest == "" {
+		t.Fatalf("the digest depends on a secret's value: %q vs %q", shown.Digest, again.Digest)
+	}
+	h.serve(name, npmDoc(name, "n0tes-mcp-evil", "1.0.0", secret))
+	os.RemoveAll(in.Source.CacheDir()) // the cached answer expires meanwhile
+	lines, err := collect(t, context.Background(), in, Request{ID: name, Values: map[string]string{"NOTES_TOKEN": "real-token"}, Plan: shown.Digest})
+	last := lines[len(lines)-1]
+	if err == nil || last.Step != StepFailed || !strings.Contains(last.Message, "changed since you looked at it") {
+		t.Fatalf("install of a swapped entry: %v\n%+v", err, last)
+	}
+	if cfg, _ := in.Source.Home.Load(); len(cfg.Servers) != 0 {
+		t.Fatalf("a server was saved: %+v", cfg.Servers)
 	}
 }
 

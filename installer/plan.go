@@ -2,6 +2,10 @@ package installer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/mcptray/mcptray/catalog"
@@ -45,5 +49,32 @@ func planView(e catalog.Entry, plan catalog.InstallPlan, name string) PlanView {
 		v.Secrets = append(v.Secrets, s.Env)
 	}
 	slices.Sort(v.Secrets)
+	v.Digest = PlanDigest(e, plan)
 	return v
+}
+
+// PlanDigest names what installing e with plan runs and needs consent for: the entry's name,
+// origin and version, the command, every argument, the environment, the secrets' names (never
+// their values) and the hazards. Two plans with the same digest run the same thing.
+func PlanDigest(e catalog.Entry, plan catalog.InstallPlan) string {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s\n", len(s), s) }
+	field(e.Server.Name)
+	field(originName(e.Origin))
+	field(plan.Version)
+	field(string(plan.Runtime))
+	field(plan.Command)
+	for _, a := range plan.Args {
+		field("arg " + a)
+	}
+	for _, k := range slices.Sorted(maps.Keys(plan.Env)) {
+		field("env " + k + "=" + plan.Env[k])
+	}
+	for _, s := range plan.Secrets {
+		field("secret " + s.Env)
+	}
+	for _, k := range catalog.HazardKeys(hazardsOf(e, plan)) {
+		field("hazard " + k)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

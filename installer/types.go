@@ -36,6 +36,9 @@ type Request struct {
 	// Allow holds the HazardView keys the person allowed one by one; an install refuses
 	// every hazard whose key is missing.
 	Allow []string `json:"allow,omitempty"`
+	// Plan is PlanView.Digest of what the person was shown; when set, an install whose plan
+	// differs (the registry changed the entry meanwhile) is refused. "" skips the check.
+	Plan string `json:"plan,omitempty"`
 }
 
 // Progress is one line of the install (or update) stream.
@@ -129,6 +132,9 @@ type PlanView struct {
 	// Frozen says the server is installed into MCP Tray's folder (npm/pypi) and started
 	// without npx/uvx.
 	Frozen bool `json:"frozen"`
+	// Digest names exactly this plan (PlanDigest); an install request carries it back so that
+	// what runs is what was shown.
+	Digest string `json:"digest"`
 }
 
 // HazardView is one flag, variable or command the catalog refuses unless the person

@@ -131,7 +131,8 @@ func install(e *env, id string, o installOptions) error {
 			return nil
 		}
 	}
-	req := installer.Request{ID: entry.ID(), Name: name, Values: answers, Clients: clientIDs, Allow: allow}
+	req := installer.Request{ID: entry.ID(), Name: name, Values: answers, Clients: clientIDs, Allow: allow,
+		Plan: installer.PlanDigest(entry, plan)}
 	last, err := runProgress(ctx, e, "install", req, o.asJSON)
 	if err != nil {
 		return err
