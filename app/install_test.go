@@ -286,6 +286,10 @@ func TestInstallDialogShowsWhatWillRunAndWaitsForConsent(t *testing.T) {
 	if p := <-planned; p.ID != entry.ID || p.Values["GITHUB_TOKEN"] != secretPlaceholder {
 		t.Fatalf("catalog.plan was asked with %+v; want the entry and the secret as a placeholder", p)
 	}
+	// The tool scan answers on its own time; the page shows it once it has.
+	h.until("the scan's answer is on the review page", func() bool {
+		return showsText(d.win.Content(), "No hidden instructions found in its 3 tools.")
+	})
 	page := d.win.Content()
 	for _, want := range []string{
 		"This is not MCP Tray's filesystem server; its name only looks like it.",
