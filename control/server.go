@@ -27,8 +27,12 @@ type StreamFunc func(ctx context.Context, params json.RawMessage, send func(any)
 // that returns a relay owns and must close them (the server closes them on error).
 type ConnectFunc func(ctx context.Context, h Hello, files []*os.File) (relay func(conn net.Conn, r *bufio.Reader), err error)
 
-// Server dispatches connections to handlers. Register handlers before Serve.
+// Server dispatches connections to handlers. Register handlers before Serve. A panic in the
+// guard, a handler or a relay ends only its own connection: its stack goes to Log, the client
+// gets ErrInternal's sentence (a bridge that passed its stdio gets it in its Exit line; a relay
+// of raw MCP bytes is only closed), and the server keeps serving every other connection.
 type Server struct {
+	// Log receives the stack of a handler that panicked.
 	Log     *slog.Logger
 	calls   map[string]CallFunc
 	streams map[string]StreamFunc
@@ -37,10 +41,10 @@ type Server struct {
 	wg      sync.WaitGroup
 }
 
-// NewServer returns a server with no handlers.
+// NewServer returns a server with no handlers that logs to log (nil: slog.Default()).
 func NewServer(log *slog.Logger) *Server {
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		log = slog.Default()
 	}
 	return &Server{Log: log, calls: map[string]CallFunc{}, streams: map[string]StreamFunc{}}
 }
@@ -80,6 +84,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 }
 
+// serveConn serves one connection, which carries one operation. A panic anywhere in it — the
+// guard, a handler, a relay running on this goroutine — ends this connection only: it is
+// logged with its stack, the client is told in a sentence where the connection still speaks
+// control lines, the bridge's passed stdio is closed, and the server goes on serving others.
+// (A connection holds one request, so ending the request and ending the connection are the
+// same; there is nothing after it to continue.)
 func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	defer conn.Close()
 	ctx, cancel := context.WithCancel(ctx)
@@ -87,12 +97,23 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	// Closing the connection is how a handler blocked on I/O learns the daemon is stopping.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
+	var (
+		h     Hello
+		files []*os.File
+		after = answerReply
+	)
+	// Deferred last so it runs first, while the connection is still open.
+	defer func() {
+		if v := recover(); v != nil {
+			s.panicked(v, conn, h, after)
+			closeFiles(files) // closing twice is harmless: a relay may have closed them
+		}
+	}()
 	ctx = withConnPeer(ctx, conn)
 	line, files, r, err := readHello(conn)
 	if err != nil {
 		return
 	}
-	var h Hello
 	if err := json.Unmarshal(line, &h); err != nil {
 		closeFiles(files)
 		writeLine(conn, Reply{Error: &Error{Code: CodeBadRequest, Message: "MCP Tray could not read the request."}})
@@ -139,8 +160,9 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 		}
 		// A stream ends when the client hangs up: watch for EOF on the read side.
 		go func() {
+			defer cancel()
+			defer Recover(s.Log, "watching a stream's connection", nil)
 			r.WriteTo(discard{})
-			cancel()
 		}()
 		send := func(v any) error {
 			b, err := json.Marshal(v)
@@ -168,8 +190,13 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 			return
 		}
 		if writeLine(conn, Reply{OK: true}) != nil {
+			after = answerNothing
 			relay(nil, nil) // lets the handler release what it took
 			return
+		}
+		after = answerNothing
+		if len(files) == 2 {
+			after = answerExit
 		}
 		relay(conn, r)
 	default:

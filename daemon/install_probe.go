@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/gateway"
 )
 
@@ -40,6 +42,7 @@ func (d *Daemon) probe(ctx context.Context, server string) ([]ToolInfo, error) {
 	up := gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}
 	relayed := make(chan error, 1)
 	go func() {
+		defer control.Recover(d.log, "checking a server's tools", func(err error) { p.Stop(); fromRelay.Close(); toRelay.Close(); relayed <- err })
 		err := gateway.Relay(ctx, sess, fromRelay, bufio.NewReaderSize(toRelay, 64<<10), up, opts)
 		fromRelay.Close()
 		toRelay.Close()
@@ -81,10 +84,7 @@ type rpcMessage struct {
 	ID     json.RawMessage `json:"id,omitempty"`
 	Method string          `json:"method,omitempty"`
 	Result json.RawMessage `json:"result,omitempty"`
-	Error  *struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
+	Error  json.RawMessage `json:"error,omitempty"`
 }
 
 func (c *probeClient) send(v any) error {
@@ -116,9 +116,12 @@ func (c *probeClient) call(method string, params any) (json.RawMessage, error) {
 		switch {
 		case m.Method != "" && len(m.ID) > 0: // a request from the server
 			reply := map[string]any{"jsonrpc": "2.0", "id": m.ID}
-			if m.Method == "ping" {
+			switch m.Method {
+			case "ping":
 				reply["result"] = map[string]any{}
-			} else {
+			case "roots/list": // the handshake declares roots (gateway.Greet): there are none
+				reply["result"] = map[string]any{"roots": []any{}}
+			default:
 				reply["error"] = map[string]any{"code": -32601, "message": "MCP Tray's install check does not support " + m.Method}
 			}
 			if err := c.send(reply); err != nil {
@@ -126,34 +129,44 @@ func (c *probeClient) call(method string, params any) (json.RawMessage, error) {
 			}
 		case m.Method != "": // a notification
 		case string(m.ID) == want:
-			if m.Error != nil {
-				return nil, &rpcError{method: method, msg: m.Error.Message}
+			if m.Error != nil && string(m.Error) != "null" {
+				var e struct {
+					Message string `json:"message"`
+				}
+				json.Unmarshal(m.Error, &e)
+				return nil, &rpcError{method: method, msg: e.Message, raw: m.Error}
 			}
 			return m.Result, nil
 		}
 	}
 }
 
+// ask is call as a gateway.Asker, for gateway.Greet. It waits as long as the answer takes:
+// the probe's caller bounds it by stopping the process.
+func (c *probeClient) ask(_ context.Context, method string, params any, _ time.Duration) (result, rpcErr json.RawMessage, err error) {
+	res, err := c.call(method, params)
+	if re := (*rpcError)(nil); errors.As(err, &re) {
+		return nil, re.raw, nil
+	}
+	return res, nil, err
+}
+
 // rpcError is a JSON-RPC error answer from the server.
-type rpcError struct{ method, msg string }
+type rpcError struct {
+	method, msg string
+	raw         json.RawMessage // the error object
+}
 
 func (e *rpcError) Error() string {
 	return fmt.Sprintf("the server answered %s with an error: %s", e.method, e.msg)
 }
 
-// listTools initializes the session (servers that speak only the stateless protocol refuse
-// initialize and are asked for their tools directly) and lists every page of tools.
+// listTools initializes the session with MCP Tray's one handshake, the shared hub's
+// (gateway.Greet; servers that speak only the stateless protocol refuse initialize and are
+// asked for their tools directly), and lists every page of tools.
 func (c *probeClient) listTools() ([]json.RawMessage, error) {
-	_, initErr := c.call("initialize", map[string]any{
-		"protocolVersion": "2025-06-18",
-		"capabilities":    map[string]any{},
-		"clientInfo":      map[string]any{"name": "mcptray-install-check", "version": "1"},
-	})
-	if initErr == nil {
-		if err := c.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/initialized"}); err != nil {
-			return nil, err
-		}
-	} else if re := (*rpcError)(nil); !errors.As(initErr, &re) {
+	_, initErr := gateway.Greet(context.Background(), c.ask, func(msg []byte) { c.out.Write(msg) }, gateway.GreetOptions{})
+	if initErr != nil && !errors.Is(initErr, gateway.ErrHandshakeRefused) {
 		return nil, initErr
 	}
 	var tools []json.RawMessage

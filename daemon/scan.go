@@ -15,6 +15,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/sandbox"
 	"github.com/mcptray/mcptray/supervisor"
@@ -114,6 +115,7 @@ func ListToolsIsolated(ctx context.Context, target ScanTarget) ([]json.RawMessag
 	}
 	done := make(chan listed, 1)
 	go func() {
+		defer control.Recover(nil, "reading the tools of a server it was scanning", func(err error) { done <- listed{err: err} })
 		c := &probeClient{out: p.Stdin(), in: bufio.NewReaderSize(p.Stdout(), 64<<10)}
 		tools, err := c.listTools()
 		done <- listed{tools, err}

@@ -29,25 +29,6 @@ func TestWriteFileReplacesAndKeepsMode(t *testing.T) {
 	}
 }
 
-func TestWriteFileFollowsSymlink(t *testing.T) {
-	dir := t.TempDir()
-	real := filepath.Join(dir, "real.json")
-	link := filepath.Join(dir, "link.json")
-	os.WriteFile(real, []byte("old"), 0o600)
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatalf("creating a symlink: %v", err)
-	}
-	if err := WriteFile(link, []byte("new"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
-		t.Fatal("the symlink was replaced by a regular file")
-	}
-	if got, _ := os.ReadFile(real); string(got) != "new" {
-		t.Fatalf("target content = %q, want new", got)
-	}
-}
-
 func TestWriteFileFailureLeavesOriginal(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "missing-dir", "a.json")

@@ -1,4 +1,5 @@
 package atomicfile
 
-// syncDir is a no-op on Windows, where MoveFileEx already flushes the rename.
+// syncDir does nothing on Windows: a folder cannot be synced there, and NTFS journals the
+// change of name itself.
 func syncDir(string) {}
