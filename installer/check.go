@@ -58,7 +58,7 @@ func (j *job) check(ctx context.Context) error {
 	if resolve == nil {
 		resolve = defaultResolve
 	}
-	if err := resolve(p.Command); err != nil {
+	if !slices.ContainsFunc(j.needs(), func(c string) bool { return resolve(c) == nil }) {
 		return failure{p.Runtime.InstallHint()}
 	}
 	if len(p.Secrets) > 0 && j.in.Keys == nil {

@@ -34,7 +34,7 @@ func TestFreezePlan(t *testing.T) {
 	}
 	p, args, ok := FreezePlan(fs, plan)
 	want := store.Package{Registry: "npm", Name: "@modelcontextprotocol/server-filesystem", Version: fs.Version()}
-	if !ok || p != want || !cmp.Equal(args, []string{"/tmp/a", "/tmp/b"}) {
+	if !ok || !cmp.Equal(p, want) || !cmp.Equal(args, []string{"/tmp/a", "/tmp/b"}) {
 		t.Errorf("FreezePlan(filesystem) = %+v %q %v; want %+v [/tmp/a /tmp/b]", p, args, ok, want)
 	}
 	// A runtime flag before -y changes what npx does: such a plan is not frozen.
@@ -44,7 +44,7 @@ func TestFreezePlan(t *testing.T) {
 	}
 	plan.Runtime, plan.Args = catalog.RuntimeUVX, []string{"mcp-server-time@1.0.0"}
 	if _, _, ok := FreezePlan(fs, plan); ok {
-		t.Error("a uvx plan was frozen")
+		t.Error("a uvx plan of an npm entry was frozen")
 	}
 }
 

@@ -39,6 +39,12 @@ func diffUpdate(old *config.Server, oldVersion string, newRef catalog.PackageRef
 	add := func(what, format string, args ...any) {
 		out = append(out, Change{What: what, Sentence: fmt.Sprintf(format, args...)})
 	}
+	// An image pinned to a digest is compared as the docker command line it was planned as:
+	// what it runs is named by its arguments, the image by its tag.
+	oldArgs, tree := old.Args, old.Frozen != nil
+	if f := old.Frozen; f != nil && f.Registry == "oci" {
+		oldArgs, tree = unpinned(old.Args, f), false
+	}
 	if f := old.Frozen; f != nil {
 		if f.Package != newRef.Identifier || f.Registry != newRef.Registry {
 			add("package", "It replaces the package %q with another one, %q.", f.Package, newRef.Identifier)
@@ -46,12 +52,15 @@ func diffUpdate(old *config.Server, oldVersion string, newRef catalog.PackageRef
 		if newRef.RegistryURL != "" {
 			add("source", "It fetches the package from %q instead of the usual registry.", newRef.RegistryURL)
 		}
+		if index := indexURL(plan); tree && index != "" {
+			add("source", "It fetches the package from the Python package index %q instead of pypi.org.", index)
+		}
 	}
-	if old.Frozen == nil {
+	if !tree {
 		if programOf(old.Command) != programOf(next.Command) {
 			add("command", "It runs %q instead of %q.", next.Command, old.Command)
 		}
-		was, now := marked(old.Args, oldVersion), marked(next.Args, newRef.Version)
+		was, now := marked(oldArgs, oldVersion), marked(next.Args, newRef.Version)
 		added, dropped := minus(now, was), minus(was, now)
 		if i, j := versioned(added), versioned(dropped); i >= 0 && j >= 0 {
 			add("package", "It replaces the package %q with another one, %q.", unmark(dropped[j], oldVersion), unmark(added[i], newRef.Version))
@@ -92,6 +101,35 @@ func diffUpdate(old *config.Server, oldVersion string, newRef catalog.PackageRef
 		}
 	}
 	return out
+}
+
+// unpinned is the arguments of an image pinned to a digest with the image named by the tag
+// the digest was taken from, as the plan named it.
+func unpinned(args []string, f *config.Frozen) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		if a == f.Package+"@"+f.Lock {
+			out[i] = f.Package + ":" + f.Version
+		}
+	}
+	return out
+}
+
+// indexURL is the Python package index a uvx plan names before its package, "" for none.
+func indexURL(plan catalog.InstallPlan) string {
+	if plan.Runtime != catalog.RuntimeUVX {
+		return ""
+	}
+	launch := plan.Args[:len(plan.Args)-len(plan.PackageArgs())]
+	for i, a := range launch {
+		if v, ok := strings.CutPrefix(a, "--index-url="); ok {
+			return v
+		}
+		if a == "--index-url" && i+1 < len(launch) {
+			return launch[i+1]
+		}
+	}
+	return ""
 }
 
 // changesDigest is what UpdateParams.Accept must hold for an update with changes: it binds

@@ -1,51 +1,10 @@
 package store
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// The uv and Docker paths cannot run here (no PyPI, no Docker engine); their command lines
-// are what is tested.
-
-func TestUVCommands(t *testing.T) {
-	got := uvCommands(Package{Registry: "pypi", Name: "mcp-server-time", Version: "1.2.3"})
-	want := [][]string{
-		{"pip", "compile", "--generate-hashes", "--no-header", "--quiet", "--output-file", "requirements.lock", "requirements.in"},
-		{"venv", "--relocatable", "--quiet", "venv"},
-		{"pip", "sync", "--require-hashes", "--compile-bytecode", "--quiet", "--python", filepath.Join("venv", "bin", "python"), "requirements.lock"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("uv commands (-want +got):\n%s", diff)
-	}
-	got = uvCommands(Package{Name: "x", Version: "1", RegistryURL: "https://pypi.example/simple"})
-	if diff := cmp.Diff([]string{"pip", "compile", "--generate-hashes", "--no-header", "--quiet", "--output-file", "requirements.lock",
-		"--index-url", "https://pypi.example/simple", "requirements.in"}, got[0]); diff != "" {
-		t.Errorf("uv compile with an index (-want +got):\n%s", diff)
-	}
-	if s := venvScript(Package{Name: "mcp-server-time"}); s != filepath.Join("venv", "bin", "mcp-server-time") {
-		t.Errorf("venvScript = %q", s)
-	}
-}
-
-func TestDockerDigest(t *testing.T) {
-	if diff := cmp.Diff([]string{"pull", "--quiet", "ghcr.io/acme/srv:1.0"}, dockerPull("ghcr.io/acme/srv:1.0")); diff != "" {
-		t.Error(diff)
-	}
-	const d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	ref, digest, err := digestRef("mcp/time", `["docker.io/mcp/time@`+d+`"]`)
-	if err != nil || ref != "mcp/time@"+d || digest != d {
-		t.Errorf("digestRef = %q %q %v", ref, digest, err)
-	}
-	if _, _, err := digestRef("mcp/time", `["docker.io/other/time@`+d+`"]`); err == nil {
-		t.Error("a digest of another image was taken")
-	}
-	if _, _, err := digestRef("mcp/time", `[]`); err == nil {
-		t.Error("no digest was not an error")
-	}
-}
 
 func TestNpmInstallArgs(t *testing.T) {
 	got := npmInstallArgs("@acme/x@1.0.0", Package{Name: "@acme/x", Version: "1.0.0"})

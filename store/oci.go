@@ -1,69 +1,68 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os/exec"
-	"regexp"
-	"strings"
+	"net/http"
+	"slices"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/mcptray/mcptray/config"
 )
 
-// buildOCI pulls an image and records its digest: the server then runs the image by digest,
-// so a tag moved on the registry changes nothing. Nothing is stored in MCP Tray's folder
-// (Docker keeps the image).
+// buildOCI pins an image to the digest its tag names on the registry right now, and returns
+// the docker command line that runs the image by that digest: a tag pushed again later
+// (by the image's owner or by whoever took over the account) never changes what runs.
+// Nothing is stored in MCP Tray's folder, so Frozen.Dir and Frozen.Tree are empty and
+// Verify has nothing to check: Docker itself checks the image against its digest when it
+// pulls it, which it does on the first start.
 //
-// Not exercised against a real Docker engine in MCP Tray's tests (see docs/install.md): only
-// the command lines and the reading of the digest are.
+// The registry is asked with the person's Docker credentials when they have some for it
+// (Docker's config.json and credential helpers), anonymously otherwise. Registries on this
+// computer or a private network are reached over plain HTTP, as Docker does.
 func (s *Store) buildOCI(ctx context.Context, server string, p Package, progress func(string)) (config.Frozen, []string, error) {
-	docker, err := lookAbs("docker")
+	ref, err := name.ParseReference(p.Name+":"+p.Version, name.StrictValidation)
 	if err != nil {
-		return config.Frozen{}, nil, errors.New("docker was not found on this computer; install Docker and try again")
+		return config.Frozen{}, nil, fmt.Errorf("%q is not an image MCP Tray can pin", p.Name+":"+p.Version)
 	}
-	ref := p.Name + ":" + p.Version
-	progress(fmt.Sprintf("Pulling the image %s with Docker.", ref))
-	for _, argv := range [][]string{dockerPull(ref), dockerDigest(ref)} {
-		cmd := exec.CommandContext(ctx, docker, argv...)
-		cmd.Env = s.environ()
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			return config.Frozen{}, nil, fmt.Errorf("docker could not pull %s (%v): %s", ref, err, lastLines(errb.String(), 3))
-		}
-		if argv[0] == "image" {
-			pinned, digest, err := digestRef(p.Name, out.String())
-			if err != nil {
-				return config.Frozen{}, nil, err
+	progress(fmt.Sprintf("Asking the registry which image %s is now, to run exactly that one.", ref))
+	digest, err := s.imageDigest(ctx, ref)
+	if err != nil {
+		return config.Frozen{}, nil, err
+	}
+	pinned := ref.Context().Digest(digest)
+	progress(fmt.Sprintf("Pinned %s to %s: this server runs that image even if the tag is moved.", ref, digest))
+	f := config.Frozen{Registry: "oci", Package: p.Name, Version: p.Version, Lock: digest}
+	argv := append(append([]string{"docker"}, slices.Clip(p.Args)...), pinned.String())
+	return f, argv, nil
+}
+
+// imageDigest asks the registry for the digest of ref's manifest (for a multi-platform image,
+// of its index: Docker picks the platform's image from it and checks it against the index).
+func (s *Store) imageDigest(ctx context.Context, ref name.Reference) (string, error) {
+	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)}
+	if s.HTTP != nil && s.HTTP.Transport != nil {
+		opts = append(opts, remote.WithTransport(s.HTTP.Transport))
+	} else {
+		opts = append(opts, remote.WithTransport(http.DefaultTransport))
+	}
+	desc, err := remote.Head(ref, opts...)
+	if err != nil {
+		// Some registries answer HEAD without the digest: read the manifest instead.
+		got, getErr := remote.Get(ref, opts...)
+		if getErr != nil {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
 			}
-			f := config.Frozen{Registry: "oci", Package: p.Name, Version: p.Version, Lock: digest}
-			return f, []string{docker, "run", "-i", "--rm", pinned}, nil
+			return "", fmt.Errorf("the registry did not say which image %s is (%v), so MCP Tray cannot pin it", ref, getErr)
 		}
+		desc = &got.Descriptor
 	}
-	return config.Frozen{}, nil, errors.New("unreachable")
-}
-
-func dockerPull(ref string) []string { return []string{"pull", "--quiet", ref} }
-
-func dockerDigest(ref string) []string {
-	return []string{"image", "inspect", "--format", "{{json .RepoDigests}}", ref}
-}
-
-var repoDigestRE = regexp.MustCompile(`^(.+)@(sha256:[0-9a-f]{64})$`)
-
-// digestRef reads `docker image inspect`'s RepoDigests and returns the reference of name by
-// digest ("name@sha256:…") and the digest.
-func digestRef(name, inspect string) (ref, digest string, err error) {
-	for _, d := range strings.FieldsFunc(inspect, func(r rune) bool { return strings.ContainsRune("[]\",\n ", r) }) {
-		m := repoDigestRE.FindStringSubmatch(d)
-		if m == nil {
-			continue
-		}
-		if m[1] == name || strings.HasSuffix(m[1], "/"+name) || strings.TrimPrefix(m[1], "docker.io/") == name {
-			return name + "@" + m[2], m[2], nil
-		}
+	if desc.Digest.Algorithm != "sha256" || len(desc.Digest.Hex) != 64 {
+		return "", fmt.Errorf("the registry gave %s a digest MCP Tray cannot use (%s)", ref, desc.Digest)
 	}
-	return "", "", fmt.Errorf("docker gave no digest for %s, so MCP Tray cannot pin it", name)
+	return desc.Digest.String(), nil
 }

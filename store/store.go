@@ -26,7 +26,7 @@ type Package struct {
 	Registry string
 	// Name is the package (or image) name, e.g. "@modelcontextprotocol/server-everything".
 	Name string
-	// Version is the exact version (for OCI, the tag or digest).
+	// Version is the exact version (for OCI, the tag).
 	Version string
 	// Scripts lets the package's install scripts run; off unless the entry says it needs them.
 	Scripts bool
@@ -35,6 +35,9 @@ type Package struct {
 	// Bin is the program to run when the package has several ("" means the only one, or
 	// the one named like the package); for PyPI, the script's name.
 	Bin string
+	// Args are, for OCI, docker's own arguments before the image ("run", "-i", "--rm",
+	// "-e", "NAME", …): the image is run with them, by digest.
+	Args []string
 }
 
 // Store builds and removes installed servers under Root.

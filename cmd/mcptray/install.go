@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -275,7 +276,17 @@ func printOverview(e *env, entry catalog.Entry, name string, qs []catalog.Questi
 }
 
 func printPlan(e *env, entry catalog.Entry, p catalog.InstallPlan) {
-	if pkg, args, ok := installer.FreezePlan(entry, p); ok {
+	if pkg, args, ok := installer.FreezePlan(entry, p); ok && pkg.Registry == "oci" {
+		// The daemon pins the tag to the digest it names now (installer.Store).
+		fmt.Fprintf(e.stdout, "It will pin the image %s to the digest its tag names now, so a tag pushed again later changes nothing.\n",
+			display.Line(pkg.Name+":"+pkg.Version))
+		fmt.Fprintf(e.stdout, "It will run: %s\n", display.Line(shellJoin(append(append(append([]string{p.Command}, pkg.Args...), pkg.Name+"@<digest>"), args...))))
+	} else if ok && pkg.Registry == "pypi" {
+		// The daemon installs it into a Python environment of its own: uvx never runs.
+		fmt.Fprintf(e.stdout, "It will install %s from %s into MCP Tray's own folder, from a lock with every file's checksum, so nothing is downloaded when it starts.\n",
+			display.Line(pkg.Name+"=="+pkg.Version), display.Line(cmp.Or(pkg.RegistryURL, "pypi.org")))
+		fmt.Fprintf(e.stdout, "It will run: %s\n", display.Line(shellJoin(append([]string{"python", "<" + cmp.Or(pkg.Bin, pkg.Name) + ">"}, args...))))
+	} else if ok {
 		// The daemon installs it into its own folder (installer.Store): npx never runs.
 		fmt.Fprintf(e.stdout, "It will install %s from npm into MCP Tray's own folder, checked, so nothing is downloaded when it starts.\n",
 			display.Line(pkg.Name+"@"+pkg.Version))

@@ -167,12 +167,14 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 }
 
 // missingRuntimeEntry returns a registry entry whose runtime (uvx or docker) is not on this
-// computer, and its short name.
+// computer, and its short name. The uvx entry names a Python version, so it is run with uvx
+// as written rather than installed into MCP Tray's folder (which needs python3 or uv).
 func missingRuntimeEntry(t *testing.T) (string, string) {
 	t.Helper()
 	if _, err := supervisor.ResolveCommand("uvx", ""); err != nil {
 		return "time-uvx", `{"name": "io.github.mcptray-test/time-uvx", "description": "Time.", "version": "2026.8.18",
-  "packages": [{"registryType": "pypi", "identifier": "mcp-server-time", "version": "2026.8.18", "transport": {"type": "stdio"}}]}`
+  "packages": [{"registryType": "pypi", "identifier": "mcp-server-time", "version": "2026.8.18", "transport": {"type": "stdio"},
+    "runtimeArguments": [{"type": "named", "name": "--python", "value": "3.12"}]}]}`
 	}
 	if _, err := supervisor.ResolveCommand("docker", ""); err != nil {
 		return "time-docker", `{"name": "io.github.mcptray-test/time-docker", "description": "Time.", "version": "1.0.0",
