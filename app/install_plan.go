@@ -66,6 +66,9 @@ func planNotes(p installer.PlanView) []planNote {
 	if p.Frozen {
 		out = append(out, planNote{Text: "MCP Tray installs it into its own folder and starts it without downloading anything again."})
 	}
+	if p.Pinned {
+		out = append(out, planNote{Text: "MCP Tray pins the image to the exact version its tag names now; Docker downloads it the first time it starts."})
+	}
 	return out
 }
 
@@ -110,6 +113,9 @@ func shortArg(s string) string {
 func planCommandIntro(p installer.PlanView) string {
 	if p.Frozen {
 		return "The package and every argument; MCP Tray runs its installed copy with them:"
+	}
+	if p.Pinned {
+		return "The command and every argument; the image runs by the exact version pinned at install:"
 	}
 	return "The command and every argument:"
 }

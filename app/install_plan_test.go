@@ -27,6 +27,8 @@ func TestPlanNotes(t *testing.T) {
 		{"built-in, not frozen", installer.PlanView{Origin: "built-in"}, nil},
 		{"built-in, frozen", installer.PlanView{Origin: "built-in", Frozen: true}, []planNote{
 			{Text: "MCP Tray installs it into its own folder and starts it without downloading anything again."}}},
+		{"an image, pinned", installer.PlanView{Origin: "built-in", Pinned: true}, []planNote{
+			{Text: "MCP Tray pins the image to the exact version its tag names now; Docker downloads it the first time it starts."}}},
 		{"look-alike from the registry", installer.PlanView{Origin: "registry", LookAlike: "filesystem", Frozen: true}, []planNote{
 			{Danger: true, Text: "This is not MCP Tray's filesystem server; its name only looks like it."},
 			{Text: "From the public MCP Registry, not checked by MCP Tray."},

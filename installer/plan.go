@@ -29,7 +29,7 @@ func (in *Installer) Plan(ctx context.Context, p PlanParams) (PlanView, error) {
 		return PlanView{}, failure{answerSentence(err)}
 	}
 	v := planView(e, plan, p.Name)
-	v.Frozen = v.Frozen && in.Store != nil
+	v.Frozen, v.Pinned = v.Frozen && in.Store != nil, v.Pinned && in.Store != nil
 	return v, nil
 }
 
@@ -41,7 +41,9 @@ func planView(e catalog.Entry, plan catalog.InstallPlan, name string) PlanView {
 		Server: name, Command: plan.Command, Args: nonNil(plan.Args), Origin: originName(e.Origin),
 		Hazards: HazardViews(hazardsOf(e, plan)), LookAlike: catalog.LookAlike(e),
 	}
-	_, _, v.Frozen = FreezePlan(e, plan)
+	if pkg, _, ok := FreezePlan(e, plan); ok {
+		v.Frozen, v.Pinned = pkg.Registry != "oci", pkg.Registry == "oci"
+	}
 	if len(plan.Env) > 0 {
 		v.Env = plan.Env
 	}

@@ -132,6 +132,9 @@ type PlanView struct {
 	// Frozen says the server is installed into MCP Tray's folder (npm/pypi) and started
 	// without npx/uvx.
 	Frozen bool `json:"frozen"`
+	// Pinned: a container image, run by the digest its tag names at install (Docker still
+	// downloads it the first time it starts).
+	Pinned bool `json:"pinned,omitempty"`
 	// Digest names exactly this plan (PlanDigest); an install request carries it back so that
 	// what runs is what was shown.
 	Digest string `json:"digest"`
