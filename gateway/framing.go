@@ -42,7 +42,7 @@ func newLineReader(r *bufio.Reader, max int) *lineReader {
 func (lr *lineReader) next() (line, raw []byte, err error) {
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
-		if err == nil && len(lr.buf) == 0 {
+		if err == nil && len(lr.buf) == 0 && len(chunk) <= lr.max {
 			// The common case: a whole line in the buffer, no copy.
 			if line := trimEOL(chunk); len(line) > 0 {
 				return line, chunk, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Gate decides tool calls for the relay. The gateway only enforces what the gate says: the
@@ -78,21 +80,21 @@ func deniedResult(id json.RawMessage, msg string) []byte {
 // toolCall reads the tool name and arguments of a tools/call request (already validated).
 func toolCall(line []byte) (name string, args json.RawMessage, ok bool) {
 	var params []byte
-	scanObject(line, func(key, value []byte) {
-		if keyIs(key, "params") {
+	jsonwire.Object(line, func(key, value []byte) {
+		if jsonwire.KeyIs(key, "params") {
 			params = value
 		}
 	})
 	var nameRaw []byte
-	scanObject(params, func(key, value []byte) {
+	jsonwire.Object(params, func(key, value []byte) {
 		switch {
-		case keyIs(key, "name"):
+		case jsonwire.KeyIs(key, "name"):
 			nameRaw = value
-		case keyIs(key, "arguments"):
+		case jsonwire.KeyIs(key, "arguments"):
 			args = value
 		}
 	})
-	name, ok = stringValue(nameRaw)
+	name, ok = jsonwire.Unquote(nameRaw)
 	if !ok || name == "" {
 		return "", nil, false
 	}
@@ -114,8 +116,8 @@ func cancelledID(line []byte) json.RawMessage {
 // callOutcome reads how a tools/call response came out.
 func callOutcome(line []byte) CallOutcome {
 	var result []byte
-	scanObject(line, func(key, value []byte) {
-		if keyIs(key, "result") {
+	jsonwire.Object(line, func(key, value []byte) {
+		if jsonwire.KeyIs(key, "result") {
 			result = value
 		}
 	})
@@ -123,8 +125,8 @@ func callOutcome(line []byte) CallOutcome {
 		return CallFailed
 	}
 	outcome := CallOK
-	isObject, _ := scanObject(result, func(key, value []byte) {
-		if keyIs(key, "isError") {
+	isObject, _ := jsonwire.Object(result, func(key, value []byte) {
+		if jsonwire.KeyIs(key, "isError") {
 			outcome = CallOK
 			if string(value) == "true" {
 				outcome = CallToolError

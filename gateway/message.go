@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // kind is what a JSON-RPC message is.
@@ -31,7 +33,7 @@ type envelope struct {
 
 // classify decodes the envelope of one message.
 func classify(line []byte) (kind, envelope, error) {
-	id, method, isObject, err := scanEnvelope(line)
+	id, method, isObject, err := jsonwire.Envelope(line)
 	if err != nil {
 		return kindInvalid, envelope{}, err
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Hooks let the daemon watch and steer a relayed session. Every hook is optional and is
@@ -30,6 +32,10 @@ type Hooks struct {
 	// handshake and the relay bridged the two eras (see session_eras.go); pass it back as
 	// Options.ServerEra for the server's next sessions.
 	Era func(s *Session, era Era)
+	// Panic receives a panic the relay recovered (in its own code or in a hook), with the
+	// stack of the goroutine it happened on, for the daemon's log; the session it happened in
+	// ends (see panic.go). Without it, the panic is logged through log/slog's default logger.
+	Panic func(s *Session, value any, stack []byte)
 }
 
 // Traffic describes one relayed message; bodies are never recorded.
@@ -79,9 +85,9 @@ type relay struct {
 	srvDead  bool
 
 	mu       sync.Mutex
-	inflight map[string]pending            // client requests awaiting the server's response, by idKey
+	inflight map[string]pending            // client requests awaiting the server's response, by jsonwire.IDKey
 	outbound map[string]pending            // server requests awaiting the client's response
-	held     map[string]context.CancelFunc // tool calls waiting for the person, by idKey
+	held     map[string]context.CancelFunc // tool calls waiting for the person, by jsonwire.IDKey
 	grants   map[string]retryGrant         // approved calls the server asked input for, by request state
 	blocked  blockedTools                  // tools the server listed twice
 	listed   listing                       // the names of the tool listing under way
@@ -93,6 +99,9 @@ type relay struct {
 	era       atomic.Pointer[eraBridge]
 	handshook bool        // the client sent its handshake; read and written by pumpFromClient only
 	modern    atomic.Bool // the client's handshake was server/discover: it may retry calls itself
+
+	failure atomic.Pointer[panicError] // the first panic recovered in this session
+	failed  chan struct{}              // closed when failure is set
 }
 
 type pending struct {
@@ -111,13 +120,15 @@ var ErrServerGone = errors.New("the server stopped")
 // side ends or ctx is done, and returns after the process is stopped: nil when the client
 // ended the session, ErrServerGone when the server did, ctx's error when ctx ended it.
 // Messages pass through unchanged; malformed or oversized ones are answered with a JSON-RPC
-// error (requests) or dropped with a note (everything else), and the session goes on.
+// error (requests) or dropped with a note (everything else), and the session goes on. A panic
+// in the relay or in a hook ends the session alone, which returns an error wrapping
+// ErrPanicked (see panic.go).
 func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader, up Upstream, opts Options) error {
 	ctx, cancelSession := context.WithCancel(ctx)
 	defer cancelSession()
 	r := &relay{opts: opts, sess: sess, up: up, client: client, srvIn: up.Stdin, ctx: ctx,
 		inflight: map[string]pending{}, outbound: map[string]pending{}, held: map[string]context.CancelFunc{},
-		blocked: blockedTools{}}
+		blocked: blockedTools{}, failed: make(chan struct{})}
 	// Pipes are read and written with raw system calls where they can be: no scheduler
 	// bookkeeping per message (docs/relay-performance.md).
 	if f := fastOf(client); f != nil {
@@ -132,12 +143,12 @@ func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio
 	serverDone := make(chan struct{})
 	go func() {
 		defer close(serverDone)
-		r.pumpFromServer()
+		r.guard(r.pumpFromServer)
 	}()
 	clientDone := make(chan struct{})
 	go func() {
 		defer close(clientDone)
-		r.pumpFromClient(clientIn)
+		r.guard(func() { r.pumpFromClient(clientIn) })
 	}()
 
 	var ended error
@@ -147,25 +158,43 @@ func Relay(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio
 		ended = ErrServerGone
 	case <-ctx.Done():
 		ended = ctx.Err()
+	case <-r.failed:
 	}
 	// End the process; its stdout closes and the server pump forwards what was left.
 	r.serverMu.Lock()
 	r.srvDead = true
 	r.up.Stdin.Close()
 	r.serverMu.Unlock()
-	r.up.Stop()
+	r.guard(func() { r.up.Stop() })
 	<-serverDone
 	cancelSession() // withdraws calls still waiting for the person
 	r.heldWG.Wait()
-	r.failInflight()
-	r.dropGrants()
+	r.guard(r.failInflight)
+	r.guard(r.dropGrants)
 	if e := r.era.Load(); e != nil {
-		e.end()
+		r.guard(e.end)
 	}
 	if r.opts.Gate != nil {
-		r.opts.Gate.End(r.sess)
+		r.guard(func() { r.opts.Gate.End(r.sess) })
+	}
+	if p := r.failure.Load(); p != nil {
+		return p
 	}
 	return ended
+}
+
+// guard runs f, one of the session's goroutines or a step of its ending: a panic in it is
+// reported and ends the session (see panic.go). It reports whether f panicked.
+func (r *relay) guard(f func()) (panicked bool) {
+	p := catch(f)
+	if p == nil {
+		return false
+	}
+	reportPanic(r.opts.Hooks.Panic, r.sess.view(), p)
+	if r.failure.CompareAndSwap(nil, p) {
+		close(r.failed)
+	}
+	return true
 }
 
 // pumpFromClient reads client messages and forwards them to the server.
@@ -199,7 +228,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			}
 			continue
 		case kindRequest:
-			key, ok := idKey(env.ID)
+			key, ok := jsonwire.IDKey(env.ID)
 			if !ok {
 				r.refuseBadID(env, line)
 				continue
@@ -234,7 +263,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				continue
 			}
 			r.track(r.inflight, key, env)
-			if env.Method == "tools/list" && valueAt(line, "params", "cursor") != nil {
+			if env.Method == "tools/list" && jsonwire.ValueAt(line, "params", "cursor") != nil {
 				r.mu.Lock()
 				p := r.inflight[key]
 				p.cursor = true
@@ -273,7 +302,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 		r.traffic("client→server", k, env, len(line), 0)
 		if err != nil {
 			if k == kindRequest {
-				key, _ := idKey(env.ID)
+				key, _ := jsonwire.IDKey(env.ID)
 				r.settle(r.inflight, key)
 				r.writeClient(errorResponse(env.ID, codeServerGone, r.goneMessage()))
 			}
@@ -291,7 +320,7 @@ func (r *relay) pumpFromServer() {
 		switch {
 		case errors.As(err, &tl):
 			r.rejectTooLarge("server", tl)
-			if key, ok := idKey(idFromPrefix(tl.prefix)); ok {
+			if key, ok := jsonwire.IDKey(idFromPrefix(tl.prefix)); ok {
 				// An oversized response still settles its request, with an error to the client.
 				if p, ok := r.settle(r.inflight, key); ok {
 					r.writeClient(errorResponse(p.id, codeTooLarge, fmt.Sprintf("The server's answer was %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, r.max()>>20)))
@@ -343,7 +372,7 @@ func (r *relay) fromServer(line, raw []byte) bool {
 		}
 		return true
 	case kindResponse:
-		key, _ := idKey(env.ID)
+		key, _ := jsonwire.IDKey(env.ID)
 		p, ok := r.settle(r.inflight, key)
 		if e := r.era.Load(); e != nil && e.serverAnswer(p, ok, key, line) {
 			return true
@@ -357,7 +386,7 @@ func (r *relay) fromServer(line, raw []byte) bool {
 		latency = time.Since(p.start)
 		if !bytes.Equal(p.id, env.ID) {
 			// The client matched it by value: it gets it under its own id.
-			line = replaceAt(line, p.id, "id")
+			line = jsonwire.ReplaceAt(line, p.id, "id")
 			raw = append(line, '\n')
 			env.ID = p.id
 		}
@@ -420,18 +449,18 @@ func (r *relay) toolsList(line []byte, cursor bool) (out []byte, why string) {
 	if len(page.twice) == 0 && bytes.Equal(result, page.result) {
 		return nil, ""
 	}
-	return bytes.TrimSuffix(resultResponse(valueAt(line, "id"), result), []byte{'\n'}), ""
+	return bytes.TrimSuffix(resultResponse(jsonwire.ValueAt(line, "id"), result), []byte{'\n'}), ""
 }
 
 // refuseServerAmbiguous handles a server message that could be read two ways: an answer is
 // replaced by an error for the client (when its id can be read), anything else is dropped.
 func (r *relay) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
-	why := a.sentence()
+	why := sentence(a)
 	r.note("the server sent a message that %s; MCP Tray dropped it", why)
-	if k != kindResponse || a.aboutID() {
+	if k != kindResponse || a.AboutID() {
 		return
 	}
-	key, _ := idKey(env.ID)
+	key, _ := jsonwire.IDKey(env.ID)
 	if p, ok := r.settle(r.inflight, key); ok {
 		r.writeClient(errorResponse(p.id, codeUnreadable, fmt.Sprintf("MCP Tray did not pass on the server's answer because it %s.", why)))
 		if p.finished != nil {
@@ -512,15 +541,26 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 	r.heldWG.Add(1)
 	go func() {
 		defer r.heldWG.Done()
-		final := v.Ask(ctx)
-		r.mu.Lock()
-		delete(r.held, key)
-		r.mu.Unlock()
-		cancel()
-		if r.ctx.Err() != nil {
-			final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
+		defer func() {
+			r.mu.Lock()
+			delete(r.held, key)
+			r.mu.Unlock()
+			cancel()
+		}()
+		panicked := r.guard(func() {
+			final := v.Ask(ctx)
+			r.mu.Lock()
+			delete(r.held, key)
+			r.mu.Unlock()
+			cancel()
+			if r.ctx.Err() != nil {
+				final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
+			}
+			r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final, call)
+		})
+		if panicked {
+			r.writeClient(errorResponse(id, codeInternal, panicMessage))
 		}
-		r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final, call)
 	}()
 	return nil
 }
@@ -553,7 +593,7 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call 
 
 // withdraw cancels a held call; it reports whether the id was held.
 func (r *relay) withdraw(id json.RawMessage) bool {
-	key, ok := idKey(id)
+	key, ok := jsonwire.IDKey(id)
 	if !ok {
 		return false
 	}
@@ -569,12 +609,12 @@ func (r *relay) withdraw(id json.RawMessage) bool {
 // refuseAmbiguous answers an ambiguous request with an invalid-request error (id null when the
 // id is in doubt); anything else is dropped with a note.
 func (r *relay) refuseAmbiguous(k kind, env envelope, a *ambiguity) {
-	why := a.sentence()
+	why := sentence(a)
 	r.note("the client sent a message that %s; MCP Tray refused it", why)
 	switch k {
 	case kindRequest:
 		id := env.ID
-		if a.aboutID() {
+		if a.AboutID() {
 			id = nil
 		}
 		r.writeClient(errorResponse(id, codeInvalidRequest, fmt.Sprintf("MCP Tray refused this request because it %s.", why)))
@@ -642,7 +682,7 @@ func (r *relay) trackBatch(line []byte) {
 	for _, m := range msgs {
 		switch k, env, _ := classify(m); k {
 		case kindRequest:
-			if key, ok := idKey(env.ID); ok {
+			if key, ok := jsonwire.IDKey(env.ID); ok {
 				r.track(r.inflight, key, env)
 			}
 		case kindResponse:
@@ -685,6 +725,9 @@ func (r *relay) failInflight() {
 }
 
 func (r *relay) goneMessage() string {
+	if r.failure.Load() != nil {
+		return panicMessage
+	}
 	return fmt.Sprintf("The MCP server %q stopped while handling this request. MCP Tray starts a fresh one for the next connection; its log may say why (mcptray logs %s).", r.sess.Server, r.sess.Server)
 }
 

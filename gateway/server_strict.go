@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // One strict reader for what a server sends. The relay refuses ambiguity in clients'
@@ -18,7 +20,7 @@ var envelopeReads = []string{"jsonrpc", "id", "method", "params", "result", "err
 
 // serverAmbiguity returns what makes a server's message ambiguous at the top level, or nil.
 func serverAmbiguity(line []byte) *ambiguity {
-	_, a := checkLevel(line, envelopeReads, "")
+	_, a := jsonwire.CheckLevel(line, envelopeReads, "")
 	return a
 }
 
@@ -48,14 +50,14 @@ type toolsPage struct {
 // page): a name listed there again counts as listed twice.
 func readToolsAnswer(line []byte, earlier map[string]bool) (page toolsPage, isError bool, why string) {
 	if a := serverAmbiguity(line); a != nil {
-		return toolsPage{}, false, a.sentence()
+		return toolsPage{}, false, sentence(a)
 	}
 	var result, errObj []byte
-	members(line, func(key []byte, vs, ve int) bool {
+	jsonwire.Members(line, func(key []byte, vs, ve int) bool {
 		switch {
-		case quotedKeyIs(key, "result"):
+		case jsonwire.KeyIs(key, "result"):
 			result = line[vs:ve]
-		case quotedKeyIs(key, "error"):
+		case jsonwire.KeyIs(key, "error"):
 			errObj = line[vs:ve]
 		}
 		return true
@@ -77,12 +79,12 @@ func readToolsResult(result []byte, earlier map[string]bool) (page toolsPage, wh
 	if !isJSONObject(result) {
 		return toolsPage{}, "gives a result that is not an object"
 	}
-	toolsRaw, a := checkLevel(result, toolsResultReads, "tools")
+	toolsRaw, a := jsonwire.CheckLevel(result, toolsResultReads, "tools")
 	if a != nil {
-		return toolsPage{}, prefixed(a, "result.").sentence()
+		return toolsPage{}, sentence(a.Within("result."))
 	}
-	if cur := valueAt(result, "nextCursor"); cur != nil && string(cur) != "null" {
-		s, ok := stringValue(cur)
+	if cur := jsonwire.ValueAt(result, "nextCursor"); cur != nil && string(cur) != "null" {
+		s, ok := jsonwire.Unquote(cur)
 		if !ok {
 			return toolsPage{}, "gives a page cursor that is not text"
 		}
@@ -98,17 +100,17 @@ func readToolsResult(result []byte, earlier map[string]bool) (page toolsPage, wh
 		if !isJSONObject(e) {
 			return toolsPage{}, fmt.Sprintf("lists a tool (number %d) that is not an object", i+1)
 		}
-		ann, a := checkLevel(e, toolReads, "annotations")
+		ann, a := jsonwire.CheckLevel(e, toolReads, "annotations")
 		if a == nil && ann != nil {
-			_, a = checkLevel(ann, annotationReads, "")
+			_, a = jsonwire.CheckLevel(ann, annotationReads, "")
 			if a != nil {
-				a = prefixed(a, "annotations.")
+				a = a.Within("annotations.")
 			}
 		}
 		if a != nil {
-			return toolsPage{}, prefixed(a, fmt.Sprintf("result.tools[%d].", i)).sentence()
+			return toolsPage{}, sentence(a.Within(fmt.Sprintf("result.tools[%d].", i)))
 		}
-		name, ok := stringValue(valueAt(e, "name"))
+		name, ok := jsonwire.Unquote(jsonwire.ValueAt(e, "name"))
 		if !ok || name == "" {
 			return toolsPage{}, fmt.Sprintf("lists a tool (number %d) without a name", i+1)
 		}
@@ -135,17 +137,9 @@ func readToolsResult(result []byte, earlier map[string]bool) (page toolsPage, wh
 		}
 	}
 	arr := append(append([]byte{'['}, bytes.Join(kept, []byte{','})...), ']')
-	s, e, _ := field(result, "tools")
-	page.result = splice(result, s, e, arr)
+	s, e, _ := jsonwire.Field(result, "tools")
+	page.result = jsonwire.Splice(result, s, e, arr)
 	return page, ""
-}
-
-func prefixed(a *ambiguity, path string) *ambiguity {
-	out := &ambiguity{Member: path + a.Member}
-	if a.As != "" {
-		out.As = path + a.As
-	}
-	return out
 }
 
 func isJSONObject(b []byte) bool {

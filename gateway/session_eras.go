@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Both protocol eras in session mode (see docs/eras.md). The relay learns the client's era
@@ -57,24 +59,24 @@ type eraBridge struct {
 	refusal  []byte
 	timer    *time.Timer
 	seq      int64
-	own      map[string]string // MCP Tray's own requests at the server: idKey → method
+	own      map[string]string // MCP Tray's own requests at the server: jsonwire.IDKey → method
 
 	// A legacy client on a modern-only server (session_legacy_app.go).
 	discover   json.RawMessage // the server's server/discover result
 	caps, info json.RawMessage // what the client declared in initialize
 	cc         clientCaps
 	level      int                        // logLevels index the client set; -1 for none
-	lines      map[string][]byte          // the client's requests at the server, as sent, by idKey
-	rounds     map[string]int             // input rounds per request, by idKey of the client's id
-	inputs     map[string]inputHandle     // MCP Tray's requests to the client, by idKey
-	retried    map[string]json.RawMessage // the id of MCP Tray's retry, by idKey of the client's id
+	lines      map[string][]byte          // the client's requests at the server, as sent, by jsonwire.IDKey
+	rounds     map[string]int             // input rounds per request, by jsonwire.IDKey of the client's id
+	inputs     map[string]inputHandle     // MCP Tray's requests to the client, by jsonwire.IDKey
+	retried    map[string]json.RawMessage // the id of MCP Tray's retry, by jsonwire.IDKey of the client's id
 	subs       map[string]bool            // resources the client subscribed to
-	listenKey  string                     // idKey of MCP Tray's subscriptions/listen, or ""
+	listenKey  string                     // jsonwire.IDKey of MCP Tray's subscriptions/listen, or ""
 	serverCaps json.RawMessage
 
 	// A modern client on a legacy server (session_modern_app.go).
 	states   map[string]*sessionHeld // request states MCP Tray gave out
-	detached map[string]*sessionHeld // requests answered input_required, by idKey
+	detached map[string]*sessionHeld // requests answered input_required, by jsonwire.IDKey
 	listen   json.RawMessage         // the client's subscriptions/listen id, or nil
 	listened []string                // the URIs subscribed for it
 	// sentLevel is the log level last set at the server from the client's per-request
@@ -102,12 +104,14 @@ func (r *relay) beginEras(env envelope, key string, line []byte) bool {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		e.timer = time.AfterFunc(discoverWait, func() {
-			if _, ok := r.settle(r.inflight, key); ok {
-				e.mu.Lock()
-				msg := e.fallbackLocked()
-				e.mu.Unlock()
-				r.writeServer(msg)
-			}
+			r.guard(func() {
+				if _, ok := r.settle(r.inflight, key); ok {
+					e.mu.Lock()
+					msg := e.fallbackLocked()
+					e.mu.Unlock()
+					r.writeServer(msg)
+				}
+			})
 		})
 	}
 	return false
@@ -121,7 +125,7 @@ func (e *eraBridge) handshakeAnswer(line []byte) bool {
 	if e.timer != nil {
 		e.timer.Stop()
 	}
-	if valueAt(line, "error") == nil || valueAt(line, "result") != nil {
+	if jsonwire.ValueAt(line, "error") == nil || jsonwire.ValueAt(line, "result") != nil {
 		e.mu.Unlock()
 		e.r.era.Store(nil) // the same era on both sides: a pass-through from here on
 		return false
@@ -140,17 +144,17 @@ func (e *eraBridge) fallbackLocked() []byte {
 	if e.hsMethod == "initialize" {
 		// A legacy client: ask the server as a modern client would, with the client's own
 		// capabilities and identity.
-		e.caps, e.info = valueAt(e.hsLine, "params", "capabilities"), valueAt(e.hsLine, "params", "clientInfo")
+		e.caps, e.info = jsonwire.ValueAt(e.hsLine, "params", "capabilities"), jsonwire.ValueAt(e.hsLine, "params", "clientInfo")
 		e.cc = readCaps(e.caps)
 		return e.waitFor(e.ownRequest("server/discover", map[string]any{"_meta": e.metaFor()}))
 	}
 	// A modern client: initialize the server with the capabilities the client declared in
 	// its server/discover.
-	caps := valueAt(e.hsLine, "params", "_meta", metaCaps)
+	caps := jsonwire.ValueAt(e.hsLine, "params", "_meta", metaCaps)
 	if caps == nil {
 		caps = json.RawMessage("{}")
 	}
-	info := valueAt(e.hsLine, "params", "_meta", metaInfo)
+	info := jsonwire.ValueAt(e.hsLine, "params", "_meta", metaInfo)
 	if info == nil {
 		info = json.RawMessage(`{"name":"MCP Tray","version":"dev"}`)
 	}
@@ -162,18 +166,20 @@ func (e *eraBridge) fallbackLocked() []byte {
 // ignores it is taken to speak neither era, and the client is answered (refused) all the
 // same. It returns msg. e.mu must be held.
 func (e *eraBridge) waitFor(msg []byte) []byte {
-	key, _ := idKey(valueAt(msg, "id"))
+	key, _ := jsonwire.IDKey(jsonwire.ValueAt(msg, "id"))
 	if e.timer != nil {
 		e.timer.Stop()
 	}
 	e.timer = time.AfterFunc(discoverWait, func() {
-		e.mu.Lock()
-		_, waiting := e.own[key]
-		delete(e.own, key)
-		e.mu.Unlock()
-		if waiting {
-			e.refused(nil)
-		}
+		e.r.guard(func() {
+			e.mu.Lock()
+			_, waiting := e.own[key]
+			delete(e.own, key)
+			e.mu.Unlock()
+			if waiting {
+				e.refused(nil)
+			}
+		})
 	})
 	return msg
 }
@@ -196,7 +202,7 @@ func (e *eraBridge) metaFor() map[string]json.RawMessage {
 func (e *eraBridge) ownRequest(method string, params any) []byte {
 	e.seq++
 	id := strconv.Quote("mcptray-era-" + strconv.FormatInt(e.seq, 10))
-	key, _ := idKey([]byte(id))
+	key, _ := jsonwire.IDKey([]byte(id))
 	e.own[key] = method
 	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": json.RawMessage(id), "method": method, "params": params})
 	return append(msg, '\n')
@@ -205,7 +211,7 @@ func (e *eraBridge) ownRequest(method string, params any) []byte {
 // ownAnswer takes the server's answer to one of MCP Tray's own requests; it reports whether
 // the answer was one.
 func (e *eraBridge) ownAnswer(env envelope, line []byte) bool {
-	key, ok := idKey(env.ID)
+	key, ok := jsonwire.IDKey(env.ID)
 	if !ok {
 		return false
 	}
@@ -230,7 +236,7 @@ func (e *eraBridge) ownAnswer(env envelope, line []byte) bool {
 // discovered takes a modern-only server's answer to MCP Tray's server/discover for a legacy
 // client: the client's initialize is answered from it, or with the server's refusal.
 func (e *eraBridge) discovered(line []byte) {
-	res := valueAt(line, "result")
+	res := jsonwire.ValueAt(line, "result")
 	if res == nil {
 		e.refused(line)
 		return
@@ -238,10 +244,10 @@ func (e *eraBridge) discovered(line []byte) {
 	e.mu.Lock()
 	e.mode = eraLegacyApp
 	e.discover = append(json.RawMessage(nil), res...)
-	e.serverCaps = valueAt(res, "capabilities")
+	e.serverCaps = jsonwire.ValueAt(res, "capabilities")
 	e.lines, e.rounds, e.inputs, e.subs = map[string][]byte{}, map[string]int{}, map[string]inputHandle{}, map[string]bool{}
 	e.retried = map[string]json.RawMessage{}
-	answer := initializeFromDiscover(e.discover, stringAt(e.hsLine, "params", "protocolVersion"), e.r.sess.Server)
+	answer := initializeFromDiscover(e.discover, jsonwire.StringAt(e.hsLine, "params", "protocolVersion"), e.r.sess.Server)
 	listen := e.listenLocked()
 	e.mu.Unlock()
 	e.r.learnedEra(EraModern)
@@ -254,7 +260,7 @@ func (e *eraBridge) discovered(line []byte) {
 // initialized takes a legacy server's answer to MCP Tray's initialize for a modern client:
 // the client's server/discover is answered from it, or with the server's refusal.
 func (e *eraBridge) initialized(line []byte) {
-	res := valueAt(line, "result")
+	res := jsonwire.ValueAt(line, "result")
 	if res == nil {
 		e.refused(line)
 		return
@@ -263,7 +269,7 @@ func (e *eraBridge) initialized(line []byte) {
 	e.mode = eraModernApp
 	e.states, e.detached = map[string]*sessionHeld{}, map[string]*sessionHeld{}
 	var supported []string
-	if v := stringAt(res, "protocolVersion"); v != "" {
+	if v := jsonwire.StringAt(res, "protocolVersion"); v != "" {
 		supported = []string{v}
 	}
 	answer := discoverFromInit(res, supported)
@@ -285,7 +291,7 @@ func (e *eraBridge) refused(line []byte) {
 		hs := e.hsLine
 		e.mu.Unlock()
 		r.learnedEra(EraUnknown)
-		key, _ := idKey(e.hsID)
+		key, _ := jsonwire.IDKey(e.hsID)
 		r.track(r.inflight, key, envelope{ID: e.hsID, Method: e.hsMethod})
 		r.writeServer(append(hs, '\n'))
 		return
@@ -300,9 +306,9 @@ func (e *eraBridge) refused(line []byte) {
 // refusal of the client's own handshake when there was one, else its refusal of MCP Tray's.
 func (e *eraBridge) refusalLocked(line []byte) []byte {
 	if e.refusal != nil {
-		return append(replaceAt(e.refusal, e.hsID, "id"), '\n')
+		return append(jsonwire.ReplaceAt(e.refusal, e.hsID, "id"), '\n')
 	}
-	if obj := valueAt(line, "error"); obj != nil {
+	if obj := jsonwire.ValueAt(line, "error"); obj != nil {
 		return errorObjectResponse(e.hsID, obj)
 	}
 	return errorResponse(e.hsID, codeUnavailable, fmt.Sprintf("The MCP server %q did not answer MCP Tray's handshake.", e.r.sess.Server))
@@ -423,7 +429,7 @@ func (e *eraBridge) serverMessage(k kind, env envelope, line []byte) bool {
 }
 
 // serverAnswer looks at the server's answer to a client request (p, when ok; key is its
-// idKey); it reports whether it took the answer from the relay.
+// jsonwire.IDKey); it reports whether it took the answer from the relay.
 func (e *eraBridge) serverAnswer(p pending, ok bool, key string, line []byte) bool {
 	switch e.current() {
 	case eraHandshake:

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // A legacy client (it sent initialize) on a modern-only server, in session mode (see
@@ -44,19 +46,19 @@ func (e *eraBridge) legacyRequest(env envelope, key string, line []byte) (bool, 
 		return true, nil
 	case "initialize":
 		e.mu.Lock()
-		answer := initializeFromDiscover(e.discover, stringAt(line, "params", "protocolVersion"), r.sess.Server)
+		answer := initializeFromDiscover(e.discover, jsonwire.StringAt(line, "params", "protocolVersion"), r.sess.Server)
 		e.mu.Unlock()
 		r.writeClient(resultResponse(env.ID, answer))
 		return true, nil
 	case "logging/setLevel":
-		level := logRank(stringAt(line, "params", "level"))
+		level := logRank(jsonwire.StringAt(line, "params", "level"))
 		e.mu.Lock()
 		e.level = level
 		e.mu.Unlock()
 		r.writeClient(resultResponse(env.ID, json.RawMessage("{}")))
 		return true, nil
 	case "resources/subscribe", "resources/unsubscribe":
-		uri := stringAt(line, "params", "uri")
+		uri := jsonwire.StringAt(line, "params", "uri")
 		e.mu.Lock()
 		if env.Method == "resources/subscribe" {
 			e.subs[uri] = true
@@ -81,13 +83,13 @@ func (e *eraBridge) legacyRequest(env envelope, key string, line []byte) (bool, 
 // legacyAnswer takes the server's answer (line) to the client's request p; it returns true
 // when the answer asks for input, which the relay then gets from the client.
 func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
-	origKey, _ := idKey(p.id)
+	origKey, _ := jsonwire.IDKey(p.id)
 	e.mu.Lock()
 	sent := e.lines[key]
 	delete(e.lines, key)
 	delete(e.retried, origKey)
 	e.mu.Unlock()
-	if sent == nil || stringAt(line, "result", "resultType") != "input_required" {
+	if sent == nil || jsonwire.StringAt(line, "result", "resultType") != "input_required" {
 		e.mu.Lock()
 		delete(e.rounds, origKey) // the request is over
 		e.mu.Unlock()
@@ -95,7 +97,7 @@ func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
 	}
 	r := e.r
 	var reqs map[string]json.RawMessage
-	if json.Unmarshal(valueAt(line, "result", "inputRequests"), &reqs) != nil || len(reqs) == 0 {
+	if json.Unmarshal(jsonwire.ValueAt(line, "result", "inputRequests"), &reqs) != nil || len(reqs) == 0 {
 		e.failInput(p, "MCP Tray could not read what the server asked for to complete this request.")
 		return true
 	}
@@ -107,7 +109,7 @@ func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
 		e.failInput(p, fmt.Sprintf("The server asked for more input more than %d times for this request; MCP Tray stopped it.", maxInputRounds))
 		return true
 	}
-	in := &sessionInput{p: p, line: sent, state: valueAt(line, "result", "requestState"), want: len(reqs), answers: map[string]json.RawMessage{}}
+	in := &sessionInput{p: p, line: sent, state: jsonwire.ValueAt(line, "result", "requestState"), want: len(reqs), answers: map[string]json.RawMessage{}}
 	names := make([]string, 0, len(reqs))
 	for name := range reqs {
 		names = append(names, name)
@@ -116,7 +118,7 @@ func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
 	var sends [][]byte
 	for _, name := range names {
 		req := reqs[name]
-		method := stringAt(req, "method")
+		method := jsonwire.StringAt(req, "method")
 		switch {
 		case method == "roots/list" && !e.cc.roots:
 			in.answers[name] = json.RawMessage(`{"roots":[]}`)
@@ -131,10 +133,10 @@ func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
 		}
 		e.seq++
 		id := strconv.Quote("mcptray-input-" + strconv.FormatInt(e.seq, 10))
-		k, _ := idKey([]byte(id))
+		k, _ := jsonwire.IDKey([]byte(id))
 		e.inputs[k] = inputHandle{in: in, name: name}
 		msg := map[string]any{"jsonrpc": "2.0", "id": json.RawMessage(id), "method": method}
-		if params := valueAt(req, "params"); params != nil {
+		if params := jsonwire.ValueAt(req, "params"); params != nil {
 			msg["params"] = params
 		}
 		b, _ := json.Marshal(msg)
@@ -155,7 +157,7 @@ func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
 // legacyClientAnswer takes the client's answer to one of MCP Tray's input requests; it
 // reports whether the answer was to one.
 func (e *eraBridge) legacyClientAnswer(env envelope, line []byte) bool {
-	k, ok := idKey(env.ID)
+	k, ok := jsonwire.IDKey(env.ID)
 	if !ok {
 		return false
 	}
@@ -173,7 +175,7 @@ func (e *eraBridge) legacyClientAnswer(env envelope, line []byte) bool {
 // answered records one of the client's answers; once every one is in, the request is
 // retried.
 func (e *eraBridge) answered(h inputHandle, line []byte) {
-	res := valueAt(line, "result")
+	res := jsonwire.ValueAt(line, "result")
 	e.mu.Lock()
 	in := h.in
 	if in.done {
@@ -183,7 +185,7 @@ func (e *eraBridge) answered(h inputHandle, line []byte) {
 	if res == nil {
 		in.done = true
 		e.mu.Unlock()
-		msg := stringAt(line, "error", "message")
+		msg := jsonwire.StringAt(line, "error", "message")
 		if msg == "" {
 			msg = "the app could not answer"
 		}
@@ -212,10 +214,10 @@ func (e *eraBridge) retry(in *sessionInput) {
 	e.mu.Lock()
 	e.seq++
 	id := strconv.Quote("mcptray-retry-" + strconv.FormatInt(e.seq, 10))
-	key, _ := idKey([]byte(id))
-	line = replaceAt(line, []byte(id), "id")
+	key, _ := jsonwire.IDKey([]byte(id))
+	line = jsonwire.ReplaceAt(line, []byte(id), "id")
 	e.lines[key] = line
-	origKey, _ := idKey(in.p.id)
+	origKey, _ := jsonwire.IDKey(in.p.id)
 	e.retried[origKey] = json.RawMessage(id)
 	e.mu.Unlock()
 	r.mu.Lock()
@@ -232,19 +234,19 @@ func (e *eraBridge) retry(in *sessionInput) {
 // retried is cancelled at the server under the retry's id, and one waiting for the client's
 // input is dropped (nothing runs at the server). It reports whether it handled line.
 func (e *eraBridge) legacyCancelled(line []byte) bool {
-	key, ok := idKey(valueAt(line, "params", "requestId"))
+	key, ok := jsonwire.IDKey(jsonwire.ValueAt(line, "params", "requestId"))
 	if !ok {
 		return false
 	}
 	e.mu.Lock()
 	if id, ok := e.retried[key]; ok {
 		e.mu.Unlock()
-		e.r.writeServer(append(replaceAt(line, id, "params", "requestId"), '\n'))
+		e.r.writeServer(append(jsonwire.ReplaceAt(line, id, "params", "requestId"), '\n'))
 		return true
 	}
 	var waiting *sessionInput
 	for k, h := range e.inputs {
-		if ik, _ := idKey(h.in.p.id); ik == key && !h.in.done {
+		if ik, _ := jsonwire.IDKey(h.in.p.id); ik == key && !h.in.done {
 			waiting = h.in
 			delete(e.inputs, k)
 		}
@@ -276,11 +278,11 @@ func (e *eraBridge) failInput(p pending, msg string) {
 func (e *eraBridge) listenLocked() []byte {
 	filter := map[string]any{}
 	for kind, key := range map[string]string{"tools": "toolsListChanged", "prompts": "promptsListChanged", "resources": "resourcesListChanged"} {
-		if string(valueAt(e.serverCaps, kind, "listChanged")) == "true" {
+		if string(jsonwire.ValueAt(e.serverCaps, kind, "listChanged")) == "true" {
 			filter[key] = true
 		}
 	}
-	if string(valueAt(e.serverCaps, "resources", "subscribe")) == "true" && len(e.subs) > 0 {
+	if string(jsonwire.ValueAt(e.serverCaps, "resources", "subscribe")) == "true" && len(e.subs) > 0 {
 		uris := make([]string, 0, len(e.subs))
 		for uri := range e.subs {
 			uris = append(uris, uri)
@@ -292,7 +294,7 @@ func (e *eraBridge) listenLocked() []byte {
 		return nil
 	}
 	msg := e.ownRequest("subscriptions/listen", map[string]any{"notifications": filter, "_meta": e.metaFor()})
-	e.listenKey, _ = idKey(valueAt(msg, "id"))
+	e.listenKey, _ = jsonwire.IDKey(jsonwire.ValueAt(msg, "id"))
 	return msg
 }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // A modern client (it sent server/discover) on a legacy server, in session mode (see
@@ -19,7 +21,7 @@ import (
 // sessionHeld is a client request answered input_required while it runs at the server.
 type sessionHeld struct {
 	p        pending         // the client's original request
-	key      string          // its idKey, under which the server answers it
+	key      string          // its jsonwire.IDKey, under which the server answers it
 	serverID json.RawMessage // the server's request waiting for the client's answer
 	resumed  bool            // the client retried: p.id is the retry's id
 	parked   []byte          // the server's final answer, when it came before the retry
@@ -69,7 +71,7 @@ func (e *eraBridge) modernServerRequest(env envelope, line []byte) bool {
 	e.detached[key] = h
 	e.mu.Unlock()
 	req := map[string]any{"method": env.Method}
-	if params := valueAt(line, "params"); params != nil {
+	if params := jsonwire.ValueAt(line, "params"); params != nil {
 		req["params"] = params
 	}
 	result, _ := json.Marshal(map[string]any{"resultType": "input_required",
@@ -112,7 +114,7 @@ func (r *relay) answerAs(p pending, key string, line []byte) {
 // other request goes to the server as it is.
 func (e *eraBridge) modernRequest(env envelope, line []byte) bool {
 	r := e.r
-	if state := stringAt(line, "params", "requestState"); strings.HasPrefix(state, statePrefix) {
+	if state := jsonwire.StringAt(line, "params", "requestState"); strings.HasPrefix(state, statePrefix) {
 		e.mu.Lock()
 		h := e.states[state]
 		if h == nil {
@@ -128,7 +130,7 @@ func (e *eraBridge) modernRequest(env envelope, line []byte) bool {
 			delete(e.detached, h.key)
 		}
 		e.mu.Unlock()
-		if answer := valueAt(line, "params", "inputResponses", inputKey); answer != nil {
+		if answer := jsonwire.ValueAt(line, "params", "inputResponses", inputKey); answer != nil {
 			r.writeServer(resultResponse(h.serverID, answer))
 		} else {
 			r.writeServer(errorResponse(h.serverID, codeUnavailable, "The AI app did not answer this request."))
@@ -138,7 +140,7 @@ func (e *eraBridge) modernRequest(env envelope, line []byte) bool {
 		}
 		return true
 	}
-	if level := stringAt(line, "params", "_meta", metaLogLevel); level != "" {
+	if level := jsonwire.StringAt(line, "params", "_meta", metaLogLevel); level != "" {
 		e.mu.Lock()
 		var msg []byte
 		if level != e.sentLevel {
@@ -154,7 +156,7 @@ func (e *eraBridge) modernRequest(env envelope, line []byte) bool {
 		return false
 	}
 	var uris []string
-	json.Unmarshal(valueAt(line, "params", "notifications", "resourceSubscriptions"), &uris)
+	json.Unmarshal(jsonwire.ValueAt(line, "params", "notifications", "resourceSubscriptions"), &uris)
 	e.mu.Lock()
 	e.listen = append(json.RawMessage(nil), env.ID...)
 	var msgs [][]byte
@@ -175,7 +177,7 @@ func (e *eraBridge) modernNotification(env envelope, line []byte) bool {
 	if env.Method != "notifications/cancelled" {
 		return false
 	}
-	id := valueAt(line, "params", "requestId")
+	id := jsonwire.ValueAt(line, "params", "requestId")
 	e.mu.Lock()
 	if e.listen == nil || string(id) != string(e.listen) {
 		e.mu.Unlock()

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // A modern client on a modern server retries a tools/call by itself when the server answers
@@ -38,10 +40,10 @@ type retryGrant struct {
 // call's audit record, and grantRetry returns true.
 func (r *relay) grantRetry(p pending, line []byte) bool {
 	if p.method != "tools/call" || !bytes.Contains(line, []byte(`"input_required"`)) ||
-		stringAt(line, "result", "resultType") != "input_required" {
+		jsonwire.StringAt(line, "result", "resultType") != "input_required" {
 		return false
 	}
-	state := valueAt(line, "result", "requestState")
+	state := jsonwire.ValueAt(line, "result", "requestState")
 	if state == nil {
 		return false // the retry carries nothing to know it by: it is decided as a new call
 	}
@@ -63,7 +65,7 @@ func (r *relay) retryOf(line []byte, call callIdentity) (v CallVerdict, ok bool)
 	if !r.modern.Load() {
 		return CallVerdict{}, false // a legacy client never retries: nothing to look for
 	}
-	state := valueAt(line, "params", "requestState")
+	state := jsonwire.ValueAt(line, "params", "requestState")
 	if state == nil {
 		return CallVerdict{}, false
 	}

@@ -53,7 +53,7 @@ type Hub struct {
 	members  map[*member]struct{}
 	calls    map[int64]*call     // forwarded requests awaiting the server's answer
 	outbound map[string]*call    // server-to-client requests awaiting a client's answer
-	tokens   map[string]int64    // progress tokens (by idKey) of forwarded requests, to their hub ids
+	tokens   map[string]int64    // progress tokens (by jsonwire.IDKey) of forwarded requests, to their hub ids
 	early    [][]byte            // list changes the server announced during the handshake
 	roots    rootsState          // whose roots the current process holds
 	tasks    map[string]*member  // the server's tasks, by id, to the client whose request created them

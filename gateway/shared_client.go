@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // member is one client joined to a hub.
@@ -46,6 +48,21 @@ type member struct {
 	qmu      sync.Mutex // guards the queue of requests waiting to be written (shared_queue.go)
 	jobs     []func()
 	qrunning bool
+
+	failure atomic.Pointer[panicError] // the first panic recovered on the client's goroutines
+}
+
+// guard runs f on one of the client's goroutines: a panic in it is reported and ends this
+// client's connection only (see panic.go).
+func (m *member) guard(f func()) (panicked bool) {
+	p := catch(f)
+	if p == nil {
+		return false
+	}
+	reportPanic(m.h.opts.Hooks.Panic, m.sess.view(), p)
+	m.failure.CompareAndSwap(nil, p)
+	m.cancel()
+	return true
 }
 
 // clientCaps are the server-to-client requests a client said it can answer.
@@ -59,9 +76,9 @@ type clientCaps struct {
 func (c clientCaps) can(method string, req []byte) bool {
 	switch method {
 	case "sampling/createMessage":
-		return c.sampling && (valueAt(req, "params", "tools") == nil || c.samplingTools)
+		return c.sampling && (jsonwire.ValueAt(req, "params", "tools") == nil || c.samplingTools)
 	case "elicitation/create":
-		if stringAt(req, "params", "mode") == "url" {
+		if jsonwire.StringAt(req, "params", "mode") == "url" {
 			return c.elicitURL
 		}
 		return c.elicitForm
@@ -74,9 +91,9 @@ func (c clientCaps) can(method string, req []byte) bool {
 // what names what a request of method asks for, for sentences.
 func what(method string, req []byte) string {
 	switch {
-	case method == "sampling/createMessage" && valueAt(req, "params", "tools") != nil:
+	case method == "sampling/createMessage" && jsonwire.ValueAt(req, "params", "tools") != nil:
 		return "sampling with tools"
-	case method == "elicitation/create" && stringAt(req, "params", "mode") == "url":
+	case method == "elicitation/create" && jsonwire.StringAt(req, "params", "mode") == "url":
 		return "URL elicitation"
 	}
 	return method
@@ -85,11 +102,11 @@ func what(method string, req []byte) string {
 // readCaps reads a client's declared capabilities. An elicitation capability that names no
 // mode means form mode, as the 2025-11-25 specification says.
 func readCaps(raw []byte) clientCaps {
-	c := clientCaps{sampling: valueAt(raw, "sampling") != nil, roots: valueAt(raw, "roots") != nil,
-		samplingTools: valueAt(raw, "sampling", "tools") != nil}
-	if e := valueAt(raw, "elicitation"); e != nil {
-		c.elicitURL = valueAt(e, "url") != nil
-		c.elicitForm = valueAt(e, "form") != nil || !c.elicitURL
+	c := clientCaps{sampling: jsonwire.ValueAt(raw, "sampling") != nil, roots: jsonwire.ValueAt(raw, "roots") != nil,
+		samplingTools: jsonwire.ValueAt(raw, "sampling", "tools") != nil}
+	if e := jsonwire.ValueAt(raw, "elicitation"); e != nil {
+		c.elicitURL = jsonwire.ValueAt(e, "url") != nil
+		c.elicitForm = jsonwire.ValueAt(e, "form") != nil || !c.elicitURL
 	}
 	return c
 }
@@ -103,7 +120,8 @@ const slowClient = 10 * time.Second
 // across server restarts. When Join returns, the client's requests still running are
 // cancelled at the server and their late answers dropped, and requests the server made of it
 // are refused. The caller must then close the connection, which ends the goroutines Join
-// leaves reading or writing it.
+// leaves reading or writing it. A panic on the client's goroutines (in the hub or in a hook)
+// ends this client's connection alone, and Join returns an error wrapping ErrPanicked.
 func (h *Hub) Join(ctx context.Context, sess *Session, client io.Writer, clientIn *bufio.Reader) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -119,23 +137,28 @@ func (h *Hub) Join(ctx context.Context, sess *Session, client io.Writer, clientI
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
-		m.writer(client)
+		m.guard(func() { m.writer(client) })
 	}()
 	pumpDone := make(chan struct{})
 	go func() {
 		defer close(pumpDone)
-		m.pump(clientIn)
+		m.guard(func() { m.pump(clientIn) })
 	}()
 	var err error
 	select {
 	case <-pumpDone:
-		m.finish(writerDone)
+		if m.failure.Load() == nil {
+			m.guard(func() { m.finish(writerDone) })
+		}
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-h.quit:
 		err = ErrHubClosed
 	}
-	m.leave()
+	m.guard(m.leave)
+	if p := m.failure.Load(); p != nil {
+		return p
+	}
 	return err
 }
 
@@ -308,7 +331,7 @@ func (m *member) fromClient(line, raw []byte) {
 		}
 	case kindRequest:
 		m.traffic("client→server", k, env, len(line), 0)
-		if _, ok := idKey(env.ID); !ok {
+		if _, ok := jsonwire.IDKey(env.ID); !ok {
 			m.h.note("%s sent a %s request whose id is neither text nor a number; MCP Tray refused it", clientName(m.sess.ClientName()), describe([]byte(env.Method)))
 			if env.Method == "tools/call" && m.h.opts.Gate != nil {
 				c := readSeenCall(line)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Both protocol eras, in shared mode (see docs/eras.md). A legacy app (it sent initialize)
@@ -46,16 +48,16 @@ func initializeFromDiscover(discover json.RawMessage, version, server string) js
 	if version < statelessVersion && slices.Contains(knownVersions, version) {
 		chosen = version
 	}
-	info := valueAt(discover, "_meta", "io.modelcontextprotocol/serverInfo")
+	info := jsonwire.ValueAt(discover, "_meta", "io.modelcontextprotocol/serverInfo")
 	if info == nil {
 		info, _ = json.Marshal(map[string]string{"name": server, "version": "unknown"})
 	}
-	caps := valueAt(discover, "capabilities")
+	caps := jsonwire.ValueAt(discover, "capabilities")
 	if caps == nil {
 		caps = json.RawMessage("{}")
 	}
 	out := map[string]any{"protocolVersion": chosen, "capabilities": caps, "serverInfo": info}
-	if s := stringAt(discover, "instructions"); s != "" {
+	if s := jsonwire.StringAt(discover, "instructions"); s != "" {
 		out["instructions"] = s
 	}
 	b, _ := json.Marshal(out)
@@ -93,7 +95,7 @@ func withModernMeta(line []byte, caps, info json.RawMessage, level int) []byte {
 // byte. It returns msg unchanged when params is not an object.
 func setParams(msg []byte, set, meta map[string]json.RawMessage) []byte {
 	params := map[string]json.RawMessage{}
-	raw := valueAt(msg, "params")
+	raw := jsonwire.ValueAt(msg, "params")
 	if raw != nil && json.Unmarshal(raw, &params) != nil {
 		return msg
 	}
@@ -118,14 +120,14 @@ func setParams(msg []byte, set, meta map[string]json.RawMessage) []byte {
 	}
 	b, _ := json.Marshal(params)
 	if raw != nil {
-		return replaceAt(msg, b, "params")
+		return jsonwire.ReplaceAt(msg, b, "params")
 	}
 	// No params yet: add them after the opening brace.
-	i := skipSpace(msg, 0)
+	i := jsonwire.SkipSpace(msg, 0)
 	out := append([]byte(nil), msg[:i+1]...)
 	out = append(out, `"params":`...)
 	out = append(out, b...)
-	if j := skipSpace(msg, i+1); j < len(msg) && msg[j] != '}' {
+	if j := jsonwire.SkipSpace(msg, i+1); j < len(msg) && msg[j] != '}' {
 		out = append(out, ',')
 	}
 	return append(out, msg[i+1:]...)
@@ -144,11 +146,11 @@ type inputRound struct {
 // input: it sends the app the server's requests and returns true; the app's answers lead to
 // a retry (see answerInput). It returns false for any other answer.
 func (h *Hub) needsInput(c *call, line []byte) bool {
-	if c.m == nil || c.line == nil || stringAt(line, "result", "resultType") != "input_required" {
+	if c.m == nil || c.line == nil || jsonwire.StringAt(line, "result", "resultType") != "input_required" {
 		return false
 	}
 	var reqs map[string]json.RawMessage
-	if json.Unmarshal(valueAt(line, "result", "inputRequests"), &reqs) != nil || len(reqs) == 0 {
+	if json.Unmarshal(jsonwire.ValueAt(line, "result", "inputRequests"), &reqs) != nil || len(reqs) == 0 {
 		h.failInput(c, "MCP Tray could not read what the server asked for to complete this request.")
 		return true
 	}
@@ -157,11 +159,11 @@ func (h *Hub) needsInput(c *call, line []byte) bool {
 		h.failInput(c, fmt.Sprintf("The server asked for more input more than %d times for this request; MCP Tray stopped it.", maxInputRounds))
 		return true
 	}
-	r := &inputRound{c: c, state: valueAt(line, "result", "requestState"), want: len(reqs), answers: map[string]json.RawMessage{}}
+	r := &inputRound{c: c, state: jsonwire.ValueAt(line, "result", "requestState"), want: len(reqs), answers: map[string]json.RawMessage{}}
 	var sends [][]byte
 	h.mu.Lock()
 	for key, req := range reqs {
-		method := stringAt(req, "method")
+		method := jsonwire.StringAt(req, "method")
 		switch {
 		case method == "roots/list" && !c.m.caps.roots:
 			r.answers[key] = json.RawMessage(`{"roots":[]}`)
@@ -175,7 +177,7 @@ func (h *Hub) needsInput(c *call, line []byte) bool {
 		id, _ := json.Marshal(fmt.Sprintf("mcptray-input-%d", h.seq.Add(1)))
 		h.outbound[string(id)] = &call{m: c.m, id: id, method: method, start: c.start, input: r, key: key}
 		msg := map[string]any{"jsonrpc": "2.0", "id": json.RawMessage(id), "method": method}
-		if p := valueAt(req, "params"); p != nil {
+		if p := jsonwire.ValueAt(req, "params"); p != nil {
 			msg["params"] = p
 		}
 		b, _ := json.Marshal(msg)
@@ -197,7 +199,7 @@ func (h *Hub) needsInput(c *call, line []byte) bool {
 // is answered, the original request is retried with them.
 func (h *Hub) answerInput(o *call, raw []byte) {
 	r := o.input
-	res := valueAt(raw, "result")
+	res := jsonwire.ValueAt(raw, "result")
 	h.mu.Lock()
 	over := r.done
 	r.done = r.done || res == nil
@@ -206,7 +208,7 @@ func (h *Hub) answerInput(o *call, raw []byte) {
 		return
 	}
 	if res == nil {
-		msg := stringAt(raw, "error", "message")
+		msg := jsonwire.StringAt(raw, "error", "message")
 		if msg == "" {
 			msg = "the app could not answer"
 		}
@@ -233,7 +235,7 @@ func (h *Hub) retryInput(r *inputRound) {
 	}
 	line := setParams(c.line, set, nil)
 	id := h.seq.Add(1)
-	line = replaceAt(line, []byte(strconv.FormatInt(id, 10)), "id")
+	line = jsonwire.ReplaceAt(line, []byte(strconv.FormatInt(id, 10)), "id")
 	h.mu.Lock()
 	st := h.state
 	if c.m.gone.Load() || st == nil {

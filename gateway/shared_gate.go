@@ -3,6 +3,8 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // gateCall asks the gate about a client's tools/call with the client's own Session, exactly
@@ -30,7 +32,7 @@ func (m *member) gateCall(line []byte, env envelope) {
 	// The bytes are copied: the reader's buffer is reused by the next message.
 	msg := append([]byte(nil), line...)
 	env = envelope{ID: append(json.RawMessage(nil), env.ID...), Method: env.Method}
-	key, _ := idKey(env.ID) // the client's pump refused requests without a usable id
+	key, _ := jsonwire.IDKey(env.ID) // the client's pump refused requests without a usable id
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.mu.Lock()
 	if m.leaving || m.ending {
@@ -63,18 +65,26 @@ func (m *member) gateCall(line []byte, env envelope) {
 			m.mu.Unlock()
 			m.changed()
 		}()
-		final := v.Ask(ctx)
-		m.mu.Lock()
-		delete(m.held, key)
-		if m.ending && !final.Allow && final.Message == "" {
-			final.Message = endingMessage
-		}
-		m.mu.Unlock()
-		cancel()
-		if m.ctx.Err() != nil {
-			final = CallVerdict{Finished: final.Finished} // the client left: nothing to send
-		}
-		m.actOn(msg, env, final)
+		defer func() {
+			m.mu.Lock()
+			delete(m.held, key)
+			m.mu.Unlock()
+			cancel()
+		}()
+		m.guard(func() {
+			final := v.Ask(ctx)
+			m.mu.Lock()
+			delete(m.held, key)
+			if m.ending && !final.Allow && final.Message == "" {
+				final.Message = endingMessage
+			}
+			m.mu.Unlock()
+			cancel()
+			if m.ctx.Err() != nil {
+				final = CallVerdict{Finished: final.Finished} // the client left: nothing to send
+			}
+			m.actOn(msg, env, final)
+		})
 	}()
 }
 
@@ -94,7 +104,7 @@ func (m *member) actOn(line []byte, env envelope, v CallVerdict) {
 
 // withdraw cancels a held call; it reports whether the id was held.
 func (m *member) withdraw(id json.RawMessage) bool {
-	key, ok := idKey(id)
+	key, ok := jsonwire.IDKey(id)
 	if !ok {
 		return false
 	}

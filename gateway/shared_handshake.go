@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // knownVersions are the MCP protocol versions, newest first. Versions sort as strings.
@@ -43,54 +46,31 @@ type hubState struct {
 // handshake initializes a fresh process for the hub and makes it ready for clients. When the
 // tool list differs from the last one clients saw, every client is told.
 func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan struct{}) error {
-	info := map[string]string{"name": "MCP Tray", "version": h.opts.Version}
-	if info["version"] == "" {
-		info["version"] = "dev"
-	}
-	st := &hubState{}
+	info := clientInfo(h.opts.Version)
 	h.mu.Lock()
 	h.early = nil
 	h.roots = rootsState{} // a new process was told nothing yet
 	h.listenID = 0
 	h.mu.Unlock()
-	discoverWait := h.opts.DiscoverTimeout
-	if discoverWait <= 0 {
-		discoverWait = 5 * time.Second
-	}
-	meta := map[string]any{"_meta": map[string]any{
-		"io.modelcontextprotocol/protocolVersion":    statelessVersion,
-		"io.modelcontextprotocol/clientInfo":         info,
-		"io.modelcontextprotocol/clientCapabilities": hubCapabilities,
-	}}
-	res, rpcErr, err := h.ask(ctx, conn, pumpDone, "server/discover", meta, discoverWait)
-	switch {
-	case err == ErrServerGone || err == ErrHubClosed || ctx.Err() != nil:
-		return handshakeError(err)
-	case err != nil: // ignored the probe: a legacy server
-		st.discoverErr = json.RawMessage(`{"code":-32601,"message":"Method not found"}`)
-	case rpcErr != nil:
-		st.discoverErr = rpcErr
-	default:
-		st.discover = res
-	}
 	wait := h.opts.HandshakeTimeout
 	if wait <= 0 {
 		wait = 60 * time.Second
 	}
-	res, rpcErr, err = h.ask(ctx, conn, pumpDone, "initialize", map[string]any{
-		"protocolVersion": handshakeVersion, "capabilities": hubCapabilities, "clientInfo": info}, wait)
+	ask := func(ctx context.Context, method string, params any, timeout time.Duration) (json.RawMessage, json.RawMessage, error) {
+		return h.ask(ctx, conn, pumpDone, method, params, timeout)
+	}
+	g, err := Greet(ctx, ask, func(msg []byte) { conn.write(msg) }, GreetOptions{Version: h.opts.Version, Discover: true,
+		DiscoverTimeout: h.opts.DiscoverTimeout, Timeout: wait})
 	switch {
+	case errors.Is(err, ErrHandshakeRefused):
+		return err
 	case err != nil:
 		return handshakeError(err)
-	case rpcErr != nil && st.discover == nil:
-		return fmt.Errorf("the server refused MCP Tray's handshake: %s", errorMessage(rpcErr))
-	case rpcErr == nil:
-		st.init = res
-		conn.write([]byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n"))
 	}
+	st := &hubState{init: g.Init, discover: g.Discover, discoverErr: g.DiscoverErr}
 	st.supported = supportedVersions(st)
 	var fp []byte
-	if caps := valueAt(st.capabilities(), "tools"); caps != nil {
+	if caps := jsonwire.ValueAt(st.capabilities(), "tools"); caps != nil {
 		var meta map[string]any
 		if st.modernOnly() {
 			meta = map[string]any{metaVersion: statelessVersion, metaCaps: hubCapabilities, metaInfo: info}
@@ -155,7 +135,7 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 // announced reports whether the server announced a change of kind method during the handshake.
 func (st *hubState) announced(method string) bool {
 	for _, note := range st.early {
-		if stringAt(note, "method") == method {
+		if jsonwire.StringAt(note, "method") == method {
 			return true
 		}
 	}
@@ -172,9 +152,9 @@ func handshakeError(err error) error {
 // capabilities returns the server's capabilities from whichever handshake it answered.
 func (st *hubState) capabilities() []byte {
 	if st.init != nil {
-		return valueAt(st.init, "capabilities")
+		return jsonwire.ValueAt(st.init, "capabilities")
 	}
-	return valueAt(st.discover, "capabilities")
+	return jsonwire.ValueAt(st.discover, "capabilities")
 }
 
 // supportedVersions lists what the server speaks: its own list from server/discover, or,
@@ -190,7 +170,7 @@ func supportedVersions(st *hubState) []string {
 		out = d.SupportedVersions
 	}
 	if st.init != nil {
-		v := stringAt(st.init, "protocolVersion")
+		v := jsonwire.StringAt(st.init, "protocolVersion")
 		if !slices.Contains(out, v) && v != "" {
 			out = append(out, v)
 		}
@@ -229,7 +209,7 @@ func (h *Hub) initializeFor(st *hubState, version string) (json.RawMessage, stri
 		chosen = version
 	}
 	q, _ := json.Marshal(chosen)
-	if out := replaceAt(st.init, q, "protocolVersion"); out != nil {
+	if out := jsonwire.ReplaceAt(st.init, q, "protocolVersion"); out != nil {
 		return out, ""
 	}
 	return st.init, ""
@@ -273,7 +253,7 @@ func errorObjectResponse(id, errObj json.RawMessage) []byte {
 }
 
 func errorMessage(errObj json.RawMessage) string {
-	if m := stringAt(errObj, "message"); m != "" {
+	if m := jsonwire.StringAt(errObj, "message"); m != "" {
 		return m
 	}
 	return string(errObj)

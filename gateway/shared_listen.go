@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // A modern-only server sends list changes and resource updates only on a
@@ -31,11 +33,11 @@ func (h *Hub) relistenLocked(st *hubState) [][]byte {
 	caps := st.capabilities()
 	filter := map[string]any{}
 	for kind, key := range map[string]string{"tools": "toolsListChanged", "prompts": "promptsListChanged", "resources": "resourcesListChanged"} {
-		if string(valueAt(caps, kind, "listChanged")) == "true" {
+		if string(jsonwire.ValueAt(caps, kind, "listChanged")) == "true" {
 			filter[key] = true
 		}
 	}
-	if string(valueAt(caps, "resources", "subscribe")) == "true" && len(h.subs) > 0 {
+	if string(jsonwire.ValueAt(caps, "resources", "subscribe")) == "true" && len(h.subs) > 0 {
 		uris := make([]string, 0, len(h.subs))
 		for uri := range h.subs {
 			uris = append(uris, uri)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // A modern app (it sent server/discover) on a legacy server (see docs/eras.md). The hub
@@ -41,15 +43,15 @@ func (h *Hub) discoverFromInitialize(st *hubState) json.RawMessage {
 func discoverFromInit(init json.RawMessage, supported []string) json.RawMessage {
 	versions := append([]string{statelessVersion}, supported...)
 	out := map[string]any{"supportedVersions": versions, "resultType": "complete"}
-	if caps := valueAt(init, "capabilities"); caps != nil {
+	if caps := jsonwire.ValueAt(init, "capabilities"); caps != nil {
 		out["capabilities"] = caps
 	} else {
 		out["capabilities"] = json.RawMessage("{}")
 	}
-	if s := stringAt(init, "instructions"); s != "" {
+	if s := jsonwire.StringAt(init, "instructions"); s != "" {
 		out["instructions"] = s
 	}
-	if info := valueAt(init, "serverInfo"); info != nil {
+	if info := jsonwire.ValueAt(init, "serverInfo"); info != nil {
 		out["_meta"] = map[string]json.RawMessage{"io.modelcontextprotocol/serverInfo": info}
 	}
 	b, _ := json.Marshal(out)
@@ -87,7 +89,7 @@ func (h *Hub) askModern(m *member, id json.RawMessage, method string, line []byt
 	clientID := c.id
 	h.mu.Unlock()
 	req := map[string]any{"method": method}
-	if p := valueAt(line, "params"); p != nil {
+	if p := jsonwire.ValueAt(line, "params"); p != nil {
 		req["params"] = p
 	}
 	result, _ := json.Marshal(map[string]any{"resultType": "input_required",
@@ -132,7 +134,7 @@ func (m *member) resumeModern(line []byte, env envelope, state string) {
 	st := h.state
 	h.mu.Unlock()
 	if waits {
-		answer := valueAt(line, "params", "inputResponses", inputKey)
+		answer := jsonwire.ValueAt(line, "params", "inputResponses", inputKey)
 		var msg []byte
 		if answer != nil {
 			msg = resultResponse(ha.serverID, answer)
@@ -151,7 +153,7 @@ func (m *member) resumeModern(line []byte, env envelope, state string) {
 
 // requestState returns the hub's request state a retry carries, or "".
 func requestState(line []byte) string {
-	if s := stringAt(line, "params", "requestState"); strings.HasPrefix(s, statePrefix) {
+	if s := jsonwire.StringAt(line, "params", "requestState"); strings.HasPrefix(s, statePrefix) {
 		return s
 	}
 	return ""

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"encoding/json"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // The tool list follows each app's capabilities, as far as the hub can know them. A server
@@ -29,12 +31,12 @@ const (
 func needOf(method string, req []byte) need {
 	switch method {
 	case "sampling/createMessage":
-		if valueAt(req, "params", "tools") != nil {
+		if jsonwire.ValueAt(req, "params", "tools") != nil {
 			return needSampling | needSamplingTools
 		}
 		return needSampling
 	case "elicitation/create":
-		if stringAt(req, "params", "mode") == "url" {
+		if jsonwire.StringAt(req, "params", "mode") == "url" {
 			return needElicitURL
 		}
 		return needElicitForm
@@ -95,13 +97,13 @@ func (h *Hub) toolsFor(m *member, answer []byte) []byte {
 		return answer
 	}
 	var tools []json.RawMessage
-	if json.Unmarshal(valueAt(answer, "result", "tools"), &tools) != nil {
+	if json.Unmarshal(jsonwire.ValueAt(answer, "result", "tools"), &tools) != nil {
 		h.mu.Unlock()
 		return answer
 	}
 	kept := make([]json.RawMessage, 0, len(tools))
 	for _, t := range tools {
-		if n := h.needs[stringAt(t, "name")]; n == 0 || caps.has(n) {
+		if n := h.needs[jsonwire.StringAt(t, "name")]; n == 0 || caps.has(n) {
 			kept = append(kept, t)
 		}
 	}
@@ -110,7 +112,7 @@ func (h *Hub) toolsFor(m *member, answer []byte) []byte {
 		return answer
 	}
 	b, _ := json.Marshal(kept)
-	if out := replaceAt(answer, b, "result", "tools"); out != nil {
+	if out := jsonwire.ReplaceAt(answer, b, "result", "tools"); out != nil {
 		return out
 	}
 	return answer

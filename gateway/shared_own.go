@@ -44,7 +44,7 @@ func (h *Hub) ask(ctx context.Context, conn *upstreamConn, pumpDone <-chan struc
 		return resp.Result, nil, nil
 	case <-t.C:
 		h.settle(id)
-		return nil, nil, fmt.Errorf("the server did not answer %s within %s", method, timeout)
+		return nil, nil, &noAnswerError{method, timeout}
 	case <-pumpDone:
 		return nil, nil, ErrServerGone
 	case <-ctx.Done():
@@ -76,3 +76,15 @@ func (h *Hub) note(format string, args ...any) {
 		h.opts.Hooks.Note(&Session{ID: "shared", Server: h.opts.Server}, fmt.Sprintf(format, args...))
 	}
 }
+
+// noAnswerError is a request of the hub's own that the server left unanswered (ErrNoAnswer).
+type noAnswerError struct {
+	method  string
+	timeout time.Duration
+}
+
+func (e *noAnswerError) Error() string {
+	return fmt.Sprintf("the server did not answer %s within %s", e.method, e.timeout)
+}
+
+func (e *noAnswerError) Is(target error) bool { return target == ErrNoAnswer }

@@ -3,6 +3,8 @@ package gateway
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Progress tokens. The hub passes a client's progress token to the server unchanged whenever
@@ -15,11 +17,11 @@ import (
 // id by call c, and returns msg as the server must see it: unchanged, or with a token of the
 // hub's when tok is already in use. h.mu must be held.
 func (h *Hub) claimTokenLocked(id int64, c *call, msg []byte) []byte {
-	tok := valueAt(msg, "params", "_meta", "progressToken")
+	tok := jsonwire.ValueAt(msg, "params", "_meta", "progressToken")
 	if tok == nil {
 		return msg
 	}
-	if key, ok := idKey(tok); ok {
+	if key, ok := jsonwire.IDKey(tok); ok {
 		if _, used := h.tokens[key]; !used {
 			h.tokens[key] = id
 			c.tokenKey = key
@@ -31,11 +33,11 @@ func (h *Hub) claimTokenLocked(id int64, c *call, msg []byte) []byte {
 		if n > 0 {
 			mine, _ = json.Marshal("mcptray-" + strconv.FormatInt(id, 10) + "-" + strconv.Itoa(n))
 		}
-		key, _ := idKey(mine)
+		key, _ := jsonwire.IDKey(mine)
 		if _, used := h.tokens[key]; used {
 			continue
 		}
-		out := replaceAt(msg, mine, "params", "_meta", "progressToken")
+		out := jsonwire.ReplaceAt(msg, mine, "params", "_meta", "progressToken")
 		if out == nil {
 			return msg
 		}
@@ -56,7 +58,7 @@ func (h *Hub) releaseTokenLocked(id int64, c *call) {
 // progressFor returns the client request a progress notification of the server is about,
 // and the notification as that client must see it; nil when the request is over.
 func (h *Hub) progressFor(line []byte) (*call, []byte) {
-	key, ok := idKey(valueAt(line, "params", "progressToken"))
+	key, ok := jsonwire.IDKey(jsonwire.ValueAt(line, "params", "progressToken"))
 	if !ok {
 		return nil, nil
 	}
@@ -70,5 +72,5 @@ func (h *Hub) progressFor(line []byte) (*call, []byte) {
 	if c.token == nil {
 		return c, append([]byte(nil), line...)
 	}
-	return c, replaceAt(line, c.token, "params", "progressToken")
+	return c, jsonwire.ReplaceAt(line, c.token, "params", "progressToken")
 }

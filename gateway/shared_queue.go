@@ -28,7 +28,7 @@ func (m *member) enqueue(job func()) {
 			job := m.jobs[0]
 			m.jobs = m.jobs[1:]
 			m.qmu.Unlock()
-			job()
+			m.guard(job)
 		}
 	}()
 }

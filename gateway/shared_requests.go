@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mcptray/mcptray/internal/jsonwire"
 	"github.com/mcptray/mcptray/internal/prose"
 	"strconv"
 	"time"
@@ -19,9 +20,9 @@ func (m *member) request(line []byte, env envelope) {
 	switch env.Method {
 	case "initialize", "server/discover":
 		m.sess.learnClient(line)
-		caps := valueAt(line, "params", "capabilities")
+		caps := jsonwire.ValueAt(line, "params", "capabilities")
 		if env.Method == "server/discover" {
-			caps = valueAt(line, "params", "_meta", "io.modelcontextprotocol/clientCapabilities")
+			caps = jsonwire.ValueAt(line, "params", "_meta", "io.modelcontextprotocol/clientCapabilities")
 		}
 		h.mu.Lock()
 		m.caps = readCaps(caps)
@@ -31,7 +32,7 @@ func (m *member) request(line []byte, env envelope) {
 		}
 		if env.Method == "initialize" {
 			m.legacy = true
-			m.infoRaw = append(json.RawMessage(nil), valueAt(line, "params", "clientInfo")...)
+			m.infoRaw = append(json.RawMessage(nil), jsonwire.ValueAt(line, "params", "clientInfo")...)
 		}
 		h.mu.Unlock()
 		st, err := h.waitReady(m.ctx)
@@ -40,10 +41,10 @@ func (m *member) request(line []byte, env envelope) {
 			return
 		}
 		if env.Method == "server/discover" {
-			m.send(h.discoverFor(st, env.ID, stringAt(line, "params", "_meta", "io.modelcontextprotocol/protocolVersion")))
+			m.send(h.discoverFor(st, env.ID, jsonwire.StringAt(line, "params", "_meta", "io.modelcontextprotocol/protocolVersion")))
 			return
 		}
-		res, refusal := h.initializeFor(st, stringAt(line, "params", "protocolVersion"))
+		res, refusal := h.initializeFor(st, jsonwire.StringAt(line, "params", "protocolVersion"))
 		if refusal != "" {
 			h.note("%s", refusal)
 			m.send(errorResponse(env.ID, codeInvalidRequest, refusal))
@@ -57,22 +58,22 @@ func (m *member) request(line []byte, env envelope) {
 			// 2026-07-28 has no logging/setLevel: the level goes with each of the app's
 			// requests (see modernRequest).
 			h.mu.Lock()
-			m.level = logRank(stringAt(line, "params", "level"))
+			m.level = logRank(jsonwire.StringAt(line, "params", "level"))
 			h.mu.Unlock()
 			m.send(resultResponse(env.ID, json.RawMessage("{}")))
 			return
 		}
 		h.mu.Lock()
-		m.level = logRank(stringAt(line, "params", "level"))
+		m.level = logRank(jsonwire.StringAt(line, "params", "level"))
 		lowest := h.minLevelLocked()
 		h.mu.Unlock()
 		q, _ := json.Marshal(logLevels[lowest])
-		if out := replaceAt(line, q, "params", "level"); out != nil {
+		if out := jsonwire.ReplaceAt(line, q, "params", "level"); out != nil {
 			line = out
 		}
 		m.forward(line, env, nil)
 	case "resources/subscribe", "resources/unsubscribe":
-		uri := stringAt(line, "params", "uri")
+		uri := jsonwire.StringAt(line, "params", "uri")
 		h.mu.Lock()
 		others := len(h.subs[uri]) - btoi(m.subs[uri])
 		if env.Method == "resources/subscribe" {
@@ -108,7 +109,7 @@ func (m *member) request(line []byte, env envelope) {
 		}
 		m.forward(line, env, nil)
 	case "tasks/get", "tasks/result", "tasks/cancel":
-		if h.taskOwner(stringAt(line, "params", "taskId")) != m {
+		if h.taskOwner(jsonwire.StringAt(line, "params", "taskId")) != m {
 			m.send(errorResponse(env.ID, codeUnknownTask, "This app has no task with this id on this server."))
 			return
 		}
@@ -141,16 +142,16 @@ func (m *member) forward(line []byte, env envelope, finished func(CallOutcome, t
 	id := h.seq.Add(1)
 	idb := []byte(strconv.FormatInt(id, 10))
 	c := &call{m: m, id: append(json.RawMessage(nil), env.ID...), method: env.Method, finished: finished}
-	msg := replaceAt(line, idb, "id")
+	msg := jsonwire.ReplaceAt(line, idb, "id")
 	if st.modernOnly() && m.isLegacy() {
 		msg = m.modernRequest(msg)
 		c.line = msg
 	}
 	switch env.Method {
 	case "tools/list":
-		c.cursor = valueAt(line, "params", "cursor") != nil
+		c.cursor = jsonwire.ValueAt(line, "params", "cursor") != nil
 	case "tools/call":
-		c.tool = stringAt(line, "params", "name")
+		c.tool = jsonwire.StringAt(line, "params", "name")
 	}
 	c.start = time.Now()
 	h.mu.Lock()
@@ -238,7 +239,7 @@ func (m *member) notification(line, raw []byte, env envelope) {
 		if c == nil {
 			return
 		}
-		if out := replaceAt(line, []byte(strconv.FormatInt(n, 10)), "params", "requestId"); out != nil {
+		if out := jsonwire.ReplaceAt(line, []byte(strconv.FormatInt(n, 10)), "params", "requestId"); out != nil {
 			h.writeUp(st, append(out, '\n'))
 		}
 		if c.finished != nil {
@@ -265,7 +266,7 @@ func (m *member) response(raw []byte, env envelope) {
 		c = nil
 	}
 	roots := c != nil && c.method == "roots/list"
-	if roots && valueAt(raw, "result") == nil {
+	if roots && jsonwire.ValueAt(raw, "result") == nil {
 		// An app that could not say its roots has none: the server must not keep another
 		// app's.
 		raw = resultResponse(c.id, json.RawMessage(`{"roots":[]}`))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Where the hub sends what the server sends of its own accord.
@@ -68,7 +70,7 @@ func (h *Hub) serverRequest(conn *upstreamConn, line []byte, env envelope) {
 // declared the capability the method needs. A request while two apps have calls running,
 // or none, is refused: one app's prompt must never reach another app's model.
 func (h *Hub) callerLocked(method string, line []byte) (*member, string) {
-	if task := stringAt(line, "params", "_meta", relatedTaskKey, "taskId"); task != "" {
+	if task := jsonwire.StringAt(line, "params", "_meta", relatedTaskKey, "taskId"); task != "" {
 		// The server says which task asks: its app, and no other.
 		owner := h.tasks[task]
 		switch {
@@ -139,7 +141,7 @@ func (h *Hub) serverNotification(line []byte, env envelope) {
 		c.m.traffic("server→client", kindNotification, env, len(out), 0)
 		c.m.send(append(out, '\n'))
 	case "notifications/cancelled":
-		rid := valueAt(line, "params", "requestId")
+		rid := jsonwire.ValueAt(line, "params", "requestId")
 		h.mu.Lock()
 		c := h.outbound[string(rid)]
 		delete(h.outbound, string(rid))
@@ -151,7 +153,7 @@ func (h *Hub) serverNotification(line []byte, env envelope) {
 		if !ready {
 			return
 		}
-		rank := logRank(stringAt(line, "params", "level"))
+		rank := logRank(jsonwire.StringAt(line, "params", "level"))
 		h.mu.Lock()
 		modern := h.state != nil && h.state.modernOnly()
 		only := h.onlyCallerLocked()
@@ -172,12 +174,12 @@ func (h *Hub) serverNotification(line []byte, env envelope) {
 	case "notifications/subscriptions/acknowledged":
 		// The server acknowledges the hub's own listen stream.
 	case "notifications/tasks/status":
-		if owner := h.taskOwner(stringAt(line, "params", "taskId")); owner != nil {
+		if owner := h.taskOwner(jsonwire.StringAt(line, "params", "taskId")); owner != nil {
 			owner.traffic("server→client", kindNotification, env, len(line), 0)
 			owner.send(copyLine(line))
 		}
 	case "notifications/resources/updated":
-		uri := stringAt(line, "params", "uri")
+		uri := jsonwire.StringAt(line, "params", "uri")
 		h.mu.Lock()
 		var to []*member
 		for m := range h.subs[uri] {

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"encoding/json"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // Tasks (2025-11-25) are per app. A server that runs a request as a task answers it with the
@@ -24,7 +26,7 @@ func (h *Hub) noteTaskLocked(c *call, answer []byte) {
 	if c.m == nil {
 		return
 	}
-	if id := stringAt(answer, "result", "task", "taskId"); id != "" {
+	if id := jsonwire.StringAt(answer, "result", "task", "taskId"); id != "" {
 		if h.tasks[id] == nil {
 			h.tasks[id] = c.m
 		}
@@ -41,7 +43,7 @@ func (h *Hub) taskOwner(taskID string) *member {
 // ownTasks trims a tasks/list answer for m down to m's own tasks. It returns the answer as
 // it was when it lists none of another app's, and ok false when the list cannot be read.
 func (h *Hub) ownTasks(m *member, answer []byte) (out []byte, ok bool) {
-	raw := valueAt(answer, "result", "tasks")
+	raw := jsonwire.ValueAt(answer, "result", "tasks")
 	if raw == nil {
 		return answer, true
 	}
@@ -52,7 +54,7 @@ func (h *Hub) ownTasks(m *member, answer []byte) (out []byte, ok bool) {
 	kept := make([]json.RawMessage, 0, len(tasks))
 	h.mu.Lock()
 	for _, t := range tasks {
-		if h.tasks[stringAt(t, "taskId")] == m {
+		if h.tasks[jsonwire.StringAt(t, "taskId")] == m {
 			kept = append(kept, t)
 		}
 	}
@@ -61,7 +63,7 @@ func (h *Hub) ownTasks(m *member, answer []byte) (out []byte, ok bool) {
 		return answer, true
 	}
 	b, _ := json.Marshal(kept)
-	out = replaceAt(answer, b, "result", "tasks")
+	out = jsonwire.ReplaceAt(answer, b, "result", "tasks")
 	return out, out != nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // The hub and tool lists: every list a server gives, to a client or to the hub's own
@@ -42,8 +44,8 @@ func (h *Hub) toolsList(c *call, line []byte) (out []byte, why string) {
 	if len(page.twice) == 0 && string(result) == string(page.result) {
 		return line, ""
 	}
-	s, e, _ := field(line, "result")
-	return splice(line, s, e, result), ""
+	s, e, _ := jsonwire.Field(line, "result")
+	return jsonwire.Splice(line, s, e, result), ""
 }
 
 func toolsFingerprint(tools []json.RawMessage) []byte {

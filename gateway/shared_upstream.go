@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // upstreamConn is the hub's side of one server process.
@@ -24,6 +27,9 @@ type upstreamConn struct {
 	dead     atomic.Bool
 	killOnce sync.Once
 	later    sync.WaitGroup // writeUpLater's goroutines; added to only while this is h.up
+	// failure is a panic recovered while serving this process (reading it, the handshake):
+	// it ends the process as a crash would (see panic.go).
+	failure atomic.Pointer[panicError]
 }
 
 // write sends one message to the server. It blocks while the server does not read, until
@@ -58,7 +64,9 @@ func (u *upstreamConn) kill() {
 // the hub closes, the process is stopped at once, even while a write to it is blocked (a
 // server that stopped reading its stdin). Serve always stops the process before it returns,
 // and answers every request still in flight with an error; joined clients stay joined and
-// are served by the next process given to Serve. Only one Serve may run at a time.
+// are served by the next process given to Serve. Only one Serve may run at a time. A panic
+// while serving the process (in the hub or a hook) is handled as its crash: Serve returns an
+// error wrapping ErrPanicked, and the clients stay joined for the next process.
 func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 	conn := &upstreamConn{up: up}
 	h.mu.Lock()
@@ -76,7 +84,7 @@ func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 	pumpDone := make(chan struct{})
 	go func() {
 		defer close(pumpDone)
-		h.pumpFromServer(conn)
+		h.guardUp(conn, func() { h.pumpFromServer(conn) })
 	}()
 	// A write to a server that stopped reading (the handshake's, or a client's) returns only
 	// when the process ends: when ctx ends or the hub closes, the process is stopped at once
@@ -92,7 +100,10 @@ func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 		}
 		conn.kill()
 	}()
-	err := h.handshake(ctx, conn, pumpDone)
+	var err error
+	if h.guardUp(conn, func() { err = h.handshake(ctx, conn, pumpDone) }) {
+		err = conn.failure.Load()
+	}
 	if err != nil && ctx.Err() != nil {
 		err = handshakeError(ctx.Err()) // the watcher stopped the process under the handshake
 	}
@@ -114,8 +125,25 @@ func (h *Hub) Serve(ctx context.Context, up Upstream) error {
 	h.up, h.state = nil, nil
 	h.mu.Unlock()
 	conn.later.Wait()
+	if p := conn.failure.Load(); p != nil {
+		h.failCalls(panicMessage)
+		return p
+	}
 	h.failCalls(h.goneMessage())
 	return err
+}
+
+// guardUp runs f on the hub's server side for the process conn: a panic in it is reported
+// and ends the process as a crash would (see panic.go). It reports whether f panicked.
+func (h *Hub) guardUp(conn *upstreamConn, f func()) (panicked bool) {
+	p := catch(f)
+	if p == nil {
+		return false
+	}
+	reportPanic(h.opts.Hooks.Panic, &Session{ID: "shared", Server: h.opts.Server}, p)
+	conn.failure.CompareAndSwap(nil, p)
+	conn.kill()
+	return true
 }
 
 // writeUp sends a client's message to the server of generation st; it fails when that
@@ -238,7 +266,7 @@ func (h *Hub) serverResponse(line []byte, env envelope) {
 // deliver passes the server's answer line (under the hub's id) to the client of c.
 func (h *Hub) deliver(c *call, line []byte) {
 	latency := time.Since(c.start)
-	out := replaceAt(line, c.id, "id")
+	out := jsonwire.ReplaceAt(line, c.id, "id")
 	h.mu.Lock()
 	h.noteTaskLocked(c, line)
 	h.mu.Unlock()
@@ -273,9 +301,9 @@ func (h *Hub) deliver(c *call, line []byte) {
 // refuseServerAmbiguous drops a server message that could be read two ways; an answer whose
 // id can be read is replaced by an error for the client that asked.
 func (h *Hub) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
-	why := a.sentence()
+	why := sentence(a)
 	h.note("the server sent a message that %s; MCP Tray dropped it", why)
-	if k != kindResponse || a.aboutID() {
+	if k != kindResponse || a.AboutID() {
 		return
 	}
 	n, ok := hubIDByValue(env.ID)
@@ -298,13 +326,19 @@ func (h *Hub) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
 	}
 }
 
-// hubIDByValue reads the id of a server's answer as clients compare ids (see idKey): "7",
-// 7.0 and 7e0 all answer the hub's request 7.
+// hubID reads an id the hub issued (a plain integer); ok is false for any other id.
+func hubID(raw []byte) (int64, bool) {
+	n, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
+	return n, err == nil
+}
+
+// hubIDByValue reads the id of a server's answer as clients compare ids (see
+// jsonwire.IDKey): "7", 7.0 and 7e0 all answer the hub's request 7.
 func hubIDByValue(raw []byte) (int64, bool) {
 	if n, ok := hubID(raw); ok { // the hub's own ids are plain integers: the usual answer
 		return n, n >= 0 && n <= 1<<53
 	}
-	key, ok := idKey(raw)
+	key, ok := jsonwire.IDKey(raw)
 	if !ok || !strings.HasPrefix(key, "n:") {
 		return 0, false
 	}

@@ -1,4 +1,4 @@
-package gateway
+package jsonwire
 
 import (
 	"bytes"
@@ -12,20 +12,20 @@ import (
 // by Number(id): "1", 1.0, 1e0 and " 1 " all answer request 1, and "" answers request 0.
 // Python takes 1.0 for 1. A server that re-spells an id could then have its answer taken by
 // the client and not by the relay, and skip everything the relay does with answers (pins,
-// hiding, the scanner). The relay therefore matches ids by idKey, the loosest of these
+// hiding, the scanner). The relay therefore matches ids by IDKey, the loosest of these
 // comparisons, and forwards a matched answer under the exact id the client sent.
 
-// idKey returns the key under which an id is matched: ids that any client takes as the same
+// IDKey returns the key under which an id is matched: ids that any client takes as the same
 // request have the same key. ok is false for a value that is not a usable id (not a string or
 // a number).
-func idKey(raw []byte) (key string, ok bool) {
+func IDKey(raw []byte) (key string, ok bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return "", false
 	}
 	switch c := raw[0]; {
 	case c == '"':
-		s, ok := stringValue(raw)
+		s, ok := Unquote(raw)
 		if !ok {
 			return "", false
 		}

@@ -1,22 +1,22 @@
-package gateway
+package jsonwire
 
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 )
 
-// The shared relay rewrites a few members of messages it otherwise passes unchanged (request
-// ids, progress tokens, cancelled request ids). These helpers find and replace one member's
-// value in place, leaving every other byte as the peer sent it.
+// The relay rewrites a few members of messages it otherwise passes unchanged (request ids,
+// progress tokens, cancelled request ids). These functions find and replace one member's
+// value in place, leaving every other byte as the peer sent it. Unlike Object they do not
+// validate: callers hand them messages Envelope accepted, or their own.
 
-// field finds the value of key at the top level of the JSON object obj and returns its byte
+// Field finds the value of key at the top level of the JSON object obj and returns its byte
 // span. ok is false when obj is not an object or has no such key. When obj names key more
 // than once, the last one counts, as in encoding/json and JavaScript: what the hub rewrites
 // is what the peer reads.
-func field(obj []byte, key string) (start, end int, ok bool) {
-	members(obj, func(k []byte, vs, ve int) bool {
-		if quotedKeyIs(k, key) {
+func Field(obj []byte, key string) (start, end int, ok bool) {
+	Members(obj, func(k []byte, vs, ve int) bool {
+		if KeyIs(k, key) {
 			start, end, ok = vs, ve, true
 		}
 		return true
@@ -24,20 +24,20 @@ func field(obj []byte, key string) (start, end int, ok bool) {
 	return start, end, ok
 }
 
-// members calls visit with each top-level member of the JSON object obj: its raw (quoted)
+// Members calls visit with each top-level member of the JSON object obj: its raw (quoted)
 // name and its value's byte span, in order, until visit returns false. It does nothing when
 // obj is not an object, and stops where obj stops being well-formed.
-func members(obj []byte, visit func(key []byte, start, end int) bool) {
-	i := skipSpace(obj, 0)
+func Members(obj []byte, visit func(key []byte, start, end int) bool) {
+	i := SkipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return
 	}
-	i = skipSpace(obj, i+1)
+	i = SkipSpace(obj, i+1)
 	if i < len(obj) && obj[i] == '}' {
 		return
 	}
 	for {
-		i = skipSpace(obj, i)
+		i = SkipSpace(obj, i)
 		if i >= len(obj) || obj[i] != '"' {
 			return
 		}
@@ -46,16 +46,16 @@ func members(obj []byte, visit func(key []byte, start, end int) bool) {
 		if ke < 0 {
 			return
 		}
-		i = skipSpace(obj, ke)
+		i = SkipSpace(obj, ke)
 		if i >= len(obj) || obj[i] != ':' {
 			return
 		}
-		vs := skipSpace(obj, i+1)
+		vs := SkipSpace(obj, i+1)
 		ve := skipValue(obj, vs)
 		if ve < 0 || !visit(obj[ks:ke], vs, ve) {
 			return
 		}
-		i = skipSpace(obj, ve)
+		i = SkipSpace(obj, ve)
 		if i >= len(obj) || obj[i] != ',' {
 			return
 		}
@@ -63,11 +63,11 @@ func members(obj []byte, visit func(key []byte, start, end int) bool) {
 	}
 }
 
-// path finds the value at a chain of keys through nested objects.
-func path(obj []byte, keys ...string) (start, end int, ok bool) {
+// Path finds the value at a chain of keys through nested objects.
+func Path(obj []byte, keys ...string) (start, end int, ok bool) {
 	off := 0
 	for _, k := range keys {
-		s, e, ok := field(obj[off:], k)
+		s, e, ok := Field(obj[off:], k)
 		if !ok {
 			return 0, 0, false
 		}
@@ -78,57 +78,44 @@ func path(obj []byte, keys ...string) (start, end int, ok bool) {
 	return start, end, true
 }
 
-// splice returns a new message with the value at [start,end) of msg replaced by v.
-func splice(msg []byte, start, end int, v []byte) []byte {
+// Splice returns a new message with the value at [start,end) of msg replaced by v.
+func Splice(msg []byte, start, end int, v []byte) []byte {
 	out := make([]byte, 0, len(msg)-(end-start)+len(v))
 	out = append(out, msg[:start]...)
 	out = append(out, v...)
 	return append(out, msg[end:]...)
 }
 
-// replaceAt returns msg with the value at keys replaced by v, or nil when there is none.
-func replaceAt(msg []byte, v []byte, keys ...string) []byte {
-	s, e, ok := path(msg, keys...)
+// ReplaceAt returns msg with the value at keys replaced by v, or nil when there is none.
+func ReplaceAt(msg []byte, v []byte, keys ...string) []byte {
+	s, e, ok := Path(msg, keys...)
 	if !ok {
 		return nil
 	}
-	return splice(msg, s, e, v)
+	return Splice(msg, s, e, v)
 }
 
-// valueAt returns the raw value at keys, or nil.
-func valueAt(msg []byte, keys ...string) json.RawMessage {
-	s, e, ok := path(msg, keys...)
+// ValueAt returns the raw value at keys, or nil.
+func ValueAt(msg []byte, keys ...string) json.RawMessage {
+	s, e, ok := Path(msg, keys...)
 	if !ok {
 		return nil
 	}
 	return json.RawMessage(msg[s:e])
 }
 
-// stringAt returns the string value at keys, or "".
-func stringAt(msg []byte, keys ...string) string {
+// StringAt returns the string value at keys, or "".
+func StringAt(msg []byte, keys ...string) string {
 	var s string
-	if v := valueAt(msg, keys...); v != nil {
+	if v := ValueAt(msg, keys...); v != nil {
 		json.Unmarshal(v, &s)
 	}
 	return s
 }
 
-// hubID reads an id the hub issued (a plain integer); ok is false for any other id.
-func hubID(raw []byte) (int64, bool) {
-	n, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
-	return n, err == nil
-}
-
-func quotedKeyIs(quoted []byte, key string) bool {
-	inner := quoted[1 : len(quoted)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner) == key
-	}
-	var k string
-	return json.Unmarshal(quoted, &k) == nil && k == key
-}
-
-func skipSpace(b []byte, i int) int {
+// SkipSpace returns the index of the first byte at or after i of b that is not JSON white
+// space.
+func SkipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}

@@ -1,4 +1,11 @@
-package gateway
+// Package jsonwire reads and edits JSON-RPC messages as the bytes they arrived as: one
+// validating scanner for a whole message (Envelope, Object), member spans for editing one
+// value in place (Members, Field, ReplaceAt), the id key clients match answers by (IDKey), and
+// the strict-reading check that refuses members named twice or spelled in another case
+// (CheckLevel). Nothing here builds a value a caller did not ask for: the relay calls it on
+// every message, and what it reads must be exactly what a peer decoding the same bytes with
+// encoding/json or JavaScript reads.
+package jsonwire
 
 import (
 	"bytes"
@@ -6,32 +13,32 @@ import (
 	"errors"
 )
 
-// errNotJSON is the error of a message that is not one valid JSON value.
-var errNotJSON = errors.New("not valid JSON")
+// ErrNotJSON is the error of a message that is not one valid JSON value.
+var ErrNotJSON = errors.New("not valid JSON")
 
 // maxDepth bounds nesting as encoding/json does, so no message can exhaust the scanner.
 const maxDepth = 10000
 
-// scanEnvelope validates one JSON message and returns its top-level "id" (raw) and "method"
+// Envelope validates one JSON message and returns its top-level "id" (raw) and "method"
 // members, without building any value: it is the relay's per-message decoder, and it agrees
 // with encoding/json on what is valid JSON and on duplicate members (the last one wins).
 // isObject is false for any other top-level value (an array is a batch). A method that is not
 // a string is an error, as decoding it into a string would be.
-func scanEnvelope(line []byte) (id json.RawMessage, method string, isObject bool, err error) {
+func Envelope(line []byte) (id json.RawMessage, method string, isObject bool, err error) {
 	var methodRaw []byte
-	isObject, ok := scanObject(line, func(key, value []byte) {
+	isObject, ok := Object(line, func(key, value []byte) {
 		switch {
-		case keyIs(key, "id"):
+		case KeyIs(key, "id"):
 			id = value
-		case keyIs(key, "method"):
+		case KeyIs(key, "method"):
 			methodRaw = value
 		}
 	})
 	if !ok {
-		return nil, "", isObject, errNotJSON
+		return nil, "", isObject, ErrNotJSON
 	}
 	if methodRaw != nil && string(methodRaw) != "null" { // null decodes to "" in encoding/json
-		m, ok := stringValue(methodRaw)
+		m, ok := Unquote(methodRaw)
 		if !ok {
 			return nil, "", true, errors.New("the method is not a string")
 		}
@@ -40,9 +47,9 @@ func scanEnvelope(line []byte) (id json.RawMessage, method string, isObject bool
 	return id, method, isObject, nil
 }
 
-// scanObject validates b as one JSON value and, when it is an object, calls visit with each
+// Object validates b as one JSON value and, when it is an object, calls visit with each
 // member's raw name (quoted) and raw value, in order. Both slices alias b.
-func scanObject(b []byte, visit func(key, value []byte)) (isObject, ok bool) {
+func Object(b []byte, visit func(key, value []byte)) (isObject, ok bool) {
 	s := scanner{b: b}
 	s.space()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
@@ -91,8 +98,8 @@ func scanObject(b []byte, visit func(key, value []byte)) (isObject, ok bool) {
 	return true, s.i == len(s.b)
 }
 
-// keyIs reports whether a raw (quoted) member name is name; names with escapes are decoded.
-func keyIs(raw []byte, name string) bool {
+// KeyIs reports whether a raw (quoted) member name is name; names with escapes are decoded.
+func KeyIs(raw []byte, name string) bool {
 	inner := raw[1 : len(raw)-1]
 	if bytes.IndexByte(inner, '\\') < 0 {
 		return string(inner) == name
@@ -102,8 +109,8 @@ func keyIs(raw []byte, name string) bool {
 	return k == name
 }
 
-// stringValue decodes a JSON string; plain ASCII without escapes is taken as is.
-func stringValue(raw []byte) (string, bool) {
+// Unquote decodes a JSON string; plain ASCII without escapes is taken as is.
+func Unquote(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
 	}
@@ -122,16 +129,7 @@ type scanner struct {
 	i int
 }
 
-func (s *scanner) space() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+func (s *scanner) space() { s.i = SkipSpace(s.b, s.i) }
 
 // value skips one JSON value of any kind, iteratively so deep nesting costs no stack.
 func (s *scanner) value() bool {

@@ -1,4 +1,4 @@
-package gateway
+package jsonwire
 
 import (
 	"bytes"
@@ -29,15 +29,15 @@ func TestReplaceAtChangesOneValueAndKeepsEveryOtherByte(t *testing.T) {
 		{`[1,2]`, `1`, []string{"id"}, ""},
 		{`{"id":`, `1`, []string{"id"}, ""}, // truncated
 	} {
-		got := string(replaceAt([]byte(tc.msg), []byte(tc.v), tc.keys...))
+		got := string(ReplaceAt([]byte(tc.msg), []byte(tc.v), tc.keys...))
 		if got != tc.want {
-			t.Errorf("replaceAt(%s, %v) = %s, want %s", tc.msg, tc.keys, got, tc.want)
+			t.Errorf("ReplaceAt(%s, %v) = %s, want %s", tc.msg, tc.keys, got, tc.want)
 		}
 	}
 }
 
-// field must find the member encoding/json (and JavaScript) reads: the last one of that name.
-func FuzzFieldAgreesWithEncodingJSON(f *testing.F) {
+// Field must find the member encoding/json (and JavaScript) reads: the last one of that name.
+func FuzzField(f *testing.F) {
 	for _, seed := range []string{`{"id":1}`, `{"id":"a1","method":"x","id":4}`, `{"a":"x\\","id":3,"id":[1,"]"]}`,
 		`{"\u0069d":4,"id":{"id":5}}`, `{ "b" : "\"id\":2" , "id" : null }`, `{"ID":1}`} {
 		f.Add(seed)
@@ -48,9 +48,47 @@ func FuzzFieldAgreesWithEncodingJSON(f *testing.F) {
 			return
 		}
 		want, has := m["id"]
-		s, e, ok := field([]byte(msg), "id")
+		s, e, ok := Field([]byte(msg), "id")
 		if ok != has || ok && !bytes.Equal(bytes.TrimSpace(want), []byte(msg[s:e])) {
-			t.Errorf("field(%s, id) = %q (found %v), encoding/json reads %s (found %v)", msg, msg[s:e], ok, want, has)
+			t.Errorf("Field(%s, id) = %q (found %v), encoding/json reads %s (found %v)", msg, msg[s:e], ok, want, has)
+		}
+	})
+}
+
+// FuzzMembers checks that the span walker (which does not validate) and the validating
+// scanner see the same members of any valid object, and that ReplaceAt changes exactly the
+// member Field found.
+func FuzzMembers(f *testing.F) {
+	for _, seed := range []string{`{"id":1,"method":"a","params":{"x":[1,"]}",{"y":null}]}}`, `{ "a" : "\\\"" , "b" : -1.5e3 }`, `{}`, `{"id":"x","id":true}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, obj string) {
+		b := []byte(obj)
+		type member struct{ key, value string }
+		var want []member
+		isObj, ok := Object(b, func(key, value []byte) { want = append(want, member{string(key), string(value)}) })
+		var got []member
+		Members(b, func(key []byte, s, e int) bool {
+			got = append(got, member{string(key), obj[s:e]})
+			return true
+		})
+		if !ok || !isObj {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("Members(%s) = %q, Object saw %q", obj, got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("Members(%s) = %q, Object saw %q", obj, got, want)
+			}
+		}
+		out := ReplaceAt(b, []byte(`"new"`), "id")
+		if _, _, has := Field(b, "id"); (out != nil) != has {
+			t.Fatalf("ReplaceAt(%s) = %s", obj, out)
+		}
+		if out != nil && (!json.Valid(out) || StringAt(out, "id") != "new") {
+			t.Fatalf("ReplaceAt(%s) = %s, not a valid message with the new id", obj, out)
 		}
 	})
 }

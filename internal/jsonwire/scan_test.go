@@ -1,4 +1,4 @@
-package gateway
+package jsonwire
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// referenceEnvelope is what scanEnvelope must agree with: encoding/json's idea of validity,
+// referenceEnvelope is what Envelope must agree with: encoding/json's idea of validity,
 // and exact member names with the last duplicate winning.
 func referenceEnvelope(line []byte) (id json.RawMessage, method string, isObject bool, ok bool) {
 	if !json.Valid(line) {
@@ -27,7 +27,7 @@ func referenceEnvelope(line []byte) (id json.RawMessage, method string, isObject
 	return id, method, true, true
 }
 
-func TestScanEnvelope(t *testing.T) {
+func TestEnvelope(t *testing.T) {
 	tests := []struct {
 		in       string
 		id       string
@@ -63,31 +63,31 @@ func TestScanEnvelope(t *testing.T) {
 		{`not json`, ``, "", false, false},
 	}
 	for _, tt := range tests {
-		id, method, isObject, err := scanEnvelope([]byte(tt.in))
+		id, method, isObject, err := Envelope([]byte(tt.in))
 		got := []any{string(id), method, isObject, err == nil}
 		want := []any{tt.id, tt.method, tt.isObject, tt.ok}
 		if !tt.ok {
 			got, want = got[3:], want[3:] // an invalid message reports nothing else
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("scanEnvelope(%q) (-want +got):\n%s", tt.in, diff)
+			t.Errorf("Envelope(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }
 
-func TestScanEnvelopeDeepNesting(t *testing.T) {
+func TestEnvelopeDeepNesting(t *testing.T) {
 	deep := `{"id":1,"params":` + strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1) + `}`
-	if _, _, _, err := scanEnvelope([]byte(deep)); err == nil {
+	if _, _, _, err := Envelope([]byte(deep)); err == nil {
 		t.Error("a message nested deeper than encoding/json allows was accepted")
 	}
 	ok := `{"id":1,"params":` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `}`
-	if _, _, _, err := scanEnvelope([]byte(ok)); err != nil {
+	if _, _, _, err := Envelope([]byte(ok)); err != nil {
 		t.Errorf("500 levels of nesting refused: %v", err)
 	}
 }
 
-// FuzzScanEnvelope checks the relay's decoder against encoding/json on any input.
-func FuzzScanEnvelope(f *testing.F) {
+// FuzzEnvelope checks the relay's decoder against encoding/json on any input.
+func FuzzEnvelope(f *testing.F) {
 	for _, s := range []string{
 		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`,
 		`{"jsonrpc":"2.0","id":"x","result":{"content":[{"type":"text","text":"a\nb"}]}}`,
@@ -97,16 +97,16 @@ func FuzzScanEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		id, method, isObject, err := scanEnvelope(line)
+		id, method, isObject, err := Envelope(line)
 		wid, wmethod, wobj, wok := referenceEnvelope(line)
 		if (err == nil) != wok {
-			t.Fatalf("scanEnvelope(%q) error %v, encoding/json valid=%v", line, err, wok)
+			t.Fatalf("Envelope(%q) error %v, encoding/json valid=%v", line, err, wok)
 		}
 		if !wok {
 			return
 		}
 		if string(id) != string(wid) || method != wmethod || isObject != wobj {
-			t.Fatalf("scanEnvelope(%q) = %q %q %v, encoding/json says %q %q %v", line, id, method, isObject, wid, wmethod, wobj)
+			t.Fatalf("Envelope(%q) = %q %q %v, encoding/json says %q %q %v", line, id, method, isObject, wid, wmethod, wobj)
 		}
 	})
 }

@@ -1,0 +1,141 @@
+package jsonwire
+
+import (
+	"bytes"
+	"encoding/json"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A message can mean different things to different readers: JavaScript takes the last of two
+// members of the same name, Go's encoding/json the last one spelled in any case ("ID" counts
+// as "id"). A reader that must see what every peer sees refuses both (CheckLevel).
+
+// Ambiguity is what makes an object ambiguous: Member (with its parents, as in "params.name",
+// when the caller adds them) is named twice, or, when As is set, is a spelling of the member
+// As in another case.
+type Ambiguity struct {
+	Member, As string
+}
+
+// AboutID reports whether the message's id is what is in doubt.
+func (a *Ambiguity) AboutID() bool {
+	return a.As == "id" || a.As == "" && bytes.EqualFold([]byte(a.Member), []byte("id"))
+}
+
+// Within adds the path of the object the ambiguity was found in (as "params.") to its names.
+func (a *Ambiguity) Within(path string) *Ambiguity {
+	out := &Ambiguity{Member: path + a.Member}
+	if a.As != "" {
+		out.As = path + a.As
+	}
+	return out
+}
+
+// CheckLevel walks the members of obj (nothing when it is not an object) and returns the
+// first ambiguity: a name seen before, or a name that is not one of reads but matches one
+// ignoring case. It also returns the value of the member named child.
+func CheckLevel(obj []byte, reads []string, child string) (childValue []byte, a *Ambiguity) {
+	var small [16][]byte // most objects here have a handful of members: no allocation
+	seen := small[:0]
+	var many map[string]bool // past that, folded names, so that a huge object costs O(n)
+	Members(obj, func(key []byte, vs, ve int) bool {
+		name := MemberName(key)
+		for _, r := range reads {
+			if string(name) != r && foldEqual(name, r) {
+				a = &Ambiguity{Member: string(name), As: r}
+				return false
+			}
+		}
+		if many == nil && len(seen) < len(small) {
+			for _, s := range seen {
+				if bytes.EqualFold(s, name) {
+					a = &Ambiguity{Member: string(name)}
+					return false
+				}
+			}
+			seen = append(seen, name)
+		} else {
+			if many == nil {
+				many = map[string]bool{}
+				for _, s := range seen {
+					many[foldName(s)] = true
+				}
+			}
+			f := foldName(name)
+			if many[f] {
+				a = &Ambiguity{Member: string(name)}
+				return false
+			}
+			many[f] = true
+		}
+		if child != "" && string(name) == child {
+			childValue = obj[vs:ve]
+		}
+		return true
+	})
+	return childValue, a
+}
+
+// foldEqual is bytes.EqualFold(name, []byte(r)) without the conversion: a name that is
+// plain ASCII is compared byte by byte; any other goes through bytes.EqualFold, since
+// encoding/json also folds the Kelvin sign to k and the long s to s.
+func foldEqual(name []byte, r string) bool {
+	if len(name) == len(r) {
+		ascii := true
+		for i, c := range name {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if lower(c) != lower(r[i]) {
+				return false
+			}
+		}
+		if ascii {
+			return true
+		}
+	}
+	if len(name) < len(r) { // folding never makes a name shorter than its ASCII twin
+		return false
+	}
+	return bytes.EqualFold(name, []byte(r))
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// MemberName unescapes a raw (quoted) member name.
+func MemberName(raw []byte) []byte {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner
+	}
+	var k string
+	json.Unmarshal(raw, &k)
+	return []byte(k)
+}
+
+// foldName maps name to a string that is equal for exactly the names bytes.EqualFold (and so
+// encoding/json) takes as equal: every rune becomes the smallest of its case-folding orbit.
+func foldName(name []byte) string {
+	out := make([]byte, 0, len(name))
+	for i := 0; i < len(name); {
+		r, n := utf8.DecodeRune(name[i:])
+		i += n
+		for {
+			next := unicode.SimpleFold(r)
+			if next <= r {
+				r = next
+				break
+			}
+			r = next
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
