@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
@@ -84,9 +85,20 @@ func (u *UI) Run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go followEvents(ctx, u.opts.Client, u.do, u)
+	go warmText()
 	time.AfterFunc(5*time.Second, releaseMemory) // start-up's garbage (fonts, catalog, config)
 	u.fa.Run()
 	close(u.stopped)
+}
+
+// warmText measures a word in the styles windows open with, off the UI goroutine while the
+// driver starts: the first measurement parses the fonts and indexes the system's (Fyne keeps
+// them behind locks), which otherwise delays the first window, most often the approval
+// prompt of a cold window process, by some 20–35 ms (docs/relay-performance.md).
+func warmText() {
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+		fyne.MeasureText("MCP Tray", theme.TextSize(), style)
+	}
 }
 
 // Quit ends the GUI; Run returns afterwards.

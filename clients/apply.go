@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -113,7 +114,13 @@ func Read(c Client, path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
 	}
-	doc, err := c.spec().format.parse(src)
+	return ReadContent(c, path, src, existed)
+}
+
+// ReadContent is Read for content already read from path (path only names the file in
+// errors); existed false means the file does not exist. It is safe for concurrent use.
+func ReadContent(c Client, path string, content []byte, existed bool) (Config, error) {
+	doc, err := c.spec().format.parse(content)
 	if err != nil {
 		return Config{}, fileError(c, path, c.Format(), err)
 	}
@@ -151,11 +158,11 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 	if opts.beforeWrite != nil {
 		opts.beforeWrite()
 	}
-	now, nowExisted, err := readFile(path)
+	same, err := sameContent(path, src, existed)
 	if err != nil {
 		return Result{}, fmt.Errorf("re-reading %s's config file %s: %w", c.Name(), path, err)
 	}
-	if nowExisted != existed || !bytes.Equal(now, src) {
+	if !same {
 		return Result{}, fileError(c, path, c.Format(), ErrChangedMeanwhile)
 	}
 
@@ -224,6 +231,36 @@ func readFile(path string) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	return b, true, nil
+}
+
+// sameContent reports whether the file at path still holds src (or still does not exist,
+// when existed is false). It compares as it reads, so a big file is not held twice.
+func sameContent(path string, src []byte, existed bool) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return !existed, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if !existed {
+		return false, nil
+	}
+	buf := make([]byte, 256<<10)
+	for off := 0; ; {
+		n, err := io.ReadFull(f, buf)
+		if n > len(src)-off || !bytes.Equal(buf[:n], src[off:off+n]) {
+			return false, nil
+		}
+		off += n
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return off == len(src), nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
 }
 
 // verifyEdit is a safety net under the surgical editors: the new content must parse, and

@@ -39,20 +39,27 @@ type jsonDoc struct {
 	path    []string // where the servers live, such as ["mcpServers"]
 	lay     layout
 	created map[*hujson.Object]string // objects made by MCP Tray → indentation of their line
+	spans   *spanInfo                 // set when read in spans (json_large.go)
 }
 
-func (f jsonFormat) parse(src []byte) (document, error) {
+func (f jsonFormat) parse(src []byte) (document, error) { return f.parseDoc(src, true) }
+
+// parseDoc is parse; spans false reads a file that could be read in spans with the general
+// parser, for tests that compare the two.
+func (f jsonFormat) parseDoc(src []byte, spans bool) (*jsonDoc, error) {
 	d := &jsonDoc{f: f, created: map[*hujson.Object]string{}}
 	if bytes.HasPrefix(src, utf8BOM) {
 		d.bom, src = true, src[len(utf8BOM):]
 	}
 	d.src = src
-	root, err := parseJSON(src, f.strict)
-	if err != nil {
-		return nil, err
+	if !spans || !d.parseSpans() {
+		root, err := parseJSON(src, f.strict)
+		if err != nil {
+			return nil, err
+		}
+		d.root = root
+		d.lay = detectLayout(src, &d.root)
 	}
-	d.root = root
-	d.lay = detectLayout(src, &d.root)
 	d.path = f.shape.path
 	if f.shape.pickPath != nil {
 		meaning, err := standardMeaning(&d.root)
@@ -181,6 +188,14 @@ func standardMeaning(v *hujson.Value) (any, error) {
 
 func (f jsonFormat) meaning(src []byte, skip string) (any, error) {
 	src = bytes.TrimPrefix(src, utf8BOM)
+	if _, ok := scanStrictObject(src); ok {
+		// Plain JSON means what encoding/json reads, without hujson's tree (big files).
+		var m any
+		if err := json.Unmarshal(src, &m); err != nil {
+			return nil, &syntaxError{msg: err.Error()}
+		}
+		return stripOurs(m, f.shape.containerPath(m), skip, nil), nil
+	}
 	root, err := parseJSON(src, false)
 	if err != nil {
 		return nil, err
@@ -321,6 +336,9 @@ func (d *jsonDoc) remove(key string) error {
 }
 
 func (d *jsonDoc) bytes() []byte {
+	if d.spans != nil {
+		return d.spanBytes()
+	}
 	out := d.root.Pack()
 	if d.bom {
 		out = append(append([]byte{}, utf8BOM...), out...)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -67,15 +68,18 @@ type ClientReconciler struct {
 
 // clientFile is what the reconciler remembers about one client file.
 type clientFile struct {
-	client  clients.Client
-	watched bool
-	seen    [sha256.Size]byte // content after the last pass that found it right
-	seenOK  bool
-	want    string // the target's key when the file last held exactly what it wanted
-	wantOK  bool
-	err     error       // the last problem with it, until a pass succeeds
-	heals   []time.Time // recent times MCP Tray put its entries back
-	gaveUp  bool
+	client   clients.Client
+	watched  bool
+	seen     [sha256.Size]byte // content after the last pass that found it right
+	seenOK   bool
+	stamp    fileStamp       // the file as stat saw it just before seen was read
+	status   *clients.Config // the file's entries as last read for Status, while statusAt holds
+	statusAt fileStamp
+	want     string // the target's key when the file last held exactly what it wanted
+	wantOK   bool
+	err      error       // the last problem with it, until a pass succeeds
+	heals    []time.Time // recent times MCP Tray put its entries back
+	gaveUp   bool
 }
 
 const (
@@ -306,6 +310,11 @@ func (r *ClientReconciler) applyLocked(t clientTarget, path string) clients.Resu
 		r.problemLocked(t, path, f, r.binErr)
 		return clients.Result{}
 	}
+	if healing && f.seenOK && f.err == nil && f.stamp.unchanged(path) {
+		// Not written since a pass found it holding exactly this: nothing to read or do
+		// (~/.claude.json can be a hundred megabytes).
+		return clients.Result{}
+	}
 	var res clients.Result
 	var err error
 	for try := 0; try < 3; try++ { // the client saved at the same moment: read it again
@@ -320,9 +329,12 @@ func (r *ClientReconciler) applyLocked(t clientTarget, path string) clients.Resu
 	}
 	// Verify after writing. Content that is right is remembered, so the watch does not act
 	// on MCP Tray's own write; content a client rewrote in between is not, so it does.
-	content, _ := os.ReadFile(path)
-	if cur, err := clients.Read(t.c, path); err == nil && sameServers(cur, t.want) {
-		f.seen, f.seenOK = sha256.Sum256(content), true
+	stamp := stampOf(path) // before reading: a write after it changes what stat says
+	content, rerr := os.ReadFile(path)
+	if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		f.seenOK = false
+	} else if cur, err := clients.ReadContent(t.c, path, content, rerr == nil); err == nil && sameServers(cur, t.want) {
+		f.seen, f.seenOK, f.stamp = sha256.Sum256(content), true, stamp
 		f.want, f.wantOK = t.key(), true
 	} else {
 		f.seenOK = false

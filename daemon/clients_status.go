@@ -126,7 +126,7 @@ func (r *ClientReconciler) Status(cfg *config.Config) ClientsResult {
 
 func (r *ClientReconciler) fileStatusLocked(c clients.Client, path string) ClientFile {
 	cf := ClientFile{Path: path, Servers: []string{}, Others: []string{}}
-	cur, err := clients.Read(c, path)
+	cur, err := r.readLocked(c, path)
 	if err == nil {
 		if f := r.files[path]; f != nil {
 			err = f.err // a problem of the last pass, such as an unusable mcptray binary
@@ -260,4 +260,22 @@ func (d *Daemon) clientRoutes() {
 		}
 		return d.clients.Status(cfg), nil
 	})
+}
+
+// readLocked is clients.Read, answered from the last read while the file, by stat, was not
+// written since (Status is asked often; ~/.claude.json can be a hundred megabytes).
+func (r *ClientReconciler) readLocked(c clients.Client, path string) (clients.Config, error) {
+	f := r.files[path]
+	if f == nil {
+		return clients.Read(c, path)
+	}
+	if f.status != nil && f.statusAt.unchanged(path) {
+		return *f.status, nil
+	}
+	stamp := stampOf(path)
+	cur, err := clients.Read(c, path)
+	if err == nil {
+		f.status, f.statusAt = &cur, stamp
+	}
+	return cur, err
 }

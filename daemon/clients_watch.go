@@ -48,11 +48,17 @@ func (r *ClientReconciler) fileChanged(path string) {
 	if r.ctx.Err() != nil || f == nil || !f.watched {
 		return
 	}
+	if f.seenOK && f.stamp.unchanged(path) {
+		r.fileEvent(path, false)
+		return
+	}
+	stamp := stampOf(path)
 	content, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	if f.seenOK && sha256.Sum256(content) == f.seen {
+		f.stamp = stamp // written again with the same content: trusted by stat once it is old
 		r.fileEvent(path, false)
 		return
 	}
@@ -101,4 +107,36 @@ func healSentence(c clients.Client, res clients.Result) string {
 		return fmt.Sprintf("%s dropped MCP Tray's server %s from its settings; MCP Tray put it back.", c.Name(), res.Added[0])
 	}
 	return fmt.Sprintf("%s dropped MCP Tray's servers from its settings; MCP Tray put them back.", c.Name())
+}
+
+// fileStamp is what stat said of a client file at a moment: enough to tell, without reading
+// it, that the file was not written since.
+type fileStamp struct {
+	info  os.FileInfo // nil: no stamp
+	taken time.Time
+}
+
+// racyWindow: a file modified this shortly before its stamp was taken may be written again
+// within the same tick of a coarse file system clock, keeping its size and time; its stamp
+// proves nothing until it is older (git's "racily clean" rule), and the content is compared.
+const racyWindow = 2 * time.Second
+
+// stampOf stats path now; a file that cannot be stat'ed gets no stamp.
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{info: fi, taken: time.Now()}
+}
+
+// unchanged reports whether path is still the file stamped, by stat alone: the same file
+// (not replaced by a rename), of the same size and modification time, which was well before
+// the stamp was taken. false means "read it to know".
+func (s fileStamp) unchanged(path string) bool {
+	if s.info == nil || s.info.ModTime().After(s.taken.Add(-racyWindow)) {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, s.info) && fi.Size() == s.info.Size() && fi.ModTime().Equal(s.info.ModTime())
 }

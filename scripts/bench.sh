@@ -19,4 +19,8 @@ pkgs=$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Benchmar
 export PKGS="$pkgs" TIME_FLAG="$time_flag"
 keychain/run-with-secret-service.sh bash -c 'go test -p 1 -tags ci -run "^$" -bench . -benchmem $TIME_FLAG -timeout 40m $PKGS' | tee -a "$out"
 MCPTRAY_SCAN_FIGURES=1 go test -count=1 -tags ci -v -run '^TestScanCorpus$' ./policy/ | sed -n '/^scanner figures/,/^  any /p' | tee -a "$out"  # the scanner's recall and false positives (docs/scanner.md)
+# Large client files and the cold approval window (#27, docs/relay-performance.md): the lines
+# to compare with the targets (< 1 s and < 2× a 100 MB ~/.claude.json; ≤ 250 ms held → window).
+grep -E '^Benchmark(EditClaudeJSON100MB|ApplyClaudeJSON100MB|ClaudeJSON100MBPeakRSS|ReconcileBigClaudeCodeFile|ApprovalWindow/cold)' "$out" \
+  | sed 's/^/# #27 /' | tee -a "$out" || true
 echo "wrote $out"

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -61,15 +62,18 @@ func BenchmarkIdleMemory(b *testing.B) {
 }
 
 // BenchmarkApprovalWindow reports the time from a client's call of an ask tool to the approval
-// window being on screen (found mapped with xdotool), and to the daemon holding the call.
+// window being on screen (found mapped with xdotool), and to the daemon holding the call;
+// ms-held-to-window is the time from the hold (the approval's creation, by the daemon's
+// clock) to the window on screen, which is what the target of ≤ 250 ms is about.
 // "warm": the window process runs (a prompt was shown in the last two minutes); it also
 // reports the memory of the app with the prompt on screen. "cold": every call starts the
 // window process (its linger is cut to 1 ms, and each round waits for it to end).
+// "cold-busy": cold, with a CPU burner per core running at the person's priority.
 func BenchmarkApprovalWindow(b *testing.B) {
-	for _, mode := range []string{"warm", "cold"} {
+	for _, mode := range []string{"warm", "cold", "cold-busy"} {
 		b.Run(mode, func(b *testing.B) {
 			s := newSession(b, true)
-			if mode == "cold" {
+			if mode != "warm" {
 				s.env = append(s.env, "MCPTRAY_WINDOW_LINGER=1ms")
 			}
 			s.addFake("files")
@@ -77,16 +81,20 @@ func BenchmarkApprovalWindow(b *testing.B) {
 			s.waitTray()
 			s.waitReady()
 			c := s.client("files")
+			var heldToWindow []time.Duration
 			round := func(i int, held, shown *[]time.Duration) {
 				start := time.Now()
 				call := callAsync(c, "write_note", map[string]any{"path": filepath.Join(s.dir, fmt.Sprint(i)), "text": "x"})
 				win := s.d.waitWindow(b, approvalTitle, 20*time.Second)
+				onScreen := time.Now()
 				if shown != nil {
-					*shown = append(*shown, time.Since(start))
+					*shown = append(*shown, onScreen.Sub(start))
 				}
 				b.StopTimer()
 				if held != nil {
-					*held = append(*held, s.heldAt().Sub(start))
+					at := s.heldAt()
+					*held = append(*held, at.Sub(start))
+					heldToWindow = append(heldToWindow, onScreen.Sub(at))
 				}
 				s.press(win, "Escape") // the prompt takes keys after its first second
 				if r := s.result(call); !r.isError {
@@ -101,9 +109,12 @@ func BenchmarkApprovalWindow(b *testing.B) {
 				round(-1, nil, nil) // starts the window process
 				open = s.rssKB()
 			}
+			if mode == "cold-busy" {
+				burnCPUs(b)
+			}
 			b.ResetTimer()
 			for i := range b.N {
-				if mode == "cold" {
+				if mode != "warm" {
 					b.StopTimer()
 					s.waitNoWindowProcess()
 					b.StartTimer()
@@ -113,10 +124,26 @@ func BenchmarkApprovalWindow(b *testing.B) {
 			b.StopTimer()
 			report(b, toWindow, "ms-to-window")
 			report(b, toHeld, "ms-to-held")
+			report(b, heldToWindow, "ms-held-to-window")
 			if open > 0 {
 				b.ReportMetric(float64(open)/1024, "MB-rss-with-window")
 			}
 			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// burnCPUs keeps every core busy until the benchmark ends: one shell loop per core, at the
+// priority of the person's own programs.
+func burnCPUs(b *testing.B) {
+	for range runtime.NumCPU() {
+		burner := exec.Command("sh", "-c", "while :; do :; done")
+		if err := burner.Start(); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() {
+			burner.Process.Kill()
+			burner.Wait()
 		})
 	}
 }

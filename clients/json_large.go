@@ -1,0 +1,190 @@
+package clients
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/tailscale/hujson"
+)
+
+// Strict JSON files whose servers live in one top-level object (Claude Code's ~/.claude.json,
+// Claude Desktop's and Cursor's files) are read in spans: one pass of scanStrictObject checks
+// the file and cuts it into top-level members; only the servers' object becomes a hujson tree,
+// every other member stays a hujson.Literal holding its bytes in the file. The editors work on
+// that root as on any other (they only ever touch the servers' object, or add it at the end),
+// the bytes are rendered by copying the untouched spans once, and the check of the result
+// compares only what changed. A 100 MB ~/.claude.json is edited in a fraction of a second
+// instead of seconds and a gigabyte (docs/relay-performance.md, "Large client files").
+
+// spanInfo is what a document read in spans needs to check its result.
+type spanInfo struct {
+	// from and to are the part of src the edits may change: the servers' object's value, or,
+	// when the file has none yet, everything after the last top-level value (or after '{').
+	from, to int
+	// afterValue: from is just after a top-level member's value (a new member starts with ',').
+	afterValue bool
+	// present: the servers' object exists in src.
+	present bool
+}
+
+// parseSpans reads d.src in spans when the format allows (see above) and the file is strict
+// JSON holding an object whose servers' member, if any, is an object. false: d is untouched
+// and the general parser reads the file (it also explains any problem).
+func (d *jsonDoc) parseSpans() bool {
+	f, src := d.f, d.src
+	if !f.strict || f.shape.pickPath != nil || len(f.shape.path) != 1 {
+		return false
+	}
+	s, ok := scanStrictObject(src)
+	if !ok {
+		return false
+	}
+	holder := f.shape.path[0]
+	at := -1 // the servers' member: the last of that name, as JSON parsers read it
+	for i := range s.members {
+		if memberName(s.members[i].name) == holder {
+			at = i
+		}
+	}
+	var servers hujson.Value
+	if at >= 0 {
+		m := s.members[at]
+		if src[m.valStart] != '{' {
+			return false // the general parser says what is wrong
+		}
+		var err error
+		if servers, err = hujson.Parse(src[m.valStart:m.valEnd]); err != nil {
+			return false
+		}
+		for v := range servers.All() {
+			v.StartOffset += m.valStart
+			v.EndOffset += m.valStart
+		}
+	}
+	obj := &hujson.Object{AfterExtra: s.closing, Members: make([]hujson.ObjectMember, len(s.members))}
+	for i, m := range s.members {
+		nameStart := m.valStart - len(m.valBefore) - 1 - len(m.nameAfter) - len(m.name)
+		member := hujson.ObjectMember{
+			Name: hujson.Value{BeforeExtra: m.nameBefore, Value: hujson.Literal(m.name), AfterExtra: m.nameAfter,
+				StartOffset: nameStart, EndOffset: nameStart + len(m.name)},
+			Value: hujson.Value{BeforeExtra: m.valBefore, Value: hujson.Literal(src[m.valStart:m.valEnd]), AfterExtra: m.valAfter,
+				StartOffset: m.valStart, EndOffset: m.valEnd},
+		}
+		if i == at {
+			member.Value.Value = servers.Value
+		}
+		obj.Members[i] = member
+	}
+	d.root = hujson.Value{BeforeExtra: s.before, Value: obj, AfterExtra: s.after, StartOffset: s.start, EndOffset: s.end}
+	d.lay = s.lay
+	d.spans = &spanInfo{from: s.start + 1, to: len(src)}
+	switch {
+	case at >= 0:
+		d.spans.from, d.spans.to, d.spans.present = s.members[at].valStart, s.members[at].valEnd, true
+	case len(s.members) > 0:
+		d.spans.from, d.spans.afterValue = s.members[len(s.members)-1].valEnd, true
+	}
+	return true
+}
+
+// memberName is the name a member's literal spells.
+func memberName(lit []byte) string {
+	if bytes.IndexByte(lit, '\\') < 0 {
+		return string(lit[1 : len(lit)-1])
+	}
+	return hujson.Literal(lit).String()
+}
+
+// spanBytes renders a document read in spans: the untouched members' bytes are copied once,
+// straight into a buffer of the right size.
+func (d *jsonDoc) spanBytes() []byte {
+	obj := d.root.Value.(*hujson.Object)
+	var servers []byte
+	if c := d.container(); c != nil {
+		servers = c.Pack()
+	}
+	out := make([]byte, 0, len(utf8BOM)+len(d.src)+len(servers)+64)
+	if d.bom {
+		out = append(out, utf8BOM...)
+	}
+	out = append(out, d.root.BeforeExtra...)
+	out = append(out, '{')
+	for i, m := range obj.Members {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, m.Name.BeforeExtra...)
+		out = append(out, m.Name.Value.(hujson.Literal)...)
+		out = append(out, m.Name.AfterExtra...)
+		out = append(out, ':')
+		if lit, ok := m.Value.Value.(hujson.Literal); ok {
+			out = append(out, m.Value.BeforeExtra...)
+			out = append(out, lit...)
+			out = append(out, m.Value.AfterExtra...)
+		} else {
+			out = append(out, servers...) // the one member that is a tree: the servers' object
+		}
+	}
+	if n := len(obj.Members); n > 0 && obj.Members[n-1].Value.AfterExtra != nil {
+		out = append(out, ',') // never in strict JSON, but rendered as hujson would
+	}
+	out = append(out, obj.AfterExtra...)
+	out = append(out, '}')
+	return append(out, d.root.AfterExtra...)
+}
+
+// verifySpans is verifyEdit for a document read in spans. The result must be the original
+// bytes outside the span the edits may change, and inside it: the servers' object replaced by
+// one valid JSON value, or, where there was none, valid members added before the closing '}'.
+// Then the whole is valid JSON, because the rest was. By meaning, the changed part with MCP
+// Tray's entries (and skip) taken out must say what the old part said.
+func (d *jsonDoc) verifySpans(out []byte, skip string) error {
+	sp := d.spans
+	out = bytes.TrimPrefix(out, utf8BOM)
+	tail := len(d.src) - sp.to
+	if len(out) < sp.from+tail || !bytes.Equal(out[:sp.from], d.src[:sp.from]) || !bytes.Equal(out[len(out)-tail:], d.src[sp.to:]) {
+		return errors.New("the edit changed bytes outside the servers' settings")
+	}
+	was, now := d.src[sp.from:sp.to], out[sp.from:len(out)-tail]
+	holder := d.path[0]
+	var before, after map[string]any
+	if sp.present {
+		if !json.Valid(now) || bytes.TrimSpace(now)[0] != '{' {
+			return errors.New("the new servers' settings are not a valid JSON object")
+		}
+		var wasV, nowV any
+		if err := errors.Join(json.Unmarshal(was, &wasV), json.Unmarshal(now, &nowV)); err != nil {
+			return err
+		}
+		before, after = map[string]any{holder: wasV}, map[string]any{holder: nowV}
+	} else {
+		// The old part is white space and '}'; the new one may add members before it, after a
+		// comma when the file has members.
+		added := !bytes.Equal(now, was)
+		if sp.afterValue && added {
+			rest := bytes.TrimLeft(now, " \t\r\n")
+			if len(rest) == 0 || rest[0] != ',' {
+				return errors.New("the new content does not continue the file's last setting with a comma")
+			}
+			now = rest[1:]
+		}
+		wrapOld := append([]byte("{"), was...)
+		wrapNew := append([]byte("{"), now...)
+		if !json.Valid(wrapNew) {
+			return errors.New("the new content is not valid JSON")
+		}
+		if err := errors.Join(json.Unmarshal(wrapOld, &before), json.Unmarshal(wrapNew, &after)); err != nil {
+			return err
+		}
+		if sp.afterValue && added && len(after) == 0 {
+			return errors.New("the new content ends the file's settings with a comma")
+		}
+	}
+	if !reflect.DeepEqual(stripOurs(before, d.path, skip, nil), stripOurs(after, d.path, skip, nil)) {
+		return fmt.Errorf("the edit changed settings that are not MCP Tray's")
+	}
+	return nil
+}
