@@ -223,14 +223,36 @@ func editBytes(c Client, path string, src []byte, replaced string, change func(d
 
 // readFile returns the content of path, or nil and false when it does not exist.
 func readFile(path string) ([]byte, bool, error) {
-	b, err := os.ReadFile(path)
+	f, err := openNoWait(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	return b, true, nil
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, false, err
+	}
+	if !fi.Mode().IsRegular() {
+		// A named pipe or a device would block the reader, or never end.
+		return nil, false, fmt.Errorf("%s is not a regular file, so MCP Tray leaves it alone", path)
+	}
+	b := make([]byte, 0, fi.Size()+512)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // sameContent reports whether the file at path still holds src (or still does not exist,

@@ -21,17 +21,24 @@ func LooksLikeCredential(name, value string) bool {
 // secretWords are matched anywhere in a name; secretParts must be a whole word of it, or end
 // one (APIKEY, ACCESSKEY), because as substrings they hit PATH, KEYBOARD or AUTHOR.
 var (
-	secretWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "CREDS", "APIKEY", "PRIVATEKEY", "AUTHORIZATION", "COOKIE", "SESSION"}
+	secretWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "CREDS", "APIKEY", "PRIVATEKEY", "AUTHORIZATION", "COOKIE"}
 	secretParts = []string{"KEY", "PAT", "AUTH", "PWD", "PASS", "BEARER", "JWT", "CRED"}
+	// compactName drops the separators of a name: API_KEY, api-key and api.key alike.
+	compactName = strings.NewReplacer("_", "", "-", "", ".", "")
 )
 
 func secretName(name string) bool {
 	upper := strings.ToUpper(name)
-	compact := strings.NewReplacer("_", "", "-", "", ".", "").Replace(upper)
+	compact := compactName.Replace(upper)
 	for _, w := range secretWords {
 		if strings.Contains(compact, w) {
 			return true
 		}
+	}
+	// A session's key or cookie is one (SESSION, SESSION_KEY); a session's id names a
+	// conversation, not a credential (Claude Code keeps a lastSessionId per project).
+	if strings.Contains(strings.ReplaceAll(compact, "SESSIONID", ""), "SESSION") {
+		return true
 	}
 	for _, word := range nameWords(name) {
 		if word == "PWD" && upper == "PWD" {

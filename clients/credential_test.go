@@ -12,6 +12,11 @@ func TestLooksLikeCredential(t *testing.T) {
 		want        bool
 	}{
 		{"GITHUB_PERSONAL_ACCESS_TOKEN", "x", true},
+		{"SESSION", "x", true},
+		{"APP_SESSION_KEY", "x", true},
+		{"sessionCookie", "x", true},
+		{"lastSessionId", "0b6c1f0e-5a8e-4f2c-9d61-3f1f0c2a7e11", false}, // Claude Code's, per project
+		{"SESSION_ID", "0b6c1f0e-5a8e-4f2c-9d61-3f1f0c2a7e11", false},
 		{"OPENAI_API_KEY", "x", true},
 		{"apiKey", "x", true},
 		{"ACCESSKEY", "x", true},
