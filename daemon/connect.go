@@ -50,12 +50,14 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 			Tools:   d.tools.record,
 			Traffic: d.traffic.record,
 			Result:  d.sandboxResults(h.Server),
+			Panic:   d.relayPanicked,
 			Note: func(s *gateway.Session, msg string) {
 				if logs != nil {
 					logs.Note("%s", msg)
 				}
 			},
 		}}
+		d.eraOptions(h.Server, &opts) // a server's era is known after its first bridged session
 		up := gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}
 		if len(files) == 2 {
 			// The bridge passed the client's pipes: relay them directly, and end when the
@@ -71,6 +73,8 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 			switch {
 			case ctx.Err() != nil:
 				exit = control.Exit{Code: 1, Message: "MCP Tray stopped, so the connection to the server ended."}
+			case errors.Is(err, gateway.ErrPanicked):
+				exit = control.Exit{Code: 1, Message: "MCP Tray hit an internal error in this connection and ended it; nothing else was affected. The details are in MCP Tray's log."}
 			case errors.Is(err, gateway.ErrServerGone):
 				exit = control.Exit{Code: 1, Message: fmt.Sprintf("The server %q stopped; its log may say why (mcptray logs %s).", h.Server, h.Server)}
 			}

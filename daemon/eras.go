@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/mcptray/mcptray/gateway"
@@ -48,4 +49,11 @@ func (d *Daemon) eraOptions(server string, opts *gateway.Options) {
 	b := &d.eras
 	opts.ServerEra = b.of(server)
 	opts.Hooks.Era = b.learned
+}
+
+// relayPanicked is every relay's Hooks.Panic: the session already ended, alone; the stack goes
+// to the daemon's log.
+func (d *Daemon) relayPanicked(s *gateway.Session, v any, stack []byte) {
+	d.log.Error("MCP Tray recovered from an internal error in a relayed session and ended that session",
+		"server", s.Server, "session", s.ID, "panic", fmt.Sprint(v), "stack", string(stack))
 }

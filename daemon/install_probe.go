@@ -37,7 +37,7 @@ func (d *Daemon) probe(ctx context.Context, server string) ([]ToolInfo, error) {
 	}
 	toRelay, clientOut := io.Pipe()
 	clientIn, fromRelay := io.Pipe()
-	opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{Tools: d.tools.record, Traffic: d.traffic.record}}
+	opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{Tools: d.tools.record, Traffic: d.traffic.record, Panic: d.relayPanicked}}
 	d.eraOptions(server, &opts)
 	up := gateway.Upstream{Stdin: p.Stdin(), Stdout: p.Stdout(), Stop: p.Stop}
 	relayed := make(chan error, 1)
@@ -57,6 +57,8 @@ func (d *Daemon) probe(ctx context.Context, server string) ([]ToolInfo, error) {
 		switch {
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case errors.Is(relayErr, gateway.ErrPanicked):
+			return nil, errors.New("MCP Tray hit an internal error while checking the server's tools; the details are in MCP Tray's log")
 		case errors.Is(relayErr, gateway.ErrServerGone) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe):
 			return nil, fmt.Errorf("the server stopped before it listed its tools")
 		}
