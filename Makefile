@@ -30,12 +30,9 @@ bench: test-deps build
 bench-ci: test-deps
 	@BENCH_QUICK=1 scripts/bench.sh
 
-## lint: formatting, vet, and the rule that core packages never import Fyne
+## lint: formatting, vet, core packages never import Fyne or app/, no dead code (scripts/lint.sh)
 lint:
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	CGO_ENABLED=0 $(GO) vet -tags ci ./...
-	CGO_ENABLED=0 $(GO) vet -tags "ci gui" ./cmd/mcptray
-	CGO_ENABLED=0 $(GO) test -tags ci -run TestCorePackagesDoNotImportFyne ./internal/layout/
+	@GO=$(GO) scripts/lint.sh
 
 ## package: build the installable bundle for this platform into dist/ (see docs/packaging.md)
 package: deps

@@ -7,25 +7,70 @@ import (
 
 // searchDoc holds an entry's searchable text, lowercased once when the catalog is built. The
 // full registry name counts only as an exact match: its namespace ("io.github.") would
-// otherwise make "git" match almost every entry.
+// otherwise make "git" match almost every entry. A registry entry's id is its registry name,
+// so for words of a query its id is the name after the namespace (idWords).
 type searchDoc struct {
-	id, name, short, title, category, text string
+	id, idWords, name, short, title, category, text string
 }
 
 func newSearchDoc(e Entry) searchDoc {
-	return searchDoc{
-		id:       strings.ToLower(e.ID()),
-		name:     strings.ToLower(e.Server.Name),
-		short:    strings.ToLower(shortName(e.Server.Name)),
-		title:    strings.ToLower(e.Title()),
-		category: strings.ToLower(e.Category()),
-		text:     strings.ToLower(e.Summary() + " " + e.Server.Description),
+	return SearchText{ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Category: e.Category(),
+		Text: e.Summary() + " " + e.Server.Description}.doc()
+}
+
+// SearchText is what Search matches an entry on, for a face that holds entries only as they
+// are shown (the window filters its list as the person types): Rank matches it by the same
+// rules, so there is one catalog search.
+type SearchText struct {
+	ID       string // the catalog id (a registry entry's is its registry name)
+	Name     string // the registry name
+	Title    string
+	Category string
+	Text     string // the summary and the description
+}
+
+func (t SearchText) doc() searchDoc {
+	d := searchDoc{
+		id:       strings.ToLower(t.ID),
+		name:     strings.ToLower(t.Name),
+		short:    strings.ToLower(shortName(t.Name)),
+		title:    strings.ToLower(t.Title),
+		category: strings.ToLower(t.Category),
+		text:     strings.ToLower(t.Text),
 	}
+	d.idWords = d.id
+	if d.id == d.name {
+		d.idWords = d.short
+	}
+	return d
+}
+
+// Rank returns the indexes of the items that match query, best first, by Search's rules;
+// ties keep the items' order. An empty query returns every index in order.
+func Rank(items []SearchText, query string) []int {
+	q := strings.ToLower(strings.TrimSpace(query))
+	terms := strings.Fields(q)
+	type hit struct{ i, score int }
+	var hits []hit
+	for i, t := range items {
+		if q == "" {
+			hits = append(hits, hit{i, 1})
+		} else if s := t.doc().score(q, terms); s > 0 {
+			hits = append(hits, hit{i, s})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return b.score - a.score })
+	out := make([]int, len(hits))
+	for k, h := range hits {
+		out[k] = h.i
+	}
+	return out
 }
 
 // Search returns the entries matching query, best first. Matching ignores case and looks at
 // the id, the name after the registry namespace, the title, category, summary and
-// description (the full registry name matches only exactly); every word of the query
+// description (the full registry name, which is also a registry entry's id, matches only
+// exactly, so "github" does not match every "io.github.…" entry); every word of the query
 // must match somewhere. An exact id comes first, then an exact title or name, then matches in
 // the id, title, category and text, in that order of weight. Ties go to built-in entries,
 // then to the id in alphabetical order. An empty query returns every entry in catalog order.
@@ -83,13 +128,13 @@ func (d searchDoc) score(q string, terms []string) int {
 
 func (d searchDoc) termScore(t string) int {
 	switch {
-	case d.id == t:
+	case d.idWords == t:
 		return 1000
-	case strings.HasPrefix(d.id, t):
+	case strings.HasPrefix(d.idWords, t):
 		return 600
 	case hasWordPrefix(d.title, t):
 		return 500
-	case strings.Contains(d.id, t):
+	case strings.Contains(d.idWords, t):
 		return 400
 	case strings.Contains(d.title, t), strings.Contains(d.short, t):
 		return 300

@@ -111,3 +111,29 @@ func TestHasWordPrefix(t *testing.T) {
 		}
 	}
 }
+
+// A registry entry's id is its full registry name: "github" must not match every
+// "io.github.…" entry through it, only those whose name, title or text says GitHub.
+func TestSearchSkipsTheRegistryNamespace(t *testing.T) {
+	reg := func(doc string) Entry {
+		e := mustParse(t, doc)
+		e.Origin = OriginRegistry
+		return e
+	}
+	weather := reg(`{"name":"io.github.example/weather","description":"Forecasts for any city.","version":"1.0.0",
+		"packages":[{"registryType":"npm","identifier":"weather-mcp","version":"1.0.0","transport":{"type":"stdio"}}]}`)
+	issues := reg(`{"name":"io.github.someone/issues-mcp","description":"Reads GitHub issues.","version":"1.0.0",
+		"packages":[{"registryType":"npm","identifier":"issues-mcp","version":"1.0.0","transport":{"type":"stdio"}}]}`)
+	gh := reg(`{"name":"io.github.someone/github-helper","description":"Helps.","version":"1.0.0",
+		"packages":[{"registryType":"npm","identifier":"github-helper","version":"1.0.0","transport":{"type":"stdio"}}]}`)
+	c := NewCatalog([]Entry{weather, issues, gh})
+	if diff := cmp.Diff([]string{"io.github.someone/github-helper", "io.github.someone/issues-mcp"}, ids(c.Search("GitHub"))); diff != "" {
+		t.Errorf("Search(GitHub) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"io.github.example/weather"}, ids(c.Search("io.github.example/weather"))); diff != "" {
+		t.Errorf("the full registry name still finds its entry exactly (-want +got):\n%s", diff)
+	}
+	if got := ids(c.Search("example")); len(got) != 0 {
+		t.Errorf("Search(example) = %v; the namespace is not searched", got)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -200,23 +201,14 @@ func (d *Daemon) appRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		if p.Mode != config.ModeSession && p.Mode != config.ModeShared {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not a way to run a server: choose session or shared.", p.Mode)}
-		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.Mode = p.Mode; return nil })
+		return nil, d.updateServer(p.Name, func(s *config.Server) error { return s.SetMode(p.Mode) })
 	})
 	c.Handle("policy.set", func(ctx context.Context, raw json.RawMessage) (any, error) {
 		p, err := decode[RuleParams](raw)
 		if err != nil {
 			return nil, err
 		}
-		if p.Rule != config.RuleAllow && p.Rule != config.RuleAsk && p.Rule != config.RuleDeny {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not a rule: choose allow, ask or deny.", p.Rule)}
-		}
-		if p.Tool == "" {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: "Choose the tool whose rule should change."}
-		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.EnsurePolicy().Tools[p.Tool] = p.Rule; return nil })
+		return nil, d.updateServer(p.Name, func(s *config.Server) error { return s.SetRule(p.Tool, p.Rule) })
 	})
 	c.Handle("servers.details", func(ctx context.Context, _ json.RawMessage) (any, error) {
 		return d.serverDetails(), nil
@@ -226,23 +218,28 @@ func (d *Daemon) appRoutes() {
 	d.appClientRoutes()
 }
 
-// updateServer changes one server in config.json; the watcher applies the change.
+// updateServer changes one server in config.json (config.Home.UpdateServer, as the command
+// line does without MCP Tray running); the watcher applies the change.
 func (d *Daemon) updateServer(name string, change func(*config.Server) error) error {
-	err := d.opts.Home.Update(func(c *config.Config) error {
-		s, ok := c.Servers[name]
-		if !ok {
-			return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", name)}
-		}
-		return change(s)
-	})
-	if err != nil {
-		var ce *control.Error
-		if errors.As(err, &ce) {
-			return err
-		}
-		return fmt.Errorf("MCP Tray could not save the change to config.json: %w", err)
+	return changeError(name, d.opts.Home.UpdateServer(name, change))
+}
+
+// changeError turns the error of a change to config.json into the control API's: a server
+// config.json does not have is CodeNotFound, a rule, mode or secret that cannot be is
+// CodeBadRequest, and any other failure says the change was not saved.
+func changeError(server string, err error) error {
+	var ce *control.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return err
+	case errors.Is(err, config.ErrNoServer):
+		return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", server)}
+	case errors.Is(err, config.ErrBadRule), errors.Is(err, config.ErrBadMode), errors.Is(err, config.ErrBadSecretName):
+		return &control.Error{Code: control.CodeBadRequest, Message: prose.Sentence(err)}
 	}
-	return nil
+	return fmt.Errorf("MCP Tray could not save the change to config.json: %w", err)
 }
 
 // serverDetails reads the configuration in effect and each server's memory.
@@ -265,8 +262,8 @@ func (d *Daemon) serverDetails() ServerDetailsResult {
 	memory := supervisor.TreeMemory(all)
 	for _, name := range cfg.ServerNames() {
 		s := cfg.Servers[name]
-		det := ServerDetail{Name: name, Command: s.Command, Args: nonNilList(s.Args), Mode: s.EffectiveMode(),
-			Disabled: s.Disabled, Secrets: nonNilList(s.Secrets)}
+		sum := config.Summary(name, s) // what `mcptray server list --json` shows too
+		det := ServerDetail{Name: sum.Name, Command: sum.Command, Args: sum.Args, Mode: sum.Mode, Disabled: sum.Disabled, Secrets: sum.Secrets}
 		if s.Source != nil {
 			det.Catalog, det.Version = s.Source.Catalog, s.Source.Version
 		}

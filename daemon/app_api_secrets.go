@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/mcptray/mcptray/config"
@@ -67,29 +66,15 @@ func (d *Daemon) secretRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		if !config.ValidEnvKey(p.Name) {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q cannot be a secret name: use letters, digits and _ (like API_TOKEN).", p.Name)}
-		}
-		if p.Value == "" {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("Type a value for %s first.", p.Name)}
-		}
-		if _, err := d.configuredServer(p.Server); err != nil {
-			return nil, err
-		}
 		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
-			return keys.Set(ctx, p.Server, p.Name, p.Value)
+			return d.opts.Home.SetSecret(ctx, keys, p.Server, p.Name, p.Value)
 		})
-		if err != nil {
-			return nil, err
-		}
-		err = d.updateServer(p.Server, func(s *config.Server) error {
-			if !slices.Contains(s.Secrets, p.Name) {
-				s.Secrets = append(s.Secrets, p.Name)
-			}
-			delete(s.Env, p.Name) // a value once kept in config.json moves to the keychain
-			return nil
-		})
-		if err != nil {
+		switch {
+		case errors.Is(err, config.ErrNoSecretValue):
+			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("Type a value for %s first.", p.Name)}
+		case errors.Is(err, config.ErrNoServer), errors.Is(err, config.ErrBadSecretName):
+			return nil, changeError(p.Server, err)
+		case err != nil: // the keychain's own sentence
 			return nil, err
 		}
 		return nil, d.restartForSecrets(ctx, p.Server)
@@ -104,12 +89,7 @@ func (d *Daemon) secretRoutes() {
 			names = []string{p.Name}
 		}
 		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
-			for _, k := range names {
-				if err := keys.Delete(ctx, p.Server, k); err != nil && !errors.Is(err, keychain.ErrNotFound) {
-					return err
-				}
-			}
-			return nil
+			return keychain.DeleteAll(ctx, keys, p.Server, names)
 		})
 		if err != nil {
 			return nil, err
@@ -141,15 +121,11 @@ func (d *Daemon) withKeychain(ctx context.Context, f func(ctx context.Context, k
 // configuredServer returns a server as config.json says now (not the last applied version,
 // so a server the person just added can be given its secrets at once).
 func (d *Daemon) configuredServer(name string) (*config.Server, error) {
-	cfg, err := d.opts.Home.Load()
-	if err != nil {
-		return nil, err
+	s, err := d.opts.Home.Server(name)
+	if errors.Is(err, config.ErrNoServer) {
+		return nil, changeError(name, err)
 	}
-	s, ok := cfg.Servers[name]
-	if !ok {
-		return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", name)}
-	}
-	return s, nil
+	return s, err
 }
 
 // decodeSecretServer reads a secrets request and the server it names, as configuredServer

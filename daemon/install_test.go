@@ -3,6 +3,9 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -87,5 +90,60 @@ func TestCatalogListAndAFailedInstallStream(t *testing.T) {
 	}
 	if len(lines) != 2 || lines[0].Step != installer.StepChecking || lines[1].Step != installer.StepFailed || !strings.Contains(lines[1].Message, "full path") {
 		t.Errorf("install lines: %+v", lines)
+	}
+}
+
+// The window's catalog search (catalog.list) ranks the registry's answers as catalog.Search
+// does: the registry matches "github" inside every "io.github.…" name, and those entries stay
+// out; what is about GitHub comes first.
+func TestCatalogListSearchSkipsTheRegistryNamespace(t *testing.T) {
+	reg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v0.1/servers" {
+			http.NotFound(w, r)
+			return
+		}
+		// Like the official registry: a case-insensitive substring of the name.
+		q := strings.ToLower(r.URL.Query().Get("search"))
+		var items []string
+		for _, s := range []struct{ name, desc string }{
+			{"io.github.example/weather", "Forecasts for any city."},
+			{"io.github.someone/notes", "Keeps notes."},
+			{"io.github.someone/issues-mcp", "Reads GitHub issues and pull requests."},
+		} {
+			if !strings.Contains(s.name, q) {
+				continue
+			}
+			id := s.name[strings.LastIndex(s.name, "/")+1:]
+			items = append(items, `{"server": {"name": "`+s.name+`", "description": "`+s.desc+`", "version": "1.0.0",
+				"packages": [{"registryType": "npm", "identifier": "`+id+`", "version": "1.0.0", "transport": {"type": "stdio"}}]},
+				"_meta": {"io.modelcontextprotocol.registry/official": {"status": "active", "isLatest": true}}}`)
+		}
+		fmt.Fprintf(w, `{"servers": [%s], "metadata": {"count": %d}}`, strings.Join(items, ","), len(items))
+	}))
+	defer reg.Close()
+	h := start(t)
+	if err := h.home.Update(func(c *config.Config) error { c.Settings.RegistryURL = reg.URL; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var list installer.ListResult
+	if err := h.client.Call(ctx, "catalog.list", installer.ListParams{Query: "GitHub"}, &list); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range list.Entries {
+		ids = append(ids, e.ID)
+	}
+	if list.Registry != installer.RegistryLive || len(ids) == 0 || ids[0] != "github" {
+		t.Fatalf("catalog.list GitHub: registry %q, %v; want the built-in github entry first", list.Registry, ids)
+	}
+	if !slices.Contains(ids, "io.github.someone/issues-mcp") {
+		t.Errorf("catalog.list GitHub: %v; want the registry entry about GitHub issues", ids)
+	}
+	for _, id := range []string{"io.github.example/weather", "io.github.someone/notes"} {
+		if slices.Contains(ids, id) {
+			t.Errorf("catalog.list GitHub: %v lists %s, which only has github in its namespace", ids, id)
+		}
 	}
 }

@@ -387,7 +387,7 @@ func (d *Daemon) policyRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.EnsurePolicy().Trust = p.Trust; return nil })
+		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.SetTrust(p.Trust); return nil })
 	})
 }
 

@@ -76,9 +76,12 @@ func (s Source) Offline() (*catalog.Catalog, error) {
 
 // Search returns the entries matching query (every entry when query is empty), best first:
 // the built-in and cached ones, plus what the live registry returns for query, which is
-// asked first so that its answers are cached. It blocks for at most one registry request
-// (bounded by the HTTP client's timeout and ctx). registry is one of RegistryLive,
-// RegistryCached and RegistryOff.
+// asked first so that its answers are cached. Every entry, the live registry's too, is
+// matched and ranked by catalog.Search alone: the registry's own search also matches the
+// namespace of a name ("github" in every "io.github.…"), and those hits are left out. It
+// blocks for at most one registry request (bounded by the HTTP client's timeout and ctx).
+// registry is one of RegistryLive, RegistryCached and RegistryOff. The CLI's catalog
+// commands and the daemon's catalog.list both answer with it.
 func (s Source) Search(ctx context.Context, query string) (entries []catalog.Entry, registry string, err error) {
 	query = strings.TrimSpace(query)
 	registry = RegistryOff
@@ -97,21 +100,12 @@ func (s Source) Search(ctx context.Context, query string) (entries []catalog.Ent
 	if err != nil {
 		return nil, registry, err
 	}
-	entries = c.Search(query)
+	// The live answer is cached, so c holds it already; the union keeps it when the cache
+	// could not be written.
+	entries = catalog.NewCatalog(c.Entries(), live).Search(query)
 	if registry == RegistryOff {
 		// Cached registry answers from before the person turned the registry off stay out.
 		entries = builtInOnly(entries)
-	}
-	seen := map[string]bool{}
-	for _, e := range entries {
-		seen[strings.ToLower(e.ID())] = true
-		seen[strings.ToLower(e.Server.Name)] = true
-	}
-	for _, e := range live {
-		if !seen[strings.ToLower(e.ID())] && !seen[strings.ToLower(e.Server.Name)] {
-			seen[strings.ToLower(e.ID())] = true
-			entries = append(entries, e)
-		}
 	}
 	return entries, registry, nil
 }

@@ -145,3 +145,37 @@ func TestSourceSearchUsesTheRegistryAndFallsBackToItsCache(t *testing.T) {
 		t.Errorf("lookup of an unknown id: %v", err)
 	}
 }
+
+// The window filters catalog.list's answer as the person types: Filter matches as the search
+// behind it does, so "GitHub" finds what is about GitHub, not every "io.github.…" entry.
+func TestFilterMatchesAsCatalogSearch(t *testing.T) {
+	c, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := Views(c.Entries(), nil, func(string) error { return nil })
+	views = append(views,
+		EntryView{ID: "io.github.example/weather", Name: "io.github.example/weather", Title: "weather", Description: "Forecasts for any city."},
+		EntryView{ID: "io.github.someone/issues-mcp", Name: "io.github.someone/issues-mcp", Title: "issues-mcp", Description: "Reads GitHub issues."})
+	var got []string
+	for _, v := range Filter(views, "GitHub") {
+		got = append(got, v.ID)
+	}
+	if len(got) == 0 || got[0] != "github" || !slices.Contains(got, "io.github.someone/issues-mcp") || slices.Contains(got, "io.github.example/weather") {
+		t.Errorf("Filter(GitHub) = %v; want the built-in github first, the entry about GitHub issues, and not weather", got)
+	}
+	var want []string
+	for _, e := range c.Search("web search") {
+		want = append(want, e.ID())
+	}
+	got = got[:0]
+	for _, v := range Filter(views[:len(views)-2], "web search") {
+		got = append(got, v.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Filter(web search) = %v; catalog.Search = %v", got, want)
+	}
+	if all := Filter(views, ""); len(all) != len(views) {
+		t.Errorf("Filter with no words kept %d of %d", len(all), len(views))
+	}
+}

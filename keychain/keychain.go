@@ -90,6 +90,17 @@ func GetAll(ctx context.Context, s Store, server string, keys []string) (map[str
 	return values, nil
 }
 
+// DeleteAll removes the values of a server's keys from s, one after another; a key that holds
+// no value is fine. It stops at the first other error and returns it.
+func DeleteAll(ctx context.Context, s Store, server string, keys []string) error {
+	for _, key := range keys {
+		if err := s.Delete(ctx, server, key); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
 // listWith implements Store.List on top of a Get function.
 func listWith(ctx context.Context, get func(context.Context, string, string) (string, error), server string, keys []string) ([]Item, error) {
 	items := make([]Item, 0, len(keys))

@@ -1,7 +1,5 @@
 package policy
 
-import "fmt"
-
 // Rule is what policy does with a tool call: allow it, ask the person, or deny it.
 type Rule string
 
@@ -11,16 +9,6 @@ const (
 	RuleAsk   Rule = "ask"
 	RuleDeny  Rule = "deny"
 )
-
-// ParseRule turns "allow", "ask" or "deny" into a Rule; anything else is an error whose text
-// says which words are accepted.
-func ParseRule(s string) (Rule, error) {
-	switch r := Rule(s); r {
-	case RuleAllow, RuleAsk, RuleDeny:
-		return r, nil
-	}
-	return "", fmt.Errorf("%q is not a rule: use allow, ask or deny", s)
-}
 
 // ServerRules are the person's overrides for one server, as config.json holds them.
 // Trust allows every tool of the server that has no rule of its own (a tool whose pin is

@@ -4,55 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
-	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/spf13/cobra"
 )
-
-// CatalogItem is one entry of `catalog list --json` and `catalog search --json`; see
-// docs/catalog-json.md.
-type CatalogItem struct {
-	ID       string `json:"id"`       // what `mcptray install` takes
-	Name     string `json:"name"`     // registry name
-	Title    string `json:"title"`    // display name
-	Summary  string `json:"summary"`  // one plain-language line
-	Category string `json:"category"` // "" for registry entries without MCP Tray metadata
-	Version  string `json:"version"`  // the exact version MCP Tray installs
-	Needs    string `json:"needs"`    // "node", "python", "docker", or "" for a remote server
-	ReadOnly *bool  `json:"readOnly"` // null when the entry does not say
-	Origin   string `json:"origin"`   // "built-in" or "registry"
-	Source   string `json:"source"`   // link to the source code, or ""
-	// Shareable says one process can safely serve every AI app (stateless servers).
-	Shareable bool `json:"shareable"`
-	// LookAlike is the built-in id whose name this registry entry imitates; "" when none.
-	LookAlike string `json:"lookAlike,omitempty"`
-}
-
-// CatalogDetail is the output of `catalog show --json`: the item plus what installing it runs
-// and asks. Args and Env hold "<key>" where an answer goes.
-type CatalogDetail struct {
-	CatalogItem
-	Description string              `json:"description"`
-	Runtime     string              `json:"runtime"` // "npx", "uvx", "docker", or "" for a remote server
-	Command     string              `json:"command"`
-	Args        []string            `json:"args"`
-	Env         map[string]string   `json:"env"`
-	Secrets     []string            `json:"secrets"`
-	Remote      *catalog.RemotePlan `json:"remote,omitempty"`
-	Questions   []catalog.Question  `json:"questions"`
-	Problem     string              `json:"problem,omitempty"` // why MCP Tray cannot install it, if it cannot
-	// Hazards are the risky flags, settings and commands an install asks about one by one.
-	Hazards []installer.HazardView `json:"hazards,omitempty"`
-}
 
 func newCatalogCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
@@ -85,7 +45,7 @@ func newCatalogListCmd(e *env) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSON(e, map[string]any{"entries": catalogItems(entries), "registry": registry})
+				return writeJSON(e, map[string]any{"entries": installer.Items(entries), "registry": registry})
 			}
 			printByCategory(e.stdout, entries)
 			fmt.Fprintln(e.stdout, "\nDetails: mcptray catalog show ID    Install: mcptray install ID")
@@ -117,7 +77,7 @@ func newCatalogSearchCmd(e *env) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSON(e, map[string]any{"query": query, "entries": catalogItems(hits), "registry": registry})
+				return writeJSON(e, map[string]any{"query": query, "entries": installer.Items(hits), "registry": registry})
 			}
 			if len(hits) == 0 {
 				fmt.Fprintf(e.stdout, "Nothing in the catalog matches %q. See every server with: mcptray catalog list\n", query)
@@ -148,7 +108,7 @@ func newCatalogShowCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d := catalogDetail(entry)
+			d := installer.Detail(entry)
 			if asJSON {
 				return writeJSON(e, d)
 			}
@@ -158,25 +118,6 @@ func newCatalogShowCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/catalog-json.md)")
 	return cmd
-}
-
-func catalogItems(entries []catalog.Entry) []CatalogItem {
-	out := make([]CatalogItem, len(entries))
-	for i, e := range entries {
-		out[i] = catalogItem(e)
-	}
-	return out
-}
-
-func catalogItem(e catalog.Entry) CatalogItem {
-	it := CatalogItem{ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Summary: e.Summary(), Category: e.Category(),
-		Version: e.Version(), Needs: e.Needs(), Origin: e.Origin.String(), Source: e.Source(), Shareable: e.Meta.Shareable,
-		LookAlike: catalog.LookAlike(e)}
-	if e.Meta.ID != "" { // only MCP Tray's own metadata says whether a server is read-only
-		ro := e.Meta.ReadOnly
-		it.ReadOnly = &ro
-	}
-	return it
 }
 
 // needsText names what a person installs to run the entry.
@@ -204,7 +145,7 @@ func accessText(readOnly *bool) string {
 
 // itemLine is the plain one-line description used by list and search.
 func itemLine(e catalog.Entry) string {
-	it := catalogItem(e)
+	it := installer.Item(e)
 	summary := strings.TrimSpace(it.Summary)
 	if summary != "" && !strings.HasSuffix(summary, ".") {
 		summary += "."
@@ -251,80 +192,7 @@ func printByCategory(w io.Writer, entries []catalog.Entry) {
 	}
 }
 
-// catalogDetail plans the entry with placeholder answers, so the command shown is exactly
-// what will run, with "<key>" where the person's answer goes.
-func catalogDetail(e catalog.Entry) CatalogDetail {
-	d := CatalogDetail{CatalogItem: catalogItem(e), Description: e.Server.Description,
-		Args: []string{}, Env: map[string]string{}, Secrets: []string{}, Questions: []catalog.Question{}}
-	qs, err := catalog.Questions(e)
-	if err != nil {
-		d.Problem = prose.Sentence(err)
-		return d
-	}
-	d.Questions = append(d.Questions, qs...)
-	answers, tokens := placeholderAnswers(qs)
-	p, err := catalog.Plan(e, answers)
-	if err != nil {
-		d.Problem = prose.Sentence(err)
-		return d
-	}
-	fill := func(s string) string {
-		for tok, key := range tokens {
-			s = strings.ReplaceAll(s, tok, "<"+key+">")
-		}
-		return s
-	}
-	d.Runtime, d.Command, d.Remote = string(p.Runtime), p.Command, p.Remote
-	d.Hazards = installer.PlanHazards(e, p)
-	for _, a := range p.Args {
-		d.Args = append(d.Args, fill(a))
-	}
-	for k, v := range p.Env {
-		d.Env[k] = fill(v)
-	}
-	for _, q := range qs {
-		if q.Secret {
-			d.Secrets = append(d.Secrets, q.Key)
-		}
-	}
-	return d
-}
-
-// placeholderAnswers answers every required question that has no default with a value that
-// passes the question's checks and can be found again in the plan (tokens maps it back to
-// the key). Secrets get a dummy value: they never appear in the command.
-func placeholderAnswers(qs []catalog.Question) (answers, tokens map[string]string) {
-	answers, tokens = map[string]string{}, map[string]string{}
-	root := filepath.VolumeName(os.TempDir()) + string(filepath.Separator)
-	for i, q := range qs {
-		if !q.Required || q.Default != "" {
-			continue
-		}
-		var v string
-		switch {
-		case q.Secret:
-			answers[q.Key] = "placeholder"
-			continue
-		case len(q.Choices) > 0:
-			v = q.Choices[0] // must be one of them; shown as is
-			answers[q.Key] = v
-			continue
-		case q.Format == catalog.FormatNumber:
-			v = "91827364" + strconv.Itoa(500+i)
-		case q.Format == catalog.FormatBoolean:
-			answers[q.Key] = "false"
-			continue
-		case q.Format == catalog.FormatFilepath:
-			v = root + "MCPTRAYANSWER" + strconv.Itoa(i) + "X"
-		default:
-			v = "MCPTRAYANSWER" + strconv.Itoa(i) + "X" // X: answer 1 is no prefix of answer 10
-		}
-		answers[q.Key], tokens[v] = v, q.Key
-	}
-	return answers, tokens
-}
-
-func printDetail(w io.Writer, d CatalogDetail) {
+func printDetail(w io.Writer, d installer.CatalogDetail) {
 	fmt.Fprintln(w, display.Line(fmt.Sprintf("%s (%s, version %s)", d.Title, d.ID, d.Version)))
 	if d.LookAlike != "" {
 		fmt.Fprintln(w, installer.LookAlikeSentence(d.LookAlike))
@@ -406,7 +274,7 @@ func questionTraits(q catalog.Question) string {
 
 // installExample is the install command with a --set for every required non-secret answer
 // that has no default.
-func installExample(d CatalogDetail) string {
+func installExample(d installer.CatalogDetail) string {
 	parts := []string{"mcptray install", d.ID}
 	for _, q := range d.Questions {
 		if q.Required && !q.Secret && q.Default == "" {

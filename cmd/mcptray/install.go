@@ -258,7 +258,7 @@ func printOverview(e *env, entry catalog.Entry, name string, qs []catalog.Questi
 		fmt.Fprintf(w, "  %s\n", installer.LookAlikeSentence(like))
 	}
 	fmt.Fprintf(w, "  %s\n", display.Line(entry.Summary()))
-	fmt.Fprintf(w, "  Needs: %s. Access: %s.\n", needsText(entry.Needs()), accessText(catalogItem(entry).ReadOnly))
+	fmt.Fprintf(w, "  Needs: %s. Access: %s.\n", needsText(entry.Needs()), accessText(installer.Item(entry).ReadOnly))
 	var secrets []string
 	for _, q := range qs {
 		if q.Secret {

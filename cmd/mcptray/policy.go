@@ -65,11 +65,11 @@ func newPolicyCmd(e *env) *cobra.Command {
 		Args:  exactArgs(3, "a server name, a tool name and allow, ask or deny"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rule := config.Rule(args[2])
-			if rule != config.RuleAllow && rule != config.RuleAsk && rule != config.RuleDeny {
+			if !rule.Valid() {
 				return usageError{fmt.Errorf("%q is not a rule: use allow, ask or deny", args[2])}
 			}
-			err := changePolicy(e, "policy.set", daemon.RuleParams{Name: args[0], Tool: args[1], Rule: rule}, args[0], func(s *config.Server) {
-				s.EnsurePolicy().Tools[args[1]] = rule
+			err := changePolicy(e, "policy.set", daemon.RuleParams{Name: args[0], Tool: args[1], Rule: rule}, args[0], func(s *config.Server) error {
+				return s.SetRule(args[1], rule)
 			})
 			if err != nil {
 				return err
@@ -85,8 +85,9 @@ func newPolicyCmd(e *env) *cobra.Command {
 		Short: "Let every tool of a server run without asking (flagged or changed tools still ask)",
 		Args:  exactArgs(1, "a server name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			err := changePolicy(e, "policy.trust", daemon.TrustParams{Name: args[0], Trust: !off}, args[0], func(s *config.Server) {
-				s.EnsurePolicy().Trust = !off
+			err := changePolicy(e, "policy.trust", daemon.TrustParams{Name: args[0], Trust: !off}, args[0], func(s *config.Server) error {
+				s.SetTrust(!off)
+				return nil
 			})
 			if err != nil {
 				return err
@@ -105,13 +106,14 @@ func newPolicyCmd(e *env) *cobra.Command {
 }
 
 // changePolicy sends a policy change through the daemon when it runs, so that it decides
-// whether the request may loosen anything and applies it at once; otherwise it writes
-// config.json, which the daemon reads when it starts.
-func changePolicy(e *env, method string, params any, server string, change func(*config.Server)) error {
+// whether the request may loosen anything and applies it at once; otherwise it makes the
+// same change to config.json (the daemon's handler calls the same config.Server method),
+// which the daemon reads when it starts.
+func changePolicy(e *env, method string, params any, server string, change func(*config.Server) error) error {
 	if e.daemonRunning() {
 		return e.call(method, params, nil)
 	}
-	return updateServer(e, server, func(s *config.Server) error { change(s); return nil })
+	return updateServer(e, server, change)
 }
 
 // acceptWithoutCode is what a bare --accept means: the flag was given no code.

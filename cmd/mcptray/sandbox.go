@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/display"
@@ -44,7 +42,7 @@ says what the server may touch now.`,
 			var srv *config.Server
 			update := func(s *config.Server) error {
 				if change {
-					if err := changeSandbox(s, reads, writes, forget, network, on, off); err != nil {
+					if err := changeSandbox(s, reads, writes, forget, network, off); err != nil {
 						return err
 					}
 				}
@@ -83,55 +81,35 @@ says what the server may touch now.`,
 	return cmd
 }
 
-// changeSandbox applies the sandbox flags to s. Granting anything confines a server that was
-// not; a server confined for the first time keeps the network unless --network off.
-func changeSandbox(s *config.Server, reads, writes, forget []string, network string, on, off bool) error {
-	if off {
-		s.Sandbox = &config.Sandbox{Off: true}
-		return nil
-	}
-	if !s.Sandbox.Confined() {
-		s.Sandbox = &config.Sandbox{Network: true}
-	}
-	sb := s.Sandbox
-	for _, list := range []*[]string{&reads, &writes, &forget} {
-		for i, dir := range *list {
+// changeSandbox applies the sandbox flags to s (config.Server.ChangeSandbox).
+// Any flag but --off confines a server that was not (--on alone does just that).
+func changeSandbox(s *config.Server, reads, writes, forget []string, network string, off bool) error {
+	c := config.SandboxChange{Off: off}
+	for _, l := range []struct {
+		in  []string
+		out *[]string
+	}{{reads, &c.Read}, {writes, &c.Write}, {forget, &c.Forget}} {
+		for _, dir := range l.in {
 			p, err := folderArg(dir)
 			if err != nil {
 				return err
 			}
-			(*list)[i] = p
+			*l.out = append(*l.out, p)
 		}
 	}
-	for _, p := range forget {
-		sb.Read = slices.DeleteFunc(sb.Read, func(x string) bool { return x == p })
-		sb.Write = slices.DeleteFunc(sb.Write, func(x string) bool { return x == p })
+	if network != "" {
+		net := network == "on"
+		c.Network = &net
 	}
-	for _, p := range writes {
-		sb.Read = slices.DeleteFunc(sb.Read, func(x string) bool { return x == p })
-		if !slices.Contains(sb.Write, p) {
-			sb.Write = append(sb.Write, p)
-		}
-	}
-	for _, p := range reads {
-		if !slices.Contains(sb.Read, p) && !slices.Contains(sb.Write, p) {
-			sb.Read = append(sb.Read, p)
-		}
-	}
-	switch network {
-	case "on":
-		sb.Network = true
-	case "off":
-		sb.Network = false
-	}
+	s.ChangeSandbox(c)
 	return nil
 }
 
 // folderArg keeps "~/x" as written (config.json stays valid for the person on any machine)
-// and makes anything else a full, clean path.
+// and makes anything else a full, clean path, from the current folder.
 func folderArg(dir string) (string, error) {
-	if dir == "~" || strings.HasPrefix(dir, "~/") {
-		return filepath.ToSlash(filepath.Clean(dir)), nil
+	if p, ok := config.SandboxFolder(dir); ok {
+		return p, nil
 	}
 	p, err := filepath.Abs(dir)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -77,16 +76,7 @@ func newSecretSetCmd(e *env) *cobra.Command {
 func storeSecret(e *env, server, key, value string) error {
 	ctx, cancel := keychainCtx()
 	defer cancel()
-	if err := e.keys().Set(ctx, server, key, value); err != nil {
-		return err
-	}
-	return updateServer(e, server, func(s *config.Server) error {
-		if !slices.Contains(s.Secrets, key) {
-			s.Secrets = append(s.Secrets, key)
-		}
-		delete(s.Env, key) // a value once kept in config.json moves to the keychain
-		return nil
-	})
+	return cliError(server, e.home.SetSecret(ctx, e.keys(), server, key, value))
 }
 
 // secretsChanged tells a running MCP Tray, which restarts the server with the new value.
@@ -124,15 +114,8 @@ func readSecret(e *env, key string) (string, error) {
 }
 
 func serverConfig(e *env, name string) (*config.Server, error) {
-	cfg, err := e.home.Load()
-	if err != nil {
-		return nil, err
-	}
-	s, ok := cfg.Servers[name]
-	if !ok {
-		return nil, errNoServer(name)
-	}
-	return s, nil
+	s, err := e.home.Server(name)
+	return s, cliError(name, err)
 }
 
 // SecretListItem is one row of `secret list --json`.
@@ -220,11 +203,5 @@ func newSecretDeleteCmd(e *env) *cobra.Command {
 func deleteSecrets(e *env, server string, keys []string) error {
 	ctx, cancel := keychainCtx()
 	defer cancel()
-	store := e.keys()
-	for _, k := range keys {
-		if err := store.Delete(ctx, server, k); err != nil && !errors.Is(err, keychain.ErrNotFound) {
-			return err
-		}
-	}
-	return nil
+	return keychain.DeleteAll(ctx, e.keys(), server, keys)
 }

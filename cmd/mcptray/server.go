@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/daemon"
@@ -83,7 +84,7 @@ func newServerAddCmd(e *env) *cobra.Command {
 				if !ok || !config.ValidEnvKey(k) {
 					return usageError{fmt.Errorf("--env takes NAME=VALUE, and %q is not that", kv)}
 				}
-				if looksSecret(k) {
+				if clients.LooksLikeCredential(k, v) { // the rule `client import` uses
 					fmt.Fprintf(e.stderr, "Note: %s looks like a credential. Use --secret %s instead to keep it in the keychain rather than in config.json.\n", k, k)
 				}
 				if s.Env == nil {
@@ -93,13 +94,10 @@ func newServerAddCmd(e *env) *cobra.Command {
 			}
 			s.Secrets = secrets
 			kubeNote := markKube(s, name, kubeFlag)
-			err = e.home.Update(func(c *config.Config) error {
-				if _, exists := c.Servers[name]; exists {
-					return fmt.Errorf("there is already a server named %q; remove it first (mcptray server remove %s) or pick another name", name, name)
-				}
-				c.Servers[name] = s
-				return nil
-			})
+			err = e.home.AddServer(name, s)
+			if errors.Is(err, config.ErrServerExists) {
+				return fmt.Errorf("there is already a server named %q; remove it first (mcptray server remove %s) or pick another name", name, name)
+			}
 			if err != nil {
 				return err
 			}
@@ -134,26 +132,18 @@ func errNoServer(name string) error {
 	return fmt.Errorf("there is no server named %q (see: mcptray server list)", name)
 }
 
-// updateServer changes one server in config.json under its lock.
+// updateServer changes one server in config.json under its lock (config.Home.UpdateServer,
+// as the daemon does).
 func updateServer(e *env, name string, change func(*config.Server) error) error {
-	return e.home.Update(func(c *config.Config) error {
-		s, ok := c.Servers[name]
-		if !ok {
-			return errNoServer(name)
-		}
-		return change(s)
-	})
+	return cliError(name, e.home.UpdateServer(name, change))
 }
 
-// looksSecret guesses whether an environment variable holds a credential.
-func looksSecret(name string) bool {
-	n := strings.ToUpper(name)
-	for _, w := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "_KEY", "_PAT", "CREDENTIAL", "AUTH"} {
-		if strings.Contains(n, w) {
-			return true
-		}
+// cliError gives the config package's "no such server" the command line's sentence.
+func cliError(server string, err error) error {
+	if errors.Is(err, config.ErrNoServer) {
+		return errNoServer(server)
 	}
-	return false
+	return err
 }
 
 func newServerRemoveCmd(e *env) *cobra.Command {
@@ -163,23 +153,9 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 		Args:  exactArgs(1, "the name of a server"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			var removed config.Server
-			err := e.home.Update(func(c *config.Config) error {
-				s, ok := c.Servers[name]
-				if !ok {
-					return errNoServer(name)
-				}
-				removed = *s
-				delete(c.Servers, name)
-				for _, b := range c.Clients {
-					if b != nil {
-						b.Servers = slices.DeleteFunc(b.Servers, func(s string) bool { return s == name })
-					}
-				}
-				return nil
-			})
+			removed, err := e.home.RemoveServer(name)
 			if err != nil {
-				return err
+				return cliError(name, err)
 			}
 			fmt.Fprintf(e.stdout, "Removed the server %q.\n", name)
 			removeInstalled(e, name, &removed) // freeze.go
@@ -216,13 +192,8 @@ func newServerToggleCmd(e *env, verb string, disabled bool) *cobra.Command {
 
 // ServerListItem is one row of `server list --json`.
 type ServerListItem struct {
-	Name     string             `json:"name"`
-	Command  string             `json:"command"`
-	Args     []string           `json:"args"`
-	Mode     config.Mode        `json:"mode"`
-	Disabled bool               `json:"disabled"`
-	Secrets  []string           `json:"secrets"`
-	Status   *supervisor.Status `json:"status,omitempty"` // present when MCP Tray is running
+	config.ServerSummary
+	Status *supervisor.Status `json:"status,omitempty"` // present when MCP Tray is running
 }
 
 func newServerListCmd(e *env) *cobra.Command {
@@ -244,9 +215,7 @@ func newServerListCmd(e *env) *cobra.Command {
 			}
 			items := []ServerListItem{}
 			for _, name := range cfg.ServerNames() {
-				s := cfg.Servers[name]
-				items = append(items, ServerListItem{Name: name, Command: s.Command, Args: nonNil(s.Args), Mode: s.EffectiveMode(),
-					Disabled: s.Disabled, Secrets: nonNil(s.Secrets), Status: byName[name]})
+				items = append(items, ServerListItem{ServerSummary: config.Summary(name, cfg.Servers[name]), Status: byName[name]})
 			}
 			if asJSON {
 				return writeJSON(e, map[string]any{"servers": items, "running": running})
@@ -344,13 +313,6 @@ func since(t time.Time) string {
 		return "-"
 	}
 	return time.Since(t).Round(time.Second).String()
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 func writeJSON(e *env, v any) error {
