@@ -34,25 +34,15 @@ func categoryLabel(c string) string {
 // filterCatalog keeps the entries of a category whose title, description or id contain every
 // word of query (case-insensitive), in the order given.
 func filterCatalog(entries []installer.EntryView, category, query string) []installer.EntryView {
-	words := strings.Fields(strings.ToLower(query))
-	var out []installer.EntryView
+	var in []installer.EntryView
 	for _, e := range entries {
-		if category != "" && category != allCategories && categoryLabel(e.Category) != category {
-			continue
-		}
-		hay := strings.ToLower(e.Title + " " + e.Description + " " + e.ID + " " + e.Name + " " + e.Category)
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			out = append(out, e)
+		if category == "" || category == allCategories || categoryLabel(e.Category) == category {
+			in = append(in, e)
 		}
 	}
-	return out
+	// The same ranking as `mcptray catalog search`: words match a registry entry's own name,
+	// not the io.github.… namespace every such entry shares.
+	return installer.Filter(in, query)
 }
 
 // entryTitle is an entry's name for people. Catalog entries can come from a registry on the

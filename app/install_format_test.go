@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,6 +44,13 @@ func TestFilterCatalog(t *testing.T) {
 		if diff := cmp.Diff(tc.want, ids(filterCatalog(catalogFixture, tc.category, tc.query))); diff != "" {
 			t.Errorf("filterCatalog(%q, %q) (-want +got):\n%s", tc.category, tc.query, diff)
 		}
+	}
+	// A registry entry's io.github.… namespace is not a match for "GitHub" (every registry
+	// entry of a GitHub account has it): the window ranks as `mcptray catalog search` does.
+	withRegistry := append(slices.Clone(catalogFixture), installer.EntryView{ID: "io.github.someone/weather", Name: "io.github.someone/weather",
+		Title: "Weather", Description: "Forecasts.", Origin: "registry"})
+	if diff := cmp.Diff([]string{"github"}, ids(filterCatalog(withRegistry, "", "GitHub"))); diff != "" {
+		t.Errorf("filterCatalog(GitHub) with a registry entry (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{allCategories, "Developer tools", "Files & documents", "Other", "Web"}, catalogCategories(catalogFixture)); diff != "" {
 		t.Errorf("categories (-want +got):\n%s", diff)

@@ -98,8 +98,6 @@ func newWindowHarnessWith(t *testing.T, wait bool) *windowHarness {
 	return h
 }
 
-func newWindowHarnessNoWait(t *testing.T) *windowHarness { return newWindowHarnessWith(t, false) }
-
 // until runs the UI's queued work on the test goroutine until ok holds, failing after 30 s.
 func (h *windowHarness) until(what string, ok func() bool) {
 	h.t.Helper()

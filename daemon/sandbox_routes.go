@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
@@ -78,7 +76,7 @@ func cleanSandbox(sb *config.Sandbox) (*config.Sandbox, error) {
 		out *[]string
 	}{{sb.Write, &out.Write}, {sb.Read, &out.Read}} {
 		for _, dir := range l.in {
-			p, ok := sandboxFolder(dir)
+			p, ok := config.SandboxFolder(dir)
 			if !ok {
 				return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not a full path: choose the folder again.", dir)}
 			}
@@ -88,17 +86,6 @@ func cleanSandbox(sb *config.Sandbox) (*config.Sandbox, error) {
 		}
 	}
 	return out, nil
-}
-
-// sandboxFolder is dir cleaned, when it is a full path or starts with "~/".
-func sandboxFolder(dir string) (string, bool) {
-	if dir == "~" || strings.HasPrefix(dir, "~/") {
-		return filepath.ToSlash(filepath.Clean(dir)), true
-	}
-	if !filepath.IsAbs(dir) {
-		return "", false
-	}
-	return filepath.Clean(dir), true
 }
 
 // sandboxLoosens says whether a servers.sandbox request lets a confined server touch more:

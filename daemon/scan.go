@@ -234,6 +234,3 @@ func ClientScanTargets(opts ImportOptions, id string) ([]ScanTarget, []ImportSki
 	}
 	return out, plan.Skipped, nil
 }
-
-// String is the target's command line, for messages.
-func (t ScanTarget) String() string { return strings.Join(append([]string{t.Command}, t.Args...), " ") }

@@ -67,15 +67,6 @@ func (h *Hub) ownTasks(m *member, answer []byte) (out []byte, ok bool) {
 	return out, out != nil
 }
 
-// isTaskRequest reports whether method acts on one task named in its params.
-func isTaskRequest(method string) bool {
-	switch method {
-	case "tasks/get", "tasks/result", "tasks/cancel":
-		return true
-	}
-	return false
-}
-
 // forgetTasksLocked drops the tasks of a client that left. h.mu must be held.
 func (h *Hub) forgetTasksLocked(m *member) {
 	for id, owner := range h.tasks {

@@ -46,16 +46,10 @@ func (j *job) save(ctx context.Context) error {
 	if j.entry.Meta.Kubernetes {
 		srv.Kube = &config.Kube{}
 	}
-	err = j.in.Source.Home.Update(func(c *config.Config) error {
-		if _, taken := c.Servers[j.name]; taken {
-			return nameTaken(j.name)
-		}
-		if c.Servers == nil {
-			c.Servers = map[string]*config.Server{}
-		}
-		c.Servers[j.name] = srv
-		return nil
-	})
+	err = j.in.Source.Home.AddServer(j.name, srv)
+	if errors.Is(err, config.ErrServerExists) {
+		return nameTaken(j.name)
+	}
 	if err != nil {
 		return err
 	}

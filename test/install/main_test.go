@@ -115,12 +115,6 @@ func newRegistry(t testing.TB, servers ...string) *registry {
 	return r
 }
 
-func (r *registry) requests() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.hits
-}
-
 func (r *registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	r.hits++
