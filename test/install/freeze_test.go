@@ -30,7 +30,7 @@ func TestFreezeHandAddedServer(t *testing.T) {
 		t.Errorf("freezing a server without an exact version: exit %d\n%s%s", code, out, errs)
 	}
 	out = u.OK("server", "freeze", "ev")
-	if !strings.Contains(out, "now runs @modelcontextprotocol/server-everything@"+ver) {
+	if !strings.Contains(out, "now runs @modelcontextprotocol/server-everything "+ver) {
 		t.Errorf("server freeze said:\n%s", out)
 	}
 	s := checkFrozen(t, u, "ev", "@modelcontextprotocol/server-everything", ver)
