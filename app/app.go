@@ -147,11 +147,11 @@ func noteNotice(n *daemon.Note) *notice {
 		return nil
 	}
 	switch n.Kind {
-	case "kube_switched":
+	case daemon.NoteKubeSwitched:
 		return &notice{Title: "Kubernetes context switched", Body: n.Message}
-	case "kube_context_gone":
+	case daemon.NoteKubeContextGone:
 		return &notice{Title: "A Kubernetes server stopped", Body: n.Message}
-	case noteConfigPending:
+	case daemon.NoteConfigPending:
 		return &notice{Title: "A change to MCP Tray's settings waits for you", Body: display.Line(n.Message) + " Open MCP Tray to allow or undo it."}
 	}
 	return nil

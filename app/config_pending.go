@@ -21,9 +21,6 @@ const (
 	methodConfigPending = "config.pending"
 	methodConfigConfirm = "config.confirm"
 	methodConfigDiscard = "config.discard"
-
-	noteConfigPending        = "config_pending"         // Message: a one-sentence summary
-	noteConfigPendingCleared = "config_pending_cleared" // confirmed, undone or superseded
 )
 
 // configPendingResult is what config.pending answers: whether a change waits, the changes in

@@ -75,7 +75,7 @@ func TestPendingBannerConfirmsWhatItShowed(t *testing.T) {
 
 func TestTrayOffersToReviewPendingChanges(t *testing.T) {
 	h := newTrayHarness(t, nil)
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: noteConfigPending, Message: "A new server “x\x1b[2K” wants to run."}}
+	h.events <- daemon.Event{Note: &daemon.Note{Kind: daemon.NoteConfigPending, Message: "A new server “x\x1b[2K” wants to run."}}
 	h.until("the notification is sent", func() bool { return len(h.commands()) == 1 })
 	want := command{Notify: &notice{Title: "A change to MCP Tray's settings waits for you",
 		Body: "A new server “x\\x1b[2K” wants to run. Open MCP Tray to allow or undo it."}}
@@ -90,6 +90,6 @@ func TestTrayOffersToReviewPendingChanges(t *testing.T) {
 	if got := h.commands(); len(got) != 2 || got[1].Show != "config" {
 		t.Fatalf("window commands %+v", got)
 	}
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: noteConfigPendingCleared}}
+	h.events <- daemon.Event{Note: &daemon.Note{Kind: daemon.NoteConfigPendingCleared}}
 	h.until("the item goes", func() bool { return findItem(h.tr.trayMenu(time.Now()), reviewConfigLabel) == nil })
 }

@@ -60,17 +60,17 @@ func (m *model) apply(ev daemon.Event) {
 	}
 	if n := ev.Note; n != nil {
 		switch n.Kind {
-		case "config_error":
+		case daemon.NoteConfigError:
 			m.configError = n.Message
-		case "config_ok":
+		case daemon.NoteConfigOK:
 			m.configError = ""
-		case "paused":
+		case daemon.NotePaused:
 			m.paused = true
-		case "resumed":
+		case daemon.NoteResumed:
 			m.paused = false
-		case noteConfigPending:
+		case daemon.NoteConfigPending:
 			m.configPending = true
-		case noteConfigPendingCleared:
+		case daemon.NoteConfigPendingCleared:
 			m.configPending = false
 		}
 	}

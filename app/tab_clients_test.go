@@ -109,3 +109,32 @@ func waitOverlayButton(h *windowHarness, text string) *widget.Button {
 	h.until("a dialog with "+text, func() bool { return overlayButton(h.u.main.win, text) != nil })
 	return overlayButton(h.u.main.win, text)
 }
+
+// TestClientsTabFollowsABrokenFileBeingFixed: with the AI-apps tab open, a client file that
+// stops parsing shows its problem, and once it is fixed the problem goes away by itself (the
+// daemon's client_ok note refreshes the tab, as every client note does).
+func TestClientsTabFollowsABrokenFileBeingFixed(t *testing.T) {
+	h := newWindowHarness(t)
+	cursor, _ := clients.ByID("cursor")
+	path := cursor.Paths(h.env)[0]
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	h.add("alpha", &config.Server{Command: h.fake})
+	h.running("alpha")
+	tab := h.u.main.clients
+	h.u.main.selectTab("AI apps")
+	h.until("Cursor shows", func() bool { return tab.cards["cursor"] != nil })
+	test.Tap(tab.cards["cursor"].enabled)
+	h.until("Cursor sees alpha", func() bool { b, _ := os.ReadFile(path); return strings.Contains(string(b), "alpha") })
+
+	good, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte("{\"mcpServers\": {\n  \"mine\": {\"command\": \"x\"},,\n}\n"), 0o600)
+	h.until("the tab shows the broken file", func() bool { return showsText(tab.content, path+": ") })
+	// Put back as it was: nothing for MCP Tray to write, so only the file's "in order
+	// again" note can tell the tab.
+	os.WriteFile(path, good, 0o600)
+	h.until("the problem is gone from the tab", func() bool {
+		return !showsText(tab.content, path+": ") && tab.cards["cursor"] != nil
+	})
+}

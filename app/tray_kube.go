@@ -90,7 +90,7 @@ func (t *Tray) kubeMenu(k kubeServer) *fyne.Menu {
 // Kubernetes servers or their contexts: a server added or removed, config.json reloaded.
 func kubeMayHaveChanged(m *model, ev daemon.Event) bool {
 	if n := ev.Note; n != nil {
-		return n.Kind == "config_ok" || n.Kind == "settings"
+		return n.Kind == daemon.NoteConfigOK || n.Kind == daemon.NoteSettings
 	}
 	if s := ev.Server; s != nil {
 		_, known := m.servers[s.Name]

@@ -144,13 +144,13 @@ func (w *mainWindow) refresh() {
 }
 
 // noteArrived lets tabs react to daemon notes the model does not keep. UI goroutine only.
-func (w *mainWindow) noteArrived(kind string) {
-	switch kind {
-	case "settings":
+func (w *mainWindow) noteArrived(kind daemon.NoteKind) {
+	switch {
+	case kind == daemon.NoteSettings:
 		w.prefs.fetch()
-	case noteConfigPending, noteConfigPendingCleared:
+	case kind == daemon.NoteConfigPending, kind == daemon.NoteConfigPendingCleared:
 		w.pending.fetch()
-	case "client_changed", "client_error", "client_healed":
+	case kind.IsClient(): // written, healed, broken, given up on, in order again
 		if w.tabs.Selected() != nil && w.tabs.Selected().Text == "AI apps" {
 			w.clients.fetch()
 		}

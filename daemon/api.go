@@ -180,15 +180,15 @@ func (d *Daemon) streamEvents(ctx context.Context, _ json.RawMessage, send func(
 	}
 	// A config note always follows the snapshot, so a subscriber knows it is up to date even
 	// when no server is configured.
-	first := Note{Kind: "config_ok"}
+	first := Note{Kind: NoteConfigOK}
 	if msg := d.configError(); msg != "" {
-		first = Note{Kind: "config_error", Message: msg}
+		first = Note{Kind: NoteConfigError, Message: msg}
 	}
 	if err := send(Event{Note: &first}); err != nil {
 		return err
 	}
 	if d.paused() {
-		if err := send(Event{Note: &Note{Kind: "paused", Message: pausedMessage}}); err != nil {
+		if err := send(Event{Note: &Note{Kind: NotePaused, Message: pausedMessage}}); err != nil {
 			return err
 		}
 	}

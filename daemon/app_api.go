@@ -127,9 +127,9 @@ func (d *Daemon) setPaused(ctx context.Context, on bool) error {
 		if n := d.live.endAll(); n > 0 {
 			d.log.Info("paused: ended client sessions", "sessions", n)
 		}
-		d.notes.Publish(Note{Kind: "paused", Message: pausedMessage})
+		d.notes.Publish(Note{Kind: NotePaused, Message: pausedMessage})
 	} else {
-		d.notes.Publish(Note{Kind: "resumed"})
+		d.notes.Publish(Note{Kind: NoteResumed})
 	}
 	var firstErr error
 	for _, name := range names {

@@ -104,7 +104,7 @@ func (d *Daemon) settingsRoutes() {
 		}
 		res, err := d.settings()
 		if err == nil {
-			d.notes.Publish(Note{Kind: "settings"})
+			d.notes.Publish(Note{Kind: NoteSettings})
 		}
 		return res, err
 	})

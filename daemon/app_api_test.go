@@ -181,7 +181,7 @@ func TestPauseStopsServersAndHoldsConnections(t *testing.T) {
 	}
 }
 
-func waitNote(t *testing.T, notes <-chan Note, kind string) {
+func waitNote(t *testing.T, notes <-chan Note, kind NoteKind) {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
 	for {

@@ -342,7 +342,7 @@ func (r *ClientReconciler) applyLocked(t clientTarget, path string) clients.Resu
 	if f.err != nil {
 		f.err = nil
 		if t.enabled {
-			r.notifyLocked(Note{Kind: "client_ok", Message: fmt.Sprintf("%s's config file %s is in order again.", t.c.Name(), path)})
+			r.notifyLocked(Note{Kind: NoteClientOK, Message: fmt.Sprintf("%s's config file %s is in order again.", t.c.Name(), path)})
 		}
 	}
 	if res.Changed {
@@ -394,7 +394,7 @@ func (r *ClientReconciler) recordLocked(ev ClientEvent) {
 		r.events = r.events[len(r.events)-maxClientEvents:]
 	}
 	r.opts.Log.Info("AI client config", "client", ev.Client, "path", ev.Path, "event", ev.Kind, "message", ev.Message)
-	r.notifyLocked(Note{Kind: "client_" + ev.Kind, Message: ev.Message})
+	r.notifyLocked(Note{Kind: NoteKind("client_" + ev.Kind), Message: ev.Message})
 }
 
 func (r *ClientReconciler) notifyLocked(n Note) {

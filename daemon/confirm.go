@@ -132,9 +132,9 @@ func (d *Daemon) reviewConfig(proposed *config.Config) *config.Config {
 	switch {
 	case len(changes) > 0 && fp != oldFP:
 		d.log.Warn("a change to config.json waits for your confirmation", "changes", changes, "code", fp)
-		d.notes.Publish(Note{Kind: "config_pending", Message: summary})
+		d.notes.Publish(Note{Kind: NoteConfigPending, Message: summary})
 	case len(changes) == 0 && wasPending:
-		d.notes.Publish(Note{Kind: "config_pending_cleared"})
+		d.notes.Publish(Note{Kind: NoteConfigPendingCleared})
 	}
 	return eff
 }

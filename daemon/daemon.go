@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,9 +75,34 @@ type Daemon struct {
 // Note is a daemon-level event for the GUI: a config problem, a change it should tell the
 // person about.
 type Note struct {
-	Kind    string `json:"kind"` // "config_error", "config_ok", "kube_switched", "kube_context_gone"
-	Message string `json:"message,omitempty"`
+	Kind    NoteKind `json:"kind"`
+	Message string   `json:"message,omitempty"` // one sentence for a person, for most kinds
 }
+
+// NoteKind names what a Note is about. Faces switch on these constants, never on strings.
+type NoteKind string
+
+// The notes the daemon publishes on "events".
+const (
+	NoteConfigError          NoteKind = "config_error"           // config.json does not load; Message says why
+	NoteConfigOK             NoteKind = "config_ok"              // config.json loads (again)
+	NoteConfigPending        NoteKind = "config_pending"         // a change waits for the person; Message sums it up
+	NoteConfigPendingCleared NoteKind = "config_pending_cleared" // confirmed, undone or superseded
+	NotePaused               NoteKind = "paused"                 // "Pause all" is on
+	NoteResumed              NoteKind = "resumed"                // and off again
+	NoteSettings             NoteKind = "settings"               // app settings changed
+	NoteKubeSwitched         NoteKind = "kube_switched"          // a Kubernetes server now reaches another context
+	NoteKubeContextGone      NoteKind = "kube_context_gone"      // its context left the kubeconfig
+	NoteKubeForgotten        NoteKind = "kube_forgotten"         // its context choice was forgotten
+	NoteClientChanged        NoteKind = "client_changed"         // MCP Tray wrote an AI app's file
+	NoteClientHealed         NoteKind = "client_healed"          // it put back entries the app dropped
+	NoteClientError          NoteKind = "client_error"           // an AI app's file could not be read or written
+	NoteClientGaveUp         NoteKind = "client_gave_up"         // it stopped fighting another writer of that file
+	NoteClientOK             NoteKind = "client_ok"              // a file that had a problem is in order again
+)
+
+// IsClient reports a note about an AI app's config file: the AI-apps view shows it.
+func (k NoteKind) IsClient() bool { return strings.HasPrefix(string(k), "client_") }
 
 // ErrAlreadyRunning means another daemon serves this home; its text is the sentence to show.
 var ErrAlreadyRunning = errors.New("MCP Tray is already running for this home; use its tray icon, or stop it first")
@@ -189,14 +215,14 @@ func (d *Daemon) reload() {
 		d.cfgErr = err
 		d.mu.Unlock()
 		d.log.Error("config.json not applied", "err", err)
-		d.notes.Publish(Note{Kind: "config_error", Message: err.Error()})
+		d.notes.Publish(Note{Kind: NoteConfigError, Message: err.Error()})
 		return
 	}
 	hadErr := d.cfgErr != nil
 	d.cfg, d.cfgErr = cfg, nil
 	d.mu.Unlock()
 	if hadErr {
-		d.notes.Publish(Note{Kind: "config_ok"})
+		d.notes.Publish(Note{Kind: NoteConfigOK})
 	}
 	d.guard.engine.SetRules(rules(cfg))
 	d.guard.broker.SetTimeout(time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second) // 0: the default

@@ -177,7 +177,7 @@ func (d *Daemon) kubeSpecs(cfg *config.Config, specs []supervisor.Spec) []superv
 			}
 			if known && prev.refuse == "" && prev.context == st.context && st.context != "" {
 				d.log.Warn("Kubernetes context gone; server stopped", "server", name, "context", st.context)
-				d.notes.Publish(Note{Kind: "kube_context_gone", Message: st.refuse})
+				d.notes.Publish(Note{Kind: NoteKubeContextGone, Message: st.refuse})
 			}
 		}
 		next[name] = st

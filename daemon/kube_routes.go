@@ -216,7 +216,7 @@ func (d *Daemon) kubeUse(_ context.Context, p KubeUseParams) error {
 		msg = fmt.Sprintf("%s now uses the production context %s: tools that may change something ask you every time.", p.Server, where)
 	}
 	d.log.Info("Kubernetes context switched", "server", p.Server, "context", p.Context, "namespace", p.Namespace, "production", prod)
-	d.notes.Publish(Note{Kind: "kube_switched", Message: msg})
+	d.notes.Publish(Note{Kind: NoteKubeSwitched, Message: msg})
 	return nil
 }
 
@@ -247,6 +247,6 @@ func (d *Daemon) kubeForget(name string) error {
 	}
 	d.reload() // starts it with the empty kubeconfig (kubeSpecs)
 	d.log.Info("server declared not a Kubernetes server", "server", name)
-	d.notes.Publish(Note{Kind: "kube_forgotten", Message: fmt.Sprintf("MCP Tray no longer treats %s as a Kubernetes server; it reaches no Kubernetes cluster.", name)})
+	d.notes.Publish(Note{Kind: NoteKubeForgotten, Message: fmt.Sprintf("MCP Tray no longer treats %s as a Kubernetes server; it reaches no Kubernetes cluster.", name)})
 	return nil
 }
