@@ -14,13 +14,14 @@ import (
 	"github.com/mcptray/mcptray/supervisor"
 )
 
-// Shared-mode restarts: a crashed shared process is replaced at once, then after 1 s, 2 s,
-// 4 s; after sharedMaxCrashes crashes within sharedCrashWindow MCP Tray stops trying until
-// the person restarts the server.
-const (
-	sharedMaxCrashes  = 5
-	sharedCrashWindow = time.Minute
-)
+// Shared-mode restarts follow the supervisor's one policy (supervisor.Restarts: its backoff,
+// its window, its clock): a crashed shared process is replaced after the same delays as a
+// crashed spare, and after as many crashes within the window MCP Tray stops trying until the
+// person restarts the server. While it waits, clients stay joined and their requests wait.
+
+// takeRetry is how long a hub waits, when the supervisor refused it a process for a passing
+// reason, before it asks again (a change of the server's state ends the wait sooner).
+const takeRetry = 5 * time.Second
 
 // sharedHubs keeps one gateway.Hub, and so one server process, for every enabled server in
 // shared mode. Each hub has one goroutine (sharedHub.run) that owns its process: it takes
@@ -143,7 +144,8 @@ func (sh *sharedHub) run(ctx context.Context, d *Daemon) {
 			logs.Note(format, args...)
 		}
 	}
-	var crashes []time.Time
+	restarts := d.sup.NewRestarts()
+	clock := d.sup.Clock()
 	for ctx.Err() == nil {
 		drain(events)
 		p, err := d.sup.Take(ctx, sh.name)
@@ -153,10 +155,10 @@ func (sh *sharedHub) run(ctx context.Context, d *Daemon) {
 			}
 			sh.hub.SetDown(prose.Sentence(err))
 			// A change of state (the person starts it) or, for a passing failure, a while.
-			waitStatus(ctx, events, 5*time.Second, func(supervisor.Status) bool { return true })
+			waitStatus(ctx, events, clock.After(takeRetry), func(supervisor.Status) bool { return true })
 			continue
 		}
-		takenAt := time.Now() // changes the unit went through before this are old news
+		takenAt := clock.Now() // changes the unit went through before this are old news (Status.Since)
 		sh.hub.SetDown("")
 		note("shared process started (pid %d); every client of this server uses it", p.Pid())
 		serveCtx, stopServe := context.WithCancel(ctx)
@@ -185,43 +187,28 @@ func (sh *sharedHub) run(ctx context.Context, d *Daemon) {
 		case ctx.Err() != nil:
 			return
 		case byPerson:
-			crashes = nil
+			restarts.Reset()
 			continue
 		case !errors.Is(err, gateway.ErrServerGone):
 			note("the shared process could not be used: %v", err)
 		default:
 			note("the shared process stopped; MCP Tray starts a new one and keeps clients connected")
 		}
-		now := time.Now()
-		crashes = recent(crashes, now)
-		if len(crashes) >= sharedMaxCrashes {
-			msg := fmt.Sprintf("The server %q stopped %d times within a minute, so MCP Tray gave up restarting it. Restart it in MCP Tray (or run: mcptray server restart %s); its log may say why (mcptray logs %s).", sh.name, len(crashes), sh.name, sh.name)
+		delay, give := restarts.Failed()
+		if give {
+			msg := restarts.GaveUp(sh.name) + fmt.Sprintf(" Restart it in MCP Tray (or run: mcptray server restart %s); its log may say why (mcptray logs %s).", sh.name, sh.name)
 			note("failed: %s", msg)
 			sh.hub.SetDown(msg)
-			waitStatus(ctx, events, 0, func(st supervisor.Status) bool { return st.State == supervisor.Starting })
-			crashes = nil
+			waitStatus(ctx, events, nil, func(st supervisor.Status) bool { return st.State == supervisor.Starting })
+			restarts.Reset()
 			continue
 		}
-		if len(crashes) > 1 {
-			delay := time.Second << (len(crashes) - 2)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(delay):
-			}
+		note("a new shared process starts in %s", delay.Round(time.Millisecond))
+		// The person starting or restarting the server ends the wait, and the count.
+		if waitStatus(ctx, events, restarts.After(delay), func(st supervisor.Status) bool { return st.State == supervisor.Starting }) {
+			restarts.Reset()
 		}
 	}
-}
-
-// recent keeps the crash times within the window and adds now.
-func recent(crashes []time.Time, now time.Time) []time.Time {
-	kept := crashes[:0]
-	for _, c := range crashes {
-		if now.Sub(c) < sharedCrashWindow {
-			kept = append(kept, c)
-		}
-	}
-	return append(kept, now)
 }
 
 // watchServer forwards the named server's status changes until ctx ends, subscribing again
@@ -266,24 +253,18 @@ func drain(events <-chan supervisor.Status) {
 	}
 }
 
-// waitStatus waits for a status change that satisfies ok, for ctx to end, or for max (0
-// means no limit).
-func waitStatus(ctx context.Context, events <-chan supervisor.Status, max time.Duration, ok func(supervisor.Status) bool) {
-	var timeout <-chan time.Time
-	if max > 0 {
-		t := time.NewTimer(max)
-		defer t.Stop()
-		timeout = t.C
-	}
+// waitStatus waits for a status change that satisfies ok (then it returns true), for ctx to
+// end, or for timeout to deliver (nil: no limit).
+func waitStatus(ctx context.Context, events <-chan supervisor.Status, timeout <-chan time.Time, ok func(supervisor.Status) bool) bool {
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-timeout:
-			return
+			return false
 		case st := <-events:
 			if ok(st) {
-				return
+				return true
 			}
 		}
 	}

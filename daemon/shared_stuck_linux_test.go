@@ -45,14 +45,14 @@ func TestSharedStopEndsAServerThatStoppedReading(t *testing.T) {
 	if err := h.client.Call(context.Background(), "restart", NameParams{Name: "s"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor(t, "the stuck process to end on restart", func(StatusResult) bool { return !testbin.Alive(pid) })
+	testbin.WaitExit(t, "the stuck process ends on restart", pid)
 	pid2 := sharedPid(t, h, "s", pid)
 	go stuckCall()
 	waitStuck(t, pid2)
 	if err := h.client.Call(context.Background(), "stop", NameParams{Name: "s"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor(t, "the stuck process to end on stop", func(StatusResult) bool { return !testbin.Alive(pid2) })
+	testbin.WaitExit(t, "the stuck process ends on stop", pid2)
 
 	if err := h.client.Call(context.Background(), "start", NameParams{Name: "s"}, nil); err != nil {
 		t.Fatal(err)

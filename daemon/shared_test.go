@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/policy"
+	"github.com/mcptray/mcptray/supervisor"
 )
 
 // sharedClient connects an mcp-go client to a server through the daemon, as the bridge does,
@@ -140,7 +142,7 @@ func TestSharedServerLifecycle(t *testing.T) {
 	if err := h.client.Call(context.Background(), "stop", NameParams{Name: "f"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor(t, "the shared process to end", func(StatusResult) bool { return !testbin.Alive(pid2) })
+	testbin.WaitExit(t, "the shared process ends", pid2)
 	if _, err := echo(b, "while stopped"); err == nil || !strings.Contains(err.Error(), "stopped") {
 		t.Errorf("a call while the server is stopped: %v; want a sentence saying it is stopped", err)
 	}
@@ -157,7 +159,7 @@ func TestSharedServerLifecycle(t *testing.T) {
 	if err := h.home.Update(func(c *config.Config) error { c.Servers["f"].Mode = config.ModeSession; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor(t, "the shared process to end", func(StatusResult) bool { return !testbin.Alive(pid3) })
+	testbin.WaitExit(t, "the shared process ends", pid3)
 	if _, err := echo(a, "after the switch"); err == nil {
 		t.Error("a client of the shared process still got answers after the switch to session mode")
 	}
@@ -213,5 +215,42 @@ func waitTool(t *testing.T, h *harness, server, tool string, ok func(policy.Tool
 			t.Fatalf("timed out waiting for %s's tool %s; policy.list says %+v (err %v)", server, tool, pol.Tools, err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A shared process that keeps crashing is replaced after the supervisor's delays (the
+// harness's policy: 20 ms doubling up to 100 ms), and after five crashes within its minute
+// MCP Tray gives up with a sentence, as it does for a spare: one policy, not a second one.
+func TestSharedCrashLoopFollowsTheSupervisorsPolicy(t *testing.T) {
+	h := start(t)
+	h.add(t, "c", &config.Server{Command: fake, Args: []string{"-exit-now", "3"}, Mode: config.ModeShared})
+	h.waitFor(t, "c is known", func(st StatusResult) bool { _, ok := find(st, "c"); return ok })
+	for _, want := range []string{"a new shared process starts in 20ms", "a new shared process starts in 40ms",
+		"a new shared process starts in 80ms", "a new shared process starts in 100ms",
+		`failed: The server "c" stopped 5 times within a minute, so MCP Tray gave up restarting it. Restart it in MCP Tray`} {
+		waitLogLine(t, h, "c", want)
+	}
+}
+
+// waitLogLine follows the server's log through the daemon until a line holds want.
+func waitLogLine(t *testing.T, h *harness, server, want string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	errFound := errors.New("found")
+	var seen []string
+	err := h.client.Stream(ctx, "logs", LogsParams{Name: server, Follow: true}, func(raw json.RawMessage) error {
+		var l supervisor.Line
+		if err := json.Unmarshal(raw, &l); err != nil {
+			return err
+		}
+		if strings.Contains(l.Text, want) {
+			return errFound
+		}
+		seen = append(seen, l.Text)
+		return nil
+	})
+	if !errors.Is(err, errFound) {
+		t.Fatalf("the log of %s never said %q (%v); it said:\n%s", server, want, err, strings.Join(seen, "\n"))
 	}
 }

@@ -37,6 +37,7 @@ type Process struct {
 	stdout  *os.File // our end of the child's stdout
 	tree    tree     // the process group (Unix) or job (Windows)
 	ladder  Ladder
+	clock   Clock
 	started time.Time
 
 	done     chan struct{} // closed when the direct child has exited
@@ -95,22 +96,23 @@ func (p *Process) Stop() error {
 	return nil
 }
 
-// waitGone waits up to d for the direct child to exit and the rest of its tree to go.
+// waitGone waits up to d on the supervisor's clock for the direct child to exit and the rest
+// of its tree to go.
 func (p *Process) waitGone(d time.Duration) bool {
-	deadline := time.NewTimer(d)
-	defer deadline.Stop()
+	deadline := p.clock.After(d)
 	select {
 	case <-p.done:
-	case <-deadline.C:
+	case <-deadline:
 		return false
 	}
-	// The leader is gone; poll for the rest of the tree, which has no exit notification.
+	// The leader is gone; poll for the rest of the tree, which has no exit notification. The
+	// polls are the wall clock's: they ask the kernel, they are not a wait the ladder defines.
 	for delay := time.Millisecond; ; delay = min(delay*2, 20*time.Millisecond) {
 		if !p.tree.alive() {
 			return true
 		}
 		select {
-		case <-deadline.C:
+		case <-deadline:
 			return false
 		case <-time.After(delay):
 		}
@@ -121,7 +123,7 @@ func (p *Process) waitGone(d time.Duration) bool {
 var ErrCommandNotFound = errors.New("command not found")
 
 // spawn starts cmd with fresh pipes, its own process tree and stderr flowing into logs.
-func spawn(cmd *exec.Cmd, logs *Logs, ladder Ladder) (*Process, error) {
+func spawn(cmd *exec.Cmd, logs *Logs, ladder Ladder, clock Clock) (*Process, error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -141,7 +143,7 @@ func spawn(cmd *exec.Cmd, logs *Logs, ladder Ladder) (*Process, error) {
 		return nil, err
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
-	p := &Process{stdin: inW, stdout: outR, ladder: ladder.orDefault(),
+	p := &Process{stdin: inW, stdout: outR, ladder: ladder.orDefault(), clock: orRealClock(clock),
 		done: make(chan struct{}), stopped: make(chan struct{})}
 	prepareTree(cmd)
 	err = startAndWait(cmd, p)
@@ -155,7 +157,7 @@ func spawn(cmd *exec.Cmd, logs *Logs, ladder Ladder) (*Process, error) {
 		return nil, err
 	}
 	p.pid = cmd.Process.Pid
-	p.started = time.Now()
+	p.started = p.clock.Now()
 	p.stderrWG.Add(1)
 	go func() {
 		defer p.stderrWG.Done()

@@ -12,7 +12,7 @@ import (
 )
 
 // Options configure a Supervisor. The zero value works: no log files, default ladder and
-// backoff, no secrets.
+// backoff on the real clock, no secrets.
 type Options struct {
 	LogDir     string // folder for one rotating log file per server
 	DefaultDir string // working directory for servers that name none
@@ -28,6 +28,8 @@ type Options struct {
 	Env []string
 	// Sandbox says where confined servers keep their files and what they must never reach.
 	Sandbox SandboxOptions
+	// Clock times the backoff and the stop ladder; nil means the real clock (clock.go).
+	Clock Clock
 }
 
 // Supervisor runs a set of servers. It is safe for concurrent use.
@@ -48,6 +50,7 @@ type Supervisor struct {
 func New(opts Options) *Supervisor {
 	opts.Ladder = opts.Ladder.orDefault()
 	opts.Backoff = opts.Backoff.orDefault()
+	opts.Clock = orRealClock(opts.Clock)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Supervisor{opts: opts, ctx: ctx, cancel: cancel, units: map[string]*unit{}, logs: map[string]*Logs{}}
 }
@@ -175,6 +178,9 @@ func (s *Supervisor) Take(ctx context.Context, name string) (*Process, error) {
 	}
 	return <-c.taken, nil
 }
+
+// Clock returns the clock the supervisor times its waits with (Options.Clock).
+func (s *Supervisor) Clock() Clock { return s.opts.Clock }
 
 // Status returns every server's status, sorted by name.
 func (s *Supervisor) Status() []Status {

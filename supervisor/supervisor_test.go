@@ -80,15 +80,7 @@ func running(st Status) bool { return st.State == Running && st.Pid > 0 }
 
 func waitGone(t *testing.T, pids ...int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for _, pid := range pids {
-		for testbin.Alive(pid) {
-			if time.Now().After(deadline) {
-				t.Fatalf("process %d is still alive", pid)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
+	testbin.WaitExit(t, "the processes end", pids...)
 }
 
 func TestStartAndStop(t *testing.T) {
@@ -114,21 +106,27 @@ func TestStartAndStop(t *testing.T) {
 }
 
 func TestKill9IsRestarted(t *testing.T) {
-	s := newSup(t, Options{})
+	s, clock := newFakeClockSup(t, Options{})
 	s.Apply([]Spec{{Name: "a", Command: fake}})
 	first := waitStatus(t, s, "a", "running", running)
 	syscall.Kill(first.Pid, syscall.SIGKILL)
+	backOff(t, s, clock, "a", DefaultBackoff.Initial)
 	second := waitStatus(t, s, "a", "restarted", func(st Status) bool { return running(st) && st.Pid != first.Pid })
 	if second.Restarts != 1 {
 		t.Fatalf("restart count = %d, want 1", second.Restarts)
 	}
 }
 
+// The default policy, on a clock the test moves: restarts after 1 s, 2 s, 4 s and 8 s, then
+// the fifth crash within a minute is the last.
 func TestCrashLoopEndsInFailedWithStderr(t *testing.T) {
-	s := newSup(t, Options{})
+	s, clock := newFakeClockSup(t, Options{})
 	s.Apply([]Spec{{Name: "crashy", Command: fake, Args: []string{"-exit-now", "3"}}})
+	for _, d := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		backOff(t, s, clock, "crashy", d)
+	}
 	st := waitStatus(t, s, "crashy", "failed", func(st Status) bool { return st.State == Failed })
-	if !strings.Contains(st.Error, "gave up restarting") || !strings.Contains(st.Error, "exit code 3") {
+	if !strings.Contains(st.Error, "stopped 5 times within a minute, so MCP Tray gave up restarting") || !strings.Contains(st.Error, "exit code 3") {
 		t.Errorf("error = %q, want it to say MCP Tray gave up and the exit code", st.Error)
 	}
 	if len(st.StderrTail) == 0 || !strings.Contains(strings.Join(st.StderrTail, "\n"), "exiting at once") {
@@ -137,17 +135,36 @@ func TestCrashLoopEndsInFailedWithStderr(t *testing.T) {
 	if st.Restarts != 5 {
 		t.Errorf("restarts = %d, want 5", st.Restarts)
 	}
-	// The person can try again.
+	// The person can try again, and the count starts afresh.
 	if err := s.Restart(context.Background(), "crashy"); err != nil {
 		t.Fatal(err)
 	}
-	waitStatus(t, s, "crashy", "backing off after a manual restart", func(st Status) bool { return st.State == Backoff })
+	backOff(t, s, clock, "crashy", time.Second)
+}
+
+// Crashes further apart than the window are not counted together: a server that crashes
+// once every minute and a bit is restarted after the first delay every time, and never given
+// up on.
+func TestCrashesFurtherApartThanTheWindowAreForgiven(t *testing.T) {
+	s, clock := newFakeClockSup(t, Options{})
+	s.Apply([]Spec{{Name: "crashy", Command: fake, Args: []string{"-exit-now", "3"}}})
+	for range 2 * DefaultBackoff.MaxFailures {
+		st := waitStatus(t, s, "crashy", "backing off", func(st Status) bool { return st.State == Backoff && st.RetryAt.After(clock.Now()) })
+		if got := st.RetryAt.Sub(clock.Now()); got != DefaultBackoff.Initial {
+			t.Fatalf("backs off for %s after %d restarts a minute apart, want %s", got, st.Restarts, DefaultBackoff.Initial)
+		}
+		clock.Advance(DefaultBackoff.Window + DefaultBackoff.Initial) // it restarts, and crashes, a minute later
+	}
+	if st := statusOf(s, "crashy"); st.State == Failed {
+		t.Fatalf("gave up on a server that crashed once a minute: %s", st.Error)
+	}
 }
 
 func TestServerThatCrashesAfterAWhileIsRestarted(t *testing.T) {
-	s := newSup(t, Options{})
+	s, clock := newFakeClockSup(t, Options{})
 	s.Apply([]Spec{{Name: "late", Command: fake, Args: []string{"-crash-after", "300ms"}}})
 	first := waitStatus(t, s, "late", "running", running)
+	backOff(t, s, clock, "late", DefaultBackoff.Initial)
 	st := waitStatus(t, s, "late", "restarted after its crash", func(st Status) bool { return running(st) && st.Pid != first.Pid })
 	if st.Restarts < 1 {
 		t.Fatalf("restarts = %d after a crash", st.Restarts)
@@ -155,8 +172,10 @@ func TestServerThatCrashesAfterAWhileIsRestarted(t *testing.T) {
 	waitLog(t, s.Logs("late"), "crashing as asked")
 }
 
+// A server that ignores stdin closing and SIGTERM is ended by the ladder's last rung, and only
+// after each earlier rung's wait has passed on the supervisor's clock.
 func TestStopTakesDownStubbornTree(t *testing.T) {
-	s := newSup(t, Options{})
+	s, clock := newFakeClockSup(t, Options{})
 	pidfile := filepath.Join(t.TempDir(), "grandchild.pid")
 	s.Apply([]Spec{{Name: "stubborn", Command: fake, Args: []string{"-ignore-term", "-grandchild", pidfile}}})
 	st := waitStatus(t, s, "stubborn", "running", running)
@@ -164,30 +183,48 @@ func TestStopTakesDownStubbornTree(t *testing.T) {
 	if !testbin.Alive(gc) {
 		t.Fatal("grandchild not running")
 	}
-	start := time.Now()
-	if err := s.Stop(context.Background(), "stubborn"); err != nil {
-		t.Fatal(err)
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.Stop(context.Background(), "stubborn") }()
+	// Still alive once stdin was closed and the grace passed, so SIGTERM follows and its own
+	// grace is waited; still alive after that, so SIGKILL ends it.
+	clock.awaitWait(t, DefaultLadder.StdinGrace, "the grace after closing stdin")
+	clock.Advance(DefaultLadder.StdinGrace)
+	clock.awaitWait(t, DefaultLadder.TermGrace, "the grace after SIGTERM")
+	select {
+	case err := <-stopped:
+		t.Fatalf("Stop returned (%v) before the grace after SIGTERM had passed", err)
+	default:
 	}
-	took := time.Since(start)
+	clock.Advance(DefaultLadder.TermGrace)
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Stop did not return after SIGKILL")
+	}
 	for _, pid := range []int{st.Pid, gc} {
 		if testbin.Alive(pid) {
 			t.Errorf("pid %d survived Stop", pid)
 		}
 	}
-	// It ignores stdin closing and SIGTERM, so only the SIGKILL rung can have ended it.
-	if min := fastLadder.StdinGrace + fastLadder.TermGrace; took < min {
-		t.Errorf("Stop took %v; a server ignoring SIGTERM cannot be gone before the ladder's %v", took, min)
-	}
 	waitLog(t, s.Logs("stubborn"), "stopped (pid")
 }
 
 func TestCrashedServerLeavesNoGrandchild(t *testing.T) {
-	s := newSup(t, Options{})
+	s, clock := newFakeClockSup(t, Options{})
 	pidfile := filepath.Join(t.TempDir(), "grandchild.pid")
 	s.Apply([]Spec{{Name: "a", Command: fake, Args: []string{"-grandchild", pidfile}}})
 	st := waitStatus(t, s, "a", "running", running)
 	gc := readPid(t, pidfile)
 	syscall.Kill(st.Pid, syscall.SIGKILL)
+	// The grandchild ignores stdin closing and SIGTERM: the whole ladder takes it down.
+	clock.awaitWait(t, DefaultLadder.StdinGrace, "the grace after closing the crashed server's stdin")
+	clock.Advance(DefaultLadder.StdinGrace)
+	clock.awaitWait(t, DefaultLadder.TermGrace, "the grace after SIGTERM to what the crashed server left")
+	clock.Advance(DefaultLadder.TermGrace)
+	backOff(t, s, clock, "a", DefaultBackoff.Initial)
 	waitStatus(t, s, "a", "restarted", func(x Status) bool { return running(x) && x.Pid != st.Pid })
 	waitGone(t, gc)
 }

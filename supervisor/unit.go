@@ -78,7 +78,7 @@ func (u *unit) set(change func(*Status)) {
 	prev := u.status.State
 	change(&u.status)
 	if u.status.State != prev {
-		u.status.Since = time.Now()
+		u.status.Since = u.sup.opts.Clock.Now()
 	}
 	u.status.Sessions = int(u.sessions.Load())
 	st := u.status
@@ -116,22 +116,11 @@ func (u *unit) run(ctx context.Context, initial State) {
 	state := initial
 	var (
 		proc     *Process
-		failures []time.Time
-		retry    *time.Timer
-		probing  <-chan error // the spare has not answered yet (ready.go)
+		restarts = u.sup.NewRestarts() // restarts.go: the one policy, on the supervisor's clock
+		retry    <-chan time.Time      // set while backing off
+		probing  <-chan error          // the spare has not answered yet (ready.go)
 	)
-	retryC := func() <-chan time.Time {
-		if retry == nil {
-			return nil
-		}
-		return retry.C
-	}
-	stopRetry := func() {
-		if retry != nil {
-			retry.Stop()
-			retry = nil
-		}
-	}
+	stopRetry := func() { retry = nil }
 	stopProc := func() {
 		probing = nil
 		if proc != nil {
@@ -144,14 +133,13 @@ func (u *unit) run(ctx context.Context, initial State) {
 		var give bool
 		var delay time.Duration
 		if !isPermanent(err) {
-			failures, delay, give = u.sup.opts.Backoff.next(failures, time.Now())
+			delay, give = restarts.Failed()
 		}
 		if isPermanent(err) || give {
 			state = Failed
 			msg := err.Error()
 			if give {
-				msg = fmt.Sprintf("The server %q stopped %d times within %s, so MCP Tray gave up restarting it. Last problem: %s",
-					u.spec.Name, len(failures), u.sup.opts.Backoff.Window, err)
+				msg = restarts.GaveUp(u.spec.Name) + " Last problem: " + msg
 			}
 			u.logs.Note("failed: %s", msg)
 			tail := u.stderrTail(20)
@@ -159,8 +147,8 @@ func (u *unit) run(ctx context.Context, initial State) {
 			return
 		}
 		state = Backoff
-		at := time.Now().Add(delay)
-		retry = time.NewTimer(delay)
+		at := u.sup.opts.Clock.Now().Add(delay)
+		retry = restarts.After(delay)
 		u.logs.Note("%s; restarting in %s", err, delay.Round(time.Millisecond))
 		u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt = Backoff, 0, err.Error(), at })
 	}
@@ -233,7 +221,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 			if state == Backoff {
 				continue
 			}
-		case <-retryC():
+		case <-retry:
 			retry = nil
 			state = Starting
 		case c := <-u.cmds:
@@ -245,7 +233,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 				}
 				stopRetry()
 				stopProc()
-				failures = nil
+				restarts.Reset()
 				state = Starting
 				u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt, s.StderrTail = Starting, 0, "", time.Time{}, nil })
 				c.reply <- nil
@@ -402,7 +390,7 @@ func (u *unit) spawn(ctx context.Context) (*Process, error) {
 	if err := u.confine(cmd, env); err != nil {
 		return nil, err
 	}
-	p, err := spawn(cmd, u.logs, opts.Ladder)
+	p, err := spawn(cmd, u.logs, opts.Ladder, opts.Clock)
 	if err != nil {
 		return nil, fmt.Errorf("starting %s: %w", u.spec.Command, err)
 	}

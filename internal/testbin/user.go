@@ -115,19 +115,23 @@ func (u *User) Daemon() *exec.Cmd {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 	})
+	// No event says a daemon began to listen: `server status` is asked until it answers.
 	u.Eventually("the daemon answers", func() bool { _, _, code := u.Run("server", "status"); return code == 0 })
 	return cmd
 }
 
-// Eventually polls ok until it holds, failing after 20 s.
+// Eventually polls ok until it holds, failing after 20 s. It is for conditions the daemon
+// publishes no event for (a file written, a process gone); a server's state is waited for
+// with WaitServer or Events. The polls back off from 10 ms to 250 ms: each one usually runs
+// the mcptray binary, and the machine is shared with the daemon under test.
 func (u *User) Eventually(what string, ok func() bool) {
 	u.T.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !ok() {
+	for delay := 10 * time.Millisecond; !ok(); delay = min(delay*3/2, 250*time.Millisecond) {
 		if time.Now().After(deadline) {
 			u.T.Fatalf("timed out waiting until %s", what)
 		}
-		time.Sleep(25 * time.Millisecond)
+		time.Sleep(delay)
 	}
 }
 
@@ -169,10 +173,14 @@ func (u *User) State(name string) ServerState {
 	return ServerState{}
 }
 
-// WaitRunning waits until the server runs and returns its state.
+// WaitRunning waits for the daemon's event that the server runs and returns its state as
+// `server list` shows it (which fills in a shared server's pid); if it stopped running in
+// between, the state from the event is returned.
 func (u *User) WaitRunning(name string) ServerState {
 	u.T.Helper()
-	var st ServerState
-	u.Eventually(name+" runs", func() bool { st = u.State(name); return st.State == "running" })
-	return st
+	ev := u.WaitServer(name, name+" runs", func(s ServerEvent) bool { return s.State == "running" })
+	if st := u.State(name); st.State == "running" {
+		return st
+	}
+	return ServerState{State: ev.State, Pid: ev.Pid, Restarts: ev.Restarts, Sessions: ev.Sessions}
 }

@@ -163,7 +163,7 @@ func TestConfigEditByAnotherProgramWaitsForThePerson(t *testing.T) {
 	}
 	ch := callAsync(t, u, "write_file", writeArgs(dir, "held.txt", "x"))
 	var ap []approval
-	u.Eventually("write_file still waits for approval", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.UntilApprovals("write_file still waits for approval", func() bool { ap = pending(t, u); return len(ap) == 1 })
 	u.OK("deny", ap[0].ID)
 	if res := waitResult(t, ch); !strings.Contains(res, `"isError":true`) {
 		t.Fatalf("denied write answered %s", res)

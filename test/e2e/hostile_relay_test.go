@@ -229,9 +229,9 @@ func TestHeldCallsAreBoundedPerConnection(t *testing.T) {
 		if fmt.Sprint(m["id"]) != "33" || !strings.Contains(string(res), "waiting for your approval") {
 			t.Fatalf("the 33rd held call was answered %v", m)
 		}
-		h.Eventually("32 calls wait", func() bool { return len(pending(t, h.User)) == 32 })
+		h.UntilApprovals("32 calls wait", func() bool { return len(pending(t, h.User)) == 32 })
 		b.in.Close()
-		h.Eventually("the calls are withdrawn when the client leaves", func() bool { return len(pending(t, h.User)) == 0 })
+		h.UntilApprovals("the calls are withdrawn when the client leaves", func() bool { return len(pending(t, h.User)) == 0 })
 		if got := h.calls(); len(got) != 0 {
 			t.Errorf("held calls reached the server: %d", len(got))
 		}

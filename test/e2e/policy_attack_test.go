@@ -196,7 +196,7 @@ func TestProductionAsksEveryTimeInOneSession(t *testing.T) {
 	waiting := func() prodApproval {
 		t.Helper()
 		var got []prodApproval
-		u.Eventually("pods_delete waits for approval", func() bool {
+		u.UntilApprovals("pods_delete waits for approval", func() bool {
 			var res struct{ Approvals []prodApproval }
 			json.Unmarshal([]byte(u.OK("approvals", "--json")), &res)
 			got = res.Approvals
@@ -258,7 +258,7 @@ func TestTimedOutCallIsRecordedAsTimedOut(t *testing.T) {
 	br := appBridge(t, u, "fake")
 	br.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"write_note","arguments":{"path":%q,"text":"x"}}}`, filepath.Join(u.Dir, "late.txt")))
 	var id string
-	u.Eventually("the call waits", func() bool {
+	u.UntilApprovals("the call waits", func() bool {
 		ap := pending(t, u)
 		if len(ap) == 1 {
 			id = ap[0].ID
@@ -423,7 +423,7 @@ func TestSpoofingToolNameIsShownEscaped(t *testing.T) {
 	b := appBridge(t, u, "spoof")
 	b.send(t, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"delete_all\r\u001b[2Kread_thing","arguments":{}}}`)
 	var ap []approval
-	u.Eventually("the call waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.UntilApprovals("the call waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
 	out := u.OK("approvals")
 	if strings.ContainsAny(out, "\r\x1b") || !strings.Contains(out, `delete_all\r\x1b[2Kread_thing`) {
 		t.Errorf("approvals shows the tool name unescaped:\n%q", out)
@@ -466,7 +466,7 @@ func TestManyHeldCallsArePaged(t *testing.T) {
 		} `json:"approvals"`
 		Total int `json:"total"`
 	}
-	u.Eventually("all calls wait", func() bool {
+	u.UntilApprovals("all calls wait", func() bool {
 		json.Unmarshal([]byte(u.OK("approvals", "--json")), &page)
 		return page.Total == bridges*per
 	})

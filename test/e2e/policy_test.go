@@ -94,7 +94,7 @@ func TestReadRunsAtOnceWriteWaitsForApproval(t *testing.T) {
 	// A write waits; approving it writes the file.
 	ch := callAsync(t, u, "write_file", writeArgs(dir, "approved.txt", "yes"))
 	var ap []approval
-	u.Eventually("the write waits for approval", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.UntilApprovals("the write waits for approval", func() bool { ap = pending(t, u); return len(ap) == 1 })
 	if _, err := os.Stat(filepath.Join(dir, "approved.txt")); err == nil {
 		t.Fatal("the file was written before approval")
 	}
@@ -107,7 +107,7 @@ func TestReadRunsAtOnceWriteWaitsForApproval(t *testing.T) {
 	}
 	// Denying leaves no file and the client gets isError.
 	ch = callAsync(t, u, "write_file", writeArgs(dir, "denied.txt", "no"))
-	u.Eventually("the second write waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.UntilApprovals("the second write waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
 	u.OK("deny", ap[0].ID)
 	if res := waitResult(t, ch); !strings.Contains(res, `"isError":true`) {
 		t.Fatalf("denied write answered %s", res)
@@ -138,14 +138,15 @@ func TestUnansweredCallIsDeniedAtTheDeadline(t *testing.T) {
 
 func TestPolicySetAllowSkipsThePrompt(t *testing.T) {
 	u, dir := filesUser(t, 0)
+	tsClient(t, u.Env, []string{"tools"}, u.Bin, "connect", "files") // MCP Tray now knows the tools
 	u.OK("policy", "set", "files", "write_file", "allow")
-	time.Sleep(300 * time.Millisecond) // config.json is reloaded on its change event (debounced 100 ms)
+	waitRule(t, u, "files", "write_file", "allow")
 	res := waitResult(t, callAsync(t, u, "write_file", writeArgs(dir, "free.txt", "ok")))
 	if strings.Contains(res, "isError\":true") {
 		t.Fatalf("allowed write: %s", res)
 	}
 	u.OK("policy", "set", "files", "write_file", "deny")
-	time.Sleep(300 * time.Millisecond)
+	waitRule(t, u, "files", "write_file", "deny")
 	res = waitResult(t, callAsync(t, u, "write_file", writeArgs(dir, "never.txt", "no")))
 	if !strings.Contains(res, "isError\":true") {
 		t.Fatalf("denied tool ran: %s", res)
@@ -154,6 +155,25 @@ func TestPolicySetAllowSkipsThePrompt(t *testing.T) {
 	if strings.Contains(string(tools["tools"]), `"write_file"`) {
 		t.Fatal("a denied tool is still listed to clients")
 	}
+}
+
+// waitRule waits until the daemon applies rule to the tool: config.json is reloaded on its
+// change event, and the daemon publishes no event when a rule takes effect, so `policy list`
+// (the rules in effect) is asked until it shows it.
+func waitRule(t *testing.T, u *testbin.User, server, tool, rule string) {
+	t.Helper()
+	u.Eventually(fmt.Sprintf("the rule for %s/%s is %s", server, tool, rule), func() bool {
+		var res struct {
+			Tools []struct{ Tool, Rule string }
+		}
+		json.Unmarshal([]byte(u.OK("policy", "list", server, "--json")), &res)
+		for _, tl := range res.Tools {
+			if tl.Tool == tool {
+				return tl.Rule == rule
+			}
+		}
+		return false
+	})
 }
 
 func TestSessionGrantEndsWithTheConnectionAlwaysGrantStays(t *testing.T) {
@@ -165,7 +185,7 @@ func TestSessionGrantEndsWithTheConnectionAlwaysGrantStays(t *testing.T) {
 	}
 	b.send(t, call(2, "s1.txt"))
 	var ap []approval
-	u.Eventually("first call waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.UntilApprovals("first call waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
 	u.OK("approve", ap[0].ID, "--session")
 	b.recv(t)
 	b.send(t, call(3, "s2.txt"))
@@ -176,7 +196,7 @@ func TestSessionGrantEndsWithTheConnectionAlwaysGrantStays(t *testing.T) {
 	b.cmd.Wait()
 	// A new connection asks again.
 	ch := callAsync(t, u, "write_file", writeArgs(dir, "s3.txt", "s"))
-	u.Eventually("a new connection asks again", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.UntilApprovals("a new connection asks again", func() bool { ap = pending(t, u); return len(ap) == 1 })
 	u.OK("approve", ap[0].ID, "--always")
 	waitResult(t, ch)
 	// Always: the next connection runs at once, and config.json says so.
@@ -193,9 +213,9 @@ func TestCancelledCallWithdrawsItsApproval(t *testing.T) {
 	u, dir := filesUser(t, 0)
 	b := listedSession(t, u, "files")
 	b.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"write_file","arguments":%s}}`, writeArgs(dir, "c.txt", "x")))
-	u.Eventually("the call waits", func() bool { return len(pending(t, u)) == 1 })
+	u.UntilApprovals("the call waits", func() bool { return len(pending(t, u)) == 1 })
 	b.send(t, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":9,"reason":"user"}}`)
-	u.Eventually("the approval is withdrawn", func() bool { return len(pending(t, u)) == 0 })
+	u.UntilApprovals("the approval is withdrawn", func() bool { return len(pending(t, u)) == 0 })
 	if _, err := os.Stat(filepath.Join(dir, "c.txt")); err == nil {
 		t.Fatal("a cancelled call reached the server")
 	}
@@ -220,7 +240,7 @@ func TestFiftyConcurrentAsksEachRunOnceOrNever(t *testing.T) {
 		}
 	}
 	var ap []approval
-	u.Eventually("all 50 calls wait", func() bool { ap = pending(t, u); return len(ap) == sessions*per })
+	u.UntilApprovals("all 50 calls wait", func() bool { ap = pending(t, u); return len(ap) == sessions*per })
 	rand.Shuffle(len(ap), func(i, j int) { ap[i], ap[j] = ap[j], ap[i] })
 	var wg sync.WaitGroup
 	allowed := map[string]bool{}

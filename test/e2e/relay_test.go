@@ -329,7 +329,7 @@ func TestBridgeStartsTheDaemonWhenNeeded(t *testing.T) {
 	t.Cleanup(func() {
 		pid := ping(t, u).Pid
 		syscall.Kill(pid, syscall.SIGTERM)
-		u.Eventually("the auto-started daemon stops", func() bool { return !testbin.Alive(pid) })
+		testbin.WaitExit(t, "the auto-started daemon stops", pid)
 	})
 	if running, _ := u.List(); !running {
 		t.Fatal("the daemon is not running after the bridge started it")
@@ -358,7 +358,7 @@ func testServerKilledMidCall(t *testing.T, u *testbin.User) {
 	b.send(t, initLine)
 	b.recv(t)
 	b.send(t, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{"ms":60000}}}`)
-	u.Eventually("the call is in flight", func() bool { return u.State("fake").Sessions == 1 })
+	u.WaitServer("fake", "the call is in flight", func(s testbin.ServerEvent) bool { return s.Sessions == 1 })
 	syscall.Kill(spare, syscall.SIGKILL)
 	m := b.recv(t)
 	if m["id"] != float64(7) || !strings.Contains(errorMessage(m), "stopped while handling this request") {
@@ -391,8 +391,7 @@ func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 	b := startRaw(t, u, "fake")
 	b.send(t, initLine)
 	b.recv(t)
-	next := 0
-	u.Eventually("a new spare", func() bool { st := u.State("fake"); next = st.Pid; return st.Pid != 0 && st.Pid != spare })
+	next := u.WaitServer("fake", "a new spare runs", func(s testbin.ServerEvent) bool { return s.Pid != 0 && s.Pid != spare }).Pid
 	b.send(t, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{"ms":60000}}}`)
 	d.Process.Kill()
 	done := make(chan error, 1)
@@ -405,7 +404,7 @@ func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the bridge did not end after the daemon died")
 	}
-	u.Eventually("no server process outlives the daemon", func() bool { return !testbin.Alive(spare) && !testbin.Alive(next) })
+	testbin.WaitExit(t, "no server process outlives the daemon", spare, next)
 }
 
 func TestHundredConcurrentSessions(t *testing.T) {
@@ -447,7 +446,7 @@ func TestHundredConcurrentSessions(t *testing.T) {
 	for _, c := range clients {
 		c.Close()
 	}
-	u.Eventually("every session ends", func() bool { return u.State("fake").Sessions == 0 })
+	u.WaitServer("fake", "every session ends", func(s testbin.ServerEvent) bool { return s.Sessions == 0 })
 }
 
 func TestThousandConnectCyclesLeakNothing(t *testing.T) {
@@ -471,7 +470,7 @@ func TestThousandConnectCyclesLeakNothing(t *testing.T) {
 	for range 5 {
 		cycle()
 	}
-	u.Eventually("sessions drain", func() bool { return u.State("fake").Sessions == 0 })
+	u.WaitServer("fake", "sessions drain", func(s testbin.ServerEvent) bool { return s.Sessions == 0 })
 	fd0, g0, c0 := measure()
 	for range 1000 {
 		cycle()

@@ -3,7 +3,6 @@ package e2e
 import (
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/mcptray/mcptray/internal/testbin"
@@ -86,17 +85,15 @@ func TestSecretsLeakNowhere(t *testing.T) {
 
 	// Removed (its secret deleted from the keychain) and added again under the same name: the
 	// new server must not get the old secret from MCP Tray's memory, so it waits for one.
-	var spare testbin.ServerState
-	u.Eventually("the session is over", func() bool { spare = u.State("leak"); return spare.Sessions == 0 && spare.Pid > 0 })
+	spare := u.WaitServer("leak", "the session is over and a spare runs", func(s testbin.ServerEvent) bool { return s.Sessions == 0 && s.Pid > 0 })
 	run("server", "remove", "leak")
-	u.Eventually("MCP Tray stopped leak", func() bool { return syscall.Kill(spare.Pid, 0) != nil })
+	testbin.WaitExit(t, "MCP Tray stopped leak", spare.Pid)
 	run("server", "add", "leak", "--secret", "LEAK_TOKEN", "--", fake, "-print-env", "LEAK_TOKEN")
-	u.Eventually("the new leak waits for its secret", func() bool {
-		st := u.State("leak").State
-		if st == "running" {
+	u.WaitServer("leak", "the new leak waits for its secret", func(s testbin.ServerEvent) bool {
+		if s.State == "running" {
 			t.Fatal("the server added again runs: MCP Tray gave it the deleted secret")
 		}
-		return st == "failed"
+		return s.State == "failed"
 	})
 	if status := run("server", "status", "leak"); !strings.Contains(status, "LEAK_TOKEN") {
 		t.Errorf("status does not say the secret is missing:\n%s", status)
@@ -115,9 +112,16 @@ func TestDeletedSecretIsNotHandedOut(t *testing.T) {
 	u.WaitRunning("del")
 	out := u.OK("secret", "delete", "del", "DEL_TOKEN")
 	testbin.AssertNoSecretsIn(t, []string{secret}, "the output of mcptray secret delete", out)
-	u.Eventually("del waits for its secret", func() bool { return u.State("del").State == "failed" })
+	u.WaitServer("del", "del waits for its secret", func(s testbin.ServerEvent) bool { return s.State == "failed" })
+	events := u.Events()
 	u.OK("server", "restart", "del")
-	u.Eventually("del still waits for its secret", func() bool { return u.State("del").State == "failed" })
+	events.WaitServer("del", "del starts again", func(s testbin.ServerEvent) bool { return s.State == "starting" })
+	events.WaitServer("del", "del still waits for its secret", func(s testbin.ServerEvent) bool {
+		if s.State == "running" {
+			t.Fatal("del runs after a restart: MCP Tray handed out the deleted secret")
+		}
+		return s.State == "failed"
+	})
 	testbin.AssertNoSecretsIn(t, []string{secret}, "the output of mcptray logs", u.OK("logs", "del"))
 	testbin.AssertNoSecrets(t, []string{secret}, u.Dir, u.Home)
 }

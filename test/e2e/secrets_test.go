@@ -70,7 +70,7 @@ func TestMissingSecretKeepsServerDownUntilSet(t *testing.T) {
 	u := testbin.NewUser(t)
 	u.OK("server", "add", "needy", "--secret", "NEEDY_API_KEY", "--", fake, "-print-env", "NEEDY_API_KEY")
 	u.Daemon()
-	u.Eventually("needy fails", func() bool { return u.State("needy").State == "failed" })
+	u.WaitServer("needy", "needy fails", func(s testbin.ServerEvent) bool { return s.State == "failed" })
 	status := u.OK("server", "status", "needy")
 	if !strings.Contains(status, "NEEDY_API_KEY") || !strings.Contains(status, "mcptray secret set needy") {
 		t.Errorf("status does not say which secret is missing and how to set it:\n%s", status)
