@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strings"
 
+	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
@@ -120,7 +120,7 @@ func (d *Daemon) routes() {
 
 // serverError marks "no such server" errors so clients can tell them apart.
 func serverError(err error) error {
-	if err != nil && strings.Contains(err.Error(), "There is no server named") {
+	if errors.Is(err, config.ErrNoServer) {
 		return &control.Error{Code: control.CodeNotFound, Message: err.Error()}
 	}
 	return err

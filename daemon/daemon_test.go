@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -145,8 +146,9 @@ func TestBrokenConfigKeepsLastGoodAndIsReported(t *testing.T) {
 func TestControlErrorsAreSentences(t *testing.T) {
 	h := start(t)
 	err := h.client.Call(context.Background(), "restart", NameParams{Name: "nope"}, nil)
-	if err == nil || !strings.Contains(err.Error(), `There is no server named "nope"`) {
-		t.Fatalf("restart of unknown server: %v", err)
+	var ce *control.Error
+	if !errors.As(err, &ce) || ce.Code != control.CodeNotFound || !strings.Contains(ce.Message, `There is no server named "nope"`) {
+		t.Fatalf("restart of unknown server: %v; want code not_found and the sentence", err)
 	}
 	err = h.client.Call(context.Background(), "no-such-method", nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "does not know the request") {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/bus"
 )
 
@@ -136,10 +137,17 @@ func (s *Supervisor) unit(name string) (*unit, error) {
 	defer s.mu.Unlock()
 	u := s.units[name]
 	if u == nil {
-		return nil, fmt.Errorf("There is no server named %q in MCP Tray.", name)
+		return nil, noServer(name)
 	}
 	return u, nil
 }
+
+// noServer is the error for a server name the supervisor does not run; it is
+// config.ErrNoServer, so callers tell it apart with errors.Is, never by its text.
+type noServer string
+
+func (n noServer) Error() string        { return fmt.Sprintf("There is no server named %q in MCP Tray.", string(n)) }
+func (n noServer) Is(target error) bool { return target == config.ErrNoServer }
 
 func (s *Supervisor) do(ctx context.Context, name string, kind cmdKind) error {
 	u, err := s.unit(name)
