@@ -146,7 +146,9 @@ func (s *Supervisor) unit(name string) (*unit, error) {
 // config.ErrNoServer, so callers tell it apart with errors.Is, never by its text.
 type noServer string
 
-func (n noServer) Error() string        { return fmt.Sprintf("There is no server named %q in MCP Tray.", string(n)) }
+func (n noServer) Error() string {
+	return fmt.Sprintf("There is no server named %q in MCP Tray.", string(n))
+}
 func (n noServer) Is(target error) bool { return target == config.ErrNoServer }
 
 func (s *Supervisor) do(ctx context.Context, name string, kind cmdKind) error {
