@@ -276,6 +276,10 @@ func (r *ClientReconciler) readLocked(c clients.Client, path string) (clients.Co
 	cur, err := clients.Read(c, path)
 	if err == nil {
 		f.status, f.statusAt = &cur, stamp
+	} else if f.err == nil {
+		// The person has seen this problem now, though no pass has met it yet: the pass
+		// that finds the file in order again says so (client_ok), and does not skip it.
+		f.err = err
 	}
 	return cur, err
 }
