@@ -115,6 +115,7 @@ func addDefaultTools(s *server.MCPServer) {
 	s.AddTool(mcp.NewTool("slow", mcp.WithDescription("Waits for the given number of milliseconds."),
 		mcp.WithNumber("ms", mcp.Required()), mcp.WithReadOnlyHintAnnotation(true)),
 		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			fmt.Fprintln(os.Stderr, "slow: started") // tests wait for it: the call reached the server
 			select {
 			case <-time.After(time.Duration(req.GetFloat("ms", 0)) * time.Millisecond):
 				return mcp.NewToolResultText("done"), nil

@@ -358,7 +358,12 @@ func testServerKilledMidCall(t *testing.T, u *testbin.User) {
 	b.send(t, initLine)
 	b.recv(t)
 	b.send(t, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{"ms":60000}}}`)
-	u.WaitServer("fake", "the call is in flight", func(s testbin.ServerEvent) bool { return s.Sessions == 1 })
+	// In flight means at the server: a session exists as soon as the bridge connects, before
+	// the relay has written the call on.
+	u.Eventually("the call reached the server", func() bool {
+		out, _, _ := u.Run("logs", "fake")
+		return strings.Contains(out, "slow: started")
+	})
 	syscall.Kill(spare, syscall.SIGKILL)
 	m := b.recv(t)
 	if m["id"] != float64(7) || !strings.Contains(errorMessage(m), "stopped while handling this request") {
