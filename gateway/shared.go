@@ -45,27 +45,28 @@ type Hub struct {
 	opts HubOptions
 	seq  atomic.Int64 // hub request ids, also used as forwarded progress tokens
 
-	mu       sync.Mutex
-	up       *upstreamConn // nil while no process is being served
-	state    *hubState     // the current process's handshake, once it is ready
-	wake     chan struct{} // closed (and replaced) whenever state, down or closed change
-	down     string        // why there is no server, when the daemon said so
-	members  map[*member]struct{}
-	calls    map[int64]*call     // forwarded requests awaiting the server's answer
-	outbound map[string]*call    // server-to-client requests awaiting a client's answer
-	tokens   map[string]int64    // progress tokens (by jsonwire.IDKey) of forwarded requests, to their hub ids
-	early    [][]byte            // list changes the server announced during the handshake
-	roots    rootsState          // whose roots the current process holds
-	tasks    map[string]*member  // the server's tasks, by id, to the client whose request created them
-	needs    map[string]need     // what tools were seen to need of a client, by tool name
-	states   map[string]*heldAsk // the request states the hub gave modern apps, by state
-	rootsMu  sync.Mutex          // one roots change at a time (see syncRoots)
-	listenID int64               // the hub's subscriptions/listen request to a modern-only server, 0 for none
-	subs     map[string]map[*member]struct{}
-	tools    []byte       // fingerprint of the last complete tool list seen, nil until one is
-	blocked  blockedTools // tools the server listed twice
-	closed   bool
-	quit     chan struct{} // closed by Close
+	mu        sync.Mutex
+	up        *upstreamConn // nil while no process is being served
+	state     *hubState     // the current process's handshake, once it is ready
+	wake      chan struct{} // closed (and replaced) whenever state, down or closed change
+	down      string        // why there is no server, when the daemon said so
+	members   map[*member]struct{}
+	calls     map[int64]*call     // forwarded requests awaiting the server's answer
+	outbound  map[string]*call    // server-to-client requests awaiting a client's answer
+	tokens    map[string]int64    // progress tokens (by jsonwire.IDKey) of forwarded requests, to their hub ids
+	early     [][]byte            // list changes the server announced during the handshake
+	roots     rootsState          // whose roots the current process holds
+	tasks     map[string]*member  // the server's tasks, by id, to the client whose request created them
+	needs     map[string]need     // what tools were seen to need of a client, by tool name
+	states    map[string]*heldAsk // the request states the hub gave modern apps, by state
+	rootsMu   sync.Mutex          // one roots change at a time (see syncRoots)
+	listenID  int64               // the hub's subscriptions/listen request to a modern-only server, 0 for none
+	subs      map[string]map[*member]struct{}
+	levelSent string       // the log level the server was last told, "" for none
+	tools     []byte       // fingerprint of the last complete tool list seen, nil until one is
+	blocked   blockedTools // tools the server listed twice
+	closed    bool
+	quit      chan struct{} // closed by Close
 }
 
 // call is one request in flight: from a client (or the hub itself) to the server, or from
@@ -89,7 +90,8 @@ type call struct {
 	detached bool
 	parked   []byte
 	finished func(CallOutcome, time.Duration)
-	answer   chan []byte // for the hub's own requests
+	retry    *callIdentity // what a modern app's retry of this approved tools/call names (shared_retry.go)
+	answer   chan []byte   // for the hub's own requests
 }
 
 // ErrHubClosed is returned by Join and Serve once the hub was closed.

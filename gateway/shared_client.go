@@ -35,6 +35,11 @@ type member struct {
 	initialized bool
 	level       int // logRank of the level the client set, -1 for none
 	subs        map[string]bool
+	grants      map[string]retryGrant // approved calls the server asked input for, by request state (shared_retry.go)
+	// A modern app's subscriptions/listen stream on a legacy server (shared_modern_listen.go):
+	// its id, nil for none, and the resources it subscribes to.
+	listenID json.RawMessage
+	listened []string
 
 	mu      sync.Mutex
 	leaving bool
@@ -236,6 +241,7 @@ func (m *member) leave() {
 	}
 	h.forgetTasksLocked(m)
 	h.forgetStatesLocked(m)
+	grants := m.dropGrantsLocked()
 	var unsub []string
 	for uri := range m.subs {
 		delete(h.subs[uri], m)
@@ -259,6 +265,7 @@ func (m *member) leave() {
 			c.c.finished(CallFailed, time.Since(c.c.start))
 		}
 	}
+	endGrants(grants)
 	for _, c := range asked {
 		msgs = append(msgs, errorResponse(c.id, codeUnavailable, "The AI app this request went to disconnected."))
 	}

@@ -24,6 +24,10 @@ func (m *member) gateCall(line []byte, env envelope) {
 		m.send(deniedResult(env.ID, twiceMessage(m.h.opts.Server, name)))
 		return
 	}
+	if v, ok := m.retryOf(line, name, args); ok {
+		m.forward(line, env, v.Finished) // the retry of a call decided already
+		return
+	}
 	v := m.h.opts.Gate.Call(m.sess, name, args)
 	if v.Ask == nil {
 		m.actOn(line, env, v)

@@ -107,6 +107,10 @@ func (h *Hub) handshake(ctx context.Context, conn *upstreamConn, pumpDone <-chan
 		uris = append(uris, uri)
 	}
 	level := h.minLevelLocked()
+	h.levelSent = ""
+	if level >= 0 && !st.modernOnly() {
+		h.levelSent = logLevels[level]
+	}
 	h.mu.Unlock()
 	// A restarted server knows nothing of what clients asked of the one before.
 	if st.modernOnly() {

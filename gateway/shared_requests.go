@@ -17,6 +17,12 @@ func (m *member) request(line []byte, env envelope) {
 		m.resumeModern(line, env, state) // a retry of a request the hub asked input for
 		return
 	}
+	if env.Method != "initialize" && env.Method != "server/discover" {
+		m.carryLevel(line)
+	}
+	if env.Method == "subscriptions/listen" && m.listen(line, env) {
+		return
+	}
 	switch env.Method {
 	case "initialize", "server/discover":
 		m.sess.learnClient(line)
@@ -66,6 +72,7 @@ func (m *member) request(line []byte, env envelope) {
 		h.mu.Lock()
 		m.level = logRank(jsonwire.StringAt(line, "params", "level"))
 		lowest := h.minLevelLocked()
+		h.levelSent = logLevels[lowest]
 		h.mu.Unlock()
 		q, _ := json.Marshal(logLevels[lowest])
 		if out := jsonwire.ReplaceAt(line, q, "params", "level"); out != nil {
@@ -152,6 +159,7 @@ func (m *member) forward(line []byte, env envelope, finished func(CallOutcome, t
 		c.cursor = jsonwire.ValueAt(line, "params", "cursor") != nil
 	case "tools/call":
 		c.tool = jsonwire.StringAt(line, "params", "name")
+		m.identifyRetry(c, line)
 	}
 	c.start = time.Now()
 	h.mu.Lock()
@@ -220,6 +228,9 @@ func (m *member) notification(line, raw []byte, env envelope) {
 		m.clientRootsChanged(raw)
 	case "notifications/cancelled":
 		rid := cancelledID(line)
+		if m.endListen(rid) {
+			return // the app's listen stream on a legacy server (shared_modern_listen.go)
+		}
 		if m.withdraw(rid) {
 			return // the call never reached the server
 		}

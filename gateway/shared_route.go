@@ -187,7 +187,7 @@ func (h *Hub) serverNotification(line []byte, env envelope) {
 		}
 		h.mu.Unlock()
 		for _, m := range to {
-			m.send(copyLine(line))
+			m.send(m.streamed(line, env.Method))
 		}
 	default:
 		if !ready {
@@ -203,7 +203,7 @@ func (h *Hub) serverNotification(line []byte, env envelope) {
 		}
 		for _, m := range h.snapshot() {
 			m.traffic("server→client", kindNotification, env, len(line), 0)
-			m.send(copyLine(line))
+			m.send(m.streamed(line, env.Method))
 		}
 	}
 }

@@ -288,8 +288,12 @@ func (h *Hub) deliver(c *call, line []byte) {
 			out = h.toolsFor(c.m, out)
 		}
 	}
-	if c.finished != nil {
-		c.finished(callOutcome(line), latency)
+	finished := c.finished
+	if finished != nil && h.grantRetry(c, line) {
+		finished = nil // the call goes on in the app's retry, which finishes it
+	}
+	if finished != nil {
+		finished(callOutcome(line), latency)
 	}
 	c.m.traffic("server→client", kindResponse, envelope{ID: c.id}, len(out), latency)
 	c.m.send(append(out, '\n'))

@@ -18,67 +18,96 @@ import (
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
-// In session mode, a call whose server needs input is approved once and recorded once, with
+// In both modes, a call whose server needs input is approved once and recorded once, with
 // its final outcome, whichever side retries it: MCP Tray (a legacy client on a modern-only
 // server), the client through MCP Tray's own request state (a modern client on a legacy
-// server), or the client on its own (a modern client on a modern server).
+// server), or the client on its own (a modern client on a modern server, modern-only or
+// speaking both eras). In shared mode the hub binds a modern app's own retry to that app's
+// approved call (gateway/shared_retry.go).
 func TestApprovalsBindToTheOriginalCall(t *testing.T) {
-	u := testbin.NewUser(t)
-	for _, s := range servers {
-		args := append([]string{"server", "add", s.name, "--mode", "session", "--"}, s.command(t)...)
-		u.OK(args...)
-		u.OK("policy", "trust", s.name)
-		u.OK("policy", "set", s.name, s.elicitTool, "ask")
-	}
-	u.Daemon()
 	cases := []struct {
 		server string
 		modern bool
-	}{{"modern", false}, {"legacy", true}, {"both", true}}
-	for _, c := range cases {
-		s := serverNamed(c.server)
-		name := fmt.Sprintf("%s-client/%s-server", map[bool]string{false: "legacy", true: "modern"}[c.modern], s.name)
-		t.Run(name, func(t *testing.T) {
-			u.WaitRunning(s.name)
-			cl := connectClient(t, u, s.name, c.modern, &elicitName{})
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			call := mcp.CallToolRequest{}
-			call.Params.Name = s.elicitTool
-			call.Params.Arguments = map[string]any{}
-			type answer struct {
-				r   *mcp.CallToolResult
-				err error
+	}{{"modern", false}, {"legacy", true}, {"both", true}, {"modern", true}}
+	for _, mode := range []string{"session", "shared"} {
+		t.Run(mode, func(t *testing.T) {
+			u := testbin.NewUser(t)
+			// Each case has a server of its own, so that its audit log holds only its call.
+			name := func(server string, modern bool) string {
+				return fmt.Sprintf("%s-for-%s", server, map[bool]string{false: "legacy", true: "modern"}[modern])
 			}
-			done := make(chan answer, 1)
-			go func() {
-				r, err := cl.CallTool(ctx, call)
-				done <- answer{r, err}
-			}()
-			ap := waitApprovals(t, u, 1)
-			u.OK("approve", ap[0].ID)
-			a := <-done
-			if a.err != nil || !strings.Contains(fmt.Sprint(a.r.Content), s.elicitWant) {
-				t.Fatalf("%s: %v, %v", s.elicitTool, a.r, a.err)
+			for _, c := range cases {
+				s := serverNamed(c.server)
+				args := append([]string{"server", "add", name(c.server, c.modern), "--mode", mode, "--"}, s.command(t)...)
+				u.OK(args...)
+				u.OK("policy", "trust", name(c.server, c.modern))
+				u.OK("policy", "set", name(c.server, c.modern), s.elicitTool, "ask")
 			}
-			if ap := waitApprovals(t, u, 0); len(ap) != 0 {
-				t.Errorf("the retry was held for the person again: %v", ap)
-			}
-			var recs []struct {
-				Tool, Outcome string
-			}
-			u.Eventually("the call in the audit log", func() bool {
-				var res struct {
-					Records []struct{ Tool, Outcome string }
-				}
-				json.Unmarshal([]byte(u.OK("audit", "--json", "--server", s.name, "--last", "0")), &res)
-				recs = res.Records
-				return len(recs) > 0
-			})
-			if len(recs) != 1 || recs[0].Tool != s.elicitTool || recs[0].Outcome != "ok" {
-				t.Errorf("the audit log has %v; want the one call, ok", recs)
+			u.Daemon()
+			for _, c := range cases {
+				s := serverNamed(c.server)
+				t.Run(fmt.Sprintf("%s-client/%s-server", map[bool]string{false: "legacy", true: "modern"}[c.modern], s.name), func(t *testing.T) {
+					approvedOnce(t, u, s, name(c.server, c.modern), c.modern)
+				})
 			}
 		})
+	}
+}
+
+// approvedOnce calls server s's tool that needs input, added as name, approves it once, and
+// checks that it is not held again and is recorded once, ok.
+func approvedOnce(t *testing.T, u *testbin.User, s serverKind, name string, modern bool) {
+	u.WaitRunning(name)
+	cl := connectClient(t, u, name, modern, &elicitName{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	call := mcp.CallToolRequest{}
+	call.Params.Name = s.elicitTool
+	call.Params.Arguments = map[string]any{}
+	type answer struct {
+		r   *mcp.CallToolResult
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		r, err := cl.CallTool(ctx, call)
+		done <- answer{r, err}
+	}()
+	ap := waitApprovals(t, u, 1)
+	u.OK("approve", ap[0].ID)
+	// The call ends, or its retry waits for the person again (what must not happen).
+	var a answer
+	var again []approval
+	u.Eventually("the call's answer", func() bool {
+		select {
+		case a = <-done:
+			return true
+		default:
+		}
+		var res struct{ Approvals []approval }
+		json.Unmarshal([]byte(u.OK("approvals", "--json")), &res)
+		again = res.Approvals
+		return len(again) > 0
+	})
+	if len(again) > 0 {
+		t.Fatalf("the retry was held for the person again: %v", again)
+	}
+	if a.err != nil || !strings.Contains(fmt.Sprint(a.r.Content), s.elicitWant) {
+		t.Fatalf("%s: %v, %v", s.elicitTool, a.r, a.err)
+	}
+	var recs []struct {
+		Tool, Outcome string
+	}
+	u.Eventually("the call in the audit log", func() bool {
+		var res struct {
+			Records []struct{ Tool, Outcome string }
+		}
+		json.Unmarshal([]byte(u.OK("audit", "--json", "--server", name, "--last", "0")), &res)
+		recs = res.Records
+		return len(recs) > 0
+	})
+	if len(recs) != 1 || recs[0].Tool != s.elicitTool || recs[0].Outcome != "ok" {
+		t.Errorf("the audit log has %v; want the one call, ok", recs)
 	}
 }
 
