@@ -43,7 +43,22 @@ type Process struct {
 	stdin  io.WriteCloser
 	exited chan struct{} // closed when cmd has exited
 	seq    int           // commands sent to cmd
+
+	// A process that fails as it starts (a window process that could not open the display
+	// on a busy machine) is started again with the commands it never answered: unsent keeps
+	// them until the process's first report; starts counts such quick failures in a row.
+	unsent  []any
+	started time.Time
+	starts  int
 }
+
+// startFailure bounds what counts as failing to start: exiting with an error status (not
+// killed) within this long of starting, before any report. At most retryStarts such failures
+// in a row are started again.
+const (
+	startFailure = 3 * time.Second
+	retryStarts  = 2
+)
 
 // New returns a handle that starts l on the first command. post runs a function on the
 // owner goroutine; report is called there when the process says it is idle after command seq
@@ -78,6 +93,7 @@ func (w *Process) Send(c any) error {
 		}
 	}
 	w.seq++
+	w.unsent = append(w.unsent, c)
 	b, err := json.Marshal(envelope{Seq: w.seq, Do: c})
 	if err != nil {
 		return err
@@ -105,7 +121,7 @@ func (w *Process) start() error {
 		w.launch.Started(cmd.Process.Pid)
 	}
 	exited := make(chan struct{})
-	w.cmd, w.stdin, w.exited, w.seq = cmd, stdin, exited, 0
+	w.cmd, w.stdin, w.exited, w.seq, w.unsent, w.started = cmd, stdin, exited, 0, nil, time.Now()
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
@@ -116,6 +132,7 @@ func (w *Process) start() error {
 			seq := *r.Idle
 			w.post(func() {
 				if w.cmd == cmd { // not a report from a process already asked to end
+					w.unsent, w.starts = nil, 0
 					w.report(seq)
 				}
 			})
@@ -125,13 +142,37 @@ func (w *Process) start() error {
 		cmd.Wait()
 		close(exited)
 		w.post(func() {
-			if w.cmd == cmd {
-				w.cmd, w.stdin = nil, nil
-				w.onExit()
+			if w.cmd != cmd {
+				return
 			}
+			w.cmd, w.stdin = nil, nil
+			if code := cmd.ProcessState.ExitCode(); code > 0 && len(w.unsent) > 0 &&
+				time.Since(w.started) < startFailure && w.starts < retryStarts {
+				w.starts++
+				w.retry(w.unsent)
+				return
+			}
+			w.starts = 0
+			w.onExit()
 		})
 	}()
 	return nil
+}
+
+// retry starts a process again for the commands a process that failed as it started never
+// answered, after a short pause. A Send meanwhile starts one itself; these commands then
+// follow it.
+func (w *Process) retry(cmds []any) {
+	time.AfterFunc(time.Duration(w.starts)*250*time.Millisecond, func() {
+		w.post(func() {
+			for _, c := range cmds {
+				if err := w.Send(c); err != nil {
+					w.onExit()
+					return
+				}
+			}
+		})
+	})
 }
 
 // Idle ends the process if it has carried out every command sent to it (seq is the last one

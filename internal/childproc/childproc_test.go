@@ -25,6 +25,17 @@ func TestMain(m *testing.M) {
 // reports itself idle after a "main" command at once. "hang" makes it ignore the end of its
 // input, as a stuck process would.
 func fakeWindowProcess(log string) {
+	if fails := os.Getenv("MCPTRAY_FAKE_WINDOW_FAILS"); fails != "" {
+		// Fail as it starts (as a window process that cannot open the display does) while
+		// the count in the file is above zero; each start takes one off.
+		b, _ := os.ReadFile(fails)
+		var n int
+		fmt.Sscan(string(b), &n)
+		if n > 0 {
+			os.WriteFile(fails, []byte(fmt.Sprint(n-1)), 0o600)
+			os.Exit(2)
+		}
+	}
 	f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		os.Exit(3)
@@ -161,4 +172,32 @@ func TestWindowProcessCrashIsReported(t *testing.T) {
 	}
 	p.w.Send("main") // starts another
 	p.until("the new process ends after its idle report", func() bool { return !p.w.Running() && len(p.seen()) == 3 })
+}
+
+// TestWindowProcessThatFailsAsItStartsIsStartedAgain: a window process that exits with an
+// error before it answers anything (it could not open the display on a busy machine) is
+// started again with the commands it never took, twice at most; a third failure in a row is
+// reported as the crash it is.
+func TestWindowProcessThatFailsAsItStartsIsStartedAgain(t *testing.T) {
+	for _, tc := range []struct {
+		fails   int
+		crashes int
+	}{{2, 0}, {3, 1}} {
+		p := newProcHarness(t)
+		fails := t.TempDir() + "/fails"
+		os.WriteFile(fails, []byte(fmt.Sprint(tc.fails)), 0o600)
+		p.w.launch.Env = append(p.w.launch.Env, "MCPTRAY_FAKE_WINDOW_FAILS="+fails)
+		p.w.Send("main")
+		if tc.crashes == 0 {
+			p.until("the command reaches a process that started", func() bool { return len(p.seen()) >= 1 })
+			if p.seen()[0] != "1_main" || p.crashes != 0 {
+				t.Errorf("after %d failed starts: commands %q, crashes %d", tc.fails, p.seen(), p.crashes)
+			}
+			continue
+		}
+		p.until("the failure is reported", func() bool { return p.crashes == tc.crashes })
+		if len(p.seen()) != 0 {
+			t.Errorf("after %d failed starts a process took %q", tc.fails, p.seen())
+		}
+	}
 }
