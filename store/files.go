@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // tempDir makes a new, empty build folder beside the version's final folder, and fails when
@@ -24,4 +26,25 @@ func (s *Store) tempDir(server, version string) (string, error) {
 		return "", fmt.Errorf("making the folder for %s: %w", server, err)
 	}
 	return d, nil
+}
+
+// putInPlace records the manifest of the tree built in tmp, renames tmp to final (ErrExists
+// when final is there already) and keeps the manifest beside it, returning it. On an error
+// nothing is left at final; tmp is the caller's to remove.
+func putInPlace(tmp, final, spec string) ([]byte, error) {
+	m, err := manifest(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("recording the installed files of %s: %w", spec, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		if _, statErr := os.Stat(final); statErr == nil {
+			return nil, ErrExists
+		}
+		return nil, fmt.Errorf("putting %s in place: %w", spec, err)
+	}
+	if err := atomicfile.WriteFile(final+manifestSuffix, m, 0o600); err != nil {
+		os.RemoveAll(final)
+		return nil, fmt.Errorf("recording the installed files of %s: %w", spec, err)
+	}
+	return m, nil
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // buildNpm installs an npm package with `npm install` of the exact version into a folder of
@@ -85,21 +84,11 @@ func (s *Store) buildNpm(ctx context.Context, server string, p Package, progress
 	if err != nil {
 		return config.Frozen{}, nil, err
 	}
-	m, err := manifest(tmp)
+	m, err := putInPlace(tmp, final, spec)
 	if err != nil {
-		return config.Frozen{}, nil, fmt.Errorf("recording the installed files of %s: %w", spec, err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		if _, statErr := os.Stat(final); statErr == nil {
-			return config.Frozen{}, nil, ErrExists
-		}
-		return config.Frozen{}, nil, fmt.Errorf("putting %s in place: %w", spec, err)
+		return config.Frozen{}, nil, err
 	}
 	built = true
-	if err := atomicfile.WriteFile(final+manifestSuffix, m, 0o600); err != nil {
-		os.RemoveAll(final)
-		return config.Frozen{}, nil, fmt.Errorf("recording the installed files of %s: %w", spec, err)
-	}
 	f := config.Frozen{Registry: "npm", Package: p.Name, Version: p.Version, Dir: final,
 		Lock: checksum(lockBytes), Tree: checksum(m), Scripts: p.Scripts, Provenance: check.provenance}
 	return f, []string{node, filepath.Join(final, entry)}, nil

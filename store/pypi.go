@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // DefaultPyPIIndex is the Python package index used when the entry names none.
@@ -100,21 +99,11 @@ func (s *Store) buildPypi(ctx context.Context, server string, p Package, progres
 	if fi, err := os.Lstat(filepath.Join(tmp, script)); err != nil || !fi.Mode().IsRegular() {
 		return config.Frozen{}, nil, fmt.Errorf("%s installed no program called %s", spec, filepath.Base(script))
 	}
-	m, err := manifest(tmp)
+	m, err := putInPlace(tmp, final, spec)
 	if err != nil {
-		return config.Frozen{}, nil, fmt.Errorf("recording the installed files of %s: %w", spec, err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		if _, statErr := os.Stat(final); statErr == nil {
-			return config.Frozen{}, nil, ErrExists
-		}
-		return config.Frozen{}, nil, fmt.Errorf("putting %s in place: %w", spec, err)
+		return config.Frozen{}, nil, err
 	}
 	built = true
-	if err := atomicfile.WriteFile(final+manifestSuffix, m, 0o600); err != nil {
-		os.RemoveAll(final)
-		return config.Frozen{}, nil, fmt.Errorf("recording the installed files of %s: %w", spec, err)
-	}
 	f := config.Frozen{Registry: "pypi", Package: p.Name, Version: p.Version, Dir: final,
 		Lock: checksum(lock), Tree: checksum(m)}
 	// The environment's python runs the script: a sandbox lets a runtime's command read its
