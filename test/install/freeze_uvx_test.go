@@ -1,13 +1,11 @@
 package install
 
 import (
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/mcptray/mcptray/internal/pyindex"
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
@@ -16,21 +14,7 @@ import (
 // Tray's folder with its dependencies locked, and it then starts and answers with the index
 // gone and no uvx on the computer at all.
 func TestFreezeHandAddedUvxServer(t *testing.T) {
-	testbin.NeedNode(t, "@modelcontextprotocol/sdk")
-	if out, err := exec.Command("python3", "-m", "pip", "--version").CombinedOutput(); err != nil {
-		t.Fatalf("this test needs python3 with pip and venv (python3 -m pip --version: %v %s)", err, out)
-	}
-	ix := pyindex.New()
-	t.Cleanup(ix.Close)
-	helper, helperWhl := pyindex.Wheel("tiny-helper", "0.1.0", map[string]string{
-		"tinyhelper/__init__.py": "def shout(text):\n    return text.upper() + '!'\n",
-	}, nil, nil)
-	server, serverWhl := pyindex.Wheel("tiny-mcp", "1.0.0", map[string]string{
-		"tinymcp/__init__.py": "",
-		"tinymcp/server.py":   tinyServer,
-	}, []string{"tiny-helper==0.1.0"}, map[string]string{"tiny-mcp": "tinymcp.server:main"})
-	ix.Add("tiny-helper", helper, helperWhl)
-	ix.Add("tiny-mcp", server, serverWhl)
+	ix, _, _, _, _ := tinyIndex(t)
 
 	u := newUser(t, "off", testbin.NpmCache())
 	u.Env = withoutEnv(u.Env, "PYTHONDONTWRITEBYTECODE")

@@ -70,21 +70,7 @@ func withoutEnv(env []string, names ...string) []string {
 // lists and calls its tool through `mcptray connect`; a changed file in the environment then
 // stops it with the sentence naming the file.
 func TestPyPIServerInstalledFromLockStartsOffline(t *testing.T) {
-	testbin.NeedNode(t, "@modelcontextprotocol/sdk")
-	if out, err := exec.Command("python3", "-m", "pip", "--version").CombinedOutput(); err != nil {
-		t.Fatalf("this test needs python3 with pip and venv (python3 -m pip --version: %v %s)", err, out)
-	}
-	ix := pyindex.New()
-	t.Cleanup(ix.Close)
-	helper, helperWhl := pyindex.Wheel("tiny-helper", "0.1.0", map[string]string{
-		"tinyhelper/__init__.py": "def shout(text):\n    return text.upper() + '!'\n",
-	}, nil, nil)
-	server, serverWhl := pyindex.Wheel("tiny-mcp", "1.0.0", map[string]string{
-		"tinymcp/__init__.py": "",
-		"tinymcp/server.py":   tinyServer,
-	}, []string{"tiny-helper==0.1.0"}, map[string]string{"tiny-mcp": "tinymcp.server:main"})
-	ix.Add("tiny-helper", helper, helperWhl)
-	ix.Add("tiny-mcp", server, serverWhl)
+	ix, helper, helperWhl, server, serverWhl := tinyIndex(t)
 
 	reg := newRegistry(t, fmt.Sprintf(`{"name": "io.github.acme/tiny-mcp", "description": "A tiny Python server.", "version": "1.0.0",
 		"packages": [{"registryType": "pypi", "identifier": "tiny-mcp", "version": "1.0.0", "transport": {"type": "stdio"},
@@ -180,6 +166,29 @@ func TestPyPIServerInstalledFromLockStartsOffline(t *testing.T) {
 	if st := u.State(name); st.State != "failed" || st.Restarts != 0 {
 		t.Errorf("%s after the change: %+v; want failed without restarts", name, st)
 	}
+}
+
+// tinyIndex serves a local PEP 503 index with tiny-mcp 1.0.0 (a Python MCP server with one
+// tool, shout) and tiny-helper 0.1.0, which it depends on: the wheels' file names and bytes.
+// It needs python3 with pip and venv, and the official SDK client to talk to the server.
+func tinyIndex(t *testing.T) (ix *pyindex.Index, helper string, helperWhl []byte, server string, serverWhl []byte) {
+	t.Helper()
+	testbin.NeedNode(t, "@modelcontextprotocol/sdk")
+	if out, err := exec.Command("python3", "-m", "pip", "--version").CombinedOutput(); err != nil {
+		t.Fatalf("this test needs python3 with pip and venv (python3 -m pip --version: %v %s)", err, out)
+	}
+	ix = pyindex.New()
+	t.Cleanup(ix.Close)
+	helper, helperWhl = pyindex.Wheel("tiny-helper", "0.1.0", map[string]string{
+		"tinyhelper/__init__.py": "def shout(text):\n    return text.upper() + '!'\n",
+	}, nil, nil)
+	server, serverWhl = pyindex.Wheel("tiny-mcp", "1.0.0", map[string]string{
+		"tinymcp/__init__.py": "",
+		"tinymcp/server.py":   tinyServer,
+	}, []string{"tiny-helper==0.1.0"}, map[string]string{"tiny-mcp": "tinymcp.server:main"})
+	ix.Add("tiny-helper", helper, helperWhl)
+	ix.Add("tiny-mcp", server, serverWhl)
+	return ix, helper, helperWhl, server, serverWhl
 }
 
 // pythonMinor is python3's minor version ("11" for 3.11), which names site-packages' folder.
