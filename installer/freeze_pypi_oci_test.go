@@ -117,7 +117,7 @@ func TestFrozenOCIInstallPinsDigest(t *testing.T) {
 
 	in, _, h := setupHostile(t, "")
 	in.Store = HomeStore(in.Source.Home)
-	h.serve("io.github.acme/srv", fmt.Sprintf(`{"name":"io.github.acme/srv","description":"A server.","version":"1.0","packages":[{"registryType":"oci","identifier":%q,"version":"1.0","transport":{"type":"stdio"},"environmentVariables":[{"name":"LEVEL","value":"info"}],"packageArguments":[{"type":"positional","value":"stdio"}]}]}`, image))
+	h.Serve("io.github.acme/srv", fmt.Sprintf(`{"name":"io.github.acme/srv","description":"A server.","version":"1.0","packages":[{"registryType":"oci","identifier":%q,"version":"1.0","transport":{"type":"stdio"},"environmentVariables":[{"name":"LEVEL","value":"info"}],"packageArguments":[{"type":"positional","value":"stdio"}]}]}`, image))
 	lines, err := collect(t, context.Background(), in, Request{ID: "io.github.acme/srv"})
 	if err != nil {
 		t.Fatalf("install: %v\n%+v", err, lines)
