@@ -33,7 +33,8 @@ func (r Runtime) Tool() string {
 }
 
 // InstallHint is the sentence to show when the runtime's command cannot be found, e.g.
-// "This server needs Node.js; install it from https://nodejs.org and try again."
+// "This server needs Node.js; install it from https://nodejs.org and try again." It names
+// the runtime in plain words (Plain).
 func (r Runtime) InstallHint() string {
 	var where string
 	switch r {
@@ -46,7 +47,11 @@ func (r Runtime) InstallHint() string {
 	default:
 		return fmt.Sprintf("This server needs %s, which was not found on this computer.", r)
 	}
-	return fmt.Sprintf("This server needs %s; install it from %s and try again.", r.Tool(), where)
+	it := "it"
+	if r == RuntimeUVX {
+		it = "them"
+	}
+	return fmt.Sprintf("This server needs %s; install %s from %s and try again.", r.Plain(), it, where)
 }
 
 // Question is one thing to ask a person before installing. Answers are passed to Plan in a
@@ -63,6 +68,9 @@ type Question struct {
 	Format      string   `json:"format"` // string, number, boolean or filepath
 	Repeated    bool     `json:"repeated,omitempty"`
 	Placeholder string   `json:"placeholder,omitempty"`
+	// Kind is how to ask: KindText, KindSecret, KindChoice, KindCheckbox, KindPath or
+	// KindNumber. A checkbox's Description says what ticking it does.
+	Kind string `json:"kind"`
 }
 
 // JoinRepeated joins several answers to a repeated question into the one string Plan expects.
@@ -158,6 +166,7 @@ func plan(e Entry, answers map[string]string, collect bool) (InstallPlan, error)
 	if err != nil {
 		return InstallPlan{}, fmt.Errorf("planning the install of %s: %w", e.ID(), err)
 	}
+	plainQuestions(r.questions)
 	p.Questions = r.questions
 	p.Sandbox = sandboxFor(e, p.Runtime, r.folders)
 	if len(p.Env) == 0 {

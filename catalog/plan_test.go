@@ -304,9 +304,9 @@ func TestQuestionsMergeAndKeepOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Question{
-		{Key: "allowed_directory", Label: "Allowed directory", Description: "A folder.", Required: true, Format: FormatFilepath, Repeated: true},
-		{Key: "mode", Label: "Mode", Default: "safe", Choices: []string{"fast", "safe"}, Format: FormatString},
-		{Key: "token", Label: "Token", Description: "Your token.", Required: true, Secret: true, Format: FormatString},
+		{Key: "allowed_directory", Label: "Allowed directory", Description: "A folder.", Required: true, Format: FormatFilepath, Repeated: true, Kind: KindPath},
+		{Key: "mode", Label: "Mode", Default: "safe", Choices: []string{"fast", "safe"}, Format: FormatString, Kind: KindChoice},
+		{Key: "token", Label: "Token", Description: "Your token.", Required: true, Secret: true, Format: FormatString, Kind: KindSecret},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("Questions (-want +got):\n%s", diff)
@@ -345,7 +345,7 @@ func TestRuntimeInstallHint(t *testing.T) {
 	}
 	want := map[Runtime]string{
 		RuntimeNPX:    "This server needs Node.js; install it from https://nodejs.org and try again.",
-		RuntimeUVX:    "This server needs uv; install it from https://docs.astral.sh/uv/ and try again.",
+		RuntimeUVX:    "This server needs Python tools (uv); install them from https://docs.astral.sh/uv/ and try again.",
 		RuntimeDocker: "This server needs Docker; install it from https://www.docker.com/products/docker-desktop/ and try again.",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -15,6 +15,8 @@ type Server struct {
 	Repository  *Repository `json:"repository,omitempty"`
 	Packages    []Package   `json:"packages,omitempty"`
 	Remotes     []Remote    `json:"remotes,omitempty"`
+	// Icons are the server's own pictures, as published; see Entry.Icon for which is shown.
+	Icons Icons `json:"icons,omitempty"`
 
 	// Meta holds the _meta extension blocks keyed by reverse-DNS name. MCP Tray's own block
 	// lives under MetaKey and is decoded into Entry.Meta.

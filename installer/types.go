@@ -63,8 +63,11 @@ type EntryView struct {
 	Name        string `json:"name"` // the MCP Registry name
 	Title       string `json:"title"`
 	Description string `json:"description"` // one plain-language line
-	Category    string `json:"category"`    // "" for registry entries without MCP Tray metadata
-	ReadOnly    bool   `json:"read_only"`   // true only when MCP Tray's metadata says so
+	// About is the server's own description as its publisher wrote it (for built-in entries
+	// Description is MCP Tray's plainer line); search matches both.
+	About    string `json:"about"`
+	Category string `json:"category"`  // "" for registry entries without MCP Tray metadata
+	ReadOnly bool   `json:"read_only"` // true only when MCP Tray's metadata says so
 	// Runtime is what the computer needs: "node", "python" or "docker".
 	Runtime string `json:"runtime"`
 	// RuntimeMissing is the sentence saying what to install and from where, when the
@@ -79,6 +82,20 @@ type EntryView struct {
 	// LookAlike is the built-in id whose name this registry entry imitates; "" when none.
 	LookAlike string         `json:"look_alike,omitempty"`
 	Questions []QuestionView `json:"questions"`
+	// Icon is the entry's picture for a light window (catalog.Entry.Icon).
+	Icon IconView `json:"icon"`
+	// Needs is the plain line about what the computer needs, e.g. "Needs Python tools (uv)"
+	// (catalog.NeedsLine).
+	Needs string `json:"needs"`
+}
+
+// IconView is an entry's picture (catalog.EntryIcon): Data, a built-in entry's own SVG
+// (base64 in JSON), or empty, when the window shows catalog.DefaultIcon; URL, the https
+// address of a registry entry's own picture, when it publishes one.
+type IconView struct {
+	MimeType string `json:"mime_type"`
+	Data     []byte `json:"data,omitempty"`
+	URL      string `json:"url,omitempty"`
 }
 
 // QuestionView is one thing to ask before installing.
@@ -94,6 +111,9 @@ type QuestionView struct {
 	// Repeated questions take several values, joined by "\n" in Request.Values.
 	Repeated    bool   `json:"repeated"`
 	Placeholder string `json:"placeholder"`
+	// Kind is how to ask (catalog.KindText, KindSecret, KindChoice, KindCheckbox, KindPath,
+	// KindNumber); a checkbox's Description says what ticking it does.
+	Kind string `json:"kind"`
 }
 
 // ListParams are the parameters of "catalog.list".

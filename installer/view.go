@@ -67,7 +67,7 @@ func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []Entr
 			continue
 		}
 		v := EntryView{
-			ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Description: e.Summary(),
+			ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Description: e.Summary(), About: e.Server.Description,
 			Category: e.Category(), ReadOnly: e.Meta.ID != "" && e.Meta.ReadOnly, Runtime: e.Needs(),
 			RuntimeMissing: runtimeMissing(rt), Version: e.Version(), SourceURL: e.Source(),
 			InstalledAs: nonNil(installed[e.ID()]), Shareable: e.Meta.Shareable, Kubernetes: e.Meta.Kubernetes,
@@ -77,9 +77,11 @@ func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []Entr
 			v.Questions = append(v.Questions, QuestionView{
 				Key: q.Key, Title: q.Label, Description: q.Description, Secret: q.Secret, Required: q.Required,
 				Default: q.Default, Choices: nonNil(q.Choices), Format: q.Format, Repeated: q.Repeated,
-				Placeholder: q.Placeholder,
+				Placeholder: q.Placeholder, Kind: q.Kind,
 			})
 		}
+		ic := e.Icon(false)
+		v.Icon, v.Needs = IconView{MimeType: ic.MimeType, Data: ic.Data, URL: ic.URL}, catalog.NeedsLine(e.Needs())
 		out = append(out, v)
 	}
 	return out
@@ -251,7 +253,7 @@ func placeholderAnswers(qs []catalog.Question) (answers, tokens map[string]strin
 func Filter(views []EntryView, query string) []EntryView {
 	texts := make([]catalog.SearchText, len(views))
 	for i, v := range views {
-		texts[i] = catalog.SearchText{ID: v.ID, Name: v.Name, Title: v.Title, Category: v.Category, Text: v.Description}
+		texts[i] = catalog.SearchText{ID: v.ID, Name: v.Name, Title: v.Title, Category: v.Category, Text: v.Description + " " + v.About}
 	}
 	idx := catalog.Rank(texts, query)
 	out := make([]EntryView, len(idx))

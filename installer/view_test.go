@@ -1,6 +1,7 @@
 package installer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -60,17 +61,24 @@ func TestViewsDescribeEntriesForPeople(t *testing.T) {
 	want := EntryView{
 		ID: "filesystem", Name: "io.github.modelcontextprotocol/server-filesystem", Title: "Filesystem",
 		Description: "Lets your AI read and change files, but only inside the folders you pick.",
+		About:       "Read, search and edit files inside the folders you choose.",
 		Category:    "Files & documents", Runtime: "node", Version: pinnedVersion(t, "filesystem"),
 		SourceURL:   "https://github.com/modelcontextprotocol/servers/tree/main/src/filesystem",
 		InstalledAs: []string{"files", "files2"}, Shareable: true, Origin: "built-in",
 		Questions: []QuestionView{{Key: "allowed_directory", Title: "Allowed directory",
 			Description: "A folder the AI may use. You can give more than one.", Required: true,
-			Choices: []string{}, Format: "filepath", Repeated: true}},
+			Choices: []string{}, Format: "filepath", Repeated: true, Kind: catalog.KindPath}},
+		Needs: "Needs Node.js",
 	}
+	fsIcon, _ := catalog.BuiltinIcon("filesystem")
+	if fs.Icon.MimeType != "image/svg+xml" || !bytes.Equal(fs.Icon.Data, fsIcon) || fs.Icon.URL != "" {
+		t.Errorf("filesystem's icon: %s, %d bytes, URL %q; want its own built-in SVG", fs.Icon.MimeType, len(fs.Icon.Data), fs.Icon.URL)
+	}
+	fs.Icon = IconView{}
 	if diff := cmp.Diff(want, fs); diff != "" {
 		t.Errorf("filesystem (-want +got):\n%s", diff)
 	}
-	if v := byID["time"]; v.RuntimeMissing != "This server needs uv; install it from https://docs.astral.sh/uv/ and try again." || !v.ReadOnly {
+	if v := byID["time"]; v.RuntimeMissing != "This server needs Python tools (uv); install them from https://docs.astral.sh/uv/ and try again." || !v.ReadOnly {
 		t.Errorf("time: runtime_missing %q, read_only %v", v.RuntimeMissing, v.ReadOnly)
 	}
 	for id, shareable := range map[string]bool{"time": true, "fetch": true, "everything": true, "git": true, "github": true,
@@ -84,6 +92,15 @@ func TestViewsDescribeEntriesForPeople(t *testing.T) {
 	}
 	if v := byID["github"]; len(v.Questions) == 0 || !v.Questions[0].Secret || v.InstalledAs == nil {
 		t.Errorf("github view: %+v", v)
+	}
+	if v := byID["time"]; v.Needs != "Needs Python tools (uv)" {
+		t.Errorf("time needs %q", v.Needs)
+	}
+	// A switch is a checkbox that says what ticking it does, not "Set to true to …".
+	for _, q := range byID["github"].Questions {
+		if q.Key == "GITHUB_READ_ONLY" && (q.Kind != catalog.KindCheckbox || q.Description != "Only allow looking, never changing anything.") {
+			t.Errorf("github's read-only question: kind %q, %q", q.Kind, q.Description)
+		}
 	}
 }
 
@@ -163,6 +180,25 @@ func TestFilterMatchesAsCatalogSearch(t *testing.T) {
 	}
 	if len(got) == 0 || got[0] != "github" || !slices.Contains(got, "io.github.someone/issues-mcp") || slices.Contains(got, "io.github.example/weather") {
 		t.Errorf("Filter(GitHub) = %v; want the built-in github first, the entry about GitHub issues, and not weather", got)
+	}
+	// Over the built-in catalog, the window's filter and catalog.Search give the same list
+	// for the words people type; "GitHub" lists GitHub alone.
+	builtIn := views[:len(views)-2]
+	for _, q := range []string{"GitHub", "git", "files", "database", "web search", "Kubernetes", "time", "notes", "python", "zzz"} {
+		want := []string{}
+		for _, e := range c.Search(q) {
+			want = append(want, e.ID())
+		}
+		got := []string{}
+		for _, v := range Filter(builtIn, q) {
+			got = append(got, v.ID)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Filter(%q) and catalog.Search disagree (-search +filter):\n%s", q, diff)
+		}
+		if q == "GitHub" && !slices.Equal(got, []string{"github"}) {
+			t.Errorf("GitHub lists %v; want GitHub alone", got)
+		}
 	}
 	var want []string
 	for _, e := range c.Search("web search") {
