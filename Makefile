@@ -34,9 +34,23 @@ bench-ci: test-deps
 lint:
 	@GO=$(GO) scripts/lint.sh
 
-## package: build the installable bundle for this platform into dist/ (see docs/packaging.md)
+## package: build every installer this computer can build into dist/ (Linux: .deb, .rpm,
+## tarball, and the Windows MSI when mingw-w64 and wixl are installed; macOS: .app and .dmg)
 package: deps
 	@scripts/package.sh
+
+.PHONY: package-deb package-rpm package-windows package-macos
+## package-deb, package-rpm: only the Linux .deb or .rpm (see docs/packaging.md)
+package-deb: deps
+	@scripts/package.sh deb
+package-rpm: deps
+	@scripts/package.sh rpm
+## package-windows: the Windows MSI and .exe files, cross-built from Linux (mingw-w64, wixl)
+package-windows: deps
+	@scripts/package.sh windows
+## package-macos: the macOS .app and .dmg, signed and notarized when configured (on a Mac)
+package-macos: deps
+	@scripts/package.sh macos
 
 deps:
 	@scripts/deps.sh build

@@ -51,10 +51,14 @@ case "$(uname -s)" in
         # The tray app's end-to-end test builds the real app and drives it under Xvfb.
         apt_install pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
           xvfb xauth xdotool imagemagick
+        # The notification tests (notify/) post to a real notification service, dunst, under Xvfb.
+        apt_install dunst
         # The kubeconfig tests compare MCP Tray's one-context file with kubectl's.
         command -v kubectl >/dev/null 2>&1 || apt_install kubernetes-client
         # The relay benchmarks measure the bare hop with socat in the same spot (docs/relay-performance.md).
         apt_install socat
+        # The installer tests (test/packaging) read the .rpm and the Windows MSI they build.
+        apt_install rpm wixl msitools file
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi
