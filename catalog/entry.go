@@ -37,6 +37,10 @@ type Meta struct {
 	// default place is beside their own code: installed into MCP Tray's folder, that code is
 	// read-only and checked before every start. nil: the server needs no such file.
 	DataFile *DataFile `json:"dataFile,omitempty"`
+	// Timeout is the timeout a call to this server should have ("2m", as config.Limit's),
+	// for a server whose tools can hang; installing it sets it as the server's timeout. ""
+	// suggests none (calls then have no timeout, the default).
+	Timeout string `json:"timeout,omitempty"`
 }
 
 // DataFile names the environment variable a server reads its data file's path from, and the

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/mcptray/mcptray/config"
 )
 
 // oldestSchema is the first server.json schema with today's camelCase field names. Documents
@@ -246,6 +248,11 @@ func validateMeta(m Meta, s Server) error {
 	}
 	if m.Command != "" && !commandRE.MatchString(m.Command) {
 		return invalid(path+".command", "%q is not a plain program name", m.Command)
+	}
+	if m.Timeout != "" {
+		if _, err := config.ParseTimeout(m.Timeout); err != nil {
+			return invalid(path+".timeout", "%q is not a timeout such as 30s or 2m", m.Timeout)
+		}
 	}
 	return nil
 }

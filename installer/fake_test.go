@@ -18,6 +18,7 @@ type fakeRuntime struct {
 	probe   func(ctx context.Context, server string) ([]string, error)
 	logs    []string // lines Follow hands out
 	syncErr error    // returned by the first SyncClients only
+	syncBad error    // returned by every SyncClients
 	blocked []string
 }
 
@@ -52,6 +53,9 @@ func (f *fakeRuntime) SyncClients(ids []string) error {
 	f.synced = append(f.synced, append([]string(nil), ids...))
 	err := f.syncErr
 	f.syncErr = nil
+	if f.syncBad != nil {
+		return f.syncBad
+	}
 	return err
 }
 

@@ -82,7 +82,7 @@ func (in *Installer) Install(ctx context.Context, req Request, report func(Progr
 	}
 	if err != nil {
 		msg := prose.Sentence(err)
-		if undoErr := j.undo(); undoErr != nil {
+		if undoErr := j.undo(err); undoErr != nil {
 			msg = strings.TrimSuffix(msg, ".") + "; " + lowerFirst(prose.Sentence(undoErr))
 		} else if j.changed {
 			msg = strings.TrimSuffix(msg, ".") + ". Nothing was installed."

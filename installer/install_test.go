@@ -118,6 +118,9 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 		{"client file cannot be written", func(rt *fakeRuntime) {
 			rt.syncErr = errors.New("Cursor's settings could not be written: the disk is full")
 		}, "Cursor's settings could not be written: the disk is full. Nothing was installed.", true},
+		{"client file cannot be written or put back", func(rt *fakeRuntime) {
+			rt.syncBad = errors.New("Cursor's settings could not be written: the disk is full")
+		}, "Cursor's settings could not be written: the disk is full; an AI app's settings could not be put back either.", true},
 		{"runtime missing", nil, "This server needs Node.js; install it from https://nodejs.org and try again.", false},
 		{"name taken", nil, `There is already a server named "mine"; install this one under another name, for example mine-2.`, false},
 	} {
@@ -232,5 +235,24 @@ func TestInstallRefusesBadAnswersWithTheSetting(t *testing.T) {
 	}
 	if rt.applied != 0 || len(load(t, in).Servers) != 0 {
 		t.Errorf("refused installs changed something: applied %d", rt.applied)
+	}
+}
+
+// A catalog entry's suggested timeout becomes the new server's timeout, which the person can
+// change with `mcptray policy limit`; an entry without one leaves the server without limits.
+func TestInstallKeepsTheCatalogsSuggestedTimeout(t *testing.T) {
+	in, _, _ := setup(t, "")
+	if _, err := collect(t, context.Background(), in, Request{ID: "fetch"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := collect(t, context.Background(), in, Request{ID: "time"}); err != nil {
+		t.Fatal(err)
+	}
+	c := load(t, in)
+	if diff := cmp.Diff([]config.Limit{{Timeout: "2m"}}, c.Servers["fetch"].Limits); diff != "" {
+		t.Errorf("fetch's limits (-want +got):\n%s", diff)
+	}
+	if l := c.Servers["time"].Limits; len(l) != 0 {
+		t.Errorf("time got limits %+v, but its catalog entry suggests none", l)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mcptray/mcptray/catalog"
@@ -45,6 +46,9 @@ func (j *job) save(ctx context.Context) error {
 	setSourceValues(srv.Source, answersToKeep(j.plan, j.req.Values))
 	if j.entry.Meta.Kubernetes {
 		srv.Kube = &config.Kube{}
+	}
+	if t := j.entry.Meta.Timeout; t != "" { // the catalog's suggestion; `mcptray policy limit` changes it
+		srv.Limits = []config.Limit{{Timeout: t}}
 	}
 	err = j.in.Source.Home.AddServer(j.name, srv)
 	if errors.Is(err, config.ErrServerExists) {
@@ -106,8 +110,8 @@ func cloneBinding(b *config.ClientBinding) *config.ClientBinding {
 
 // undo takes back every step the job took, newest first, with its own deadline (the job's
 // context may be what ended it). It returns a sentence-worthy error naming what could not be
-// removed.
-func (j *job) undo() error {
+// removed; a reason already given by cause, the install's own failure, is not repeated.
+func (j *job) undo(cause error) error {
 	if !j.changed {
 		return nil
 	}
@@ -138,7 +142,9 @@ func (j *job) undo() error {
 				ids = append(ids, id)
 			}
 			slices.Sort(ids)
-			if err := j.in.Runtime.SyncClients(ids); err != nil {
+			if err := j.in.Runtime.SyncClients(ids); err != nil && cause != nil && strings.Contains(cause.Error(), err.Error()) {
+				errs = append(errs, errors.New("an AI app's settings could not be put back either"))
+			} else if err != nil {
 				errs = append(errs, fmt.Errorf("an AI app's settings could not be put back (%v)", err))
 			}
 		}

@@ -41,7 +41,8 @@ func Marker(key string) string {
 // It is safe for concurrent use: Set may run while other goroutines redact;
 // each call to Redact uses one consistent set of secrets.
 type Redactor struct {
-	m atomic.Pointer[matcher]
+	m   atomic.Pointer[matcher]
+	gen atomic.Uint64 // counts Set calls
 }
 
 // New returns a Redactor for secrets, a map from key name to value.
@@ -55,6 +56,7 @@ func New(secrets map[string]string) *Redactor {
 // in, so calls to Redact never wait for it. The map is not retained.
 func (r *Redactor) Set(secrets map[string]string) {
 	r.m.Store(compile(secrets))
+	r.gen.Add(1)
 }
 
 // current returns the patterns in use; nil when there are none.

@@ -1,0 +1,220 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/dlp"
+	"github.com/mcptray/mcptray/gateway"
+	"github.com/mcptray/mcptray/guardrail"
+	"github.com/mcptray/mcptray/internal/jsonwire"
+	"github.com/mcptray/mcptray/keychain"
+	"github.com/mcptray/mcptray/policy"
+	"github.com/mcptray/mcptray/remote"
+	"github.com/mcptray/mcptray/telemetry"
+)
+
+// Rails apply config.json's limits (package guardrail) and data-loss checks (package dlp) to
+// each tool call, on top of the policy's verdict, and run the telemetry config.json asks for.
+// They follow the configuration in
+// effect and the secrets the daemon holds without being told: each call compares what it last
+// applied with what is current, which costs a pointer and a counter when nothing changed.
+type Rails struct {
+	config  func() *config.Config // the configuration in effect (nil before the first load)
+	secrets *keychain.Handed
+	book    *guardrail.Book
+	check   dlp.Checker
+	log     *slog.Logger
+	version string
+
+	tel atomic.Pointer[telemetry.Telemetry] // nil: telemetry off
+
+	mu      sync.Mutex
+	applied *config.Config
+	telCfg  config.Telemetry // the settings tel was started with
+	gen     uint64           // the secret book's redactor generation check was given
+	closed  bool
+}
+
+// NewRails returns rails that follow cfg (the configuration in effect, nil before the first
+// load) and the values secrets holds; version is MCP Tray's, for telemetry.
+func NewRails(cfg func() *config.Config, secrets *keychain.Handed, log *slog.Logger, version string) *Rails {
+	return &Rails{config: cfg, secrets: secrets, book: guardrail.New(nil), log: log, version: version}
+}
+
+// telemetry returns the telemetry in effect, nil when it is off.
+func (r *Rails) telemetry() *telemetry.Telemetry {
+	if r == nil {
+		return nil
+	}
+	r.current("")
+	return r.tel.Load()
+}
+
+// Close stops telemetry after sending what it still holds (bounded by telemetryFlush); no
+// telemetry starts afterwards.
+func (r *Rails) Close() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	if t := r.tel.Swap(nil); t != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), telemetryFlush)
+		defer cancel()
+		t.Shutdown(ctx)
+	}
+}
+
+// telemetryFlush bounds the wait for a collector when telemetry stops or changes.
+const telemetryFlush = 5 * time.Second
+
+// current brings the limits, telemetry and the known secrets up to date and returns the
+// server's entry.
+func (r *Rails) current(server string) *config.Server {
+	cfg := r.config()
+	gen := r.secrets.Redactor().Generation()
+	r.mu.Lock()
+	if cfg != r.applied {
+		limits := map[string][]config.Limit{}
+		var tel config.Telemetry
+		if cfg != nil {
+			for name, s := range cfg.Servers {
+				if len(s.Limits) > 0 {
+					limits[name] = s.Limits
+				}
+			}
+			if cfg.Settings.Telemetry != nil {
+				tel = *cfg.Settings.Telemetry
+			}
+		}
+		r.book.Set(limits)
+		r.applied = cfg
+		if tel != r.telCfg && !r.closed {
+			r.restartTelemetryLocked(tel)
+		}
+	}
+	if gen != r.gen {
+		r.check.SetSecrets(r.secrets.ByServer())
+		r.gen = gen
+	}
+	r.mu.Unlock()
+	if cfg == nil {
+		return nil
+	}
+	return cfg.Servers[server]
+}
+
+// host is the host a remote server runs at, for the audit; "" for a server on this computer
+// (and with no rails).
+func (r *Rails) host(server string) string {
+	if r == nil {
+		return ""
+	}
+	if s := r.current(server); s.IsRemote() {
+		return remote.Host(s.URL)
+	}
+	return ""
+}
+
+// restartTelemetryLocked starts telemetry as tel says (or none) and stops the one before in
+// the background, sending what it still held. r.mu is held.
+func (r *Rails) restartTelemetryLocked(tel config.Telemetry) {
+	r.telCfg = tel
+	next, err := telemetry.Start(&tel, telemetry.Options{Version: r.version, Log: r.log})
+	if err != nil {
+		r.log.Error("OpenTelemetry not started", "err", err)
+	} else if next != nil {
+		r.log.Info("sending traces and metrics of tool calls", "to", telemetry.Endpoint(&tel))
+	}
+	if old := r.tel.Swap(next); old != nil {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), telemetryFlush)
+			defer cancel()
+			old.Shutdown(ctx)
+		}()
+	}
+}
+
+// railVerdict is what the guardrails make of a call the policy did not deny.
+type railVerdict struct {
+	verdict policy.Verdict      // the policy's, turned to ask (with a warning) by a finding
+	ticket  *guardrail.Ticket   // the call's places under the caps: Done when it has finished
+	refused *policy.Decision    // set when a limit or a data-loss block refuses the call
+	note    string              // what a data-loss check found, for the audit log
+	result  func([]byte) []byte // redacts the answer, when the server's settings say so
+}
+
+// apply checks call against the server's limits and data-loss settings. v is the policy's
+// verdict; the caller has already refused a deny.
+func (r *Rails) apply(call policy.Call, v policy.Verdict) railVerdict {
+	out := railVerdict{verdict: v}
+	if r == nil {
+		return out
+	}
+	s := r.current(call.Server)
+	var action config.DLPAction
+	if s != nil && s.DLP != nil {
+		action = s.DLP.Action
+		if s.DLP.RedactResults {
+			out.result = r.redactResult
+		}
+	}
+	if action != config.DLPAllow && len(call.Arguments) > 0 {
+		if found := r.check.Check(call.Server, call.Arguments); len(found) > 0 {
+			out.note = dlp.Describe(found)
+			switch {
+			case action == config.DLPBlock:
+				out.refused = &policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule,
+					Reason:  "Blocked by the data-loss check: " + out.note,
+					Message: "Denied by MCP Tray: " + out.note + " The settings of this server block such calls."}
+				return out
+			case action == config.DLPAsk || dlp.Sensitive(found):
+				out.verdict.Rule = policy.RuleAsk
+				out.verdict.EachTime = true
+				out.verdict.Warnings = append(append([]string(nil), v.Warnings...), out.note+" They would leave through this call.")
+			}
+		}
+	}
+	ticket, refusal := r.book.Admit(call.Server, call.Tool, call.Client)
+	if refusal != nil {
+		out.refused = &policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Reason: refusal.Reason, Message: refusal.Message}
+		return out
+	}
+	out.ticket = ticket
+	return out
+}
+
+// withheldMessage is what the AI app gets instead of an answer that could not be redacted.
+const withheldMessage = "MCP Tray withheld the server's answer: it carried secrets or credentials that could not be taken out of it safely."
+
+// redactResult takes secrets, private keys and credentials out of a tools/call answer. An
+// answer that would not stay JSON is replaced by a tool error: nothing is passed on unread.
+func (r *Rails) redactResult(resp []byte) []byte {
+	r.current("") // a shared server may have started, with its secrets, after the call was decided
+	out := r.check.Redact(resp)
+	if len(out) == len(resp) && (len(out) == 0 || &out[0] == &resp[0]) {
+		return resp
+	}
+	if json.Valid(out) {
+		return out
+	}
+	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": jsonwire.ValueAt(resp, "id"), "result": map[string]any{
+		"content": []map[string]string{{"type": "text", "text": withheldMessage}}, "isError": true}})
+	return b
+}
+
+// timedOutNote is the audit log's note for a call that ran past its limit.
+func timedOutNote(limit time.Duration, found string) string {
+	note := "timed out after " + gateway.Seconds(limit)
+	if found != "" {
+		note += ". " + found
+	}
+	return note
+}
