@@ -1,0 +1,50 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mcptray/mcptray/config"
+)
+
+// TestRemoteServerFlags: a header or query value named as secret:KEY or ${secret:KEY} stays
+// a reference; a literal value (a credential typed on the command line) is moved out: the
+// definition names a secret instead, and the value is returned to go into the keychain.
+func TestRemoteServerFlags(t *testing.T) {
+	f := remoteFlags{
+		url:     "https://mcp.example.com/mcp",
+		headers: []string{"Authorization=Bearer ${secret:TOKEN}", "X-Team=secret:TEAM", "X-Api-Key=sk-live-123"},
+		query:   []string{"key=abc"},
+	}
+	s, moved, err := f.remoteServer([]string{"OTHER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &config.Server{Secrets: []string{"OTHER", "TOKEN", "TEAM", "X_API_KEY", "QUERY_KEY"}, Remote: config.Remote{
+		URL:     "https://mcp.example.com/mcp",
+		Headers: map[string]string{"Authorization": "Bearer ${secret:TOKEN}", "X-Team": "${secret:TEAM}", "X-Api-Key": "${secret:X_API_KEY}"},
+		Query:   map[string]string{"key": "${secret:QUERY_KEY}"},
+	}}
+	if d := cmp.Diff(want, s, cmp.AllowUnexported(config.Server{})); d != "" {
+		t.Errorf("server (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]literal{{"X_API_KEY", "sk-live-123"}, {"QUERY_KEY", "abc"}}, moved, cmp.AllowUnexported(literal{})); d != "" {
+		t.Errorf("moved (-want +got):\n%s", d)
+	}
+	if err := (&config.Config{Servers: map[string]*config.Server{"r": s}}).Validate(); err != nil {
+		t.Errorf("the definition does not validate: %v", err)
+	}
+}
+
+func TestRemoteServerFlagsRefused(t *testing.T) {
+	for _, f := range []remoteFlags{
+		{url: "http://example.com/mcp"},
+		{url: "https://example.com/mcp", transport: "websocket"},
+		{url: "https://example.com/mcp", headers: []string{"novalue"}},
+		{headers: []string{"A=secret:B"}},
+	} {
+		if _, _, err := f.remoteServer(nil); err == nil {
+			t.Errorf("%+v was accepted", f)
+		}
+	}
+}

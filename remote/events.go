@@ -1,0 +1,90 @@
+package remote
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+)
+
+// event is one server-sent event (text/event-stream).
+type event struct {
+	Type string // "" means "message"
+	Data string
+	ID   string
+}
+
+// maxEvent bounds one event's size: a server cannot make MCP Tray hold unbounded memory.
+const maxEvent = 64 << 20
+
+var errEventTooLarge = errors.New("the remote server sent an event larger than 64 MB")
+
+// readEvents reads server-sent events from r and calls emit for each one with data, until r
+// ends (io.EOF is returned as nil) or emit returns an error.
+func readEvents(r io.Reader, emit func(event) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var ev event
+	var data strings.Builder
+	have := false
+	for {
+		line, err := readLine(br)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if line == "" {
+			if have {
+				ev.Data = strings.TrimSuffix(data.String(), "\n")
+				if err := emit(ev); err != nil {
+					return err
+				}
+			}
+			ev, have = event{ID: ev.ID}, false
+			data.Reset()
+			continue
+		}
+		if strings.HasPrefix(line, ":") {
+			continue
+		}
+		field, value, _ := strings.Cut(line, ":")
+		value = strings.TrimPrefix(value, " ")
+		switch field {
+		case "event":
+			ev.Type = value
+		case "data":
+			if data.Len()+len(value) > maxEvent {
+				return errEventTooLarge
+			}
+			data.WriteString(value)
+			data.WriteByte('\n')
+			have = true
+		case "id":
+			if !strings.ContainsRune(value, 0) {
+				ev.ID = value
+			}
+		}
+	}
+}
+
+// readLine reads one line ending in \n, \r\n or \r (the \r-only form is read as a line end
+// followed by an empty remainder, which the stream format allows).
+func readLine(br *bufio.Reader) (string, error) {
+	var b strings.Builder
+	for {
+		part, err := br.ReadSlice('\n')
+		if b.Len()+len(part) > maxEvent {
+			return "", errEventTooLarge
+		}
+		b.Write(part)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && (err != io.EOF || b.Len() == 0) {
+			return "", err
+		}
+		s := strings.TrimSuffix(b.String(), "\n")
+		return strings.TrimSuffix(s, "\r"), nil
+	}
+}

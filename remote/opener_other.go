@@ -1,0 +1,5 @@
+//go:build !darwin && !windows
+
+package remote
+
+var systemOpener = []string{"xdg-open"}

@@ -1,0 +1,3 @@
+package remote
+
+var systemOpener = []string{"rundll32", "url.dll,FileProtocolHandler"}
