@@ -124,7 +124,11 @@ func ReadContent(c Client, path string, content []byte, existed bool) (Config, e
 	if err != nil {
 		return Config{}, fileError(c, path, c.Format(), err)
 	}
-	return Config{Path: path, Exists: existed, Servers: doc.servers()}, nil
+	servers := doc.servers()
+	if jd, ok := doc.(*jsonDoc); ok {
+		jd.markSkipped(c, path, servers)
+	}
+	return Config{Path: path, Exists: existed, Servers: servers}, nil
 }
 
 // pathLocks serialises edits of one file within this process.
@@ -151,10 +155,16 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 		return Result{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
 	}
 	out, res, err := editBytes(c, path, src, replaced, change)
+	if err == nil && existed && spec.private && !readOnly(path) {
+		keepPrivate(path)
+	}
 	if err != nil || !res.hasChanges() || (existed && bytes.Equal(out, src)) {
 		return res, err
 	}
 
+	if existed && readOnly(path) {
+		return Result{}, fileError(c, path, c.Format(), ErrReadOnly)
+	}
 	if opts.beforeWrite != nil {
 		opts.beforeWrite()
 	}
@@ -167,6 +177,9 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 	}
 
 	perm := os.FileMode(0o777) // atomicfile keeps an existing file's mode when perm is wider
+	if spec.private {
+		perm = 0o600
+	}
 	if existed {
 		if res.BackupPath, err = opts.Backups.save(spec.id, path, src); err != nil {
 			return Result{}, fmt.Errorf("backing up %s's config file %s: %w", c.Name(), path, err)
@@ -219,6 +232,25 @@ func editBytes(c Client, path string, src []byte, replaced string, change func(d
 		return nil, Result{}, fmt.Errorf("editing %s's config file %s: MCP Tray's own check of the new content failed, so it left the file untouched (please report this): %w", c.Name(), path, err)
 	}
 	return out, res, nil
+}
+
+// keepPrivate takes group and other permissions off path and off the .orig copy its client
+// keeps beside it, when the client loosened them. A failure changes nothing else: the next
+// pass tries again.
+func keepPrivate(path string) {
+	for _, p := range []string{path, path + ".orig"} {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+			os.Chmod(p, fi.Mode().Perm()&0o700)
+		}
+	}
+}
+
+// readOnly reports whether the person made the file at path read-only: its owner may not
+// write it (on Windows, the read-only attribute). A rename through the folder would replace
+// it all the same, so MCP Tray checks before writing.
+func readOnly(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().Perm()&0o200 == 0
 }
 
 // readFile returns the content of path, or nil and false when it does not exist.

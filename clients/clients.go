@@ -1,5 +1,5 @@
 // Package clients writes MCP Tray's entries into the MCP configuration files of AI clients
-// (Claude Desktop, Cursor, VS Code and eleven more) and reads what those files hold.
+// (Claude Desktop, Cursor, VS Code and twenty-six more) and reads what those files hold.
 //
 // The one rule: only MCP Tray's own entries are ever added, changed or removed. An entry is
 // MCP Tray's when its command is an mcptray binary and its first argument is "connect" (see
@@ -48,6 +48,10 @@ type Client interface {
 	NeedsRestart() bool
 	// RestartHint is one sentence telling the person how to make the client see a change.
 	RestartHint() string
+	// ReducesEnvironment reports whether the client starts servers with only a few of its own
+	// environment variables (Codex keeps HOME and PATH but drops MCPTRAY_HOME and
+	// XDG_CONFIG_HOME), so its entries must name MCP Tray's home when it is not the default.
+	ReducesEnvironment() bool
 
 	spec() *clientSpec
 }
@@ -57,20 +61,25 @@ type clientSpec struct {
 	id, name     string
 	restartHint  string
 	needsRestart bool
-	paths        func(Env) []string
+	reducedEnv   bool
+	// private: the client loosens its own file's permissions when it rewrites it (Qwen Code:
+	// 0644, with a .orig copy), so MCP Tray keeps the file, and that copy, owner-only.
+	private bool
+	paths   func(Env) []string
 	// markers are files or folders whose existence shows the client is installed; nil means
 	// the folders holding Paths.
 	markers func(Env) []string
 	format  format
 }
 
-func (c *clientSpec) ID() string             { return c.id }
-func (c *clientSpec) Name() string           { return c.name }
-func (c *clientSpec) Format() string         { return c.format.kind() }
-func (c *clientSpec) NeedsRestart() bool     { return c.needsRestart }
-func (c *clientSpec) RestartHint() string    { return c.restartHint }
-func (c *clientSpec) spec() *clientSpec      { return c }
-func (c *clientSpec) Paths(env Env) []string { return nonEmpty(c.paths(env)) }
+func (c *clientSpec) ID() string               { return c.id }
+func (c *clientSpec) Name() string             { return c.name }
+func (c *clientSpec) Format() string           { return c.format.kind() }
+func (c *clientSpec) NeedsRestart() bool       { return c.needsRestart }
+func (c *clientSpec) RestartHint() string      { return c.restartHint }
+func (c *clientSpec) ReducesEnvironment() bool { return c.reducedEnv }
+func (c *clientSpec) spec() *clientSpec        { return c }
+func (c *clientSpec) Paths(env Env) []string   { return nonEmpty(c.paths(env)) }
 
 // All returns every supported client, in the order a person would look for them (the three
 // most used first). The slice is new on each call; the clients are shared and immutable.

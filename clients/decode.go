@@ -35,6 +35,19 @@ func decodeServer(key string, v any) Server {
 		}
 	}
 	s.URL = firstString(m, "url", "serverUrl", "httpUrl", "uri")
+	switch t := m["timeout"].(type) { // JSON decodes numbers as float64, YAML as int, TOML as int64
+	case float64:
+		s.Timeout = t
+	case int:
+		s.Timeout = float64(t)
+	case int64:
+		s.Timeout = float64(t)
+	}
+	for _, k := range []string{"autoApprove", "alwaysAllow"} {
+		s.AutoApprove = append(s.AutoApprove, toStrings(m[k])...)
+	}
+	s.Description, _ = m["description"].(string)
+	s.Source, _ = m["source"].(string)
 	if b, ok := m["disabled"].(bool); ok && b {
 		s.Disabled = true
 	}

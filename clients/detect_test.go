@@ -52,7 +52,6 @@ func TestPaths(t *testing.T) {
 			"windsurf":        {".codeium/windsurf/mcp_config.json"},
 			"gemini-cli":      {".gemini/settings.json"},
 			"zed":             {".config/zed/settings.json"},
-			"cline":           {".cline/data/settings/cline_mcp_settings.json"},
 			"lmstudio":        {".lmstudio/mcp.json"},
 			"codex":           {".codex/config.toml"},
 			"goose":           {".config/goose/config.yaml"},
@@ -61,9 +60,7 @@ func TestPaths(t *testing.T) {
 		},
 		"linux": {
 			"claude-desktop":  {".config/Claude/claude_desktop_config.json"},
-			"vscode":          {".config/Code/User/mcp.json"},
 			"vscode-insiders": {".config/Code - Insiders/User/mcp.json"},
-			"zed":             {".config/zed/settings.json"},
 			"goose":           {".config/goose/config.yaml"},
 		},
 		"windows": {
@@ -107,8 +104,10 @@ func TestPathsFollowTheClientsVariables(t *testing.T) {
 		"opencode":       "oc/custom.jsonc",
 		"continue":       "cont/config.yaml",
 	}
+	// The main file is the first; later ones (older Cline storage, Flatpak builds) are pinned
+	// in TestPathsOfTheSecondRound.
 	for id, p := range want {
-		if diff := cmp.Diff([]string{p}, rel(t, home, mustClient(t, id).Paths(env))); diff != "" {
+		if diff := cmp.Diff([]string{p}, rel(t, home, mustClient(t, id).Paths(env))[:1]); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", id, diff)
 		}
 	}
@@ -241,7 +240,7 @@ func TestAllIDsAreUniqueAndNamed(t *testing.T) {
 			t.Errorf("ByID(%q) = %v, %v", c.ID(), got, ok)
 		}
 	}
-	if len(seen) != 14 {
-		t.Errorf("%d clients, want 14", len(seen))
+	if len(seen) != 29 {
+		t.Errorf("%d clients, want 29", len(seen))
 	}
 }

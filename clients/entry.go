@@ -14,12 +14,22 @@ import (
 type Entry struct {
 	Name    string   // the server's name in MCP Tray; also the key the client shows
 	Command string   // absolute path of the mcptray binary
-	Args    []string // ["connect", Name]
+	Args    []string // ["connect", Name], then ["--home", PATH] when the entry names its home
 }
 
 // NewEntry returns the entry that makes a client start `binary connect name`.
 func NewEntry(binary, name string) Entry {
 	return Entry{Name: name, Command: binary, Args: []string{"connect", name}}
+}
+
+// WithHome returns e starting `connect NAME --home home`, so the bridge reaches the MCP Tray
+// of that home whatever environment the client gives it; an empty home returns e unchanged.
+func (e Entry) WithHome(home string) Entry {
+	if home == "" {
+		return e
+	}
+	e.Args = append(append([]string{}, e.Args[:2]...), "--home", home)
+	return e
 }
 
 // Server is one entry found in a client file, MCP Tray's own or the person's.
@@ -33,6 +43,21 @@ type Server struct {
 	Remote  bool              // a remote entry: URL is set and Command is empty
 	// Disabled reports that the file switches the entry off (disabled: true, enabled: false).
 	Disabled bool
+	// Skipped, when not empty, says why the client does not load the entry although the file
+	// holds it, as one sentence: Gemini CLI and Qwen Code load only the servers that
+	// mcp.allowed names, when the file has that list, and never those mcp.excluded names.
+	Skipped string
+	// Timeout is the entry's "timeout" as the file writes it: seconds for Cline and Goose,
+	// milliseconds for Gemini CLI and Qwen Code; 0 when the entry sets none.
+	Timeout float64
+	// AutoApprove lists the tools the client calls without asking the person (Cline's
+	// autoApprove, Roo Code's and Kilo Code's alwaysAllow).
+	AutoApprove []string
+	// Description is the entry's description, when it has one (Goose).
+	Description string
+	// Source is Zed's "source": "custom" for a server the person set up, "extension" for the
+	// settings of a server that a Zed extension brings and starts itself.
+	Source string
 	// Ours reports that MCP Tray wrote the entry: Command is an mcptray binary and Args[0] is
 	// "connect".
 	Ours bool
@@ -96,6 +121,8 @@ func validateEntries(want []Entry) error {
 			return fmt.Errorf("the entry for %q names the mcptray binary by a relative path %q; clients need an absolute path", e.Name, e.Command)
 		case serverName(e.Name, e.Args) != e.Name:
 			return fmt.Errorf("the entry for %q connects to a different server (%q)", e.Name, e.Args[1])
+		case len(e.Args) != 2 && (len(e.Args) != 4 || e.Args[2] != "--home" || !filepath.IsAbs(e.Args[3]) && !isWindowsAbs(e.Args[3])):
+			return fmt.Errorf("the entry for %q has arguments MCP Tray does not write (%q)", e.Name, e.Args)
 		}
 		seen[e.Name] = true
 	}

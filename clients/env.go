@@ -25,6 +25,9 @@ type Env struct {
 	ClineMCPSettingsPath string // $CLINE_MCP_SETTINGS_PATH
 	OpencodeConfig       string // $OPENCODE_CONFIG (a file)
 	ContinueGlobalDir    string // $CONTINUE_GLOBAL_DIR
+	QwenHome             string // $QWEN_HOME (Qwen Code; replaces ~/.qwen)
+	CopilotHome          string // $COPILOT_HOME (GitHub Copilot CLI; replaces ~/.copilot)
+	CrushGlobalConfig    string // $CRUSH_GLOBAL_CONFIG (Crush; the folder holding crush.json)
 }
 
 // FromOS returns the Env of the running process. It never fails: a variable that is not set
@@ -45,6 +48,9 @@ func FromOS() Env {
 		ClineMCPSettingsPath: os.Getenv("CLINE_MCP_SETTINGS_PATH"),
 		OpencodeConfig:       os.Getenv("OPENCODE_CONFIG"),
 		ContinueGlobalDir:    os.Getenv("CONTINUE_GLOBAL_DIR"),
+		QwenHome:             os.Getenv("QWEN_HOME"),
+		CopilotHome:          os.Getenv("COPILOT_HOME"),
+		CrushGlobalConfig:    os.Getenv("CRUSH_GLOBAL_CONFIG"),
 	}
 }
 

@@ -16,6 +16,10 @@ var (
 	// ErrChangedMeanwhile means the file changed between MCP Tray reading it and writing it
 	// (usually the client saved it); MCP Tray did not write it. Calling again is safe.
 	ErrChangedMeanwhile = errors.New("client file changed while MCP Tray was editing it")
+	// ErrReadOnly means the person made the file read-only (people do, to stop a client
+	// rewriting it); MCP Tray leaves such a file alone rather than replace it through its
+	// folder.
+	ErrReadOnly = errors.New("client file is read-only")
 	// ErrNotFound means the entry asked for is not in the file.
 	ErrNotFound = errors.New("no such entry in the client file")
 	// ErrNoBackup means there is no backup to restore.
@@ -83,6 +87,9 @@ func fileError(c Client, path, kind string, err error) error {
 	case errors.As(err, &ce):
 		fe.Line, fe.Err = ce.line, ErrUnsupportedContent
 		fe.Reason = strings.ReplaceAll(ce.msg, "{client}", c.Name())
+	case errors.Is(err, ErrReadOnly):
+		fe.Err = ErrReadOnly
+		fe.Reason = "is read-only, so MCP Tray did not add or change its servers there (make the file writable if MCP Tray should)"
 	case errors.Is(err, ErrChangedMeanwhile):
 		fe.Err = ErrChangedMeanwhile
 		fe.Reason = fmt.Sprintf("changed while MCP Tray was updating it (%s probably saved it at that moment), so MCP Tray did not write it; try again", c.Name())

@@ -15,10 +15,14 @@ import (
 //
 //	go test ./clients -run '^$' -fuzz FuzzApplyJSONC -fuzztime 10s
 
-func FuzzApplyStrictJSON(f *testing.F) { fuzzApply(f, "claude-desktop", "cursor", "claude-code") }
-func FuzzApplyJSONC(f *testing.F)      { fuzzApply(f, "vscode", "zed", "gemini-cli", "opencode") }
-func FuzzApplyTOML(f *testing.F)       { fuzzApply(f, "codex") }
-func FuzzApplyYAML(f *testing.F)       { fuzzApply(f, "goose", "continue") }
+func FuzzApplyStrictJSON(f *testing.F) {
+	fuzzApply(f, "claude-desktop", "cursor", "claude-code", "copilot-cli")
+}
+func FuzzApplyJSONC(f *testing.F) {
+	fuzzApply(f, "vscode", "zed", "gemini-cli", "opencode", "qwen-code", "crush", "amp")
+}
+func FuzzApplyTOML(f *testing.F) { fuzzApply(f, "codex") }
+func FuzzApplyYAML(f *testing.F) { fuzzApply(f, "goose", "continue") }
 
 func fuzzApply(f *testing.F, ids ...string) {
 	var clients []Client

@@ -19,10 +19,10 @@ func TestReadReturnsForeignEntriesForImport(t *testing.T) {
 		{"cursor", Server{Key: "github", URL: "https://api.githubcopilot.com/mcp/", Remote: true, ServerName: "github"}},
 		{"windsurf", Server{Key: "puppeteer", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-puppeteer"}, Disabled: true, ServerName: "puppeteer"}},
 		{"codex", Server{Key: "github", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-github"}, Env: map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_0123456789abcdefABCDEF0123456789abcd"}, ServerName: "github"}},
-		{"goose", Server{Key: "github", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-github"}, ServerName: "github"}},
+		{"goose", Server{Key: "github", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-github"}, Timeout: 300, Description: "GitHub API", ServerName: "github"}},
 		{"continue", Server{Key: "github", Command: "docker", Args: []string{"run", "-i", "--rm", "ghcr.io/github/github-mcp-server"}, Env: map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_0123456789abcdefABCDEF0123456789abcd"}, ServerName: "github"}},
 		{"opencode", Server{Key: "mcp_everything", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-everything"}, ServerName: "mcp_everything"}},
-		{"zed", Server{Key: "github", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-github"}, ServerName: "github"}},
+		{"zed", Server{Key: "github", Command: "npx", Args: []string{"-y", "@modelcontextprotocol/server-github"}, Source: "custom", ServerName: "github"}},
 	}
 	for _, tt := range tests {
 		c := mustClient(t, tt.client)

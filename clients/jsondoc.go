@@ -194,6 +194,7 @@ func (f jsonFormat) meaning(src []byte, skip string) (any, error) {
 		if err := json.Unmarshal(src, &m); err != nil {
 			return nil, &syntaxError{msg: err.Error()}
 		}
+		keepPersonsAllowed(m, f.shape, f.shape.containerPath(m), skip)
 		return stripOurs(m, f.shape.containerPath(m), skip, nil), nil
 	}
 	root, err := parseJSON(src, false)
@@ -204,6 +205,7 @@ func (f jsonFormat) meaning(src []byte, skip string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	keepPersonsAllowed(m, f.shape, f.shape.containerPath(m), skip)
 	return stripOurs(m, f.shape.containerPath(m), skip, nil), nil
 }
 
@@ -283,6 +285,7 @@ func (d *jsonDoc) add(key string, e Entry) error {
 	d.addMember(c, key, func(indent string, compact bool) hujson.ValueTrimmed {
 		return d.entryObject(e, indent, compact, d.entriesUseTrailingCommas(c))
 	})
+	d.allow(key)
 	return nil
 }
 
@@ -332,6 +335,7 @@ func (d *jsonDoc) remove(key string) error {
 	// The servers object stays, even when emptied: it may be the person's (clients create
 	// an empty one), and an empty one means the same to the client as none.
 	removeMember(c.Value.(*hujson.Object), i)
+	d.disallow(key)
 	return nil
 }
 

@@ -8,6 +8,9 @@ type jsonShape struct {
 	typ      string // the "type" every entry of ours carries, or ""
 	// commandArray spells the command as one array (opencode) instead of command + args.
 	commandArray bool
+	// allowed and excluded are lists of server names the client filters its servers by: with
+	// an allowed list it loads only the servers named there; it never loads excluded ones.
+	allowed, excluded []string
 }
 
 // kv is one member of an entry: a string or a list of strings.
@@ -18,10 +21,20 @@ type kv struct {
 
 var (
 	mcpServersShape = &jsonShape{path: []string{"mcpServers"}}
+	// geminiShape: Gemini CLI (and its fork Qwen Code) load only the servers mcp.allowed names
+	// when it is set, and none that mcp.excluded names (google-gemini/gemini-cli
+	// docs/tools/mcp-server.md, "Global MCP settings").
+	geminiShape     = &jsonShape{path: []string{"mcpServers"}, allowed: []string{"mcp", "allowed"}, excluded: []string{"mcp", "excluded"}}
 	claudeCodeShape = &jsonShape{path: []string{"mcpServers"}, typ: "stdio"}
 	vscodeShape     = &jsonShape{path: []string{"servers"}, typ: "stdio"}
 	zedShape        = &jsonShape{path: []string{"context_servers"}}
 	opencodeShape   = &jsonShape{pickPath: opencodeContainer, typ: "local", commandArray: true}
+	// crushShape: Crush keeps servers under "mcp" and needs the transport spelled out
+	// (charmbracelet/crush README, "MCPs": "type": "stdio", "command", "args").
+	crushShape = &jsonShape{path: []string{"mcp"}, typ: "stdio"}
+	// ampShape: Amp's settings hold the servers under one flat key with a dot in it
+	// (ampcode.com manual, "amp.mcpServers" in ~/.config/amp/settings.json).
+	ampShape = &jsonShape{path: []string{"amp.mcpServers"}}
 )
 
 func (s *jsonShape) containerPath(root any) []string {

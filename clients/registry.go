@@ -29,7 +29,7 @@ var registry = []*clientSpec{
 		id: "vscode", name: "VS Code",
 		restartHint: "VS Code picks up the change by itself.",
 		paths:       func(e Env) []string { return vscodePaths(e, "Code") },
-		markers:     func(e Env) []string { return []string{vscodeUserDir(e, "Code")} },
+		markers:     func(e Env) []string { return vscodeMarkers(e, "Code") },
 		format:      jsonFormat{shape: vscodeShape},
 	},
 	{
@@ -61,18 +61,18 @@ var registry = []*clientSpec{
 		restartHint:  "Run /mcp reload in Gemini CLI, or start it again.",
 		needsRestart: true,
 		paths:        func(e Env) []string { return []string{join(geminiHome(e), ".gemini", "settings.json")} },
-		format:       jsonFormat{shape: mcpServersShape},
+		format:       jsonFormat{shape: geminiShape},
 	},
 	{
 		id: "zed", name: "Zed",
 		restartHint: "Zed picks up the change by itself.",
-		paths:       func(e Env) []string { return []string{join(zedDir(e), "settings.json")} },
+		paths:       zedPaths,
 		format:      jsonFormat{shape: zedShape},
 	},
 	{
 		id: "cline", name: "Cline",
 		restartHint: "Cline picks up the change by itself.",
-		paths:       func(e Env) []string { return []string{clinePath(e)} },
+		paths:       clinePaths,
 		markers:     clineMarkers,
 		format:      jsonFormat{strict: true, shape: mcpServersShape},
 	},
@@ -87,8 +87,11 @@ var registry = []*clientSpec{
 		id: "codex", name: "OpenAI Codex",
 		restartHint:  "Start Codex again to see the change.",
 		needsRestart: true,
-		paths:        func(e Env) []string { return []string{join(codexHome(e), "config.toml")} },
-		format:       tomlFormat{},
+		// Codex starts servers with HOME, PATH, USER, SHELL, LANG, TERM, TMPDIR and a few more
+		// only (codex-rs mcp-client DEFAULT_ENV_VARS), measured with `codex app-server`.
+		reducedEnv: true,
+		paths:      func(e Env) []string { return []string{join(codexHome(e), "config.toml")} },
+		format:     tomlFormat{},
 	},
 	{
 		id: "goose", name: "Goose",
@@ -100,7 +103,8 @@ var registry = []*clientSpec{
 	{
 		id: "continue", name: "Continue",
 		restartHint: "Continue picks up the change by itself; reload the editor window if it does not.",
-		paths:       func(e Env) []string { return []string{join(continueDir(e), "config.yaml")} },
+		paths:       func(e Env) []string { return []string{continuePath(e)} },
+		markers:     func(e Env) []string { return []string{continueDir(e)} },
 		format:      yamlFormat{shape: continueShape},
 	},
 	{
@@ -109,6 +113,114 @@ var registry = []*clientSpec{
 		needsRestart: true,
 		paths:        func(e Env) []string { return []string{opencodePath(e)} },
 		format:       jsonFormat{shape: opencodeShape},
+	},
+	// The clients below were added for issue #25; where each format comes from is said at its
+	// path function in paths.go.
+	{
+		id: "qwen-code", name: "Qwen Code",
+		restartHint:  "Start Qwen Code again to see the change.",
+		needsRestart: true,
+		private:      true,
+		paths:        func(e Env) []string { return []string{join(qwenDir(e), "settings.json")} },
+		format:       jsonFormat{shape: geminiShape},
+	},
+	{
+		id: "copilot-cli", name: "GitHub Copilot CLI",
+		restartHint:  "Start GitHub Copilot CLI again to see the change.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(copilotDir(e), "mcp-config.json")} },
+		format:       jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "kilo-cli", name: "Kilo Code CLI",
+		restartHint:  "Start Kilo Code CLI again to see the change.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{kiloCLIPath(e)} },
+		format:       jsonFormat{shape: opencodeShape},
+	},
+	{
+		id: "crush", name: "Crush",
+		restartHint:  "Start Crush again to see the change.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(crushDir(e), "crush.json")} },
+		format:       jsonFormat{shape: crushShape},
+	},
+	{
+		id: "amazon-q", name: "Amazon Q Developer CLI",
+		restartHint:  "Start a new q chat session to see the change.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(e.Home, ".aws", "amazonq", "mcp.json")} },
+		format:       jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "kiro", name: "Kiro",
+		restartHint: "Kiro picks up the change by itself; reconnect the server in Kiro's MCP panel if it does not.",
+		paths:       func(e Env) []string { return []string{join(e.Home, ".kiro", "settings", "mcp.json")} },
+		format:      jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "roo-code", name: "Roo Code",
+		restartHint: "Roo Code picks up the change by itself.",
+		paths:       func(e Env) []string { return extensionPaths(e, "rooveterinaryinc.roo-cline", "mcp_settings.json") },
+		format:      jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "kilo-code", name: "Kilo Code",
+		restartHint: "Kilo Code picks up the change by itself.",
+		paths:       func(e Env) []string { return extensionPaths(e, "kilocode.kilo-code", "mcp_settings.json") },
+		format:      jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "visual-studio", name: "Visual Studio",
+		restartHint:  "Restart Visual Studio if the server does not show in Copilot's tool list.",
+		needsRestart: true,
+		paths:        visualStudioPaths,
+		markers:      visualStudioMarkers,
+		format:       jsonFormat{shape: vscodeShape},
+	},
+	{
+		id: "trae", name: "Trae",
+		restartHint:  "Restart Trae if the change does not show in its MCP settings.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(vscodeUserDir(e, "Trae"), "mcp.json")} },
+		markers:      func(e Env) []string { return []string{vscodeUserDir(e, "Trae")} },
+		format:       jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "junie", name: "JetBrains Junie",
+		restartHint:  "Restart the JetBrains IDE, or reload Junie's MCP settings.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(e.Home, ".junie", "mcp", "mcp.json")} },
+		markers:      func(e Env) []string { return []string{join(e.Home, ".junie")} },
+		format:       jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "amp", name: "Amp",
+		restartHint:  "Start Amp again to see the change.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{ampPath(e)} },
+		format:       jsonFormat{shape: ampShape},
+	},
+	{
+		id: "augment", name: "Augment (Auggie CLI)",
+		restartHint:  "Start Auggie again to see the change.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(e.Home, ".augment", "settings.json")} },
+		format:       jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "windsurf-next", name: "Windsurf Next",
+		restartHint:  "Press the refresh button in Windsurf Next's MCP panel, or restart it.",
+		needsRestart: true,
+		paths:        func(e Env) []string { return []string{join(e.Home, ".codeium", "windsurf-next", "mcp_config.json")} },
+		format:       jsonFormat{strict: true, shape: mcpServersShape},
+	},
+	{
+		id: "vscodium", name: "VSCodium",
+		restartHint: "VSCodium picks up the change by itself.",
+		paths:       func(e Env) []string { return vscodePaths(e, "VSCodium") },
+		markers:     func(e Env) []string { return vscodeMarkers(e, "VSCodium") },
+		format:      jsonFormat{shape: vscodeShape},
 	},
 }
 
@@ -168,12 +280,36 @@ func vscodeUserDir(e Env, product string) string {
 	}
 }
 
-// vscodePaths is the user mcp.json and one per non-default profile folder that exists.
+// vscodeFlatpak names the Flatpak app of a VS Code build on Linux (Flathub ids).
+var vscodeFlatpak = map[string]string{"Code": "com.visualstudio.code", "VSCodium": "com.vscodium.codium"}
+
+// vscodeFlatpakUserDir is the User folder of the Flatpak build on Linux, or "".
+func vscodeFlatpakUserDir(e Env, product string) string {
+	if app := vscodeFlatpak[product]; app != "" {
+		return join(flatpakConfig(e, app), product, "User")
+	}
+	return ""
+}
+
+func vscodeMarkers(e Env, product string) []string {
+	return []string{vscodeUserDir(e, product), vscodeFlatpakUserDir(e, product)}
+}
+
+// vscodePaths is the user mcp.json and one per non-default profile folder that exists, then
+// the same for the Flatpak build on Linux (which Detect manages only when its folder exists).
 func vscodePaths(e Env, product string) []string {
 	user := vscodeUserDir(e, product)
 	if user == "" {
 		return nil
 	}
+	out := userMCPFiles(user)
+	if flat := vscodeFlatpakUserDir(e, product); flat != "" {
+		out = append(out, userMCPFiles(flat)...)
+	}
+	return out
+}
+
+func userMCPFiles(user string) []string {
 	out := []string{filepath.Join(user, "mcp.json")}
 	profiles, _ := filepath.Glob(filepath.Join(user, "profiles", "*"))
 	sort.Strings(profiles)
@@ -199,6 +335,11 @@ func geminiHome(e Env) string {
 	return e.Home
 }
 
+// zedPaths is Zed's settings file, then the Flatpak build's (dev.zed.Zed) on Linux.
+func zedPaths(e Env) []string {
+	return []string{join(zedDir(e), "settings.json"), join(flatpakConfig(e, "dev.zed.Zed"), "zed", "settings.json")}
+}
+
 func zedDir(e Env) string {
 	switch e.GOOS {
 	case "windows":
@@ -212,6 +353,13 @@ func zedDir(e Env) string {
 
 // clinePath follows Cline's own order: an explicit settings file, then the data folder, then
 // the Cline folder, then ~/.cline.
+// clinePaths is Cline's own file, then the VS Code extension's older global-storage files
+// (saoudrizwan.claude-dev), which Cline before 4.0 reads and which are managed when their
+// folder exists.
+func clinePaths(e Env) []string {
+	return append([]string{clinePath(e)}, extensionPaths(e, "saoudrizwan.claude-dev", "cline_mcp_settings.json")...)
+}
+
 func clinePath(e Env) string {
 	switch {
 	case e.ClineMCPSettingsPath != "":
@@ -231,7 +379,11 @@ func clineDir(e Env) string {
 }
 
 func clineMarkers(e Env) []string {
-	return []string{filepath.Dir(clinePath(e)), e.ClineDataDir, clineDir(e)}
+	out := []string{filepath.Dir(clinePath(e)), e.ClineDataDir, clineDir(e)}
+	for _, p := range extensionPaths(e, "saoudrizwan.claude-dev", "cline_mcp_settings.json") {
+		out = append(out, filepath.Dir(p))
+	}
+	return out
 }
 
 func codexHome(e Env) string {
@@ -246,6 +398,22 @@ func goosePath(e Env) string {
 		return join(e.appData(), "Block", "goose", "config", "config.yaml")
 	}
 	return join(e.xdgConfig(), "goose", "config.yaml")
+}
+
+// continuePath is config.yaml, unless only config.json exists: Continue prefers config.yaml
+// over config.json, so creating one would hide the person's whole configuration. Then MCP
+// Tray's servers go into a block file of their own, ~/.continue/mcpServers/mcptray.yaml, which
+// Continue loads beside either file (docs.continue.dev "MCP": mcpServers block folders).
+func continuePath(e Env) string {
+	dir := continueDir(e)
+	if dir == "" {
+		return ""
+	}
+	yamlPath := filepath.Join(dir, "config.yaml")
+	if !exists(yamlPath) && exists(filepath.Join(dir, "config.json")) {
+		return filepath.Join(dir, "mcpServers", "mcptray.yaml")
+	}
+	return yamlPath
 }
 
 func continueDir(e Env) string {

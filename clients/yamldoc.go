@@ -31,6 +31,9 @@ type yamlShape struct {
 	extra []yamlField
 	// head are settings written before command, given the key.
 	head func(key string) []yamlField
+	// preamble are top-level settings a file that MCP Tray creates starts with: Continue's
+	// schema requires name and version in config.yaml and in every block file.
+	preamble []yamlField
 }
 
 type yamlField struct {
@@ -46,7 +49,8 @@ var (
 		},
 		extra: []yamlField{{"enabled", true}},
 	}
-	continueShape = &yamlShape{container: "mcpServers", list: true, cmdKey: "command", seqIndent: 2}
+	continueShape = &yamlShape{container: "mcpServers", list: true, cmdKey: "command", seqIndent: 2,
+		preamble: []yamlField{{"name", "MCP Tray"}, {"version", "1.0.0"}, {"schema", "v1"}}}
 )
 
 func (yamlFormat) kind() string { return "YAML" }

@@ -139,7 +139,14 @@ func (d *yamlDoc) add(key string, e Entry) error {
 		if d.shape.list {
 			col = lay.seq
 		}
-		text := append([]byte(d.shape.container+":"+d.nl), d.entryText(key, e, col, lay)...)
+		var text []byte
+		if len(bytes.TrimSpace(d.src)) == 0 {
+			for _, f := range d.shape.preamble {
+				text = append(text, f.key+": "+yamlValue(f.value)+d.nl...)
+			}
+		}
+		text = append(text, d.shape.container+":"+d.nl...)
+		text = append(text, d.entryText(key, e, col, lay)...)
 		return d.splice(len(d.lines), len(d.lines), text)
 	}
 	keyLine, keyCol := d.contKey.Line-1, d.contKey.Column-1
@@ -295,6 +302,13 @@ func (f yamlFormat) meaning(src []byte, skip string) (any, error) {
 	root, ok := m.(map[string]any)
 	if !ok {
 		return m, nil
+	}
+	// The preamble MCP Tray writes into a file it creates is part of making that file, not a
+	// change to the person's settings.
+	for _, p := range f.shape.preamble {
+		if root[p.key] == p.value {
+			delete(root, p.key)
+		}
 	}
 	switch c := root[f.shape.container].(type) {
 	case nil:

@@ -3,21 +3,20 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/spf13/cobra"
 )
 
 func newClientImportCmd(e *env) *cobra.Command {
-	var dryRun, yes bool
+	var dryRun, yes, allowAutoApproved bool
 	cmd := &cobra.Command{
-		Use:   "import CLIENT",
+		Use:   "import CLIENT|mcpproxy",
 		Short: "Take over the servers you set up by hand in an AI app; credentials go to the keychain",
 		Long: `import turns each server you configured yourself in an AI app into an MCP Tray server
 (same command, arguments, folder and environment), moves every value that looks like a
@@ -26,16 +25,27 @@ credential into the system keychain, and rewrites the app's entry to start it th
 --header, a password in an address) go to the keychain as well. It shows the plan first and
 asks before changing anything; --yes skips the question (for scripts), --dry-run shows only
 the plan. The file is backed up first, without the credentials: mcptray client restore
-CLIENT puts it back as it was.`,
+CLIENT puts it back as it was. Tools the app ran without asking (Cline's autoApprove) run
+without asking in MCP Tray too only if you say so (asked, or --allow-auto-approved).
+"mcptray client import mcpproxy" takes the servers of MCPProxy's setup instead, and leaves
+MCPProxy's file as it is.`,
 		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := clientArg(args[0])
-			if err != nil {
-				return err
-			}
-			plan, err := daemon.PlanImport(daemon.ImportOptions{Home: e.home, Keys: e.keys()}, c.ID())
-			if err != nil {
-				return err
+			var plan *reconcile.ImportPlan
+			opts := reconcile.ImportOptions{Home: e.home, Keys: e.keys()}
+			if slices.Contains(reconcile.Managers, args[0]) {
+				var err error
+				if plan, err = reconcile.PlanManagerImport(opts, args[0], ""); err != nil {
+					return err
+				}
+			} else {
+				c, err := clientArg(args[0])
+				if err != nil {
+					return err
+				}
+				if plan, err = reconcile.PlanImport(opts, c.ID()); err != nil {
+					return err
+				}
 			}
 			printImportPlan(e, plan)
 			if len(plan.Servers) == 0 {
@@ -55,6 +65,18 @@ CLIENT puts it back as it was.`,
 					return nil
 				}
 			}
+			if plan.AutoApproved() {
+				ok := allowAutoApproved
+				if !ok && !yes {
+					var err error
+					if ok, err = confirmAutoApproved(e, plan.From); err != nil {
+						return err
+					}
+				}
+				if ok {
+					plan.AllowAutoApproved()
+				}
+			}
 			ctx, cancel := keychainCtx()
 			defer cancel()
 			res, err := plan.Execute(ctx)
@@ -64,27 +86,34 @@ CLIENT puts it back as it was.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "\nDone: %s now starts these servers through MCP Tray.\n", c.Name())
-			for _, b := range res.Backups {
-				fmt.Fprintf(e.stdout, "The file as it was is kept (without credentials) in %s.\n", b)
+			if plan.Client == nil {
+				fmt.Fprintf(e.stdout, "\nDone: MCP Tray now has these servers; stop %s, then let your AI apps see them (mcptray client enable APP).\n", plan.From)
+			} else {
+				fmt.Fprintf(e.stdout, "\nDone: %s now starts these servers through MCP Tray.\n", plan.From)
+				for _, b := range res.Backups {
+					fmt.Fprintf(e.stdout, "The file as it was is kept (without credentials) in %s.\n", b)
+				}
+				fmt.Fprintf(e.stdout, "To undo the import, run: mcptray client restore %s\n", plan.Client.ID())
 			}
-			fmt.Fprintf(e.stdout, "To undo the import, run: mcptray client restore %s\n", c.ID())
 			if e.daemonRunning() {
 				fmt.Fprintln(e.stdout, "MCP Tray is starting the servers now.")
 			} else {
 				fmt.Fprintln(e.stdout, "The servers start when MCP Tray runs (open the app, or run: mcptray daemon).")
 			}
-			fmt.Fprintln(e.stdout, c.RestartHint())
+			if plan.Client != nil {
+				fmt.Fprintln(e.stdout, plan.Client.RestartHint())
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only show what the import would do")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "import without asking (for scripts)")
+	cmd.Flags().BoolVar(&allowAutoApproved, "allow-auto-approved", false, "let the tools the app ran without asking run without asking in MCP Tray too")
 	return cmd
 }
 
-func printImportPlan(e *env, p *daemon.ImportPlan) {
-	name := p.Client.Name()
+func printImportPlan(e *env, p *reconcile.ImportPlan) {
+	name := p.From
 	switch n := len(p.Servers); n {
 	case 0:
 		fmt.Fprintf(e.stdout, "%s has no servers of its own that MCP Tray can take over.\n", name)
@@ -125,9 +154,19 @@ func printImportPlan(e *env, p *daemon.ImportPlan) {
 			fmt.Fprintf(e.stdout, "  %s\n", display.Line(s.Key+": "+s.Reason))
 		}
 	}
-	if len(p.Servers) > 0 {
+	if len(p.Servers) > 0 && p.Client != nil {
 		fmt.Fprintf(e.stdout, "\nEach entry in %s's settings will start \"mcptray connect NAME\" instead, with no credential in the file; the file is backed up first.\n", name)
 	}
+}
+
+// confirmAutoApproved asks the person at a terminal whether the tools from ran without asking
+// may run without asking in MCP Tray too; without a terminal the answer is no.
+func confirmAutoApproved(e *env, from string) (bool, error) {
+	in := newAsker(e)
+	if !in.terminal {
+		return false, nil
+	}
+	return in.confirmNo(fmt.Sprintf("Let the tools %s ran without asking you run without asking in MCP Tray too? [y/N] ", from))
 }
 
 // confirmImport asks the person at a terminal whether to import n servers; without a terminal
@@ -141,14 +180,5 @@ func confirmImport(e *env, n int) (bool, error) {
 	if n == 1 {
 		servers = "this server"
 	}
-	fmt.Fprintf(e.stderr, "\nImport %s? [y/N] ", servers)
-	v, err := in.line()
-	if err != nil && err != io.EOF {
-		return false, err
-	}
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
+	return in.confirmNo("\nImport " + servers + "? [y/N] ")
 }
