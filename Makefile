@@ -16,6 +16,7 @@ run: build
 ## and bin/mcptray-app (the tray app; needs a C compiler and the GL/X headers on Linux)
 build: deps
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcptray
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)-otel ./cmd/mcptray-otel
 	CGO_ENABLED=1 $(GO) build -trimpath -tags gui -ldflags "$(LDFLAGS)" -o $(BIN)-app ./cmd/mcptray
 
 ## test: install test dependencies if missing, then run every test (real processes, real keyring, real clients)

@@ -15,7 +15,7 @@ import (
 )
 
 // Programs are the names of the programs an MCP Tray install folder holds.
-var Programs = []string{"mcptray", "mcptray-app"}
+var Programs = []string{"mcptray", "mcptray-app", "mcptray-otel"}
 
 // Apply downloads the programs of o that dir holds now, checks each against the SHA-256 and
 // size the signed manifest gave, and only when every one matches swaps them into dir: each

@@ -51,14 +51,14 @@ func Sign(manifest []byte, key ed25519.PrivateKey) ([]byte, error) {
 }
 
 var (
-	fileName = regexp.MustCompile(`^mcptray(-app)?$`)
+	fileName = regexp.MustCompile(`^mcptray(-app|-otel)?$`)
 	hexSum   = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 // Open verifies a published manifest with key and returns what it signs. It returns
 // ErrBadSignature unless the signature is valid, and reads nothing the signature does not
 // cover; a signed manifest must then be well formed (known members only, MCP Tray's app id,
-// a version, programs named mcptray or mcptray-app with a SHA-256 and size each, https URLs
+// a version, programs named mcptray, mcptray-app or mcptray-otel with a SHA-256 and size each, https URLs
 // or loopback http ones).
 func Open(published []byte, key ed25519.PublicKey) (Manifest, error) {
 	var m Manifest

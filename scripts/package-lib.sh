@@ -52,14 +52,17 @@ fyne() { tool fyne fyne.io/tools/cmd/fyne "$FYNE_TOOLS_VERSION" fyne.io/tools/cm
 nfpm() { tool nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm "$NFPM_VERSION" github.com/goreleaser/nfpm/v2/cmd/nfpm "$@"; }
 winres() { tool go-winres github.com/tc-hib/go-winres "$WINRES_VERSION" github.com/tc-hib/go-winres "$@"; }
 
-# build_pair DIR GOOS GOARCH [CC] builds mcptray (pure Go) and mcptray-app (cgo, with CC for a
-# cross build) into DIR, or fails with a sentence.
+# build_pair DIR GOOS GOARCH [CC] builds mcptray and mcptray-otel (pure Go; the daemon starts
+# the OpenTelemetry helper from its own folder when telemetry is on) and mcptray-app (cgo, with
+# CC for a cross build) into DIR, or fails with a sentence.
 build_pair() {
 	local dir=$1 goos=$2 goarch=$3 cc=${4:-} exe=""
 	[ "$goos" = windows ] && exe=".exe"
 	say "building mcptray $VERSION for $goos/$goarch"
 	CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build $TRIMPATH -ldflags "$LDFLAGS" -o "$dir/mcptray$exe" ./cmd/mcptray ||
 		fail "could not build mcptray (see above)"
+	CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build $TRIMPATH -ldflags "$LDFLAGS" -o "$dir/mcptray-otel$exe" ./cmd/mcptray-otel ||
+		fail "could not build mcptray-otel (see above)"
 	say "building mcptray-app $VERSION for $goos/$goarch"
 	local gui=""
 	[ "$goos" = windows ] && gui="-H=windowsgui"

@@ -7,7 +7,7 @@
 #   dist/mcptray-VERSION-linux-ARCH.tar.xz   anything else      sudo make install inside it
 #
 # Usage: scripts/package-linux.sh [deb] [rpm] [tarball]   (no argument: all three)
-# Each holds /usr/bin/mcptray and /usr/bin/mcptray-app, the desktop entry
+# Each holds /usr/bin/mcptray, /usr/bin/mcptray-app and /usr/bin/mcptray-otel, the desktop entry
 # io.github.mcptray.desktop and the icon at four sizes in the hicolor theme; the recipe is
 # packaging/linux/nfpm.yaml (nfpm, pinned in scripts/package-lib.sh). Needs what
 # `scripts/deps.sh build` installs; nfpm is built with Go, no rpm tools are needed.
@@ -41,6 +41,7 @@ for f in "${formats[@]}"; do
 		t="$work/tar"
 		install -Dm755 "$stage/mcptray" "$t/usr/local/bin/mcptray"
 		install -Dm755 "$stage/mcptray-app" "$t/usr/local/bin/mcptray-app"
+		install -Dm755 "$stage/mcptray-otel" "$t/usr/local/bin/mcptray-otel"
 		install -Dm644 packaging/linux/io.github.mcptray.desktop "$t/usr/local/share/applications/io.github.mcptray.desktop"
 		for n in 512 256 128 48; do
 			install -Dm644 "$stage/icons/$n/io.github.mcptray.png" "$t/usr/local/share/icons/hicolor/${n}x$n/apps/io.github.mcptray.png"
@@ -49,7 +50,7 @@ for f in "${formats[@]}"; do
 # Install MCP Tray: sudo make install; remove it: sudo make uninstall (your MCP Tray home,
 # ~/.config/mcptray, is never touched). PREFIX and DESTDIR are honoured.
 PREFIX ?= /usr/local
-PROGRAMS = bin/mcptray bin/mcptray-app
+PROGRAMS = bin/mcptray bin/mcptray-app bin/mcptray-otel
 DATA = share/applications/io.github.mcptray.desktop \
 	$(foreach n,512 256 128 48,share/icons/hicolor/$(n)x$(n)/apps/io.github.mcptray.png)
 install:

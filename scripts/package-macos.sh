@@ -3,8 +3,9 @@
 # workflow .github/workflows/macos.yml runs it on a macOS runner) into dist/:
 #
 #   dist/MCP Tray.app                          tray-only (LSUIElement: no Dock icon; the menu
-#       bar icon is a template image the app picks at run time), mcptray beside mcptray-app
-#       in Contents/MacOS — the path AI clients' settings name
+#       bar icon is a template image the app picks at run time), mcptray (the path AI clients'
+#       settings name) and mcptray-otel (the OpenTelemetry helper) beside mcptray-app in
+#       Contents/MacOS
 #   dist/mcptray-VERSION-macos-ARCH.dmg        the app and a link to Applications, to drag across
 #
 # Signing and notarization run when their settings are present (a release build), and are
@@ -34,13 +35,14 @@ build_pair "$work" darwin "$GOARCH"
 	fail "fyne package failed (see above)"
 app="$work/MCP Tray.app"
 install -m 0755 "$work/mcptray" "$app/Contents/MacOS/mcptray"
+install -m 0755 "$work/mcptray-otel" "$app/Contents/MacOS/mcptray-otel"
 plist="$app/Contents/Info.plist"
 /usr/libexec/PlistBuddy -c "Delete :LSUIElement" "$plist" 2>/dev/null || true
 /usr/libexec/PlistBuddy -c "Add :LSUIElement bool true" "$plist"
 
 if [ -n "${MACOS_SIGN_IDENTITY:-}" ]; then
 	say "signing with $MACOS_SIGN_IDENTITY"
-	for p in "$app/Contents/MacOS/mcptray" "$app/Contents/MacOS/mcptray-app" "$app"; do
+	for p in "$app/Contents/MacOS/mcptray" "$app/Contents/MacOS/mcptray-otel" "$app/Contents/MacOS/mcptray-app" "$app"; do
 		codesign --force --options runtime --timestamp --sign "$MACOS_SIGN_IDENTITY" "$p"
 	done
 	codesign --verify --strict --verbose=2 "$app"

@@ -5,8 +5,8 @@
 #   dist/mcptray-VERSION-windows-amd64.msi   the installer: per user (no administrator), to
 #       %LOCALAPPDATA%\Programs\MCP Tray, with a Start-menu entry; start at login when asked:
 #       msiexec /i mcptray-VERSION-windows-amd64.msi INSTALLLEVEL=2
-#   dist/windows/mcptray-app.exe, mcptray.exe  the same programs, with the app icon and
-#       version resources, for a portable copy (keep both in one folder)
+#   dist/windows/mcptray-app.exe, mcptray.exe, mcptray-otel.exe  the same programs, with the
+#       app icon and version resources, for a portable copy (keep them in one folder)
 #   dist/winget/MCPTray.MCPTray*.yaml        the winget manifest for this MSI (its SHA-256 filled in)
 #
 # Needs Debian's gcc-mingw-w64-x86-64 (x86_64-w64-mingw32-gcc, for the tray app's cgo) and wixl
@@ -49,6 +49,8 @@ if [ "$WINDOWS_APP" = skip ]; then
 	say "building mcptray $VERSION for windows/amd64 (WINDOWS_APP=skip: no tray app)"
 	(cd "$src" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -ldflags "$LDFLAGS" -o "$stage/mcptray.exe" ./cmd/mcptray) ||
 		fail "could not build mcptray.exe (see above)"
+	(cd "$src" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -ldflags "$LDFLAGS" -o "$stage/mcptray-otel.exe" ./cmd/mcptray-otel) ||
+		fail "could not build mcptray-otel.exe (see above)"
 	with_app=no
 	msi="$DIST/mcptray-$PKG_VERSION-windows-amd64-cli.msi"
 else

@@ -40,7 +40,7 @@ for t in "${targets[@]}"; do
 	windows) scripts/package-windows.sh ;;
 	macos) scripts/package-macos.sh ;;
 	windows-native)
-		# On Windows itself: the two programs, the app with its icon (fyne package), no MSI.
+		# On Windows itself: the three programs, the app with its icon (fyne package), no MSI.
 		mkdir -p "$DIST/windows"
 		work=$(mktemp -d)
 		build_pair "$work" windows "$(go env GOARCH)"
@@ -48,9 +48,9 @@ for t in "${targets[@]}"; do
 			--icon "$ROOT/assets/icons/app.png" --app-version "$PKG_VERSION" \
 			--executable "$work/mcptray-app.exe" --src "$ROOT/cmd/mcptray" >/dev/null) ||
 			fail "fyne package failed (see above)"
-		cp "$work/mcptray-app.exe" "$work/mcptray.exe" "$DIST/windows/"
+		cp "$work/mcptray-app.exe" "$work/mcptray.exe" "$work/mcptray-otel.exe" "$DIST/windows/"
 		rm -rf "$work"
-		say "wrote $DIST/windows/mcptray-app.exe and mcptray.exe (keep them in the same folder)"
+		say "wrote $DIST/windows/mcptray-app.exe, mcptray.exe and mcptray-otel.exe (keep them in the same folder)"
 		;;
 	*) fail "unknown target $t (deb, rpm, tarball, linux, windows or macos)" ;;
 	esac

@@ -63,6 +63,7 @@ func repoRoot() string {
 var installedFiles = []string{
 	"/usr/bin/mcptray",
 	"/usr/bin/mcptray-app",
+	"/usr/bin/mcptray-otel",
 	"/usr/share/applications/io.github.mcptray.desktop",
 	"/usr/share/doc/mcptray/copyright",
 	"/usr/share/icons/hicolor/128x128/apps/io.github.mcptray.png",
