@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 )
@@ -37,6 +37,10 @@ type UI struct {
 	seq         int  // the tray's last command carried out
 	stopped     chan struct{}
 
+	notices *desktopNotices // desktop notifications: held calls with buttons, info that expires
+	welcome *welcomeWindow  // the welcome window while it is open
+	asked   askedCalls      // the calls the person was asked about, for the Activity tab's details
+
 	// do runs f on the UI goroutine (fyne.Do); now and notify are time.Now and the app's
 	// SendNotification. Tests replace them to drive the UI from the test goroutine.
 	do     func(f func())
@@ -51,7 +55,9 @@ func New(fa fyne.App, opts Options) *UI {
 			go fa.SendNotification(n) // a D-Bus round trip: never on the UI goroutine
 		}}
 	u.approvals = newApprovalPrompt(u)
+	u.notices = newDesktopNotices(u)
 	fa.SetIcon(appIcon())
+	applyTheme(fa, "") // readable colors from the first window; Settings may pick a variant
 	u.refresh()
 	return u
 }
@@ -88,6 +94,7 @@ func (u *UI) Run() {
 	go warmText()
 	time.AfterFunc(5*time.Second, releaseMemory) // start-up's garbage (fonts, catalog, config)
 	u.fa.Run()
+	u.notices.close()
 	close(u.stopped)
 }
 
@@ -121,12 +128,13 @@ func (u *UI) connected() {
 }
 
 // handle folds one daemon event into the model and redraws. UI goroutine only.
-func (u *UI) handle(ev daemon.Event) {
+func (u *UI) handle(ev api.Event) {
 	u.m.apply(ev)
 	if ev.Note != nil && u.main != nil {
 		u.main.noteArrived(ev.Note.Kind)
 	}
 	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded {
+		u.asked.remember(a.Approval)
 		u.approvals.added(a.Approval)
 	}
 	u.refresh()
@@ -142,16 +150,16 @@ func (u *UI) refresh() {
 
 // noteNotice is the desktop notification a daemon note deserves, or nil: a Kubernetes server
 // switched to another context, or stopped because its context disappeared.
-func noteNotice(n *daemon.Note) *notice {
+func noteNotice(n *api.Note) *notice {
 	if n == nil || n.Message == "" {
 		return nil
 	}
 	switch n.Kind {
-	case daemon.NoteKubeSwitched:
+	case api.NoteKubeSwitched:
 		return &notice{Title: "Kubernetes context switched", Body: n.Message}
-	case daemon.NoteKubeContextGone:
+	case api.NoteKubeContextGone:
 		return &notice{Title: "A Kubernetes server stopped", Body: n.Message}
-	case daemon.NoteConfigPending:
+	case api.NoteConfigPending:
 		return &notice{Title: "A change to MCP Tray's settings waits for you", Body: display.Line(n.Message) + " Open MCP Tray to allow or undo it."}
 	}
 	return nil

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
-	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -83,7 +81,7 @@ func (p *approvalPrompt) added(a policy.Approval) {
 		p.order = p.order[1:]
 	}
 	title, text := notification(a)
-	p.u.notify(fyne.NewNotification(title, text))
+	p.u.notices.fallback(title, text)
 }
 
 // sync makes the window match the queue: shown and focused while calls wait, hidden when
@@ -99,6 +97,7 @@ func (p *approvalPrompt) sync() {
 		}
 	}
 	waiting := p.waiting()
+	p.u.notices.follow(waiting)
 	if len(waiting) == 0 {
 		p.problem = ""
 		if p.view != nil {
@@ -148,14 +147,14 @@ func (p *approvalPrompt) answer(id, answer string) {
 	}
 	p.answering[id] = true
 	p.problem = ""
-	method, params := "approve", daemon.ApproveParams{ID: id, Answer: answer}
+	m, params := api.Approve, api.ApproveParams{ID: id, Answer: answer}
 	if answer == "deny" {
-		method, params = "deny", daemon.ApproveParams{ID: id}
+		m, params = api.Deny, api.ApproveParams{ID: id}
 	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		err := p.u.opts.Client.Call(ctx, method, params, nil)
+		_, err := api.Call(ctx, p.u.opts.Client, m, params)
 		if err == nil || isGone(err) {
 			return
 		}
@@ -171,8 +170,7 @@ func (p *approvalPrompt) answer(id, answer string) {
 // isGone reports a daemon error saying the call is no longer waiting: answered elsewhere,
 // timed out or withdrawn. The approval_resolved event removes it from the queue.
 func isGone(err error) bool {
-	var ce *control.Error
-	return errors.As(err, &ce) && (ce.Code == control.CodeNotFound || strings.Contains(ce.Message, "already answered"))
+	return errors.Is(err, api.ErrNotFound) || errors.Is(err, api.ErrAlreadyAnswered)
 }
 
 // denyAll denies every call in the window: closing it means no.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -107,10 +108,10 @@ func TestLabels(t *testing.T) {
 		{position(0, 3), "Call 1 of 3"},
 		{describeTool(a), "No description is known for this tool."},
 		{pendingLabel(2), "Pending approvals (2)…"},
-		{kubeLabel(kubeServer{Context: "dev"}), "context dev"},
-		{kubeLabel(kubeServer{Context: "prod", Production: true}), "context prod (PRODUCTION)"},
-		{kubeLabel(kubeServer{}), "no context chosen"},
-		{kubeContextLabel(kubeContext{Name: "prod", Production: true}), "prod (production)"},
+		{kubeLabel(api.KubeServer{Context: "dev"}), "context dev"},
+		{kubeLabel(api.KubeServer{Context: "prod", Production: true}), "context prod (PRODUCTION)"},
+		{kubeLabel(api.KubeServer{}), "no context chosen"},
+		{kubeContextLabel(api.KubeContext{Name: "prod", Production: true}), "prod (production)"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

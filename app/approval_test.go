@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -97,7 +97,7 @@ func TestApprovalWindowShowsTheCall(t *testing.T) {
 func TestProductionCallShowsBannerAndOnlyOfferedButtons(t *testing.T) {
 	h := newHarness(t, nil)
 	now := h.now
-	h.u.handle(daemon.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: policy.Approval{
+	h.u.handle(api.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: policy.Approval{
 		ID: "p1", Client: "cursor-vscode", Server: "k8s", Tool: "delete_pod", Description: "Deletes a pod.",
 		Arguments: json.RawMessage(`{"name":"web-1"}`), Production: true, KubeContext: "prod-eu",
 		Warnings: []string{"This call runs in the production context prod-eu."},

@@ -57,14 +57,9 @@ func newApprovalView(p *approvalPrompt) *approvalView {
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Wrapping = fyne.TextWrapWord
 	v.title.SizeName = theme.SizeNameSubHeadingText
-	v.app = widget.NewLabel("")
-	v.app.Wrapping = fyne.TextWrapWord
-	v.app.Importance = widget.LowImportance
-	v.problem = widget.NewLabel("")
-	v.problem.Wrapping = fyne.TextWrapWord
-	v.problem.Importance = widget.DangerImportance
-	v.desc = widget.NewLabel("")
-	v.desc.Wrapping = fyne.TextWrapWord
+	v.app = lowLabel("")
+	v.problem = wrappedAs("", widget.DangerImportance)
+	v.desc = wrapped("")
 	v.descMore = newPromptButton("", v.toggleDescription, p)
 	v.descMore.Importance = widget.LowImportance
 	v.args = container.New(layout.NewFormLayout())
@@ -211,9 +206,7 @@ func (v *approvalView) renderClock(now time.Time) {
 func (v *approvalView) renderWarnings(ws []string) {
 	v.warnings.RemoveAll()
 	for _, w := range ws {
-		l := widget.NewLabel(display.Line(w))
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.WarningImportance
+		l := wrappedAs(display.Line(w), widget.WarningImportance)
 		v.warnings.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l))
 	}
 	setShown(v.warnings, len(ws) > 0)
@@ -236,8 +229,7 @@ func (v *approvalView) renderArgs(fields []argField) {
 
 // argValue is one argument's value, folded behind a button when long.
 func (v *approvalView) argValue(f argField) fyne.CanvasObject {
-	val := widget.NewLabel(f.Value)
-	val.Wrapping = fyne.TextWrapWord
+	val := wrapped(f.Value)
 	if f.Short == "" {
 		return val
 	}

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/childproc"
 )
 
@@ -20,11 +21,11 @@ import (
 
 // command is what the tray asks of the window process; exactly one field is set.
 type command struct {
-	// Show opens a window: "main", "approvals", or "config" (the main window with the changes
-	// to config.json that wait for the person).
+	// Show opens a window: "main", "approvals", "welcome" (welcome.go), or "config" (the main
+	// window with the changes to config.json that wait for the person).
 	Show string `json:"show,omitempty"`
 	// Confirm asks the person before a server is pointed at a production context.
-	Confirm *kubeUseParams `json:"confirm,omitempty"`
+	Confirm *api.KubeUseParams `json:"confirm,omitempty"`
 	// Problem is the sentence of something started from the tray that failed.
 	Problem string `json:"problem,omitempty"`
 	// Notify is a desktop notification to send.
@@ -108,6 +109,8 @@ func (u *UI) command(seq int, c command) {
 	switch {
 	case c.Show == "main":
 		u.showMain()
+	case c.Show == "welcome":
+		u.showWelcome()
 	case c.Show == "approvals":
 		u.approvals.show()
 	case c.Show == "config":
@@ -118,7 +121,7 @@ func (u *UI) command(seq int, c command) {
 	case c.Problem != "":
 		u.trayProblem(errors.New(c.Problem))
 	case c.Notify != nil:
-		u.notify(fyne.NewNotification(c.Notify.Title, c.Notify.Body))
+		u.notices.info(c.Notify.Title, c.Notify.Title, c.Notify.Body)
 	}
 }
 

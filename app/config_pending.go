@@ -2,40 +2,21 @@ package app
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 )
 
 // A change to config.json that MCP Tray did not make itself and that loosens something (a new
 // server, a new AI app binding, trust, an allow rule, a production context) waits until the
-// person confirms it. The daemon serves these; the app declares the types it reads, as it does
-// for the other methods it calls.
-const (
-	methodConfigPending = "config.pending"
-	methodConfigConfirm = "config.confirm"
-	methodConfigDiscard = "config.discard"
-)
-
-// configPendingResult is what config.pending answers: whether a change waits, the changes in
-// sentences, and the fingerprint of exactly that set of changes.
-type configPendingResult struct {
-	Pending     bool     `json:"pending"`
-	Changes     []string `json:"changes"`
-	Fingerprint string   `json:"fingerprint"`
-}
-
-// configConfirmParams confirms the changes the person saw, by their fingerprint: if the file
-// changed again meanwhile, the daemon refuses rather than apply something unseen.
-type configConfirmParams struct {
-	Fingerprint string `json:"fingerprint"`
-}
+// person confirms it: api.ConfigPending says what waits, api.ConfigConfirm accepts exactly the
+// changes the person saw (by their fingerprint: if the file changed again meanwhile, the
+// daemon refuses rather than apply something unseen), api.ConfigDiscard undoes them.
 
 // reviewConfigLabel is the tray menu's item while a change waits.
 const reviewConfigLabel = "Review a change to MCP Tray's settings…"
@@ -62,16 +43,14 @@ func newPendingBanner(w *mainWindow) *pendingBanner {
 	title := widget.NewLabelWithStyle("Something changed MCP Tray's settings file. These changes wait for you:",
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
-	b.changes = widget.NewLabel("")
-	b.changes.Wrapping = fyne.TextWrapWord
+	b.changes = wrapped("")
 	b.wait = widget.NewLabel("")
 	b.wait.Importance = widget.LowImportance
 	b.allow = widget.NewButton("Allow these changes", func() { b.answer(true) })
 	b.allow.Importance = widget.WarningImportance
 	b.undo = widget.NewButton("Undo them", func() { b.answer(false) })
 	b.undo.Importance = widget.HighImportance
-	note := widget.NewLabel("If you did not make them yourself, undo them.")
-	note.Wrapping = fyne.TextWrapWord
+	note := wrapped("If you did not make them yourself, undo them.")
 	b.box = container.NewVBox(title, b.changes, note, container.NewHBox(b.undo, b.allow, b.wait), widget.NewSeparator())
 	b.box.Hide()
 	return b
@@ -80,7 +59,7 @@ func newPendingBanner(w *mainWindow) *pendingBanner {
 // fetch asks the daemon what waits and shows it. A daemon that does not know the method (an
 // older one) has nothing to confirm: the banner stays hidden.
 func (b *pendingBanner) fetch() {
-	callThen(b.w.u, methodConfigPending, nil, func(res configPendingResult, err error) {
+	callThen(b.w.u, api.ConfigPending, api.None{}, func(res api.PendingResult, err error) {
 		b.fetched++
 		if err != nil || !res.Pending || res.Fingerprint == "" {
 			b.hide()
@@ -96,7 +75,7 @@ func (b *pendingBanner) hide() {
 }
 
 // show draws the changes; new changes restart the readiness delay.
-func (b *pendingBanner) show(res configPendingResult) {
+func (b *pendingBanner) show(res api.PendingResult) {
 	text := ""
 	for _, c := range res.Changes {
 		text += "• " + display.Line(c) + "\n"
@@ -139,21 +118,16 @@ func (b *pendingBanner) answer(allow bool) {
 	}
 	b.busy = true
 	b.renderReady()
-	method, params := methodConfigDiscard, any(nil)
-	if allow {
-		method, params = methodConfigConfirm, configConfirmParams{Fingerprint: b.shown}
-	}
-	callThen(b.w.u, method, params, func(_ struct{}, err error) {
+	done := func(_ api.PendingResult, err error) {
 		b.busy = false
-		if err != nil && !isUnknownMethod(err) {
+		if err != nil && !errors.Is(err, api.ErrUnknownMethod) {
 			b.w.showError(err)
 		}
 		b.fetch() // the truth after the answer: gone, or changed again meanwhile
-	})
-}
-
-// isUnknownMethod reports the daemon saying it has no such method (it is older than this app).
-func isUnknownMethod(err error) bool {
-	var ce *control.Error
-	return errors.As(err, &ce) && ce.Code == control.CodeBadRequest && strings.Contains(ce.Message, "does not know the request")
+	}
+	if allow {
+		callThen(b.w.u, api.ConfigConfirm, api.ConfirmParams{Fingerprint: b.shown}, done)
+	} else {
+		callThen(b.w.u, api.ConfigDiscard, api.None{}, done)
+	}
 }

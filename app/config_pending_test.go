@@ -8,8 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 )
 
 // An older daemon does not know config.pending: the window shows no banner.
@@ -24,7 +23,7 @@ func TestNoPendingBannerWithAnOlderDaemon(t *testing.T) {
 
 func TestPendingBannerConfirmsWhatItShowed(t *testing.T) {
 	h := newHarness(t, nil)
-	h.pending = &configPendingResult{Pending: true, Fingerprint: "abc123def456",
+	h.pending = &api.PendingResult{Pending: true, Fingerprint: "abc123def456",
 		Changes: []string{"A new server “notes\r\x1b[2Kok” would run.", "Cursor would see it."}}
 	w := h.u.window()
 	b := w.pending
@@ -51,7 +50,7 @@ func TestPendingBannerConfirmsWhatItShowed(t *testing.T) {
 	// The file changes again behind the person's back; Allow confirms what was on screen, and
 	// the daemon refuses it.
 	h.mu.Lock()
-	h.pending = &configPendingResult{Pending: true, Fingerprint: "ffff00001111", Changes: []string{"Something else."}}
+	h.pending = &api.PendingResult{Pending: true, Fingerprint: "ffff00001111", Changes: []string{"Something else."}}
 	h.mu.Unlock()
 	h.now = h.now.Add(readyAfter)
 	b.renderReady()
@@ -75,7 +74,7 @@ func TestPendingBannerConfirmsWhatItShowed(t *testing.T) {
 
 func TestTrayOffersToReviewPendingChanges(t *testing.T) {
 	h := newTrayHarness(t, nil)
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: daemon.NoteConfigPending, Message: "A new server “x\x1b[2K” wants to run."}}
+	h.events <- api.Event{Note: &api.Note{Kind: api.NoteConfigPending, Message: "A new server “x\x1b[2K” wants to run."}}
 	h.until("the notification is sent", func() bool { return len(h.commands()) == 1 })
 	want := command{Notify: &notice{Title: "A change to MCP Tray's settings waits for you",
 		Body: "A new server “x\\x1b[2K” wants to run. Open MCP Tray to allow or undo it."}}
@@ -90,6 +89,6 @@ func TestTrayOffersToReviewPendingChanges(t *testing.T) {
 	if got := h.commands(); len(got) != 2 || got[1].Show != "config" {
 		t.Fatalf("window commands %+v", got)
 	}
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: daemon.NoteConfigPendingCleared}}
+	h.events <- api.Event{Note: &api.Note{Kind: api.NoteConfigPendingCleared}}
 	h.until("the item goes", func() bool { return findItem(h.tr.trayMenu(time.Now()), reviewConfigLabel) == nil })
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
 )
 
@@ -28,7 +29,7 @@ func (u *UI) confirmProduction(server, kctx string) {
 	cancel := widget.NewButton("Cancel", w.Close)
 	yes := widget.NewButton("Switch to production", func() {
 		w.Close()
-		p := kubeUseParams{Server: server, Context: kctx, Yes: true}
+		p := api.KubeUseParams{Server: server, Context: kctx, Yes: true}
 		go func() {
 			if err := useKube(u.opts.Client, p); err != nil {
 				u.do(func() { u.trayProblem(err) })
@@ -48,15 +49,14 @@ func (u *UI) confirmProduction(server, kctx string) {
 	w.RequestFocus()
 }
 
-// useKube points a server at a context (the daemon's kube.use). A production context the
-// person has not confirmed comes back as a *control.Error with codeNeedsConfirmation; any
-// other failure is one sentence naming the server and the context.
-func useKube(c *control.Client, p kubeUseParams) error {
+// useKube points a server at a context (api.KubeUse). A production context the person has
+// not confirmed comes back as api.ErrNeedsConfirmation (errors.Is); any other failure is one
+// sentence naming the server and the context.
+func useKube(c *control.Client, p api.KubeUseParams) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := c.Call(ctx, "kube.use", p, nil)
-	var ce *control.Error
-	if err == nil || errors.As(err, &ce) && ce.Code == codeNeedsConfirmation && !p.Yes {
+	_, err := api.Call(ctx, c, api.KubeUse, p)
+	if err == nil || errors.Is(err, api.ErrNeedsConfirmation) && !p.Yes {
 		return err
 	}
 	return fmt.Errorf("MCP Tray could not switch %s to the context %s: %w", p.Server, p.Context, err)
@@ -78,6 +78,6 @@ func (u *UI) hiddenNotice() {
 	if u.opts.NoTray {
 		where = "by opening MCP Tray again from your applications menu"
 	}
-	u.notify(fyne.NewNotification("MCP Tray is still running",
-		fmt.Sprintf("Your servers keep working. Open the window %s.", where)))
+	u.notices.info("hidden", "MCP Tray is still running",
+		fmt.Sprintf("Your servers keep working. Open the window %s.", where))
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 )
 
 // follower receives the daemon's event stream on its owner's goroutine.
@@ -14,7 +14,7 @@ type follower interface {
 	// connected starts over: the stream (re)connected and sends its snapshot next.
 	connected()
 	// handle folds one event in.
-	handle(ev daemon.Event)
+	handle(ev api.Event)
 	// lost says the stream ended; held calls end with the daemon.
 	lost()
 }
@@ -24,7 +24,8 @@ type follower interface {
 func followEvents(ctx context.Context, c *control.Client, do func(func()), f follower) {
 	for ctx.Err() == nil {
 		first := true
-		_ = c.Stream(ctx, "events", nil, func(raw json.RawMessage) error {
+		// Read raw: decodeEvent skips what this GUI cannot read instead of ending the stream.
+		_ = api.OpenStreamRaw(ctx, c, api.Events, api.None{}, func(raw json.RawMessage) error {
 			ev, err := decodeEvent(raw)
 			if err != nil {
 				return nil // a newer daemon's event this GUI does not know

@@ -16,8 +16,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/socket"
 )
@@ -37,13 +37,13 @@ type harness struct {
 	ctx    context.Context
 
 	mu       sync.Mutex
-	calls    []string             // methods called, with their params
-	kube     json.RawMessage      // what kube.contexts answers; nil: unknown method
-	needsYes bool                 // kube.use refuses without "yes", as for a production context
-	pending  *configPendingResult // what config.pending answers; nil: unknown method (an older daemon)
+	calls    []string           // methods called, with their params
+	kube     json.RawMessage    // what kube.contexts answers; nil: unknown method
+	needsYes bool               // kube.use refuses without "yes", as for a production context
+	pending  *api.PendingResult // what config.pending answers; nil: unknown method (an older daemon)
 	notes    []*fyne.Notification
-	events   chan daemon.Event // more events the stream sends
-	drop     chan struct{}     // ends the current events stream, as a daemon restart does
+	events   chan api.Event // more events the stream sends
+	drop     chan struct{}  // ends the current events stream, as a daemon restart does
 }
 
 // newHarness starts the control server and the window process's GUI; kube is what
@@ -62,6 +62,7 @@ func newHarnessWith(t *testing.T, kube json.RawMessage, broker *policy.Broker) *
 	h.u.do = func(f func()) { h.queue <- f }
 	h.u.now = func() time.Time { return h.now }
 	h.u.notify = func(n *fyne.Notification) { h.mu.Lock(); h.notes = append(h.notes, n); h.mu.Unlock() }
+	h.u.notices.open = nil // Fyne's notifications, recorded above; notify_approvals_test.go uses a real service
 	go followEvents(h.ctx, h.client, h.u.do, h.u)
 	t.Cleanup(h.u.approvals.stopTicking)
 	h.until("the GUI is connected", func() bool { return h.u.m.connected })
@@ -85,7 +86,7 @@ func newTrayHarness(t *testing.T, kube json.RawMessage) *harness {
 // startHarness serves the daemon's routes on a socket until the test ends.
 func startHarness(t *testing.T, kube json.RawMessage, broker *policy.Broker) *harness {
 	t.Helper()
-	h := &harness{t: t, queue: make(chan func(), 1024), events: make(chan daemon.Event, 64), drop: make(chan struct{}),
+	h := &harness{t: t, queue: make(chan func(), 1024), events: make(chan api.Event, 64), drop: make(chan struct{}),
 		broker: broker, kube: kube, now: time.Now()}
 	path := filepath.Join(t.TempDir(), "s")
 	l, err := socket.Listen(path, nil)
@@ -149,12 +150,12 @@ func (h *harness) record(method string, raw json.RawMessage) {
 // routes are the daemon's approval routes (daemon/policy.go) over h.broker, its events
 // stream, and recorders for the tray's methods.
 func (h *harness) routes(s *control.Server) {
-	s.HandleStream("events", func(ctx context.Context, _ json.RawMessage, send func(any) error) error {
+	s.HandleStream(api.Events.Name, func(ctx context.Context, _ json.RawMessage, send func(any) error) error {
 		snap, ch, cancel := h.broker.Subscribe()
 		defer cancel()
-		send(daemon.Event{Note: &daemon.Note{Kind: "config_ok"}})
+		send(api.Event{Note: &api.Note{Kind: "config_ok"}})
 		for _, a := range snap {
-			send(daemon.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: a}})
+			send(api.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: a}})
 		}
 		for {
 			var err error
@@ -169,7 +170,7 @@ func (h *harness) routes(s *control.Server) {
 				if !ok {
 					return errors.New("events fell behind")
 				}
-				err = send(daemon.Event{Approval: &ev})
+				err = send(api.Event{Approval: &ev})
 			}
 			if err != nil {
 				return err
@@ -177,32 +178,32 @@ func (h *harness) routes(s *control.Server) {
 		}
 	})
 	answers := map[string]policy.Answer{"": policy.AllowOnce, "once": policy.AllowOnce, "session": policy.AllowSession, "always": policy.AlwaysAllow}
-	s.Handle("approve", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		h.record("approve", raw)
-		var p daemon.ApproveParams
+	s.Handle(api.Approve.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record(api.Approve.Name, raw)
+		var p api.ApproveParams
 		json.Unmarshal(raw, &p)
 		return nil, approvalErr(h.broker.Answer(p.ID, answers[p.Answer]))
 	})
-	s.Handle("deny", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		h.record("deny", raw)
-		var p daemon.ApproveParams
+	s.Handle(api.Deny.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record(api.Deny.Name, raw)
+		var p api.ApproveParams
 		json.Unmarshal(raw, &p)
 		return nil, approvalErr(h.broker.Answer(p.ID, policy.Deny))
 	})
-	s.Handle("pause", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		h.record("pause", raw)
+	s.Handle(api.Pause.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record(api.Pause.Name, raw)
 		return nil, nil
 	})
-	s.Handle("kube.use", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		h.record("kube.use", raw)
+	s.Handle(api.KubeUse.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
+		h.record(api.KubeUse.Name, raw)
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.needsYes && !strings.Contains(string(raw), `"yes":true`) {
-			return nil, &control.Error{Code: codeNeedsConfirmation, Message: "This context is production: confirm the switch."}
+			return nil, &control.Error{Code: api.Code(api.ErrNeedsConfirmation), Message: "This context is production: confirm the switch."}
 		}
 		return nil, nil
 	})
-	s.Handle(methodConfigPending, func(ctx context.Context, raw json.RawMessage) (any, error) {
+	s.Handle(api.ConfigPending.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.pending == nil {
@@ -210,19 +211,19 @@ func (h *harness) routes(s *control.Server) {
 		}
 		return *h.pending, nil
 	})
-	for _, m := range []string{methodConfigConfirm, methodConfigDiscard} {
+	for _, m := range []string{api.ConfigConfirm.Name, api.ConfigDiscard.Name} {
 		s.Handle(m, func(ctx context.Context, raw json.RawMessage) (any, error) {
 			h.record(m, raw)
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			if m == methodConfigConfirm && !strings.Contains(string(raw), `"fingerprint":"`+h.pending.Fingerprint+`"`) {
+			if m == api.ConfigConfirm.Name && !strings.Contains(string(raw), `"fingerprint":"`+h.pending.Fingerprint+`"`) {
 				return nil, &control.Error{Code: control.CodeBadRequest, Message: "The settings changed again; review them once more."}
 			}
-			h.pending = &configPendingResult{}
+			h.pending = &api.PendingResult{}
 			return nil, nil
 		})
 	}
-	s.Handle("kube.contexts", func(ctx context.Context, raw json.RawMessage) (any, error) {
+	s.Handle(api.KubeContexts.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.kube == nil {

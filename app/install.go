@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -11,7 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
+	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
 )
@@ -90,7 +90,7 @@ func (u *UI) showInstall() {
 // load asks the daemon for catalog entries matching query ("" for the whole catalog).
 func (d *installDialog) load(query string) {
 	d.pickNote.SetText("Loading the catalog…")
-	callThen(d.u, "catalog.list", installer.ListParams{Query: query}, func(res installer.ListResult, err error) {
+	callThen(d.u, api.CatalogList, installer.ListParams{Query: query}, func(res installer.ListResult, err error) {
 		if err != nil {
 			d.pickNote.SetText("MCP Tray could not load the catalog: " + sentence(err))
 			return
@@ -124,8 +124,7 @@ func (d *installDialog) showPick() {
 	d.search.OnSubmitted = func(q string) { d.load(q) }
 	d.category = widget.NewSelect([]string{allCategories}, func(string) { d.filter() })
 	d.category.Selected = allCategories
-	d.pickNote = widget.NewLabel("")
-	d.pickNote.Wrapping = fyne.TextWrapWord
+	d.pickNote = wrapped("")
 	d.list = widget.NewList(
 		func() int { return len(d.shown) },
 		func() fyne.CanvasObject {
@@ -135,13 +134,13 @@ func (d *installDialog) showPick() {
 			facts := widget.NewLabel("")
 			facts.Importance = widget.LowImportance
 			facts.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, desc, facts)
+			return withIcon(container.NewVBox(title, desc, facts))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			e := d.shown[id]
-			box := o.(*fyne.Container)
+			box := setIcon(o, e)
 			box.Objects[0].(*widget.Label).SetText(entryTitle(e))
-			box.Objects[1].(*widget.Label).SetText(display.Line(e.Description))
+			box.Objects[1].(*widget.Label).SetText(catalog.CardLine(e.Description))
 			facts := box.Objects[2].(*widget.Label)
 			facts.SetText(entryFacts(e))
 			facts.Importance = widget.LowImportance
@@ -178,8 +177,7 @@ func (d *installDialog) showPick() {
 func (d *installDialog) showAnswers(e installer.EntryView) {
 	head := widget.NewLabelWithStyle(entryTitle(e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.SizeName = theme.SizeNameSubHeadingText
-	desc := widget.NewLabel(display.Text(e.Description))
-	desc.Wrapping = fyne.TextWrapWord
+	desc := wrapped(display.Text(e.Description))
 	facts := lowLabel(entryFacts(e))
 	d.name = widget.NewEntry()
 	d.name.SetPlaceHolder(e.ID)
@@ -193,7 +191,7 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	}
 	d.clients = map[string]*widget.Check{}
 	apps := container.NewVBox(lowLabel("Looking for AI apps…"))
-	callThen(d.u, "clients.status", nil, func(res daemon.ClientsResult, err error) {
+	callThen(d.u, api.ClientsStatus, api.None{}, func(res api.ClientsResult, err error) {
 		apps.RemoveAll()
 		for _, c := range res.Clients {
 			if !c.Detected {
@@ -208,9 +206,7 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 			apps.Add(lowLabel("MCP Tray found no AI app on this computer; you can choose them later in the AI apps tab."))
 		}
 	})
-	d.problem = widget.NewLabel("")
-	d.problem.Wrapping = fyne.TextWrapWord
-	d.problem.Importance = widget.DangerImportance
+	d.problem = wrappedAs("", widget.DangerImportance)
 	d.problem.SetText(entryWarning(e))
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.showPick)
 	d.toPlan = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { d.review(e) })
@@ -221,7 +217,7 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	d.findings = newScanLabel()
 	d.planFindings = nil
 	d.checkTools(e.ID)
-	body := container.NewVBox(head, desc, facts, widget.NewSeparator(), form,
+	body := container.NewVBox(container.NewBorder(nil, nil, entryImage(e), nil, head), desc, facts, widget.NewSeparator(), form,
 		widget.NewLabelWithStyle("Which AI apps should see it?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), apps)
 	d.answers = container.NewBorder(nil, container.NewVBox(d.findings, d.problem, container.NewBorder(nil, nil, back, d.toPlan)), nil, nil,
 		container.NewVScroll(body))
@@ -240,7 +236,7 @@ func (d *installDialog) review(e installer.EntryView) {
 	d.toPlan.Disable()
 	answers := d.answers
 	params := installer.PlanParams{ID: e.ID, Name: strings.TrimSpace(d.name.Text), Values: planValues(e.Questions, values)}
-	callThen(d.u, "catalog.plan", params, func(p installer.PlanView, err error) {
+	callThen(d.u, api.CatalogPlan, params, func(p installer.PlanView, err error) {
 		if d.answers != answers || d.win.Content() != answers {
 			return // the person went elsewhere meanwhile
 		}
@@ -273,8 +269,7 @@ func (d *installDialog) showPlan(e installer.EntryView, values map[string]string
 	head.SizeName = theme.SizeNameSubHeadingText
 	body := container.NewVBox(head, widget.NewLabelWithStyle(planHeading(entryTitle(e), p), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range planNotes(p) {
-		l := widget.NewLabel(n.Text)
-		l.Wrapping = fyne.TextWrapWord
+		l := wrapped(n.Text)
 		if n.Danger {
 			l.Importance = widget.DangerImportance
 			l.TextStyle.Bold = true
@@ -298,12 +293,9 @@ func (d *installDialog) showPlan(e installer.EntryView, values map[string]string
 		}
 	}
 	body.Add(widget.NewAccordion(widget.NewAccordionItem(planTitle(p), run)))
-	d.planFindings = widget.NewLabel("")
-	d.planFindings.Wrapping = fyne.TextWrapWord
+	d.planFindings = wrapped("")
 	copyLabel(d.planFindings, d.findings)
-	d.consent = widget.NewLabel("")
-	d.consent.Wrapping = fyne.TextWrapWord
-	d.consent.Importance = widget.WarningImportance
+	d.consent = wrappedAs("", widget.WarningImportance)
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() {
 		d.planFindings = nil
 		d.win.SetContent(d.answers)
@@ -327,8 +319,7 @@ func (d *installDialog) hazardRow(h installer.HazardView, env map[string]string)
 	what.Wrapping = fyne.TextWrapBreak
 	what.Importance = widget.DangerImportance
 	what.TextStyle = fyne.TextStyle{Monospace: true}
-	why := widget.NewLabel(reason)
-	why.Wrapping = fyne.TextWrapWord
+	why := wrapped(reason)
 	allow := widget.NewCheck("Allow this", func(on bool) {
 		d.allowed[h.Key] = on
 		d.updateConsent()
@@ -384,12 +375,9 @@ func (d *installDialog) start(e installer.EntryView, values map[string]string, a
 	d.running = true
 	go func() {
 		last := installer.Progress{Step: installer.StepFailed, Message: "MCP Tray stopped answering before the install finished; check the Servers tab."}
-		err := d.u.opts.Client.Stream(ctx, "install", req, func(raw json.RawMessage) error {
-			var p installer.Progress
-			if json.Unmarshal(raw, &p) == nil {
-				last = p
-				d.u.do(func() { d.progress(p) })
-			}
+		err := api.OpenStream(ctx, d.u.opts.Client, api.Install, req, func(p installer.Progress) error {
+			last = p
+			d.u.do(func() { d.progress(p) })
 			return nil
 		})
 		if err != nil && ctx.Err() == nil {
@@ -410,8 +398,7 @@ func (d *installDialog) showProgress(e installer.EntryView, answers fyne.CanvasO
 	d.activity.Start()
 	d.step = widget.NewLabelWithStyle(stepLabel(installer.StepChecking), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.lines = container.NewVBox()
-	d.result = widget.NewLabel("")
-	d.result.Wrapping = fyne.TextWrapWord
+	d.result = wrapped("")
 	d.result.Hide()
 	d.back = widget.NewButtonWithIcon("Change answers", theme.NavigateBackIcon(), func() { d.win.SetContent(answers) })
 	d.back.Hide()
@@ -454,8 +441,7 @@ func (d *installDialog) progress(p installer.Progress) {
 	default:
 		if p.Message != "" {
 			// Installer sentences carry names and output from the registry and the server.
-			l := widget.NewLabel(display.Text(p.Message))
-			l.Wrapping = fyne.TextWrapWord
+			l := wrapped(display.Text(p.Message))
 			d.lines.Add(l)
 		}
 	}

@@ -25,6 +25,10 @@ type answerField struct {
 func newAnswerField(q installer.QuestionView, win fyne.Window) *answerField {
 	f := &answerField{q: q}
 	switch {
+	case isCheckbox(q):
+		f.check = widget.NewCheck(checkboxLabel(q), nil)
+		f.check.SetChecked(q.Default == "true")
+		f.object = f.check
 	case len(q.Choices) > 0:
 		f.choice = widget.NewSelect(q.Choices, nil)
 		if q.Default != "" {
@@ -108,6 +112,8 @@ func (f *answerField) formItem() *widget.FormItem {
 		title += " *"
 	}
 	it := widget.NewFormItem(title, f.object)
-	it.HintText = display.Line(f.q.Description)
+	if f.check == nil { // a checkbox says what ticking it does itself
+		it.HintText = display.Line(f.q.Description)
+	}
 	return it
 }

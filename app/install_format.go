@@ -63,7 +63,10 @@ func entryFacts(e installer.EntryView) string {
 	} else {
 		parts = append(parts, "can change things")
 	}
-	if e.Runtime != "" {
+	switch {
+	case e.Needs != "":
+		parts = append(parts, plainNeeds(e.Needs))
+	case e.Runtime != "":
 		parts = append(parts, "needs "+runtimeName(e.Runtime))
 	}
 	if e.Version != "" {

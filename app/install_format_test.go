@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
@@ -127,24 +127,24 @@ func TestInstallSentences(t *testing.T) {
 }
 
 func TestScanFindingsText(t *testing.T) {
-	hidden := daemon.ScanFinding{Tool: "add", Class: policy.ClassConcealment, Field: "description",
+	hidden := api.ScanFinding{Tool: "add", Class: policy.ClassConcealment, Field: "description",
 		Sentence: "It tells the AI model to keep something from the user (concealment, in the description)."}
 	cases := []struct {
 		name    string
-		res     daemon.ScanResult
+		res     api.ScanResult
 		err     error
 		want    string
 		flagged bool
 	}{
-		{"nothing found", daemon.ScanResult{Tools: 5}, nil, "No hidden instructions found in its 5 tools.", false},
-		{"one tool", daemon.ScanResult{Tools: 1}, nil, "No hidden instructions found in its one tool.", false},
-		{"no tools", daemon.ScanResult{}, nil, "It lists no tools yet.", false},
-		{"not listed", daemon.ScanResult{}, &control.Error{Message: "calc stopped before it listed its tools"},
+		{"nothing found", api.ScanResult{Tools: 5}, nil, "No hidden instructions found in its 5 tools.", false},
+		{"one tool", api.ScanResult{Tools: 1}, nil, "No hidden instructions found in its one tool.", false},
+		{"no tools", api.ScanResult{}, nil, "It lists no tools yet.", false},
+		{"not listed", api.ScanResult{}, &control.Error{Message: "calc stopped before it listed its tools"},
 			"Its tools could not be checked before installing: Calc stopped before it listed its tools. MCP Tray checks them when the server first lists them.", false},
-		{"one flagged", daemon.ScanResult{Tools: 2, Flagged: 1, Findings: []daemon.ScanFinding{hidden, hidden}}, nil,
+		{"one flagged", api.ScanResult{Tools: 2, Flagged: 1, Findings: []api.ScanFinding{hidden, hidden}}, nil,
 			"1 of its 2 tools may hide instructions for the AI model. It will start at \"ask\": MCP Tray asks you before each call.\n" +
 				"• add: It tells the AI model to keep something from the user (concealment, in the description).", true},
-		{"server text is escaped", daemon.ScanResult{Tools: 3, Flagged: 2, Findings: []daemon.ScanFinding{
+		{"server text is escaped", api.ScanResult{Tools: 3, Flagged: 2, Findings: []api.ScanFinding{
 			hidden, {Tool: "x\x1b[8my\nz", Sentence: "It contains terminal escape sequences."}}}, nil,
 			"2 of its 3 tools may hide instructions for the AI model. They will start at \"ask\": MCP Tray asks you before each call.\n" +
 				"• add: It tells the AI model to keep something from the user (concealment, in the description).\n" +

@@ -6,10 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 )
 
@@ -26,9 +25,7 @@ const scanCallTimeout = 4 * time.Minute
 
 // newScanLabel is the label under the answers that shows what the scan found.
 func newScanLabel() *widget.Label {
-	l := widget.NewLabel(scanChecking)
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
+	l := lowLabel(scanChecking)
 	return l
 }
 
@@ -41,8 +38,7 @@ func (d *installDialog) checkTools(id string) {
 	label := d.findings
 	go func() {
 		defer cancel()
-		var res daemon.ScanResult
-		err := d.u.opts.Client.Call(ctx, "catalog.scan", daemon.ScanParams{ID: id}, &res)
+		res, err := api.Call(ctx, d.u.opts.Client, api.CatalogScan, api.ScanParams{ID: id})
 		if ctx.Err() == context.Canceled {
 			return // the page was left or the window closed
 		}
@@ -71,7 +67,7 @@ func (d *installDialog) checkTools(id string) {
 // scanFindingsText is what the answers page says about the server's tools: why they could not
 // be checked, a calm line when nothing was found, or every finding of each flagged tool, one
 // per line. flagged reports whether any tool was flagged. The server's text is escaped.
-func scanFindingsText(res daemon.ScanResult, err error) (text string, flagged bool) {
+func scanFindingsText(res api.ScanResult, err error) (text string, flagged bool) {
 	if err != nil {
 		return "Its tools could not be checked before installing: " + sentence(err) +
 			" MCP Tray checks them when the server first lists them.", false

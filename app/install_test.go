@@ -16,9 +16,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/policy"
@@ -151,23 +151,23 @@ func TestInstallDialogShowsAFailure(t *testing.T) {
 // and the real daemon's "catalog.scan" refuses an unknown entry with a sentence.
 func TestInstallDialogShowsFindingsBeforeInstall(t *testing.T) {
 	real := newWindowHarness(t)
-	if err := real.client.Call(context.Background(), "catalog.scan", daemon.ScanParams{ID: "no-such-entry-anywhere"}, nil); err == nil || !strings.Contains(sentence(err), "no server") {
+	if _, err := api.Call(context.Background(), real.client, api.CatalogScan, api.ScanParams{ID: "no-such-entry-anywhere"}); err == nil || !strings.Contains(sentence(err), "no server") {
 		t.Errorf("scanning an unknown entry: %v", err)
 	}
 
 	release := make(chan struct{})
 	scanned := make(chan string, 1)
 	h := newStandInHarness(t, func(srv *control.Server) {
-		srv.Handle("catalog.list", func(context.Context, json.RawMessage) (any, error) {
+		srv.Handle(api.CatalogList.Name, func(context.Context, json.RawMessage) (any, error) {
 			return installer.ListResult{Entries: []installer.EntryView{{ID: "calc", Title: "Calc", Description: "Adds numbers."}}}, nil
 		})
-		srv.Handle("clients.status", func(context.Context, json.RawMessage) (any, error) { return daemon.ClientsResult{}, nil })
-		srv.Handle("catalog.scan", func(ctx context.Context, raw json.RawMessage) (any, error) {
-			var p daemon.ScanParams
+		srv.Handle(api.ClientsStatus.Name, func(context.Context, json.RawMessage) (any, error) { return api.ClientsResult{}, nil })
+		srv.Handle(api.CatalogScan.Name, func(ctx context.Context, raw json.RawMessage) (any, error) {
+			var p api.ScanParams
 			json.Unmarshal(raw, &p)
 			scanned <- p.ID
 			<-release
-			return daemon.ScanResult{Tools: 2, Flagged: 1, Findings: []daemon.ScanFinding{{Tool: "add", Class: policy.ClassConcealment,
+			return api.ScanResult{Tools: 2, Flagged: 1, Findings: []api.ScanFinding{{Tool: "add", Class: policy.ClassConcealment,
 				Field: "description", Sentence: "It tells the AI model to keep something from the user (concealment, in the description)."}}}, nil
 		})
 	})
@@ -251,18 +251,18 @@ func TestInstallDialogShowsWhatWillRunAndWaitsForConsent(t *testing.T) {
 	planned := make(chan installer.PlanParams, 4)
 	installed := make(chan installer.Request, 1)
 	h := newStandInHarness(t, func(srv *control.Server) {
-		srv.Handle("catalog.list", func(context.Context, json.RawMessage) (any, error) {
+		srv.Handle(api.CatalogList.Name, func(context.Context, json.RawMessage) (any, error) {
 			return installer.ListResult{Entries: []installer.EntryView{entry}}, nil
 		})
-		srv.Handle("clients.status", func(context.Context, json.RawMessage) (any, error) { return daemon.ClientsResult{}, nil })
-		srv.Handle("catalog.scan", func(context.Context, json.RawMessage) (any, error) { return daemon.ScanResult{Tools: 3}, nil })
-		srv.Handle("catalog.plan", func(_ context.Context, raw json.RawMessage) (any, error) {
+		srv.Handle(api.ClientsStatus.Name, func(context.Context, json.RawMessage) (any, error) { return api.ClientsResult{}, nil })
+		srv.Handle(api.CatalogScan.Name, func(context.Context, json.RawMessage) (any, error) { return api.ScanResult{Tools: 3}, nil })
+		srv.Handle(api.CatalogPlan.Name, func(_ context.Context, raw json.RawMessage) (any, error) {
 			var p installer.PlanParams
 			json.Unmarshal(raw, &p)
 			planned <- p
 			return plan, nil
 		})
-		srv.HandleStream("install", func(_ context.Context, raw json.RawMessage, send func(any) error) error {
+		srv.HandleStream(api.Install.Name, func(_ context.Context, raw json.RawMessage, send func(any) error) error {
 			var r installer.Request
 			json.Unmarshal(raw, &r)
 			installed <- r

@@ -2,12 +2,11 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -44,7 +43,7 @@ func fromSupervisor(l supervisor.Line) logLine {
 }
 
 // formatTraffic says in words what one relayed message was; it never holds the message body.
-func formatTraffic(r daemon.TrafficRecord) string {
+func formatTraffic(r api.TrafficRecord) string {
 	client := display.Line(r.Client)
 	if client == "" {
 		client = "an AI app"
@@ -124,21 +123,15 @@ func visibleLines(lines []logLine, f logFilter) []logLine {
 // followLogs streams a server's log and its traffic until ctx ends, handing each line to add
 // on the UI goroutine. It returns at once; the streams run on their own goroutines.
 func (u *UI) followLogs(ctx context.Context, name string, add func(logLine)) {
-	params := daemon.LogsParams{Name: name, Tail: 500, Follow: true}
-	go u.opts.Client.Stream(ctx, "logs", params, func(raw json.RawMessage) error {
-		var l supervisor.Line
-		if json.Unmarshal(raw, &l) == nil {
-			line := fromSupervisor(l)
-			u.do(func() { add(line) })
-		}
+	params := api.LogsParams{Name: name, Tail: 500, Follow: true}
+	go api.OpenStream(ctx, u.opts.Client, api.Logs, params, func(l supervisor.Line) error {
+		line := fromSupervisor(l)
+		u.do(func() { add(line) })
 		return nil
 	})
-	go u.opts.Client.Stream(ctx, "traffic", params, func(raw json.RawMessage) error {
-		var r daemon.TrafficRecord
-		if json.Unmarshal(raw, &r) == nil {
-			line := logLine{time: r.Time, source: sourceTraffic, text: formatTraffic(r)}
-			u.do(func() { add(line) })
-		}
+	go api.OpenStream(ctx, u.opts.Client, api.Traffic, params, func(r api.TrafficRecord) error {
+		line := logLine{time: r.Time, source: sourceTraffic, text: formatTraffic(r)}
+		u.do(func() { add(line) })
 		return nil
 	})
 }

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -26,7 +26,7 @@ type model struct {
 	// configPending says a change to config.json waits for the person ("config_pending"
 	// notes, until "config_pending_cleared").
 	configPending bool
-	kube          map[string]kubeServer // Kubernetes servers' contexts (from kube.contexts)
+	kube          map[string]api.KubeServer // Kubernetes servers' contexts (from kube.contexts)
 }
 
 func newModel() *model { return &model{servers: map[string]supervisor.Status{}} }
@@ -47,7 +47,7 @@ func (m *model) disconnected() {
 }
 
 // apply folds one event into the model.
-func (m *model) apply(ev daemon.Event) {
+func (m *model) apply(ev api.Event) {
 	if s := ev.Server; s != nil {
 		if s.Error == "removed" && s.State == supervisor.Stopped {
 			delete(m.servers, s.Name)
@@ -60,17 +60,17 @@ func (m *model) apply(ev daemon.Event) {
 	}
 	if n := ev.Note; n != nil {
 		switch n.Kind {
-		case daemon.NoteConfigError:
+		case api.NoteConfigError:
 			m.configError = n.Message
-		case daemon.NoteConfigOK:
+		case api.NoteConfigOK:
 			m.configError = ""
-		case daemon.NotePaused:
+		case api.NotePaused:
 			m.paused = true
-		case daemon.NoteResumed:
+		case api.NoteResumed:
 			m.paused = false
-		case daemon.NoteConfigPending:
+		case api.NoteConfigPending:
 			m.configPending = true
-		case daemon.NoteConfigPendingCleared:
+		case api.NoteConfigPendingCleared:
 			m.configPending = false
 		}
 	}
@@ -79,19 +79,19 @@ func (m *model) apply(ev daemon.Event) {
 // decodeEvent reads one item of the daemon's event stream. It reads an approval event without
 // its decision, which the GUI does not show (and whose answer field encodes as text that
 // policy.Answer cannot decode back), so a resolved approval always leaves the queue.
-func decodeEvent(raw []byte) (daemon.Event, error) {
+func decodeEvent(raw []byte) (api.Event, error) {
 	var w struct {
 		Server   *supervisor.Status `json:"server"`
-		Note     *daemon.Note       `json:"note"`
+		Note     *api.Note          `json:"note"`
 		Approval *struct {
 			Kind     policy.EventKind `json:"kind"`
 			Approval policy.Approval  `json:"approval"`
 		} `json:"approval"`
 	}
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return daemon.Event{}, err
+		return api.Event{}, err
 	}
-	ev := daemon.Event{Server: w.Server, Note: w.Note}
+	ev := api.Event{Server: w.Server, Note: w.Note}
 	if w.Approval != nil {
 		ev.Approval = &policy.Event{Kind: w.Approval.Kind, Approval: w.Approval.Approval}
 	}
@@ -105,6 +105,16 @@ func (m *model) sorted() []supervisor.Status {
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// names are the servers' names, sorted.
+func (m *model) names() []string {
+	out := make([]string, 0, len(m.servers))
+	for name := range m.servers {
+		out = append(out, name)
+	}
+	sort.Strings(out)
 	return out
 }
 
@@ -138,7 +148,15 @@ func (m *model) overall() trayState {
 }
 
 // stateLabel says in plain words what a server is doing.
-func stateLabel(s supervisor.Status, now time.Time) string {
+func stateLabel(s supervisor.Status, now time.Time) string { return serverStateLabel(s, now, false) }
+
+// serverStateLabel is stateLabel for a server known to be remote or not: a remote server runs
+// no program on this computer, so it connects rather than starts, and cannot be reached
+// rather than crashing.
+func serverStateLabel(s supervisor.Status, now time.Time, remote bool) string {
+	if s.NeedsSignIn {
+		return needsSignInLabel // whatever its process does, no AI app gets through until then
+	}
 	switch s.State {
 	case supervisor.Running:
 		if s.Sessions == 1 {
@@ -147,17 +165,29 @@ func stateLabel(s supervisor.Status, now time.Time) string {
 		if s.Sessions > 1 {
 			return fmt.Sprintf("Running · %d apps connected", s.Sessions)
 		}
-		if !s.Spare {
+		switch {
+		case !s.Spare && remote:
+			return "Ready · connects when an app does"
+		case !s.Spare:
 			return "Ready · starts when an app connects"
+		case remote:
+			return "Connected"
 		}
 		return "Running"
 	case supervisor.Starting:
+		if remote {
+			return "Connecting…"
+		}
 		return "Starting…"
 	case supervisor.Backoff:
-		if wait := s.RetryAt.Sub(now).Round(time.Second); wait > 0 {
-			return fmt.Sprintf("Crashed · trying again in %s", wait)
+		what := "Crashed"
+		if remote {
+			what = "Cannot reach it"
 		}
-		return "Crashed · trying again"
+		if wait := s.RetryAt.Sub(now).Round(time.Second); wait > 0 {
+			return fmt.Sprintf("%s · trying again in %s", what, wait)
+		}
+		return what + " · trying again"
 	case supervisor.Failed:
 		return "Not working · see Logs"
 	case supervisor.Stopped:

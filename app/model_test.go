@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -38,23 +38,23 @@ func TestOverallTrayState(t *testing.T) {
 		t.Fatal("a disconnected, empty model is not idle")
 	}
 	m.connected = true
-	m.apply(daemon.Event{Server: &supervisor.Status{Name: "a", State: supervisor.Running}})
+	m.apply(api.Event{Server: &supervisor.Status{Name: "a", State: supervisor.Running}})
 	if m.overall() != trayOK {
 		t.Fatal("one running server is not OK")
 	}
-	m.apply(daemon.Event{Server: &supervisor.Status{Name: "b", State: supervisor.Failed}})
+	m.apply(api.Event{Server: &supervisor.Status{Name: "b", State: supervisor.Failed}})
 	if m.overall() != trayFailing {
 		t.Fatal("a failed server does not show as failing")
 	}
-	m.apply(daemon.Event{Server: &supervisor.Status{Name: "b", State: supervisor.Stopped, Error: "removed"}})
+	m.apply(api.Event{Server: &supervisor.Status{Name: "b", State: supervisor.Stopped, Error: "removed"}})
 	if _, ok := m.servers["b"]; ok || m.overall() != trayOK {
 		t.Fatal("a removed server is still shown")
 	}
-	m.apply(daemon.Event{Note: &daemon.Note{Kind: "config_error", Message: "line 3"}})
+	m.apply(api.Event{Note: &api.Note{Kind: "config_error", Message: "line 3"}})
 	if m.overall() != trayFailing || m.configError != "line 3" {
 		t.Fatal("a config error does not show")
 	}
-	m.apply(daemon.Event{Note: &daemon.Note{Kind: "config_ok"}})
+	m.apply(api.Event{Note: &api.Note{Kind: "config_ok"}})
 	if m.configError != "" {
 		t.Fatal("config error not cleared")
 	}
@@ -76,12 +76,12 @@ func TestUptime(t *testing.T) {
 
 func TestKubeNotesBecomeNotifications(t *testing.T) {
 	for _, tc := range []struct {
-		note  *daemon.Note
+		note  *api.Note
 		title string
 	}{
-		{&daemon.Note{Kind: "kube_switched", Message: `"k8s" now uses "staging".`}, "Kubernetes context switched"},
-		{&daemon.Note{Kind: "kube_context_gone", Message: `"k8s" stopped.`}, "A Kubernetes server stopped"},
-		{&daemon.Note{Kind: "config_ok"}, ""},
+		{&api.Note{Kind: "kube_switched", Message: `"k8s" now uses "staging".`}, "Kubernetes context switched"},
+		{&api.Note{Kind: "kube_context_gone", Message: `"k8s" stopped.`}, "A Kubernetes server stopped"},
+		{&api.Note{Kind: "config_ok"}, ""},
 		{nil, ""},
 	} {
 		n := noteNotice(tc.note)

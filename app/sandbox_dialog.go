@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/display"
 )
 
@@ -45,7 +45,7 @@ type sandboxEditor struct {
 // editSandbox reads the server's sandbox from the daemon and opens the dialog on it.
 func (d *serverDetail) editSandbox() {
 	u, name := d.t.w.u, d.name
-	callThen(u, "servers.sandbox.show", daemon.SandboxParams{Name: name}, func(res daemon.SandboxParams, err error) {
+	callThen(u, api.ServersSandboxShow, api.SandboxParams{Name: name}, func(res api.SandboxParams, err error) {
 		if err != nil {
 			u.window().showError(err)
 			return
@@ -68,9 +68,7 @@ func newSandboxEditor(u *UI, name string, sb *config.Sandbox, saved func()) *san
 	e.addW = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), func() { e.pick(func(p string) { e.add(&e.write, p) }) })
 	e.network = widget.NewCheck("Can use the internet", nil)
 	e.network.SetChecked(sb.Network)
-	e.warning = widget.NewLabel(offWarning)
-	e.warning.Wrapping = fyne.TextWrapWord
-	e.warning.Importance = widget.DangerImportance
+	e.warning = wrappedAs(offWarning, widget.DangerImportance)
 	e.off = widget.NewCheck("Run without a sandbox", func(bool) { e.refresh() })
 	e.off.SetChecked(sb.Off)
 	e.pick = func(chosen func(string)) {
@@ -85,12 +83,7 @@ func newSandboxEditor(u *UI, name string, sb *config.Sandbox, saved func()) *san
 }
 
 func (e *sandboxEditor) show() {
-	bold := func(s string) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	intro := widget.NewLabel("Besides these folders, a server in its sandbox can read the system and its own program, and use its own folders. It never reaches your other files, your keys or MCP Tray's files.")
-	intro.Wrapping = fyne.TextWrapWord
-	intro.Importance = widget.LowImportance
+	intro := lowLabel("Besides these folders, a server in its sandbox can read the system and its own program, and use its own folders. It never reaches your other files, your keys or MCP Tray's files.")
 	body := container.NewVBox(intro,
 		bold("Folders it can read"), e.reads, container.NewHBox(e.addR),
 		bold("Folders it can change"), e.writes, container.NewHBox(e.addW),
@@ -105,16 +98,16 @@ func (e *sandboxEditor) show() {
 }
 
 // params is what Save sends.
-func (e *sandboxEditor) params() daemon.SandboxParams {
+func (e *sandboxEditor) params() api.SandboxParams {
 	if e.off.Checked {
-		return daemon.SandboxParams{Name: e.name, Sandbox: &config.Sandbox{Off: true}}
+		return api.SandboxParams{Name: e.name, Sandbox: &config.Sandbox{Off: true}}
 	}
-	return daemon.SandboxParams{Name: e.name, Sandbox: &config.Sandbox{
+	return api.SandboxParams{Name: e.name, Sandbox: &config.Sandbox{
 		Read: slices.Clone(e.read), Write: slices.Clone(e.write), Network: e.network.Checked}}
 }
 
 func (e *sandboxEditor) save() {
-	e.u.callDone("servers.sandbox", e.params(), e.saved)
+	callDone(e.u, api.ServersSandbox, e.params(), e.saved)
 }
 
 // add puts a chosen folder in a list (a folder under the home folder as "~/…", so

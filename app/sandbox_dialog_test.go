@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
 )
 
 // TestSandboxDialogChangesConfig edits a server's sandbox in its details, as the person does,
@@ -54,8 +54,7 @@ func TestSandboxDialogChangesConfig(t *testing.T) {
 
 	// Off, with the warning shown first, once the daemon runs the saved sandbox.
 	h.until("the daemon applies the change", func() bool {
-		var got daemon.SandboxParams
-		err := h.client.Call(context.Background(), "servers.sandbox.show", daemon.SandboxParams{Name: "files"}, &got)
+		got, err := api.Call(context.Background(), h.client, api.ServersSandboxShow, api.SandboxParams{Name: "files"})
 		return err == nil && got.Sandbox != nil && got.Sandbox.Network
 	})
 	e = open()

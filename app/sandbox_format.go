@@ -1,14 +1,14 @@
 package app
 
 import (
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 )
 
 // sandboxLine says what a server may touch, for its details: "In its sandbox, it can read and
 // change files in Documents/notes; cannot use the internet." or "It runs without a sandbox:
 // …", with the offer to confine it (with the Change… button beside it) when nobody chose yet.
-func sandboxLine(d daemon.ServerDetail) string {
+func sandboxLine(d api.ServerDetail) string {
 	if d.Sandbox == "" {
 		return ""
 	}

@@ -3,22 +3,22 @@ package app
 import (
 	"testing"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 )
 
 func TestSandboxLine(t *testing.T) {
 	for _, c := range []struct {
-		d    daemon.ServerDetail
+		d    api.ServerDetail
 		want string
 	}{
-		{daemon.ServerDetail{Name: "notes", Confined: true, Sandbox: "can read and change files in Documents/notes; cannot use the internet"},
+		{api.ServerDetail{Name: "notes", Confined: true, Sandbox: "can read and change files in Documents/notes; cannot use the internet"},
 			"In its sandbox, it can read and change files in Documents/notes; cannot use the internet."},
-		{daemon.ServerDetail{Name: "mine", Sandbox: "runs without a sandbox: it can touch everything you can"},
+		{api.ServerDetail{Name: "mine", Sandbox: "runs without a sandbox: it can touch everything you can"},
 			"It runs without a sandbox: it can touch everything you can. To confine it, choose Change…"},
-		{daemon.ServerDetail{Name: "legacy", Sandbox: "runs without a sandbox, as you chose: it can touch everything you can"},
+		{api.ServerDetail{Name: "legacy", Sandbox: "runs without a sandbox, as you chose: it can touch everything you can"},
 			"It runs without a sandbox, as you chose: it can touch everything you can."},
-		{daemon.ServerDetail{Name: "old"}, ""},
-		{daemon.ServerDetail{Name: "x", Confined: true, Sandbox: "can read files in evil\u202e\nname; can use the internet"},
+		{api.ServerDetail{Name: "old"}, ""},
+		{api.ServerDetail{Name: "x", Confined: true, Sandbox: "can read files in evil\u202e\nname; can use the internet"},
 			"In its sandbox, it can read files in evil\\u202e\\nname; can use the internet."},
 	} {
 		if got := sandboxLine(c.d); got != c.want {

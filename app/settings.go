@@ -2,14 +2,12 @@ package app
 
 import (
 	"fmt"
-	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 )
 
 // The choices of the Settings tab.
@@ -76,6 +74,8 @@ type settingsTab struct {
 	note    *widget.Label
 	filling bool
 	content fyne.CanvasObject
+
+	updates *appUpdates // MCP Tray's own updates (app_update.go)
 }
 
 func newSettingsTab(w *mainWindow) *settingsTab {
@@ -86,37 +86,38 @@ func newSettingsTab(w *mainWindow) *settingsTab {
 	}
 	t.timeout = widget.NewSelect(labels, func(l string) {
 		if n := timeoutFromLabel(l); n > 0 && !t.filling {
-			t.save(daemon.SettingsParams{ApprovalTimeoutSeconds: &n})
+			t.save(api.SettingsParams{ApprovalTimeoutSeconds: &n})
 		}
 	})
 	t.login = widget.NewCheck("Start MCP Tray when I log in", func(on bool) {
 		if !t.filling {
-			t.save(daemon.SettingsParams{StartAtLogin: &on})
+			t.save(api.SettingsParams{StartAtLogin: &on})
 		}
 	})
 	t.theme = widget.NewRadioGroup([]string{themeSystem, themeLight, themeDark}, func(l string) {
 		if l != "" && !t.filling {
 			th := themeFromLabel(l)
-			t.save(daemon.SettingsParams{Theme: &th})
+			t.save(api.SettingsParams{Theme: &th})
 		}
 	})
 	t.theme.Required = true
-	t.note = widget.NewLabel("")
-	t.note.Wrapping = fyne.TextWrapWord
-	t.note.Importance = widget.DangerImportance
+	t.note = wrappedAs("", widget.DangerImportance)
 	hint := lowLabel("How long a tool call that needs your OK waits for your answer before MCP Tray denies it. Most AI apps give up after 60 seconds, so a longer wait only helps apps that wait longer.")
 	form := widget.NewForm(
 		widget.NewFormItem("Wait for my answer", container.NewVBox(t.timeout, hint)),
 		widget.NewFormItem("At login", t.login),
 		widget.NewFormItem("Look", t.theme),
 	)
+	t.updates = newAppUpdates(w.u, false)
+	form.Append("Updates", t.updates.content)
 	t.content = container.NewVScroll(container.NewVBox(form, t.note))
 	return t
 }
 
 // fetch reads the settings from the daemon and applies the theme.
 func (t *settingsTab) fetch() {
-	callThen(t.w.u, "settings.get", nil, func(s daemon.SettingsResult, err error) {
+	t.updates.fetch()
+	callThen(t.w.u, api.SettingsGet, api.None{}, func(s api.SettingsResult, err error) {
 		if err != nil {
 			t.note.SetText("MCP Tray could not read its settings: " + sentence(err))
 			return
@@ -125,8 +126,8 @@ func (t *settingsTab) fetch() {
 	})
 }
 
-func (t *settingsTab) save(p daemon.SettingsParams) {
-	callThen(t.w.u, "settings.set", p, func(s daemon.SettingsResult, err error) {
+func (t *settingsTab) save(p api.SettingsParams) {
+	callThen(t.w.u, api.SettingsSet, p, func(s api.SettingsResult, err error) {
 		if err != nil {
 			t.note.SetText(sentence(err))
 			t.fetch() // show what is in effect
@@ -137,7 +138,7 @@ func (t *settingsTab) save(p daemon.SettingsParams) {
 	})
 }
 
-func (t *settingsTab) show(s daemon.SettingsResult) {
+func (t *settingsTab) show(s api.SettingsResult) {
 	t.filling = true
 	defer func() { t.filling = false }()
 	label := timeoutLabel(s.ApprovalTimeoutSeconds)
@@ -150,24 +151,14 @@ func (t *settingsTab) show(s daemon.SettingsResult) {
 	applyTheme(t.w.u.fa, s.Theme)
 }
 
-// applyTheme shows the app light, dark, or as the system is ("").
+// applyTheme shows the app light, dark, or as the system is (""), in readable colors.
 func applyTheme(fa fyne.App, name string) {
 	switch name {
 	case "light":
-		fa.Settings().SetTheme(variantTheme{Theme: theme.DefaultTheme(), variant: theme.VariantLight})
+		fa.Settings().SetTheme(newReadableTheme(theme.VariantLight, true))
 	case "dark":
-		fa.Settings().SetTheme(variantTheme{Theme: theme.DefaultTheme(), variant: theme.VariantDark})
+		fa.Settings().SetTheme(newReadableTheme(theme.VariantDark, true))
 	default:
-		fa.Settings().SetTheme(theme.DefaultTheme())
+		fa.Settings().SetTheme(newReadableTheme(0, false))
 	}
-}
-
-// variantTheme is the default theme held to one variant, whatever the system prefers.
-type variantTheme struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
 }

@@ -6,10 +6,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 )
@@ -28,14 +29,16 @@ type auditTab struct {
 	note    *widget.Label
 	rows    []policy.AuditRecord
 	content fyne.CanvasObject
+
+	following bool          // the tab reads the log again while on screen (activity_detail.go)
+	detail    dialog.Dialog // the last call's details opened
 }
 
 func newAuditTab(w *mainWindow) *auditTab {
 	t := &auditTab{w: w}
 	t.server = widget.NewSelect([]string{allServers}, func(string) { t.fetch() })
 	t.server.Selected = allServers
-	t.note = widget.NewLabel("")
-	t.note.Wrapping = fyne.TextWrapWord
+	t.note = wrapped("")
 	t.list = widget.NewList(
 		func() int { return len(t.rows) },
 		func() fyne.CanvasObject {
@@ -58,9 +61,12 @@ func newAuditTab(w *mainWindow) *auditTab {
 			how.Refresh()
 		},
 	)
+	t.list.OnSelected = func(id widget.ListItemID) {
+		t.showDetail(id)
+		t.list.UnselectAll()
+	}
 	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), t.fetch)
-	intro := widget.NewLabel("Every tool call AI apps made through MCP Tray, newest first, and what happened to it.")
-	intro.Wrapping = fyne.TextWrapWord
+	intro := wrapped("Every tool call AI apps made through MCP Tray, newest first, and what happened to it.")
 	t.content = container.NewBorder(container.NewVBox(intro, container.NewBorder(nil, nil, nil, refresh, t.server), t.note), nil, nil, nil, t.list)
 	return t
 }
@@ -76,11 +82,12 @@ func (t *auditTab) refreshServers() {
 
 // fetch reads the newest records.
 func (t *auditTab) fetch() {
-	p := daemon.AuditParams{Limit: auditLimit}
+	t.followActivity()
+	p := api.AuditParams{Limit: auditLimit}
 	if t.server.Selected != allServers {
 		p.Server = t.server.Selected
 	}
-	callThen(t.w.u, "audit.recent", p, func(res daemon.AuditResult, err error) {
+	callThen(t.w.u, api.AuditRecent, p, func(res api.AuditResult, err error) {
 		switch {
 		case err != nil:
 			t.note.SetText("MCP Tray could not read its activity log: " + sentence(err))
@@ -96,15 +103,24 @@ func (t *auditTab) fetch() {
 
 // auditWhat names the call: which app used which tool of which server.
 func auditWhat(r policy.AuditRecord) string {
-	client := display.Line(r.Client)
-	if client == "" {
-		client = "An AI app"
-	}
-	s := fmt.Sprintf("%s used %s of %s", client, display.Line(r.Tool), display.Line(r.Server))
+	// The name people know the app by, as the prompt says it ("claude-ai" is Claude Desktop).
+	s := fmt.Sprintf("%s %s %s of %s", clientName(r.Client), auditVerb(r), display.Line(r.Tool), display.Line(r.Server))
 	if r.Scope != "" {
 		s += " (" + display.Line(r.Scope) + ")"
 	}
 	return s
+}
+
+// auditVerb says what became of the call in the row's title: a denied call was not "used",
+// nor was one the AI app gave up waiting for.
+func auditVerb(r policy.AuditRecord) string {
+	switch r.Decision {
+	case policy.Denied:
+		return "was denied"
+	case policy.Withdrawn:
+		return "asked for"
+	}
+	return "used"
 }
 
 // auditWhen is the call's time: the clock time today, else the date too.
@@ -131,6 +147,9 @@ func auditDecision(r policy.AuditRecord) string {
 		s = "Allowed by your rules"
 	case r.Decision == policy.Denied && r.DecidedBy == policy.ByPerson:
 		s = "You denied it"
+	case r.Decision == policy.Denied && r.DecidedBy == policy.ByRule && guardrailRefused(r):
+		what, _ := guardrailWhat(r)
+		return what + " · it did not run"
 	case r.Decision == policy.Denied && r.DecidedBy == policy.ByTimeout:
 		return fmt.Sprintf("Denied: nobody answered within %s · it did not run", durationLabel(time.Duration(r.WaitMS*float64(time.Millisecond))))
 	case r.Decision == policy.Denied:
@@ -153,6 +172,8 @@ func auditDecision(r policy.AuditRecord) string {
 		s += " · the tool reported a problem"
 	case policy.CallFailed:
 		s += " · it failed"
+	case policy.CallTimedOut:
+		s += " · it ran too long and was stopped"
 	}
 	if r.Reason != "" && r.Decision == policy.Denied && r.DecidedBy == policy.ByRule {
 		s += " · " + display.Line(r.Reason)

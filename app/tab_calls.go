@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/prose"
 )
@@ -13,22 +14,21 @@ import (
 // may wait for the person.
 const callTimeout = 2 * time.Minute
 
-// callThen runs a daemon method off the UI goroutine and hands the result to done on the UI
+// callThen runs method m off the UI goroutine and hands the result to done on the UI
 // goroutine. It never blocks the caller.
-func callThen[T any](u *UI, method string, params any, done func(T, error)) {
+func callThen[P, R any](u *UI, m api.Method[P, R], p P, done func(R, error)) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		var res T
-		err := u.opts.Client.Call(ctx, method, params, &res)
+		res, err := api.Call(ctx, u.opts.Client, m, p)
 		u.do(func() { done(res, err) })
 	}()
 }
 
-// callDone runs a daemon method for its effect: a failure becomes a dialog, success calls
-// then (which may be nil) on the UI goroutine.
-func (u *UI) callDone(method string, params any, then func()) {
-	callThen(u, method, params, func(_ struct{}, err error) {
+// callDone runs method m for its effect: a failure becomes a dialog, success calls then
+// (which may be nil) on the UI goroutine.
+func callDone[P, R any](u *UI, m api.Method[P, R], p P, then func()) {
+	callThen(u, m, p, func(_ R, err error) {
 		if err != nil {
 			u.window().showError(err)
 			return
@@ -44,6 +44,10 @@ func (u *UI) callDone(method string, params any, then func()) {
 func sentence(err error) string {
 	if err == nil {
 		return ""
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return prose.Finish(ae.Message)
 	}
 	var ce *control.Error
 	if errors.As(err, &ce) {

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 )
 
@@ -20,7 +20,7 @@ type clientsTab struct {
 	w       *mainWindow
 	box     *fyne.Container
 	note    *widget.Label
-	last    daemon.ClientsResult
+	last    api.ClientsResult
 	cards   map[string]*clientCard
 	content fyne.CanvasObject
 }
@@ -38,11 +38,9 @@ type clientCard struct {
 func newClientsTab(w *mainWindow) *clientsTab {
 	t := &clientsTab{w: w, cards: map[string]*clientCard{}}
 	t.box = container.NewVBox()
-	t.note = widget.NewLabel("")
-	t.note.Wrapping = fyne.TextWrapWord
+	t.note = wrapped("")
 	refresh := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), t.fetch)
-	intro := widget.NewLabel("AI apps on this computer that can use your servers. MCP Tray writes their settings for you and keeps what you had there.")
-	intro.Wrapping = fyne.TextWrapWord
+	intro := wrapped("AI apps on this computer that can use your servers. MCP Tray writes their settings for you and keeps what you had there.")
 	t.content = container.NewBorder(container.NewBorder(nil, nil, nil, refresh, intro), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(t.note, t.box)))
 	return t
@@ -50,7 +48,7 @@ func newClientsTab(w *mainWindow) *clientsTab {
 
 // fetch asks the daemon for the clients (as config.json is now) and redraws.
 func (t *clientsTab) fetch() {
-	callThen(t.w.u, "clients.status", nil, func(res daemon.ClientsResult, err error) {
+	callThen(t.w.u, api.ClientsStatus, api.None{}, func(res api.ClientsResult, err error) {
 		if err != nil {
 			t.note.SetText("MCP Tray could not look at your AI apps: " + sentence(err))
 			return
@@ -60,8 +58,8 @@ func (t *clientsTab) fetch() {
 }
 
 // set changes which servers a client sees, then redraws from the daemon's answer.
-func (t *clientsTab) set(p daemon.ClientSetParams) {
-	callThen(t.w.u, "clients.set", p, func(res daemon.ClientsResult, err error) {
+func (t *clientsTab) set(p api.ClientSetParams) {
+	callThen(t.w.u, api.ClientsSet, p, func(res api.ClientsResult, err error) {
 		if err != nil {
 			t.w.showError(err)
 			t.fetch()
@@ -71,7 +69,7 @@ func (t *clientsTab) set(p daemon.ClientSetParams) {
 	})
 }
 
-func (t *clientsTab) show(res daemon.ClientsResult) {
+func (t *clientsTab) show(res api.ClientsResult) {
 	t.last = res
 	t.box.RemoveAll()
 	clear(t.cards)
@@ -90,7 +88,7 @@ func (t *clientsTab) show(res daemon.ClientsResult) {
 	}
 }
 
-func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasObject {
+func (t *clientsTab) card(c api.ClientStatus, servers []string) fyne.CanvasObject {
 	card := &clientCard{servers: map[string]*widget.Check{}}
 	t.cards[c.ID] = card
 	title := widget.NewLabelWithStyle(display.Line(c.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -99,7 +97,7 @@ func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasOb
 		items = append(items, lowLabel("Not found on this computer."))
 	}
 	card.enabled = widget.NewCheck("Let "+display.Line(c.Name)+" use MCP Tray's servers", func(on bool) {
-		t.set(daemon.ClientSetParams{Client: c.ID, Enabled: on, Servers: c.Only})
+		t.set(api.ClientSetParams{Client: c.ID, Enabled: on, Servers: c.Only})
 	})
 	card.enabled.Checked = c.Enabled
 	items = append(items, card.enabled)
@@ -109,14 +107,14 @@ func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasOb
 			if !on {
 				only = slices.Clone(c.Wants)
 			}
-			t.set(daemon.ClientSetParams{Client: c.ID, Enabled: true, Servers: only})
+			t.set(api.ClientSetParams{Client: c.ID, Enabled: true, Servers: only})
 		})
 		card.all.Checked = len(c.Only) == 0
 		items = append(items, card.all)
 		grid := container.NewGridWrap(fyne.NewSize(200, 36))
 		for _, s := range servers {
 			check := widget.NewCheck(display.Line(s), func(on bool) {
-				t.set(daemon.ClientSetParams{Client: c.ID, Enabled: true, Servers: toggled(c.Wants, s, on)})
+				t.set(api.ClientSetParams{Client: c.ID, Enabled: true, Servers: toggled(c.Wants, s, on)})
 			})
 			check.Checked = slices.Contains(c.Wants, s)
 			if len(c.Only) == 0 {
@@ -130,18 +128,14 @@ func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasOb
 	if line := seesLine(c); line != "" {
 		items = append(items, lowLabel(line))
 	}
-	card.restart = widget.NewLabel("")
-	card.restart.Wrapping = fyne.TextWrapWord
-	card.restart.Importance = widget.WarningImportance
+	card.restart = wrappedAs("", widget.WarningImportance)
 	if c.NeedsRestart {
 		card.restart.SetText("To see the change: " + display.Line(c.RestartHint))
 		items = append(items, card.restart)
 	}
 	for _, f := range c.Files {
 		if f.Error != "" {
-			l := widget.NewLabel(display.Line(f.Path) + ": " + display.Line(f.Error))
-			l.Wrapping = fyne.TextWrapWord
-			l.Importance = widget.DangerImportance
+			l := wrappedAs(display.Line(f.Path)+": "+display.Line(f.Error), widget.DangerImportance)
 			items = append(items, l)
 		}
 	}
@@ -152,13 +146,6 @@ func (t *clientsTab) card(c daemon.ClientStatus, servers []string) fyne.CanvasOb
 	}
 	items = append(items, container.NewHBox(card.imp, card.restore))
 	return container.NewVBox(items...)
-}
-
-func lowLabel(s string) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
-	return l
 }
 
 // toggled returns list with s added or removed, in the order given.
@@ -174,7 +161,7 @@ func toggled(list []string, s string, on bool) []string {
 }
 
 // seesLine says which servers a client's files hold now, and what is still on its way.
-func seesLine(c daemon.ClientStatus) string {
+func seesLine(c api.ClientStatus) string {
 	if !c.Enabled && len(c.Sees) == 0 {
 		return ""
 	}
@@ -195,9 +182,9 @@ func seesLine(c daemon.ClientStatus) string {
 }
 
 // importPlan shows what an import would do and carries it out when the person agrees.
-func (t *clientsTab) importPlan(c daemon.ClientStatus) {
+func (t *clientsTab) importPlan(c api.ClientStatus) {
 	u := t.w.u
-	callThen(u, "clients.import", daemon.ClientImportParams{Client: c.ID, DryRun: true}, func(plan daemon.ClientImportResult, err error) {
+	callThen(u, api.ClientsImport, api.ClientImportParams{Client: c.ID, DryRun: true}, func(plan api.ClientImportResult, err error) {
 		if err != nil {
 			t.w.showError(err)
 			return
@@ -207,13 +194,12 @@ func (t *clientsTab) importPlan(c daemon.ClientStatus) {
 			return
 		}
 		text := importPlanText(plan)
-		msg := widget.NewLabel(text)
-		msg.Wrapping = fyne.TextWrapWord
+		msg := wrapped(text)
 		dlg := dialog.NewCustomConfirm("Take over "+c.Name+"'s servers?", "Take them over", "Cancel", container.NewVScroll(msg), func(ok bool) {
 			if !ok {
 				return
 			}
-			callThen(u, "clients.import", daemon.ClientImportParams{Client: c.ID}, func(done daemon.ClientImportResult, err error) {
+			callThen(u, api.ClientsImport, api.ClientImportParams{Client: c.ID}, func(done api.ClientImportResult, err error) {
 				if err != nil {
 					t.w.showError(err)
 					return
@@ -234,7 +220,7 @@ func (t *clientsTab) importPlan(c daemon.ClientStatus) {
 }
 
 // importPlanText explains an import plan to a person.
-func importPlanText(p daemon.ClientImportResult) string {
+func importPlanText(p api.ClientImportResult) string {
 	var b strings.Builder
 	b.WriteString("MCP Tray will run these servers for " + p.Name + ":\n")
 	for _, s := range p.Servers {
@@ -257,7 +243,7 @@ func importPlanText(p daemon.ClientImportResult) string {
 }
 
 // restore puts back a client's file as it was before MCP Tray's last change.
-func (t *clientsTab) restore(c daemon.ClientStatus) {
+func (t *clientsTab) restore(c api.ClientStatus) {
 	u := t.w.u
 	dialog.ShowConfirm("Put "+c.Name+"'s settings back?",
 		"MCP Tray puts back "+c.Name+"'s settings file as it was before its last change, and stops changing it.",
@@ -265,7 +251,7 @@ func (t *clientsTab) restore(c daemon.ClientStatus) {
 			if !ok {
 				return
 			}
-			callThen(u, "clients.restore", daemon.ClientParams{Client: c.ID}, func(r daemon.ClientRestoreResult, err error) {
+			callThen(u, api.ClientsRestore, api.ClientParams{Client: c.ID}, func(r api.ClientRestoreResult, err error) {
 				if err != nil {
 					t.w.showError(err)
 					return

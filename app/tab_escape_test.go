@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/gateway"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/policy"
@@ -25,13 +25,13 @@ func TestTabsEscapeWhatOthersSent(t *testing.T) {
 			`Blocked by your rules · no\rway`},
 		{"logs: server output", logLine{time: at, source: sourceServer, text: "ok\r\x1b[2Kfake"}.String()[8:],
 			`  server: ok\r\x1b[2Kfake`},
-		{"logs: traffic", formatTraffic(daemon.TrafficRecord{Client: "c\u202e", Server: "s", Traffic: gateway.Traffic{
+		{"logs: traffic", formatTraffic(api.TrafficRecord{Client: "c\u202e", Server: "s", Traffic: gateway.Traffic{
 			Direction: "client→server", Kind: "request", Method: "tools/call\r\x1b[2K", ID: "1\x07", Size: 10}}),
 			`c\u202e → s: tools/call\r\x1b[2K (request 1\x07), 10 bytes`},
 		{"servers: problem", problemText(supervisor.Status{State: supervisor.Failed, Error: "exited\r", StderrTail: []string{"a\x1b[2K", "b\u202e"}}),
 			"exited\\r\nIt said: a\\x1b[2K\nb\\u202e"},
 		{"servers: row", rowDetail(supervisor.Status{State: supervisor.Backoff, Error: "crash\x1b[31m"}, at), `crash\x1b[31m`},
-		{"servers: source", sourceLine(daemon.ServerDetail{Command: "/bin/x", Args: []string{"--a\r"}}), `Runs: /bin/x --a\r`},
+		{"servers: source", sourceLine(api.ServerDetail{Command: "/bin/x", Args: []string{"--a\r"}}), `Runs: /bin/x --a\r`},
 		{"catalog entry", entryTitle(installer.EntryView{Title: "Files\u202egpj"}), `Files\u202egpj`},
 	}
 	for _, tc := range cases {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/gateway"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
@@ -69,12 +69,12 @@ func TestToolNoteAndRuleLabels(t *testing.T) {
 }
 
 func TestFormatTraffic(t *testing.T) {
-	rec := func(dir, kind, method, id string, size int, lat time.Duration) daemon.TrafficRecord {
-		return daemon.TrafficRecord{Traffic: gateway.Traffic{Direction: dir, Kind: kind, Method: method, ID: id, Size: size, Latency: lat},
+	rec := func(dir, kind, method, id string, size int, lat time.Duration) api.TrafficRecord {
+		return api.TrafficRecord{Traffic: gateway.Traffic{Direction: dir, Kind: kind, Method: method, ID: id, Size: size, Latency: lat},
 			Server: "files", Client: "Cursor"}
 	}
 	cases := []struct {
-		r    daemon.TrafficRecord
+		r    api.TrafficRecord
 		want string
 	}{
 		{rec("client→server", "request", "tools/call", "4", 312, 0), "Cursor → files: tools/call (request 4), 312 bytes"},
@@ -200,13 +200,13 @@ func TestSettingsLabels(t *testing.T) {
 
 func TestClientLines(t *testing.T) {
 	cases := []struct {
-		c    daemon.ClientStatus
+		c    api.ClientStatus
 		want string
 	}{
-		{daemon.ClientStatus{}, ""},
-		{daemon.ClientStatus{Enabled: true}, "It sees: nothing from MCP Tray yet."},
-		{daemon.ClientStatus{Enabled: true, Wants: []string{"a", "b"}, Sees: []string{"a"}}, "It sees: a. Still to add: b."},
-		{daemon.ClientStatus{Enabled: false, Sees: []string{"a"}}, "It sees: a."},
+		{api.ClientStatus{}, ""},
+		{api.ClientStatus{Enabled: true}, "It sees: nothing from MCP Tray yet."},
+		{api.ClientStatus{Enabled: true, Wants: []string{"a", "b"}, Sees: []string{"a"}}, "It sees: a. Still to add: b."},
+		{api.ClientStatus{Enabled: false, Sees: []string{"a"}}, "It sees: a."},
 	}
 	for _, tc := range cases {
 		if got := seesLine(tc.c); got != tc.want {
@@ -219,8 +219,8 @@ func TestClientLines(t *testing.T) {
 	if diff := cmp.Diff([]string{}, toggled([]string{"b"}, "b", false)); diff != "" {
 		t.Error(diff)
 	}
-	plan := daemon.ClientImportResult{Name: "Cursor", Servers: []daemon.ClientImportEntry{{Name: "github", Secrets: []string{"TOKEN"}}},
-		Skipped: []daemon.ClientImportSkip{{Key: "x", Reason: "it uses a VS Code input"}}}
+	plan := api.ClientImportResult{Name: "Cursor", Servers: []api.ClientImportEntry{{Name: "github", Secrets: []string{"TOKEN"}}},
+		Skipped: []api.ClientImportSkip{{Key: "x", Reason: "it uses a VS Code input"}}}
 	want := "MCP Tray will run these servers for Cursor:\n\n• github\n   passwords and keys moved to your system keychain: TOKEN\n\nLeft as they are:\n• x: it uses a VS Code input\n\nCursor's settings file is backed up first (without passwords); \"Put its settings back…\" undoes this."
 	if got := importPlanText(plan); got != want {
 		t.Errorf("importPlanText:\n%s\nwant:\n%s", got, want)
@@ -234,6 +234,7 @@ func TestSentence(t *testing.T) {
 	}{
 		{&control.Error{Code: control.CodeNotFound, Message: `There is no server named "x" in MCP Tray.`}, `There is no server named "x" in MCP Tray.`},
 		{fmt.Errorf("saving: %w", &control.Error{Message: "the keychain is locked"}), "The keychain is locked."},
+		{fmt.Errorf("saving: %w", api.Errorf(api.ErrFailed, "the keychain is locked")), "The keychain is locked."},
 		{fmt.Errorf("talking to MCP Tray: %w", control.ErrNotRunning), control.ErrNotRunning.Error() + "."},
 		{errors.New("disk full!"), "Disk full!"},
 		{errors.New(""), "Something went wrong."},

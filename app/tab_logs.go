@@ -74,10 +74,7 @@ func newLogsTab(w *mainWindow) *logsTab {
 
 // refreshServers keeps the server choice in step with the model.
 func (t *logsTab) refreshServers() {
-	var names []string
-	for _, s := range t.w.u.m.sorted() {
-		names = append(names, s.Name)
-	}
+	names := t.w.u.m.names()
 	t.server.SetOptions(names)
 }
 

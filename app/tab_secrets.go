@@ -6,8 +6,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 )
 
 // secretsTab shows a server's secrets (names, and whether each is set; never values) and
@@ -19,7 +18,7 @@ type secretsTab struct {
 	rows    *fyne.Container
 	note    *widget.Label
 	add     *widget.Button
-	items   []daemon.SecretItem
+	items   []api.SecretItem
 	chose   bool // the person picked the server; else the tab picks one that needs secrets
 	filling bool
 	content fyne.CanvasObject
@@ -33,11 +32,9 @@ func newSecretsTab(w *mainWindow) *secretsTab {
 	})
 	t.server.PlaceHolder = "Choose a server"
 	t.rows = container.NewVBox()
-	t.note = widget.NewLabel("")
-	t.note.Wrapping = fyne.TextWrapWord
+	t.note = wrapped("")
 	t.add = widget.NewButtonWithIcon("Add a secret…", theme.ContentAddIcon(), func() { t.ask("") })
-	intro := widget.NewLabel("Secrets are passwords and keys a server needs. MCP Tray keeps them in your system keychain, never in a file, and never shows them again.")
-	intro.Wrapping = fyne.TextWrapWord
+	intro := wrapped("Secrets are passwords and keys a server needs. MCP Tray keeps them in your system keychain, never in a file, and never shows them again.")
 	t.content = container.NewBorder(container.NewVBox(intro, container.NewBorder(nil, nil, nil, t.add, t.server)), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(t.note, t.rows)))
 	return t
@@ -45,10 +42,7 @@ func newSecretsTab(w *mainWindow) *secretsTab {
 
 // refreshServers keeps the server choice in step with the model.
 func (t *secretsTab) refreshServers() {
-	var names []string
-	for _, s := range t.w.u.m.sorted() {
-		names = append(names, s.Name)
-	}
+	names := t.w.u.m.names()
 	t.server.SetOptions(names)
 	if !t.chose && len(names) > 0 {
 		if pick := t.firstWithSecrets(names); pick != t.server.Selected {
@@ -80,7 +74,7 @@ func (t *secretsTab) fetch() {
 		t.note.SetText("Add a server first; its secrets show here.")
 		return
 	}
-	callThen(t.w.u, "secrets.list", daemon.SecretParams{Server: name}, func(res daemon.SecretsResult, err error) {
+	callThen(t.w.u, api.SecretsList, api.SecretParams{Server: name}, func(res api.SecretsResult, err error) {
 		if t.server.Selected != name {
 			return
 		}
@@ -101,7 +95,7 @@ func (t *secretsTab) fetch() {
 	})
 }
 
-func (t *secretsTab) row(it daemon.SecretItem) fyne.CanvasObject {
+func (t *secretsTab) row(it api.SecretItem) fyne.CanvasObject {
 	key := widget.NewLabelWithStyle(it.Key, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	state := widget.NewLabel("Not set: the server cannot start without it")
 	state.Importance = widget.DangerImportance
@@ -139,7 +133,7 @@ func (t *secretsTab) ask(key string) {
 		if !ok {
 			return
 		}
-		t.w.u.callDone("secrets.set", daemon.SecretParams{Server: server, Name: name.Text, Value: value.Text}, t.fetch)
+		callDone(t.w.u, api.SecretsSet, api.SecretParams{Server: server, Name: name.Text, Value: value.Text}, t.fetch)
 		value.SetText("")
 	}, t.w.win)
 	dlg.Resize(fyne.NewSize(460, 220))
@@ -151,7 +145,7 @@ func (t *secretsTab) remove(key string) {
 	server := t.server.Selected
 	dialog.ShowConfirm("Remove "+key+"?", "MCP Tray deletes "+key+" of "+server+" from your keychain. The server will not start until you set it again.", func(ok bool) {
 		if ok {
-			t.w.u.callDone("secrets.delete", daemon.SecretParams{Server: server, Name: key}, t.fetch)
+			callDone(t.w.u, api.SecretsDelete, api.SecretParams{Server: server, Name: key}, t.fetch)
 		}
 	}, t.w.win)
 }

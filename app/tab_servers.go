@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -21,19 +21,20 @@ type serversTab struct {
 	empty    fyne.CanvasObject
 	detail   *serverDetail
 	selected string
-	index    int                            // the list's selected row; -1 for none
-	details  map[string]daemon.ServerDetail // from servers.details
-	seen     supervisor.Status              // the selected server's status when details were last fetched
+	index    int                         // the list's selected row; -1 for none
+	details  map[string]api.ServerDetail // from servers.details
+	seen     supervisor.Status           // the selected server's status when details were last fetched
 	content  fyne.CanvasObject
 }
 
 func newServersTab(w *mainWindow) *serversTab {
-	t := &serversTab{w: w, details: map[string]daemon.ServerDetail{}, index: -1}
+	t := &serversTab{w: w, details: map[string]api.ServerDetail{}, index: -1}
 	t.list = widget.NewList(
 		func() int { return len(t.rows) },
 		newServerRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			updateServerRow(o.(*fyne.Container), t.rows[id], time.Now())
+			s := t.rows[id]
+			updateServerRow(o.(*fyne.Container), s, t.details[s.Name].URL != "", time.Now())
 		},
 	)
 	t.list.OnSelected = func(id widget.ListItemID) {
@@ -66,18 +67,22 @@ func newServerRow() fyne.CanvasObject {
 	return container.NewVBox(container.NewHBox(name, state), detail)
 }
 
-func updateServerRow(row *fyne.Container, s supervisor.Status, now time.Time) {
+// updateServerRow draws s in a row of the list; remote is whether it is a remote server.
+func updateServerRow(row *fyne.Container, s supervisor.Status, remote bool, now time.Time) {
 	head := row.Objects[0].(*fyne.Container)
 	head.Objects[0].(*widget.Label).SetText(display.Line(s.Name))
 	state := head.Objects[1].(*widget.Label)
-	state.SetText(stateLabel(s, now))
-	state.Importance = stateImportance(s.State)
+	state.SetText(serverStateLabel(s, now, remote))
+	state.Importance = stateImportance(s)
 	state.Refresh()
-	row.Objects[1].(*widget.Label).SetText(rowDetail(s, now))
+	row.Objects[1].(*widget.Label).SetText(serverRowDetail(s, now, remote))
 }
 
-func stateImportance(st supervisor.State) widget.Importance {
-	switch st {
+func stateImportance(s supervisor.Status) widget.Importance {
+	if s.NeedsSignIn {
+		return widget.WarningImportance
+	}
+	switch s.State {
 	case supervisor.Failed, supervisor.Backoff:
 		return widget.DangerImportance
 	case supervisor.Running:
@@ -123,17 +128,26 @@ func (t *serversTab) selectServer(name string) {
 // fetch asks the daemon for what the events do not carry: memory, mode, switches and tools.
 func (t *serversTab) fetch() {
 	t.seen = t.w.u.m.servers[t.selected]
-	callThen(t.w.u, "servers.details", nil, func(res daemon.ServerDetailsResult, err error) {
-		if err != nil {
-			return // the list still works; details come with the next fetch
-		}
-		clear(t.details)
-		for _, d := range res.Servers {
-			t.details[d.Name] = d
-		}
-		t.detail.show(t.selected)
-	})
+	t.fetchDetails(nil)
 	if t.selected != "" {
 		t.detail.fetchTools(t.selected)
 	}
+}
+
+// fetchDetails asks for servers.details and shows them; then, when not nil, runs after,
+// with whether they came.
+func (t *serversTab) fetchDetails(after func(ok bool)) {
+	callThen(t.w.u, api.ServersDetails, api.None{}, func(res api.ServerDetailsResult, err error) {
+		if err == nil { // else the list still works; details come with the next fetch
+			clear(t.details)
+			for _, d := range res.Servers {
+				t.details[d.Name] = d
+			}
+			t.list.Refresh() // a remote server's rows speak of connections
+			t.detail.show(t.selected)
+		}
+		if after != nil {
+			after(err == nil)
+		}
+	})
 }

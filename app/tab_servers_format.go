@@ -5,25 +5,35 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
 // rowDetail is the small line under a server: its problem if it has one, else how it runs.
-func rowDetail(s supervisor.Status, now time.Time) string {
+func rowDetail(s supervisor.Status, now time.Time) string { return serverRowDetail(s, now, false) }
+
+// serverRowDetail is rowDetail for a server known to be remote or not: a remote server
+// reconnects where a program would restart after a crash.
+func serverRowDetail(s supervisor.Status, now time.Time, remote bool) string {
 	if s.Error != "" && (s.State == supervisor.Failed || s.State == supervisor.Backoff) {
 		return display.Line(s.Error)
 	}
 	var parts []string
-	if up := uptime(s, now); up != "" {
+	// A remote server ready for apps has no connection of its own to be "up".
+	if up := uptime(s, now); up != "" && (!remote || s.Spare || s.Sessions > 0) {
 		parts = append(parts, up)
 	}
-	if s.Restarts == 1 {
+	switch {
+	case s.Restarts == 1 && remote:
+		parts = append(parts, "connected again once after losing it")
+	case s.Restarts > 1 && remote:
+		parts = append(parts, fmt.Sprintf("connected again %d times after losing it", s.Restarts))
+	case s.Restarts == 1:
 		parts = append(parts, "restarted once after a crash")
-	} else if s.Restarts > 1 {
+	case s.Restarts > 1:
 		parts = append(parts, fmt.Sprintf("restarted %d times after crashes", s.Restarts))
 	}
 	return strings.Join(parts, " · ")
@@ -43,21 +53,32 @@ func memoryLabel(b int64) string {
 	}
 }
 
-// The mode choices, in the words the Servers tab uses.
+// The mode choices, in the words the Servers tab uses; a remote server's are connections.
 const (
-	modeSessionLabel = "Each AI app gets its own copy (works with every server)"
-	modeSharedLabel  = "AI apps share one copy (uses less memory)"
+	modeSessionLabel       = "Each AI app gets its own copy (works with every server)"
+	modeSharedLabel        = "AI apps share one copy (uses less memory)"
+	modeSessionRemoteLabel = "Each AI app gets its own connection (works with every server)"
+	modeSharedRemoteLabel  = "AI apps share one connection"
 )
 
-func modeLabel(m config.Mode) string {
-	if m == config.ModeShared {
-		return modeSharedLabel
+// modeLabels are the mode choices for a remote server or a program.
+func modeLabels(remote bool) []string {
+	if remote {
+		return []string{modeSessionRemoteLabel, modeSharedRemoteLabel}
 	}
-	return modeSessionLabel
+	return []string{modeSessionLabel, modeSharedLabel}
+}
+
+func modeLabel(m config.Mode, remote bool) string {
+	l := modeLabels(remote)
+	if m == config.ModeShared {
+		return l[1]
+	}
+	return l[0]
 }
 
 func modeFromLabel(l string) config.Mode {
-	if l == modeSharedLabel {
+	if l == modeSharedLabel || l == modeSharedRemoteLabel {
 		return config.ModeShared
 	}
 	return config.ModeSession
@@ -117,7 +138,14 @@ func toolNote(t policy.ToolStatus) string {
 }
 
 // sourceLine says where a server comes from, for its details.
-func sourceLine(d daemon.ServerDetail) string {
+func sourceLine(d api.ServerDetail) string {
+	if d.URL != "" {
+		where := whereRemote(d.URL)
+		if d.Catalog != "" {
+			return "Installed from the catalog: " + display.Line(d.Catalog) + ". " + where
+		}
+		return where
+	}
 	if d.Catalog != "" {
 		if d.Version != "" {
 			return fmt.Sprintf("Installed from the catalog: %s, version %s", d.Catalog, d.Version)

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -81,7 +82,7 @@ func TestPauseBannerAndResume(t *testing.T) {
 	if w.paused.Visible() {
 		t.Fatal("the paused banner shows before anything was paused")
 	}
-	h.u.callDone("pause", map[string]bool{"paused": true}, nil) // what the tray's "Pause all" sends
+	callDone(h.u, api.Pause, api.PauseParams{Paused: true}, nil) // what the tray's "Pause all" sends
 	h.until("the banner shows", func() bool { return w.paused.Visible() })
 	h.until("alpha stopped", func() bool { return h.u.m.servers["alpha"].State == supervisor.Stopped })
 	var resume = findButton(w.paused, "Resume")

@@ -11,9 +11,9 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/assets"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -85,6 +85,9 @@ type Tray struct {
 	kubeAgain bool // and another is wanted after it
 	quitting  bool
 	respawned time.Time // when a crashed window process was last started again
+	welcome   bool      // the welcome check after the first snapshot is still to do (welcome_tray.go)
+
+	update trayUpdate // MCP Tray's own updates (app_update_tray.go)
 
 	work     chan func()
 	done     chan struct{} // closed by Stop
@@ -109,7 +112,7 @@ type Windows interface {
 // NewTray prepares the tray; Run shows it.
 func NewTray(opts TrayOptions) *Tray {
 	t := &Tray{opts: opts, m: newModel(), work: make(chan func(), 256), done: make(chan struct{}),
-		now: time.Now}
+		now: time.Now, welcome: true}
 	t.do = t.post
 	if opts.Log == nil {
 		t.opts.Log = slog.Default()
@@ -198,6 +201,7 @@ func (t *Tray) quit() {
 func (t *Tray) connected() {
 	t.m.reconnected()
 	t.fetchKube()
+	t.startUpdates()
 }
 
 // lost forgets what the daemon held: its event stream ended. Owner goroutine only.
@@ -208,9 +212,18 @@ func (t *Tray) lost() {
 
 // handle folds one daemon event into the model, redraws the tray, and starts the window
 // process for a call that waits for the person. Owner goroutine only.
-func (t *Tray) handle(ev daemon.Event) {
+func (t *Tray) handle(ev api.Event) {
 	kube := kubeMayHaveChanged(t.m, ev)
+	var signIn *notice
+	if s := ev.Server; s != nil {
+		prev, known := t.m.servers[s.Name]
+		signIn = signInNotice(prev, known, ev)
+	}
 	t.m.apply(ev)
+	if signIn != nil {
+		t.send(command{Notify: signIn})
+	}
+	t.greet(ev)
 	if n := noteNotice(ev.Note); n != nil {
 		t.send(command{Notify: n})
 	}
@@ -260,6 +273,10 @@ func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
 	}
 	for _, s := range m.sorted() {
 		k, isKube := m.kube[s.Name]
+		if s.NeedsSignIn {
+			items = append(items, t.signInItem(s, now))
+			continue
+		}
 		if !isKube {
 			items = append(items, disabledItem(menuLabel(s, now)))
 			continue
@@ -286,6 +303,11 @@ func (t *Tray) trayMenu(now time.Time) *fyne.Menu {
 		fyne.NewMenuItem("Open MCP Tray…", func() { t.send(command{Show: "main"}) }),
 		pause,
 		fyne.NewMenuItemSeparator(),
+	)
+	if up := t.updateItems(); len(up) > 0 {
+		items = append(append(items, up...), fyne.NewMenuItemSeparator())
+	}
+	items = append(items,
 		&fyne.MenuItem{Label: "Quit MCP Tray", IsQuit: true, Action: t.quit},
 	)
 	return fyne.NewMenu("MCP Tray", items...)
@@ -340,7 +362,7 @@ func (t *Tray) setPaused(on bool) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // stopping servers takes a while
 		defer cancel()
-		if err := t.opts.Client.Call(ctx, "pause", daemon.PauseParams{Paused: on}, nil); err != nil {
+		if _, err := api.Call(ctx, t.opts.Client, api.Pause, api.PauseParams{Paused: on}); err != nil {
 			t.problem(fmt.Errorf("MCP Tray could not %s your servers: %w", what, err))
 		}
 	}()

@@ -1,10 +1,11 @@
 package app
 
 import (
-	"strings"
+	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/systray"
+	"github.com/godbus/dbus/v5"
 )
 
 // trayHost is the desktop's tray, as the Tray draws on it.
@@ -50,10 +51,12 @@ func hostGone() {
 	}
 }
 
-// isClosedBus reports a panic about a closed D-Bus connection.
+// isClosedBus reports a panic about a closed D-Bus connection: systray sets its properties
+// with godbus's SetMust, which panics with the error of the signal it could not send, and on a
+// closed connection that is dbus.ErrClosed.
 func isClosedBus(r any) bool {
 	err, ok := r.(error)
-	return ok && strings.Contains(err.Error(), "connection closed")
+	return ok && errors.Is(err, dbus.ErrClosed)
 }
 
 // addItems adds m's items under parent (nil: the top level).

@@ -8,44 +8,13 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
-// kubeServer is one Kubernetes server as the daemon's "kube.contexts" method describes it: the
-// context it acts on and the contexts it could switch to.
-type kubeServer struct {
-	Server  string `json:"server"`
-	Context string `json:"context"`
-	// Namespace is the one namespace the server may use, "" when it is not limited.
-	Namespace  string        `json:"namespace"`
-	Production bool          `json:"production"`
-	Contexts   []kubeContext `json:"contexts"`
-	// Problem says why the server cannot run (no context chosen, context gone); "" if none.
-	Problem string `json:"problem"`
-}
-
-// kubeContext is one context a Kubernetes server can use.
-type kubeContext struct {
-	Name       string `json:"name"`
-	Production bool   `json:"production"`
-}
-
-// codeNeedsConfirmation is the daemon's error code for a switch to a production context that
-// the person has not confirmed.
-const codeNeedsConfirmation = "needs_confirmation"
-
-// kubeUseParams asks the daemon to point a server at a context; Yes confirms a production one.
-type kubeUseParams struct {
-	Server  string `json:"server"`
-	Context string `json:"context"`
-	Yes     bool   `json:"yes,omitempty"`
-}
-
 // kubeLabel is the context part of a Kubernetes server's tray line, with the namespace it is
 // limited to, if any.
-func kubeLabel(k kubeServer) string {
+func kubeLabel(k api.KubeServer) string {
 	if k.Context == "" {
 		return "no context chosen"
 	}
@@ -60,7 +29,7 @@ func kubeLabel(k kubeServer) string {
 }
 
 // kubeContextLabel is one entry of the switch submenu.
-func kubeContextLabel(c kubeContext) string {
+func kubeContextLabel(c api.KubeContext) string {
 	if c.Production {
 		return c.Name + " (production)"
 	}
@@ -69,7 +38,7 @@ func kubeContextLabel(c kubeContext) string {
 
 // kubeMenu is the "switch context" submenu of a Kubernetes server; the active context is
 // checked. Owner goroutine only.
-func (t *Tray) kubeMenu(k kubeServer) *fyne.Menu {
+func (t *Tray) kubeMenu(k api.KubeServer) *fyne.Menu {
 	var items []*fyne.MenuItem
 	if k.Problem != "" {
 		items = append(items, disabledItem("⚠ "+k.Problem), fyne.NewMenuItemSeparator())
@@ -88,9 +57,9 @@ func (t *Tray) kubeMenu(k kubeServer) *fyne.Menu {
 
 // kubeMayHaveChanged reports whether ev (not yet applied to m) may change which servers are
 // Kubernetes servers or their contexts: a server added or removed, config.json reloaded.
-func kubeMayHaveChanged(m *model, ev daemon.Event) bool {
+func kubeMayHaveChanged(m *model, ev api.Event) bool {
 	if n := ev.Note; n != nil {
-		return n.Kind == daemon.NoteConfigOK || n.Kind == daemon.NoteSettings
+		return n.Kind == api.NoteConfigOK || n.Kind == api.NoteSettings
 	}
 	if s := ev.Server; s != nil {
 		_, known := m.servers[s.Name]
@@ -112,14 +81,11 @@ func (t *Tray) fetchKube() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		var res struct {
-			Servers []kubeServer `json:"servers"`
-		}
-		err := t.opts.Client.Call(ctx, "kube.contexts", nil, &res)
+		res, err := api.Call(ctx, t.opts.Client, api.KubeContexts, api.KubeContextsParams{})
 		t.do(func() {
 			t.kubeBusy = false
 			if err == nil {
-				t.m.kube = map[string]kubeServer{}
+				t.m.kube = map[string]api.KubeServer{}
 				for _, k := range res.Servers {
 					t.m.kube[k.Server] = k
 				}
@@ -137,18 +103,17 @@ func (t *Tray) fetchKube() {
 // first, in a window; so does one that became production since the menu was drawn (the
 // daemon says so). Like `mcptray kube use` without --namespace, a switch lifts a namespace
 // limit (a namespace belongs to its context). Owner goroutine only.
-func (t *Tray) switchKube(server string, c kubeContext) {
+func (t *Tray) switchKube(server string, c api.KubeContext) {
 	if c.Production {
-		t.send(command{Confirm: &kubeUseParams{Server: server, Context: c.Name}})
+		t.send(command{Confirm: &api.KubeUseParams{Server: server, Context: c.Name}})
 		return
 	}
-	p := kubeUseParams{Server: server, Context: c.Name}
+	p := api.KubeUseParams{Server: server, Context: c.Name}
 	go func() {
 		err := useKube(t.opts.Client, p)
 		t.do(func() {
-			var ce *control.Error
 			switch {
-			case errors.As(err, &ce) && ce.Code == codeNeedsConfirmation:
+			case errors.Is(err, api.ErrNeedsConfirmation):
 				t.send(command{Confirm: &p})
 			case err != nil:
 				t.send(command{Problem: sentence(err)})

@@ -1,16 +1,20 @@
 package app
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mcptray/mcptray/api"
+)
 
 // A server limited to one namespace shows it beside its context in the tray.
 func TestKubeLabelShowsTheNamespace(t *testing.T) {
 	for _, tc := range []struct {
-		k    kubeServer
+		k    api.KubeServer
 		want string
 	}{
-		{kubeServer{Context: "dev", Namespace: "apps"}, "context dev, namespace apps"},
-		{kubeServer{Context: "prod", Namespace: "apps", Production: true}, "context prod, namespace apps (PRODUCTION)"},
-		{kubeServer{Namespace: "apps"}, "no context chosen"},
+		{api.KubeServer{Context: "dev", Namespace: "apps"}, "context dev, namespace apps"},
+		{api.KubeServer{Context: "prod", Namespace: "apps", Production: true}, "context prod, namespace apps (PRODUCTION)"},
+		{api.KubeServer{Namespace: "apps"}, "no context chosen"},
 	} {
 		if got := kubeLabel(tc.k); got != tc.want {
 			t.Errorf("kubeLabel(%+v) = %q, want %q", tc.k, got, tc.want)

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -62,8 +62,8 @@ func findItem(m *fyne.Menu, prefix string) *fyne.MenuItem {
 
 func TestTrayFollowsStateEvents(t *testing.T) {
 	h := newTrayHarness(t, nil)
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "beta", State: supervisor.Running, Spare: true}}
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "alpha", State: supervisor.Failed}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "beta", State: supervisor.Running, Spare: true}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "alpha", State: supervisor.Failed}}
 	h.until("both servers are known", func() bool { return len(h.tr.m.servers) == 2 })
 	want := []string{
 		"(alpha — Not working · see Logs)",
@@ -83,7 +83,7 @@ func TestTrayFollowsStateEvents(t *testing.T) {
 
 	// alpha recovers, then a call waits: the icon says so, the window process starts with
 	// the prompt, and the menu offers it again.
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "alpha", State: supervisor.Running, Spare: true}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "alpha", State: supervisor.Running, Spare: true}}
 	h.until("alpha runs", func() bool { return host.icon == trayOK })
 	call := h.ask(writeCall("write_file", "/tmp/x"), writeVerdict)
 	h.until("the call waits", func() bool { return h.tr.m.approvals.len() == 1 })
@@ -119,7 +119,7 @@ func TestTrayFollowsStateEvents(t *testing.T) {
 	}
 
 	// A removed server leaves the menu.
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "beta", State: supervisor.Stopped, Error: "removed"}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "beta", State: supervisor.Stopped, Error: "removed"}}
 	h.until("beta is gone", func() bool { return len(h.tr.m.servers) == 1 })
 	if findItem(host.menu, "beta") != nil {
 		t.Error("a removed server is still in the menu")
@@ -175,7 +175,7 @@ func TestTrayMenuOpensWindows(t *testing.T) {
 
 func TestKubeNotesReachTheWindowProcess(t *testing.T) {
 	h := newTrayHarness(t, nil)
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: "kube_switched", Message: `"k8s" now uses "staging".`}}
+	h.events <- api.Event{Note: &api.Note{Kind: "kube_switched", Message: `"k8s" now uses "staging".`}}
 	h.until("the notification is sent", func() bool { return len(h.commands()) == 1 })
 	want := command{Notify: &notice{Title: "Kubernetes context switched", Body: `"k8s" now uses "staging".`}}
 	if d := cmp.Diff(want, h.commands()[0]); d != "" {
@@ -210,7 +210,7 @@ func TestPauseAll(t *testing.T) {
 	if got := h.called()[0]; got != `pause {"paused":true}` {
 		t.Errorf("called %s", got)
 	}
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: "paused"}}
+	h.events <- api.Event{Note: &api.Note{Kind: "paused"}}
 	h.until("the menu says paused", func() bool { return findItem(h.tr.trayMenu(time.Now()), "Resume all") != nil })
 	if got := menuLines(h.tr.trayMenu(time.Now()))[0]; got != "(Paused: servers are stopped)" {
 		t.Errorf("first line %q", got)
@@ -220,7 +220,7 @@ func TestPauseAll(t *testing.T) {
 	if got := h.called()[1]; got != `pause {"paused":false}` {
 		t.Errorf("called %s", got)
 	}
-	h.events <- daemon.Event{Note: &daemon.Note{Kind: "resumed"}}
+	h.events <- api.Event{Note: &api.Note{Kind: "resumed"}}
 	h.until("the menu offers pause again", func() bool { return findItem(h.tr.trayMenu(time.Now()), "Pause all") != nil })
 }
 
@@ -229,8 +229,8 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 		"contexts":[{"name":"dev","production":false},{"name":"prod-eu","production":true}]},
 		{"server":"k8s-new","context":"","production":false,"problem":"Choose a Kubernetes context for k8s-new.","contexts":[]}]}`)
 	h := newTrayHarness(t, kube)
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "k8s", State: supervisor.Running, Spare: true}}
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "k8s-new", State: supervisor.Failed}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "k8s", State: supervisor.Running, Spare: true}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "k8s-new", State: supervisor.Failed}}
 	h.until("the contexts are known", func() bool { _, ok := h.tr.m.kube["k8s"]; return ok && len(h.tr.m.servers) == 2 })
 	got := menuLines(h.tr.trayMenu(time.Now()))
 	want := []string{
@@ -243,7 +243,7 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 	}
 	// Switching to production asks first, in a window, and calls nothing yet.
 	findItem(h.tr.trayMenu(time.Now()), "prod-eu").Action()
-	if d := cmp.Diff([]command{{Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}}}, h.commands()); d != "" {
+	if d := cmp.Diff([]command{{Confirm: &api.KubeUseParams{Server: "k8s", Context: "prod-eu"}}}, h.commands()); d != "" {
 		t.Errorf("window commands (-want +got):\n%s", d)
 	}
 	if c := h.called(); len(c) != 0 {
@@ -256,7 +256,7 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 	h.mu.Unlock()
 	findItem(h.tr.trayMenu(time.Now()), "dev").Action()
 	h.until("the tray asks", func() bool { return len(h.commands()) == 2 })
-	if d := cmp.Diff(command{Confirm: &kubeUseParams{Server: "k8s", Context: "dev"}}, h.commands()[1]); d != "" {
+	if d := cmp.Diff(command{Confirm: &api.KubeUseParams{Server: "k8s", Context: "dev"}}, h.commands()[1]); d != "" {
 		t.Errorf("command (-want +got):\n%s", d)
 	}
 	h.mu.Lock()
@@ -266,7 +266,7 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 	// A context that is not production switches at once.
 	findItem(h.tr.trayMenu(time.Now()), "dev").Action()
 	h.until("kube.use is called again", func() bool { return len(h.called()) == 1 })
-	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"dev"}` {
+	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"dev","yes":false}` {
 		t.Errorf("called %s", got)
 	}
 }
@@ -274,7 +274,7 @@ func TestKubernetesContextsInTheMenu(t *testing.T) {
 func TestConfirmProductionWindow(t *testing.T) {
 	h := newHarness(t, nil)
 	// Cancel sends nothing.
-	h.u.command(1, command{Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
+	h.u.command(1, command{Confirm: &api.KubeUseParams{Server: "k8s", Context: "prod-eu"}})
 	confirm := window(t, h, "Switch to a production context?")
 	if !h.u.busy() {
 		t.Error("the window process would end with a confirmation open")
@@ -286,7 +286,7 @@ func TestConfirmProductionWindow(t *testing.T) {
 	if h.u.busy() {
 		t.Error("the window process stays busy after the confirmation closed")
 	}
-	h.u.command(2, command{Confirm: &kubeUseParams{Server: "k8s", Context: "prod-eu"}})
+	h.u.command(2, command{Confirm: &api.KubeUseParams{Server: "k8s", Context: "prod-eu"}})
 	tapButton(t, window(t, h, "Switch to a production context?"), "Switch to production")
 	h.until("kube.use is called", func() bool { return len(h.called()) == 1 })
 	if got := h.called()[0]; got != `kube.use {"server":"k8s","context":"prod-eu","yes":true}` {
@@ -296,7 +296,7 @@ func TestConfirmProductionWindow(t *testing.T) {
 
 func TestMenuWithoutKubernetesSupport(t *testing.T) {
 	h := newTrayHarness(t, nil) // kube.contexts is an unknown method
-	h.events <- daemon.Event{Server: &supervisor.Status{Name: "k8s", State: supervisor.Running, Spare: true}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "k8s", State: supervisor.Running, Spare: true}}
 	h.until("the server is known", func() bool { return len(h.tr.m.servers) == 1 && !h.tr.kubeBusy })
 	if got := menuLines(h.tr.trayMenu(time.Now()))[0]; got != "(k8s — Running)" {
 		t.Errorf("first line %q", got)
@@ -374,21 +374,21 @@ func first(b []byte, _ bool) []byte { return b }
 func TestTrayStatePrecedence(t *testing.T) {
 	m := newModel()
 	m.connected = true
-	m.apply(daemon.Event{Server: &supervisor.Status{Name: "a", State: supervisor.Failed}})
-	m.apply(daemon.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: policy.Approval{ID: "x"}}})
+	m.apply(api.Event{Server: &supervisor.Status{Name: "a", State: supervisor.Failed}})
+	m.apply(api.Event{Approval: &policy.Event{Kind: policy.ApprovalAdded, Approval: policy.Approval{ID: "x"}}})
 	if got := m.overall(); got != trayApproval {
 		t.Errorf("a waiting call and a failed server show %v; the call needs the person first", got)
 	}
-	m.apply(daemon.Event{Approval: &policy.Event{Kind: policy.ApprovalResolved, Approval: policy.Approval{ID: "x"}}})
+	m.apply(api.Event{Approval: &policy.Event{Kind: policy.ApprovalResolved, Approval: policy.Approval{ID: "x"}}})
 	if got := m.overall(); got != trayFailing {
 		t.Errorf("after the call, %v", got)
 	}
-	m.apply(daemon.Event{Server: &supervisor.Status{Name: "a", State: supervisor.Running}})
-	m.apply(daemon.Event{Note: &daemon.Note{Kind: "paused"}})
+	m.apply(api.Event{Server: &supervisor.Status{Name: "a", State: supervisor.Running}})
+	m.apply(api.Event{Note: &api.Note{Kind: "paused"}})
 	if got := m.overall(); got != trayIdle || !m.paused {
 		t.Errorf("paused shows %v", got)
 	}
-	m.apply(daemon.Event{Note: &daemon.Note{Kind: "resumed"}})
+	m.apply(api.Event{Note: &api.Note{Kind: "resumed"}})
 	if got := m.overall(); got != trayOK {
 		t.Errorf("resumed shows %v", got)
 	}

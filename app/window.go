@@ -9,8 +9,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 )
 
 // MainWindowTitle is the main window's title; tests and window managers find it by this name.
@@ -38,15 +37,11 @@ type mainWindow struct {
 
 func newMainWindow(u *UI) *mainWindow {
 	w := &mainWindow{u: u, win: u.fa.NewWindow(MainWindowTitle)}
-	w.banner = widget.NewLabel("")
-	w.banner.Wrapping = fyne.TextWrapWord
-	w.banner.Importance = widget.DangerImportance
+	w.banner = wrappedAs("", widget.DangerImportance)
 	w.banner.Hide()
-	resume := widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { u.callDone("pause", daemon.PauseParams{Paused: false}, nil) })
+	resume := widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { callDone(u, api.Pause, api.PauseParams{Paused: false}, nil) })
 	resume.Importance = widget.HighImportance
-	pausedText := widget.NewLabel("Paused: your servers are stopped and AI apps wait until you resume.")
-	pausedText.Wrapping = fyne.TextWrapWord
-	pausedText.Importance = widget.WarningImportance
+	pausedText := wrappedAs("Paused: your servers are stopped and AI apps wait until you resume.", widget.WarningImportance)
 	w.paused = container.NewBorder(nil, nil, nil, resume, pausedText)
 	w.paused.Hide()
 	w.pending = newPendingBanner(w)
@@ -72,7 +67,7 @@ func newMainWindow(u *UI) *mainWindow {
 
 	w.add = widget.NewButtonWithIcon("Add server…", theme.ContentAddIcon(), u.showInstall)
 	w.add.Importance = widget.HighImportance
-	pause := widget.NewButtonWithIcon("Pause all", theme.MediaPauseIcon(), func() { u.callDone("pause", daemon.PauseParams{Paused: true}, nil) })
+	pause := widget.NewButtonWithIcon("Pause all", theme.MediaPauseIcon(), func() { callDone(u, api.Pause, api.PauseParams{Paused: true}, nil) })
 	title := widget.NewLabelWithStyle("MCP Tray", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewBorder(nil, nil, title, container.NewHBox(pause, w.add))
 	top := container.NewVBox(head, w.pending.box, w.banner, w.paused)
@@ -143,14 +138,39 @@ func (w *mainWindow) refresh() {
 	}
 }
 
-// noteArrived lets tabs react to daemon notes the model does not keep. UI goroutine only.
-func (w *mainWindow) noteArrived(kind daemon.NoteKind) {
+// noteView is what a daemon note makes the window fetch again.
+type noteView int
+
+const (
+	viewNone     noteView = iota // the model keeps it (config, pause) or no view shows it
+	viewSettings                 // the Settings tab's values
+	viewPending                  // the banner of changes to config.json that wait
+	viewClients                  // the AI-apps tab, when it is open
+)
+
+// noteRefreshes says which view a note of this kind makes the window fetch again. Every note
+// about an AI app's file refreshes the AI-apps tab: written, healed, broken, given up on, and
+// in order again (client_ok, the only note a fixed file gets when there is nothing to write).
+func noteRefreshes(kind api.NoteKind) noteView {
 	switch {
-	case kind == daemon.NoteSettings:
+	case kind == api.NoteSettings:
+		return viewSettings
+	case kind == api.NoteConfigPending, kind == api.NoteConfigPendingCleared:
+		return viewPending
+	case kind.IsClient():
+		return viewClients
+	}
+	return viewNone
+}
+
+// noteArrived lets tabs react to daemon notes the model does not keep. UI goroutine only.
+func (w *mainWindow) noteArrived(kind api.NoteKind) {
+	switch noteRefreshes(kind) {
+	case viewSettings:
 		w.prefs.fetch()
-	case kind == daemon.NoteConfigPending, kind == daemon.NoteConfigPendingCleared:
+	case viewPending:
 		w.pending.fetch()
-	case kind.IsClient(): // written, healed, broken, given up on, in order again
+	case viewClients:
 		if w.tabs.Selected() != nil && w.tabs.Selected().Text == "AI apps" {
 			w.clients.fetch()
 		}

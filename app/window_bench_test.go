@@ -8,8 +8,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/supervisor"
 )
 
@@ -23,11 +23,11 @@ func BenchmarkMainWindowEvent(b *testing.B) {
 	u.m.connected = true
 	now := time.Now()
 	for i := range 50 {
-		u.m.apply(daemon.Event{Server: &supervisor.Status{Name: fmt.Sprintf("server-%02d", i), State: supervisor.Running, Since: now, Spare: true}})
+		u.m.apply(api.Event{Server: &supervisor.Status{Name: fmt.Sprintf("server-%02d", i), State: supervisor.Running, Since: now, Spare: true}})
 	}
 	u.refresh()
 	u.window().win.Show()
-	events := []daemon.Event{
+	events := []api.Event{
 		{Server: &supervisor.Status{Name: "server-07", State: supervisor.Backoff, Error: "The server exited unexpectedly (exit code 1).", RetryAt: now.Add(time.Second)}},
 		{Server: &supervisor.Status{Name: "server-07", State: supervisor.Running, Since: now, Spare: true, Restarts: 1}},
 	}

@@ -40,7 +40,7 @@ case "$(uname -s)" in
     if ! command -v dpkg-query >/dev/null 2>&1; then
       case "$what" in
         build) say "not a Debian/Ubuntu system: install gcc, pkg-config and the OpenGL, X11, Wayland and xkbcommon development headers with your package manager." ;;
-        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, python3, socat, Xvfb, xdotool, ImageMagick and the OpenGL/X11 development headers with your package manager." ;;
+        test) say "not a Debian/Ubuntu system: install gcc, dbus, gnome-keyring, Node.js 20+ with npm, python3, socat, Xvfb, openbox, dunst, xdotool, ImageMagick and the OpenGL/X11 development headers with your package manager." ;;
       esac
       exit 0
     fi
@@ -51,8 +51,9 @@ case "$(uname -s)" in
         # The tray app's end-to-end test builds the real app and drives it under Xvfb.
         apt_install pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
           xvfb xauth xdotool imagemagick
-        # The notification tests (notify/) post to a real notification service, dunst, under Xvfb.
-        apt_install dunst
+        # The notification tests (notify/) post to a real notification service, dunst, under Xvfb;
+        # the scripted first run (test/gui) has a window manager, openbox, as a desktop does.
+        apt_install dunst openbox
         # The kubeconfig tests compare MCP Tray's one-context file with kubectl's.
         command -v kubectl >/dev/null 2>&1 || apt_install kubernetes-client
         # The relay benchmarks measure the bare hop with socat in the same spot (docs/relay-performance.md).

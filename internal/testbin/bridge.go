@@ -3,9 +3,14 @@ package testbin
 import (
 	"bufio"
 	"io"
+	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 )
 
 // Connect starts `mcptray connect NAME` for a test that speaks JSON-RPC to it by hand: it
@@ -20,15 +25,7 @@ import (
 // a bridge (the AI app) and everything it runs.
 func (u *User) Connect(t testing.TB, name string) (cmd *exec.Cmd, stdin io.WriteCloser, lines <-chan string) {
 	t.Helper()
-	// Not a shell: MCP Tray looks through a shell to the program that ran it.
-	cmd = exec.Command("timeout", "1h", u.Bin, "connect", name)
-	cmd.Env = u.Env
-	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, in, out := u.startBridge(t, name)
 	ch := make(chan string, 64)
 	go func() {
 		defer close(ch)
@@ -40,4 +37,46 @@ func (u *User) Connect(t testing.TB, name string) (cmd *exec.Cmd, stdin io.Write
 	}()
 	t.Cleanup(func() { in.Close(); cmd.Process.Kill(); cmd.Wait() })
 	return cmd, in, ch
+}
+
+// Client starts `mcptray connect NAME` as Connect does and returns an mcp-go client (with
+// opts) over it, started with t's context, so that the server's own requests (elicitation)
+// are answered for as long as the test runs, but not initialized. The client and the bridge
+// end with t. It fails t if the bridge cannot start.
+func (u *User) Client(t testing.TB, name string, opts ...client.ClientOption) *client.Client {
+	t.Helper()
+	cmd, in, out := u.startBridge(t, name)
+	c := client.NewClient(transport.NewIO(out, in, io.NopCloser(strings.NewReader(""))), opts...)
+	t.Cleanup(func() { c.Close(); in.Close(); cmd.Process.Kill(); cmd.Wait() })
+	if err := c.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// startBridge starts the AI-app stand-in and its bridge (see Connect).
+func (u *User) startBridge(t testing.TB, name string) (*exec.Cmd, io.WriteCloser, io.ReadCloser) {
+	t.Helper()
+	// Not a shell: MCP Tray looks through a shell to the program that ran it.
+	cmd := exec.Command("timeout", "1h", u.Bin, "connect", name)
+	cmd.Env = u.Env
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, in, out
+}
+
+// FreePort returns a port of 127.0.0.1 nothing listens on now, for a server whose port must
+// be known before it starts.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

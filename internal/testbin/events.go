@@ -16,7 +16,9 @@ import (
 // EventDeadline is how long a test waits for an event before it fails.
 const EventDeadline = 60 * time.Second
 
-// eventsMethod is the daemon's stream of server states and notes (docs/app-api.md).
+// eventsMethod is the daemon's stream of server states and notes (api.Events,
+// docs/app-api.md). It is spelled here, not taken from package api, because the core
+// packages' own tests use testbin and api imports those packages: an import cycle.
 const eventsMethod = "events"
 
 // ServerEvent is a server's state as the daemon publishes it on every change.

@@ -31,11 +31,14 @@ const (
 
 var (
 	appBin  string // bin/mcptray-app: the tray app, built with the gui tag (cgo, GL)
-	cliBin  string // the small mcptray: CLI and the bridge AI clients run
+	cliBin  string // the small mcptray: CLI and the bridge AI clients run (also beside appBin)
 	fakeBin string // internal/fakeserver
 )
 
 func TestMain(m *testing.M) {
+	if code, ok := claudeMain(); ok { // this process is the Claude Desktop stand-in
+		os.Exit(code)
+	}
 	dir, err := buildAll()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -64,6 +67,10 @@ func buildAll() (string, error) {
 		return dir, fmt.Errorf("building the tray app failed (it needs gcc and the GL and X headers: run scripts/deps.sh build): %v\n%s", err, out)
 	}
 	if cliBin, err = testbin.MCPTray(); err != nil {
+		return dir, err
+	}
+	// The tray app writes the mcptray beside it into AI apps' settings, as installed.
+	if err := os.Symlink(cliBin, filepath.Join(dir, "mcptray")); err != nil {
 		return dir, err
 	}
 	if fakeBin, err = testbin.FakeServer(); err != nil {
@@ -196,20 +203,27 @@ func (s *session) waitTray() registration {
 // client connects a real MCP client (mcp-go) to a server through `mcptray connect`.
 func (s *session) client(server string) *client.Client {
 	s.t.Helper()
-	c, err := client.NewStdioMCPClient(cliBin, s.env, "connect", server)
+	return s.connectAs(cliBin, []string{"connect", server}, s.env)
+}
+
+// connectAs starts an MCP client (mcp-go) that runs command with args, as an AI app runs what
+// its settings file says, and lists the tools, as clients do before calling one (that is how
+// MCP Tray learns their descriptions). The client is closed at cleanup.
+func (s *session) connectAs(command string, args, env []string) *client.Client {
+	s.t.Helper()
+	c, err := client.NewStdioMCPClient(command, env, args...)
 	if err != nil {
 		s.t.Fatal(err)
 	}
 	s.t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	req := mcp.InitializeRequest{}
 	req.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
 	req.Params.ClientInfo = mcp.Implementation{Name: "claude-ai", Version: "1.0"}
 	if _, err := c.Initialize(ctx, req); err != nil {
-		s.t.Fatalf("initializing through mcptray connect: %v\n%s", err, s.out.String())
+		s.t.Fatalf("initializing through %s %s: %v\n%s", filepath.Base(command), strings.Join(args, " "), err, s.out.String())
 	}
-	// Clients list the tools before calling one; that is how MCP Tray learns their descriptions.
 	if _, err := c.ListTools(ctx, mcp.ListToolsRequest{}); err != nil {
 		s.t.Fatalf("listing tools: %v", err)
 	}
@@ -236,15 +250,20 @@ func callAsync(c *client.Client, tool string, args map[string]any) <-chan callRe
 			ch <- callResult{err: err}
 			return
 		}
-		var text []string
-		for _, c := range res.Content {
-			if tc, ok := c.(mcp.TextContent); ok {
-				text = append(text, tc.Text)
-			}
-		}
-		ch <- callResult{text: strings.Join(text, "\n"), isError: res.IsError}
+		ch <- callResult{text: resultText(res), isError: res.IsError}
 	}()
 	return ch
+}
+
+// resultText is the text of a tool call's answer, its parts one a line.
+func resultText(res *mcp.CallToolResult) string {
+	var text []string
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			text = append(text, tc.Text)
+		}
+	}
+	return strings.Join(text, "\n")
 }
 
 func (s *session) result(ch <-chan callResult) callResult {

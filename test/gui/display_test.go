@@ -222,3 +222,32 @@ func artifacts(t testing.TB) string {
 	}
 	return dir
 }
+
+// startWindowManager runs openbox on the display, as a person's desktop has a window manager:
+// it places, frames and focuses windows (and may refuse a window's request to take the focus).
+// It returns once openbox has started, and stops with the test.
+func startWindowManager(t testing.TB, d *display) {
+	t.Helper()
+	if _, err := exec.LookPath("openbox"); err != nil {
+		t.Fatal("this test needs the window manager openbox: run `sudo apt-get install -y openbox` (or scripts/deps.sh test)")
+	}
+	home := t.TempDir()
+	ready := filepath.Join(home, "ready")
+	wm := exec.Command("openbox", "--sm-disable", "--startup", "touch "+ready)
+	wm.Env = append(os.Environ(), "DISPLAY="+d.Name, "DBUS_SESSION_BUS_ADDRESS="+d.Bus, "HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "WAYLAND_DISPLAY=")
+	if err := wm.Start(); err != nil {
+		t.Fatalf("starting openbox: %v", err)
+	}
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(ready); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("openbox did not start within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

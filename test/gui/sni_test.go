@@ -57,8 +57,14 @@ func (w watcher) RegisterStatusNotifierItem(path string, sender dbus.Sender) *db
 // RegisterStatusNotifierHost is part of the interface; the test is the host.
 func (w watcher) RegisterStatusNotifierHost(string) *dbus.Error { return nil }
 
-// startTrayHost takes the watcher's name on the display's bus.
-func startTrayHost(t testing.TB, d *display) *trayHost {
+// startTrayHost takes the watcher's name and the notification service's on the display's bus.
+func startTrayHost(t testing.TB, d *display) *trayHost { return newTrayHost(t, d, true) }
+
+// startWatcher is a tray host without a notification service: the StatusNotifierWatcher
+// only, so that a real notification service (dunst) can take its name on the same bus.
+func startWatcher(t testing.TB, d *display) *trayHost { return newTrayHost(t, d, false) }
+
+func newTrayHost(t testing.TB, d *display, notifications bool) *trayHost {
 	t.Helper()
 	conn, err := dbus.Connect(d.Bus)
 	if err != nil {
@@ -69,10 +75,14 @@ func startTrayHost(t testing.TB, d *display) *trayHost {
 	if err := conn.Export(watcher{h}, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.Export(notifier{h}, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
-		t.Fatal(err)
+	names := []string{"org.kde.StatusNotifierWatcher"}
+	if notifications {
+		if err := conn.Export(notifier{h}, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, "org.freedesktop.Notifications")
 	}
-	for _, name := range []string{"org.kde.StatusNotifierWatcher", "org.freedesktop.Notifications"} {
+	for _, name := range names {
 		reply, err := conn.RequestName(name, dbus.NameFlagDoNotQueue)
 		if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
 			t.Fatalf("taking the name %s on the test's bus: %v (%v)", name, err, reply)
