@@ -133,7 +133,7 @@ func Questions(e Entry) ([]Question, error) {
 func plan(e Entry, answers map[string]string, collect bool) (InstallPlan, error) {
 	p := InstallPlan{
 		EntryID: e.ID(),
-		Name:    suggestedName(e),
+		Name:    SuggestedName(e),
 		Server:  e.Server.Name,
 		Version: e.Server.Version,
 		Env:     map[string]string{},
@@ -348,8 +348,11 @@ func isHost(rawURL, host string) bool {
 
 var nameJunkRE = regexp.MustCompile(`[^a-z0-9]+`)
 
-// suggestedName is a local server name: the catalog id, else a cleaned-up registry name.
-func suggestedName(e Entry) string {
+// SuggestedName is the local server name an entry installs under unless the person names it:
+// the catalog id, else the registry name's last part cleaned up to a valid server name
+// ("io.github.acme/Weather_Server" → "weather-server", at most 63 characters, "server" when
+// nothing is left).
+func SuggestedName(e Entry) string {
 	if e.Meta.ID != "" {
 		return e.Meta.ID
 	}

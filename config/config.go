@@ -52,7 +52,8 @@ type Config struct {
 
 // Server is one MCP server as the person configured it.
 type Server struct {
-	Command string            `json:"command"`
+	// Command runs a local server; a remote server has URL instead (Remote).
+	Command string            `json:"command,omitempty"`
 	Args    []string          `json:"args,omitempty"`
 	Env     map[string]string `json:"env,omitempty"`
 	// Secrets names the environment variables whose values live in the OS keychain.
@@ -81,6 +82,12 @@ type Server struct {
 	// Allowed are the hazards (HazardView keys such as "env:NODE_OPTIONS") the person allowed
 	// one by one for this server.
 	Allowed []string `json:"allowed,omitempty"`
+	// Limits are the server's timeouts, rate limits and concurrency caps (see Limit).
+	Limits []Limit `json:"limits,omitempty"`
+	// DLP is the server's data-loss checks; nil means the default (see DLPAction).
+	DLP *DLP `json:"dlp,omitempty"`
+	// Remote, when its URL is set, is a server on the network instead of a program (remote.go).
+	Remote
 
 	extra map[string]json.RawMessage
 }
@@ -167,6 +174,10 @@ type Settings struct {
 	// RegistryURL is the MCP Registry searched besides the built-in catalog; empty means
 	// the official one. "off" turns the live registry off.
 	RegistryURL string `json:"registryURL,omitempty"`
+	// Telemetry sends spans and metrics of tool calls over OTLP; nil or not enabled sends none.
+	Telemetry *Telemetry `json:"telemetry,omitempty"`
+	// AuditForward sends each audit record to a SIEM as it is written; nil sends nothing.
+	AuditForward *AuditForward `json:"auditForward,omitempty"`
 
 	extra map[string]json.RawMessage
 }

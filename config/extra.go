@@ -56,6 +56,10 @@ func jsonNames(t reflect.Type) []string {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			names = append(names, jsonNames(f.Type)...) // its members are the outer object's
+			continue
+		}
 		if name == "-" {
 			continue
 		}

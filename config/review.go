@@ -54,11 +54,20 @@ import (
 //	                        servers (a longer list, or an empty list, which means every
 //	                        server) loosens; turning one off, seeing fewer servers or removing
 //	                        a binding tightens.
+//	Server.Limits           a limit removed, a timeout longer or gone, a rate or a cap higher
+//	                        or gone loosens (the limits stay as accepted, all together);
+//	                        adding or lowering one tightens.
+//	Server.DLP              a weaker action (block < ask < default < allow) or results no
+//	                        longer redacted loosens; a stronger one tightens.
 //	Settings.ProductionPatterns, ProductionContexts
 //	                        dropping a pattern (nil means the defaults) or a production
 //	                        context loosens: that context would no longer count as production;
 //	                        adding one tightens.
 //	Settings.RegistryURL    a different registry loosens; "off" tightens.
+//	Settings.Telemetry, AuditForward
+//	                        sending spans or audit records somewhere new (turned on, another
+//	                        endpoint, receiver or file, TLS turned off) loosens; turning
+//	                        them off tightens.
 //	Settings.ApprovalTimeoutSeconds, StartAtLogin, Theme
 //	                        neutral.
 //	unknown fields          (a newer version's, anywhere) any change loosens: this version
@@ -120,6 +129,9 @@ func q(s string) string { return `"` + display.Line(s) + `"` }
 
 // commandLine is the program a server runs, as one line a person can read.
 func commandLine(s *Server) string {
+	if s.IsRemote() {
+		return "the remote server at " + display.Line(s.URL) // remote.go
+	}
 	parts := append([]string{s.Command}, s.Args...)
 	for i, p := range parts {
 		if p == "" || strings.ContainsAny(p, " \t\"'") {
@@ -138,7 +150,7 @@ func (r *reviewer) newServer(name string, s *Server) {
 }
 
 func (r *reviewer) server(name string, a, p *Server) {
-	program := p.Command != a.Command || !slices.Equal(p.Args, a.Args)
+	program := p.Command != a.Command || !slices.Equal(p.Args, a.Args) || !sameJSON(a.Remote.where(), p.Remote.where()) // remote.go
 	settings := !maps.Equal(p.Env, a.Env) || !slices.Equal(p.Secrets, a.Secrets) || p.Dir != a.Dir
 	installed := !sameJSON(a.Frozen, p.Frozen)
 	switch {
@@ -151,6 +163,7 @@ func (r *reviewer) server(name string, a, p *Server) {
 	}
 	if program || settings || installed {
 		p.Command, p.Args, p.Env, p.Secrets, p.Dir, p.Frozen = a.Command, a.Args, a.Env, a.Secrets, a.Dir, a.Frozen
+		p.Remote = a.Remote.withSignIn(p.OAuth)
 	}
 	if !sameJSON(a.Rollback, p.Rollback) {
 		r.say("The server %s would go back to a different version on a rollback.", q(name))
@@ -170,6 +183,7 @@ func (r *reviewer) server(name string, a, p *Server) {
 		p.Source = a.Source
 	}
 	r.kube(name, a, p)
+	r.guardrails(name, a, p)
 	if more := sandboxLoosening(a.Sandbox, p.Sandbox); more != "" {
 		r.say("The server %s %s.", q(name), more)
 		p.Sandbox = a.Sandbox
@@ -380,6 +394,7 @@ func (r *reviewer) settings(a, p *Settings) {
 		r.say("MCP Tray would offer servers to install from %s.", where)
 		p.RegistryURL = a.RegistryURL
 	}
+	r.evidence(a, p)
 	if !sameJSON(a.extra, p.extra) {
 		r.say("App settings that MCP Tray does not know would change.")
 		p.extra = a.extra

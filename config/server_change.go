@@ -153,6 +153,8 @@ type ServerSummary struct {
 	Mode     Mode     `json:"mode"`
 	Disabled bool     `json:"disabled"`
 	Secrets  []string `json:"secrets"`
+	// URL is a remote server's address (Command is then empty).
+	URL string `json:"url,omitempty"`
 }
 
 // Summary is the ServerSummary of the server s named name.
@@ -164,5 +166,5 @@ func Summary(name string, s *Server) ServerSummary {
 		return l
 	}
 	return ServerSummary{Name: name, Command: s.Command, Args: nonNil(s.Args), Mode: s.EffectiveMode(),
-		Disabled: s.Disabled, Secrets: nonNil(s.Secrets)}
+		Disabled: s.Disabled, Secrets: nonNil(s.Secrets), URL: s.URL}
 }

@@ -52,6 +52,9 @@ func (c *Config) Validate() error {
 	if c.Settings.ApprovalTimeoutSeconds < 0 || c.Settings.ApprovalTimeoutSeconds > 3600 {
 		return &ValidationError{Field: "settings.approvalTimeoutSeconds", Msg: "must be between 1 and 3600 seconds (or 0 for the default of 55)"}
 	}
+	if err := validateEvidence(&c.Settings); err != nil {
+		return err
+	}
 	switch c.Settings.Theme {
 	case "", "light", "dark":
 	default:
@@ -69,7 +72,10 @@ func validateServer(name string, s *Server) error {
 	if s == nil {
 		return bad("", "is empty: it needs at least a command")
 	}
-	if s.Command == "" {
+	if err := validateRemote(s, bad); err != nil { // remote.go
+		return err
+	}
+	if s.Command == "" && s.URL == "" {
 		return bad(".command", "is missing: say which program runs this server, for example npx")
 	}
 	switch s.Mode {
@@ -98,6 +104,9 @@ func validateServer(name string, s *Server) error {
 	}
 	if f, msg := s.Frozen.invalid(); msg != "" {
 		return bad(".frozen."+f, msg)
+	}
+	if err := validateGuardrails(s, bad); err != nil {
+		return err
 	}
 	if s.Rollback != nil {
 		if s.Rollback.Rollback != nil {

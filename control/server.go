@@ -208,8 +208,9 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
+// unknownMethod is the reply to a method no handler serves, with its own code.
 func unknownMethod(m string) *Error {
-	return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("MCP Tray does not know the request %q; the running app may be older than this command — restart MCP Tray.", m)}
+	return &Error{Code: CodeUnknownMethod, Message: fmt.Sprintf("MCP Tray does not know the request %q; the running app may be older than this command — restart MCP Tray.", m)}
 }
 
 func asError(err error) *Error {

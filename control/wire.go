@@ -54,6 +54,9 @@ const (
 	// CodeNotFromPerson refuses an approval or a loosening that did not come from the person
 	// (it came from a server MCP Tray started or from an AI app, or from what they ran).
 	CodeNotFromPerson = "not_from_person"
+	// CodeUnknownMethod: the daemon does not know the method (the caller is newer than the
+	// running daemon). Daemons built before this code answered bad_request instead.
+	CodeUnknownMethod = "unknown_method"
 )
 
 // ErrUnknownServer matches a daemon error saying the server does not exist.

@@ -3,7 +3,6 @@ package daemon
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/prose"
@@ -21,58 +21,6 @@ import (
 // the audit log, settings and AI clients. Each one changes config.json through config.Home
 // (the daemon's watcher applies it) or acts on the daemon's runtime state; none of them keeps
 // state of its own except the pause, which lives in memory only.
-
-// PauseParams switches "Pause all" on or off.
-type PauseParams struct {
-	Paused bool `json:"paused"`
-}
-
-// ServerSwitchParams turns a server on or off (servers.enable).
-type ServerSwitchParams struct {
-	Name    string `json:"name"`
-	Enabled bool   `json:"enabled"`
-}
-
-// ServerModeParams sets how a server's processes are shared (servers.mode).
-type ServerModeParams struct {
-	Name string      `json:"name"`
-	Mode config.Mode `json:"mode"`
-}
-
-// RuleParams sets the person's rule for one tool (policy.set).
-type RuleParams struct {
-	Name string      `json:"name"`
-	Tool string      `json:"tool"`
-	Rule config.Rule `json:"rule"`
-}
-
-// ServerDetail is what servers.details says about one configured server beyond its status.
-type ServerDetail struct {
-	Name     string      `json:"name"`
-	Command  string      `json:"command"`
-	Args     []string    `json:"args"`
-	Mode     config.Mode `json:"mode"`
-	Disabled bool        `json:"disabled"`
-	Secrets  []string    `json:"secrets"`
-	// Catalog and Version say where an installed server came from; empty for hand-added ones.
-	Catalog string `json:"catalog,omitempty"`
-	Version string `json:"version,omitempty"`
-	// KubeContext is the kubeconfig context of a Kubernetes server.
-	KubeContext string `json:"kubeContext,omitempty"`
-	// MemoryBytes is the resident memory of the server's ready process (its warm spare or
-	// shared process) and its children; 0 when none runs or the platform cannot tell.
-	MemoryBytes int64 `json:"memoryBytes"`
-	// Sandbox says in plain words what the server may touch ("can read and change files in
-	// Documents/notes; cannot use the internet"), or that it runs without a sandbox.
-	Sandbox string `json:"sandbox"`
-	// Confined is true when the server runs in its sandbox.
-	Confined bool `json:"confined"`
-}
-
-// ServerDetailsResult is the answer of servers.details, sorted by name.
-type ServerDetailsResult struct {
-	Servers []ServerDetail `json:"servers"`
-}
 
 // pauseGate is "Pause all": while paused, every server MCP Tray started is stopped and new
 // client connections wait until the person resumes. Safe for concurrent use.
@@ -127,9 +75,9 @@ func (d *Daemon) setPaused(ctx context.Context, on bool) error {
 		if n := d.live.endAll(); n > 0 {
 			d.log.Info("paused: ended client sessions", "sessions", n)
 		}
-		d.notes.Publish(Note{Kind: NotePaused, Message: pausedMessage})
+		d.notes.Publish(api.Note{Kind: api.NotePaused, Message: pausedMessage})
 	} else {
-		d.notes.Publish(Note{Kind: NoteResumed})
+		d.notes.Publish(api.Note{Kind: api.NoteResumed})
 	}
 	var firstErr error
 	for _, name := range names {
@@ -139,7 +87,7 @@ func (d *Daemon) setPaused(ctx context.Context, on bool) error {
 		} else {
 			err = d.sup.Start(ctx, name)
 		}
-		if err != nil && firstErr == nil && !isNoServer(err) {
+		if err != nil && firstErr == nil && !errors.Is(err, config.ErrNoServer) {
 			firstErr = err
 		}
 	}
@@ -149,11 +97,6 @@ func (d *Daemon) setPaused(ctx context.Context, on bool) error {
 		close(resumed)
 	}
 	return firstErr
-}
-
-func isNoServer(err error) bool {
-	var ce *control.Error
-	return errors.As(serverError(err), &ce) && ce.Code == control.CodeNotFound
 }
 
 // pausable wraps the bridge handler: while paused, a new connection waits (its server's log
@@ -171,7 +114,7 @@ func (d *Daemon) pausable(next control.ConnectFunc) control.ConnectFunc {
 			case <-resumed:
 			case <-ctx.Done():
 				closeAll(files)
-				return nil, &control.Error{Code: control.CodeFailed, Message: pausedMessage}
+				return nil, &control.Error{Code: control.CodeFailed, Message: pausedMessage} // a connect: not through package api
 			}
 		}
 		return next(ctx, h, files)
@@ -180,42 +123,26 @@ func (d *Daemon) pausable(next control.ConnectFunc) control.ConnectFunc {
 
 // appRoutes registers the GUI's control methods. routes calls it once, last.
 func (d *Daemon) appRoutes() {
-	d.app = newPauseGate()
 	c := d.ctl
-	c.Handle("pause", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[PauseParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		return PauseParams{Paused: p.Paused}, d.setPaused(ctx, p.Paused)
+	api.Handle(c, api.Pause, func(ctx context.Context, p api.PauseParams) (api.PauseParams, error) {
+		return api.PauseParams{Paused: p.Paused}, d.setPaused(ctx, p.Paused)
 	})
-	c.Handle("servers.enable", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ServerSwitchParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.Disabled = !p.Enabled; return nil })
+	api.Handle(c, api.ServersEnable, func(ctx context.Context, p api.ServerSwitchParams) (api.None, error) {
+		return api.None{}, d.updateServer(p.Name, func(s *config.Server) error { s.Disabled = !p.Enabled; return nil })
 	})
-	c.Handle("servers.mode", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ServerModeParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { return s.SetMode(p.Mode) })
+	api.Handle(c, api.ServersMode, func(ctx context.Context, p api.ServerModeParams) (api.None, error) {
+		return api.None{}, d.updateServer(p.Name, func(s *config.Server) error { return s.SetMode(p.Mode) })
 	})
-	c.Handle("policy.set", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[RuleParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { return s.SetRule(p.Tool, p.Rule) })
+	api.Handle(c, api.PolicySet, func(ctx context.Context, p api.RuleParams) (api.None, error) {
+		return api.None{}, d.updateServer(p.Name, func(s *config.Server) error { return s.SetRule(p.Tool, p.Rule) })
 	})
-	c.Handle("servers.details", func(ctx context.Context, _ json.RawMessage) (any, error) {
+	api.Handle(c, api.ServersDetails, func(ctx context.Context, _ api.None) (api.ServerDetailsResult, error) {
 		return d.serverDetails(), nil
 	})
 	d.secretRoutes()
 	d.settingsRoutes()
 	d.appClientRoutes()
+	d.limitRoutes()
 }
 
 // updateServer changes one server in config.json (config.Home.UpdateServer, as the command
@@ -229,25 +156,26 @@ func (d *Daemon) updateServer(name string, change func(*config.Server) error) er
 // CodeBadRequest, and any other failure says the change was not saved.
 func changeError(server string, err error) error {
 	var ce *control.Error
+	var ae *api.Error
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &ce):
+	case errors.As(err, &ce), errors.As(err, &ae):
 		return err
 	case errors.Is(err, config.ErrNoServer):
-		return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", server)}
+		return api.Errorf(api.ErrNotFound, "There is no server named %q in MCP Tray.", server)
 	case errors.Is(err, config.ErrBadRule), errors.Is(err, config.ErrBadMode), errors.Is(err, config.ErrBadSecretName):
-		return &control.Error{Code: control.CodeBadRequest, Message: prose.Sentence(err)}
+		return api.Errorf(api.ErrBadRequest, "%s", prose.Sentence(err))
 	}
 	return fmt.Errorf("MCP Tray could not save the change to config.json: %w", err)
 }
 
 // serverDetails reads the configuration in effect and each server's memory.
-func (d *Daemon) serverDetails() ServerDetailsResult {
+func (d *Daemon) serverDetails() api.ServerDetailsResult {
 	d.mu.Lock()
 	cfg := d.cfg
 	d.mu.Unlock()
-	res := ServerDetailsResult{Servers: []ServerDetail{}}
+	res := api.ServerDetailsResult{Servers: []api.ServerDetail{}}
 	if cfg == nil {
 		return res
 	}
@@ -263,7 +191,7 @@ func (d *Daemon) serverDetails() ServerDetailsResult {
 	for _, name := range cfg.ServerNames() {
 		s := cfg.Servers[name]
 		sum := config.Summary(name, s) // what `mcptray server list --json` shows too
-		det := ServerDetail{Name: sum.Name, Command: sum.Command, Args: sum.Args, Mode: sum.Mode, Disabled: sum.Disabled, Secrets: sum.Secrets}
+		det := api.ServerDetail{Name: sum.Name, Command: sum.Command, Args: sum.Args, Mode: sum.Mode, Disabled: sum.Disabled, Secrets: sum.Secrets}
 		if s.Source != nil {
 			det.Catalog, det.Version = s.Source.Catalog, s.Source.Version
 		}
@@ -272,6 +200,7 @@ func (d *Daemon) serverDetails() ServerDetailsResult {
 		}
 		det.MemoryBytes = memory[pids[name]]
 		det.Sandbox, det.Confined = s.Sandbox.Sentence(userHome()), s.Sandbox.Confined()
+		det.URL, det.Limits, det.DLP = sum.URL, s.Limits, s.DLP
 		res.Servers = append(res.Servers, det)
 	}
 	return res

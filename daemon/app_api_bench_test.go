@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 )
@@ -33,9 +34,9 @@ func BenchmarkServerDetails(b *testing.B) {
 	client := &control.Client{Path: home.SocketPath()}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var st StatusResult
+		var st api.StatusResult
 		running := 0
-		if client.Call(ctx, "status", nil, &st) == nil {
+		if callInto(ctx, client, api.Status, api.None{}, &st) == nil {
 			for _, s := range st.Servers {
 				if s.Pid > 0 {
 					running++
@@ -50,7 +51,7 @@ func BenchmarkServerDetails(b *testing.B) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, method := range []string{"status", "servers.details"} {
+	for _, method := range []string{api.Status.Name, api.ServersDetails.Name} {
 		b.Run(method, func(b *testing.B) {
 			for b.Loop() {
 				if err := client.Call(ctx, method, nil, nil); err != nil {

@@ -2,161 +2,95 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/keychain"
 )
 
-// ClientSetParams says which servers an AI client sees (clients.set).
-type ClientSetParams struct {
-	Client  string `json:"client"`
-	Enabled bool   `json:"enabled"`
-	// Servers limits the client to these servers; empty means every server.
-	Servers []string `json:"servers"`
-}
-
-// ClientImportParams asks for an import plan (DryRun) or carries it out (clients.import).
-type ClientImportParams struct {
-	Client string `json:"client"`
-	DryRun bool   `json:"dryRun"`
-}
-
-// ClientImportResult is what clients.import planned or did.
-type ClientImportResult struct {
-	Client string `json:"client"`
-	Name   string `json:"name"` // the client's name for people
-	// Done is false for a dry run.
-	Done     bool                `json:"done"`
-	Servers  []ClientImportEntry `json:"servers"`
-	Skipped  []ClientImportSkip  `json:"skipped"`
-	Backups  []string            `json:"backups"`
-	Warnings []string            `json:"warnings"`
-	// RestartHint says how to restart the client so it sees the change.
-	RestartHint string `json:"restartHint"`
-	// Clients is every client's status after the import (config.json as it is now).
-	Clients *ClientsResult `json:"clients,omitempty"`
-}
-
-// ClientImportEntry is one of the client's entries that becomes an MCP Tray server.
-type ClientImportEntry struct {
-	Key     string   `json:"key"`
-	Name    string   `json:"name"`
-	Path    string   `json:"path"`
-	Note    string   `json:"note,omitempty"`
-	Command []string `json:"command,omitempty"`
-	// Secrets are the names of the values that go to the keychain.
-	Secrets []string `json:"secrets"`
-}
-
-// ClientImportSkip is an entry the import leaves alone, and why.
-type ClientImportSkip struct {
-	Key    string `json:"key"`
-	Reason string `json:"reason"`
-}
-
-// ClientRestoreResult is what clients.restore put back.
-type ClientRestoreResult struct {
-	Client   string   `json:"client"`
-	Files    []string `json:"files"`
-	Messages []string `json:"messages"`
-	Disabled bool     `json:"disabled"`
-	Warnings []string `json:"warnings"`
-	// Clients is every client's status after the restore.
-	Clients *ClientsResult `json:"clients,omitempty"`
-}
-
 func (d *Daemon) appClientRoutes() {
 	c := d.ctl
-	c.Handle("clients.set", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ClientSetParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.ClientsSet, func(ctx context.Context, p api.ClientSetParams) (api.ClientsResult, error) {
 		if _, err := knownClient(p.Client); err != nil {
-			return nil, err
+			return api.ClientsResult{}, err
 		}
-		err = d.opts.Home.Update(func(cfg *config.Config) error {
+		err := d.opts.Home.Update(func(cfg *config.Config) error {
 			if !p.Enabled {
-				DisableClient(cfg, p.Client, nil)
+				reconcile.DisableClient(cfg, p.Client, nil)
 				return nil
 			}
 			for _, s := range p.Servers {
 				if _, ok := cfg.Servers[s]; !ok {
-					return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", s)}
+					return api.Errorf(api.ErrNotFound, "There is no server named %q in MCP Tray.", s)
 				}
 			}
-			EnableClient(cfg, p.Client, nil)
+			reconcile.EnableClient(cfg, p.Client, nil)
 			cfg.Clients[p.Client].Servers = slices.Clone(p.Servers)
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return api.ClientsResult{}, err
 		}
-		cfg, err := d.effectiveConfig() // not what waits for the person (confirm.go)
+		cfg, err := d.confirm.Effective() // not what waits for the person (confirm.go)
 		if err != nil {
-			return nil, err
+			return api.ClientsResult{}, err
 		}
 		d.clients.ReconcileClient(cfg, p.Client) // at once, as `client enable` does
 		return d.clients.Status(cfg), nil
 	})
-	c.Handle("clients.status", func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return d.freshClientStatus(), nil
+	api.Handle(c, api.ClientsStatus, func(ctx context.Context, _ api.None) (api.ClientsResult, error) {
+		return *d.freshClientStatus(), nil
 	})
-	c.Handle("clients.import", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ClientImportParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.ClientsImport, func(ctx context.Context, p api.ClientImportParams) (api.ClientImportResult, error) {
+		var none api.ClientImportResult
 		cl, err := knownClient(p.Client)
 		if err != nil {
-			return nil, err
+			return none, err
 		}
 		keys, err := d.keys()
 		if err != nil {
-			return nil, err
+			return none, err
 		}
-		plan, err := PlanImport(d.importOptions(keys), cl.ID())
+		plan, err := reconcile.PlanImport(d.importOptions(keys), cl.ID())
 		if err != nil {
-			return nil, err
+			return none, err
 		}
 		res := importResult(plan)
 		if p.DryRun || len(plan.Servers) == 0 {
 			return res, nil
+		}
+		if p.AllowAutoApproved {
+			plan.AllowAutoApproved()
 		}
 		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
 		defer cancel()
 		done, err := plan.Execute(kctx)
 		res.Warnings = append(res.Warnings, done.Warnings...)
 		if err != nil {
-			return nil, err
+			return none, err
 		}
 		res.Done, res.Backups = true, append(res.Backups, done.Backups...)
 		res.Clients = d.freshClientStatus()
 		return res, nil
 	})
-	c.Handle("clients.restore", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ClientParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.ClientsRestore, func(ctx context.Context, p api.ClientParams) (api.ClientRestoreResult, error) {
+		var none api.ClientRestoreResult
 		cl, err := knownClient(p.Client)
 		if err != nil {
-			return nil, err
+			return none, err
 		}
-		var r Restored
+		var r reconcile.Restored
 		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
-			r, err = RestoreClient(ctx, d.importOptions(keys), cl.ID())
+			r, err = reconcile.RestoreClient(ctx, d.importOptions(keys), cl.ID())
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return none, err
 		}
-		res := ClientRestoreResult{Client: cl.ID(), Files: []string{}, Messages: []string{}, Disabled: r.Disabled, Warnings: nonNilList(r.Warnings)}
+		res := api.ClientRestoreResult{Client: cl.ID(), Files: []string{}, Messages: []string{}, Disabled: r.Disabled, Warnings: append([]string{}, r.Warnings...)}
 		for _, f := range r.Files {
 			res.Files = append(res.Files, f.Path)
 			res.Messages = append(res.Messages, f.Message)
@@ -168,7 +102,7 @@ func (d *Daemon) appClientRoutes() {
 
 // freshClientStatus describes the clients with config.json as it is on disk now, not as the
 // watcher last applied it, so a change just made shows at once.
-func (d *Daemon) freshClientStatus() *ClientsResult {
+func (d *Daemon) freshClientStatus() *api.ClientsResult {
 	cfg, err := d.opts.Home.Load()
 	if err != nil {
 		d.mu.Lock()
@@ -179,23 +113,24 @@ func (d *Daemon) freshClientStatus() *ClientsResult {
 	return &res
 }
 
-func (d *Daemon) importOptions(keys keychain.Store) ImportOptions {
-	return ImportOptions{Home: d.opts.Home, Env: d.opts.ClientEnv, Binary: d.opts.Binary, Keys: keys}
+func (d *Daemon) importOptions(keys keychain.Store) reconcile.ImportOptions {
+	return reconcile.ImportOptions{Home: d.opts.Home, Env: d.opts.ClientEnv, Binary: d.opts.Binary, Keys: keys}
 }
 
 func knownClient(id string) (clients.Client, error) {
 	c, ok := clients.ByID(id)
 	if !ok {
-		return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("MCP Tray does not know an AI client called %q.", id)}
+		return nil, api.Errorf(api.ErrNotFound, "MCP Tray does not know an AI client called %q.", id)
 	}
 	return c, nil
 }
 
-func importResult(p *ImportPlan) ClientImportResult {
-	res := ClientImportResult{Client: p.Client.ID(), Name: p.Client.Name(), RestartHint: p.Client.RestartHint(),
-		Servers: []ClientImportEntry{}, Skipped: []ClientImportSkip{}, Backups: []string{}, Warnings: []string{}}
+func importResult(p *reconcile.ImportPlan) api.ClientImportResult {
+	res := api.ClientImportResult{Client: p.Client.ID(), Name: p.Client.Name(), RestartHint: p.Client.RestartHint(),
+		Servers: []api.ClientImportEntry{}, Skipped: []api.ClientImportSkip{}, Backups: []string{}, Warnings: []string{},
+		AutoApproved: p.AutoApproved()}
 	for _, s := range p.Servers {
-		e := ClientImportEntry{Key: s.Key, Name: s.Name, Path: s.Path, Note: s.Note, Secrets: []string{}}
+		e := api.ClientImportEntry{Key: s.Key, Name: s.Name, Path: s.Path, Note: s.Note, Secrets: []string{}}
 		if !s.Same && s.Server != nil {
 			e.Command = append([]string{s.Server.Command}, s.Server.Args...)
 			e.Secrets = append(e.Secrets, s.Server.Secrets...)
@@ -203,7 +138,7 @@ func importResult(p *ImportPlan) ClientImportResult {
 		res.Servers = append(res.Servers, e)
 	}
 	for _, s := range p.Skipped {
-		res.Skipped = append(res.Skipped, ClientImportSkip{Key: s.Key, Reason: s.Reason})
+		res.Skipped = append(res.Skipped, api.ClientImportSkip{Key: s.Key, Reason: s.Reason})
 	}
 	return res
 }

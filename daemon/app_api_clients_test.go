@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/keychain"
 )
@@ -32,9 +34,9 @@ func TestClientsImportSetRestore(t *testing.T) {
 	store := keychain.System(keychain.Options{})
 	t.Cleanup(func() { store.Delete(context.Background(), name, "GITHUB_PERSONAL_ACCESS_TOKEN") })
 
-	var plan ClientImportResult
-	h.call(t, "clients.import", ClientImportParams{Client: "cursor", DryRun: true}, &plan)
-	want := []ClientImportEntry{{Key: name, Name: name, Path: path, Command: []string{"npx", "-y", "server-github"}, Secrets: []string{"GITHUB_PERSONAL_ACCESS_TOKEN"}}}
+	var plan api.ClientImportResult
+	callOK(t, h, api.ClientsImport, api.ClientImportParams{Client: "cursor", DryRun: true}, &plan)
+	want := []api.ClientImportEntry{{Key: name, Name: name, Path: path, Command: []string{"npx", "-y", "server-github"}, Secrets: []string{"GITHUB_PERSONAL_ACCESS_TOKEN"}}}
 	if diff := cmp.Diff(want, plan.Servers); diff != "" || plan.Done {
 		t.Fatalf("import plan (done %v) (-want +got):\n%s", plan.Done, diff)
 	}
@@ -42,16 +44,16 @@ func TestClientsImportSetRestore(t *testing.T) {
 		t.Fatal("a dry run changed the file")
 	}
 
-	var done ClientImportResult
-	h.call(t, "clients.import", ClientImportParams{Client: "cursor"}, &done)
+	var done api.ClientImportResult
+	callOK(t, h, api.ClientsImport, api.ClientImportParams{Client: "cursor"}, &done)
 	if !done.Done || len(done.Backups) == 0 || done.Clients == nil {
 		t.Fatalf("import: %+v", done)
 	}
 	if st := clientByID(*done.Clients, "cursor"); !st.Enabled || !cmpStrings(st.Wants, []string{name}) {
 		t.Errorf("the import's status of Cursor: %+v", st)
 	}
-	var fresh ClientsResult
-	h.call(t, "clients.status", nil, &fresh)
+	var fresh reconcile.ClientsResult
+	callOK(t, h, api.ClientsStatus, api.None{}, &fresh)
 	if st := clientByID(fresh, "cursor"); !st.Enabled {
 		t.Errorf("clients.status right after the import: %+v", st)
 	}
@@ -64,27 +66,27 @@ func TestClientsImportSetRestore(t *testing.T) {
 
 	// Another server, then Cursor limited to it: the imported one leaves Cursor's file.
 	h.add(t, "other", &config.Server{Command: fake})
-	var status ClientsResult
-	h.call(t, "clients.set", ClientSetParams{Client: "cursor", Enabled: true, Servers: []string{"other"}}, &status)
+	var status reconcile.ClientsResult
+	callOK(t, h, api.ClientsSet, api.ClientSetParams{Client: "cursor", Enabled: true, Servers: []string{"other"}}, &status)
 	if b := h.config(t).Clients["cursor"]; !b.Enabled || !cmp.Equal(b.Servers, []string{"other"}) {
 		t.Fatalf("cursor binding after clients.set: %+v", b)
 	}
 	if diff := cmp.Diff(map[string]string{"other": "other"}, ours(t, "cursor", path)); diff != "" {
 		t.Errorf("Cursor's entries after clients.set (-want +got):\n%s", diff)
 	}
-	h.call(t, "clients.set", ClientSetParams{Client: "cursor", Enabled: false}, &status)
+	callOK(t, h, api.ClientsSet, api.ClientSetParams{Client: "cursor", Enabled: false}, &status)
 	if diff := cmp.Diff(map[string]string{}, ours(t, "cursor", path)); diff != "" {
 		t.Errorf("Cursor's entries after turning it off (-want +got):\n%s", diff)
 	}
-	if msg := h.callErr(t, "clients.set", ClientSetParams{Client: "cursor", Enabled: true, Servers: []string{"nope"}}); !strings.Contains(msg, `no server named "nope"`) {
+	if msg := callFails(t, h, api.ClientsSet, api.ClientSetParams{Client: "cursor", Enabled: true, Servers: []string{"nope"}}); !strings.Contains(msg, `no server named "nope"`) {
 		t.Errorf("clients.set with an unknown server: %q", msg)
 	}
-	if msg := h.callErr(t, "clients.set", ClientSetParams{Client: "notepad", Enabled: true}); !strings.Contains(msg, `does not know an AI client called "notepad"`) {
+	if msg := callFails(t, h, api.ClientsSet, api.ClientSetParams{Client: "notepad", Enabled: true}); !strings.Contains(msg, `does not know an AI client called "notepad"`) {
 		t.Errorf("clients.set with an unknown client: %q", msg)
 	}
 
-	var restored ClientRestoreResult
-	h.call(t, "clients.restore", ClientParams{Client: "cursor"}, &restored)
+	var restored api.ClientRestoreResult
+	callOK(t, h, api.ClientsRestore, api.ClientParams{Client: "cursor"}, &restored)
 	if len(restored.Files) == 0 {
 		t.Fatalf("restore: %+v", restored)
 	}
@@ -93,7 +95,7 @@ func TestClientsImportSetRestore(t *testing.T) {
 		if read(t, path) == original {
 			break
 		}
-		if h.client.Call(context.Background(), "clients.restore", ClientParams{Client: "cursor"}, &restored) != nil {
+		if callInto(context.Background(), h.client, api.ClientsRestore, api.ClientParams{Client: "cursor"}, &restored) != nil {
 			break
 		}
 	}
@@ -105,13 +107,13 @@ func TestClientsImportSetRestore(t *testing.T) {
 	}
 }
 
-func clientByID(res ClientsResult, id string) ClientStatus {
+func clientByID(res reconcile.ClientsResult, id string) reconcile.ClientStatus {
 	for _, c := range res.Clients {
 		if c.ID == id {
 			return c
 		}
 	}
-	return ClientStatus{}
+	return reconcile.ClientStatus{}
 }
 
 func cmpStrings(a, b []string) bool { return cmp.Equal(a, b) }

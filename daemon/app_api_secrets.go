@@ -2,47 +2,25 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/keychain"
 )
-
-// SecretParams names a server's secret and, for secrets.set, its value. The value is never
-// logged, stored anywhere but the keychain, nor returned.
-type SecretParams struct {
-	Server string `json:"server"`
-	Name   string `json:"name"`
-	Value  string `json:"value,omitempty"`
-}
-
-// SecretItem is one secret of a server: its name and whether the keychain holds a value.
-type SecretItem struct {
-	Key string `json:"key"`
-	Set bool   `json:"set"`
-}
-
-// SecretsResult is the answer of secrets.list, in config.json's order.
-type SecretsResult struct {
-	Server  string       `json:"server"`
-	Secrets []SecretItem `json:"secrets"`
-}
 
 // keychainTimeout bounds one keychain operation: an unlock prompt may wait for the person.
 const keychainTimeout = 2 * time.Minute
 
 func (d *Daemon) secretRoutes() {
 	c := d.ctl
-	c.Handle("secrets.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, s, err := d.decodeSecretServer(raw)
+	api.Handle(c, api.SecretsList, func(ctx context.Context, p api.SecretParams) (api.SecretsResult, error) {
+		res := api.SecretsResult{Server: p.Server, Secrets: []api.SecretItem{}}
+		s, err := d.configuredServer(p.Server)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
-		res := SecretsResult{Server: p.Server, Secrets: []SecretItem{}}
 		if len(s.Secrets) == 0 {
 			return res, nil
 		}
@@ -52,37 +30,30 @@ func (d *Daemon) secretRoutes() {
 				return err
 			}
 			for _, it := range items {
-				res.Secrets = append(res.Secrets, SecretItem{Key: it.Key, Set: it.Set})
+				res.Secrets = append(res.Secrets, api.SecretItem{Key: it.Key, Set: it.Set})
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		return res, nil
+		return res, err
 	})
-	c.Handle("secrets.set", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[SecretParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		err = d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
+	api.Handle(c, api.SecretsSet, func(ctx context.Context, p api.SecretParams) (api.None, error) {
+		err := d.withKeychain(ctx, func(ctx context.Context, keys keychain.Store) error {
 			return d.opts.Home.SetSecret(ctx, keys, p.Server, p.Name, p.Value)
 		})
 		switch {
 		case errors.Is(err, config.ErrNoSecretValue):
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("Type a value for %s first.", p.Name)}
+			return api.None{}, api.Errorf(api.ErrBadRequest, "Type a value for %s first.", p.Name)
 		case errors.Is(err, config.ErrNoServer), errors.Is(err, config.ErrBadSecretName):
-			return nil, changeError(p.Server, err)
+			return api.None{}, changeError(p.Server, err)
 		case err != nil: // the keychain's own sentence
-			return nil, err
+			return api.None{}, err
 		}
-		return nil, d.restartForSecrets(ctx, p.Server)
+		return d.secretsChanged(ctx, api.NameParams{Name: p.Server})
 	})
-	c.Handle("secrets.delete", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, s, err := d.decodeSecretServer(raw)
+	api.Handle(c, api.SecretsDelete, func(ctx context.Context, p api.SecretParams) (api.None, error) {
+		s, err := d.configuredServer(p.Server)
 		if err != nil {
-			return nil, err
+			return api.None{}, err
 		}
 		names := s.Secrets
 		if p.Name != "" {
@@ -92,9 +63,9 @@ func (d *Daemon) secretRoutes() {
 			return keychain.DeleteAll(ctx, keys, p.Server, names)
 		})
 		if err != nil {
-			return nil, err
+			return api.None{}, err
 		}
-		return nil, d.restartForSecrets(ctx, p.Server)
+		return d.secretsChanged(ctx, api.NameParams{Name: p.Server})
 	})
 }
 
@@ -126,23 +97,4 @@ func (d *Daemon) configuredServer(name string) (*config.Server, error) {
 		return nil, changeError(name, err)
 	}
 	return s, err
-}
-
-// decodeSecretServer reads a secrets request and the server it names, as configuredServer
-// finds it.
-func (d *Daemon) decodeSecretServer(raw json.RawMessage) (SecretParams, *config.Server, error) {
-	p, err := decode[SecretParams](raw)
-	if err != nil {
-		return p, nil, err
-	}
-	s, err := d.configuredServer(p.Server)
-	return p, s, err
-}
-
-// restartForSecrets forgets a server's remembered secrets and restarts it if it runs, as the
-// CLI's secrets.changed does.
-func (d *Daemon) restartForSecrets(ctx context.Context, server string) error {
-	raw, _ := json.Marshal(NameParams{Name: server})
-	_, err := d.secretsChanged(ctx, raw)
-	return err
 }

@@ -10,14 +10,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/policy"
 )
 
 func TestSettingsApplyLive(t *testing.T) {
 	h := startApp(t)
-	var got SettingsResult
-	h.call(t, "settings.get", nil, &got)
-	if diff := cmp.Diff(SettingsResult{ApprovalTimeoutSeconds: 55}, got); diff != "" {
+	var got api.SettingsResult
+	callOK(t, h, api.SettingsGet, api.None{}, &got)
+	if diff := cmp.Diff(api.SettingsResult{ApprovalTimeoutSeconds: 55}, got); diff != "" {
 		t.Fatalf("defaults (-want +got):\n%s", diff)
 	}
 	entry := filepath.Join(h.dir, ".config", "autostart", "io.github.mcptray.desktop")
@@ -26,8 +27,8 @@ func TestSettingsApplyLive(t *testing.T) {
 	}
 
 	timeout, on, theme := 7, true, "dark"
-	h.call(t, "settings.set", SettingsParams{ApprovalTimeoutSeconds: &timeout, StartAtLogin: &on, Theme: &theme}, &got)
-	if diff := cmp.Diff(SettingsResult{ApprovalTimeoutSeconds: 7, StartAtLogin: true, Theme: "dark"}, got); diff != "" {
+	callOK(t, h, api.SettingsSet, api.SettingsParams{ApprovalTimeoutSeconds: &timeout, StartAtLogin: &on, Theme: &theme}, &got)
+	if diff := cmp.Diff(api.SettingsResult{ApprovalTimeoutSeconds: 7, StartAtLogin: true, Theme: "dark"}, got); diff != "" {
 		t.Fatalf("after set (-want +got):\n%s", diff)
 	}
 	s := h.config(t).Settings
@@ -58,8 +59,8 @@ func TestSettingsApplyLive(t *testing.T) {
 	}
 
 	off, empty := false, ""
-	h.call(t, "settings.set", SettingsParams{StartAtLogin: &off, Theme: &empty}, &got)
-	if diff := cmp.Diff(SettingsResult{ApprovalTimeoutSeconds: 7}, got); diff != "" {
+	callOK(t, h, api.SettingsSet, api.SettingsParams{StartAtLogin: &off, Theme: &empty}, &got)
+	if diff := cmp.Diff(api.SettingsResult{ApprovalTimeoutSeconds: 7}, got); diff != "" {
 		t.Fatalf("after turning off (-want +got):\n%s", diff)
 	}
 	if _, err := os.Stat(entry); !os.IsNotExist(err) {
@@ -68,13 +69,13 @@ func TestSettingsApplyLive(t *testing.T) {
 
 	bad, odd := 2, "purple"
 	for _, tc := range []struct {
-		p    SettingsParams
+		p    api.SettingsParams
 		want string
 	}{
-		{SettingsParams{ApprovalTimeoutSeconds: &bad}, "between 5 seconds and 1 hour"},
-		{SettingsParams{Theme: &odd}, "light, dark or the system's theme"},
+		{api.SettingsParams{ApprovalTimeoutSeconds: &bad}, "between 5 seconds and 1 hour"},
+		{api.SettingsParams{Theme: &odd}, "light, dark or the system's theme"},
 	} {
-		if msg := h.callErr(t, "settings.set", tc.p); !strings.Contains(msg, tc.want) {
+		if msg := callFails(t, h, api.SettingsSet, tc.p); !strings.Contains(msg, tc.want) {
 			t.Errorf("settings.set: %q, want it to say %q", msg, tc.want)
 		}
 	}
@@ -86,14 +87,14 @@ func TestSettingsApplyLive(t *testing.T) {
 func TestAuditRecentNewestFirst(t *testing.T) {
 	h := startApp(t)
 	for i, tool := range []string{"one", "two", "three"} {
-		h.d.guard.record <- policy.AuditEntry{Time: time.Unix(int64(1000+i), 0),
+		h.d.guard.writer.Write(policy.AuditEntry{Time: time.Unix(int64(1000+i), 0),
 			Call:     policy.Call{Client: "Claude Desktop", Server: "s", Tool: tool},
-			Decision: policy.Decision{Outcome: policy.Allowed, DecidedBy: policy.ByRule}, Outcome: policy.CallOK}
+			Decision: policy.Decision{Outcome: policy.Allowed, DecidedBy: policy.ByRule}, Outcome: policy.CallOK})
 	}
-	var res AuditResult
+	var res api.AuditResult
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		h.call(t, "audit.recent", AuditParams{Limit: 2}, &res)
+		callOK(t, h, api.AuditRecent, api.AuditParams{Limit: 2}, &res)
 		if len(res.Entries) == 2 && res.Entries[0].Tool == "three" {
 			break
 		}
@@ -109,7 +110,7 @@ func TestAuditRecentNewestFirst(t *testing.T) {
 	if diff := cmp.Diff([]string{"three", "two"}, tools); diff != "" {
 		t.Errorf("audit.recent limit 2 (-want +got):\n%s", diff)
 	}
-	h.call(t, "audit.recent", AuditParams{Server: "other"}, &res)
+	callOK(t, h, api.AuditRecent, api.AuditParams{Server: "other"}, &res)
 	if len(res.Entries) != 0 {
 		t.Errorf("filtering by server kept %+v", res.Entries)
 	}

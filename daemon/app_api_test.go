@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
@@ -70,7 +71,7 @@ func startApp(t *testing.T) *appHarness {
 	t.Cleanup(h.stop)
 	// The daemon serves only once it watches config.json: after a ping, a change is seen.
 	deadline := time.Now().Add(10 * time.Second)
-	for h.client.Call(context.Background(), "ping", nil, nil) != nil {
+	for callInto(context.Background(), h.client, api.Ping, api.None{}, nil) != nil {
 		if time.Now().After(deadline) {
 			t.Fatal("the daemon does not answer")
 		}
@@ -79,26 +80,27 @@ func startApp(t *testing.T) *appHarness {
 	return &appHarness{harness: h, d: d, dir: dir, env: env, log: buf}
 }
 
-func (h *appHarness) call(t *testing.T, method string, params, result any) {
+// callOK calls method m, which must succeed, and stores its result in res (nil: not needed).
+func callOK[P, R any](t *testing.T, h *appHarness, m api.Method[P, R], p P, res *R) {
 	t.Helper()
-	if err := h.client.Call(context.Background(), method, params, result); err != nil {
-		t.Fatalf("%s: %v", method, err)
+	if err := callInto(context.Background(), h.client, m, p, res); err != nil {
+		t.Fatalf("%s: %v", m.Name, err)
 	}
 }
 
-// callErr calls a method that must fail and returns its sentence.
-func (h *appHarness) callErr(t *testing.T, method string, params any) string {
+// callFails calls method m, which must fail, and returns its sentence.
+func callFails[P, R any](t *testing.T, h *appHarness, m api.Method[P, R], p P) string {
 	t.Helper()
-	err := h.client.Call(context.Background(), method, params, nil)
+	_, err := api.Call(context.Background(), h.client, m, p)
 	if err == nil {
-		t.Fatalf("%s %+v succeeded; want an error", method, params)
+		t.Fatalf("%s %+v succeeded; want an error", m.Name, p)
 	}
 	return err.Error()
 }
 
 func (h *appHarness) running(t *testing.T, name string) supervisor.Status {
 	t.Helper()
-	st := h.waitFor(t, name+" running", func(st StatusResult) bool { s, _ := find(st, name); return s.State == supervisor.Running })
+	st := h.waitFor(t, name+" running", func(st api.StatusResult) bool { s, _ := find(st, name); return s.State == supervisor.Running })
 	s, _ := find(st, name)
 	return s
 }
@@ -117,27 +119,27 @@ func TestPauseStopsServersAndHoldsConnections(t *testing.T) {
 	h.add(t, "a", &config.Server{Command: fake})
 	h.add(t, "off", &config.Server{Command: fake})
 	h.running(t, "off")
-	h.call(t, "stop", NameParams{Name: "off"}, nil) // stopped by the person: stays stopped after resume
+	callOK(t, h, api.Stop, api.NameParams{Name: "off"}, nil) // stopped by the person: stays stopped after resume
 	a := h.running(t, "a")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	notes := make(chan Note, 16)
-	go h.client.Stream(ctx, "events", nil, func(raw json.RawMessage) error {
-		var ev Event
+	notes := make(chan api.Note, 16)
+	go h.client.Stream(ctx, api.Events.Name, nil, func(raw json.RawMessage) error {
+		var ev api.Event
 		if json.Unmarshal(raw, &ev) == nil && ev.Note != nil {
 			notes <- *ev.Note
 		}
 		return nil
 	})
 
-	var got PauseParams
-	h.call(t, "pause", PauseParams{Paused: true}, &got)
+	var got api.PauseParams
+	callOK(t, h, api.Pause, api.PauseParams{Paused: true}, &got)
 	if !got.Paused {
 		t.Fatalf("pause answered %+v", got)
 	}
-	var st StatusResult
-	h.call(t, "status", nil, &st)
+	var st api.StatusResult
+	callOK(t, h, api.Status, api.None{}, &st)
 	if s, _ := find(st, "a"); !st.Paused || s.State != supervisor.Stopped {
 		t.Fatalf("after pause: paused=%v, a is %v", st.Paused, s.State)
 	}
@@ -165,7 +167,7 @@ func TestPauseStopsServersAndHoldsConnections(t *testing.T) {
 	default:
 	}
 
-	h.call(t, "pause", PauseParams{Paused: false}, nil)
+	callOK(t, h, api.Pause, api.PauseParams{Paused: false}, nil)
 	if err := <-connected; err != nil {
 		t.Fatalf("the held connection failed after resume: %v", err)
 	}
@@ -174,14 +176,14 @@ func TestPauseStopsServersAndHoldsConnections(t *testing.T) {
 	if a2.Pid == a.Pid {
 		t.Fatal("a was not restarted on resume")
 	}
-	st = StatusResult{}
-	h.call(t, "status", nil, &st)
+	st = api.StatusResult{}
+	callOK(t, h, api.Status, api.None{}, &st)
 	if s, _ := find(st, "off"); st.Paused || s.State != supervisor.Stopped {
 		t.Fatalf("after resume: paused=%v, the server the person stopped is %v", st.Paused, s.State)
 	}
 }
 
-func waitNote(t *testing.T, notes <-chan Note, kind NoteKind) {
+func waitNote(t *testing.T, notes <-chan api.Note, kind api.NoteKind) {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
 	for {
@@ -209,18 +211,18 @@ func TestServerSwitchesModeAndRules(t *testing.T) {
 	h.add(t, "a", &config.Server{Command: fake})
 	h.running(t, "a")
 
-	h.call(t, "servers.enable", ServerSwitchParams{Name: "a", Enabled: false}, nil)
+	callOK(t, h, api.ServersEnable, api.ServerSwitchParams{Name: "a", Enabled: false}, nil)
 	if !h.config(t).Servers["a"].Disabled {
 		t.Fatal("servers.enable false did not turn the server off in config.json")
 	}
-	h.waitFor(t, "a off", func(st StatusResult) bool { s, _ := find(st, "a"); return s.State == supervisor.Disabled })
-	h.call(t, "servers.enable", ServerSwitchParams{Name: "a", Enabled: true}, nil)
+	h.waitFor(t, "a off", func(st api.StatusResult) bool { s, _ := find(st, "a"); return s.State == supervisor.Disabled })
+	callOK(t, h, api.ServersEnable, api.ServerSwitchParams{Name: "a", Enabled: true}, nil)
 	h.running(t, "a")
 
-	var det ServerDetailsResult
+	var det api.ServerDetailsResult
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		h.call(t, "servers.details", nil, &det)
+		callOK(t, h, api.ServersDetails, api.None{}, &det)
 		if len(det.Servers) == 1 && det.Servers[0].MemoryBytes > 0 {
 			break
 		}
@@ -233,15 +235,15 @@ func TestServerSwitchesModeAndRules(t *testing.T) {
 		t.Errorf("a: %+v (the fake server uses %d MB?)", det.Servers[0], mb)
 	}
 
-	h.call(t, "servers.mode", ServerModeParams{Name: "a", Mode: config.ModeShared}, nil)
-	h.call(t, "policy.set", RuleParams{Name: "a", Tool: "echo", Rule: config.RuleDeny}, nil)
+	callOK(t, h, api.ServersMode, api.ServerModeParams{Name: "a", Mode: config.ModeShared}, nil)
+	callOK(t, h, api.PolicySet, api.RuleParams{Name: "a", Tool: "echo", Rule: config.RuleDeny}, nil)
 	s := h.config(t).Servers["a"]
 	if s.Mode != config.ModeShared || s.Policy.Tools["echo"] != config.RuleDeny {
 		t.Fatalf("config.json after mode and rule: mode %q, rules %v", s.Mode, s.Policy.Tools)
 	}
 	deadline = time.Now().Add(10 * time.Second)
 	for {
-		h.call(t, "servers.details", nil, &det)
+		callOK(t, h, api.ServersDetails, api.None{}, &det)
 		if len(det.Servers) == 1 && det.Servers[0].Mode == config.ModeShared {
 			break
 		}
@@ -252,17 +254,17 @@ func TestServerSwitchesModeAndRules(t *testing.T) {
 	}
 
 	for _, tc := range []struct {
-		method string
-		params any
-		want   string
+		what string
+		err  string
+		want string
 	}{
-		{"servers.enable", ServerSwitchParams{Name: "nope", Enabled: true}, `There is no server named "nope"`},
-		{"servers.mode", ServerModeParams{Name: "a", Mode: "both"}, `"both" is not a way to run a server`},
-		{"policy.set", RuleParams{Name: "a", Tool: "echo", Rule: "maybe"}, `"maybe" is not a rule`},
-		{"policy.set", RuleParams{Name: "nope", Tool: "echo", Rule: "allow"}, `There is no server named "nope"`},
+		{"servers.enable nope", callFails(t, h, api.ServersEnable, api.ServerSwitchParams{Name: "nope", Enabled: true}), `There is no server named "nope"`},
+		{"servers.mode both", callFails(t, h, api.ServersMode, api.ServerModeParams{Name: "a", Mode: "both"}), `"both" is not a way to run a server`},
+		{"policy.set maybe", callFails(t, h, api.PolicySet, api.RuleParams{Name: "a", Tool: "echo", Rule: "maybe"}), `"maybe" is not a rule`},
+		{"policy.set nope", callFails(t, h, api.PolicySet, api.RuleParams{Name: "nope", Tool: "echo", Rule: "allow"}), `There is no server named "nope"`},
 	} {
-		if got := h.callErr(t, tc.method, tc.params); !strings.Contains(got, tc.want) {
-			t.Errorf("%s %+v: %q, want it to say %q", tc.method, tc.params, got, tc.want)
+		if !strings.Contains(tc.err, tc.want) {
+			t.Errorf("%s: %q, want it to say %q", tc.what, tc.err, tc.want)
 		}
 	}
 }
@@ -275,26 +277,26 @@ func TestSecretsThroughTheDaemon(t *testing.T) {
 	t.Cleanup(func() { store.Delete(context.Background(), server, "API_TOKEN") })
 	h.add(t, server, &config.Server{Command: fake, Secrets: []string{"API_TOKEN"}, Env: map[string]string{"MODE": "1"}})
 
-	var list SecretsResult
-	h.call(t, "secrets.list", SecretParams{Server: server}, &list)
-	if diff := cmp.Diff([]SecretItem{{Key: "API_TOKEN", Set: false}}, list.Secrets); diff != "" {
+	var list api.SecretsResult
+	callOK(t, h, api.SecretsList, api.SecretParams{Server: server}, &list)
+	if diff := cmp.Diff([]api.SecretItem{{Key: "API_TOKEN", Set: false}}, list.Secrets); diff != "" {
 		t.Fatalf("before set (-want +got):\n%s", diff)
 	}
-	h.call(t, "secrets.set", SecretParams{Server: server, Name: "API_TOKEN", Value: value}, nil)
-	h.call(t, "secrets.set", SecretParams{Server: server, Name: "OTHER_KEY", Value: value + "2"}, nil)
+	callOK(t, h, api.SecretsSet, api.SecretParams{Server: server, Name: "API_TOKEN", Value: value}, nil)
+	callOK(t, h, api.SecretsSet, api.SecretParams{Server: server, Name: "OTHER_KEY", Value: value + "2"}, nil)
 	t.Cleanup(func() { store.Delete(context.Background(), server, "OTHER_KEY") })
 	if got, err := store.Get(context.Background(), server, "API_TOKEN"); err != nil || got != value {
 		t.Fatalf("the keychain holds %q, %v", got, err)
 	}
-	h.call(t, "secrets.list", SecretParams{Server: server}, &list)
-	if diff := cmp.Diff([]SecretItem{{Key: "API_TOKEN", Set: true}, {Key: "OTHER_KEY", Set: true}}, list.Secrets); diff != "" {
+	callOK(t, h, api.SecretsList, api.SecretParams{Server: server}, &list)
+	if diff := cmp.Diff([]api.SecretItem{{Key: "API_TOKEN", Set: true}, {Key: "OTHER_KEY", Set: true}}, list.Secrets); diff != "" {
 		t.Fatalf("after set (-want +got):\n%s", diff)
 	}
 	h.running(t, server) // it starts now that its secret is there
 
-	h.call(t, "secrets.delete", SecretParams{Server: server, Name: "OTHER_KEY"}, nil)
-	h.call(t, "secrets.list", SecretParams{Server: server}, &list)
-	if diff := cmp.Diff([]SecretItem{{Key: "API_TOKEN", Set: true}, {Key: "OTHER_KEY", Set: false}}, list.Secrets); diff != "" {
+	callOK(t, h, api.SecretsDelete, api.SecretParams{Server: server, Name: "OTHER_KEY"}, nil)
+	callOK(t, h, api.SecretsList, api.SecretParams{Server: server}, &list)
+	if diff := cmp.Diff([]api.SecretItem{{Key: "API_TOKEN", Set: true}, {Key: "OTHER_KEY", Set: false}}, list.Secrets); diff != "" {
 		t.Fatalf("after delete (-want +got):\n%s", diff)
 	}
 	for _, f := range []string{h.home.ConfigFile()} {
@@ -307,14 +309,14 @@ func TestSecretsThroughTheDaemon(t *testing.T) {
 		t.Error("the daemon's log holds the secret value")
 	}
 	for _, tc := range []struct {
-		p    SecretParams
+		p    api.SecretParams
 		want string
 	}{
-		{SecretParams{Server: server, Name: "bad name", Value: "v"}, `"bad name" cannot be a secret name`},
-		{SecretParams{Server: server, Name: "API_TOKEN"}, "Type a value for API_TOKEN first."},
-		{SecretParams{Server: "nope", Name: "API_TOKEN", Value: "v"}, `There is no server named "nope"`},
+		{api.SecretParams{Server: server, Name: "bad name", Value: "v"}, `"bad name" cannot be a secret name`},
+		{api.SecretParams{Server: server, Name: "API_TOKEN"}, "Type a value for API_TOKEN first."},
+		{api.SecretParams{Server: "nope", Name: "API_TOKEN", Value: "v"}, `There is no server named "nope"`},
 	} {
-		if got := h.callErr(t, "secrets.set", tc.p); !strings.Contains(got, tc.want) {
+		if got := callFails(t, h, api.SecretsSet, tc.p); !strings.Contains(got, tc.want) {
 			t.Errorf("secrets.set %s/%s: %q, want it to say %q", tc.p.Server, tc.p.Name, got, tc.want)
 		}
 	}
@@ -338,7 +340,7 @@ func TestPauseEndsConnectedSessions(t *testing.T) {
 	if _, err := r.ReadString('\n'); err != nil {
 		t.Fatalf("no answer to initialize: %v", err)
 	}
-	h.call(t, "pause", PauseParams{Paused: true}, nil)
+	callOK(t, h, api.Pause, api.PauseParams{Paused: true}, nil)
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		if _, err := r.ReadString('\n'); err != nil {

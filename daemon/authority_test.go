@@ -4,223 +4,12 @@ package daemon
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/internal/proc"
 )
-
-// sleeper starts `sh -c 'sleep 60 & wait'` (a process with one child) and returns the shell
-// and its child's pid; both end at cleanup.
-func sleeper(t *testing.T) (shell, child int) {
-	t.Helper()
-	cmd := exec.Command("sh", "-c", "sleep 60 & echo $!; wait")
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if child > 0 {
-			syscall.Kill(child, syscall.SIGKILL)
-		}
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	var pid int
-	if _, err := fmt.Fscan(out, &pid); err != nil {
-		t.Fatal(err)
-	}
-	return cmd.Process.Pid, pid
-}
-
-func identify(t *testing.T, pid int) proc.ID {
-	t.Helper()
-	id, err := proc.Identify(pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func TestTheDaemonsDescendantsMayNotLoosenButItsWindowMay(t *testing.T) {
-	a := newAuthority() // this test process plays the daemon
-	if why := a.notFromPerson(os.Getpid()); why != "" {
-		t.Errorf("the daemon's own process (the tray) refused: %s", why)
-	}
-	shell, child := sleeper(t)
-	for _, pid := range []int{shell, child} {
-		if why := a.notFromPerson(pid); !strings.Contains(why, "started by MCP Tray") {
-			t.Errorf("process %d, descended from the daemon, allowed (%q)", pid, why)
-		}
-	}
-	a.addWindow(identify(t, shell))
-	if why := a.notFromPerson(shell); why != "" {
-		t.Errorf("the window process refused: %s", why)
-	}
-	if why := a.notFromPerson(child); why == "" {
-		t.Error("a program the window process ran may loosen")
-	}
-	// A window recorded with another start time is another process (its pid was reused).
-	b := newAuthority()
-	id := identify(t, shell)
-	id.Start++
-	b.addWindow(id)
-	if why := b.notFromPerson(shell); why == "" {
-		t.Error("a process with a recorded window's pid but another start time may loosen")
-	}
-	if why := a.notFromPerson(0); why == "" {
-		t.Error("a peer of unknown pid may loosen")
-	}
-}
-
-// A program that left its parent (its parent ended and the system gave it to another) still
-// carries the process group it came from: a server's leaves no way past.
-func TestADetachedProgramOfAServerMayNotLoosen(t *testing.T) {
-	a := newAuthority() // this test process plays the daemon
-	server := exec.Command("sh", "-c", "(sleep 60 & echo $!); exec sleep 61")
-	server.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // as the supervisor starts servers
-	out, _ := server.StdoutPipe()
-	if err := server.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var orphan int
-	if _, err := fmt.Fscan(out, &orphan); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Kill(-server.Process.Pid, syscall.SIGKILL); server.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		chain, err := proc.Ancestry(orphan)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.ContainsFunc(chain, func(p proc.Info) bool { return p.Pid == os.Getpid() }) {
-			break // given to another parent: no longer this process's descendant
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the detached program still descends from the test after 10 s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if why := a.notFromPerson(orphan); !strings.Contains(why, "started by MCP Tray") {
-		t.Fatalf("a detached program of a server may loosen (%q)", why)
-	}
-}
-
-func TestAnAIAppAndWhatItRunsMayNotLoosen(t *testing.T) {
-	a := newAuthority()
-	a.self = proc.ID{Pid: -1} // the processes here descend from this test, not from a daemon
-	app, agent := sleeper(t)
-	_, unrelated := sleeper(t)
-	forget := a.addBridge(bridgePeer{app: identify(t, app), appExe: "/usr/bin/app"})
-	for _, pid := range []int{app, agent} {
-		if why := a.notFromPerson(pid); !strings.Contains(why, "AI app") || !strings.Contains(why, "/usr/bin/app") {
-			t.Errorf("process %d of the AI app allowed (%q)", pid, why)
-		}
-	}
-	if why := a.notFromPerson(unrelated); why != "" {
-		t.Errorf("a process unrelated to the AI app refused: %s", why)
-	}
-	forget()
-	if why := a.notFromPerson(agent); why != "" {
-		t.Errorf("refused after the bridge closed: %s", why)
-	}
-	// An app recorded with another start time is another process.
-	id := identify(t, app)
-	id.Start++
-	a.addBridge(bridgePeer{app: id})
-	if why := a.notFromPerson(agent); why != "" {
-		t.Errorf("a reused pid counted as the AI app: %s", why)
-	}
-}
-
-func TestIdentifyBridgeReadsItsParent(t *testing.T) {
-	shell, child := sleeper(t)
-	b := identifyBridge(child)
-	if b.bridge != identify(t, child) || b.app != identify(t, shell) || b.root != b.app {
-		t.Fatalf("bridge %+v; want the child, and the shell as app and root", b)
-	}
-	if !strings.Contains(b.appExe, "sh") {
-		t.Errorf("the app's program = %q; want a shell", b.appExe)
-	}
-}
-
-// An app made of several processes of one program is one app: what its other processes run
-// (an agent's terminal in an Electron app's terminal host) is refused too.
-func TestAnAppOfSeveralProcessesIsOneApp(t *testing.T) {
-	// main (sh) runs host (sh), whose child is the bridge (sleep); main's other child is
-	// the agent's command (sleep).
-	cmd := exec.Command("sh", "-c", `sh -c 'sleep 60 & echo $!; wait' & sleep 61 & echo $!; wait`)
-	out, _ := cmd.StdoutPipe()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
-	var first, second int
-	if _, err := fmt.Fscan(out, &first, &second); err != nil {
-		t.Fatal(err)
-	}
-	bridge, agent := first, second // the order of the two lines is the shells' to choose
-	if info, _ := proc.Lookup(first); info.Parent == cmd.Process.Pid {
-		bridge, agent = second, first
-	}
-	b := identifyBridge(bridge)
-	if b.root != identify(t, cmd.Process.Pid) {
-		t.Fatalf("the app's root is %+v; want the outer shell %d", b.root, cmd.Process.Pid)
-	}
-	a := newAuthority()
-	a.self = proc.ID{Pid: -1}
-	a.addBridge(b)
-	if why := a.notFromPerson(agent); !strings.Contains(why, "AI app") {
-		t.Errorf("a program the app's other process ran may loosen (%q)", why)
-	}
-}
-
-// An AI app that starts its bridge through a shell is the program that ran the shell: what the
-// app runs beside the shell (an agent's command) is refused too.
-func TestAnAppBehindAShell(t *testing.T) {
-	// app (python3) runs a shell whose child is the bridge (sleep), and the agent's command
-	// (sleep) beside it.
-	const app = `import subprocess, sys, time
-b = subprocess.Popen(["sh", "-c", "sleep 60 & echo $! >&2; wait"], stderr=subprocess.PIPE)
-bridge = b.stderr.readline().decode().strip()
-a = subprocess.Popen(["sleep", "61"])
-print(bridge, a.pid, flush=True)
-time.sleep(60)`
-	cmd := exec.Command("python3", "-c", app)
-	out, _ := cmd.StdoutPipe()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("python3 is needed for this test: %v", err)
-	}
-	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
-	var bridge, agent int
-	if _, err := fmt.Fscan(out, &bridge, &agent); err != nil {
-		t.Fatal(err)
-	}
-	b := identifyBridge(bridge)
-	if b.outer != identify(t, cmd.Process.Pid) {
-		t.Fatalf("the app behind the shell is %+v; want python3, %d", b.outer, cmd.Process.Pid)
-	}
-	a := newAuthority()
-	a.self = proc.ID{Pid: -1}
-	a.addBridge(b)
-	if why := a.notFromPerson(agent); !strings.Contains(why, "AI app") {
-		t.Errorf("a program run by the app behind the shell may loosen (%q)", why)
-	}
-	if why := a.notFromPerson(os.Getpid()); why != "" {
-		t.Errorf("the person's terminal (this test) may not loosen: %s", why)
-	}
-}
 
 func TestLooseningTable(t *testing.T) {
 	home := config.Home(filepath.Join(t.TempDir(), "home"))
@@ -231,42 +20,55 @@ func TestLooseningTable(t *testing.T) {
 	t.Cleanup(func() { d.listener.Close(); d.closePolicy(); d.unlock() })
 	d.cfg = &config.Config{Servers: map[string]*config.Server{"s": {Policy: &config.Policy{Tools: map[string]config.Rule{"denied": config.RuleDeny}}}}}
 	for _, tt := range []struct {
-		method, params string
-		loosens        bool
+		method  string
+		params  string
+		loosens bool
 	}{
-		{"approve", `{"id":"x"}`, true},
-		{"approve", `{"id":"x","answer":"always"}`, true},
-		{"deny", `{"id":"x"}`, false},
-		{"policy.accept", `{"name":"s","tool":"t","fingerprint":"f"}`, true},
-		{"config.confirm", `{"fingerprint":"f"}`, true},
-		{"policy.set", `{"name":"s","tool":"t","rule":"allow"}`, true},
-		{"policy.set", `{"name":"s","tool":"t","rule":"ask"}`, false},
-		{"policy.set", `{"name":"s","tool":"denied","rule":"ask"}`, true},
-		{"policy.set", `{"name":"s","tool":"t","rule":"deny"}`, false},
-		{"policy.set", `{"name":"s","tool":"t","Rule":"allow","rule":"deny"}`, true}, // not one reading
-		{"policy.set", `{"name":"s","tool":"t","rule":"allow","rule":"deny"}`, true},
-		{"servers.enable", `{"name":"s","enabled":false,"Enabled":true}`, true},
-		{"servers.enable", `{"name":"s","enabled":false,"ena\u017fled":true}`, true},
-		{"policy.trust", `{"name":"s","trust":true}`, true},
-		{"policy.trust", `{"name":"s","trust":false}`, false},
-		{"servers.enable", `{"name":"s","enabled":true}`, true},
-		{"servers.enable", `{"name":"s","enabled":false}`, false},
-		{"servers.enable", `{"name":"s","Enabled":true}`, true},
-		{"servers.enable", `{"name":"s","enabled":"yes"}`, true},
-		{"clients.set", `{"client":"cursor","enabled":true}`, true},
-		{"clients.set", `{"client":"cursor","enabled":false}`, false},
-		{"clients.import", `{"client":"cursor","dryRun":true}`, false},
-		{"clients.import", `{"client":"cursor"}`, true},
-		{"pause", `{"paused":true}`, false},
-		{"pause", `{"paused":false}`, true},
-		{"install", `{}`, true},
-		{"status", ``, false},
-		{"approvals", ``, false},
-		{"policy.set", `not json`, true},
+		{api.Approve.Name, `{"id":"x"}`, true},
+		{api.Approve.Name, `{"id":"x","answer":"always"}`, true},
+		{api.Deny.Name, `{"id":"x"}`, false},
+		{api.PolicyAccept.Name, `{"name":"s","tool":"t","fingerprint":"f"}`, true},
+		{api.ConfigConfirm.Name, `{"fingerprint":"f"}`, true},
+		{api.PolicySet.Name, `{"name":"s","tool":"t","rule":"allow"}`, true},
+		{api.PolicySet.Name, `{"name":"s","tool":"t","rule":"ask"}`, false},
+		{api.PolicySet.Name, `{"name":"s","tool":"denied","rule":"ask"}`, true},
+		{api.PolicySet.Name, `{"name":"s","tool":"t","rule":"deny"}`, false},
+		{api.PolicySet.Name, `{"name":"s","tool":"t","Rule":"allow","rule":"deny"}`, true}, // not one reading
+		{api.PolicySet.Name, `{"name":"s","tool":"t","rule":"allow","rule":"deny"}`, true},
+		{api.ServersEnable.Name, `{"name":"s","enabled":false,"Enabled":true}`, true},
+		{api.ServersEnable.Name, `{"name":"s","enabled":false,"ena\u017fled":true}`, true},
+		{api.PolicyTrust.Name, `{"name":"s","trust":true}`, true},
+		{api.PolicyTrust.Name, `{"name":"s","trust":false}`, false},
+		{api.ServersEnable.Name, `{"name":"s","enabled":true}`, true},
+		{api.ServersEnable.Name, `{"name":"s","enabled":false}`, false},
+		{api.ServersEnable.Name, `{"name":"s","Enabled":true}`, true},
+		{api.ServersEnable.Name, `{"name":"s","enabled":"yes"}`, true},
+		{api.ClientsSet.Name, `{"client":"cursor","enabled":true}`, true},
+		{api.ClientsSet.Name, `{"client":"cursor","enabled":false}`, false},
+		{api.ClientsImport.Name, `{"client":"cursor","dryRun":true}`, false},
+		{api.ClientsImport.Name, `{"client":"cursor"}`, true},
+		{api.Pause.Name, `{"paused":true}`, false},
+		{api.Pause.Name, `{"paused":false}`, true},
+		{api.Install.Name, `{}`, true},
+		{api.Status.Name, ``, false},
+		{api.Approvals.Name, ``, false},
+		{api.PolicySet.Name, `not json`, true},
 	} {
 		got := d.loosens(tt.method, json.RawMessage(tt.params))
 		if got != tt.loosens {
 			t.Errorf("%s %s loosens = %v, want %v", tt.method, tt.params, got, tt.loosens)
+		}
+	}
+}
+
+// Every method api declares as loosening only sometimes has its rule here, and nothing else
+// has one: a method added there without a rule would count as always loosening, and a rule
+// left here for a method that no longer loosens would never run.
+func TestEveryMethodThatLoosensSometimesHasARule(t *testing.T) {
+	for _, m := range api.All {
+		d := m.Describe()
+		if _, ok := sometimes[d.Name]; ok != (d.Loosens == api.LoosensSometimes) {
+			t.Errorf("%s: declared %v in api, a rule here: %v", d.Name, d.Loosens, ok)
 		}
 	}
 }

@@ -2,440 +2,74 @@ package daemon
 
 import (
 	"context"
-	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io/fs"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
-	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/internal/filewatch"
-	"github.com/mcptray/mcptray/internal/prose"
 )
 
-// The client reconciler keeps the AI clients' MCP config files in line with config.json: a
-// client whose binding is enabled gets one `mcptray connect NAME` entry per server it should
-// see, a client whose binding is disabled gets none of MCP Tray's entries, and a client that
-// config.json does not name is left alone (so a second MCP Tray home, or a test, never strips
-// the entries another home wrote). It watches the files of enabled clients and puts MCP Tray's
-// entries back when a client drops them, but never writes a file that does not parse and
-// stops putting entries back when a client keeps removing them.
+// The AI-client reconciler lives in clients/reconcile; the daemon builds one in New, runs its
+// watch in Run, gives it every configuration reload applies, and answers the control methods
+// below with it.
 
-// ClientOptions configure a ClientReconciler. Zero values are sensible defaults except Backups.
-type ClientOptions struct {
-	// Env says where AI client files are; the zero Env means clients.FromOS().
-	Env clients.Env
-	// Binary is the absolute path of the mcptray program written into client files; empty
-	// means DefaultBinary().
-	Binary string
-	// Backups keeps a copy of each client file before MCP Tray changes it.
-	Backups clients.BackupDir
-	// LoadConfig returns config.json as it is now, or nil when it does not load. Passes
-	// started by a client file change use it, so they never act on an older configuration
-	// than the one on disk; nil means the configuration last given to Reconcile.
-	LoadConfig func() *config.Config
-	// Notify receives a Note for every change, self-heal and problem worth telling the person.
-	// It is called with the reconciler's lock held and must not block.
-	Notify func(Note)
-	// Debounce is how long a client file must stay quiet before MCP Tray acts on a change to
-	// it; 0 means 500 ms (clients write their files in bursts).
-	Debounce time.Duration
-	Log      *slog.Logger
+// clientNotes are the notes the reconciler's events become.
+var clientNotes = map[reconcile.Kind]api.NoteKind{
+	reconcile.Changed: api.NoteClientChanged,
+	reconcile.Healed:  api.NoteClientHealed,
+	reconcile.Error:   api.NoteClientError,
+	reconcile.GaveUp:  api.NoteClientGaveUp,
+	reconcile.OK:      api.NoteClientOK,
 }
 
-// ClientReconciler writes MCP Tray's entries into AI client files and keeps them there. All
-// methods are safe for concurrent use; passes run one at a time.
-type ClientReconciler struct {
-	opts   ClientOptions
-	binErr error // why entries cannot be written, when the mcptray binary is unusable
-
-	mu      sync.Mutex
-	ctx     context.Context // the watch's; Background until Watch
-	cfg     *config.Config  // the configuration last reconciled to
-	files   map[string]*clientFile
-	last    map[string]*ClientEvent // client id → last change MCP Tray wrote
-	events  []ClientEvent           // newest last
-	watcher *filewatch.Watcher
-	// onFileEvent is a test hook: a watched file changed and was acted on (or skipped).
-	onFileEvent func(path string, acted bool)
+// newClientReconciler builds the reconciler of the AI clients' files for the daemon's home.
+// Passes that a client file's change starts read config.json as it is in effect (not what
+// waits for the person, confirm.go); every event becomes a note.
+func (d *Daemon) newClientReconciler() *reconcile.Reconciler {
+	return reconcile.New(reconcile.Options{
+		Env:     d.opts.ClientEnv,
+		Binary:  d.opts.Binary,
+		Home:    string(d.opts.Home),
+		Backups: clients.BackupDir(d.opts.Home.BackupDir()),
+		LoadConfig: func() *config.Config {
+			cfg, err := d.confirm.Effective()
+			if err != nil {
+				return nil
+			}
+			return cfg
+		},
+		Notify: func(ev reconcile.ClientEvent) {
+			d.notes.Publish(api.Note{Kind: clientNotes[ev.Kind], Message: ev.Message})
+		},
+		Log: d.log,
+	})
 }
 
-// clientFile is what the reconciler remembers about one client file.
-type clientFile struct {
-	client   clients.Client
-	watched  bool
-	seen     [sha256.Size]byte // content after the last pass that found it right
-	seenOK   bool
-	stamp    fileStamp       // the file as stat saw it just before seen was read
-	status   *clients.Config // the file's entries as last read for Status, while statusAt holds
-	statusAt fileStamp
-	want     string // the target's key when the file last held exactly what it wanted
-	wantOK   bool
-	err      error       // the last problem with it, until a pass succeeds
-	heals    []time.Time // recent times MCP Tray put its entries back
-	gaveUp   bool
-}
-
-const (
-	maxClientEvents = 50
-	// A client that drops MCP Tray's entries more than maxHeals times within healWindow is
-	// fighting MCP Tray (or the person keeps deleting them): stop and say so.
-	maxHeals   = 5
-	healWindow = time.Minute
-)
-
-// NewClientReconciler returns a reconciler; it does nothing until Reconcile or Watch is called.
-func NewClientReconciler(opts ClientOptions) *ClientReconciler {
-	if opts.Env.GOOS == "" {
-		opts.Env = clients.FromOS()
-	}
-	if opts.Debounce <= 0 {
-		opts.Debounce = 500 * time.Millisecond
-	}
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	r := &ClientReconciler{opts: opts, ctx: context.Background(),
-		files: map[string]*clientFile{}, last: map[string]*ClientEvent{}}
-	if r.opts.Binary == "" {
-		r.opts.Binary, r.binErr = DefaultBinary()
-	}
-	if r.binErr == nil && !clients.IsOurs(r.opts.Binary, []string{"connect"}) {
-		r.binErr = fmt.Errorf("MCP Tray's program %s is not named mcptray, so AI clients could not tell its entries apart; start MCP Tray from its installed mcptray program", r.opts.Binary)
-	}
-	return r
-}
-
-// DefaultBinary returns the absolute path of the mcptray program to write into client files:
-// the running program with symbolic links resolved, or the mcptray next to it when the
-// running program is the tray app (mcptray-app), since clients should start the small bridge.
-func DefaultBinary() (string, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return "", fmt.Errorf("MCP Tray could not find its own program file: %w", err)
-	}
-	if resolved, err := filepath.EvalSymlinks(self); err == nil {
-		self = resolved
-	}
-	return bridgeBinary(self)
-}
-
-// bridgeBinary is the mcptray program for the running program self.
-func bridgeBinary(self string) (string, error) {
-	base := filepath.Base(self)
-	ext := filepath.Ext(base)
-	if strings.EqualFold(strings.TrimSuffix(base, ext), "mcptray-app") {
-		self = filepath.Join(filepath.Dir(self), "mcptray"+ext)
-		if _, err := os.Stat(self); err != nil {
-			return "", fmt.Errorf("the mcptray program is missing next to the MCP Tray app (%s); reinstall MCP Tray", self)
-		}
-	}
-	return self, nil
-}
-
-// Binary is the mcptray path the reconciler writes into entries.
-func (r *ClientReconciler) Binary() string { return r.opts.Binary }
-
-// Reconcile makes the files of every client config.json names match cfg and starts or stops
-// watching them. It blocks on file I/O (a few milliseconds per file) and is idempotent: a
-// second call with the same cfg writes nothing. Problems are recorded, published and
-// returned by Status, never written over.
-func (r *ClientReconciler) Reconcile(cfg *config.Config) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cfg = cfg
-	r.passLocked(cfg, "", false)
-}
-
-// ReconcileClient is Reconcile for the one client id, on the person's request (`client
-// enable`): a file MCP Tray stopped putting its entries back into gets them again.
-func (r *ClientReconciler) ReconcileClient(cfg *config.Config, id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cfg = cfg
-	r.passLocked(cfg, id, true)
-}
-
-// clientTarget is what one client's files should hold.
-type clientTarget struct {
-	c       clients.Client
-	enabled bool
-	paths   []string
-	want    []clients.Entry
-}
-
-// targets lists the clients cfg names (only the one with id only, when set): the detected
-// files of each, or for an enabled client that is not detected its main file, since the
-// person asked for it (the client finds its servers once installed).
-func (r *ClientReconciler) targets(cfg *config.Config, only string) []clientTarget {
-	if cfg == nil {
-		return nil
-	}
-	detected := map[string][]clients.File{}
-	for _, d := range clients.Detect(r.opts.Env) {
-		detected[d.Client.ID()] = d.Files
-	}
-	var out []clientTarget
-	for _, c := range clients.All() {
-		b := cfg.Clients[c.ID()]
-		if b == nil || (only != "" && c.ID() != only) {
-			continue
-		}
-		t := clientTarget{c: c, enabled: b.Enabled}
-		for _, f := range detected[c.ID()] {
-			t.paths = append(t.paths, f.Path)
-		}
-		if paths := c.Paths(r.opts.Env); len(t.paths) == 0 && b.Enabled && len(paths) > 0 {
-			t.paths = paths[:1]
-		}
-		if b.Enabled {
-			for _, name := range ClientServers(cfg, c.ID()) {
-				t.want = append(t.want, clients.NewEntry(r.opts.Binary, name))
+// clientRoutes registers the control methods that read and run the client reconciler. New
+// calls it once, through routes.
+func (d *Daemon) clientRoutes() {
+	api.Handle(d.ctl, api.ClientsList, func(ctx context.Context, _ api.None) (api.ClientsResult, error) {
+		d.mu.Lock()
+		cfg := d.cfg
+		d.mu.Unlock()
+		return d.clients.Status(cfg), nil
+	})
+	api.Handle(d.ctl, api.ClientsReconcile, func(ctx context.Context, p api.ClientParams) (api.ClientsResult, error) {
+		if p.Client != "" {
+			if _, err := knownClient(p.Client); err != nil {
+				return api.ClientsResult{}, err
 			}
 		}
-		out = append(out, t)
-	}
-	return out
-}
-
-// ClientServers returns the servers client id should see under cfg, sorted: none when its
-// binding is absent or disabled, else the binding's list (or every server when the list is
-// empty), without servers that are switched off or not configured.
-func ClientServers(cfg *config.Config, id string) []string {
-	b := cfg.Clients[id]
-	if b == nil || !b.Enabled {
-		return nil
-	}
-	names := b.Servers
-	if len(names) == 0 {
-		names = cfg.ServerNames()
-	}
-	var out []string
-	for _, name := range cfg.ServerNames() { // sorted, and each once
-		if s := cfg.Servers[name]; !s.Disabled && contains(names, name) {
-			out = append(out, name)
+		cfg, err := d.confirm.Effective() // not what waits for the person (confirm.go)
+		if err != nil {
+			return api.ClientsResult{}, fmt.Errorf("config.json has a problem, so MCP Tray did not change any AI client's settings: %w", err)
 		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+		if p.Client == "" {
+			d.clients.Reconcile(cfg)
+		} else {
+			d.clients.ReconcileClient(cfg, p.Client)
 		}
-	}
-	return false
-}
-
-func (r *ClientReconciler) passLocked(cfg *config.Config, only string, explicit bool) {
-	targets := r.targets(cfg, only)
-	watch := map[string]bool{}
-	for _, t := range targets {
-		for _, p := range t.paths {
-			r.fileLocked(t.c, p)
-			watch[p] = t.enabled
-		}
-	}
-	// Watch before writing, so that a client saving right after MCP Tray is seen.
-	for path, f := range r.files {
-		if only != "" && f.client.ID() != only {
-			continue
-		}
-		switch {
-		case watch[path] && !f.watched:
-			f.watched = true
-			r.addWatchLocked(path)
-		case !watch[path] && f.watched:
-			f.watched = false
-			if r.watcher != nil {
-				r.watcher.Remove(path)
-			}
-		}
-	}
-	for _, t := range targets {
-		for _, p := range t.paths {
-			f := r.files[p]
-			if explicit || f.want != t.key() {
-				f.heals, f.gaveUp = nil, false // a decision of the person's starts afresh
-			}
-			if !f.gaveUp {
-				r.applyLocked(t, p)
-			}
-		}
-	}
-}
-
-func (r *ClientReconciler) addWatchLocked(path string) {
-	if r.watcher == nil {
-		return
-	}
-	if err := r.watcher.Add(path); err != nil {
-		r.opts.Log.Warn("cannot watch AI client config file", "path", path, "err", err)
-	}
-}
-
-func (r *ClientReconciler) fileLocked(c clients.Client, path string) *clientFile {
-	f := r.files[path]
-	if f == nil {
-		f = &clientFile{client: c}
-		r.files[path] = f
-	}
-	return f
-}
-
-// key identifies what a target wants, to tell a change of config.json from a change of the
-// file.
-func (t clientTarget) key() string {
-	var b strings.Builder
-	fmt.Fprint(&b, t.enabled)
-	for _, e := range t.want {
-		b.WriteString("\x00" + e.Command + "\x00" + e.Name)
-	}
-	return b.String()
-}
-
-// applyLocked makes one file hold t.want. When the file held it already after an earlier
-// pass with the same want, entries written back are a self-heal: the client dropped them.
-func (r *ClientReconciler) applyLocked(t clientTarget, path string) clients.Result {
-	f := r.fileLocked(t.c, path)
-	healing := f.wantOK && f.want == t.key()
-	if t.enabled && r.binErr != nil {
-		r.problemLocked(t, path, f, r.binErr)
-		return clients.Result{}
-	}
-	if healing && f.seenOK && f.err == nil && f.stamp.unchanged(path) {
-		// Not written since a pass found it holding exactly this: nothing to read or do
-		// (~/.claude.json can be a hundred megabytes).
-		return clients.Result{}
-	}
-	var res clients.Result
-	var err error
-	for try := 0; try < 3; try++ { // the client saved at the same moment: read it again
-		res, err = clients.Apply(t.c, path, t.want, clients.ApplyOptions{Backups: r.opts.Backups})
-		if !errors.Is(err, clients.ErrChangedMeanwhile) {
-			break
-		}
-	}
-	if err != nil {
-		r.problemLocked(t, path, f, err)
-		return res
-	}
-	// Verify after writing. Content that is right is remembered, so the watch does not act
-	// on MCP Tray's own write; content a client rewrote in between is not, so it does.
-	stamp := stampOf(path) // before reading: a write after it changes what stat says
-	content, rerr := os.ReadFile(path)
-	if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-		f.seenOK = false
-	} else if cur, err := clients.ReadContent(t.c, path, content, rerr == nil); err == nil && sameServers(cur, t.want) {
-		f.seen, f.seenOK, f.stamp = sha256.Sum256(content), true, stamp
-		f.want, f.wantOK = t.key(), true
-	} else {
-		f.seenOK = false
-	}
-	if f.err != nil {
-		f.err = nil
-		if t.enabled {
-			r.notifyLocked(Note{Kind: NoteClientOK, Message: fmt.Sprintf("%s's config file %s is in order again.", t.c.Name(), path)})
-		}
-	}
-	if res.Changed {
-		r.changedLocked(t, path, f, res, healing)
-	}
-	return res
-}
-
-// sameServers reports whether MCP Tray's entries in cur are exactly those of want.
-func sameServers(cur clients.Config, want []clients.Entry) bool {
-	n := 0
-	for _, s := range cur.Servers {
-		if !s.Ours {
-			continue
-		}
-		n++
-		found := false
-		for _, e := range want {
-			if e.Name == s.ServerName && e.Command == s.Command {
-				found = true
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return n == len(want)
-}
-
-func (r *ClientReconciler) changedLocked(t clientTarget, path string, f *clientFile, res clients.Result, healing bool) {
-	ev := ClientEvent{Time: time.Now().UTC(), Client: t.c.ID(), Path: path, Kind: "changed", Message: changeSentence(t.c, res)}
-	if healing && t.enabled && len(res.Added)+len(res.Updated) > 0 {
-		ev.Kind, ev.Message = "healed", healSentence(t.c, res)
-		f.heals = append(f.heals, ev.Time)
-	}
-	for _, rn := range res.Renamed {
-		ev.Message += " " + rn.Reason
-	}
-	if res.NeedsRestart {
-		ev.Message += " " + res.RestartHint
-	}
-	r.last[t.c.ID()] = &ev
-	r.recordLocked(ev)
-}
-
-func (r *ClientReconciler) recordLocked(ev ClientEvent) {
-	r.events = append(r.events, ev)
-	if len(r.events) > maxClientEvents {
-		r.events = r.events[len(r.events)-maxClientEvents:]
-	}
-	r.opts.Log.Info("AI client config", "client", ev.Client, "path", ev.Path, "event", ev.Kind, "message", ev.Message)
-	r.notifyLocked(Note{Kind: NoteKind("client_" + ev.Kind), Message: ev.Message})
-}
-
-func (r *ClientReconciler) notifyLocked(n Note) {
-	if r.opts.Notify != nil {
-		r.opts.Notify(n)
-	}
-}
-
-// problemLocked records a problem with a file. The person hears of it once (not on every
-// pass), and only for clients they enabled: a broken file of a client MCP Tray does not
-// write to is not their concern here.
-func (r *ClientReconciler) problemLocked(t clientTarget, path string, f *clientFile, err error) {
-	repeat := f.err != nil && f.err.Error() == err.Error()
-	f.err, f.seenOK = err, false
-	if repeat {
-		return
-	}
-	r.opts.Log.Warn("AI client config not updated", "client", t.c.ID(), "path", path, "err", err)
-	if t.enabled {
-		r.recordLocked(ClientEvent{Time: time.Now().UTC(), Client: t.c.ID(), Path: path, Kind: "error", Message: errorSentence(err)})
-	}
-}
-
-func changeSentence(c clients.Client, res clients.Result) string {
-	var parts []string
-	for _, p := range []struct {
-		verb  string
-		names []string
-	}{{"added", res.Added}, {"updated", res.Updated}, {"removed", res.Removed}} {
-		if len(p.names) > 0 {
-			parts = append(parts, p.verb+" "+prose.JoinAnd(p.names))
-		}
-	}
-	return fmt.Sprintf("MCP Tray changed %s's config file %s: %s.", c.Name(), res.Path, strings.Join(parts, "; "))
-}
-
-// errorSentence is err as one sentence for the person.
-func errorSentence(err error) string {
-	s := strings.TrimSpace(err.Error())
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
+		return d.clients.Status(cfg), nil
+	})
 }

@@ -3,13 +3,13 @@ package daemon
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -32,17 +32,17 @@ func writeByAnotherProgram(t *testing.T, h config.Home, edit func(c *config.Conf
 	}
 }
 
-func (h *harness) pending(t *testing.T) PendingResult {
+func (h *harness) pending(t *testing.T) api.PendingResult {
 	t.Helper()
-	var res PendingResult
-	if err := h.client.Call(context.Background(), "config.pending", nil, &res); err != nil {
+	res, err := api.Call(context.Background(), h.client, api.ConfigPending, api.None{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
 
 // waitPending polls config.pending until ok holds.
-func (h *harness) waitPending(t *testing.T, what string, ok func(PendingResult) bool) PendingResult {
+func (h *harness) waitPending(t *testing.T, what string, ok func(api.PendingResult) bool) api.PendingResult {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -60,7 +60,7 @@ func (h *harness) waitPending(t *testing.T, what string, ok func(PendingResult) 
 func TestAnotherProgramsServerWaitsForConfirmation(t *testing.T) {
 	h := start(t)
 	h.add(t, "mine", &config.Server{Command: fake})
-	h.waitFor(t, "mine running", func(st StatusResult) bool { s, _ := find(st, "mine"); return s.State == supervisor.Running })
+	h.waitFor(t, "mine running", func(st api.StatusResult) bool { s, _ := find(st, "mine"); return s.State == supervisor.Running })
 	if res := h.pending(t); res.Pending {
 		t.Fatalf("MCP Tray's own write waits: %+v", res)
 	}
@@ -69,27 +69,26 @@ func TestAnotherProgramsServerWaitsForConfirmation(t *testing.T) {
 		c.Servers["evil"] = &config.Server{Command: fake, Args: []string{"-hello", "evil"}}
 		c.Servers["mine"].EnsurePolicy().Trust = true
 	})
-	res := h.waitPending(t, "the new server waits", func(r PendingResult) bool { return r.Pending })
+	res := h.waitPending(t, "the new server waits", func(r api.PendingResult) bool { return r.Pending })
 	if len(res.Changes) != 2 || !strings.Contains(res.Changes[0], `A new server "evil" would run`) || !strings.Contains(res.Changes[1], `Every tool of the server "mine"`) || len(res.Fingerprint) != 12 {
 		t.Fatalf("pending = %+v", res)
 	}
-	if st := h.waitFor(t, "status", func(StatusResult) bool { return true }); func() bool { _, ok := find(st, "evil"); return ok }() {
+	if st := h.waitFor(t, "status", func(api.StatusResult) bool { return true }); func() bool { _, ok := find(st, "evil"); return ok }() {
 		t.Fatal("the server another program added is configured before the person confirmed it")
 	}
 
 	// MCP Tray's own change meanwhile is accepted, the other program's keeps waiting.
 	h.add(t, "mine2", &config.Server{Command: fake})
-	h.waitFor(t, "mine2 running", func(st StatusResult) bool { s, _ := find(st, "mine2"); return s.State == supervisor.Running })
-	res = h.waitPending(t, "still waiting", func(r PendingResult) bool { return r.Pending && len(r.Changes) == 2 })
+	h.waitFor(t, "mine2 running", func(st api.StatusResult) bool { s, _ := find(st, "mine2"); return s.State == supervisor.Running })
+	res = h.waitPending(t, "still waiting", func(r api.PendingResult) bool { return r.Pending && len(r.Changes) == 2 })
 
-	var refused PendingResult
-	if err := h.client.Call(context.Background(), "config.confirm", ConfirmParams{Fingerprint: "000000000000"}, &refused); err == nil || !strings.Contains(err.Error(), "changed again") {
+	if _, err := api.Call(context.Background(), h.client, api.ConfigConfirm, api.ConfirmParams{Fingerprint: "000000000000"}); !errors.Is(err, api.ErrFailed) || !strings.Contains(err.Error(), "changed again") {
 		t.Fatalf("confirming another fingerprint: %v", err)
 	}
-	if err := h.client.Call(context.Background(), "config.confirm", ConfirmParams{Fingerprint: res.Fingerprint}, &refused); err != nil {
+	if _, err := api.Call(context.Background(), h.client, api.ConfigConfirm, api.ConfirmParams{Fingerprint: res.Fingerprint}); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor(t, "evil runs once confirmed", func(st StatusResult) bool { s, _ := find(st, "evil"); return s.State == supervisor.Running })
+	h.waitFor(t, "evil runs once confirmed", func(st api.StatusResult) bool { s, _ := find(st, "evil"); return s.State == supervisor.Running })
 	if res := h.pending(t); res.Pending {
 		t.Fatalf("still pending after confirming: %+v", res)
 	}
@@ -102,8 +101,8 @@ func TestDiscardPutsConfigBack(t *testing.T) {
 		c.Servers["mine"].Policy.Tools["write"] = config.RuleAllow
 		c.Servers["mine"].Policy.Tools["read"] = config.RuleDeny // tightening: stays
 	})
-	h.waitPending(t, "the allow rule waits", func(r PendingResult) bool { return r.Pending })
-	if err := h.client.Call(context.Background(), "config.discard", nil, nil); err != nil {
+	h.waitPending(t, "the allow rule waits", func(r api.PendingResult) bool { return r.Pending })
+	if _, err := api.Call(context.Background(), h.client, api.ConfigDiscard, api.None{}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := h.home.Load()
@@ -113,7 +112,7 @@ func TestDiscardPutsConfigBack(t *testing.T) {
 	if got := c.Servers["mine"].Policy.Tools; got["write"] != config.RuleAsk || got["read"] != config.RuleDeny {
 		t.Errorf("after discard the rules are %v; want write ask (as accepted), read deny (the tightening)", got)
 	}
-	h.waitPending(t, "nothing waits", func(r PendingResult) bool { return !r.Pending })
+	h.waitPending(t, "nothing waits", func(r api.PendingResult) bool { return !r.Pending })
 }
 
 // TestExpectAcceptsOnlyTheWritersChange: config.expect (the command line's own write)
@@ -122,50 +121,20 @@ func TestExpectAcceptsOnlyTheWritersChange(t *testing.T) {
 	h := start(t)
 	h.add(t, "mine", &config.Server{Command: fake})
 	writeByAnotherProgram(t, h.home, func(c *config.Config) { c.Servers["evil"] = &config.Server{Command: fake} })
-	h.waitPending(t, "evil waits", func(r PendingResult) bool { return r.Pending })
+	h.waitPending(t, "evil waits", func(r api.PendingResult) bool { return r.Pending })
 	before, err := h.home.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	after := before.Clone()
 	after.Servers["cli"] = &config.Server{Command: fake}
-	if err := h.client.Call(context.Background(), "config.expect", ExpectParams{Before: before, After: after}, nil); err != nil {
+	if _, err := api.Call(context.Background(), h.client, api.ConfigExpect, api.ExpectParams{Before: before, After: after}); err != nil {
 		t.Fatal(err)
 	}
 	writeByAnotherProgram(t, h.home, func(c *config.Config) { c.Servers["cli"] = &config.Server{Command: fake} })
-	h.waitFor(t, "the command line's server runs", func(st StatusResult) bool { s, _ := find(st, "cli"); return s.State == supervisor.Running })
+	h.waitFor(t, "the command line's server runs", func(st api.StatusResult) bool { s, _ := find(st, "cli"); return s.State == supervisor.Running })
 	res := h.pending(t)
 	if !res.Pending || len(res.Changes) != 1 || !strings.Contains(res.Changes[0], `"evil"`) {
 		t.Errorf("pending = %+v; want only evil", res)
-	}
-}
-
-// TestExpectIsJudgedAgainstWhatWasAccepted: config.expect's before and after come from the
-// caller. A "before" that claims allow makes ask look like a tightening, yet carried onto an
-// accepted deny it loosens; expectWouldLoosen sees that. An honest tightening does not loosen.
-func TestExpectIsJudgedAgainstWhatWasAccepted(t *testing.T) {
-	h := config.Home(t.TempDir())
-	d := &Daemon{opts: Options{Home: h}, log: slog.New(slog.NewTextHandler(io.Discard, nil)), confirm: &confirmBook{}}
-	accepted := &config.Config{Servers: map[string]*config.Server{
-		"fs": {Command: "fs", Policy: &config.Policy{Tools: map[string]config.Rule{"rm": config.RuleDeny}}},
-	}}
-	if err := d.confirmWrite(h, &config.Config{Servers: map[string]*config.Server{}}, accepted); err != nil {
-		t.Fatal(err)
-	}
-	before, after := accepted.Clone(), accepted.Clone()
-	before.Servers["fs"].Policy.Tools["rm"] = config.RuleAllow
-	after.Servers["fs"].Policy.Tools["rm"] = config.RuleAsk
-	if !d.expectWouldLoosen(ExpectParams{Before: before, After: after}) {
-		t.Error("ask over an accepted deny, disguised as a tightening from allow, was not seen as loosening")
-	}
-	removed := accepted.Clone()
-	delete(removed.Servers, "fs")
-	if d.expectWouldLoosen(ExpectParams{Before: accepted.Clone(), After: removed}) {
-		t.Error("removing a server counts as loosening")
-	}
-	added := accepted.Clone()
-	added.Servers["new"] = &config.Server{Command: "new"}
-	if !d.expectWouldLoosen(ExpectParams{Before: accepted.Clone(), After: added}) {
-		t.Error("adding a server does not count as loosening")
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mcptray/mcptray/api"
+	"github.com/mcptray/mcptray/authority"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/gateway"
@@ -33,7 +35,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 	if err != nil {
 		return nil, serverError(err)
 	}
-	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client, App: bridgeApp(ctx)}
+	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client, App: authority.BridgeApp(ctx)}
 	logs := d.sup.Logs(h.Server)
 	return func(conn net.Conn, r *bufio.Reader) {
 		defer closeAll(files)
@@ -48,7 +50,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 		}
 		opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{
 			Tools:   d.tools.record,
-			Traffic: d.traffic.record,
+			Traffic: d.traffic.Record,
 			Result:  d.sandboxResults(h.Server),
 			Panic:   d.relayPanicked,
 			Note: func(s *gateway.Session, msg string) {
@@ -108,23 +110,15 @@ func newSessionID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// ToolInfo is what MCP Tray knows of one tool, as the server last listed it.
-type ToolInfo struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description,omitempty"`
-	InputSchema json.RawMessage `json:"inputSchema,omitempty"`
-	Annotations json.RawMessage `json:"annotations,omitempty"`
-}
-
 // toolRegistry records the tools each server presents, for the GUI, policy and pinning. It is
 // safe for concurrent use.
 type toolRegistry struct {
 	mu    sync.Mutex
-	tools map[string]map[string]ToolInfo
+	tools map[string]map[string]api.ToolInfo
 }
 
 func newToolRegistry() *toolRegistry {
-	return &toolRegistry{tools: map[string]map[string]ToolInfo{}}
+	return &toolRegistry{tools: map[string]map[string]api.ToolInfo{}}
 }
 
 func (t *toolRegistry) record(s *gateway.Session, raws []json.RawMessage, _ string) {
@@ -132,24 +126,24 @@ func (t *toolRegistry) record(s *gateway.Session, raws []json.RawMessage, _ stri
 	defer t.mu.Unlock()
 	m := t.tools[s.Server]
 	if m == nil {
-		m = map[string]ToolInfo{}
+		m = map[string]api.ToolInfo{}
 		t.tools[s.Server] = m
 	}
 	for _, raw := range raws {
-		var ti ToolInfo
+		var ti api.ToolInfo
 		if json.Unmarshal(raw, &ti) == nil && ti.Name != "" {
 			m[ti.Name] = ti
 		}
 	}
 }
 
-func (t *toolRegistry) list(server string) []ToolInfo {
+func (t *toolRegistry) list(server string) []api.ToolInfo {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	out := make([]ToolInfo, 0, len(t.tools[server]))
+	out := make([]api.ToolInfo, 0, len(t.tools[server]))
 	for _, ti := range t.tools[server] {
 		out = append(out, ti)
 	}
-	slices.SortFunc(out, func(a, b ToolInfo) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b api.ToolInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }

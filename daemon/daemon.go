@@ -1,7 +1,9 @@
-// Package daemon wires MCP Tray's core together: it owns the root context, watches
-// config.json and reconciles the world to it (server processes now; client files and
-// kubeconfigs as those reconcilers arrive), and serves the control API on the local socket.
-// It knows nothing about Fyne: the GUI is a client of the same API as the CLI.
+// Package daemon wires MCP Tray's core together: it builds every component in New (the
+// supervisor, the gate, the AI-client and Kubernetes reconcilers, the shared-mode hubs), owns
+// the root context, watches config.json and hands each reload to them, and serves the control
+// API (package api) on the local socket with thin route handlers. What those components
+// decide lives in their own packages. It knows nothing about Fyne: the GUI is a client of the
+// same API as the CLI.
 package daemon
 
 import (
@@ -11,15 +13,19 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
+	"github.com/mcptray/mcptray/authority"
 	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/gateway"
 	"github.com/mcptray/mcptray/internal/bus"
 	"github.com/mcptray/mcptray/keychain"
+	kubereconcile "github.com/mcptray/mcptray/kube/reconcile"
 	"github.com/mcptray/mcptray/socket"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -39,7 +45,7 @@ type Options struct {
 	OnShow func()
 	// ClientEnv says where AI client config files are; the zero Env means the real ones
 	// (clients.FromOS). Binary is the mcptray path written into them; empty means
-	// DefaultBinary().
+	// reconcile.DefaultBinary().
 	ClientEnv clients.Env
 	Binary    string
 }
@@ -52,57 +58,27 @@ type Daemon struct {
 	sup      *supervisor.Supervisor
 	ctl      *control.Server
 	tools    *toolRegistry
-	secrets  *secretBook
+	secrets  *keychain.Handed
+	known    *knownSecrets // reads every server's secrets for the data-loss checks (secrets_known.go)
 	guard    *guard
-	traffic  *trafficBook
-	clients  *ClientReconciler // AI client config files; set up by clientRoutes
-	shared   *sharedHubs       // one process per server in shared mode
-	app      *pauseGate        // "Pause all"; set up by appRoutes
-	live     liveSessions      // session relays, which a pause ends
-	kube     *kubeBook         // Kubernetes servers' contexts; set up by kubeRoutes
-	confirm  *confirmBook      // what the person accepted in config.json; set up by confirmRoutes
-	unlock   func()            // releases the home's daemon lock (lockHome)
-	authz    *authority        // who may loosen (authority.go)
-	eras     eraBook           // what each server speaks, learned by session relays (eras.go)
-	reloadMu sync.Mutex        // one reload at a time: config.json and the kubeconfig files both trigger it
+	traffic  *gateway.TrafficLog
+	clients  *reconcile.Reconciler     // AI client config files (clients/reconcile)
+	shared   *sharedHubs               // one process per server in shared mode
+	app      *pauseGate                // "Pause all"
+	live     liveSessions              // session relays, which a pause ends
+	kube     *kubereconcile.Reconciler // Kubernetes servers' contexts (kube/reconcile)
+	confirm  *config.Acceptance        // what the person accepted in config.json (config.Acceptance)
+	unlock   func()                    // releases the home's daemon lock (lockHome)
+	eras     eraBook                   // what each server speaks, learned by session relays (eras.go)
+	reloadMu sync.Mutex                // one reload at a time: config.json and the kubeconfig files both trigger it
+	// authz is who may loosen (package authority).
+	authz *authority.Authority
 
 	mu     sync.Mutex
 	cfg    *config.Config // last configuration that loaded cleanly
 	cfgErr error          // why the file on disk is not in effect, if it is not
-	notes  bus.Bus[Note]
+	notes  bus.Bus[api.Note]
 }
-
-// Note is a daemon-level event for the GUI: a config problem, a change it should tell the
-// person about.
-type Note struct {
-	Kind    NoteKind `json:"kind"`
-	Message string   `json:"message,omitempty"` // one sentence for a person, for most kinds
-}
-
-// NoteKind names what a Note is about. Faces switch on these constants, never on strings.
-type NoteKind string
-
-// The notes the daemon publishes on "events".
-const (
-	NoteConfigError          NoteKind = "config_error"           // config.json does not load; Message says why
-	NoteConfigOK             NoteKind = "config_ok"              // config.json loads (again)
-	NoteConfigPending        NoteKind = "config_pending"         // a change waits for the person; Message sums it up
-	NoteConfigPendingCleared NoteKind = "config_pending_cleared" // confirmed, undone or superseded
-	NotePaused               NoteKind = "paused"                 // "Pause all" is on
-	NoteResumed              NoteKind = "resumed"                // and off again
-	NoteSettings             NoteKind = "settings"               // app settings changed
-	NoteKubeSwitched         NoteKind = "kube_switched"          // a Kubernetes server now reaches another context
-	NoteKubeContextGone      NoteKind = "kube_context_gone"      // its context left the kubeconfig
-	NoteKubeForgotten        NoteKind = "kube_forgotten"         // its context choice was forgotten
-	NoteClientChanged        NoteKind = "client_changed"         // MCP Tray wrote an AI app's file
-	NoteClientHealed         NoteKind = "client_healed"          // it put back entries the app dropped
-	NoteClientError          NoteKind = "client_error"           // an AI app's file could not be read or written
-	NoteClientGaveUp         NoteKind = "client_gave_up"         // it stopped fighting another writer of that file
-	NoteClientOK             NoteKind = "client_ok"              // a file that had a problem is in order again
-)
-
-// IsClient reports a note about an AI app's config file: the AI-apps view shows it.
-func (k NoteKind) IsClient() bool { return strings.HasPrefix(string(k), "client_") }
 
 // ErrAlreadyRunning means another daemon serves this home; its text is the sentence to show.
 var ErrAlreadyRunning = errors.New("MCP Tray is already running for this home; use its tray icon, or stop it first")
@@ -116,8 +92,8 @@ func New(opts Options) (*Daemon, error) {
 	if err := opts.Home.Ensure(); err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: newSecretBook(), authz: newAuthority()}
-	d.traffic = newTrafficBook(d.secrets.redactString)
+	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: keychain.NewHanded(), known: newKnownSecrets(), authz: authority.New(), app: newPauseGate()}
+	d.traffic = gateway.NewTrafficLog(d.secrets.RedactString)
 	l, unlock, err := d.claimHome()
 	if err != nil {
 		return nil, err
@@ -129,17 +105,21 @@ func New(opts Options) (*Daemon, error) {
 		Ladder:     opts.Ladder,
 		Backoff:    opts.Backoff,
 		Secrets:    d.secretsFor,
-		Redact:     d.secrets.redactString,
+		Tokens:     d.remoteTokens, // remote_routes.go
+		Redact:     d.secrets.RedactString,
 		Sandbox:    sandboxOptions(opts.Home),
 	})
 	d.shared = newSharedHubs(d)
+	d.kube = d.newKube()
+	d.clients = d.newClientReconciler()
 	if err := d.openPolicy(); err != nil {
 		l.Close()
 		unlock()
 		return nil, err
 	}
+	d.confirm = d.newConfirm()
 	d.ctl = control.NewServer(d.log)
-	d.ctl.Guard(d.authorize) // before every handler: who may loosen (authority.go)
+	d.ctl.Guard(d.authz.Guard(d.loosens, d.log)) // before every handler: who may loosen (authority.go)
 	d.routes()
 	d.policyRoutes()
 	return d, nil
@@ -183,6 +163,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	// Shared servers stop as soon as MCP Tray does, not after the last connection closes: a
 	// connection waiting on a server that stopped reading would otherwise never close.
 	context.AfterFunc(ctx, d.shared.shutdown)
+	// Every server's secrets are read beside the start, for the data-loss checks.
+	readCtx, stopReading := context.WithCancel(ctx)
+	read := make(chan struct{})
+	defer func() { stopReading(); <-read }()
+	go func() { defer close(read); d.readKnownSecrets(readCtx) }()
 	// Watch first, then load: a change written between the two is then never missed.
 	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
 		d.listener.Close()
@@ -192,7 +177,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.clients.Watch(ctx); err != nil {
 		d.log.Warn("AI client config files are not watched", "err", err)
 	}
-	if err := d.kubeWatch(ctx); err != nil {
+	if err := d.kube.Watch(ctx); err != nil {
 		d.log.Warn("kubeconfig files are not watched", "err", err)
 	}
 	d.log.Info("MCP Tray daemon running", "home", string(d.opts.Home), "socket", d.opts.Home.SocketPath(), "pid", os.Getpid())
@@ -208,25 +193,26 @@ func (d *Daemon) reload() {
 	defer d.reloadMu.Unlock()
 	cfg, err := d.opts.Home.Load()
 	if err == nil {
-		cfg = d.reviewConfig(cfg) // what waits for the person is left out (confirm.go)
+		cfg = d.confirm.Review(cfg) // what waits for the person is left out (config.Acceptance)
 	}
 	d.mu.Lock()
 	if err != nil {
 		d.cfgErr = err
 		d.mu.Unlock()
 		d.log.Error("config.json not applied", "err", err)
-		d.notes.Publish(Note{Kind: NoteConfigError, Message: err.Error()})
+		d.notes.Publish(api.Note{Kind: api.NoteConfigError, Message: err.Error()})
 		return
 	}
 	hadErr := d.cfgErr != nil
 	d.cfg, d.cfgErr = cfg, nil
 	d.mu.Unlock()
 	if hadErr {
-		d.notes.Publish(Note{Kind: NoteConfigOK})
+		d.notes.Publish(api.Note{Kind: api.NoteConfigOK})
 	}
+	d.known.again() // the secrets of servers not started, for the data-loss checks
 	d.guard.engine.SetRules(rules(cfg))
 	d.guard.broker.SetTimeout(time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second) // 0: the default
-	d.sup.Apply(d.kubeSpecs(cfg, Specs(cfg)))
+	d.sup.Apply(d.kube.Specs(cfg, Specs(cfg)))
 	d.shared.apply(cfg)
 	d.clients.Reconcile(cfg)
 }
@@ -240,6 +226,7 @@ func Specs(cfg *config.Config) []supervisor.Spec {
 			Name: name, Command: s.Command, Args: s.Args, Env: s.Env, Secrets: s.Secrets,
 			Dir: s.Dir, NoSpare: s.NoSpare || s.EffectiveMode() == config.ModeShared, Disabled: s.Disabled,
 			Confined: s.Sandbox.Confined(), Sandbox: s.Sandbox.Spec(), Frozen: s.Installed(),
+			Remote: supervisor.RemoteOf(s), // a remote server runs no program (supervisor/remote.go)
 		})
 	}
 	return specs

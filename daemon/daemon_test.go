@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/testbin"
@@ -67,12 +68,12 @@ func (h *harness) add(t *testing.T, name string, s *config.Server) {
 }
 
 // waitFor polls the status API until ok holds.
-func (h *harness) waitFor(t *testing.T, what string, ok func(StatusResult) bool) StatusResult {
+func (h *harness) waitFor(t *testing.T, what string, ok func(api.StatusResult) bool) api.StatusResult {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var st StatusResult
-		err := h.client.Call(context.Background(), "status", nil, &st)
+		var st api.StatusResult
+		err := callInto(context.Background(), h.client, api.Status, api.None{}, &st)
 		if err == nil && ok(st) {
 			return st
 		}
@@ -83,7 +84,7 @@ func (h *harness) waitFor(t *testing.T, what string, ok func(StatusResult) bool)
 	}
 }
 
-func find(st StatusResult, name string) (supervisor.Status, bool) {
+func find(st api.StatusResult, name string) (supervisor.Status, bool) {
 	for _, s := range st.Servers {
 		if s.Name == name {
 			return s, true
@@ -96,7 +97,7 @@ func TestReconcilesConfigChanges(t *testing.T) {
 	h := start(t)
 	h.add(t, "a", &config.Server{Command: fake})
 	h.add(t, "b", &config.Server{Command: fake})
-	st := h.waitFor(t, "a and b running", func(st StatusResult) bool {
+	st := h.waitFor(t, "a and b running", func(st api.StatusResult) bool {
 		a, _ := find(st, "a")
 		b, _ := find(st, "b")
 		return a.State == supervisor.Running && b.State == supervisor.Running
@@ -106,7 +107,7 @@ func TestReconcilesConfigChanges(t *testing.T) {
 
 	// Change b, remove nothing: only b restarts.
 	h.add(t, "b", &config.Server{Command: fake, Args: []string{"-hello", "x"}})
-	st = h.waitFor(t, "b restarted", func(st StatusResult) bool {
+	st = h.waitFor(t, "b restarted", func(st api.StatusResult) bool {
 		b2, _ := find(st, "b")
 		return b2.State == supervisor.Running && b2.Pid != b.Pid
 	})
@@ -115,23 +116,23 @@ func TestReconcilesConfigChanges(t *testing.T) {
 	}
 	// Disable a: it stops and shows as disabled.
 	h.home.Update(func(c *config.Config) error { c.Servers["a"].Disabled = true; return nil })
-	h.waitFor(t, "a disabled", func(st StatusResult) bool { s, _ := find(st, "a"); return s.State == supervisor.Disabled })
+	h.waitFor(t, "a disabled", func(st api.StatusResult) bool { s, _ := find(st, "a"); return s.State == supervisor.Disabled })
 	if testbin.Alive(a.Pid) {
 		t.Fatal("disabled server still running")
 	}
 	// Remove b: it disappears and its process ends.
 	h.home.Update(func(c *config.Config) error { delete(c.Servers, "b"); return nil })
-	h.waitFor(t, "b removed", func(st StatusResult) bool { _, ok := find(st, "b"); return !ok })
+	h.waitFor(t, "b removed", func(st api.StatusResult) bool { _, ok := find(st, "b"); return !ok })
 }
 
 func TestBrokenConfigKeepsLastGoodAndIsReported(t *testing.T) {
 	h := start(t)
 	h.add(t, "a", &config.Server{Command: fake})
-	st := h.waitFor(t, "a running", func(st StatusResult) bool { s, _ := find(st, "a"); return s.State == supervisor.Running })
+	st := h.waitFor(t, "a running", func(st api.StatusResult) bool { s, _ := find(st, "a"); return s.State == supervisor.Running })
 	a, _ := find(st, "a")
 	broken := []byte("{\n  \"servers\": {\n    \"a\": {\"command\": \n  }\n}\n")
 	os.WriteFile(h.home.ConfigFile(), broken, 0o600)
-	st = h.waitFor(t, "config error reported", func(st StatusResult) bool { return st.ConfigError != "" })
+	st = h.waitFor(t, "config error reported", func(st api.StatusResult) bool { return st.ConfigError != "" })
 	if !strings.Contains(st.ConfigError, "line 4") {
 		t.Errorf("config error %q does not name the line", st.ConfigError)
 	}
@@ -145,13 +146,12 @@ func TestBrokenConfigKeepsLastGoodAndIsReported(t *testing.T) {
 
 func TestControlErrorsAreSentences(t *testing.T) {
 	h := start(t)
-	err := h.client.Call(context.Background(), "restart", NameParams{Name: "nope"}, nil)
-	var ce *control.Error
-	if !errors.As(err, &ce) || ce.Code != control.CodeNotFound || !strings.Contains(ce.Message, `There is no server named "nope"`) {
-		t.Fatalf("restart of unknown server: %v; want code not_found and the sentence", err)
+	_, err := api.Call(context.Background(), h.client, api.Restart, api.NameParams{Name: "nope"})
+	if !errors.Is(err, api.ErrNotFound) || !strings.Contains(err.Error(), `There is no server named "nope"`) {
+		t.Fatalf("restart of unknown server: %v; want api.ErrNotFound and the sentence", err)
 	}
-	err = h.client.Call(context.Background(), "no-such-method", nil, nil)
-	if err == nil || !strings.Contains(err.Error(), "does not know the request") {
+	newer := api.Method[api.None, api.None]{Name: "no-such-method"} // as a newer command line might send
+	if _, err = api.Call(context.Background(), h.client, newer, api.None{}); !errors.Is(err, api.ErrUnknownMethod) {
 		t.Fatalf("unknown method: %v", err)
 	}
 }
@@ -162,8 +162,8 @@ func TestEventsStreamSnapshotThenChanges(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	sawRunning := false
-	err := h.client.Stream(ctx, "events", nil, func(raw json.RawMessage) error {
-		var ev Event
+	err := h.client.Stream(ctx, api.Events.Name, nil, func(raw json.RawMessage) error {
+		var ev api.Event
 		json.Unmarshal(raw, &ev)
 		if ev.Server != nil && ev.Server.Name == "a" && ev.Server.State == supervisor.Running {
 			sawRunning = true
@@ -189,7 +189,7 @@ func TestShutdownStopsEverything(t *testing.T) {
 	h := start(t)
 	h.add(t, "a", &config.Server{Command: fake, Args: []string{"-ignore-term"}})
 	h.add(t, "b", &config.Server{Command: fake})
-	st := h.waitFor(t, "both running", func(st StatusResult) bool {
+	st := h.waitFor(t, "both running", func(st api.StatusResult) bool {
 		a, _ := find(st, "a")
 		b, _ := find(st, "b")
 		return a.State == supervisor.Running && b.State == supervisor.Running

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/gateway"
 )
@@ -51,11 +52,13 @@ func TestProbeListsAModernOnlyServersTools(t *testing.T) {
 	}
 	h := start(t)
 	h.add(t, "m", &config.Server{Command: modern})
-	h.waitFor(t, "m runs", func(st StatusResult) bool { return len(st.Servers) == 1 && st.Servers[0].State.String() == "running" })
+	h.waitFor(t, "m runs", func(st api.StatusResult) bool {
+		return len(st.Servers) == 1 && st.Servers[0].State.String() == "running"
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var res ToolsResult
-	if err := h.client.Call(ctx, "probe", ProbeParams{Server: "m"}, &res); err != nil {
+	var res api.ToolsResult
+	if err := callInto(ctx, h.client, api.Probe, api.ProbeParams{Server: "m"}, &res); err != nil {
 		t.Fatal(err)
 	}
 	var names []string

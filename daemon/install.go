@@ -2,66 +2,46 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
-	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/installer"
 )
 
 // installRoutes registers the catalog and install methods (docs/catalog-json.md):
-// "catalog.list", "catalog.plan", the "install" and "update" streams, "catalog.outdated" and
-// "probe".
+// api.CatalogList, api.CatalogPlan, the api.Install and api.Update streams, api.CatalogOutdated
+// and api.Probe.
 func (d *Daemon) installRoutes() {
 	c := d.ctl
-	c.Handle("catalog.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[installer.ListParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.CatalogList, func(ctx context.Context, p installer.ListParams) (installer.ListResult, error) {
 		entries, registry, err := d.newInstaller().Source.Search(ctx, p.Query)
 		if err != nil {
-			return nil, err
+			return installer.ListResult{}, err
 		}
 		cfg, _ := d.opts.Home.Load()
 		return installer.ListResult{Entries: installer.Views(entries, cfg, nil), Registry: registry}, nil
 	})
-	c.Handle("catalog.plan", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[installer.PlanParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.CatalogPlan, func(ctx context.Context, p installer.PlanParams) (installer.PlanView, error) {
 		if p.ID == "" {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: "catalog.plan needs the id of a catalog entry."}
+			return installer.PlanView{}, api.Errorf(api.ErrBadRequest, "catalog.plan needs the id of a catalog entry.")
 		}
 		return d.newInstaller().Plan(ctx, p)
 	})
-	c.HandleStream("install", func(ctx context.Context, raw json.RawMessage, send func(any) error) error {
-		req, err := decode[installer.Request](raw)
-		if err != nil {
-			return err
-		}
+	api.HandleStream(c, api.Install, func(ctx context.Context, req installer.Request, send func(installer.Progress) error) error {
 		// A failed install is a "failed" line, not a stream error: the stream ends cleanly.
 		d.newInstaller().Install(ctx, req, func(p installer.Progress) { send(p) })
 		return nil
 	})
-	c.Handle("probe", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ProbeParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.Probe, func(ctx context.Context, p api.ProbeParams) (api.ToolsResult, error) {
 		if p.Server == "" {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: "probe needs the name of a server."}
+			return api.ToolsResult{}, api.Errorf(api.ErrBadRequest, "probe needs the name of a server.")
 		}
 		tools, err := d.probe(ctx, p.Server)
-		if err != nil {
-			return nil, err
-		}
-		return ToolsResult{Tools: tools}, nil
+		return api.ToolsResult{Tools: tools}, err
 	})
 	d.updateRoutes()
 }
@@ -137,7 +117,7 @@ func (r installRuntime) Follow(server string, since time.Time) (<-chan string, f
 }
 
 func (r installRuntime) SyncClients(ids []string) error {
-	cfg, err := r.d.effectiveConfig() // not what waits for the person (confirm.go)
+	cfg, err := r.d.confirm.Effective() // not what waits for the person (confirm.go)
 	if err != nil {
 		return err
 	}
@@ -164,7 +144,7 @@ func (r installRuntime) SyncClients(ids []string) error {
 	return nil
 }
 
-func (r installRuntime) Forget(server string) { r.d.secrets.forget(server) }
+func (r installRuntime) Forget(server string) { r.d.secrets.Forget(server) }
 
 func (r installRuntime) Blocked(server string) []string {
 	var out []string

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/installer"
 )
@@ -19,11 +21,13 @@ import (
 func TestProbeListsToolsThroughTheRelayAndPinsThem(t *testing.T) {
 	h := start(t)
 	h.add(t, "f", &config.Server{Command: fake})
-	h.waitFor(t, "f runs", func(st StatusResult) bool { return len(st.Servers) == 1 && st.Servers[0].State.String() == "running" })
+	h.waitFor(t, "f runs", func(st api.StatusResult) bool {
+		return len(st.Servers) == 1 && st.Servers[0].State.String() == "running"
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var res ToolsResult
-	if err := h.client.Call(ctx, "probe", ProbeParams{Server: "f"}, &res); err != nil {
+	var res api.ToolsResult
+	if err := callInto(ctx, h.client, api.Probe, api.ProbeParams{Server: "f"}, &res); err != nil {
 		t.Fatal(err)
 	}
 	var names []string
@@ -34,8 +38,8 @@ func TestProbeListsToolsThroughTheRelayAndPinsThem(t *testing.T) {
 		t.Errorf("probe listed %v; want the fake server's tools", names)
 	}
 	// The relay recorded and pinned them, as for any client.
-	var pol PolicyListResult
-	if err := h.client.Call(ctx, "policy.list", NameParams{Name: "f"}, &pol); err != nil || len(pol.Tools) != len(names) {
+	var pol api.PolicyListResult
+	if err := callInto(ctx, h.client, api.PolicyList, api.NameParams{Name: "f"}, &pol); err != nil || len(pol.Tools) != len(names) {
 		t.Errorf("policy knows %d tools after the probe (err %v); want %d", len(pol.Tools), err, len(names))
 	}
 	pins, err := os.ReadFile(string(h.home) + "/pins.json")
@@ -47,14 +51,14 @@ func TestProbeListsToolsThroughTheRelayAndPinsThem(t *testing.T) {
 func TestProbeOfAServerThatExitsSaysSo(t *testing.T) {
 	h := start(t)
 	h.add(t, "dies", &config.Server{Command: fake, Args: []string{"-exit-now", "3"}, NoSpare: true})
-	h.waitFor(t, "dies is known", func(st StatusResult) bool { return len(st.Servers) == 1 })
+	h.waitFor(t, "dies is known", func(st api.StatusResult) bool { return len(st.Servers) == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := h.client.Call(ctx, "probe", ProbeParams{Server: "dies"}, nil)
+	err := callInto(ctx, h.client, api.Probe, api.ProbeParams{Server: "dies"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "stopped before it listed its tools") {
 		t.Errorf("probe of a server that exits: %v", err)
 	}
-	if err := h.client.Call(ctx, "probe", ProbeParams{Server: "nope"}, nil); err == nil || !strings.Contains(err.Error(), "no server named") {
+	if _, err := api.Call(ctx, h.client, api.Probe, api.ProbeParams{Server: "nope"}); !errors.Is(err, api.ErrNotFound) || !strings.Contains(err.Error(), "no server named") {
 		t.Errorf("probe of an unknown server: %v", err)
 	}
 }
@@ -67,7 +71,7 @@ func TestCatalogListAndAFailedInstallStream(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var list installer.ListResult
-	if err := h.client.Call(ctx, "catalog.list", installer.ListParams{Query: "files"}, &list); err != nil {
+	if err := callInto(ctx, h.client, api.CatalogList, installer.ListParams{Query: "files"}, &list); err != nil {
 		t.Fatal(err)
 	}
 	if len(list.Entries) == 0 || list.Entries[0].ID != "filesystem" || list.Registry != installer.RegistryOff {
@@ -76,7 +80,7 @@ func TestCatalogListAndAFailedInstallStream(t *testing.T) {
 	// An answer that does not fit fails at the first step; the stream still ends cleanly
 	// with the failed line.
 	var lines []installer.Progress
-	err := h.client.Stream(ctx, "install", installer.Request{ID: "filesystem", Values: map[string]string{"allowed_directory": "not/absolute"}},
+	err := h.client.Stream(ctx, api.Install.Name, installer.Request{ID: "filesystem", Values: map[string]string{"allowed_directory": "not/absolute"}},
 		func(raw json.RawMessage) error {
 			var p installer.Progress
 			if err := json.Unmarshal(raw, &p); err != nil {
@@ -128,7 +132,7 @@ func TestCatalogListSearchSkipsTheRegistryNamespace(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var list installer.ListResult
-	if err := h.client.Call(ctx, "catalog.list", installer.ListParams{Query: "GitHub"}, &list); err != nil {
+	if err := callInto(ctx, h.client, api.CatalogList, installer.ListParams{Query: "GitHub"}, &list); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string

@@ -2,31 +2,26 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 )
 
-// updateRoutes registers "catalog.outdated" (installed servers with a newer version and what
-// else each update changes) and the "update" stream (moves one server to it, or back with
+// updateRoutes registers api.CatalogOutdated (installed servers with a newer version and what
+// else each update changes) and the api.Update stream (moves one server to it, or back with
 // rollback; lines as in "install", see docs/updates.md).
 func (d *Daemon) updateRoutes() {
-	d.ctl.Handle("catalog.outdated", func(ctx context.Context, _ json.RawMessage) (any, error) {
+	api.Handle(d.ctl, api.CatalogOutdated, func(ctx context.Context, _ api.None) (installer.OutdatedResult, error) {
 		return d.newInstaller().Source.Outdated(ctx)
 	})
-	d.ctl.HandleStream("update", func(ctx context.Context, raw json.RawMessage, send func(any) error) error {
-		p, err := decode[installer.UpdateParams](raw)
-		if err != nil {
-			return err
-		}
+	api.HandleStream(d.ctl, api.Update, func(ctx context.Context, p installer.UpdateParams, send func(installer.Progress) error) error {
 		if p.Server == "" {
-			return &control.Error{Code: control.CodeBadRequest, Message: "update needs the name of a server."}
+			return api.Errorf(api.ErrBadRequest, "update needs the name of a server.")
 		}
 		d.newInstaller().Update(ctx, p, func(pr installer.Progress) { send(pr) })
 		return nil
@@ -34,13 +29,13 @@ func (d *Daemon) updateRoutes() {
 }
 
 // CheckTools lists the tools of a new version before an update switches to it: started as
-// `mcptray scan` starts a server (ListToolsIsolated: confined, throwaway folder, placeholder
+// `mcptray scan` starts a server (installer.ListToolsIsolated: confined, throwaway folder, placeholder
 // secrets), scanned, and compared with the definitions the person last saw of this server.
 func (r installRuntime) CheckTools(ctx context.Context, server string, next *config.Server) (installer.ToolCheck, error) {
-	t := ScanTarget{Name: server, Command: next.Command, Args: next.Args, Env: next.Env, Secrets: next.Secrets,
+	t := installer.ScanTarget{Name: server, Command: next.Command, Args: next.Args, Env: next.Env, Secrets: next.Secrets,
 		Home: r.d.opts.Home, Frozen: next.Installed()}
-	raws, err := ListToolsIsolated(ctx, t)
-	if errors.Is(err, ErrScanUnconfined) {
+	raws, err := installer.ListToolsIsolated(ctx, t)
+	if errors.Is(err, installer.ErrScanUnconfined) {
 		return installer.ToolCheck{}, installer.ErrCannotCheck
 	}
 	if err != nil {

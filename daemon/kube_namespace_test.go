@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/kube/reconcile"
 )
 
 // Saying a server is not a Kubernetes server, and lifting or changing a namespace limit, only
@@ -18,37 +20,24 @@ kind: Config
 clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
 contexts: [{name: staging, context: {cluster: c}}]
 `), 0o600)
-	d := &Daemon{kube: newKubeBook(home), cfg: &config.Config{Servers: map[string]*config.Server{
+	d := &Daemon{kube: reconcile.New(reconcile.Options{Home: home, Sources: func() (string, string) { return kc, "" }}), cfg: &config.Config{Servers: map[string]*config.Server{
 		"limited": {Command: "kube-mcp", Kube: &config.Kube{Context: "staging", Namespace: "apps"}},
 		"open":    {Command: "kube-mcp", Kube: &config.Kube{Context: "staging"}},
 	}}}
-	d.kube.sources = func() (string, string) { return kc, "" }
 	for _, tc := range []struct {
-		method, params string
-		loosens        bool
+		method  string
+		params  string
+		loosens bool
 	}{
-		{"kube.forget", `{"server":"open"}`, true},
-		{"kube.use", `{"server":"limited","context":"staging"}`, true},
-		{"kube.use", `{"server":"limited","context":"staging","namespace":"other"}`, true},
-		{"kube.use", `{"server":"limited","context":"staging","namespace":"apps"}`, false},
-		{"kube.use", `{"server":"open","context":"staging","namespace":"apps"}`, false},
-		{"kube.use", `{"server":"open","context":"staging"}`, false},
+		{api.KubeForget.Name, `{"server":"open"}`, true},
+		{api.KubeUse.Name, `{"server":"limited","context":"staging"}`, true},
+		{api.KubeUse.Name, `{"server":"limited","context":"staging","namespace":"other"}`, true},
+		{api.KubeUse.Name, `{"server":"limited","context":"staging","namespace":"apps"}`, false},
+		{api.KubeUse.Name, `{"server":"open","context":"staging","namespace":"apps"}`, false},
+		{api.KubeUse.Name, `{"server":"open","context":"staging"}`, false},
 	} {
 		if got := d.loosens(tc.method, []byte(tc.params)); got != tc.loosens {
 			t.Errorf("%s %s loosens: %v, want %v", tc.method, tc.params, got, tc.loosens)
 		}
-	}
-}
-
-// A server declared not a Kubernetes server is not one, whatever it starts; it has no
-// context or namespace.
-func TestForgottenServerIsNotKube(t *testing.T) {
-	s := &config.Server{Command: "kubectl-ai", Args: []string{"--context=x"}, Kube: &config.Kube{None: true, Context: "x", Namespace: "n"}}
-	if isKubeServer(s) || kubeContextOf(s) != "" || kubeNamespaceOf(s) != "" {
-		t.Errorf("a forgotten server: kube %v, context %q, namespace %q", isKubeServer(s), kubeContextOf(s), kubeNamespaceOf(s))
-	}
-	s.Kube = nil
-	if !isKubeServer(s) {
-		t.Errorf("kubectl-ai with --context is not recognised once none is taken back")
 	}
 }

@@ -2,16 +2,18 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/gateway"
+	"github.com/mcptray/mcptray/dlp"
+	"github.com/mcptray/mcptray/evidence"
+	"github.com/mcptray/mcptray/gate"
+	"github.com/mcptray/mcptray/internal/bus"
+	"github.com/mcptray/mcptray/kube/reconcile"
 	"github.com/mcptray/mcptray/policy"
 )
 
@@ -19,97 +21,72 @@ import (
 // give up on a request after 60 s, so the answer must come before that.
 const DefaultApprovalTimeout = 55 * time.Second
 
-// guard holds the policy machinery: rules and pins (engine), held calls (broker), and the
-// audit log, whose only writer is the goroutine started by openPolicy.
+// guard holds the policy machinery: the gate every relay consults (package gate), rules and
+// pins (engine), held calls (broker), and the audit log with its one writer.
 type guard struct {
+	*gate.Gate
 	engine *policy.Engine
 	broker *policy.Broker
 	audit  *policy.AuditLog
-	record chan policy.AuditEntry
-	done   chan struct{}
-	// kube says which context a Kubernetes server's call runs in (see kubeBook.scope);
-	// ok is false for other servers.
-	kube func(server, session string) (context string, production, ok bool)
-	// kubeNamespace is the namespace a Kubernetes server is limited to, "" for none.
-	kubeNamespace func(server string) string
-	// endKube forgets a bridge session's context.
-	endKube func(session string)
+	writer *policy.AuditWriter
 	// keyed is closed once the audit key was read from the keychain (or could not be).
 	keyed chan struct{}
+	// rails are the limits, data-loss checks and telemetry of config.json (gate.Rails).
+	rails *gate.Rails
+	// forward sends audit records to a SIEM (settings.auditForward).
+	forward *evidence.Forwarder
 }
 
 // openPolicy opens the pins and the audit log in the home and starts the audit writer.
 func (d *Daemon) openPolicy() error {
-	pins, err := policy.OpenPins(filepath.Join(string(d.opts.Home), "pins.json"), policy.PinOptions{Redact: func(b []byte) []byte { return d.secrets.red.Redact(b) }})
+	pins, err := policy.OpenPins(filepath.Join(string(d.opts.Home), "pins.json"), policy.PinOptions{Redact: func(b []byte) []byte { return d.secrets.Redactor().Redact(b) }})
 	if err != nil {
 		return fmt.Errorf("reading MCP Tray's tool pins: %w", err)
 	}
-	redact := func(b []byte) []byte { return d.secrets.red.Redact(b) }
-	audit, err := policy.OpenAudit(d.opts.Home.AuditDir(), policy.AuditOptions{Redact: redact})
+	// What the prompt and the audit show of arguments holds no secret value, private key or
+	// well-known credential.
+	redact := func(b []byte) []byte { return dlp.Mask(d.secrets.Redactor().Redact(b)) }
+	// Records go to a SIEM as they are written when settings.auditForward names one.
+	forward := evidence.New(evidence.Options{Log: d.log, Version: d.opts.Version, Config: func() *config.AuditForward {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.cfg == nil {
+			return nil
+		}
+		return d.cfg.Settings.AuditForward
+	}})
+	audit, err := policy.OpenAudit(d.opts.Home.AuditDir(), policy.AuditOptions{Redact: redact, Forward: forward.Send})
 	if err != nil {
+		forward.Close()
 		return fmt.Errorf("opening the audit log: %w", err)
 	}
-	scoped := newScopedGrants(d.opts.Home)
-	saved, err := scoped.load()
+	scoped := reconcile.NewGrants(d.opts.Home)
+	saved, err := scoped.Load()
 	if err != nil {
 		d.log.Warn("always-allow choices for Kubernetes contexts not read", "err", err)
 	}
 	grants := policy.NewGrants(saved, func(g policy.AlwaysGrant) error {
 		if g.Scope != "" { // bound to a Kubernetes context: config.json rules have none
-			return scoped.add(g)
+			return scoped.Add(g)
 		}
 		return d.saveAlways(g)
 	})
 	// The person's approval timeout is set by each reload of config.json (Broker.SetTimeout).
-	g := &guard{
-		engine: policy.NewEngine(policy.EngineOptions{Pins: pins, Grants: grants}),
-		broker: policy.NewBroker(policy.BrokerOptions{Timeout: DefaultApprovalTimeout, Grants: grants, Redact: redact}),
-		audit:  audit,
-		record: make(chan policy.AuditEntry, 4096),
-		done:   make(chan struct{}),
-		kube: func(server, session string) (string, bool, bool) {
-			if d.kube == nil {
-				return "", false, false
-			}
-			return d.kube.scope(server, session)
-		},
-		kubeNamespace: func(server string) string {
-			if d.kube == nil {
-				return ""
-			}
-			return d.kube.namespace(server)
-		},
-		endKube: func(session string) {
-			if d.kube != nil {
-				d.kube.endSession(session)
-			}
-		},
-	}
+	engine := policy.NewEngine(policy.EngineOptions{Pins: pins, Grants: grants})
+	broker := policy.NewBroker(policy.BrokerOptions{Timeout: DefaultApprovalTimeout, Grants: grants, Redact: redact})
+	rails := gate.NewRails(func() *config.Config {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.cfg
+	}, d.secrets, d.log, d.opts.Version)
+	writer := policy.NewAuditWriter(audit, func(err error) { d.log.Error("writing the audit log", "err", err) })
+	g := &guard{engine: engine, broker: broker, audit: audit, writer: writer, rails: rails, forward: forward,
+		Gate: gate.New(gate.Options{Engine: engine, Broker: broker, Rails: rails, Record: writer.Write,
+			// New builds the Kubernetes reconciler before this.
+			Kube: d.kube.Scope, KubeNamespace: d.kube.Namespace, EndKube: d.kube.EndSession,
+		})}
 	g.keyed = make(chan struct{})
 	go d.sealAudit(audit, g.keyed)
-	go func() {
-		defer close(g.done)
-		// Whatever queued up while the last batch was written goes in one write.
-		batch := make([]policy.AuditEntry, 0, 64)
-		for e := range g.record {
-			batch = append(batch[:0], e)
-		drain:
-			for len(batch) < cap(batch) {
-				select {
-				case e, ok := <-g.record:
-					if !ok {
-						break drain
-					}
-					batch = append(batch, e)
-				default:
-					break drain
-				}
-			}
-			if err := g.audit.AppendBatch(batch); err != nil {
-				d.log.Error("writing the audit log", "err", err)
-			}
-		}
-	}()
 	d.guard = g
 	return nil
 }
@@ -142,10 +119,11 @@ func (d *Daemon) sealAudit(audit *policy.AuditLog, done chan struct{}) {
 
 // closePolicy flushes and closes the audit log; no call may be relayed afterwards.
 func (d *Daemon) closePolicy() {
-	close(d.guard.record)
-	<-d.guard.done
+	d.guard.writer.Close()
 	<-d.guard.keyed // bounded by the keychain's own timeout
 	d.guard.audit.Close()
+	d.guard.forward.Close() // after the log's last line
+	d.guard.rails.Close()   // sends the spans still batched
 }
 
 // rules turns config.json's policies into the engine's rules.
@@ -165,7 +143,7 @@ func rules(cfg *config.Config) map[string]policy.ServerRules {
 }
 
 // saveAlways records "always allow this tool" as the person's allow rule in config.json. A
-// grant bound to a Kubernetes context goes to kube/grants.json instead (see scopedGrants).
+// grant bound to a Kubernetes context goes to kube/grants.json instead (kube/reconcile Grants).
 func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 	return d.opts.Home.Update(func(c *config.Config) error {
 		s, ok := c.Servers[g.Server]
@@ -177,217 +155,61 @@ func (d *Daemon) saveAlways(g policy.AlwaysGrant) error {
 	})
 }
 
-// The gateway.Gate the relay consults for every tool call.
-
-func (g *guard) Call(s *gateway.Session, tool string, args json.RawMessage) gateway.CallVerdict {
-	call := policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Tool: tool, Arguments: args}
-	call.Scope, call.Production, call.Kube = g.kube(s.Server, s.ID)
-	if call.Kube {
-		call.Namespace = g.kubeNamespace(s.Server)
-	}
-	v := g.engine.Decide(call)
-	arrived := time.Now()
-	finished := func(d policy.Decision) func(gateway.CallOutcome, time.Duration) {
-		return func(o gateway.CallOutcome, took time.Duration) {
-			g.record <- policy.AuditEntry{Time: arrived, Call: call, Decision: d, Duration: took, Outcome: policy.CallOutcome(o)}
-		}
-	}
-	verdict := func(d policy.Decision) gateway.CallVerdict {
-		switch d.Outcome {
-		case policy.Allowed:
-			return gateway.CallVerdict{Allow: true, Finished: finished(d)}
-		case policy.Denied:
-			return gateway.CallVerdict{Message: d.Message, Finished: finished(d)}
-		default: // withdrawn: the client cancelled or left
-			return gateway.CallVerdict{Finished: finished(d)}
-		}
-	}
-	if v.Rule != policy.RuleAsk {
-		return verdict(v.Decision())
-	}
-	return gateway.CallVerdict{Ask: func(ctx context.Context) gateway.CallVerdict {
-		d, err := g.broker.Ask(ctx, policy.Request{Call: call, Verdict: v})
-		if err != nil {
-			d = policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Reason: err.Error(),
-				Message: "Denied by MCP Tray: it could not ask you about this call (" + err.Error() + ")"}
-		}
-		return verdict(d)
-	}}
-}
-
-func (g *guard) Tools(s *gateway.Session, result json.RawMessage, complete bool) json.RawMessage {
-	g.kube(s.Server, s.ID) // a session's context is the one it first saw
-	// A list MCP Tray cannot read is never passed on as it is: nothing in it was pinned,
-	// scanned or hidden. The client gets an empty list instead (the relay's strict reader
-	// refuses such lists before they get here; this is the gate's own floor).
-	tools, _, err := policy.ParseToolsList(result)
-	if err != nil {
-		return json.RawMessage(`{"tools":[]}`)
-	}
-	g.engine.ObserveTools(s.Server, tools, complete)
-	out, err := policy.HideTools(result, func(name string) bool { return g.engine.Hidden(s.Server, name) })
-	if err != nil {
-		return json.RawMessage(`{"tools":[]}`)
-	}
-	return out
-}
-
-func (g *guard) End(s *gateway.Session) {
-	g.engine.Grants().EndSession(s.ID)
-	g.endKube(s.ID)
-}
-
-// The control API for approvals and policy.
-
-// ApproveParams answers a held call.
-type ApproveParams struct {
-	ID string `json:"id"`
-	// Answer is "once" (the default), "session" or "always"; DenyParams uses ID alone.
-	Answer string `json:"answer,omitempty"`
-}
-
-// ToolParams names one tool of one server. policy.accept needs Fingerprint: the code
-// policy.review returned (PinReview.Fingerprint), or the whole PinReview.NewFingerprint.
-type ToolParams struct {
-	Name        string `json:"name"`
-	Tool        string `json:"tool"`
-	Fingerprint string `json:"fingerprint,omitempty"`
-}
-
-// TrustParams turns trust in every tool of a server on or off (policy.trust).
-type TrustParams struct {
-	Name  string `json:"name"`
-	Trust bool   `json:"trust"`
-}
-
-// ApprovalsParams asks for one page of the approvals waiting (approvals). Limit 0 means
-// policy.ListLimit, which is also the most a page holds.
-type ApprovalsParams struct {
-	Offset int `json:"offset,omitempty"`
-	Limit  int `json:"limit,omitempty"`
-}
-
-// ApprovalsResult is one page of the approvals waiting, oldest first, with arguments and
-// descriptions shortened (Approval.Truncated); approval.get has one whole. Total counts every
-// approval waiting; the page starts at Offset.
-type ApprovalsResult struct {
-	Approvals []policy.Approval `json:"approvals"`
-	Total     int               `json:"total"`
-	Offset    int               `json:"offset"`
-}
-
-// ApprovalParams names one waiting approval (approval.get).
-type ApprovalParams struct {
-	ID string `json:"id"`
-}
-
-// PolicyListResult lists a server's tools as policy sees them.
-type PolicyListResult struct {
-	Tools []policy.ToolStatus `json:"tools"`
-}
-
+// policyRoutes registers the control methods of approvals and policy.
 func (d *Daemon) policyRoutes() {
 	c := d.ctl
-	c.Handle("approvals", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var p ApprovalsParams
-		if len(raw) > 0 && string(raw) != "null" {
-			var err error
-			if p, err = decode[ApprovalsParams](raw); err != nil {
-				return nil, err
-			}
-		}
+	api.Handle(c, api.Approvals, func(ctx context.Context, p api.ApprovalsParams) (api.ApprovalsResult, error) {
 		page, total := d.guard.broker.Page(p.Offset, p.Limit)
-		return ApprovalsResult{Approvals: nonNilApprovals(page), Total: total, Offset: max(p.Offset, 0)}, nil
+		return api.ApprovalsResult{Approvals: nonNilApprovals(page), Total: total, Offset: max(p.Offset, 0)}, nil
 	})
-	c.Handle("approval.get", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ApprovalParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.ApprovalGet, func(ctx context.Context, p api.ApprovalParams) (policy.Approval, error) {
 		a, ok := d.guard.broker.Get(p.ID)
 		if !ok {
-			return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("No call with the id %q is waiting for an answer.", p.ID)}
+			return a, api.Errorf(api.ErrNotFound, "No call with the id %q is waiting for an answer.", p.ID)
 		}
 		return a, nil
 	})
-	c.HandleStream("approvals.watch", func(ctx context.Context, _ json.RawMessage, send func(any) error) error {
+	api.HandleStream(c, api.ApprovalsWatch, func(ctx context.Context, _ api.None, send func(policy.Event) error) error {
 		snap, ch, cancel := d.guard.broker.Subscribe()
 		defer cancel()
+		added := make([]policy.Event, 0, len(snap))
 		for _, a := range snap {
-			if err := send(policy.Event{Kind: policy.ApprovalAdded, Approval: a}); err != nil {
-				return err
-			}
+			added = append(added, policy.Event{Kind: policy.ApprovalAdded, Approval: a})
 		}
-		for {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case ev, ok := <-ch:
-				if !ok {
-					return fmt.Errorf("approvals moved too fast to follow; run the command again")
-				}
-				if err := send(ev); err != nil {
-					return err
-				}
-			}
-		}
+		return bus.Forward(ctx, added, ch, nil, send, "approvals moved too fast to follow; run the command again")
 	})
-	c.Handle("approve", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ApproveParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.Approve, func(ctx context.Context, p api.ApproveParams) (api.None, error) {
 		answer := map[string]policy.Answer{"": policy.AllowOnce, "once": policy.AllowOnce, "session": policy.AllowSession, "always": policy.AlwaysAllow}[p.Answer]
 		if answer == 0 {
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not an answer: use once, session or always.", p.Answer)}
+			return api.None{}, api.Errorf(api.ErrBadRequest, "%q is not an answer: use once, session or always.", p.Answer)
 		}
-		return nil, approvalError(d.guard.broker.Answer(p.ID, answer))
+		return api.None{}, approvalError(d.guard.broker.Answer(p.ID, answer))
 	})
-	c.Handle("deny", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ApproveParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		return nil, approvalError(d.guard.broker.Answer(p.ID, policy.Deny))
+	api.Handle(c, api.Deny, func(ctx context.Context, p api.ApproveParams) (api.None, error) {
+		return api.None{}, approvalError(d.guard.broker.Answer(p.ID, policy.Deny))
 	})
-	c.Handle("policy.list", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[NameParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.PolicyList, func(ctx context.Context, p api.NameParams) (api.PolicyListResult, error) {
 		tools := d.guard.engine.Tools(p.Name)
 		if tools == nil {
 			tools = []policy.ToolStatus{}
 		}
-		return PolicyListResult{Tools: tools}, nil
+		return api.PolicyListResult{Tools: tools}, nil
 	})
-	c.Handle("policy.review", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ToolParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.PolicyReview, func(ctx context.Context, p api.ToolParams) (policy.PinReview, error) {
 		return d.guard.engine.ReviewPin(p.Name, p.Tool)
 	})
-	c.Handle("policy.accept", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[ToolParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		err = d.guard.engine.AcceptPin(p.Name, p.Tool, p.Fingerprint)
+	api.Handle(c, api.PolicyAccept, func(ctx context.Context, p api.ToolParams) (api.None, error) {
+		err := d.guard.engine.AcceptPin(p.Name, p.Tool, p.Fingerprint)
 		switch {
 		case errors.Is(err, policy.ErrNoFingerprint):
-			return nil, &control.Error{Code: control.CodeBadRequest, Message: "Say which reviewed definition to accept: run `mcptray policy review SERVER TOOL` first and copy the code it shows."}
+			return api.None{}, api.Errorf(api.ErrBadRequest, "Say which reviewed definition to accept: run `mcptray policy review SERVER TOOL` first and copy the code it shows.")
 		case errors.Is(err, policy.ErrPinMovedOn):
-			return nil, &control.Error{Code: control.CodeFailed, Message: fmt.Sprintf("%s of %s changed again since you reviewed it, so nothing was accepted: review it again (mcptray policy review %s %s).", p.Tool, p.Name, p.Name, p.Tool)}
+			return api.None{}, api.Errorf(api.ErrFailed, "%s of %s changed again since you reviewed it, so nothing was accepted: review it again (mcptray policy review %s %s).", p.Tool, p.Name, p.Name, p.Tool)
 		}
-		return nil, err
+		return api.None{}, err
 	})
-	c.Handle("policy.trust", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[TrustParams](raw)
-		if err != nil {
-			return nil, err
-		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error { s.SetTrust(p.Trust); return nil })
+	api.Handle(c, api.PolicyTrust, func(ctx context.Context, p api.TrustParams) (api.None, error) {
+		return api.None{}, d.updateServer(p.Name, func(s *config.Server) error { s.SetTrust(p.Trust); return nil })
 	})
 }
 
@@ -398,10 +220,15 @@ func nonNilApprovals(a []policy.Approval) []policy.Approval {
 	return a
 }
 
-// approvalError gives "no such approval" a stable code.
+// approvalError gives the broker's refusals their codes on the wire: no such approval is
+// ErrNotFound, one answered already ErrAlreadyAnswered, an answer not offered ErrBadRequest.
+// The text is the broker's.
 func approvalError(err error) error {
-	if err != nil && strings.Contains(strings.ToLower(err.Error()), "no approval") {
-		return &control.Error{Code: control.CodeNotFound, Message: err.Error()}
+	switch {
+	case errors.Is(err, policy.ErrUnknownApproval):
+		return api.Errorf(api.ErrNotFound, "%s", err.Error())
+	case errors.Is(err, policy.ErrAlreadyAnswered):
+		return api.Errorf(api.ErrAlreadyAnswered, "%s", err.Error())
 	}
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/keychain"
@@ -27,7 +28,7 @@ func startWithKeys(t *testing.T, home config.Home, keys keychain.Store) *harness
 	h := &harness{home: home, client: &control.Client{Path: home.SocketPath()}, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- d.Run(ctx) }()
 	t.Cleanup(h.stop)
-	h.waitFor(t, "the daemon answers", func(StatusResult) bool { return true })
+	h.waitFor(t, "the daemon answers", func(api.StatusResult) bool { return true })
 	return h
 }
 
@@ -75,26 +76,23 @@ func TestDaemonSealsTheAuditLogWithAKeyFromTheKeychain(t *testing.T) {
 func TestPolicyMethods(t *testing.T) {
 	h := start(t)
 	h.add(t, "fs", &config.Server{Command: fake})
-	call := func(method string, params, result any) error {
-		return h.client.Call(context.Background(), method, params, result)
-	}
+	ctx := context.Background()
 	// Accepting a changed tool names the reviewed definition.
-	err := call("policy.accept", ToolParams{Name: "fs", Tool: "echo"}, nil)
-	var ce *control.Error
-	if !errors.As(err, &ce) || ce.Code != control.CodeBadRequest || !strings.Contains(ce.Message, "mcptray policy review SERVER TOOL") {
+	_, err := api.Call(ctx, h.client, api.PolicyAccept, api.ToolParams{Name: "fs", Tool: "echo"})
+	if !errors.Is(err, api.ErrBadRequest) || !strings.Contains(err.Error(), "mcptray policy review SERVER TOOL") {
 		t.Errorf("policy.accept without a fingerprint: %v", err)
 	}
 	// A page of approvals says how many wait in all.
-	var page ApprovalsResult
-	if err := call("approvals", ApprovalsParams{Offset: 5}, &page); err != nil || page.Approvals == nil || page.Total != 0 || page.Offset != 5 {
+	page, err := api.Call(ctx, h.client, api.Approvals, api.ApprovalsParams{Offset: 5})
+	if err != nil || page.Approvals == nil || page.Total != 0 || page.Offset != 5 {
 		t.Errorf("approvals: %+v %v", page, err)
 	}
-	if err := call("approval.get", ApprovalParams{ID: "nope"}, nil); !errors.As(err, &ce) || ce.Code != control.CodeNotFound {
+	if _, err := api.Call(ctx, h.client, api.ApprovalGet, api.ApprovalParams{ID: "nope"}); !errors.Is(err, api.ErrNotFound) {
 		t.Errorf("approval.get of an unknown id: %v", err)
 	}
 	// Trust goes through the daemon, on and off.
 	for _, on := range []bool{true, false} {
-		if err := call("policy.trust", TrustParams{Name: "fs", Trust: on}, nil); err != nil {
+		if _, err := api.Call(ctx, h.client, api.PolicyTrust, api.TrustParams{Name: "fs", Trust: on}); err != nil {
 			t.Fatal(err)
 		}
 		cfg, err := h.home.Load()
@@ -105,7 +103,7 @@ func TestPolicyMethods(t *testing.T) {
 			t.Errorf("after policy.trust %v: %+v", on, p)
 		}
 	}
-	if err := call("policy.trust", TrustParams{Name: "nope", Trust: false}, nil); !errors.As(err, &ce) || ce.Code != control.CodeNotFound {
+	if _, err := api.Call(ctx, h.client, api.PolicyTrust, api.TrustParams{Name: "nope", Trust: false}); !errors.Is(err, api.ErrNotFound) {
 		t.Errorf("policy.trust of an unknown server: %v", err)
 	}
 }

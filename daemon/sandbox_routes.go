@@ -3,52 +3,34 @@ package daemon
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/control"
 )
 
-// SandboxParams names a server and, for servers.sandbox, what it may touch from now on:
-// {"read": [...], "write": [...], "network": true|false} to confine it, or false to run it
-// without a sandbox. servers.sandbox.show takes the name only and answers with the sandbox as
-// config.json has it (Sandbox nil when nobody chose yet).
-type SandboxParams struct {
-	Name    string          `json:"name"`
-	Sandbox *config.Sandbox `json:"sandbox"`
-}
-
-// sandboxRoutes registers servers.sandbox (change a server's sandbox in config.json, as
-// `mcptray server sandbox` does) and servers.sandbox.show (read it, for the window's dialog).
+// sandboxRoutes registers api.ServersSandbox (change a server's sandbox in config.json, as
+// `mcptray server sandbox` does) and api.ServersSandboxShow (read it, for the window's dialog).
 func (d *Daemon) sandboxRoutes() {
 	c := d.ctl
-	c.Handle("servers.sandbox.show", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[SandboxParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.ServersSandboxShow, func(ctx context.Context, p api.SandboxParams) (api.SandboxParams, error) {
 		s, ok := d.currentConfig().Servers[p.Name]
 		if !ok {
-			return nil, &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q in MCP Tray.", p.Name)}
+			return api.SandboxParams{}, api.Errorf(api.ErrNotFound, "There is no server named %q in MCP Tray.", p.Name)
 		}
-		res := SandboxParams{Name: p.Name}
+		res := api.SandboxParams{Name: p.Name}
 		if s.Sandbox != nil {
 			sb := *s.Sandbox
 			res.Sandbox = &sb
 		}
 		return res, nil
 	})
-	c.Handle("servers.sandbox", func(ctx context.Context, raw json.RawMessage) (any, error) {
-		p, err := decode[SandboxParams](raw)
-		if err != nil {
-			return nil, err
-		}
+	api.Handle(c, api.ServersSandbox, func(ctx context.Context, p api.SandboxParams) (api.None, error) {
 		sb, err := cleanSandbox(p.Sandbox)
 		if err != nil {
-			return nil, err
+			return api.None{}, err
 		}
-		return nil, d.updateServer(p.Name, func(s *config.Server) error {
+		return api.None{}, d.updateServer(p.Name, func(s *config.Server) error {
 			if s.Sandbox.Confined() && sb.Confined() {
 				// Change the folders and network only: members this version does not know stay.
 				s.Sandbox.Read, s.Sandbox.Write, s.Sandbox.Network = sb.Read, sb.Write, sb.Network
@@ -65,7 +47,7 @@ func (d *Daemon) sandboxRoutes() {
 // the daemon cannot know the folder a relative path meant.
 func cleanSandbox(sb *config.Sandbox) (*config.Sandbox, error) {
 	if sb == nil {
-		return nil, &control.Error{Code: control.CodeBadRequest, Message: "Say what the server may touch, or false to run it without a sandbox."}
+		return nil, api.Errorf(api.ErrBadRequest, "Say what the server may touch, or false to run it without a sandbox.")
 	}
 	if sb.Off {
 		return &config.Sandbox{Off: true}, nil
@@ -78,7 +60,7 @@ func cleanSandbox(sb *config.Sandbox) (*config.Sandbox, error) {
 		for _, dir := range l.in {
 			p, ok := config.SandboxFolder(dir)
 			if !ok {
-				return nil, &control.Error{Code: control.CodeBadRequest, Message: fmt.Sprintf("%q is not a full path: choose the folder again.", dir)}
+				return nil, api.Errorf(api.ErrBadRequest, "%q is not a full path: choose the folder again.", dir)
 			}
 			if !slices.Contains(out.Write, p) && !slices.Contains(out.Read, p) {
 				*l.out = append(*l.out, p)
@@ -94,7 +76,7 @@ func cleanSandbox(sb *config.Sandbox) (*config.Sandbox, error) {
 // do not read, a request the handler would refuse anyway, and a server not in the
 // configuration in effect (one that waits for the person's confirmation) count as loosening.
 func (d *Daemon) sandboxLoosens(raw json.RawMessage) bool {
-	var p SandboxParams
+	var p api.SandboxParams
 	if json.Unmarshal(raw, &p) != nil {
 		return true
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 )
@@ -44,7 +45,7 @@ func TestSandboxLooseningTable(t *testing.T) {
 		{`{"name":"unknown","sandbox":{"read":[]}}`, true},
 		{`not json`, true},
 	} {
-		if got := d.loosens("servers.sandbox", json.RawMessage(tt.params)); got != tt.loosens {
+		if got := d.loosens(api.ServersSandbox.Name, json.RawMessage(tt.params)); got != tt.loosens {
 			t.Errorf("servers.sandbox %s loosens = %v, want %v", tt.params, got, tt.loosens)
 		}
 	}
@@ -59,10 +60,10 @@ func TestServersSandboxWritesConfigAndRefusesLooseningFromAServer(t *testing.T) 
 	}
 	h := start(t)
 	h.add(t, "files", &config.Server{Command: fake, Sandbox: &config.Sandbox{Read: []string{"/data"}}})
-	h.waitFor(t, "files runs", func(st StatusResult) bool { _, ok := find(st, "files"); return ok })
+	h.waitFor(t, "files runs", func(st api.StatusResult) bool { _, ok := find(st, "files"); return ok })
 	ctx := context.Background()
 	want := &config.Sandbox{Read: []string{"/data"}, Write: []string{"~/notes"}, Network: true}
-	if err := h.client.Call(ctx, "servers.sandbox", SandboxParams{Name: "files", Sandbox: want}, nil); err != nil {
+	if err := callInto(ctx, h.client, api.ServersSandbox, api.SandboxParams{Name: "files", Sandbox: want}, nil); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := h.home.Load()
@@ -74,9 +75,9 @@ func TestServersSandboxWritesConfigAndRefusesLooseningFromAServer(t *testing.T) 
 		t.Fatalf("config.json has sandbox %+v, want %+v", got, want)
 	}
 	// The configuration in effect follows config.json; show answers from it.
-	h.waitFor(t, "the change applies", func(StatusResult) bool {
-		var shown SandboxParams
-		err := h.client.Call(ctx, "servers.sandbox.show", SandboxParams{Name: "files"}, &shown)
+	h.waitFor(t, "the change applies", func(api.StatusResult) bool {
+		var shown api.SandboxParams
+		err := callInto(ctx, h.client, api.ServersSandboxShow, api.SandboxParams{Name: "files"}, &shown)
 		return err == nil && shown.Sandbox != nil && slices.Equal(shown.Sandbox.Write, []string{"~/notes"}) && shown.Sandbox.Network
 	})
 

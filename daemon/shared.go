@@ -111,7 +111,7 @@ func (s *sharedHubs) start(name string) *sharedHub {
 	hub := gateway.NewHub(gateway.HubOptions{Server: name, Gate: d.guard, Version: d.opts.Version,
 		Hooks: gateway.Hooks{
 			Tools:   d.tools.record,
-			Traffic: d.traffic.record,
+			Traffic: d.traffic.Record,
 			Result:  d.sandboxResults(name),
 			Note: func(_ *gateway.Session, msg string) {
 				if logs != nil {
@@ -187,6 +187,9 @@ func (sh *sharedHub) run(ctx context.Context, d *Daemon) {
 		case ctx.Err() != nil:
 			return
 		case byPerson:
+			restarts.Reset()
+			continue
+		case d.waitSignIn(ctx, sh.name, sh.hub, events): // remote_routes.go: not a crash
 			restarts.Reset()
 			continue
 		case !errors.Is(err, gateway.ErrServerGone):

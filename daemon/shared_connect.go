@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 
+	"github.com/mcptray/mcptray/authority"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/gateway"
@@ -28,7 +29,7 @@ func (d *Daemon) mode(server string) config.Mode {
 // connectShared joins a bridge connection to the server's shared process: the client gets
 // its own session (its own policy grants) on the one process every client uses.
 func (d *Daemon) connectShared(ctx context.Context, hub *gateway.Hub, h control.Hello, files []*os.File) func(net.Conn, *bufio.Reader) {
-	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client, App: bridgeApp(ctx)}
+	sess := &gateway.Session{ID: newSessionID(), Server: h.Server, Client: h.Client, App: authority.BridgeApp(ctx)}
 	logs := d.sup.Logs(h.Server)
 	return func(conn net.Conn, r *bufio.Reader) {
 		defer closeAll(files)

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"golang.org/x/sys/unix"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/testbin"
 )
@@ -42,19 +43,19 @@ func TestSharedStopEndsAServerThatStoppedReading(t *testing.T) {
 	go stuckCall()
 	waitStuck(t, pid)
 
-	if err := h.client.Call(context.Background(), "restart", NameParams{Name: "s"}, nil); err != nil {
+	if err := callInto(context.Background(), h.client, api.Restart, api.NameParams{Name: "s"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	testbin.WaitExit(t, "the stuck process ends on restart", pid)
 	pid2 := sharedPid(t, h, "s", pid)
 	go stuckCall()
 	waitStuck(t, pid2)
-	if err := h.client.Call(context.Background(), "stop", NameParams{Name: "s"}, nil); err != nil {
+	if err := callInto(context.Background(), h.client, api.Stop, api.NameParams{Name: "s"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	testbin.WaitExit(t, "the stuck process ends on stop", pid2)
 
-	if err := h.client.Call(context.Background(), "start", NameParams{Name: "s"}, nil); err != nil {
+	if err := callInto(context.Background(), h.client, api.Start, api.NameParams{Name: "s"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	pid3 := sharedPid(t, h, "s", pid2)

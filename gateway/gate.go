@@ -38,6 +38,17 @@ type CallVerdict struct {
 	// Finished, when set, is told how a forwarded call ended; or, for a call never
 	// forwarded, that it did not run.
 	Finished func(outcome CallOutcome, took time.Duration)
+	// Timeout, when more than zero, bounds how long a forwarded call may run at the server:
+	// past it the client gets an isError result saying so, the server a notifications/cancelled
+	// for the call, Finished CallTimedOut, and a late answer is dropped (see timeout.go).
+	Timeout time.Duration
+	// Traceparent, when set on an allowed call, is the W3C traceparent the server gets in
+	// params._meta.traceparent in place of the app's (telemetry's span of the call).
+	Traceparent string
+	// Result, when set on an allowed call, is given the server's answer (the whole JSON-RPC
+	// response, valid only during the call) and returns what the client gets instead: the
+	// same bytes, or a copy with secrets redacted (see result.go).
+	Result func(response []byte) []byte
 }
 
 // CallOutcome is how a tool call ended, for the audit log.
@@ -49,6 +60,7 @@ const (
 	CallToolError CallOutcome = "tool_error" // a result with isError
 	CallFailed    CallOutcome = "failed"     // a JSON-RPC error, or the server went away
 	CallNotRun    CallOutcome = "not_run"    // denied or withdrawn
+	CallTimedOut  CallOutcome = "timed_out"  // ran past CallVerdict.Timeout; the server was told to cancel it
 )
 
 // deniedResult is a tools/call answer the client shows as a failed tool run: a result with

@@ -111,6 +111,8 @@ type pending struct {
 	finished func(CallOutcome, time.Duration) // for gated tool calls
 	cursor   bool                             // a tools/list that asked for a later page
 	call     callIdentity                     // for gated tool calls: which tool, which arguments
+	deadline *deadline                        // for tool calls with a timeout (timeout.go)
+	result   func([]byte) []byte              // CallVerdict.Result (result.go)
 }
 
 // ErrServerGone is returned by Relay when the server process ended the session.
@@ -401,6 +403,7 @@ func (r *relay) fromServer(line, raw []byte) bool {
 				line, raw = out, append(out, '\n')
 			}
 		}
+		line, raw = p.passResult(line, raw)
 		finished = p.finished
 		if finished != nil && r.modern.Load() && r.grantRetry(p, line) {
 			finished = nil // the call goes on in the client's retry, which finishes it
@@ -513,7 +516,7 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 	if v, ok := r.retryOf(line, call); ok {
 		return r.actOn(env, key, raw, v, call) // the retry of a call decided already
 	}
-	v := r.opts.Gate.Call(r.sess, name, args)
+	v := consultGate(r.opts.Gate, r.sess, name, args, line)
 	if v.Ask == nil {
 		return r.actOn(env, key, raw, v, call)
 	}
@@ -576,8 +579,10 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call 
 		}
 		return nil
 	}
+	raw = v.stamp(raw)
 	r.mu.Lock()
 	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished, call: call}
+	r.armLocked(key, v)
 	r.mu.Unlock()
 	if err := r.writeServer(raw); err != nil {
 		if p, ok := r.settle(r.inflight, key); ok {

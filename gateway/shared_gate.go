@@ -28,7 +28,7 @@ func (m *member) gateCall(line []byte, env envelope) {
 		m.forward(line, env, v.Finished) // the retry of a call decided already
 		return
 	}
-	v := m.h.opts.Gate.Call(m.sess, name, args)
+	v := consultGate(m.h.opts.Gate, m.sess, name, args, line)
 	if v.Ask == nil {
 		m.actOn(line, env, v)
 		return
@@ -103,7 +103,7 @@ func (m *member) actOn(line []byte, env envelope, v CallVerdict) {
 		}
 		return
 	}
-	m.forward(line, env, v.Finished)
+	m.forwardTimed(v.stamp(line), env, v.Finished, v.Timeout, v.Result)
 }
 
 // withdraw cancels a held call; it reports whether the id was held.

@@ -288,6 +288,7 @@ func (h *Hub) deliver(c *call, line []byte) {
 			out = h.toolsFor(c.m, out)
 		}
 	}
+	out = c.passResult(out)
 	finished := c.finished
 	if finished != nil && h.grantRetry(c, line) {
 		finished = nil // the call goes on in the app's retry, which finishes it

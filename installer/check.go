@@ -41,8 +41,8 @@ func (j *job) check(ctx context.Context) error {
 	if j.name == "" {
 		j.name = p.Name
 	}
-	if !config.ValidName(j.name) {
-		return failf("%q cannot be a server name: use letters, digits, '.', '-' or '_'.", j.name)
+	if err := config.CheckName(j.name); err != nil {
+		return failf("%s.", err)
 	}
 	if err := checkClients(j.req.Clients); err != nil {
 		return err
@@ -84,14 +84,8 @@ func nameTaken(name string) error {
 
 // checkClients refuses an AI client id MCP Tray does not know.
 func checkClients(ids []string) error {
-	var known []string
-	for _, c := range clients.All() {
-		known = append(known, c.ID())
-	}
-	for _, id := range ids {
-		if !slices.Contains(known, id) {
-			return failf("%q is not an AI app MCP Tray knows; use one of: %s.", id, strings.Join(known, ", "))
-		}
+	if _, err := clients.KnownIDs(ids); err != nil {
+		return failf("%s.", err)
 	}
 	return nil
 }

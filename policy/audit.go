@@ -55,6 +55,7 @@ const (
 	CallToolError CallOutcome = "tool_error" // the server returned a result with isError
 	CallFailed    CallOutcome = "failed"     // a JSON-RPC error, or the server went away
 	CallNotRun    CallOutcome = "not_run"    // denied or withdrawn: never forwarded
+	CallTimedOut  CallOutcome = "timed_out"  // ran past its time limit; the server was told to cancel it
 )
 
 // AuditEntry is what the gateway hands the audit log after a call.
@@ -66,6 +67,9 @@ type AuditEntry struct {
 	// Duration is how long the server took to answer; 0 for a call that did not run.
 	Duration time.Duration
 	Outcome  CallOutcome
+	// Note is a plain sentence about the call beside its decision: "timed out after 2 s",
+	// what a data-loss check found (never the value). Written as it is: it must hold no secret.
+	Note string
 }
 
 // AuditRecord is one line of the audit log. Its JSON form is stable.
@@ -75,6 +79,7 @@ type AuditRecord struct {
 	Client     string      `json:"client,omitempty"`
 	Session    string      `json:"session,omitempty"`
 	Server     string      `json:"server"`
+	Host       string      `json:"host,omitempty"` // a remote server's host; "" for a local one
 	Tool       string      `json:"tool"`
 	Scope      string      `json:"scope,omitempty"`
 	Decision   Outcome     `json:"decision"`
@@ -84,6 +89,7 @@ type AuditRecord struct {
 	WaitMS     float64     `json:"wait_ms"`
 	DurationMS float64     `json:"duration_ms"`
 	Outcome    CallOutcome `json:"outcome"`
+	Note       string      `json:"note,omitempty"`
 	// ArgsSHA256 is the SHA-256 of the canonical JSON of the arguments (of the raw bytes if
 	// they are not JSON), so a call can be matched without keeping its arguments.
 	ArgsSHA256 string `json:"args_sha256"`
@@ -132,6 +138,11 @@ type AuditOptions struct {
 	// head that is sealed already is then not rewritten at all: a seal is never replaced by
 	// no seal.
 	Key []byte
+	// Forward, when set, is given every line once it is in the file, in order: the line as
+	// written (without its newline; valid only during the call) and its hash, which the next
+	// line carries as "prev". It is called with the log's lock held: it must not block (queue
+	// the line and send it elsewhere).
+	Forward func(line []byte, hash string)
 }
 
 // AuditLog appends records to the audit directory. It is safe for concurrent use; one
@@ -246,6 +257,7 @@ func (l *AuditLog) AppendBatch(entries []AuditEntry) error {
 	}
 	seq, prev := l.seq, l.prev
 	var buf []byte
+	var ends []int // where each line ends in buf, for Forward
 	for i := range recs {
 		recs[i].Seq, recs[i].Prev = seq+1, prev
 		line, err := json.Marshal(recs[i])
@@ -254,9 +266,23 @@ func (l *AuditLog) AppendBatch(entries []AuditEntry) error {
 		}
 		buf = append(append(buf, line...), '\n')
 		seq, prev = recs[i].Seq, lineHash(line)
+		if l.opts.Forward != nil {
+			ends = append(ends, len(buf)-1)
+		}
 	}
 	if _, err := l.f.Write(buf); err != nil {
 		return fmt.Errorf("writing the audit log: %w", err)
+	}
+	if l.opts.Forward != nil {
+		start := 0
+		for i, end := range ends {
+			hash := prev
+			if i+1 < len(recs) {
+				hash = recs[i+1].Prev
+			}
+			l.opts.Forward(buf[start:end], hash)
+			start = end + 1
+		}
 	}
 	l.seq, l.prev, l.line, l.unsealed = seq, prev, l.line+len(recs), true
 	switch wait := l.opts.SyncEvery - now.Sub(l.lastSeal); {
@@ -283,10 +309,10 @@ func (l *AuditLog) record(e AuditEntry, now time.Time) AuditRecord {
 		digestOf = canon
 	}
 	rec := AuditRecord{
-		Time: e.Time.UTC(), Client: c.Client, Session: c.Session, Server: c.Server, Tool: c.Tool,
+		Time: e.Time.UTC(), Client: c.Client, Session: c.Session, Server: c.Server, Host: c.Host, Tool: c.Tool,
 		Scope: c.Scope, Decision: e.Decision.Outcome, DecidedBy: e.Decision.DecidedBy,
 		Reason: e.Decision.Reason, WaitMS: millis(e.Decision.Waited), DurationMS: millis(e.Duration),
-		Outcome: e.Outcome, ArgsSHA256: lineHash(digestOf),
+		Outcome: e.Outcome, Note: e.Note, ArgsSHA256: lineHash(digestOf),
 	}
 	if e.Decision.Answer != 0 {
 		rec.Answer = e.Decision.Answer.String()
@@ -310,6 +336,8 @@ func (l *AuditLog) rollLocked(day string) error {
 	}
 	if day != l.day {
 		l.day, l.line = day, 0
+		// The days before are closed: sign them (a failure shows as unsigned files in Verify).
+		_ = l.signClosedLocked()
 	}
 	if l.f == nil {
 		return l.openFile()
@@ -370,6 +398,7 @@ func (l *AuditLog) SetKey(key []byte) error {
 		return nil
 	}
 	l.key = slices.Clone(key)
+	_ = l.signClosedLocked() // days closed while the key was not known
 	switch {
 	case l.f != nil:
 		l.unsealed = true

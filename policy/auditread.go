@@ -72,6 +72,9 @@ func (r AuditRecord) String() string {
 	b.WriteString(display.Line(cmp.Or(r.Client, "unknown client")))
 	b.WriteString("  ")
 	b.WriteString(display.Line(r.Server + "/" + r.Tool))
+	if r.Host != "" {
+		b.WriteString(" at " + display.Line(r.Host))
+	}
 	if r.Scope != "" {
 		b.WriteString(" [" + display.Line(r.Scope) + "]")
 	}
@@ -89,6 +92,9 @@ func (r AuditRecord) String() string {
 	b.WriteString("  " + display.Line(strings.ReplaceAll(string(r.Outcome), "_", " ")))
 	if r.Outcome != CallNotRun && r.DurationMS > 0 {
 		b.WriteString(" in " + humanMillis(r.DurationMS))
+	}
+	if r.Note != "" {
+		b.WriteString("  (" + display.Line(r.Note) + ")")
 	}
 	return b.String()
 }

@@ -36,6 +36,8 @@ type AuditReport struct {
 	// Note is a plain sentence about what could not be checked, for an OK report: the head
 	// is not sealed yet, or the keychain could not be read.
 	Note string `json:"note,omitempty"`
+	// Signed counts the daily files whose signature was checked (see auditsign.go).
+	Signed int `json:"signed"`
 }
 
 // VerifyOptions give Verify the key that seals the head mark.
@@ -88,6 +90,14 @@ func VerifyWith(dir string, o VerifyOptions) (AuditReport, error) {
 	fail := func(file string, line int, format string, args ...any) (AuditReport, error) {
 		rep.File, rep.Line, rep.Problem = file, line, fmt.Sprintf(format, args...)
 		return rep, nil
+	}
+	signed, file, problem, err := checkSignatures(dir, files, o.Key)
+	if err != nil {
+		return AuditReport{}, err
+	}
+	rep.Signed = signed
+	if problem != "" {
+		return fail(file, 0, "%s", problem)
 	}
 	if head != nil {
 		keyAbsent := o.Key == nil && errors.Is(o.KeyErr, keychain.ErrNotFound)

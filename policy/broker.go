@@ -169,7 +169,7 @@ func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 	}
 	args := displayArguments(c.Arguments, b.redact)
 	b.mu.Lock()
-	if reason, ok := b.grants.allowed(&c, r.Verdict.ReadOnly); ok {
+	if reason, ok := b.grants.allowed(&c, r.Verdict.ReadOnly); ok && !r.Verdict.EachTime {
 		b.mu.Unlock()
 		return Decision{Outcome: Allowed, DecidedBy: ByRule, Reason: reason}, nil
 	}
@@ -184,7 +184,7 @@ func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 		Scope: c.Scope, Description: r.Verdict.Description, Arguments: args,
 		Warnings: r.Verdict.Warnings, ReadOnly: r.Verdict.ReadOnly,
 		KubeContext: c.kubeContext(), Production: c.Production,
-		SessionOffered: c.Session != "" && !changesProduction, AlwaysOffered: !changesProduction,
+		SessionOffered: c.Session != "" && !changesProduction && !r.Verdict.EachTime, AlwaysOffered: !changesProduction && !r.Verdict.EachTime,
 		Created: now, Deadline: now.Add(timeout),
 	}}
 	b.pending[h.ID] = h
@@ -281,12 +281,18 @@ func (b *Broker) Answer(id string, a Answer) error {
 		if !h.SessionOffered && h.Production && !h.ReadOnly {
 			return fmt.Errorf("answering approval %s: %w: in a production context every call that can change something asks each time; choose allow once", id, ErrAnswerNotOffered)
 		}
+		if !h.SessionOffered && h.Session != "" {
+			return fmt.Errorf("answering approval %s: %w: this call carries something that must be allowed each time; choose allow once", id, ErrAnswerNotOffered)
+		}
 		if !h.SessionOffered {
 			return fmt.Errorf("answering approval %s: %w: the call has no session; choose allow once", id, ErrAnswerNotOffered)
 		}
 		b.grants.grantSession(&h.call)
 		d.Reason = reasonSessionGrant
 	case AlwaysAllow:
+		if !h.AlwaysOffered && !(h.Production && !h.ReadOnly) {
+			return fmt.Errorf("answering approval %s: %w: this call carries something that must be allowed each time; choose allow once", id, ErrAnswerNotOffered)
+		}
 		if !h.AlwaysOffered {
 			return fmt.Errorf("answering approval %s: %w: a tool that can make changes in a production context is never always allowed; choose allow once", id, ErrAnswerNotOffered)
 		}

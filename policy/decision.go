@@ -19,6 +19,9 @@ type Call struct {
 	Session string
 	// Server is the server's name in config.json; Tool is the tool's name.
 	Server, Tool string
+	// Host is where a remote server runs (its address's host and port, for the audit); ""
+	// for a server on this computer.
+	Host string
 	// Scope is the context the call runs in, for example the kube context; "" for none.
 	// Always grants are bound to it.
 	Scope string

@@ -26,6 +26,10 @@ type Verdict struct {
 	// Warnings are plain sentences the prompt shows: the scanner's reasons, and a note when
 	// the call runs in a production context. Shared: do not modify.
 	Warnings []string
+	// EachTime asks the person about this very call however the tool was allowed before: no
+	// session or always grant lets it through, and neither is offered (a data-loss check found
+	// a secret in it).
+	EachTime bool
 }
 
 // Decision turns an allow or deny verdict into the call's final decision, decided by rule.

@@ -2,8 +2,9 @@ package supervisor
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
+
+	"github.com/mcptray/mcptray/config"
 )
 
 // An argument may name one of the server's secrets as ${secret:NAME}: the spawned process's
@@ -12,8 +13,8 @@ import (
 // is put in at each spawn and nowhere else: the Spec, config.json and the logs keep the
 // placeholder. Like any argument it can be seen by programs that list processes.
 
-// argSecretRE finds ${secret:NAME} in an argument.
-var argSecretRE = regexp.MustCompile(`\$\{secret:([A-Za-z_][A-Za-z0-9_]*)\}`)
+// argSecretRE finds ${secret:NAME} in an argument (config's one pattern).
+var argSecretRE = config.SecretRef
 
 // argsWithSecrets returns args with every ${secret:NAME} replaced by vals[NAME]; args itself
 // is not changed. A placeholder naming no secret of the server (not in secrets) is an error

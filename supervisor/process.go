@@ -45,6 +45,8 @@ type Process struct {
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when Stop has finished
 	stderrWG sync.WaitGroup
+	// cancel is set for a remote server's connector (remote.go), which has no process tree.
+	cancel func()
 }
 
 // Pid returns the process id of the direct child.
@@ -77,6 +79,10 @@ func (p *Process) ExitError() error {
 func (p *Process) Stop() error {
 	p.stopOnce.Do(func() {
 		defer close(p.stopped)
+		if p.cancel != nil {
+			p.stopRemote()
+			return
+		}
 		p.stdin.Close()
 		if !p.waitGone(p.ladder.StdinGrace) {
 			p.tree.signal(sigTerm)
@@ -122,26 +128,30 @@ func (p *Process) waitGone(d time.Duration) bool {
 // ErrCommandNotFound is returned by Spawn when the server's program is not installed.
 var ErrCommandNotFound = errors.New("command not found")
 
+// pipes opens n pipes and returns their read and write ends; on an error none is left open.
+func pipes(n int) (r, w []*os.File, err error) {
+	for range n {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			for i := range r {
+				r[i].Close()
+				w[i].Close()
+			}
+			return nil, nil, err
+		}
+		r, w = append(r, pr), append(w, pw)
+	}
+	return r, w, nil
+}
+
 // spawn starts cmd with fresh pipes, its own process tree and stderr flowing into logs.
 func spawn(cmd *exec.Cmd, logs *Logs, ladder Ladder, clock Clock) (*Process, error) {
-	inR, inW, err := os.Pipe()
+	r, w, err := pipes(3)
 	if err != nil {
 		return nil, err
 	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		return nil, err
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		outR.Close()
-		outW.Close()
-		return nil, err
-	}
+	inR, outR, errR := r[0], r[1], r[2]
+	inW, outW, errW := w[0], w[1], w[2]
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
 	p := &Process{stdin: inW, stdout: outR, ladder: ladder.orDefault(), clock: orRealClock(clock),
 		done: make(chan struct{}), stopped: make(chan struct{})}

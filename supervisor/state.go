@@ -57,6 +57,9 @@ type Status struct {
 	Sessions int       `json:"sessions"`        // processes handed to client connections and still running
 	Spare    bool      `json:"spare"`           // whether a warm spare is kept
 	Error    string    `json:"error,omitempty"` // why it is in Backoff or Failed, one sentence
+	// NeedsSignIn is set while a remote server refuses MCP Tray for want of a (new) sign-in;
+	// Error then says how to sign in (remote.go).
+	NeedsSignIn bool `json:"needsSignIn,omitempty"`
 	// RetryAt is when a server in Backoff starts again.
 	RetryAt time.Time `json:"retryAt,omitzero"`
 	// StderrTail holds the last lines the server printed before it failed.

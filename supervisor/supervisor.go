@@ -22,6 +22,8 @@ type Options struct {
 	// Secrets returns the values of a server's secrets at each spawn. An error that wraps
 	// Permanent (a secret that is not set) keeps the server from starting until the person acts.
 	Secrets func(ctx context.Context, server string, keys []string) (map[string]string, error)
+	// Tokens, if set, gives a remote server's connector its access token source (remote.go).
+	Tokens func(server, url string) func(ctx context.Context) (string, error)
 	// Redact is applied to every log line before it is stored.
 	Redact func(string) string
 	// Env, if set, replaces os.Environ() as the base of every server's environment; PATH is

@@ -37,6 +37,8 @@ type Spec struct {
 	// verified before every start, and a server whose files changed does not start
 	// (installed.go).
 	Frozen config.Frozen
+	// Remote, when its URL is set, makes this a remote server: no program runs (remote.go).
+	Remote RemoteSpec
 }
 
 func (s Spec) equal(o Spec) bool { return fmt.Sprintf("%#v", s) == fmt.Sprintf("%#v", o) }
@@ -152,7 +154,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 		u.logs.Note("%s; restarting in %s", err, delay.Round(time.Millisecond))
 		u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt = Backoff, 0, err.Error(), at })
 	}
-	u.set(func(s *Status) { s.State = state; s.Spare = !u.spec.NoSpare })
+	u.set(func(s *Status) { s.State = state; s.Spare = !u.spec.NoSpare && !u.spec.IsRemote() })
 	defer func() {
 		stopRetry()
 		stopProc()
@@ -160,7 +162,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 
 	for {
 		if state == Starting && proc == nil {
-			if u.spec.NoSpare {
+			if u.spec.NoSpare || u.spec.IsRemote() {
 				// Nothing runs until a client connects, but a missing program is said now.
 				if err := u.refused(); err != nil {
 					fail(err)
@@ -170,7 +172,7 @@ func (u *unit) run(ctx context.Context, initial State) {
 					fail(err)
 					continue
 				}
-				if _, err := ResolveCommand(u.spec.Command, u.spec.Dir); err != nil {
+				if err := u.checkCommand(); err != nil {
 					fail(err)
 					continue
 				}
@@ -235,7 +237,10 @@ func (u *unit) run(ctx context.Context, initial State) {
 				stopProc()
 				restarts.Reset()
 				state = Starting
-				u.set(func(s *Status) { s.State, s.Pid, s.Error, s.RetryAt, s.StderrTail = Starting, 0, "", time.Time{}, nil })
+				u.set(func(s *Status) {
+					s.State, s.Pid, s.Error, s.RetryAt, s.StderrTail = Starting, 0, "", time.Time{}, nil
+					s.NeedsSignIn = false // a remote server asks again if it must (remote.go)
+				})
 				c.reply <- nil
 			case cmdStop:
 				stopRetry()
@@ -338,6 +343,9 @@ func (u *unit) refused() error {
 }
 
 func (u *unit) spawn(ctx context.Context) (*Process, error) {
+	if u.spec.IsRemote() {
+		return u.spawnRemote(ctx) // remote.go
+	}
 	if err := u.refused(); err != nil {
 		return nil, err
 	}

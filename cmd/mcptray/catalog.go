@@ -85,7 +85,7 @@ func newCatalogSearchCmd(e *env) *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			for _, h := range hits {
-				fmt.Fprintf(tw, "%s\t%s\n", h.ID(), itemLine(h))
+				fmt.Fprintf(tw, "%s\t%s\n", h.ID(), installer.ItemLine(h))
 			}
 			tw.Flush()
 			return nil
@@ -120,73 +120,20 @@ func newCatalogShowCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// needsText names what a person installs to run the entry.
-func needsText(needs string) string {
-	switch needs {
-	case catalog.NeedsNode:
-		return catalog.RuntimeNPX.Tool()
-	case catalog.NeedsPython:
-		return catalog.RuntimeUVX.Tool()
-	case catalog.NeedsDocker:
-		return catalog.RuntimeDocker.Tool()
-	}
-	return "nothing (it runs elsewhere)"
-}
-
-func accessText(readOnly *bool) string {
-	switch {
-	case readOnly == nil:
-		return "may change things"
-	case *readOnly:
-		return "read-only"
-	}
-	return "can change things"
-}
-
-// itemLine is the plain one-line description used by list and search.
-func itemLine(e catalog.Entry) string {
-	it := installer.Item(e)
-	summary := strings.TrimSpace(it.Summary)
-	if summary != "" && !strings.HasSuffix(summary, ".") {
-		summary += "."
-	}
-	line := fmt.Sprintf("%s: %s Needs %s; %s.", it.Title, summary, needsText(it.Needs), accessText(it.ReadOnly))
-	if it.LookAlike != "" {
-		line = "[look-alike] " + line + " " + installer.LookAlikeSentence(it.LookAlike)
-	}
-	return display.Line(line)
-}
-
-// printByCategory prints entries grouped by category (alphabetically), registry entries
-// without a category last.
+// printByCategory prints entries grouped by category (catalog.ByCategory).
 func printByCategory(w io.Writer, entries []catalog.Entry) {
-	groups := map[string][]catalog.Entry{}
-	var cats []string
-	for _, e := range entries {
-		c := e.Category()
-		if _, ok := groups[c]; !ok {
-			cats = append(cats, c)
-		}
-		groups[c] = append(groups[c], e)
-	}
-	slices.SortFunc(cats, func(a, b string) int {
-		if (a == "") != (b == "") {
-			return strings.Compare(b, a) // "" sorts last
-		}
-		return strings.Compare(a, b)
-	})
-	for i, c := range cats {
+	for i, g := range catalog.ByCategory(entries) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		title := c
+		title := g.Category
 		if title == "" {
 			title = "From the MCP Registry"
 		}
 		fmt.Fprintln(w, title)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, e := range groups[c] {
-			fmt.Fprintf(tw, "  %s\t%s\n", e.ID(), itemLine(e))
+		for _, e := range g.Entries {
+			fmt.Fprintf(tw, "  %s\t%s\n", e.ID(), installer.ItemLine(e))
 		}
 		tw.Flush()
 	}
@@ -206,8 +153,8 @@ func printDetail(w io.Writer, d installer.CatalogDetail) {
 	if d.Category != "" {
 		fmt.Fprintf(tw, "Category:\t%s\n", d.Category)
 	}
-	fmt.Fprintf(tw, "Access:\t%s\n", accessText(d.ReadOnly))
-	fmt.Fprintf(tw, "Needs:\t%s\n", needsText(d.Needs))
+	fmt.Fprintf(tw, "Access:\t%s\n", catalog.AccessWords(d.ReadOnly))
+	fmt.Fprintf(tw, "Needs:\t%s\n", catalog.NeedsTool(d.Needs))
 	if d.Source != "" {
 		fmt.Fprintf(tw, "Source:\t%s\n", d.Source)
 	}
@@ -235,53 +182,15 @@ func printDetail(w io.Writer, d installer.CatalogDetail) {
 	} else {
 		fmt.Fprintln(w, "\nIt asks for:")
 		for _, q := range d.Questions {
-			fmt.Fprintf(w, "  %s (%s)\n", q.Key, questionTraits(q))
+			fmt.Fprintf(w, "  %s (%s)\n", q.Key, q.Traits())
 			if q.Description != "" {
 				fmt.Fprintf(w, "      %s\n", q.Description)
 			}
 		}
 	}
 	if d.Problem == "" {
-		fmt.Fprintf(w, "\nInstall it with: %s\n", installExample(d))
+		fmt.Fprintf(w, "\nInstall it with: %s\n", installer.InstallCommand(d))
 	}
-}
-
-// questionTraits says, in plain words, how a question is answered.
-func questionTraits(q catalog.Question) string {
-	var t []string
-	t = append(t, map[bool]string{true: "required", false: "optional"}[q.Required])
-	if q.Secret {
-		t = append(t, "secret, kept in the system keychain")
-	}
-	switch {
-	case len(q.Choices) > 0:
-		t = append(t, "one of "+strings.Join(q.Choices, ", "))
-	case q.Format == catalog.FormatBoolean:
-		t = append(t, "true or false")
-	case q.Format == catalog.FormatNumber:
-		t = append(t, "a number")
-	case q.Format == catalog.FormatFilepath:
-		t = append(t, "a full path")
-	}
-	if q.Repeated {
-		t = append(t, "can be given more than once")
-	}
-	if q.Default != "" {
-		t = append(t, "default "+q.Default)
-	}
-	return strings.Join(t, "; ")
-}
-
-// installExample is the install command with a --set for every required non-secret answer
-// that has no default.
-func installExample(d installer.CatalogDetail) string {
-	parts := []string{"mcptray install", d.ID}
-	for _, q := range d.Questions {
-		if q.Required && !q.Secret && q.Default == "" {
-			parts = append(parts, "--set "+q.Key+"="+exampleValue(q))
-		}
-	}
-	return strings.Join(parts, " ")
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
+	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/spf13/cobra"
 )
 
@@ -32,27 +32,24 @@ Entries you added yourself are never touched, and the file is backed up before e
 
 // clientArg resolves a client id given on the command line.
 func clientArg(id string) (clients.Client, error) {
-	if c, ok := clients.ByID(id); ok {
-		return c, nil
+	c, err := clients.Known(id)
+	if err != nil {
+		return nil, usageError{err}
 	}
-	var ids []string
-	for _, c := range clients.All() {
-		ids = append(ids, c.ID())
-	}
-	return nil, usageError{fmt.Errorf("%q is not an AI app MCP Tray knows; use one of %s", id, strings.Join(ids, ", "))}
+	return c, nil
 }
 
 // localClients is the client reconciler run inside this command, when MCP Tray is not running.
-func (e *env) localClients() *daemon.ClientReconciler {
-	return daemon.NewClientReconciler(daemon.ClientOptions{Backups: clients.BackupDir(e.home.BackupDir())})
+func (e *env) localClients() *reconcile.Reconciler {
+	return reconcile.New(reconcile.Options{Backups: clients.BackupDir(e.home.BackupDir())})
 }
 
 // clientsStatus is `client list`'s data: from the running MCP Tray (with its recent events),
 // else read here.
-func (e *env) clientsStatus() (daemon.ClientsResult, bool, error) {
-	var res daemon.ClientsResult
+func (e *env) clientsStatus() (api.ClientsResult, bool, error) {
+	var res api.ClientsResult
 	if e.daemonRunning() {
-		err := e.call("clients.list", nil, &res)
+		err := call(e, api.ClientsList, api.None{}, &res)
 		return res, true, err
 	}
 	cfg, err := e.home.Load()
@@ -64,17 +61,17 @@ func (e *env) clientsStatus() (daemon.ClientsResult, bool, error) {
 
 // syncClient makes client id's files match config.json: through the running MCP Tray, or here
 // when it is not running. It returns the client's state afterwards.
-func (e *env) syncClient(id string) (daemon.ClientStatus, bool, error) {
-	var res daemon.ClientsResult
+func (e *env) syncClient(id string) (api.ClientStatus, bool, error) {
+	var res api.ClientsResult
 	running := e.daemonRunning()
 	if running {
-		if err := e.call("clients.reconcile", daemon.ClientParams{Client: id}, &res); err != nil {
-			return daemon.ClientStatus{}, true, err
+		if err := call(e, api.ClientsReconcile, api.ClientParams{Client: id}, &res); err != nil {
+			return api.ClientStatus{}, true, err
 		}
 	} else {
 		cfg, err := e.effectiveConfig() // not what waits for the person (config.go)
 		if err != nil {
-			return daemon.ClientStatus{}, false, err
+			return api.ClientStatus{}, false, err
 		}
 		r := e.localClients()
 		r.ReconcileClient(cfg, id)
@@ -83,13 +80,13 @@ func (e *env) syncClient(id string) (daemon.ClientStatus, bool, error) {
 	return findClient(res, id), running, nil
 }
 
-func findClient(res daemon.ClientsResult, id string) daemon.ClientStatus {
+func findClient(res api.ClientsResult, id string) api.ClientStatus {
 	for _, c := range res.Clients {
 		if c.ID == id {
 			return c
 		}
 	}
-	return daemon.ClientStatus{ID: id}
+	return api.ClientStatus{ID: id}
 }
 
 func newClientListCmd(e *env) *cobra.Command {
@@ -106,7 +103,7 @@ func newClientListCmd(e *env) *cobra.Command {
 			if asJSON {
 				return writeJSON(e, struct {
 					Running bool `json:"running"`
-					daemon.ClientsResult
+					api.ClientsResult
 				}{running, res})
 			}
 			printClients(e, res)
@@ -117,7 +114,7 @@ func newClientListCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func printClients(e *env, res daemon.ClientsResult) {
+func printClients(e *env, res api.ClientsResult) {
 	if len(res.Clients) == 0 {
 		fmt.Fprintln(e.stdout, "MCP Tray found no AI apps on this computer. Connect one anyway with: mcptray client enable CLIENT")
 		return
@@ -142,7 +139,13 @@ func printClients(e *env, res daemon.ClientsResult) {
 			}
 		}
 	}
+	for _, m := range res.Manual {
+		fmt.Fprintf(tw, "%s\t%s\tby hand\t-\t(kept inside the app)\n", m.ID, m.Name)
+	}
 	tw.Flush()
+	for _, m := range res.Manual {
+		fmt.Fprintf(e.stdout, "\n%s keeps its servers inside the app, so MCP Tray cannot add them. %s\n", m.Name, m.How)
+	}
 	for _, c := range res.Clients {
 		for _, f := range c.Files {
 			if f.Error != "" {
@@ -188,9 +191,9 @@ func newClientToggleCmd(e *env, enable bool) *cobra.Command {
 					}
 				}
 				if enable {
-					daemon.EnableClient(cfg, c.ID(), servers)
+					reconcile.EnableClient(cfg, c.ID(), servers)
 				} else {
-					daemon.DisableClient(cfg, c.ID(), servers)
+					reconcile.DisableClient(cfg, c.ID(), servers)
 				}
 				return nil
 			})
@@ -210,13 +213,8 @@ func newClientToggleCmd(e *env, enable bool) *cobra.Command {
 
 // reportClient says what a client sees now, what changed in its files, and how to make it
 // notice. A file MCP Tray could not write is the command's error.
-func reportClient(e *env, c clients.Client, before, after daemon.ClientStatus, running bool) error {
-	var problem string
-	for _, f := range after.Files {
-		if f.Error != "" && problem == "" {
-			problem = f.Error
-		}
-	}
+func reportClient(e *env, c clients.Client, before, after api.ClientStatus, running bool) error {
+	problem := after.Problem()
 	switch {
 	case problem != "" && after.Enabled:
 		fmt.Fprintf(e.stdout, "%s is switched on in MCP Tray, but its settings could not be updated.\n", c.Name())
@@ -232,33 +230,18 @@ func reportClient(e *env, c clients.Client, before, after daemon.ClientStatus, r
 	if after.Enabled && !before.Detected && len(after.Files) > 0 && problem == "" {
 		fmt.Fprintf(e.stdout, "%s does not seem to be installed here yet; it will find its servers in %s once it is.\n", c.Name(), after.Files[0].Path)
 	}
-	changed := false
-	for _, f := range after.Files {
-		if f.Error != "" {
-			continue
-		}
-		var was daemon.ClientFile
-		for _, b := range before.Files {
-			if b.Path == f.Path {
-				was = b
-			}
-		}
-		added := missingFrom(f.Servers, was.Servers)
-		removed := missingFrom(was.Servers, f.Servers)
-		if len(added)+len(removed) == 0 {
-			continue
-		}
-		changed = true
+	changes := after.ChangesSince(before)
+	for _, ch := range changes {
 		var parts []string
-		if len(added) > 0 {
-			parts = append(parts, "added "+strings.Join(added, ", "))
+		if len(ch.Added) > 0 {
+			parts = append(parts, "added "+strings.Join(ch.Added, ", "))
 		}
-		if len(removed) > 0 {
-			parts = append(parts, "removed "+strings.Join(removed, ", "))
+		if len(ch.Removed) > 0 {
+			parts = append(parts, "removed "+strings.Join(ch.Removed, ", "))
 		}
-		fmt.Fprintf(e.stdout, "Updated %s: %s.\n", f.Path, strings.Join(parts, "; "))
-		for _, s := range added {
-			if key, ok := f.Renamed[s]; ok {
+		fmt.Fprintf(e.stdout, "Updated %s: %s.\n", ch.Path, strings.Join(parts, "; "))
+		for _, s := range ch.Added {
+			if key, ok := ch.Renamed[s]; ok {
 				fmt.Fprintf(e.stdout, "An entry called %q that MCP Tray did not add is already there, so MCP Tray's server %q is listed as %q.\n", s, s, key)
 			}
 		}
@@ -270,23 +253,12 @@ func reportClient(e *env, c clients.Client, before, after daemon.ClientStatus, r
 		}
 		return errors.New(strings.TrimSuffix(problem, ".") + "; " + next)
 	}
-	if changed {
+	if len(changes) > 0 {
 		fmt.Fprintln(e.stdout, c.RestartHint())
 	} else {
 		fmt.Fprintln(e.stdout, "Its settings already said so; nothing changed.")
 	}
 	return nil
-}
-
-// missingFrom lists the names in a that are not in b.
-func missingFrom(a, b []string) []string {
-	var out []string
-	for _, s := range a {
-		if !slices.Contains(b, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func newClientRestoreCmd(e *env) *cobra.Command {
@@ -304,7 +276,7 @@ MCP Tray so that MCP Tray stops adding its entries. Run it again to go one more 
 			}
 			ctx, cancel := keychainCtx()
 			defer cancel()
-			r, err := daemon.RestoreClient(ctx, daemon.ImportOptions{Home: e.home, Keys: e.keys()}, c.ID())
+			r, err := reconcile.RestoreClient(ctx, reconcile.ImportOptions{Home: e.home, Keys: e.keys()}, c.ID())
 			if errors.Is(err, clients.ErrNoBackup) {
 				return fmt.Errorf("MCP Tray has no backup of %s's settings to put back (it keeps one before each change it makes)", c.Name())
 			}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +26,7 @@ stdin and stdout and hands everything to the MCP Tray app, which runs the real s
 				Control:     e.client(),
 				Server:      args[0],
 				ClientName:  client,
-				StartDaemon: func() error { return startBackground(e) },
+				StartDaemon: func() error { return startForBridge(e) },
 				Stdin:       e.stdin,
 				Stdout:      e.stdout,
 				Stderr:      e.stderr,
@@ -42,6 +45,16 @@ stdin and stdout and hands everything to the MCP Tray app, which runs the real s
 
 // silentError is an error already reported (the bridge told the client and wrote to stderr).
 type silentError struct{ error }
+
+// startForBridge starts MCP Tray for a bridge, but only for a home that has a configuration:
+// a bridge pointed at the wrong home (an AI app that dropped MCPTRAY_HOME) must say so, not
+// leave an empty MCP Tray running there.
+func startForBridge(e *env) error {
+	if _, err := os.Stat(e.home.ConfigFile()); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("MCP Tray has no settings in %s, so it was not started there; if MCP Tray keeps its settings elsewhere, connect this app again from MCP Tray", e.home)
+	}
+	return startBackground(e)
+}
 
 // startBackground starts MCP Tray detached from the caller: the tray app when a display is
 // available, else the daemon. Its output goes to logs/daemon.log in the home.

@@ -13,23 +13,6 @@ import (
 	"github.com/mcptray/mcptray/internal/display"
 )
 
-// freezeOffer is the one line `server list` prints under a server that could be frozen; ""
-// when it cannot be or already is.
-func freezeOffer(name string, s *config.Server) string {
-	if s.Frozen != nil {
-		return ""
-	}
-	p, _, why := installer.Freezable(s)
-	if why != "" {
-		return ""
-	}
-	runner := "npx"
-	if p.Registry == "pypi" {
-		runner = "uvx"
-	}
-	return fmt.Sprintf("%s runs through %s, which may fetch its dependencies afresh at any start; install it into MCP Tray's folder with: mcptray server freeze %s", display.Line(name), runner, display.Line(name))
-}
-
 func newServerFreezeCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "freeze NAME",

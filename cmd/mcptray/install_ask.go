@@ -48,7 +48,7 @@ func (a *asker) checkScript(id string, qs []catalog.Question, answers map[string
 	}
 	for _, q := range qs {
 		if !q.Secret && q.Required && q.Default == "" && answers[q.Key] == "" {
-			return usageError{fmt.Errorf("to install %s, give %s%s with --set %s=%s", id, q.Key, about(q), q.Key, exampleValue(q))}
+			return usageError{fmt.Errorf("to install %s, give %s%s with --set %s=%s", id, q.Key, q.About(), q.Key, q.ExampleValue())}
 		}
 	}
 	return nil
@@ -86,7 +86,7 @@ func (a *asker) secret(id string, q catalog.Question) (string, error) {
 			return "", err
 		}
 		if v == "" && q.Required {
-			return "", usageError{fmt.Errorf("to install %s, pipe the secret %s%s on standard input, one secret per line in the order 'mcptray catalog show %s' lists them", id, q.Key, about(q), id)}
+			return "", usageError{fmt.Errorf("to install %s, pipe the secret %s%s on standard input, one secret per line in the order 'mcptray catalog show %s' lists them", id, q.Key, q.About(), id)}
 		}
 		return v, nil
 	}
@@ -212,26 +212,4 @@ func (a *asker) confirm(question string) (bool, error) {
 		return true, nil
 	}
 	return false, nil
-}
-
-// about is " (description)" for a question that has one, without its final period.
-func about(q catalog.Question) string {
-	if q.Description == "" {
-		return ""
-	}
-	return " (" + strings.TrimSuffix(strings.TrimSpace(q.Description), ".") + ")"
-}
-
-func exampleValue(q catalog.Question) string {
-	switch {
-	case len(q.Choices) > 0:
-		return q.Choices[0]
-	case q.Format == catalog.FormatFilepath:
-		return "/full/path"
-	case q.Format == catalog.FormatBoolean:
-		return "true"
-	case q.Format == catalog.FormatNumber:
-		return "NUMBER"
-	}
-	return "VALUE"
 }

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/installer"
 )
@@ -46,16 +47,16 @@ func ensureDaemon(ctx context.Context, e *env) error {
 	}
 }
 
-// runProgress runs an install-like stream ("install", "update") on the daemon, starting it
+// runProgress runs an install-like stream (api.Install, api.Update) on the daemon, starting it
 // when needed, and prints each progress line: its message, or with asJSON the line itself.
 // It returns the last line; a "failed" last line is returned as an error whose text is the
 // line's sentence (already printed when asJSON).
-func runProgress(ctx context.Context, e *env, method string, params any, asJSON bool) (installer.Progress, error) {
+func runProgress[P any](ctx context.Context, e *env, s api.Stream[P, installer.Progress], params P, asJSON bool) (installer.Progress, error) {
 	if err := ensureDaemon(ctx, e); err != nil {
 		return installer.Progress{}, err
 	}
 	var last installer.Progress
-	err := e.client().Stream(ctx, method, params, func(raw json.RawMessage) error {
+	err := api.OpenStreamRaw(ctx, e.client(), s, params, func(raw json.RawMessage) error {
 		var p installer.Progress
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return fmt.Errorf("MCP Tray sent a progress line this version cannot read: %w", err)

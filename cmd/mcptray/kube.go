@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
-	"github.com/mcptray/mcptray/kube"
 	"github.com/spf13/cobra"
 )
 
@@ -26,12 +25,12 @@ func newKubeCmd(e *env) *cobra.Command {
 		Short: "List your kubeconfig's contexts and the one each Kubernetes server uses",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var p daemon.KubeContextsParams
+			var p api.KubeContextsParams
 			if len(args) == 1 {
 				p.Server = args[0]
 			}
-			var res daemon.KubeContextsResult
-			if err := e.call("kube.contexts", p, &res); err != nil {
+			var res api.KubeContextsResult
+			if err := call(e, api.KubeContexts, p, &res); err != nil {
 				return err
 			}
 			if asJSON {
@@ -56,7 +55,7 @@ names it, and calls that name another namespace (or all of them) are refused. Wi
 server may use every namespace its context's user may.`,
 		Args: exactArgs(2, "a server name and a context name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := e.call("kube.use", daemon.KubeUseParams{Server: args[0], Context: args[1], Namespace: namespace, Yes: yes}, nil); err != nil {
+			if err := call(e, api.KubeUse, api.KubeUseParams{Server: args[0], Context: args[1], Namespace: namespace, Yes: yes}, nil); err != nil {
 				return err
 			}
 			if namespace != "" {
@@ -87,7 +86,7 @@ Like every server that is not a Kubernetes server, it then gets an empty kubecon
 reaches no cluster. To treat it as a Kubernetes server again: mcptray kube use SERVER CONTEXT`,
 		Args: exactArgs(1, "a server name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := e.call("kube.forget", daemon.KubeForgetParams{Server: args[0]}, nil); err != nil {
+			if err := call(e, api.KubeForget, api.KubeForgetParams{Server: args[0]}, nil); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "MCP Tray no longer treats %s as a Kubernetes server: it starts with an empty kubeconfig and reaches no cluster.\n", args[0])
@@ -98,7 +97,7 @@ reaches no cluster. To treat it as a Kubernetes server again: mcptray kube use S
 	return cmd
 }
 
-func printKubeContexts(e *env, res daemon.KubeContextsResult) error {
+func printKubeContexts(e *env, res api.KubeContextsResult) error {
 	if res.Error != "" {
 		fmt.Fprintln(e.stdout, res.Error)
 	}
@@ -147,23 +146,4 @@ func namespaceNote(namespace string) string {
 		return ""
 	}
 	return ", namespace " + namespace + " only"
-}
-
-// markKube marks s as a Kubernetes server when the person said so (--kube) or MCP Tray
-// recognises it (kube.Recognise), and returns the sentence telling the person to choose its
-// context; "" when s is not a Kubernetes server.
-func markKube(s *config.Server, name string, asked bool) string {
-	r, recognised := kube.Recognise(s.Command, s.Args, s.Env, s.Secrets)
-	if !asked && !recognised {
-		return ""
-	}
-	s.Kube = &config.Kube{}
-	why, notOne := "you said it reaches Kubernetes", ""
-	if recognised && !asked {
-		why = r.Reason
-		notOne = fmt.Sprintf(" If it is not a Kubernetes server, run `mcptray kube forget %s`.", name)
-	} else if recognised {
-		why = r.Reason
-	}
-	return fmt.Sprintf("It is a Kubernetes server (%s), so it does not start until you choose the one context it may use: see them with `mcptray kube contexts %s`, then run `mcptray kube use %s CONTEXT`.%s", why, name, name, notOne)
 }

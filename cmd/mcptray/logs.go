@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,8 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/supervisor"
 	"github.com/spf13/cobra"
@@ -30,11 +29,7 @@ func newLogsCmd(e *env) *cobra.Command {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			if traffic {
-				err := e.client().Stream(ctx, "traffic", daemon.LogsParams{Name: name, Tail: tail, Follow: follow}, func(raw json.RawMessage) error {
-					var r daemon.TrafficRecord
-					if err := json.Unmarshal(raw, &r); err != nil {
-						return err
-					}
+				err := api.OpenStream(ctx, e.client(), api.Traffic, api.LogsParams{Name: name, Tail: tail, Follow: follow}, func(r api.TrafficRecord) error {
 					fmt.Fprintln(e.stdout, formatTraffic(r))
 					return nil
 				})
@@ -43,11 +38,7 @@ func newLogsCmd(e *env) *cobra.Command {
 				}
 				return err
 			}
-			err := e.client().Stream(ctx, "logs", daemon.LogsParams{Name: name, Tail: tail, Follow: follow}, func(raw json.RawMessage) error {
-				var l supervisor.Line
-				if err := json.Unmarshal(raw, &l); err != nil {
-					return err
-				}
+			err := api.OpenStream(ctx, e.client(), api.Logs, api.LogsParams{Name: name, Tail: tail, Follow: follow}, func(l supervisor.Line) error {
 				fmt.Fprintln(e.stdout, formatLogLine(l))
 				return nil
 			})
@@ -99,7 +90,7 @@ func formatLogLine(l supervisor.Line) string {
 
 // formatTraffic renders one relayed message. Every field a client or server chose (the
 // session, method and id among them) is escaped for the terminal.
-func formatTraffic(r daemon.TrafficRecord) string {
+func formatTraffic(r api.TrafficRecord) string {
 	line := fmt.Sprintf("%s %s %-13s %-12s", r.Time.Local().Format("15:04:05.000"), display.Line(r.Session), display.Line(r.Direction), display.Line(r.Kind))
 	if r.Method != "" {
 		line += " " + display.Line(r.Method)

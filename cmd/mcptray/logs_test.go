@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/gateway"
 	"github.com/mcptray/mcptray/supervisor"
 )
@@ -19,7 +19,7 @@ func TestLogsEscapeWhatServersSend(t *testing.T) {
 	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	lines := map[string]string{
 		"log line": formatLogLine(supervisor.Line{Time: at, Source: "server", Text: hostile}),
-		"traffic": formatTraffic(daemon.TrafficRecord{Session: "s\x1b]0;x\a", Traffic: gateway.Traffic{
+		"traffic": formatTraffic(api.TrafficRecord{Session: "s\x1b]0;x\a", Traffic: gateway.Traffic{
 			Time: at, Direction: "server→client", Kind: "request", Method: hostile, ID: "1\r", Size: 10}}),
 	}
 	for name, got := range lines {

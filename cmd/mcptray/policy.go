@@ -13,8 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/spf13/cobra"
@@ -35,8 +35,8 @@ func newPolicyCmd(e *env) *cobra.Command {
 		Short: "Show a server's tools and what happens when each is called",
 		Args:  exactArgs(1, "a server name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var res daemon.PolicyListResult
-			if err := e.call("policy.list", daemon.NameParams{Name: args[0]}, &res); err != nil {
+			var res api.PolicyListResult
+			if err := call(e, api.PolicyList, api.NameParams{Name: args[0]}, &res); err != nil {
 				return err
 			}
 			if asJSON {
@@ -68,7 +68,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 			if !rule.Valid() {
 				return usageError{fmt.Errorf("%q is not a rule: use allow, ask or deny", args[2])}
 			}
-			err := changePolicy(e, "policy.set", daemon.RuleParams{Name: args[0], Tool: args[1], Rule: rule}, args[0], func(s *config.Server) error {
+			err := changePolicy(e, api.PolicySet, api.RuleParams{Name: args[0], Tool: args[1], Rule: rule}, args[0], func(s *config.Server) error {
 				return s.SetRule(args[1], rule)
 			})
 			if err != nil {
@@ -85,7 +85,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 		Short: "Let every tool of a server run without asking (flagged or changed tools still ask)",
 		Args:  exactArgs(1, "a server name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			err := changePolicy(e, "policy.trust", daemon.TrustParams{Name: args[0], Trust: !off}, args[0], func(s *config.Server) error {
+			err := changePolicy(e, api.PolicyTrust, api.TrustParams{Name: args[0], Trust: !off}, args[0], func(s *config.Server) error {
 				s.SetTrust(!off)
 				return nil
 			})
@@ -101,7 +101,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 		},
 	}
 	trust.Flags().BoolVar(&off, "off", false, "stop trusting the server")
-	cmd.AddCommand(list, set, trust, newPolicyReviewCmd(e))
+	cmd.AddCommand(list, set, trust, newPolicyReviewCmd(e), newPolicyLimitCmd(e))
 	return cmd
 }
 
@@ -109,9 +109,9 @@ func newPolicyCmd(e *env) *cobra.Command {
 // whether the request may loosen anything and applies it at once; otherwise it makes the
 // same change to config.json (the daemon's handler calls the same config.Server method),
 // which the daemon reads when it starts.
-func changePolicy(e *env, method string, params any, server string, change func(*config.Server) error) error {
+func changePolicy[P any](e *env, m api.Method[P, api.None], p P, server string, change func(*config.Server) error) error {
 	if e.daemonRunning() {
-		return e.call(method, params, nil)
+		return call(e, m, p, nil)
 	}
 	return updateServer(e, server, change)
 }
@@ -139,7 +139,7 @@ accepts the change only if the server still presents exactly the definition you 
 					return usageError{errors.New("review takes a server and a tool name; to accept, add --accept and the code the review showed")}
 				}
 				var rev policy.PinReview
-				if err := e.call("policy.review", daemon.ToolParams{Name: server, Tool: tool}, &rev); err != nil {
+				if err := call(e, api.PolicyReview, api.ToolParams{Name: server, Tool: tool}, &rev); err != nil {
 					return err
 				}
 				if asJSON {
@@ -157,10 +157,10 @@ accepts the change only if the server still presents exactly the definition you 
 			if code == acceptWithoutCode || strings.TrimSpace(code) == "" {
 				return usageError{fmt.Errorf("--accept needs the code of the definition you reviewed: run `mcptray policy review %s %s` first and copy the code it shows", server, tool)}
 			}
-			if !isFingerprintCode(code) {
+			if !policy.IsFingerprintCode(code) {
 				return usageError{fmt.Errorf("%q is not a code `mcptray policy review` shows: copy the %d-character code it printed", display.Line(code), policy.ShortFingerprintLen)}
 			}
-			if err := e.call("policy.accept", daemon.ToolParams{Name: server, Tool: tool, Fingerprint: strings.ToLower(code)}, nil); err != nil {
+			if err := call(e, api.PolicyAccept, api.ToolParams{Name: server, Tool: tool, Fingerprint: strings.ToLower(code)}, nil); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Accepted the definition of %s you reviewed (code %s); it is no longer blocked.\n", display.Line(tool), strings.ToLower(code))
@@ -171,20 +171,6 @@ accepts the change only if the server still presents exactly the definition you 
 	review.Flags().Lookup("accept").NoOptDefVal = acceptWithoutCode
 	review.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return review
-}
-
-// isFingerprintCode reports whether s looks like a code a review shows (or a whole
-// fingerprint): hex digits, of one of those two lengths.
-func isFingerprintCode(s string) bool {
-	if len(s) != policy.ShortFingerprintLen && len(s) != 64 {
-		return false
-	}
-	for _, c := range strings.ToLower(s) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // printReview shows a pin review for a person: what changed, both definitions (escaped:
@@ -223,7 +209,7 @@ func newApprovalsCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				var a policy.Approval
-				if err := e.call("approval.get", daemon.ApprovalParams{ID: args[0]}, &a); err != nil {
+				if err := call(e, api.ApprovalGet, api.ApprovalParams{ID: args[0]}, &a); err != nil {
 					return err
 				}
 				if asJSON {
@@ -238,7 +224,7 @@ func newApprovalsCmd(e *env) *cobra.Command {
 			if watch {
 				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 				defer stop()
-				err := e.client().Stream(ctx, "approvals.watch", nil, func(raw json.RawMessage) error {
+				err := api.OpenStreamRaw(ctx, e.client(), api.ApprovalsWatch, api.None{}, func(raw json.RawMessage) error {
 					if asJSON {
 						fmt.Fprintf(e.stdout, "%s\n", raw)
 						return nil
@@ -257,8 +243,8 @@ func newApprovalsCmd(e *env) *cobra.Command {
 				}
 				return err
 			}
-			var res daemon.ApprovalsResult
-			if err := e.call("approvals", daemon.ApprovalsParams{Offset: offset}, &res); err != nil {
+			var res api.ApprovalsResult
+			if err := call(e, api.Approvals, api.ApprovalsParams{Offset: offset}, &res); err != nil {
 				return err
 			}
 			if asJSON {
@@ -345,7 +331,7 @@ func newApproveCmd(e *env) *cobra.Command {
 			} else if always {
 				answer, said = "always", "Always allowed from now on"
 			}
-			if err := e.call("approve", daemon.ApproveParams{ID: args[0], Answer: answer}, nil); err != nil {
+			if err := call(e, api.Approve, api.ApproveParams{ID: args[0], Answer: answer}, nil); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "%s.\n", said)
@@ -363,7 +349,7 @@ func newDenyCmd(e *env) *cobra.Command {
 		Short: "Refuse a waiting tool call",
 		Args:  exactArgs(1, "the id of a waiting call (see: mcptray approvals)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := e.call("deny", daemon.ApproveParams{ID: args[0]}, nil); err != nil {
+			if err := call(e, api.Deny, api.ApproveParams{ID: args[0]}, nil); err != nil {
 				return err
 			}
 			fmt.Fprintln(e.stdout, "Denied.")
@@ -395,15 +381,8 @@ func newAuditCmd(e *env) *cobra.Command {
 				if !rep.OK {
 					return errors.New(rep.Problem)
 				}
-				fmt.Fprintf(e.stdout, "The audit log is intact: %d calls in %d files, every line chained to the one before.\n", rep.Lines, rep.Files)
-				if rep.EndChecked {
-					fmt.Fprintf(e.stdout, "Its end is sealed with MCP Tray's key from the keychain (last sealed %s): nothing was cut from it.\n", rep.SealedAt.Local().Format(time.DateTime))
-				}
-				if rep.Unsealed > 0 {
-					fmt.Fprintf(e.stdout, "The last %d lines were written after the last seal (MCP Tray stopped before sealing them), so deleting them would not show.\n", rep.Unsealed)
-				}
-				if rep.Note != "" {
-					fmt.Fprintln(e.stdout, rep.Note)
+				for _, line := range rep.Sentences() {
+					fmt.Fprintln(e.stdout, line)
 				}
 				return nil
 			}
@@ -429,6 +408,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&server, "server", "", "only this server's calls")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().IntVar(&last, "last", 50, "how many recent calls (0 for all)")
+	cmd.AddCommand(newAuditExportCmd(e))
 	return cmd
 }
 

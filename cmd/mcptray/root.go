@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/prose"
@@ -27,18 +28,24 @@ type env struct {
 
 func (e *env) client() *control.Client { return &control.Client{Path: e.home.SocketPath()} }
 
-// call runs a daemon method with a timeout suitable for an interactive command.
-func (e *env) call(method string, params, result any) error {
+// call runs method m on the daemon with a timeout suitable for an interactive command and
+// stores its result in res (nil when the result is not needed).
+func call[P, R any](e *env, m api.Method[P, R], p P, res *R) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return e.client().Call(ctx, method, params, result)
+	r, err := api.Call(ctx, e.client(), m, p)
+	if err == nil && res != nil {
+		*res = r
+	}
+	return err
 }
 
 // daemonRunning reports whether a daemon answers for this home.
 func (e *env) daemonRunning() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return e.client().Call(ctx, "ping", nil, nil) == nil
+	_, err := api.Call(ctx, e.client(), api.Ping, api.None{})
+	return err == nil
 }
 
 // usageError marks a command-line mistake (exit code 2).
@@ -79,6 +86,7 @@ func isCobraUsage(err error) bool {
 }
 
 func newRoot(e *env) *cobra.Command {
+	var homeFlag string
 	root := &cobra.Command{
 		Use:   "mcptray",
 		Short: "MCP Tray runs your MCP servers and connects them to your AI apps",
@@ -89,6 +97,9 @@ With no command it starts the tray app. Every action in the app has a command he
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := useHomeFlag(homeFlag); err != nil {
+				return err
+			}
 			h, err := config.DefaultHome()
 			if err != nil {
 				return err
@@ -99,6 +110,7 @@ With no command it starts the tray app. Every action in the app has a command he
 		RunE: func(cmd *cobra.Command, args []string) error { return runApp(cmd.Context(), e) },
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().StringVar(&homeFlag, "home", "", "MCP Tray's home folder (instead of MCPTRAY_HOME or the usual place)")
 	root.AddCommand(
 		newDaemonCmd(e),
 		newConnectCmd(e),
@@ -115,7 +127,7 @@ With no command it starts the tray app. Every action in the app has a command he
 		newKubeCmd(e),
 		newConfigCmd(e),
 		newScanCmd(e),
-		newVersionCmd(e),
+		newVersionCmd(e), newUpdateAppCmd(e),
 	)
 	root.AddCommand(guiCommands(e)...)
 	return root

@@ -12,7 +12,8 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/catalog"
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/clients/reconcile"
+	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/policy"
 	"github.com/spf13/cobra"
@@ -66,7 +67,7 @@ Nothing is installed or changed.`,
 				if err != nil {
 					return err
 				}
-				targets, skipped, err := daemon.ClientScanTargets(daemon.ImportOptions{Home: e.home}, c.ID())
+				targets, skipped, err := installer.ClientScanTargets(reconcile.ImportOptions{Home: e.home}, c.ID())
 				if err != nil {
 					return err
 				}
@@ -89,7 +90,7 @@ Nothing is installed or changed.`,
 				}
 				out.Targets = append(out.Targets, t)
 			default:
-				t, err := daemon.CatalogScanTarget(cmd.Context(), e.home, args[0])
+				t, err := installer.CatalogScanTarget(cmd.Context(), e.home, args[0])
 				if err != nil {
 					return err
 				}
@@ -124,23 +125,18 @@ func fileExists(path string) bool {
 
 // scanTarget starts one server in a throwaway folder, lists its tools and scans them. A server
 // that cannot be listed gives an entry with its error; the other servers are still scanned.
-func (e *env) scanTarget(ctx context.Context, t daemon.ScanTarget, quiet bool) scanTargetOutput {
+func (e *env) scanTarget(ctx context.Context, t installer.ScanTarget, quiet bool) scanTargetOutput {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if !quiet {
 		fmt.Fprintf(e.stderr, "Starting %s in a sandbox to list its tools…\n", display.Line(t.Name))
 	}
-	res := scanTargetOutput{Name: t.Name, Tools: []policy.ScanReport{}}
-	tools, err := daemon.ListToolsIsolated(ctx, t)
+	tools, err := installer.ListToolsIsolated(ctx, t)
 	if err != nil {
-		res.Error = err.Error()
-		return res
+		return scanTargetOutput{Name: t.Name, Tools: []policy.ScanReport{}, Error: err.Error()}
 	}
-	for _, raw := range tools {
-		res.Tools = append(res.Tools, policy.ScanDefinition(raw))
-	}
-	return res
+	return scanTargetOutput{Name: t.Name, Tools: policy.ScanDefinitions(tools)}
 }
 
 // scanBeforeInstall lists the tools of the server an install plan would add — started in a
@@ -149,22 +145,11 @@ func (e *env) scanTarget(ctx context.Context, t daemon.ScanTarget, quiet bool) s
 // A server that cannot be listed this way is only noted: its tools are scanned anyway when it
 // first lists them after the install.
 func (e *env) scanBeforeInstall(ctx context.Context, p catalog.InstallPlan) {
-	e.checkBeforeInstall(ctx, e.planScanTarget(p))
-}
-
-// planScanTarget is the server an install plan would add, as a scan target.
-func (e *env) planScanTarget(p catalog.InstallPlan) daemon.ScanTarget {
-	t := daemon.ScanTarget{Name: p.Name, Command: p.Command, Args: p.Args, Env: p.Env, Home: e.home}
-	for _, s := range p.Secrets {
-		if s.Env != "" {
-			t.Secrets = append(t.Secrets, s.Env)
-		}
-	}
-	return t
+	e.checkBeforeInstall(ctx, installer.PlanScanTarget(e.home, p.Name, p))
 }
 
 // checkBeforeInstall scans t and prints the findings, or why its tools could not be checked.
-func (e *env) checkBeforeInstall(ctx context.Context, t daemon.ScanTarget) {
+func (e *env) checkBeforeInstall(ctx context.Context, t installer.ScanTarget) {
 	fmt.Fprintln(e.stdout, "Checking its tools before you decide (it runs in a sandbox, without your files or credentials)…")
 	res := e.scanTarget(ctx, t, true)
 	if res.Error != "" {
@@ -190,39 +175,11 @@ func scanFile(path string, stdin io.Reader) (scanTargetOutput, error) {
 	if err != nil {
 		return scanTargetOutput{}, fmt.Errorf("reading %s: %w", path, err)
 	}
-	tools, err := toolsIn(b)
+	tools, err := policy.ToolDefinitions(b)
 	if err != nil {
 		return scanTargetOutput{}, fmt.Errorf("%s holds no tool definitions MCP Tray can read: %v; give a JSON list of tools or a tools/list result", path, err)
 	}
-	res := scanTargetOutput{Name: path, Tools: []policy.ScanReport{}}
-	for _, raw := range tools {
-		res.Tools = append(res.Tools, policy.ScanDefinition(raw))
-	}
-	return res, nil
-}
-
-func toolsIn(b []byte) ([]json.RawMessage, error) {
-	var list []json.RawMessage
-	if json.Unmarshal(b, &list) == nil {
-		return list, nil
-	}
-	var obj struct {
-		Tools  json.RawMessage `json:"tools"`
-		Result json.RawMessage `json:"result"`
-	}
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil, errors.New("it is not JSON")
-	}
-	if obj.Tools == nil && obj.Result != nil {
-		return toolsIn(obj.Result)
-	}
-	if obj.Tools == nil {
-		return nil, errors.New(`it has no "tools" list`)
-	}
-	if err := json.Unmarshal(obj.Tools, &list); err != nil {
-		return nil, errors.New(`its "tools" is not a list`)
-	}
-	return list, nil
+	return scanTargetOutput{Name: path, Tools: policy.ScanDefinitions(tools)}, nil
 }
 
 // printScan writes the findings for a person: one line per finding, naming the tool; text

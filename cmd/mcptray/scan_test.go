@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/mcptray/mcptray/catalog"
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/policy"
 )
@@ -177,7 +177,7 @@ func TestInstallShowsFindingsBeforeConfirming(t *testing.T) {
 	var out strings.Builder
 	e := &env{stdout: &out, stderr: io.Discard}
 	plan := catalog.InstallPlan{Name: "calc", Command: fake, Args: []string{"-tools", tools}, Secrets: []catalog.Secret{{Env: "API_KEY"}}}
-	target := e.planScanTarget(plan)
+	target := installer.PlanScanTarget(e.home, plan.Name, plan)
 	target.Read = []string{tools} // the test's tool list; nothing of the person's is readable
 	e.checkBeforeInstall(context.Background(), target)
 	for _, want := range []string{"Checking its tools before you decide", "calc: 2 tools, 1 tool flagged.", "add: It tells the AI model to keep something from the user", `starts at "ask"`} {
@@ -196,9 +196,9 @@ func TestInstallShowsFindingsBeforeConfirming(t *testing.T) {
 	// the shell writes what it sees into the tool list it then serves.
 	t.Setenv("MCPTRAY_TEST_SECRET", "do-not-leak")
 	script := `printf '[{"name":"seen","description":"%s|%s|%s"}]' "$HOME" "$API_KEY" "${MCPTRAY_TEST_SECRET:-absent}" > "$HOME/t.json" && exec "$0" -tools "$HOME/t.json"`
-	target = e.planScanTarget(catalog.InstallPlan{Name: "calc", Command: "sh", Args: []string{"-c", script, fake}, Secrets: []catalog.Secret{{Env: "API_KEY"}}})
+	target = installer.PlanScanTarget(e.home, "calc", catalog.InstallPlan{Name: "calc", Command: "sh", Args: []string{"-c", script, fake}, Secrets: []catalog.Secret{{Env: "API_KEY"}}})
 	target.Read = []string{fake}
-	listed, err := daemon.ListToolsIsolated(context.Background(), target)
+	listed, err := installer.ListToolsIsolated(context.Background(), target)
 	if err != nil || len(listed) != 1 {
 		t.Fatalf("the shell-started server: %d tools, %v", len(listed), err)
 	}

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/keychain"
 	"github.com/spf13/cobra"
 )
@@ -81,7 +81,7 @@ func storeSecret(e *env, server, key, value string) error {
 
 // secretsChanged tells a running MCP Tray, which restarts the server with the new value.
 func secretsChanged(e *env, server string) {
-	if err := e.call("secrets.changed", daemon.NameParams{Name: server}, nil); err == nil {
+	if err := call(e, api.SecretsChanged, api.NameParams{Name: server}, nil); err == nil {
 		fmt.Fprintf(e.stdout, "MCP Tray is restarting %s so it uses the new value.\n", server)
 	}
 }

@@ -10,11 +10,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
+	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
+	kubereconcile "github.com/mcptray/mcptray/kube/reconcile"
 	"github.com/mcptray/mcptray/supervisor"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -30,17 +31,20 @@ func newServerCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(newServerAddCmd(e), newServerListCmd(e), newServerStatusCmd(e), newServerRemoveCmd(e))
-	for _, verb := range []struct{ name, short, done string }{
-		{"start", "Start a stopped server", "Started"},
-		{"stop", "Stop a server until you start it again", "Stopped"},
-		{"restart", "Stop and start a server", "Restarted"},
+	for _, verb := range []struct {
+		name, short, done string
+		m                 api.Method[api.NameParams, api.None]
+	}{
+		{"start", "Start a stopped server", "Started", api.Start},
+		{"stop", "Stop a server until you start it again", "Stopped", api.Stop},
+		{"restart", "Stop and start a server", "Restarted", api.Restart},
 	} {
 		cmd.AddCommand(&cobra.Command{
 			Use:   verb.name + " NAME",
 			Short: verb.short,
 			Args:  exactArgs(1, "the name of a server"),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				if err := e.call(verb.name, daemon.NameParams{Name: args[0]}, nil); err != nil {
+				if err := call(e, verb.m, api.NameParams{Name: args[0]}, nil); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%s %s.\n", verb.done, args[0])
@@ -51,6 +55,7 @@ func newServerCmd(e *env) *cobra.Command {
 	cmd.AddCommand(newServerToggleCmd(e, "enable", false), newServerToggleCmd(e, "disable", true))
 	cmd.AddCommand(newServerSandboxCmd(e))
 	cmd.AddCommand(newServerFreezeCmd(e)) // freeze.go
+	cmd.AddCommand(newServerLoginCmd(e))  // server_remote.go
 	return cmd
 }
 
@@ -58,12 +63,19 @@ func newServerAddCmd(e *env) *cobra.Command {
 	var envs, secrets []string
 	var mode, dir string
 	var noSpare, kubeFlag bool
+	var rf remoteFlags // server_remote.go
 	cmd := &cobra.Command{
 		Use:   "add NAME [flags] -- COMMAND [ARGS...]",
 		Short: "Add a server that MCP Tray runs",
 		Example: `  mcptray server add files -- npx -y @modelcontextprotocol/server-filesystem@2026.1.14 ~/Documents
   mcptray server add github --secret GITHUB_PERSONAL_ACCESS_TOKEN -- npx -y @modelcontextprotocol/server-github@2025.4.8`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if rf.set() && (len(args) != 1 || cmd.ArgsLenAtDash() != -1) {
+				return usageError{errors.New("server add NAME --url ADDRESS takes no command")}
+			}
+			if rf.set() {
+				return nil
+			}
 			if len(args) < 2 || cmd.ArgsLenAtDash() != 1 {
 				return usageError{errors.New("server add needs a name, then -- and the command that runs the server")}
 			}
@@ -71,8 +83,11 @@ func newServerAddCmd(e *env) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			if !config.ValidName(name) {
-				return usageError{fmt.Errorf("%q cannot be a server name: use letters, digits, '.', '-' or '_'", name)}
+			if err := config.CheckName(name); err != nil {
+				return usageError{err}
+			}
+			if rf.set() {
+				return addRemoteServer(e, name, &rf, secrets, mode) // server_remote.go
 			}
 			command, cwd, err := absCommand(args[1], dir) // server_command.go
 			if err != nil {
@@ -80,9 +95,9 @@ func newServerAddCmd(e *env) *cobra.Command {
 			}
 			s := &config.Server{Command: command, Args: args[2:], Mode: config.Mode(mode), Dir: cwd, NoSpare: noSpare}
 			for _, kv := range envs {
-				k, v, ok := strings.Cut(kv, "=")
-				if !ok || !config.ValidEnvKey(k) {
-					return usageError{fmt.Errorf("--env takes NAME=VALUE, and %q is not that", kv)}
+				k, v, err := config.ParseEnvPair(kv)
+				if err != nil {
+					return usageError{err}
 				}
 				if clients.LooksLikeCredential(k, v) { // the rule `client import` uses
 					fmt.Fprintf(e.stderr, "Note: %s looks like a credential. Use --secret %s instead to keep it in the keychain rather than in config.json.\n", k, k)
@@ -93,7 +108,7 @@ func newServerAddCmd(e *env) *cobra.Command {
 				s.Env[k] = v
 			}
 			s.Secrets = secrets
-			kubeNote := markKube(s, name, kubeFlag)
+			kubeNote := kubereconcile.Mark(s, name, kubeFlag)
 			err = e.home.AddServer(name, s)
 			if errors.Is(err, config.ErrServerExists) {
 				return fmt.Errorf("there is already a server named %q; remove it first (mcptray server remove %s) or pick another name", name, name)
@@ -123,6 +138,7 @@ func newServerAddCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&mode, "mode", "", "session (each client gets its own process, the default) or shared")
 	cmd.Flags().StringVar(&dir, "cwd", "", "working folder for the server")
 	cmd.Flags().BoolVar(&noSpare, "no-spare", false, "start the server only when a client connects, instead of keeping one ready")
+	rf.register(cmd)
 	cmd.Flags().BoolVar(&kubeFlag, "kube", false, "the server reaches Kubernetes: it starts once you choose the one context it may use (mcptray kube use)")
 	return cmd
 }
@@ -159,6 +175,15 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(e.stdout, "Removed the server %q.\n", name)
 			removeInstalled(e, name, &removed) // freeze.go
+			if removed.OAuth != nil {
+				ctx, cancel := keychainCtx()
+				err := config.ForgetSignIn(ctx, e.keys(), &removed)
+				cancel()
+				if err != nil {
+					return fmt.Errorf("the server is removed, but its sign-in could not be deleted from the keychain: %w", err)
+				}
+				fmt.Fprintln(e.stdout, "Deleted its sign-in from the system keychain.")
+			}
 			if len(removed.Secrets) > 0 {
 				if err := deleteSecrets(e, name, removed.Secrets); err != nil {
 					return fmt.Errorf("the server is removed, but its secrets could not be deleted from the keychain: %w", err)
@@ -207,8 +232,8 @@ func newServerListCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var st daemon.StatusResult
-			running := e.call("status", nil, &st) == nil
+			var st api.StatusResult
+			running := call(e, api.Status, api.None{}, &st) == nil
 			byName := map[string]*supervisor.Status{}
 			for i := range st.Servers {
 				byName[st.Servers[i].Name] = &st.Servers[i]
@@ -234,16 +259,20 @@ func newServerListCmd(e *env) *cobra.Command {
 				case it.Disabled:
 					state = "off"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", display.Line(it.Name), state, display.Line(string(it.Mode)), display.Line(shellJoin(append([]string{it.Command}, it.Args...))))
+				what := shellJoin(append([]string{it.Command}, it.Args...))
+				if it.URL != "" {
+					what = it.URL // a remote server (server_remote.go)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", display.Line(it.Name), state, display.Line(string(it.Mode)), display.Line(what))
 			}
 			tw.Flush()
 			for _, it := range items {
-				if offer := freezeOffer(it.Name, cfg.Servers[it.Name]); offer != "" { // freeze.go
+				if offer := installer.FreezeOffer(it.Name, cfg.Servers[it.Name]); offer != "" {
 					fmt.Fprintln(e.stdout, "\n"+offer)
 				}
 			}
-			var waits daemon.PendingResult
-			if running && e.call("config.pending", nil, &waits) == nil && waits.Pending {
+			var waits api.PendingResult
+			if running && call(e, api.ConfigPending, api.None{}, &waits) == nil && waits.Pending {
 				fmt.Fprintln(e.stdout, "\nA change to config.json that MCP Tray did not make waits for your confirmation; see: mcptray config review")
 			}
 			if !running {
@@ -263,14 +292,14 @@ func newServerStatusCmd(e *env) *cobra.Command {
 		Short: "Show each running server's state, process, restarts and last error",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var st daemon.StatusResult
-			if err := e.call("status", nil, &st); err != nil {
+			var st api.StatusResult
+			if err := call(e, api.Status, api.None{}, &st); err != nil {
 				return err
 			}
 			if len(args) == 1 {
 				st.Servers = slices.DeleteFunc(st.Servers, func(s supervisor.Status) bool { return s.Name != args[0] })
 				if len(st.Servers) == 0 {
-					return &control.Error{Code: control.CodeNotFound, Message: fmt.Sprintf("There is no server named %q (see: mcptray server list)", args[0])}
+					return api.Errorf(api.ErrNotFound, "There is no server named %q (see: mcptray server list)", args[0])
 				}
 			}
 			if asJSON {

@@ -13,6 +13,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"github.com/spf13/cobra"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/app"
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/childproc"
@@ -25,7 +26,7 @@ func runTray(e *env) error {
 	var tray *app.Tray
 	d, err := newDaemon(e, func() { tray.ShowWindow() })
 	if errors.Is(err, daemon.ErrAlreadyRunning) {
-		if err := e.call("show", nil, nil); err != nil {
+		if err := call(e, api.Show, api.None{}, nil); err != nil {
 			return fmt.Errorf("MCP Tray is already running but did not open its window: %w", err)
 		}
 		fmt.Fprintln(e.stdout, "MCP Tray is already running; its window is now open.")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/spf13/cobra"
@@ -128,7 +129,7 @@ func update(e *env, name string, o updateOptions) error {
 		return errNoServer(name)
 	}
 	if o.rollback {
-		_, err := runProgress(ctx, e, "update", installer.UpdateParams{Server: name, Rollback: true}, o.asJSON)
+		_, err := runProgress(ctx, e, api.Update, installer.UpdateParams{Server: name, Rollback: true}, o.asJSON)
 		return err
 	}
 	pv, err := installer.Source{Home: e.home}.PreviewUpdate(ctx, name)
@@ -185,7 +186,7 @@ func update(e *env, name string, o updateOptions) error {
 		}
 	}
 	params := installer.UpdateParams{Server: name, Accept: pv.Accept, Allow: allow}
-	last, err := runProgress(ctx, e, "update", params, o.asJSON)
+	last, err := runProgress(ctx, e, api.Update, params, o.asJSON)
 	if last.Step != installer.StepReview {
 		return err
 	}
@@ -204,6 +205,6 @@ func update(e *env, name string, o updateOptions) error {
 		}
 	}
 	params.AcceptFindings = last.Accept
-	_, err = runProgress(ctx, e, "update", params, o.asJSON)
+	_, err = runProgress(ctx, e, api.Update, params, o.asJSON)
 	return err
 }

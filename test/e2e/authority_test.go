@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/testbin"
@@ -55,7 +56,7 @@ func attack(out string) {
 	c := &control.Client{Path: home.SocketPath()}
 	ctx := context.Background()
 	id := ""
-	c.Stream(ctx, "approvals.watch", nil, func(raw json.RawMessage) error {
+	c.Stream(ctx, api.ApprovalsWatch.Name, nil, func(raw json.RawMessage) error {
 		var ev policy.Event
 		json.Unmarshal(raw, &ev)
 		if ev.Kind == policy.ApprovalAdded {
@@ -86,24 +87,24 @@ func attack(out string) {
 		}
 		got = append(got, a)
 	}
-	call("approve once", "approve", map[string]string{"id": id})
-	call("approve for the session", "approve", map[string]string{"id": id, "answer": "session"})
-	call("approve always", "approve", map[string]string{"id": id, "answer": "always"})
-	call("allow", "policy.set", map[string]string{"name": "fake", "tool": "write_note", "rule": "allow"})
-	call("allow, spelled twice", "policy.set", json.RawMessage(`{"name":"fake","tool":"write_note","rule":"deny","Rule":"allow"}`))
-	call("trust", "policy.trust", map[string]any{"name": "fake", "trust": true})
-	call("accept a change", "policy.accept", map[string]string{"name": "fake", "tool": "write_note", "fingerprint": "0123456789abcdef"})
-	call("confirm config.json", "config.confirm", map[string]string{"fingerprint": "0123456789abcdef"})
-	call("enable a server", "servers.enable", map[string]any{"name": "off", "enabled": true})
-	call("bind a client", "clients.set", map[string]any{"client": "cursor", "enabled": true})
-	call("resume", "pause", map[string]bool{"paused": false})
+	call("approve once", api.Approve.Name, map[string]string{"id": id})
+	call("approve for the session", api.Approve.Name, map[string]string{"id": id, "answer": "session"})
+	call("approve always", api.Approve.Name, map[string]string{"id": id, "answer": "always"})
+	call("allow", api.PolicySet.Name, map[string]string{"name": "fake", "tool": "write_note", "rule": "allow"})
+	call("allow, spelled twice", api.PolicySet.Name, json.RawMessage(`{"name":"fake","tool":"write_note","rule":"deny","Rule":"allow"}`))
+	call("trust", api.PolicyTrust.Name, map[string]any{"name": "fake", "trust": true})
+	call("accept a change", api.PolicyAccept.Name, map[string]string{"name": "fake", "tool": "write_note", "fingerprint": "0123456789abcdef"})
+	call("confirm config.json", api.ConfigConfirm.Name, map[string]string{"fingerprint": "0123456789abcdef"})
+	call("enable a server", api.ServersEnable.Name, map[string]any{"name": "off", "enabled": true})
+	call("bind a client", api.ClientsSet.Name, map[string]any{"client": "cursor", "enabled": true})
+	call("resume", api.Pause.Name, map[string]bool{"paused": false})
 	cli("approve", id)
 	cli("approve", "--always", id)
 	cli("policy", "set", "fake", "write_note", "allow")
 	cli("policy", "trust", "fake")
 	cli("policy", "review", "fake", "write_note", "--accept", "0123456789abcdef")
 	// Tightening stays open to anyone.
-	call("deny a tool", "policy.set", map[string]string{"name": "fake", "tool": "noisy", "rule": "deny"})
+	call("deny a tool", api.PolicySet.Name, map[string]string{"name": "fake", "tool": "noisy", "rule": "deny"})
 	b, _ := json.Marshal(got)
 	os.WriteFile(out+".tmp", b, 0o600)
 	os.Rename(out+".tmp", out)
@@ -499,13 +500,10 @@ func TestOneDaemonPerHome(t *testing.T) {
 			}
 		}
 		// The one left is the one answering.
-		var ping struct {
-			Pid int `json:"pid"`
-		}
 		for _, d := range ds {
 			if d.running() {
 				c := &control.Client{Path: config.Home(u.Home).SocketPath()}
-				if err := c.Call(context.Background(), "ping", nil, &ping); err != nil || ping.Pid != d.cmd.Process.Pid {
+				if ping, err := api.Call(context.Background(), c, api.Ping, api.None{}); err != nil || ping.Pid != d.cmd.Process.Pid {
 					t.Errorf("the daemon left running is %d, the one answering %d (%v)", d.cmd.Process.Pid, ping.Pid, err)
 				}
 			}

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/fakeregistry"
 	"github.com/mcptray/mcptray/internal/testbin"
 )
@@ -271,13 +273,8 @@ func TestHostileRegistryDaemonRefusesWithoutConsent(t *testing.T) {
 	c := &control.Client{Path: config.Home(u.Home).SocketPath()}
 	ctx := context.Background()
 
-	var plan struct {
-		Command string
-		Args    []string
-		Origin  string
-		Hazards []struct{ Key, Item, Reason string }
-	}
-	if err := c.Call(ctx, "catalog.plan", map[string]any{"id": "io.github.evil/hooked"}, &plan); err != nil {
+	plan, err := api.Call(ctx, c, api.CatalogPlan, installer.PlanParams{ID: "io.github.evil/hooked"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if plan.Command != "npx" || plan.Origin != "registry" || len(plan.Hazards) != 1 || plan.Hazards[0].Key != "env:NODE_OPTIONS" || plan.Hazards[0].Reason == "" {
@@ -294,10 +291,10 @@ func TestHostileRegistryDaemonRefusesWithoutConsent(t *testing.T) {
 		}
 		return last
 	}
-	if last := stream("install", map[string]any{"id": "io.github.evil/hooked", "allow": []string{"arg:--registry"}}); last.Step != "failed" || !strings.Contains(last.Message, `"NODE_OPTIONS"`) {
+	if last := stream(api.Install.Name, map[string]any{"id": "io.github.evil/hooked", "allow": []string{"arg:--registry"}}); last.Step != "failed" || !strings.Contains(last.Message, `"NODE_OPTIONS"`) {
 		t.Errorf("install without consent ended with %+v", last)
 	}
-	if last := stream("update", map[string]any{"server": "tool"}); last.Step != "failed" || !strings.Contains(last.Message, "changes more than the version") {
+	if last := stream(api.Update.Name, map[string]any{"server": "tool"}); last.Step != "failed" || !strings.Contains(last.Message, "changes more than the version") {
 		t.Errorf("update without consent ended with %+v", last)
 	}
 	if after := readFile(t, filepath.Join(u.Home, "config.json")); after != before {

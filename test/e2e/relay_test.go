@@ -20,9 +20,9 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
@@ -337,11 +337,11 @@ func TestBridgeStartsTheDaemonWhenNeeded(t *testing.T) {
 }
 
 // ping asks u's running daemon who it is.
-func ping(t testing.TB, u *testbin.User) daemon.PingResult {
+func ping(t testing.TB, u *testbin.User) api.PingResult {
 	t.Helper()
-	var res daemon.PingResult
 	c := &control.Client{Path: config.Home(u.Home).SocketPath()}
-	if err := c.Call(context.Background(), "ping", nil, &res); err != nil {
+	res, err := api.Call(context.Background(), c, api.Ping, api.None{})
+	if err != nil {
 		t.Fatalf("ping: %v", err)
 	}
 	return res

@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcptray/mcptray/internal/testbin"
@@ -143,25 +139,11 @@ func serverNamed(name string) serverKind {
 // completes its handshake. Its elicitations are answered by e.
 func connectClient(t *testing.T, u *testbin.User, name string, modern bool, e *elicitName) *client.Client {
 	t.Helper()
-	cmd := exec.Command("timeout", "5m", u.Bin, "connect", name)
-	cmd.Env = u.Env
-	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { in.Close(); cmd.Process.Kill(); cmd.Wait() })
 	opts := []client.ClientOption{client.WithElicitationHandler(e)}
 	if !modern {
 		opts = append(opts, client.WithLegacyProtocolOnly())
 	}
-	c := client.NewClient(transport.NewIO(out, in, io.NopCloser(strings.NewReader(""))), opts...)
-	// The client's requests of the server (elicitation) are answered within Start's context:
-	// it lasts as long as the test.
-	if err := c.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	c := u.Client(t, name, opts...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	req := mcp.InitializeRequest{}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/keychain"
 )
@@ -65,13 +66,13 @@ func clientFile(t testing.TB, path string) map[string]struct {
 	return f.MCPServers
 }
 
-// recordedTools is what MCP Tray's "tools" method says the server listed.
+// recordedTools is what MCP Tray's api.Tools method says the server listed.
 func recordedTools(t testing.TB, u *testbin.User, server string) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var res struct{ Tools []struct{ Name string } }
-	if err := ctl(u).Call(ctx, "tools", map[string]string{"name": server}, &res); err != nil {
+	res, err := api.Call(ctx, ctl(u), api.Tools, api.NameParams{Name: server})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string

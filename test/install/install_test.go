@@ -147,7 +147,7 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 	}
 
 	_, errs, code = run(t, u, "", "install", "io.github.mcptray-test/"+missingRuntime)
-	if code != 1 || !strings.Contains(errs, "install it from") {
+	if code != 1 || !strings.Contains(errs, " from https://") {
 		t.Errorf("install needing %s: exit %d, %q; want 1 and where to get it", missingRuntime, code, errs)
 	}
 

@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
-	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
@@ -58,8 +58,8 @@ func ctl(u *testbin.User) *control.Client {
 func stopDaemon(t testing.TB, u *testbin.User) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	var ping daemon.PingResult
-	if err := ctl(u).Call(ctx, "ping", nil, &ping); err != nil || ping.Pid <= 0 {
+	ping, err := api.Call(ctx, ctl(u), api.Ping, api.None{})
+	if err != nil || ping.Pid <= 0 {
 		return
 	}
 	kids := testbin.Descendants(ping.Pid)

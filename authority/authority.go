@@ -1,0 +1,131 @@
+package authority
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/mcptray/mcptray/control"
+	"github.com/mcptray/mcptray/internal/proc"
+)
+
+// ErrNotFromPerson is the refusal a loosening request from a server or an AI app gets.
+var ErrNotFromPerson = &control.Error{Code: control.CodeNotFromPerson,
+	Message: "MCP Tray only takes approvals and permission changes from you: from its window, the tray, or a terminal you opened yourself — not from a server or an AI app."}
+
+// Authority is what the daemon knows of who may loosen: itself (this process), the window
+// process it started, and the live bridges with the AI apps that started them. It is safe for
+// concurrent use.
+type Authority struct {
+	self proc.ID
+
+	mu      sync.Mutex
+	windows map[proc.ID]bool
+	bridges map[int]Bridge // by a key of the connection
+	next    int
+}
+
+// New returns the authority of this process, which plays the daemon.
+func New() *Authority {
+	self, _ := proc.Identify(os.Getpid())
+	return &Authority{self: self, windows: map[proc.ID]bool{}, bridges: map[int]Bridge{}}
+}
+
+// Guard is the control server's guard: a request loosens tells to loosen passes only from the
+// person; anything else, and every bridge connection, passes. A refusal is logged and answered
+// with ErrNotFromPerson.
+func (a *Authority) Guard(loosens func(method string, params json.RawMessage) bool, log *slog.Logger) control.GuardFunc {
+	return func(ctx context.Context, op, method string, params json.RawMessage) error {
+		if op == control.OpConnect || !loosens(method, params) {
+			return nil
+		}
+		peer, _ := control.PeerFrom(ctx)
+		if why := a.NotFromPerson(peer.Pid); why != "" {
+			log.Warn("refused a request that only the person may make", "method", method, "pid", peer.Pid, "because", why)
+			return ErrNotFromPerson
+		}
+		return nil
+	}
+}
+
+// NotFromPerson says why the process pid may not loosen anything, or "" when it may. It walks
+// the ancestry of the process, and of the leaders of its process group and session: a program
+// that detached from its parent (`(mcptray approve ID &)` in a shell) is given to another
+// parent, but keeps the group and session it came from.
+func (a *Authority) NotFromPerson(pid int) string {
+	if pid <= 0 {
+		return "the system did not say which program asked"
+	}
+	if pid == a.self.Pid {
+		return "" // the tray, in this process
+	}
+	asker, err := proc.Lookup(pid)
+	if err != nil {
+		return "its process could not be read: " + err.Error()
+	}
+	a.mu.Lock()
+	window := a.windows[asker.ID]
+	a.mu.Unlock()
+	if window {
+		return "" // the window process the tray started, itself
+	}
+	for _, leader := range []int{pid, asker.Group, asker.Session} {
+		if leader <= 1 || (leader != pid && leader == a.self.Pid) {
+			// pid 1 leads nothing that matters; the daemon leads the group of what it started
+			// without a group of its own (the window), checked by ancestry instead.
+			continue
+		}
+		chain, err := proc.Ancestry(leader)
+		if err != nil || chain[0].Start > asker.Start {
+			continue // the leader is gone (or its pid is another's now): nothing to learn from it
+		}
+		if why := a.descends(chain); why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
+// descends says whether a chain of processes (nearest first) holds the daemon or a bridge's
+// AI app, and which.
+func (a *Authority) descends(chain []proc.Info) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, p := range chain {
+		if p.Pid == a.self.Pid { // the daemon is alive: its pid is its own
+			return "it was started by MCP Tray (a server, or a program a server ran)"
+		}
+		for _, b := range a.bridges {
+			if p.ID == b.app || p.ID == b.root || p.ID == b.bridge || (b.outer != proc.ID{} && p.ID == b.outer) {
+				return "it was started by an AI app connected through MCP Tray (" + b.appExe + ")"
+			}
+		}
+	}
+	return ""
+}
+
+// WindowStarted records pid as MCP Tray's window process, which the tray started: it may
+// approve and change permissions though it descends from the daemon. Only that very process
+// may (its start time is recorded); programs it runs may not. The error says the process
+// could not be read (it then may not approve).
+func (a *Authority) WindowStarted(pid int) error {
+	id, err := proc.Identify(pid)
+	if err != nil {
+		return err
+	}
+	a.addWindow(id)
+	return nil
+}
+
+func (a *Authority) addWindow(id proc.ID) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for w := range a.windows {
+		if !w.Live() {
+			delete(a.windows, w)
+		}
+	}
+	a.windows[id] = true
+}
