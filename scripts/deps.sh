@@ -58,8 +58,9 @@ case "$(uname -s)" in
         command -v kubectl >/dev/null 2>&1 || apt_install kubernetes-client
         # The relay benchmarks measure the bare hop with socat in the same spot (docs/relay-performance.md).
         apt_install socat
-        # The installer tests (test/packaging) read the .rpm and the Windows MSI they build.
-        apt_install rpm wixl msitools file
+        # The installer tests (test/packaging) read the .rpm and the Windows MSI they build,
+        # with the tray app cross-compiled by mingw-w64.
+        apt_install rpm wixl msitools file gcc-mingw-w64-x86-64
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi

@@ -10,26 +10,32 @@ import (
 	"testing"
 )
 
-// TestWindowsInstallerCrossBuilt builds the Windows MSI from Linux as CI does (mcptray.exe
-// only: WINDOWS_APP=skip, see docs/packaging.md) and checks what it installs and where.
+// TestWindowsInstallerCrossBuilt builds the Windows programs and MSI from Linux as a release
+// does (the tray app cross-compiled with mingw-w64, see docs/packaging.md) and checks what it
+// installs and where.
 func TestWindowsInstallerCrossBuilt(t *testing.T) {
-	for _, tool := range []string{"wixl", "msiinfo", "file"} {
+	for _, tool := range []string{"wixl", "msiinfo", "file", "x86_64-w64-mingw32-gcc"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("this test needs %s; run: scripts/deps.sh test", tool)
 		}
 	}
 	cmd := script("package-windows.sh")
-	cmd.Env = append(cmd.Env, "WINDOWS_APP=skip")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("package-windows.sh: %v\n%s", err, out)
 	}
-	msi := filepath.Join(dist, "mcptray-"+version+"-windows-amd64-cli.msi")
+	msi := filepath.Join(dist, "mcptray-"+version+"-windows-amd64.msi")
 	exe := filepath.Join(dist, "windows", "mcptray.exe")
 
 	// file 5.44 says "PE32+ executable (console) x86-64, for MS Windows", 5.45 "PE32+ executable
-	// for MS Windows 6.01 (console), x86-64".
+	// for MS Windows 6.01 (console), x86-64". The tray app is a GUI program: no console window.
 	if out := run(t, "file", "-b", exe); !strings.HasPrefix(out, "PE32+ executable") || !strings.Contains(out, "(console)") || !strings.Contains(out, "x86-64") {
 		t.Errorf("mcptray.exe is %q", out)
+	}
+	if out := run(t, "file", "-b", filepath.Join(dist, "windows", "mcptray-app.exe")); !strings.HasPrefix(out, "PE32+ executable") || !strings.Contains(out, "(GUI)") || !strings.Contains(out, "x86-64") {
+		t.Errorf("mcptray-app.exe is %q", out)
+	}
+	if out := run(t, "file", "-b", filepath.Join(dist, "windows", "mcptray-otel.exe")); !strings.HasPrefix(out, "PE32+ executable") || !strings.Contains(out, "x86-64") {
+		t.Errorf("mcptray-otel.exe is %q", out)
 	}
 	b, err := os.ReadFile(exe)
 	if err != nil {
@@ -40,10 +46,13 @@ func TestWindowsInstallerCrossBuilt(t *testing.T) {
 	}
 
 	files := run(t, "msiinfo", "export", msi, "File")
-	for _, want := range []string{"\tmcptray.exe\t", "\tinstalled-by.txt\t"} {
+	for _, want := range []string{"\tmcptray.exe\t", "\tmcptray-app.exe\t", "\tmcptray-otel.exe\t", "\tinstalled-by.txt\t"} {
 		if !strings.Contains(files, want) {
 			t.Errorf("the MSI's File table has no %q:\n%s", want, files)
 		}
+	}
+	if sc := run(t, "msiinfo", "export", msi, "Shortcut"); !strings.Contains(sc, "\tProgramMenuFolder\tMCP Tray\t") || !strings.Contains(sc, "[INSTALLDIR]mcptray-app.exe") {
+		t.Errorf("the MSI puts no MCP Tray in the Start menu starting the tray app:\n%s", sc)
 	}
 	dirs := run(t, "msiinfo", "export", msi, "Directory")
 	for _, want := range []string{"INSTALLDIR\tProgramsDir\tMCP Tray", "ProgramsDir\tLocalAppDataFolder\tPrograms"} {
