@@ -14,6 +14,9 @@ type (
 	ClientStatus = reconcile.ClientStatus
 	// ClientFile is one config file of a client and what it holds now.
 	ClientFile = reconcile.ClientFile
+	// ClientRef names an AI client MCP Tray knows: ClientsResult.Others lists those not
+	// detected and not named in config.json, which clients.set can connect all the same.
+	ClientRef = reconcile.ClientRef
 	// ClientEvent is something MCP Tray did to, or found in, a client's file.
 	ClientEvent = reconcile.ClientEvent
 	// ClientEventKind says what a ClientEvent is (reconcile.Changed, Healed, Error, GaveUp).

@@ -15,15 +15,23 @@ import (
 )
 
 // clientsTab shows the AI apps MCP Tray found, which servers each sees, and lets the person
-// choose, import an app's own servers, or put its file back.
+// choose, import an app's own servers, or put its file back. Below them, every other AI app
+// MCP Tray knows has a Connect button, so an app not installed yet can be connected first.
 type clientsTab struct {
 	w       *mainWindow
 	box     *fyne.Container
 	note    *widget.Label
 	last    api.ClientsResult
 	cards   map[string]*clientCard
+	others  map[string]*widget.Button // client id → its Connect button under "Other AI apps"
 	content fyne.CanvasObject
 }
+
+// notFoundYet is what a connected AI app that is not installed yet says.
+const notFoundYet = "Not found on this computer yet: MCP Tray writes its settings now, and it sees your servers once installed."
+
+// othersText explains the "Other AI apps" list.
+const othersText = "These were not found on this computer yet: connect one and MCP Tray writes its settings now, so it sees your servers once installed."
 
 // clientCard is one AI app's part of the tab; tests find its widgets here.
 type clientCard struct {
@@ -36,7 +44,7 @@ type clientCard struct {
 }
 
 func newClientsTab(w *mainWindow) *clientsTab {
-	t := &clientsTab{w: w, cards: map[string]*clientCard{}}
+	t := &clientsTab{w: w, cards: map[string]*clientCard{}, others: map[string]*widget.Button{}}
 	t.box = container.NewVBox()
 	t.note = wrapped("")
 	refresh := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), t.fetch)
@@ -73,9 +81,13 @@ func (t *clientsTab) show(res api.ClientsResult) {
 	t.last = res
 	t.box.RemoveAll()
 	clear(t.cards)
-	if len(res.Clients) == 0 {
+	clear(t.others)
+	switch {
+	case len(res.Clients) == 0 && len(res.Others) > 0:
+		t.note.SetText("MCP Tray found no AI app on this computer yet, but you can connect one below.")
+	case len(res.Clients) == 0:
 		t.note.SetText("MCP Tray found no AI app on this computer yet. Once you install Claude Desktop, Cursor, VS Code or another app that uses MCP, it shows up here.")
-	} else {
+	default:
 		t.note.SetText("")
 	}
 	var servers []string
@@ -86,6 +98,27 @@ func (t *clientsTab) show(res api.ClientsResult) {
 		t.box.Add(t.card(c, servers))
 		t.box.Add(widget.NewSeparator())
 	}
+	if len(res.Others) > 0 {
+		t.box.Add(bold("Other AI apps"))
+		t.box.Add(wrapped(othersText))
+		rows := container.NewGridWithColumns(2)
+		for _, o := range res.Others {
+			rows.Add(t.otherRow(o))
+		}
+		t.box.Add(rows)
+	}
+}
+
+// otherRow is an AI app MCP Tray knows but did not find: its name and Connect, which switches
+// it on as the card's switch does.
+func (t *clientsTab) otherRow(o api.ClientRef) fyne.CanvasObject {
+	var connect *widget.Button
+	connect = widget.NewButton("Connect", func() {
+		connect.Disable() // the answer redraws the tab; a second tap would only repeat the call
+		t.set(api.ClientSetParams{Client: o.ID, Enabled: true, Servers: []string{}})
+	})
+	t.others[o.ID] = connect
+	return container.NewBorder(nil, nil, nil, connect, widget.NewLabel(display.Line(o.Name)))
 }
 
 func (t *clientsTab) card(c api.ClientStatus, servers []string) fyne.CanvasObject {
@@ -93,8 +126,11 @@ func (t *clientsTab) card(c api.ClientStatus, servers []string) fyne.CanvasObjec
 	t.cards[c.ID] = card
 	title := widget.NewLabelWithStyle(display.Line(c.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	items := []fyne.CanvasObject{title}
-	if !c.Detected {
-		items = append(items, lowLabel("Not found on this computer."))
+	switch {
+	case !c.Detected && c.Enabled:
+		items = append(items, lowLabel(notFoundYet))
+	case !c.Detected:
+		items = append(items, lowLabel("Not found on this computer yet."))
 	}
 	card.enabled = widget.NewCheck("Let "+display.Line(c.Name)+" use MCP Tray's servers", func(on bool) {
 		t.set(api.ClientSetParams{Client: c.ID, Enabled: on, Servers: c.Only})

@@ -21,8 +21,9 @@ import (
 const WelcomeWindowTitle = "Welcome to MCP Tray"
 
 // suggested are the catalog entries the welcome window offers first, in order: useful at
-// once, with no account or key to ask for. An id the catalog lacks is skipped and the next
-// entries of the catalog fill the three places.
+// once, with no account or key to ask for. An id the catalog lacks, or whose runtime this
+// computer does not have (Fetch needs Python tools), is skipped and the next entries of the
+// catalog fill the three places.
 var suggested = []string{"filesystem", "fetch", "memory"}
 
 // suggestions is how many servers the welcome window suggests.
@@ -129,10 +130,16 @@ func (w *welcomeWindow) fetch() {
 	})
 }
 
-// suggest shows the suggested servers among entries.
+// suggest shows the suggested servers among entries, or, when this computer can run none of
+// them, what to install first.
 func (w *welcomeWindow) suggest(entries []installer.EntryView) {
 	picks := pickSuggestions(entries)
 	if len(picks) == 0 {
+		if hint := missingRuntime(entries); hint != "" {
+			w.servers.RemoveAll()
+			w.servers.Add(wrapped("No suggested server can run on this computer yet."))
+			w.servers.Add(wrapped(hint))
+		}
 		return
 	}
 	w.servers.RemoveAll()
@@ -218,11 +225,12 @@ func connectLabel(clients []api.ClientStatus) string {
 
 // pickSuggestions is the entries the welcome window suggests: the preferred ones the
 // catalog has, then the catalog's next built-in entries that ask for no secret, up to
-// suggestions.
+// suggestions. An entry whose runtime this computer lacks (RuntimeMissing) is never
+// suggested: its install would only end in "install Python tools first".
 func pickSuggestions(entries []installer.EntryView) []installer.EntryView {
 	var out []installer.EntryView
 	for _, id := range suggested {
-		if i := slices.IndexFunc(entries, func(e installer.EntryView) bool { return e.ID == id }); i >= 0 {
+		if i := slices.IndexFunc(entries, func(e installer.EntryView) bool { return e.ID == id }); i >= 0 && runnable(entries[i]) {
 			out = append(out, entries[i])
 		}
 	}
@@ -230,11 +238,31 @@ func pickSuggestions(entries []installer.EntryView) []installer.EntryView {
 		if len(out) >= suggestions {
 			break
 		}
-		if e.Origin == "built-in" && !slices.ContainsFunc(out, func(o installer.EntryView) bool { return o.ID == e.ID }) {
+		if e.Origin == "built-in" && runnable(e) && !asksSecret(e) &&
+			!slices.ContainsFunc(out, func(o installer.EntryView) bool { return o.ID == e.ID }) {
 			out = append(out, e)
 		}
 	}
 	return out[:min(len(out), suggestions)]
+}
+
+// runnable reports whether this computer has what the entry's server needs to run.
+func runnable(e installer.EntryView) bool { return e.RuntimeMissing == "" }
+
+// asksSecret reports whether installing the entry asks for a key or password.
+func asksSecret(e installer.EntryView) bool {
+	return slices.ContainsFunc(e.Questions, func(q installer.QuestionView) bool { return q.Secret && q.Required })
+}
+
+// missingRuntime is what to install so that the first preferred entry the catalog has can
+// run, or "" when nothing is missing.
+func missingRuntime(entries []installer.EntryView) string {
+	for _, id := range suggested {
+		if i := slices.IndexFunc(entries, func(e installer.EntryView) bool { return e.ID == id }); i >= 0 {
+			return entries[i].RuntimeMissing
+		}
+	}
+	return ""
 }
 
 // entryIcon is the picture of a catalog entry: a built-in entry's own, or the default one.

@@ -21,6 +21,17 @@ type ClientsResult struct {
 	// Manual are the AI apps that keep their servers inside the app, with no file MCP Tray
 	// could write: the person adds `mcptray connect NAME` there by hand.
 	Manual []clients.ManualClient `json:"manual"`
+	// Others are the AI clients MCP Tray can write for on this computer that Clients does not
+	// list: not detected and not named in config.json. Enabling one (clients.set) writes its
+	// main file, folder and all, so it finds its servers once installed; it then moves to
+	// Clients. Clients with no file location on this system are left out.
+	Others []ClientRef `json:"others"`
+}
+
+// ClientRef names an AI client MCP Tray knows.
+type ClientRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // ClientStatus is one AI client: detected or named in config.json.
@@ -82,7 +93,7 @@ const (
 )
 
 // Status describes every detected client and every client cfg names, reading their files as
-// they are now. It only reads.
+// they are now, and names the other clients in Others. It only reads.
 func (r *Reconciler) Status(cfg *config.Config) ClientsResult {
 	if cfg == nil {
 		cfg = &config.Config{}
@@ -93,7 +104,7 @@ func (r *Reconciler) Status(cfg *config.Config) ClientsResult {
 	for _, d := range clients.Detect(r.opts.Env) {
 		detected[d.Client.ID()] = d.Files
 	}
-	res := ClientsResult{Clients: []ClientStatus{}, Events: slices.Clone(r.events), Manual: clients.Manual()}
+	res := ClientsResult{Clients: []ClientStatus{}, Events: slices.Clone(r.events), Manual: clients.Manual(), Others: []ClientRef{}}
 	if res.Events == nil {
 		res.Events = []ClientEvent{}
 	}
@@ -101,6 +112,9 @@ func (r *Reconciler) Status(cfg *config.Config) ClientsResult {
 		b := cfg.Clients[c.ID()]
 		files, found := detected[c.ID()]
 		if !found && b == nil {
+			if len(c.Paths(r.opts.Env)) > 0 {
+				res.Others = append(res.Others, ClientRef{ID: c.ID(), Name: c.Name()})
+			}
 			continue
 		}
 		st := ClientStatus{ID: c.ID(), Name: c.Name(), Format: c.Format(), Detected: found,
