@@ -287,7 +287,7 @@ func (d *installDialog) showPlan(e installer.EntryView, values map[string]string
 	}
 	run := container.NewVBox(lowLabel(planCommandIntro(p)), monoLabel(planCommand(p)))
 	if env := planEnvironment(p); len(env) > 0 {
-		run.Add(lowLabel("With this environment:"))
+		run.Add(lowLabel(planEnvironmentIntro(p)))
 		for _, line := range env {
 			run.Add(monoLabel(line))
 		}

@@ -160,3 +160,23 @@ func TestScanFindingsText(t *testing.T) {
 		}
 	}
 }
+
+// A server on the internet is shown by where it is and what it is sent, never as a command
+// to run; a secret header names only its keychain entry.
+func TestPlanOfARemoteServer(t *testing.T) {
+	p := installer.PlanView{URL: "https://mcp.example.com/mcp", Transport: "http",
+		Headers: map[string]string{"X-Api-Key": "${secret:X_API_KEY}", "X-Team": "blue"}, Secrets: []string{"X_API_KEY"}}
+	if got := planTitle(p); got != "Where it runs: on the internet at mcp.example.com" {
+		t.Errorf("planTitle = %q", got)
+	}
+	if got := planCommand(p); got != "https://mcp.example.com/mcp" {
+		t.Errorf("planCommand = %q", got)
+	}
+	want := []string{"X-Api-Key: ${secret:X_API_KEY}", "X-Team: blue", "X_API_KEY — kept in your keychain"}
+	if got := planEnvironment(p); !slices.Equal(got, want) {
+		t.Errorf("planEnvironment = %q, want %q", got, want)
+	}
+	if planEnvironmentIntro(p) != "Sent with every request:" || !strings.Contains(planCommandIntro(p), "nothing is installed or run on this computer") {
+		t.Errorf("intros %q / %q", planEnvironmentIntro(p), planCommandIntro(p))
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -87,6 +88,9 @@ func lookAlikeSentence(id string) string {
 
 // planTitle is the folded section's title: what runs, in a few words.
 func planTitle(p installer.PlanView) string {
+	if p.URL != "" {
+		return "Where it runs: on the internet at " + shortArg(urlHost(p.URL))
+	}
 	switch len(p.Args) {
 	case 0:
 		return fmt.Sprintf("What will run: %s", shortArg(p.Command))
@@ -111,6 +115,9 @@ func shortArg(s string) string {
 // planCommandIntro is the line above the command: a frozen server's command names the
 // package MCP Tray installs, which then runs from MCP Tray's folder without npx or uvx.
 func planCommandIntro(p installer.PlanView) string {
+	if p.URL != "" {
+		return "MCP Tray connects your AI apps to this address; nothing is installed or run on this computer:"
+	}
 	if p.Frozen {
 		return "The package and every argument; MCP Tray runs its installed copy with them:"
 	}
@@ -124,6 +131,10 @@ func planCommandIntro(p installer.PlanView) string {
 // take them: arguments with spaces, quotes or escapes are quoted, each is escaped for
 // display, and one longer than maxArgRunes is cut with the number of characters not shown.
 func planCommand(p installer.PlanView) string {
+	if p.URL != "" {
+		shown, more := escapeCut(p.URL)
+		return shown + more
+	}
 	words := make([]string, 0, 1+len(p.Args))
 	for _, a := range append([]string{p.Command}, p.Args...) {
 		words = append(words, shellWord(a))
@@ -150,17 +161,35 @@ func escapeCut(s string) (shown, more string) {
 	return s, ""
 }
 
+// planEnvironmentIntro is the line above planEnvironment's: variables for a program, headers
+// for a server on the internet.
+func planEnvironmentIntro(p installer.PlanView) string {
+	if p.URL != "" {
+		return "Sent with every request:"
+	}
+	return "With this environment:"
+}
+
 // planEnvironment lists the environment the server gets, sorted by name: non-secret
-// variables with their values, then secrets by name only.
+// variables with their values, then secrets by name only. For a server on the internet it
+// lists the headers it is sent instead, a secret one by the keychain entry it comes from.
 func planEnvironment(p installer.PlanView) []string {
-	keys := make([]string, 0, len(p.Env))
-	for k := range p.Env {
+	vars, sep := p.Env, "="
+	if p.URL != "" {
+		vars, sep = p.Headers, ": "
+	}
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	var out []string
 	for _, k := range keys {
-		out = append(out, display.Line(k)+"="+shellWord(p.Env[k]))
+		v := shellWord(vars[k])
+		if sep == ": " {
+			v, _ = escapeCut(vars[k])
+		}
+		out = append(out, display.Line(k)+sep+v)
 	}
 	secrets := slices.Clone(p.Secrets)
 	slices.Sort(secrets)
@@ -222,4 +251,13 @@ func consentNote(left int) string {
 		return "Allow the item in red above to install it, or go back."
 	}
 	return fmt.Sprintf("Allow each of the %d items in red above to install it, or go back.", left)
+}
+
+// urlHost is the host (and port) of a server's address, or the address itself when it does
+// not parse.
+func urlHost(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
 }

@@ -319,6 +319,20 @@ func (r *resolver) planRemote(rem Remote, p *InstallPlan) error {
 	return nil
 }
 
+// Key is the name the secret is kept under in the keychain: its environment variable, or
+// for a remote server's header the header's name as a secret's name ("X-Api-Key" →
+// "X_API_KEY"), which config.json's header value names as ${secret:X_API_KEY}.
+func (s Secret) Key() string {
+	if s.Env != "" || s.Header == "" {
+		return s.Env
+	}
+	key := strings.Trim(nameJunkRE.ReplaceAllString(strings.ToLower(s.Header), "_"), "_")
+	if key == "" || key[0] >= '0' && key[0] <= '9' {
+		key = "h_" + key
+	}
+	return strings.ToUpper(key)
+}
+
 // imageReference returns the pinned image to run: the identifier's tag or digest, or the
 // package version as the tag. A registryBaseUrl other than Docker Hub is prefixed when the
 // identifier names no registry host of its own.

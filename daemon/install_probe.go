@@ -11,12 +11,14 @@ import (
 	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/gateway"
+	"github.com/mcptray/mcptray/remote"
 )
 
 // probe connects to a server the way an AI client does, through the relay (so policy, tool
 // pinning and tool recording apply), initializes it, lists its tools (every page) and hangs
 // up. It blocks until the list arrives, the server stops, or ctx ends; the process it used
-// is stopped before it returns.
+// is stopped before it returns. A remote server that refused it for want of a sign-in gives
+// an error that wraps remote.ErrNeedsSignIn (the server's status then says so too).
 func (d *Daemon) probe(ctx context.Context, server string) ([]api.ToolInfo, error) {
 	p, err := d.sup.Take(ctx, server)
 	if err != nil {
@@ -48,6 +50,8 @@ func (d *Daemon) probe(ctx context.Context, server string) ([]api.ToolInfo, erro
 		switch {
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case d.needsSignIn(server):
+			return nil, fmt.Errorf("the server at %s %w", remote.Host(d.serverURL(server)), remote.ErrNeedsSignIn)
 		case errors.Is(relayErr, gateway.ErrPanicked):
 			return nil, errors.New("MCP Tray hit an internal error while checking the server's tools; the details are in MCP Tray's log")
 		case errors.Is(relayErr, gateway.ErrServerGone) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe):
@@ -63,4 +67,23 @@ func (d *Daemon) probe(ctx context.Context, server string) ([]api.ToolInfo, erro
 		}
 	}
 	return out, nil
+}
+
+// needsSignIn reports whether the remote server name waits for the person to sign in (its
+// connector said so when the server refused it).
+func (d *Daemon) needsSignIn(name string) bool {
+	for _, st := range d.sup.Status() {
+		if st.Name == name {
+			return st.NeedsSignIn
+		}
+	}
+	return false
+}
+
+// serverURL is the address of the remote server name as MCP Tray runs it; "" for any other.
+func (d *Daemon) serverURL(name string) string {
+	if s := d.serverEntry(name); s != nil {
+		return s.URL
+	}
+	return ""
 }

@@ -21,14 +21,16 @@ func (j *job) check(ctx context.Context) error {
 		return err
 	}
 	j.entry = e
-	if len(e.Server.Packages) == 0 {
-		return failf("%s runs on a web server elsewhere, and MCP Tray cannot install such servers yet.", e.Title())
-	}
 	p, err := catalog.Plan(e, j.req.Values)
 	if err != nil {
 		return failure{answerSentence(err)}
 	}
 	j.plan = p
+	if p.Remote != nil {
+		if err := checkRemote(e.Title(), p); err != nil {
+			return err
+		}
+	}
 	if j.req.Plan != "" && j.req.Plan != PlanDigest(e, p) {
 		return failf("What %s would run changed since you looked at it (its catalog entry changed), so nothing was installed; look at it again.", e.Title())
 	}
@@ -58,7 +60,7 @@ func (j *job) check(ctx context.Context) error {
 	if resolve == nil {
 		resolve = defaultResolve
 	}
-	if !slices.ContainsFunc(j.needs(), func(c string) bool { return resolve(c) == nil }) {
+	if p.Remote == nil && !slices.ContainsFunc(j.needs(), func(c string) bool { return resolve(c) == nil }) {
 		return failure{p.Runtime.InstallHint()}
 	}
 	if len(p.Secrets) > 0 && j.in.Keys == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/mcptray/mcptray/keychain"
+	"github.com/mcptray/mcptray/remote"
 	"github.com/mcptray/mcptray/store"
 )
 
@@ -140,24 +141,35 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 	if err := j.save(ctx); err != nil {
 		return nil, err
 	}
-	j.say(StepStarting, "Starting %s.", j.entry.Title())
+	if j.plan.Remote != nil {
+		j.say(StepStarting, "Connecting to %s at %s.", j.entry.Title(), remote.Host(j.plan.Remote.URL))
+	} else {
+		j.say(StepStarting, "Starting %s.", j.entry.Title())
+	}
 	started := time.Now()
 	j.in.Runtime.Forget(j.name)
 	j.in.Runtime.Apply()
 	var tools []string
-	if j.entry.Meta.Kubernetes {
+	signIn := false
+	if j.entry.Meta.Kubernetes && j.plan.Remote == nil {
 		// A Kubernetes server waits for the person to choose the one context it may use.
 		j.say(StepListing, "%s starts once you choose the Kubernetes context it may use (mcptray kube use %s CONTEXT).", j.entry.Title(), j.name)
 	} else {
 		var err error
-		if tools, err = j.in.waitForTools(ctx, j.name, j.entry.Title(), started, j.say); err != nil {
+		tools, err = j.in.waitForTools(ctx, j.name, j.entry.Title(), j.plan.Remote != nil, started, j.say)
+		// A remote server that wants the person to sign in is installed: it is reachable,
+		// and signing in (which needs the person) makes it work.
+		if signIn = j.plan.Remote != nil && needsSignIn(err); err != nil && !signIn {
 			return nil, err
 		}
 	}
 	if err := j.bindClients(ctx); err != nil {
 		return nil, err
 	}
-	j.report(Progress{Step: StepDone, Server: j.name, Tools: nonNil(tools),
-		Message: doneMessage(j.entry.Title(), tools, j.req.Clients, j.entry.Meta.Kubernetes)})
+	msg := doneMessage(j.entry.Title(), tools, j.req.Clients, j.entry.Meta.Kubernetes && j.plan.Remote == nil)
+	if signIn {
+		msg = signInMessage(j.entry.Title(), j.name)
+	}
+	j.report(Progress{Step: StepDone, Server: j.name, Tools: nonNil(tools), Message: msg})
 	return tools, nil
 }

@@ -21,12 +21,14 @@ func (in *Installer) Plan(ctx context.Context, p PlanParams) (PlanView, error) {
 	if err != nil {
 		return PlanView{}, err
 	}
-	if len(e.Server.Packages) == 0 {
-		return PlanView{}, failf("%s runs on a web server elsewhere, and MCP Tray cannot install such servers yet.", e.Title())
-	}
 	plan, err := catalog.Plan(e, p.Values)
 	if err != nil {
 		return PlanView{}, failure{answerSentence(err)}
+	}
+	if plan.Remote != nil {
+		if err := checkRemote(e.Title(), plan); err != nil {
+			return PlanView{}, err
+		}
 	}
 	v := planView(e, plan, p.Name)
 	v.Frozen, v.Pinned = v.Frozen && in.Store != nil, v.Pinned && in.Store != nil
@@ -47,10 +49,12 @@ func planView(e catalog.Entry, plan catalog.InstallPlan, name string) PlanView {
 	if len(plan.Env) > 0 {
 		v.Env = plan.Env
 	}
-	for _, s := range plan.Secrets {
-		v.Secrets = append(v.Secrets, s.Env)
-	}
+	v.Secrets = secretKeys(plan)
 	slices.Sort(v.Secrets)
+	if plan.Remote != nil {
+		r := remoteDefinition(plan)
+		v.URL, v.Transport, v.Headers = r.URL, r.Transport, r.Headers
+	}
 	v.Digest = PlanDigest(e, plan)
 	return v
 }
@@ -72,8 +76,17 @@ func PlanDigest(e catalog.Entry, plan catalog.InstallPlan) string {
 	for _, k := range slices.Sorted(maps.Keys(plan.Env)) {
 		field("env " + k + "=" + plan.Env[k])
 	}
-	for _, s := range plan.Secrets {
-		field("secret " + s.Env)
+	for _, k := range secretKeys(plan) {
+		field("secret " + k)
+	}
+	if plan.Remote != nil {
+		// Where a remote server is, and what it is sent, is what runs.
+		r := remoteDefinition(plan)
+		field("url " + r.URL)
+		field("transport " + r.Transport)
+		for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
+			field("header " + k + ": " + r.Headers[k])
+		}
 	}
 	for _, k := range catalog.HazardKeys(hazardsOf(e, plan)) {
 		field("hazard " + k)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/internal/display"
+	"github.com/mcptray/mcptray/remote"
 )
 
 // PlanRun is how the server an install plan adds will run once installed.
@@ -21,6 +22,10 @@ type PlanRun struct {
 // RunOf says how the server plan p of entry e adds will run: from MCP Tray's own folder when
 // the install freezes it (npm and PyPI packages), by digest for an image, else as p says.
 func RunOf(e catalog.Entry, p catalog.InstallPlan) PlanRun {
+	if p.Remote != nil {
+		return PlanRun{Note: fmt.Sprintf("It runs on the internet at %s: nothing is installed or run on this computer; MCP Tray connects to %s.",
+			display.Line(remote.Host(p.Remote.URL)), display.Line(p.Remote.URL))}
+	}
 	pkg, args, ok := FreezePlan(e, p)
 	switch {
 	case ok && pkg.Registry == "oci":

@@ -26,14 +26,19 @@ func (j *job) save(ctx context.Context) error {
 	for _, s := range j.plan.Secrets {
 		// Counted for undo before the write: a keychain call that timed out or was
 		// cancelled can still complete later, and undo's delete then removes it.
-		j.secrets = append(j.secrets, s.Env)
+		key := s.Key()
+		j.secrets = append(j.secrets, key)
 		j.changed = true
 		kctx, cancel := context.WithTimeout(ctx, keychainTimeout)
-		err := j.in.Keys.Set(kctx, j.name, s.Env, s.Value.Reveal())
+		err := j.in.Keys.Set(kctx, j.name, key, s.Value.Reveal())
 		cancel()
 		if err != nil {
-			return fmt.Errorf("saving %s in the system keychain: %w", s.Env, err)
+			return fmt.Errorf("saving %s in the system keychain: %w", key, err)
 		}
+	}
+	if j.plan.Remote != nil {
+		return j.addServer(&config.Server{Remote: remoteDefinition(j.plan), Secrets: slices.Clone(j.secrets),
+			Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}, Allowed: slices.Clone(j.req.Allow)})
 	}
 	command, args, frozen := j.serverCommand()
 	env, err := dataFileEnv(j.in.Source.Home, j.name, j.entry, j.plan.Env)
@@ -43,14 +48,20 @@ func (j *job) save(ctx context.Context) error {
 	srv := &config.Server{Command: command, Args: args, Env: env, Secrets: slices.Clone(j.secrets),
 		Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}, Sandbox: config.SandboxOf(j.plan.Sandbox),
 		Frozen: frozen, Allowed: slices.Clone(j.req.Allow)}
-	setSourceValues(srv.Source, answersToKeep(j.plan, j.req.Values))
 	if j.entry.Meta.Kubernetes {
 		srv.Kube = &config.Kube{}
 	}
+	return j.addServer(srv)
+}
+
+// addServer adds srv to config.json under the job's name, with the non-secret answers and
+// the catalog's suggested timeout.
+func (j *job) addServer(srv *config.Server) error {
+	setSourceValues(srv.Source, answersToKeep(j.plan, j.req.Values))
 	if t := j.entry.Meta.Timeout; t != "" { // the catalog's suggestion; `mcptray policy limit` changes it
 		srv.Limits = []config.Limit{{Timeout: t}}
 	}
-	err = j.in.Source.Home.AddServer(j.name, srv)
+	err := j.in.Source.Home.AddServer(j.name, srv)
 	if errors.Is(err, config.ErrServerExists) {
 		return nameTaken(j.name)
 	}

@@ -85,8 +85,12 @@ type EntryView struct {
 	// Icon is the entry's picture for a light window (catalog.Entry.Icon).
 	Icon IconView `json:"icon"`
 	// Needs is the plain line about what the computer needs, e.g. "Needs Python tools (uv)"
-	// (catalog.NeedsLine).
+	// (catalog.NeedsLine), or for a server on the internet where it runs and which key it
+	// needs (RemoteLine), e.g. "Runs on the internet at api.example.com; needs a key: X-Api-Key".
 	Needs string `json:"needs"`
+	// RemoteHost is where a server that runs on the internet is (RemoteHost); "" for one
+	// that runs on this computer.
+	RemoteHost string `json:"remote_host,omitempty"`
 }
 
 // IconView is an entry's picture (catalog.EntryIcon): Data, a built-in entry's own SVG
@@ -155,6 +159,12 @@ type PlanView struct {
 	// Pinned: a container image, run by the digest its tag names at install (Docker still
 	// downloads it the first time it starts).
 	Pinned bool `json:"pinned,omitempty"`
+	// URL, Transport ("http" or "sse") and Headers are where a remote server is and what it
+	// is sent, when the entry runs on the internet (Command is then ""); a secret header's
+	// value is ${secret:KEY}, KEY among Secrets.
+	URL       string            `json:"url,omitempty"`
+	Transport string            `json:"transport,omitempty"`
+	Headers   map[string]string `json:"headers,omitempty"`
 	// Digest names exactly this plan (PlanDigest); an install request carries it back so that
 	// what runs is what was shown.
 	Digest string `json:"digest"`

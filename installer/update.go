@@ -150,7 +150,7 @@ func (in *Installer) restartAndWait(ctx context.Context, server, title, version,
 	started := time.Now()
 	in.Runtime.Forget(server)
 	in.Runtime.Apply()
-	tools, err := in.waitForTools(ctx, server, title, started, say)
+	tools, err := in.waitForTools(ctx, server, title, false, started, say)
 	if err != nil {
 		rerr := in.Source.Home.Update(func(c *config.Config) error {
 			if c.Servers[server] != nil {

@@ -35,8 +35,9 @@ func runtimeOf(e catalog.Entry) catalog.Runtime {
 	return ""
 }
 
-// Views turns entries into what people see. Entries MCP Tray cannot install (remote-only
-// servers, entries whose questions cannot be worked out) are left out. cfg (may be nil) gives
+// Views turns entries into what people see. Entries MCP Tray cannot install (entries with
+// nothing to run, entries whose questions cannot be worked out) are left out; a remote-only
+// entry is shown with where it runs (RemoteLine) instead of a runtime. cfg (may be nil) gives
 // InstalledAs; resolve (nil: the real PATH lookup) gives RuntimeMissing, asked once per
 // runtime. It does no other I/O.
 func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []EntryView {
@@ -59,7 +60,8 @@ func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []Entr
 	out := make([]EntryView, 0, len(entries))
 	for _, e := range entries {
 		rt := runtimeOf(e)
-		if rt == "" || len(e.Server.Packages) == 0 {
+		remoteOnly := len(e.Server.Packages) == 0 && len(e.Server.Remotes) > 0
+		if (rt == "" || len(e.Server.Packages) == 0) && !remoteOnly {
 			continue
 		}
 		qs, err := catalog.Questions(e)
@@ -69,7 +71,7 @@ func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []Entr
 		v := EntryView{
 			ID: e.ID(), Name: e.Server.Name, Title: e.Title(), Description: e.Summary(), About: e.Server.Description,
 			Category: e.Category(), ReadOnly: e.Meta.ID != "" && e.Meta.ReadOnly, Runtime: e.Needs(),
-			RuntimeMissing: runtimeMissing(rt), Version: e.Version(), SourceURL: e.Source(),
+			RuntimeMissing: "", Version: e.Version(), SourceURL: e.Source(),
 			InstalledAs: nonNil(installed[e.ID()]), Shareable: e.Meta.Shareable, Kubernetes: e.Meta.Kubernetes,
 			Origin: originName(e.Origin), LookAlike: catalog.LookAlike(e), Questions: make([]QuestionView, 0, len(qs)),
 		}
@@ -82,6 +84,11 @@ func Views(entries []catalog.Entry, cfg *config.Config, resolve Resolver) []Entr
 		}
 		ic := e.Icon(false)
 		v.Icon, v.Needs = IconView{MimeType: ic.MimeType, Data: ic.Data, URL: ic.URL}, catalog.NeedsLine(e.Needs())
+		if remoteOnly {
+			v.Runtime, v.Needs, v.RemoteHost = "", RemoteLine(e), RemoteHost(e)
+		} else {
+			v.RuntimeMissing = runtimeMissing(rt)
+		}
 		out = append(out, v)
 	}
 	return out

@@ -23,7 +23,7 @@ var (
 // waitForTools probes the server for its tool list, reporting "downloading" while the
 // runtime fetches the package (from the server's log) and a heartbeat while it waits. Only
 // this goroutine calls say.
-func (in *Installer) waitForTools(ctx context.Context, name, title string, since time.Time, say func(Step, string, ...any)) ([]string, error) {
+func (in *Installer) waitForTools(ctx context.Context, name, title string, remote bool, since time.Time, say func(Step, string, ...any)) ([]string, error) {
 	timeout := in.ListTimeout
 	if timeout <= 0 {
 		timeout = DefaultListTimeout
@@ -60,6 +60,9 @@ func (in *Installer) waitForTools(ctx context.Context, name, title string, since
 			if r.err == nil {
 				return r.tools, nil
 			}
+			if remote && needsSignIn(r.err) {
+				return nil, r.err
+			}
 			// The server's last words may reach its log a moment after its pipe closed.
 			tail = drain(lines, tail, 300*time.Millisecond)
 			return nil, probeFailure(title, r.err, tail, pctx.Err(), timeout)
@@ -84,7 +87,9 @@ func (in *Installer) waitForTools(ctx context.Context, name, title string, since
 			// npx and uvx fetch silently: a server that has not answered after a heartbeat is
 			// almost always still being downloaded.
 			secs := int(time.Since(start).Round(time.Second) / time.Second)
-			if downloading {
+			if remote {
+				say(StepListing, "Still waiting for %s to answer (%d seconds so far).", title, secs)
+			} else if downloading {
 				say(StepDownloading, "Still downloading %s (%d seconds so far); the first time can take a minute or two.", title, secs)
 			} else {
 				say(StepDownloading, "Still starting %s (%d seconds so far); the first start downloads it, which can take a minute or two.", title, secs)

@@ -69,9 +69,6 @@ func install(e *env, id string, o installOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if len(entry.Server.Packages) == 0 {
-		return fmt.Errorf("%s runs on a web server elsewhere, and MCP Tray cannot install such servers yet", entry.ID())
-	}
 	qs, err := catalog.Questions(entry) // its errors already name the entry and the problem
 	if err != nil {
 		return err
@@ -120,7 +117,9 @@ func install(e *env, id string, o installOptions) error {
 		return nil
 	}
 	if in.terminal && !o.yes {
-		e.scanBeforeInstall(ctx, plan) // findings before the person confirms (docs/scanner.md)
+		if plan.Remote == nil { // a remote server's tools are checked when it first lists them
+			e.scanBeforeInstall(ctx, plan) // findings before the person confirms (docs/scanner.md)
+		}
 		ok, err := in.confirm("Install? [Y/n] ")
 		if err != nil {
 			return err
@@ -178,11 +177,22 @@ func printPlan(e *env, entry catalog.Entry, p catalog.InstallPlan) {
 	if run.Note != "" {
 		fmt.Fprintln(e.stdout, run.Note)
 	}
-	fmt.Fprintf(e.stdout, "It will run: %s\n", display.Line(shellJoin(run.Run)))
+	if len(run.Run) > 0 {
+		fmt.Fprintf(e.stdout, "It will run: %s\n", display.Line(shellJoin(run.Run)))
+	}
 	for _, k := range sortedKeys(p.Env) {
 		fmt.Fprintf(e.stdout, "  with %s\n", display.Line(k+"="+p.Env[k]))
 	}
+	if p.Remote != nil {
+		for _, k := range sortedKeys(p.Remote.Headers) {
+			fmt.Fprintf(e.stdout, "  sending the header %s\n", display.Line(k+": "+p.Remote.Headers[k]))
+		}
+	}
 	for _, s := range p.Secrets {
-		fmt.Fprintf(e.stdout, "  with %s from the system keychain\n", s.Env)
+		if s.Header != "" {
+			fmt.Fprintf(e.stdout, "  sending the header %s with %s from the system keychain\n", display.Line(s.Header), s.Key())
+			continue
+		}
+		fmt.Fprintf(e.stdout, "  with %s from the system keychain\n", s.Key())
 	}
 }
