@@ -118,6 +118,14 @@ func newSessionOn(t testing.TB, d *display, host *trayHost) *session {
 	}
 	s.env = append(s.env, "HOME="+s.dir, "MCPTRAY_HOME="+s.home, "DISPLAY="+s.d.Name,
 		"DBUS_SESSION_BUS_ADDRESS="+s.d.Bus)
+	// Someone who has used MCP Tray before: the welcome window was shown once (app's
+	// "welcomed" marker). The first-run test takes the marker away.
+	if err := os.MkdirAll(s.home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.home, "welcomed"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 

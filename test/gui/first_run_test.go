@@ -59,6 +59,9 @@ func firstRun(t testing.TB) time.Duration {
 	host := startWatcher(t, d)
 	notices := testbin.StartDunst(t, d.Name, d.Bus)
 	s := newSessionOn(t, d, host)
+	if err := os.Remove(filepath.Join(s.home, "welcomed")); err != nil { // MCP Tray's first start
+		t.Fatal(err)
+	}
 	s.env = append(s.env, "npm_config_cache="+testbin.NpmCache(), "npm_config_update_notifier=false")
 	claudeDir := filepath.Join(s.dir, ".config", "Claude") // Claude Desktop is installed
 	folder := filepath.Join(s.dir, "Documents")

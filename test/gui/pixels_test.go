@@ -93,8 +93,9 @@ func (s *session) firstBlue(win string) (int, int) {
 	return p.X, p.Y
 }
 
-// settle waits until two captures of the window, 300 ms apart, are the same picture: what it
-// loads after it is drawn (the AI apps found, the catalog, the audit log) has arrived.
+// settle waits until two captures of the window, 300 ms apart, are the same picture but for a
+// blinking caret: what it loads after it is drawn (the AI apps found, the catalog, the audit
+// log) has arrived.
 func (s *session) settle(win string) {
 	s.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -102,11 +103,12 @@ func (s *session) settle(win string) {
 	for {
 		time.Sleep(300 * time.Millisecond)
 		img := s.grab(win)
-		if samePicture(img, last) {
+		// A text field's blinking caret is a line one or two pixels wide: the window has settled.
+		if samePicture(img, last) || changedArea(img, last).Dx() <= 2 {
 			return
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatal("the window kept changing for 20 s")
+			s.t.Fatalf("the window kept changing for 20 s, at %v (see settle-*.png)", changedArea(img, last))
 		}
 		last = img
 	}
@@ -138,4 +140,17 @@ func samePicture(a, b image.Image) bool {
 		}
 	}
 	return true
+}
+
+// changedArea is the smallest rectangle holding every pixel in which a and b differ.
+func changedArea(a, b image.Image) image.Rectangle {
+	var r image.Rectangle
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				r = r.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return r
 }
