@@ -1,8 +1,6 @@
 package evidence
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/mcptray/mcptray/internal/testbin"
@@ -10,13 +8,4 @@ import (
 
 var helper string // mcptray-otel, built by TestMain
 
-func TestMain(m *testing.M) {
-	var err error
-	if helper, err = testbin.OTelHelper(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.OTelMain(m, &helper) }
