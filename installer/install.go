@@ -83,7 +83,7 @@ func (in *Installer) Install(ctx context.Context, req Request, report func(Progr
 	}
 	if err != nil {
 		msg := prose.Sentence(err)
-		if undoErr := j.undo(err); undoErr != nil {
+		if undoErr := j.undo(); undoErr != nil {
 			msg = strings.TrimSuffix(msg, ".") + "; " + lowerFirst(prose.Sentence(undoErr))
 		} else if j.changed {
 			msg = strings.TrimSuffix(msg, ".") + ". Nothing was installed."
@@ -108,6 +108,7 @@ type job struct {
 	secrets      []string                         // keys stored in the keychain
 	addedServer  bool                             // config.json has the server
 	prevBindings map[string]*config.ClientBinding // client id → binding before (nil: none)
+	syncFailed   bool                             // writing the AI apps' files failed: undo does not say so again
 	frozen       *config.Frozen                   // built into MCP Tray's folder (freeze.go)
 	command      string                           // the frozen command line
 	args         []string

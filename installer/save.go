@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/mcptray/mcptray/catalog"
@@ -106,7 +105,9 @@ func (j *job) bindClients(ctx context.Context) error {
 	}
 	j.say(StepClients, "%s", clientsMessage(j.req.Clients))
 	j.in.Runtime.Apply()
-	return j.in.Runtime.SyncClients(j.req.Clients)
+	err = j.in.Runtime.SyncClients(j.req.Clients)
+	j.syncFailed = err != nil
+	return err
 }
 
 func cloneBinding(b *config.ClientBinding) *config.ClientBinding {
@@ -121,8 +122,8 @@ func cloneBinding(b *config.ClientBinding) *config.ClientBinding {
 
 // undo takes back every step the job took, newest first, with its own deadline (the job's
 // context may be what ended it). It returns a sentence-worthy error naming what could not be
-// removed; a reason already given by cause, the install's own failure, is not repeated.
-func (j *job) undo(cause error) error {
+// removed; when writing the AI apps' files is what failed, that reason is not repeated.
+func (j *job) undo() error {
 	if !j.changed {
 		return nil
 	}
@@ -153,7 +154,7 @@ func (j *job) undo(cause error) error {
 				ids = append(ids, id)
 			}
 			slices.Sort(ids)
-			if err := j.in.Runtime.SyncClients(ids); err != nil && cause != nil && strings.Contains(cause.Error(), err.Error()) {
+			if err := j.in.Runtime.SyncClients(ids); err != nil && j.syncFailed {
 				errs = append(errs, errors.New("an AI app's settings could not be put back either"))
 			} else if err != nil {
 				errs = append(errs, fmt.Errorf("an AI app's settings could not be put back (%v)", err))
