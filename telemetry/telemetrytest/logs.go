@@ -1,54 +1,22 @@
 package telemetrytest
 
-import (
-	"context"
-	"time"
-
-	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
-	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
-)
+import "time"
 
 // Log is a log record as received.
 type Log struct {
-	EventName  string
-	Body       string // a string body; "" otherwise
-	Attributes map[string]string
-	Time       time.Time
-}
-
-type logsService struct {
-	collogspb.UnimplementedLogsServiceServer
-	r *Receiver
-}
-
-func (s logsService) Export(_ context.Context, m *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error) {
-	s.r.addLogs(m)
-	return &collogspb.ExportLogsServiceResponse{}, nil
-}
-
-func (r *Receiver) addLogs(m *collogspb.ExportLogsServiceRequest) {
-	r.received(func() {
-		for _, rl := range m.ResourceLogs {
-			for _, sl := range rl.ScopeLogs {
-				for _, l := range sl.LogRecords {
-					r.logs = append(r.logs, convertLog(l))
-				}
-			}
-		}
-	})
-}
-
-func convertLog(l *logspb.LogRecord) Log {
-	out := Log{EventName: l.EventName, Body: l.Body.GetStringValue(), Attributes: map[string]string{},
-		Time: time.Unix(0, int64(l.TimeUnixNano))}
-	for _, kv := range l.Attributes {
-		out.Attributes[kv.Key] = value(kv.Value)
-	}
-	return out
+	EventName string
+	// Body is a string body as it is, any other as a string (see Span.Attributes); "" when
+	// there is none.
+	Body           string
+	Attributes     map[string]string // as in Span
+	SeverityText   string
+	SeverityNumber int // 1-24 as OTLP numbers them, 0 when unset
+	Time           time.Time
 }
 
 // Logs returns the log records received so far.
 func (r *Receiver) Logs() []Log {
+	r.sink.sync()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]Log(nil), r.logs...)
