@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"net/netip"
+	"net/url"
 	"os"
 	"path"
 	"regexp"
@@ -125,7 +127,22 @@ var interpreters = map[string][]string{
 const shellReason = "It starts a command shell, which runs whatever it is told rather than one known program."
 const interpreterReason = "It runs code written right on the command line rather than the package."
 
-// Hazards finds every hazard in a plan: its command, the arguments the runtime itself reads
+// Keys and reasons of a remote server that is not on the internet. A registry entry is
+// published for everyone, so one that points at this computer or the local network reaches
+// whatever program happens to listen there (a development server, a router's admin page)
+// with the AI apps' requests, so the person must say yes to it. An address the person typed
+// (server add --url) is theirs and is not asked about.
+const (
+	HazardThisComputer = "remote:this-computer"
+	HazardLocalNetwork = "remote:local-network"
+
+	thisComputerReason = "It sends your AI apps' requests to a program on this computer, not to a server on the internet."
+	localNetworkReason = "It sends your AI apps' requests to a device on your local network, not to a server on the internet."
+)
+
+// Hazards finds every hazard in a plan: a remote server's address on this computer or the
+// local network (by name or address, as written: where a name really leads is checked when
+// MCP Tray connects), its command, the arguments the runtime itself reads
 // (up to the package and the program it names; arguments after that go to the server), in
 // "--flag=value" and "--flag value" forms and any case, and the names of its environment,
 // secret ones included. Each key appears once, in the order found. Hazards does no I/O
@@ -140,6 +157,11 @@ func Hazards(p InstallPlan) []Hazard {
 	rt := p.Runtime
 	if rt == "" {
 		rt = Runtime(programName(p.Command))
+	}
+	if p.Remote != nil {
+		if h, ok := remoteHazard(p.Remote.URL); ok {
+			add(h)
+		}
 	}
 	if h, ok := commandHazard(p.Command, p.Args); ok {
 		add(h)
@@ -342,3 +364,37 @@ func hostWide(value, _ string) bool {
 func isDriveLetter(s string) bool {
 	return len(s) >= 2 && s[1] == ':' && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z')
 }
+
+// remoteHazard reports a remote server's address that names this computer (localhost, a
+// *.localhost name, a loopback or unspecified address) or the local network (a private,
+// carrier-grade NAT or link-local address, or a name only a local network resolves: *.local,
+// *.internal, *.lan, *.home.arpa, or a name without a dot).
+func remoteHazard(raw string) (Hazard, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return Hazard{}, false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if a, err := netip.ParseAddr(host); err == nil {
+		a = a.Unmap()
+		switch {
+		case a.IsLoopback(), a.IsUnspecified():
+			return Hazard{Key: HazardThisComputer, Item: raw, Reason: thisComputerReason}, true
+		case a.IsPrivate(), a.IsLinkLocalUnicast(), cgnat.Contains(a):
+			return Hazard{Key: HazardLocalNetwork, Item: raw, Reason: localNetworkReason}, true
+		}
+		return Hazard{}, false
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return Hazard{Key: HazardThisComputer, Item: raw, Reason: thisComputerReason}, true
+	}
+	if !strings.Contains(host, ".") || slices.ContainsFunc(localSuffixes, func(s string) bool { return strings.HasSuffix(host, s) }) {
+		return Hazard{Key: HazardLocalNetwork, Item: raw, Reason: localNetworkReason}, true
+	}
+	return Hazard{}, false
+}
+
+var (
+	localSuffixes = []string{".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp"}
+	cgnat         = netip.MustParsePrefix("100.64.0.0/10")
+)

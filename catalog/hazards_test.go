@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -130,4 +131,45 @@ func exampleAnswer(t *testing.T, q Question) string {
 		return "true"
 	}
 	return "x"
+}
+
+// A registry entry whose remote server is on this computer or the local network needs the
+// person's yes; one on the internet does not.
+func TestRemoteHazards(t *testing.T) {
+	tests := []struct {
+		url  string
+		want []string
+	}{
+		{"https://mcp.example.com/mcp", nil},
+		{"https://93.184.216.34/mcp", nil},
+		{"http://localhost:8080/mcp", []string{HazardThisComputer}},
+		{"http://LOCALHOST./mcp", []string{HazardThisComputer}},
+		{"http://127.0.0.1:3000/mcp", []string{HazardThisComputer}},
+		{"http://127.9.9.9/mcp", []string{HazardThisComputer}},
+		{"http://[::1]:3000/mcp", []string{HazardThisComputer}},
+		{"https://[::ffff:127.0.0.1]/mcp", []string{HazardThisComputer}},
+		{"https://0.0.0.0/mcp", []string{HazardThisComputer}},
+		{"https://admin.localhost/mcp", []string{HazardThisComputer}},
+		{"https://10.0.0.5/mcp", []string{HazardLocalNetwork}},
+		{"https://192.168.1.1/mcp", []string{HazardLocalNetwork}},
+		{"https://172.16.0.1/mcp", []string{HazardLocalNetwork}},
+		{"https://100.64.1.1/mcp", []string{HazardLocalNetwork}},
+		{"https://169.254.169.254/latest", []string{HazardLocalNetwork}},
+		{"https://[fd00::1]/mcp", []string{HazardLocalNetwork}},
+		{"https://[fe80::1]/mcp", []string{HazardLocalNetwork}},
+		{"https://printer.local/mcp", []string{HazardLocalNetwork}},
+		{"https://db.corp.internal/mcp", []string{HazardLocalNetwork}},
+		{"https://router/mcp", []string{HazardLocalNetwork}},
+	}
+	for _, tt := range tests {
+		hs := Hazards(InstallPlan{Remote: &RemotePlan{Transport: "streamable-http", URL: tt.url}})
+		if diff := cmp.Diff(tt.want, nilIfEmpty(HazardKeys(hs))); diff != "" {
+			t.Errorf("%s: keys (-want +got):\n%s", tt.url, diff)
+		}
+		for _, h := range hs {
+			if h.Item != tt.url || !strings.HasPrefix(h.Reason, "It sends your AI apps' requests to ") || strings.Count(h.Reason, ".") != 1 {
+				t.Errorf("%s: %+v is not the address and one plain sentence", tt.url, h)
+			}
+		}
+	}
 }

@@ -178,6 +178,11 @@ type Settings struct {
 	Telemetry *Telemetry `json:"telemetry,omitempty"`
 	// AuditForward sends each audit record to a SIEM as it is written; nil sends nothing.
 	AuditForward *AuditForward `json:"auditForward,omitempty"`
+	// ClientMetadataURL is the https address of MCP Tray's OAuth client ID metadata document
+	// (assets/oauth-client.json, docs/remote.md), MCP Tray's client id at a sign-in service
+	// that takes such documents; empty means remote.DefaultClientMetadataURL. A team that
+	// hosts its own copy puts its address here. "off" registers dynamically instead.
+	ClientMetadataURL string `json:"clientMetadataURL,omitempty"`
 
 	extra map[string]json.RawMessage
 }

@@ -151,9 +151,13 @@ var ErrNotRemote = errors.New("not a remote server")
 // ends. The error wraps ErrNoServer, ErrNotRemote or remote.ErrNoSignIn, or is one sentence.
 // The command line (mcptray server login) and the daemon (servers.signin) both call it.
 func (h Home) SignIn(ctx context.Context, keys keychain.Store, name, clientID string, open func(string) error) error {
-	s, err := h.Server(name)
+	cfg, err := h.Load()
 	if err != nil {
 		return err
+	}
+	s, ok := cfg.Servers[name]
+	if !ok {
+		return noServer(name)
 	}
 	if !s.IsRemote() {
 		return &sentenceError{fmt.Sprintf("%q is not a remote server: it runs on this computer and needs no sign-in", name), ErrNotRemote}
@@ -162,7 +166,8 @@ func (h Home) SignIn(ctx context.Context, keys keychain.Store, name, clientID st
 	if s.OAuth != nil { // signing in again: ask for what was granted and what is now lacking
 		prev, _ = remote.LoadLogin(ctx, keys, s.OAuth.Issuer, remote.ResourceOf(s.URL))
 	}
-	login, err := remote.SignIn(ctx, remote.SignInOptions{URL: s.URL, AllowPrivate: s.AllowPrivateNetwork, ClientID: clientID, Open: open, Previous: prev})
+	login, err := remote.SignIn(ctx, remote.SignInOptions{URL: s.URL, AllowPrivate: s.AllowPrivateNetwork, ClientID: clientID,
+		ClientMetadataURL: cfg.Settings.ClientMetadataURL, Open: open, Previous: prev})
 	if errors.Is(err, remote.ErrNoSignIn) {
 		return &sentenceError{fmt.Sprintf("the server %q does not ask anyone to sign in; it works as it is", name), remote.ErrNoSignIn}
 	}

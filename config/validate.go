@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/mcptray/mcptray/remote"
 )
 
 // ValidationError names the field that is wrong and says what is wrong with it.
@@ -59,6 +61,11 @@ func (c *Config) Validate() error {
 	case "", "light", "dark":
 	default:
 		return &ValidationError{Field: "settings.theme", Msg: `must be "light", "dark" or empty for the system's theme`}
+	}
+	if u := c.Settings.ClientMetadataURL; u != "" && u != remote.ClientMetadataOff {
+		if err := remote.CheckClientMetadataURL(u); err != nil {
+			return &ValidationError{Field: "settings.clientMetadataURL", Msg: err.Error()}
+		}
 	}
 	return nil
 }

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/keychain"
 	"github.com/mcptray/mcptray/remote"
 )
@@ -184,4 +186,27 @@ func TestViewsShowRemoteEntries(t *testing.T) {
 		return
 	}
 	t.Fatal("the remote entry is not shown")
+}
+
+// TestRemoteInstallOnTheLocalNetworkNeedsAYes: a registry entry whose server is on the local
+// network is refused, with one sentence saying so, until the person allows it; then the
+// server may be reached there (allowPrivateNetwork), and only there.
+func TestRemoteInstallOnTheLocalNetworkNeedsAYes(t *testing.T) {
+	in, rt, h := setupHostile(t, "")
+	h.Serve("io.github.acme/nas", remoteDoc("io.github.acme/nas", "https://10.0.0.5/mcp"))
+	req := Request{ID: "io.github.acme/nas", Values: map[string]string{"X-Api-Key": remoteKey}}
+	lines, err := collect(t, context.Background(), in, req)
+	if last := lines[len(lines)-1]; err == nil || last.Step != StepFailed || !strings.Contains(last.Message, "a device on your local network, not to a server on the internet") {
+		t.Fatalf("install without a yes: %v\n%+v", err, last)
+	}
+	if s := load(t, in).Servers; len(s) != 0 || len(rt.probes) != 0 {
+		t.Fatalf("saved %v, probed %v", s, rt.probes)
+	}
+	req.Allow = []string{catalog.HazardLocalNetwork}
+	if _, err := collect(t, context.Background(), in, req); err != nil {
+		t.Fatalf("install with a yes: %v", err)
+	}
+	if s := load(t, in).Servers["nas"]; s == nil || !s.AllowPrivateNetwork || !slices.Equal(s.Allowed, req.Allow) {
+		t.Fatalf("saved server: %+v", s)
+	}
 }

@@ -36,7 +36,10 @@ func (j *job) save(ctx context.Context) error {
 		}
 	}
 	if j.plan.Remote != nil {
-		return j.addServer(&config.Server{Remote: remoteDefinition(j.plan), Secrets: slices.Clone(j.secrets),
+		def := remoteDefinition(j.plan)
+		// The person said yes to an address on the local network: the connection may go there.
+		def.AllowPrivateNetwork = slices.Contains(j.req.Allow, catalog.HazardLocalNetwork)
+		return j.addServer(&config.Server{Remote: def, Secrets: slices.Clone(j.secrets),
 			Source: &config.Source{Catalog: j.entry.ID(), Version: j.plan.Version}, Allowed: slices.Clone(j.req.Allow)})
 	}
 	command, args, frozen := j.serverCommand()

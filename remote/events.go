@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // event is one server-sent event (text/event-stream).
@@ -19,11 +21,30 @@ const maxEvent = 64 << 20
 
 var errEventTooLarge = errors.New("the remote server sent an event larger than 64 MB")
 
+// cursor is where a stream of events may be resumed from: the last event id the server gave
+// (set when an event is dispatched, with data or without, as the event stream format says)
+// and the reconnection delay it asked for with "retry:".
+type cursor struct {
+	ID    string
+	Retry time.Duration // 0 when the server named none
+}
+
+// maxRetry bounds the reconnection delay a server may ask for.
+const maxRetry = time.Minute
+
 // readEvents reads server-sent events from r and calls emit for each one with data, until r
 // ends (io.EOF is returned as nil) or emit returns an error.
 func readEvents(r io.Reader, emit func(event) error) error {
+	return readStream(r, nil, emit)
+}
+
+// readStream is readEvents that also keeps cur (when not nil) up to date.
+func readStream(r io.Reader, cur *cursor, emit func(event) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var ev event
+	if cur != nil {
+		ev.ID = cur.ID // a resumed stream goes on from where the last one was
+	}
 	var data strings.Builder
 	have := false
 	for {
@@ -35,6 +56,9 @@ func readEvents(r io.Reader, emit func(event) error) error {
 			return err
 		}
 		if line == "" {
+			if cur != nil {
+				cur.ID = ev.ID
+			}
 			if have {
 				ev.Data = strings.TrimSuffix(data.String(), "\n")
 				if err := emit(ev); err != nil {
@@ -63,6 +87,10 @@ func readEvents(r io.Reader, emit func(event) error) error {
 		case "id":
 			if !strings.ContainsRune(value, 0) {
 				ev.ID = value
+			}
+		case "retry":
+			if ms, err := strconv.ParseUint(value, 10, 32); err == nil && cur != nil {
+				cur.Retry = min(time.Duration(ms)*time.Millisecond, maxRetry)
 			}
 		}
 	}

@@ -28,6 +28,9 @@ type authServer struct {
 	CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
 	IssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
 	ScopesSupported       []string `json:"scopes_supported"`
+	// ClientIDMetadataDocumentSupported: the service takes a metadata document's https
+	// address as client id (oauth_cimd.go).
+	ClientIDMetadataDocumentSupported bool `json:"client_id_metadata_document_supported"`
 
 	resource string // the server's resource identifier (RFC 8707)
 	scope    string // the scope to ask for

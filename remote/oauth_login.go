@@ -33,9 +33,14 @@ type Login struct {
 type SignInOptions struct {
 	URL          string
 	AllowPrivate bool
-	// ClientID is the person's client id at the sign-in service; empty registers MCP Tray
-	// there (dynamic client registration).
+	// ClientID is the person's client id at the sign-in service. Empty uses the client ID
+	// metadata document at ClientMetadataURL when the service takes such documents, and
+	// registers MCP Tray there (dynamic client registration) otherwise — the order the MCP
+	// authorization specification gives.
 	ClientID, ClientSecret string
+	// ClientMetadataURL is the https address of MCP Tray's client ID metadata document;
+	// empty means DefaultClientMetadataURL, ClientMetadataOff never uses one.
+	ClientMetadataURL string
 	// Open shows the authorization page to the person (OpenBrowser).
 	Open func(authURL string) error
 	// Previous, when set, is the login kept from an earlier sign-in: signing in again asks
@@ -67,6 +72,11 @@ func SignIn(ctx context.Context, o SignInOptions) (*Login, error) {
 	defer l.Close()
 	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
 	clientID, secret := o.ClientID, o.ClientSecret
+	if clientID == "" {
+		if clientID, err = clientMetadataURL(as, o.ClientMetadataURL); err != nil {
+			return nil, err
+		}
+	}
 	if clientID == "" {
 		if as.RegistrationEndpoint == "" {
 			return nil, fmt.Errorf("the sign-in service %s does not let MCP Tray register itself; give the client id you were given with --client-id", hostOf(mustParse(as.Issuer)))

@@ -117,7 +117,7 @@ func (c *conn) post(msg []byte, h head) {
 	}
 	switch mediaType(resp) {
 	case "text/event-stream":
-		err = readEvents(resp.Body, func(ev event) error { return c.fromServer(ev.Data) })
+		err = c.readAnswer(ctx, resp.Body, h) // resumed with Last-Event-ID if it breaks (resume.go)
 	case "application/json":
 		var body []byte
 		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -129,7 +129,12 @@ func (c *conn) post(msg []byte, h head) {
 			c.answerError(h.ID, "The remote server answered with something that is not MCP.")
 		}
 	}
-	if err != nil && ctx.Err() == nil {
+	var se *StatusError
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case errors.As(err, &se):
+		c.answerError(h.ID, c.sentence(err))
+	default:
 		c.note("reading the server's answer failed: %v", err)
 		c.answerError(h.ID, "The connection to the remote server broke before it answered. Try again.")
 	}
@@ -252,15 +257,16 @@ func (c *conn) listen() {
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		last, delay := "", time.Second
+		var cur cursor
+		delay := time.Second
 		for c.ctx.Err() == nil {
 			req, err := c.request(c.ctx, http.MethodGet, c.url.String(), nil)
 			if err != nil {
 				return
 			}
 			req.Header.Set("Accept", "text/event-stream")
-			if last != "" {
-				req.Header.Set("Last-Event-ID", last)
+			if cur.ID != "" {
+				req.Header.Set("Last-Event-ID", cur.ID)
 			}
 			resp, err := c.client.Do(req)
 			if err == nil {
@@ -268,19 +274,17 @@ func (c *conn) listen() {
 					resp.Body.Close()
 					return
 				}
-				readEvents(resp.Body, func(ev event) error {
-					if ev.ID != "" {
-						last = ev.ID
-					}
+				readStream(resp.Body, &cur, func(ev event) error {
 					delay = time.Second
 					return c.fromServer(ev.Data)
 				})
 				resp.Body.Close()
 			}
+			wait := max(delay, cur.Retry) // the server's own reconnection delay, or longer while it fails
 			select {
 			case <-c.ctx.Done():
 				return
-			case <-time.After(delay):
+			case <-time.After(wait):
 			}
 			delay = min(delay*2, 30*time.Second)
 		}

@@ -28,6 +28,14 @@ type RemoteSpec struct {
 // IsRemote reports whether the spec is a remote server's.
 func (s Spec) IsRemote() bool { return s.Remote.URL != "" }
 
+// remoteHost is Status.Remote for the spec.
+func (s Spec) remoteHost() string {
+	if !s.IsRemote() {
+		return ""
+	}
+	return remote.Host(s.Remote.URL)
+}
+
 // checkRemote says, as a permanent error, why a remote server's address cannot be used.
 func (u *unit) checkRemote() error {
 	if _, err := remote.CheckURL(u.spec.Remote.URL); err != nil {

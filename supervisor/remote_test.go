@@ -46,6 +46,9 @@ func TestRemoteServerIsAUnitWithoutProcess(t *testing.T) {
 	if st.Pid != 0 {
 		t.Fatalf("a remote server has a pid: %+v", st)
 	}
+	if want := strings.TrimPrefix(srv.URL, "http://"); st.Remote != want {
+		t.Fatalf("the status says it runs at %q, want %q", st.Remote, want)
+	}
 	p, err := s.Take(context.Background(), "r")
 	if err != nil {
 		t.Fatal(err)

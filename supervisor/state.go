@@ -60,6 +60,10 @@ type Status struct {
 	// NeedsSignIn is set while a remote server refuses MCP Tray for want of a (new) sign-in;
 	// Error then says how to sign in (remote.go).
 	NeedsSignIn bool `json:"needsSignIn,omitempty"`
+	// Remote is the host (with its port, if any) a remote server runs at; "" for a server
+	// that runs on this computer. The window and the CLI say "runs on the internet at HOST"
+	// from it, without reading config.json.
+	Remote string `json:"remote,omitempty"`
 	// RetryAt is when a server in Backoff starts again.
 	RetryAt time.Time `json:"retryAt,omitzero"`
 	// StderrTail holds the last lines the server printed before it failed.

@@ -122,7 +122,7 @@ func (s *Supervisor) startUnitLocked(sp Spec, initial State) {
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	u := &unit{spec: sp, sup: s, logs: logs, cmds: make(chan command), done: make(chan struct{}),
-		cancel: cancel, status: Status{Name: sp.Name, State: initial}}
+		cancel: cancel, status: Status{Name: sp.Name, State: initial, Remote: sp.remoteHost()}}
 	s.units[sp.Name] = u
 	go u.run(ctx, initial)
 }

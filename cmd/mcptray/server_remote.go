@@ -162,7 +162,8 @@ func newServerLoginCmd(e *env) *cobra.Command {
 		Short: "Sign in to a remote server in your browser",
 		Long: `Opens the remote server's sign-in page in your browser ($BROWSER, or the system's) and waits
 until you are signed in. The tokens are kept in the system keychain only; MCP Tray refreshes
-them before they expire.`,
+them before they expire. MCP Tray identifies itself with the client id you give, else with its
+client ID metadata document where the sign-in service takes one, else by registering itself.`,
 		Args: exactArgs(1, "the name of a remote server"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
@@ -183,6 +184,6 @@ them before they expire.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&clientID, "client-id", "", "the client id you were given at the server's sign-in service (when it does not let MCP Tray register itself)")
+	cmd.Flags().StringVar(&clientID, "client-id", "", "the client id you were given at the server's sign-in service (used instead of MCP Tray's own)")
 	return cmd
 }

@@ -51,7 +51,19 @@ func TestInstallRemoteCatalogEntry(t *testing.T) {
 	t.Cleanup(func() { testbin.AssertNoSecrets(t, []string{apiKey}, u.Dir, u.Home) })
 	u.Daemon()
 
-	out := installYes(t, u, id, apiKey+"\n")
+	// The entry points at this computer: not without the person's yes.
+	cmd := u.Command("install", id, "--yes")
+	cmd.Stdin = strings.NewReader(apiKey + "\n")
+	refusedOut, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(refusedOut), "a program on this computer, not to a server on the internet") ||
+		!strings.Contains(string(refusedOut), "--allow remote:this-computer") {
+		t.Fatalf("install of an entry on this computer without --allow: %v\n%s", err, refusedOut)
+	}
+	if raw, _ := os.ReadFile(filepath.Join(u.Home, "config.json")); strings.Contains(string(raw), "greeter") || passed.Load()+refused.Load() != 0 {
+		t.Fatalf("the refused install saved or reached the server:\n%s", raw)
+	}
+
+	out := installYes(t, u, id, apiKey+"\n", "--allow", "remote:this-computer")
 	testbin.AssertNoSecretsIn(t, []string{apiKey}, "the output of mcptray install", out)
 	host := fmt.Sprintf("127.0.0.1:%d", gate.Listener.Addr().(*net.TCPAddr).Port)
 	for _, want := range []string{"runs on the internet at " + host, "is installed and works"} {
@@ -106,7 +118,7 @@ func TestInstallRemoteCatalogEntryThatNeedsSignIn(t *testing.T) {
 	u.Env = append(u.Env, "BROWSER="+browser(t))
 	u.Daemon()
 
-	out := installYes(t, u, id, "")
+	out := installYes(t, u, id, "", "--allow", "remote:this-computer")
 	if !strings.Contains(out, "needs you to sign in") || !strings.Contains(out, "mcptray server login signed-greeter") {
 		t.Fatalf("install does not say how to sign in:\n%s", out)
 	}
@@ -136,11 +148,12 @@ func registryUser(t *testing.T, registryURL string) *testbin.User {
 	return u
 }
 
-// installYes runs `mcptray install ID --yes` as a script would, stdin piped (the secrets, one
-// per line), and returns its output; it fails the test when the install fails.
-func installYes(t *testing.T, u *testbin.User, id, stdin string) string {
+// installYes runs `mcptray install ID --yes` (with the further arguments args) as a script
+// would, stdin piped (the secrets, one per line), and returns its output; it fails the test
+// when the install fails.
+func installYes(t *testing.T, u *testbin.User, id, stdin string, args ...string) string {
 	t.Helper()
-	cmd := u.Command("install", id, "--yes")
+	cmd := u.Command(append([]string{"install", id, "--yes"}, args...)...)
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

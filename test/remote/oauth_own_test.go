@@ -37,6 +37,11 @@ type signInServer struct {
 	needScope string
 	granted   map[string]string
 	asked     []string
+	// docs, when set, makes the service take client ID metadata documents, fetched with it;
+	// clientIDs are the client ids /authorize was given, registered counts registrations.
+	docs       *http.Client
+	clientIDs  []string
+	registered int
 }
 
 func newSignInServer(t *testing.T) *signInServer {
@@ -49,9 +54,13 @@ func newSignInServer(t *testing.T) *signInServer {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"issuer": s.URL, "authorization_endpoint": s.URL + "/authorize",
 			"token_endpoint": s.URL + "/token", "registration_endpoint": s.URL + "/register",
-			"code_challenge_methods_supported": []string{"S256"}, "authorization_response_iss_parameter_supported": true})
+			"code_challenge_methods_supported": []string{"S256"}, "authorization_response_iss_parameter_supported": true,
+			"client_id_metadata_document_supported": s.docs != nil})
 	})
 	mux.HandleFunc("/register", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.registered++
+		s.mu.Unlock()
 		w.WriteHeader(http.StatusCreated)
 		io.WriteString(w, `{"client_id":"mcptray-client"}`)
 	})
@@ -67,7 +76,14 @@ func newSignInServer(t *testing.T) *signInServer {
 		}
 		s.mu.Lock()
 		s.asked = append(s.asked, q.Get("scope"))
+		s.clientIDs = append(s.clientIDs, q.Get("client_id"))
 		s.mu.Unlock()
+		if s.docs != nil && strings.HasPrefix(q.Get("client_id"), "https://") {
+			if why := checkClientDocument(s.docs, q.Get("client_id"), q.Get("redirect_uri")); why != "" {
+				http.Error(w, why, http.StatusBadRequest)
+				return
+			}
+		}
 		back, _ := url.Parse(q.Get("redirect_uri"))
 		back.RawQuery = url.Values{"code": {"code-1"}, "state": {q.Get("state")}, "iss": {iss}}.Encode()
 		http.Redirect(w, r, back.String(), http.StatusFound)
