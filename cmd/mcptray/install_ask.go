@@ -163,7 +163,7 @@ func (a *asker) allowHazards(id string, hs []installer.HazardView, given []strin
 		return nil, true, nil
 	}
 	w := a.e.stdout
-	fmt.Fprintln(w, "It asks for things that could take over your computer or fetch code from somewhere else:")
+	fmt.Fprintln(w, "Before it is installed, agree to what it asks for:")
 	for _, h := range hs {
 		fmt.Fprintf(w, "  ! %s\n", installer.HazardSentence(h))
 	}
