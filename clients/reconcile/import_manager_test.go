@@ -94,7 +94,7 @@ func TestImportFromMCPProxy(t *testing.T) {
 	if len(cfg.Clients) != 0 {
 		t.Errorf("the import switched clients on: %+v", cfg.Clients)
 	}
-	if _, err := PlanManagerImport(opts, "toolhive", ""); err == nil {
+	if _, err := PlanManagerImport(opts, "lmstudio", ""); err == nil {
 		t.Error("a manager MCP Tray cannot read was accepted")
 	}
 }

@@ -15,9 +15,10 @@ import (
 
 func newClientImportCmd(e *env) *cobra.Command {
 	var dryRun, yes, allowAutoApproved bool
+	var file string
 	cmd := &cobra.Command{
-		Use:   "import CLIENT|mcpproxy",
-		Short: "Take over the servers you set up by hand in an AI app; credentials go to the keychain",
+		Use:   "import CLIENT|MANAGER",
+		Short: "Take over the servers you set up by hand in an AI app or another MCP manager; credentials go to the keychain",
 		Long: `import turns each server you configured yourself in an AI app into an MCP Tray server
 (same command, arguments, folder and environment), moves every value that looks like a
 credential into the system keychain, and rewrites the app's entry to start it through
@@ -27,18 +28,33 @@ asks before changing anything; --yes skips the question (for scripts), --dry-run
 the plan. The file is backed up first, without the credentials: mcptray client restore
 CLIENT puts it back as it was. Tools the app ran without asking (Cline's autoApprove) run
 without asking in MCP Tray too only if you say so (asked, or --allow-auto-approved).
-"mcptray client import mcpproxy" takes the servers of MCPProxy's setup instead, and leaves
-MCPProxy's file as it is.`,
-		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
+
+It also takes the servers of another MCP manager, leaving that manager's files as they are:
+  mcpproxy   MCPProxy (~/.mcpproxy/mcp_config.json)
+  toolhive   ToolHive's run configs (or one exported run config, with --file)
+  docker     Docker's MCP Toolkit (~/.docker/mcp, or a profile it exported, with --file)
+  mcprouter  MCP Router, from a JSON file of its servers (--file)
+Container images become servers MCP Tray runs with docker run. A server MCP Tray cannot run
+is named with the reason. Credentials the manager keeps in its own secret store are asked
+for (typing is hidden); without a terminal, set them later with: mcptray secret set.`,
+		Example: `  mcptray client import cursor
+  mcptray client import toolhive --dry-run
+  mcptray client import mcprouter --file ~/Downloads/mcp-router-servers.json`,
+		Args: exactArgs(1, "the name of an AI app (see: mcptray client list) or of another manager ("+strings.Join(reconcile.Managers, ", ")+")"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var plan *reconcile.ImportPlan
+			var managed *reconcile.ManagerPlan
 			opts := reconcile.ImportOptions{Home: e.home, Keys: e.keys()}
 			if slices.Contains(reconcile.Managers, args[0]) {
 				var err error
-				if plan, err = reconcile.PlanManagerImport(opts, args[0], ""); err != nil {
+				if managed, err = reconcile.PlanManagerImport(opts, args[0], file); err != nil {
 					return err
 				}
+				plan = managed.ImportPlan
 			} else {
+				if file != "" {
+					return usageError{fmt.Errorf("--file is for another manager's setup (%s); an AI app's files are found where the app keeps them", strings.Join(reconcile.Managers, ", "))}
+				}
 				c, err := clientArg(args[0])
 				if err != nil {
 					return err
@@ -48,6 +64,9 @@ MCPProxy's file as it is.`,
 				}
 			}
 			printImportPlan(e, plan)
+			if managed != nil {
+				printNeeded(e, managed)
+			}
 			if len(plan.Servers) == 0 {
 				return nil
 			}
@@ -77,9 +96,20 @@ MCPProxy's file as it is.`,
 					plan.AllowAutoApproved()
 				}
 			}
-			ctx, cancel := keychainCtx()
+			if managed != nil {
+				if err := askNeeded(e, managed); err != nil {
+					return err
+				}
+			}
+			ctx, cancel := keychainCtx() // after the questions: the person's typing takes no keychain time
 			defer cancel()
-			res, err := plan.Execute(ctx)
+			var res reconcile.ImportResult
+			var err error
+			if managed != nil {
+				res, err = managed.Execute(ctx)
+			} else {
+				res, err = plan.Execute(ctx)
+			}
 			for _, w := range res.Warnings {
 				fmt.Fprintf(e.stderr, "Note: %s\n", w)
 			}
@@ -88,6 +118,9 @@ MCPProxy's file as it is.`,
 			}
 			if plan.Client == nil {
 				fmt.Fprintf(e.stdout, "\nDone: MCP Tray now has these servers; stop %s, then let your AI apps see them (mcptray client enable APP).\n", plan.From)
+				for _, n := range managed.Needed {
+					fmt.Fprintf(e.stdout, "%s still needs %s; set it with: mcptray secret set %s %s\n", n.Server, n.Key, n.Server, n.Key)
+				}
 			} else {
 				fmt.Fprintf(e.stdout, "\nDone: %s now starts these servers through MCP Tray.\n", plan.From)
 				for _, b := range res.Backups {
@@ -109,7 +142,40 @@ MCPProxy's file as it is.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only show what the import would do")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "import without asking (for scripts)")
 	cmd.Flags().BoolVar(&allowAutoApproved, "allow-auto-approved", false, "let the tools the app ran without asking run without asking in MCP Tray too")
+	cmd.Flags().StringVar(&file, "file", "", "read another manager's setup from this file or folder instead of its usual place")
 	return cmd
+}
+
+// printNeeded lists the credentials the manager keeps where MCP Tray cannot read them.
+func printNeeded(e *env, p *reconcile.ManagerPlan) {
+	if len(p.Needed) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stdout, "\nCredentials %s keeps where MCP Tray cannot read them; MCP Tray asks you for each (or set it later with mcptray secret set):\n", p.From)
+	for _, n := range p.Needed {
+		fmt.Fprintf(e.stdout, "  %s\n", display.Line(fmt.Sprintf("%s needs %s (%s)", n.Server, n.Key, n.Where)))
+	}
+}
+
+// askNeeded asks the person at a terminal for each credential the plan still needs, typing
+// hidden; Enter alone leaves it for later. Without a terminal it asks nothing.
+func askNeeded(e *env, p *reconcile.ManagerPlan) error {
+	if !newAsker(e).terminal {
+		return nil
+	}
+	for _, n := range slices.Clone(p.Needed) {
+		fmt.Fprintf(e.stderr, "\n%s needs %s, %s (press Enter to set it later).\n", n.Server, n.Key, display.Line(n.Where))
+		v, err := readSecret(e, n.Key)
+		var empty usageError
+		if errors.As(err, &empty) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		p.Provide(n.Server, n.Key, v)
+	}
+	return nil
 }
 
 func printImportPlan(e *env, p *reconcile.ImportPlan) {

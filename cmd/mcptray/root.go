@@ -128,6 +128,7 @@ With no command it starts the tray app. Every action in the app has a command he
 		newConfigCmd(e),
 		newScanCmd(e),
 		newVersionCmd(e), newUpdateAppCmd(e),
+		newExportCmd(e), newImportCmd(e),
 	)
 	root.AddCommand(guiCommands(e)...)
 	return root
