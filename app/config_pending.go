@@ -28,6 +28,7 @@ const reviewConfigLabel = "Review a change to MCP Tray's settings…"
 type pendingBanner struct {
 	w       *mainWindow
 	box     *fyne.Container
+	title   *widget.Label
 	changes *widget.Label
 	wait    *widget.Label
 	allow   *widget.Button
@@ -40,9 +41,8 @@ type pendingBanner struct {
 
 func newPendingBanner(w *mainWindow) *pendingBanner {
 	b := &pendingBanner{w: w}
-	title := widget.NewLabelWithStyle("Something changed MCP Tray's settings file. These changes wait for you:",
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
+	b.title = widget.NewLabelWithStyle(pendingTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.title.Wrapping = fyne.TextWrapWord
 	b.changes = wrapped("")
 	b.wait = widget.NewLabel("")
 	b.wait.Importance = widget.LowImportance
@@ -51,7 +51,7 @@ func newPendingBanner(w *mainWindow) *pendingBanner {
 	b.undo = widget.NewButton("Undo them", func() { b.answer(false) })
 	b.undo.Importance = widget.HighImportance
 	note := wrapped("If you did not make them yourself, undo them.")
-	b.box = container.NewVBox(title, b.changes, note, container.NewHBox(b.undo, b.allow, b.wait), widget.NewSeparator())
+	b.box = container.NewVBox(b.title, b.changes, note, container.NewHBox(b.undo, b.allow, b.wait), widget.NewSeparator())
 	b.box.Hide()
 	return b
 }
@@ -74,13 +74,22 @@ func (b *pendingBanner) hide() {
 	b.box.Hide()
 }
 
+// pendingTitle heads the banner; a keychain that cannot be read heads it instead with what to
+// do (keyringProblem), since then every setting waits, not only what another program changed.
+const pendingTitle = "Something changed MCP Tray's settings file. These changes wait for you:"
+
 // show draws the changes; new changes restart the readiness delay.
 func (b *pendingBanner) show(res api.PendingResult) {
-	text := ""
+	text, title := "", pendingTitle
 	for _, c := range res.Changes {
+		if plain, ok := keyringProblem(c); ok {
+			title = plain + " Until then, these settings wait for you:"
+			continue
+		}
 		text += "• " + display.Line(c) + "\n"
 	}
-	if len(res.Changes) == 0 {
+	b.title.SetText(title)
+	if text == "" {
 		text = "• (MCP Tray could not describe the change.)\n"
 	}
 	b.changes.SetText(text[:len(text)-1])

@@ -32,9 +32,13 @@ type installDialog struct {
 	list     *widget.List
 	pickNote *widget.Label
 	next     *widget.Button
-	entries  []installer.EntryView // from catalog.list
+	entries  []installer.EntryView // the built-in catalog, then catalog.list's answer
 	shown    []installer.EntryView
 	chosen   *installer.EntryView
+	// loads counts catalog.list calls, so that only the latest one's answer is shown;
+	// note is the quiet line the last answer left (install_catalog.go).
+	loads int
+	note  string
 
 	// Answer.
 	name    *widget.Entry
@@ -87,42 +91,14 @@ func (u *UI) showInstall() {
 	d.load("")
 }
 
-// load asks the daemon for catalog entries matching query ("" for the whole catalog).
-func (d *installDialog) load(query string) {
-	d.pickNote.SetText("Loading the catalog…")
-	callThen(d.u, api.CatalogList, installer.ListParams{Query: query}, func(res installer.ListResult, err error) {
-		if err != nil {
-			d.pickNote.SetText("MCP Tray could not load the catalog: " + sentence(err))
-			return
-		}
-		d.entries = res.Entries
-		d.pickNote.SetText("")
-		d.category.SetOptions(catalogCategories(d.entries))
-		d.filter()
-	})
-}
-
-func (d *installDialog) filter() {
-	d.shown = filterCatalog(d.entries, d.category.Selected, d.search.Text)
-	d.chosen = nil
-	d.list.UnselectAll()
-	d.list.Refresh()
-	d.next.Disable()
-	if len(d.shown) == 0 && len(d.entries) > 0 {
-		d.pickNote.SetText("Nothing matches. Press Enter to search the MCP Registry too.")
-	} else if len(d.entries) > 0 {
-		d.pickNote.SetText("")
-	}
-}
-
 // showPick is the first page: the catalog with search and categories.
 func (d *installDialog) showPick() {
 	d.stopScan()
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder("Search, for example: files, GitHub, database")
-	d.search.OnChanged = func(string) { d.filter() }
+	d.search.OnChanged = func(string) { d.filter(false) }
 	d.search.OnSubmitted = func(q string) { d.load(q) }
-	d.category = widget.NewSelect([]string{allCategories}, func(string) { d.filter() })
+	d.category = widget.NewSelect([]string{allCategories}, func(string) { d.filter(false) })
 	d.category.Selected = allCategories
 	d.pickNote = wrapped("")
 	d.list = widget.NewList(
@@ -171,6 +147,10 @@ func (d *installDialog) showPick() {
 		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, d.category.MinSize().Height), d.category), d.search), d.pickNote)
 	d.win.SetContent(container.NewBorder(top, container.NewBorder(nil, nil, nil, container.NewHBox(cancel, d.next)), nil, nil, d.list))
 	d.win.Canvas().Focus(d.search)
+	if len(d.entries) > 0 { // back from the questions: the list as it was loaded
+		d.category.SetOptions(catalogCategories(d.entries))
+		d.filter(false)
+	}
 }
 
 // showAnswers is the second page: the entry's questions and the AI apps that should see it.

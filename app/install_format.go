@@ -31,8 +31,8 @@ func categoryLabel(c string) string {
 	return strings.ToUpper(c[:1]) + c[1:]
 }
 
-// filterCatalog keeps the entries of a category whose title, description or id contain every
-// word of query (case-insensitive), in the order given.
+// filterCatalog keeps the entries of a category that match query, best first, by the
+// catalog's search; an entry for developers (a test server) only when query names it exactly.
 func filterCatalog(entries []installer.EntryView, category, query string) []installer.EntryView {
 	var in []installer.EntryView
 	for _, e := range entries {
@@ -42,7 +42,7 @@ func filterCatalog(entries []installer.EntryView, category, query string) []inst
 	}
 	// The same ranking as `mcptray catalog search`: words match a registry entry's own name,
 	// not the io.github.… namespace every such entry shares.
-	return installer.Filter(in, query)
+	return forEveryone(installer.Filter(in, query), query)
 }
 
 // entryTitle is an entry's name for people. Catalog entries can come from a registry on the

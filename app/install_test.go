@@ -120,6 +120,7 @@ func TestInstallDialogShowsAFailure(t *testing.T) {
 	h.u.showInstall()
 	d := h.u.main.install
 	h.until("the catalog is listed", func() bool { return len(d.shown) > 0 })
+	test.Type(d.search, "everything") // a test server: listed when named exactly
 	for i, e := range d.shown {
 		if e.ID == "everything" {
 			d.list.Select(i)

@@ -48,6 +48,13 @@ func newWindowHarness(t *testing.T) *windowHarness { return newWindowHarnessWith
 
 func newWindowHarnessWith(t *testing.T, wait bool) *windowHarness {
 	t.Helper()
+	return newWindowHarnessKeys(t, wait, keychain.NewMemory(), nil)
+}
+
+// newWindowHarnessKeys is newWindowHarnessWith with the daemon's keychain given; before, when
+// not nil, runs in the new HOME before the daemon starts (a config.json a person left).
+func newWindowHarnessKeys(t *testing.T, wait bool, keys keychain.Store, before func(h *windowHarness)) *windowHarness {
+	t.Helper()
 	fake, err := testbin.FakeServer()
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +63,10 @@ func newWindowHarnessWith(t *testing.T, wait bool) *windowHarness {
 	t.Setenv("HOME", dir)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config"))
 	h := &windowHarness{t: t, dir: dir, home: config.Home(filepath.Join(dir, "mcptray")),
-		env: clients.Env{GOOS: "linux", Home: dir}, keys: keychain.NewMemory(), fake: fake, queue: make(chan func(), 4096)}
+		env: clients.Env{GOOS: "linux", Home: dir}, keys: keys, fake: fake, queue: make(chan func(), 4096)}
+	if before != nil {
+		before(h)
+	}
 	d, err := daemon.New(daemon.Options{Home: h.home, Version: "test", Keys: h.keys, ClientEnv: h.env, Binary: testBinary,
 		Log:    slog.New(slog.NewTextHandler(testLog{t}, nil)),
 		Ladder: supervisor.Ladder{StdinGrace: 200 * time.Millisecond, TermGrace: 200 * time.Millisecond, KillGrace: 2 * time.Second}})

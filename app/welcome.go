@@ -23,7 +23,7 @@ const WelcomeWindowTitle = "Welcome to MCP Tray"
 // suggested are the catalog entries the welcome window offers first, in order: useful at
 // once, with no account or key to ask for. An id the catalog lacks, or whose runtime this
 // computer does not have (Fetch needs Python tools), is skipped and the next entries of the
-// catalog fill the three places.
+// catalog fill the three places. An entry for developers (a test server) is never suggested.
 var suggested = []string{"filesystem", "fetch", "memory"}
 
 // suggestions is how many servers the welcome window suggests.
@@ -230,7 +230,7 @@ func connectLabel(clients []api.ClientStatus) string {
 func pickSuggestions(entries []installer.EntryView) []installer.EntryView {
 	var out []installer.EntryView
 	for _, id := range suggested {
-		if i := slices.IndexFunc(entries, func(e installer.EntryView) bool { return e.ID == id }); i >= 0 && runnable(entries[i]) {
+		if i := slices.IndexFunc(entries, func(e installer.EntryView) bool { return e.ID == id }); i >= 0 && runnable(entries[i]) && !forDevelopers(entries[i]) {
 			out = append(out, entries[i])
 		}
 	}
@@ -238,7 +238,7 @@ func pickSuggestions(entries []installer.EntryView) []installer.EntryView {
 		if len(out) >= suggestions {
 			break
 		}
-		if e.Origin == "built-in" && runnable(e) && !asksSecret(e) &&
+		if e.Origin == "built-in" && runnable(e) && !asksSecret(e) && !forDevelopers(e) &&
 			!slices.ContainsFunc(out, func(o installer.EntryView) bool { return o.ID == e.ID }) {
 			out = append(out, e)
 		}

@@ -41,7 +41,13 @@ type Meta struct {
 	// for a server whose tools can hang; installing it sets it as the server's timeout. ""
 	// suggests none (calls then have no timeout, the default).
 	Timeout string `json:"timeout,omitempty"`
+	// Audience is who the catalog lists the entry for: "" everyone, AudienceDevelopers
+	// people who build or test MCP clients (a test server). See Entry.ForDevelopers.
+	Audience string `json:"audience,omitempty"`
 }
+
+// AudienceDevelopers is the Meta.Audience of an entry meant for developers only.
+const AudienceDevelopers = "developers"
 
 // DataFile names the environment variable a server reads its data file's path from, and the
 // file's name. When the person gives no path, the installer puts the file in the server's own
@@ -165,6 +171,11 @@ func (e Entry) Summary() string {
 
 // Category is the catalog category, or "" for registry entries without MCP Tray metadata.
 func (e Entry) Category() string { return e.Meta.Category }
+
+// ForDevelopers reports whether the entry is meant for developers only (Meta.Audience): the
+// catalog's lists and the welcome window leave it out unless a person names it exactly or
+// asks for every entry (ForEveryone); it stays installable by its id.
+func (e Entry) ForDevelopers() bool { return strings.EqualFold(e.Meta.Audience, AudienceDevelopers) }
 
 // Version is the server's version as published.
 func (e Entry) Version() string { return e.Server.Version }

@@ -45,6 +45,35 @@ func (t SearchText) doc() searchDoc {
 	return d
 }
 
+// ForEveryone returns the entries of list that a catalog list shows a person who did not ask
+// for every entry, in order: an entry for developers (Entry.ForDevelopers, a test server) is
+// left out unless query names it exactly (NamesExactly). Search itself leaves every entry in;
+// a face that lists entries (`mcptray catalog`, the window) calls this unless asked for all.
+func ForEveryone(list []Entry, query string) []Entry {
+	out := make([]Entry, 0, len(list))
+	for _, e := range list {
+		if !e.ForDevelopers() || NamesExactly(query, e.ID(), e.Server.Name, e.Title()) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// NamesExactly reports whether query is one of names, ignoring case and surrounding spaces:
+// how a person names an entry that lists leave out (ForEveryone). An empty query names nothing.
+func NamesExactly(query string, names ...string) bool {
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return false
+	}
+	for _, n := range names {
+		if strings.EqualFold(q, strings.TrimSpace(n)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Rank returns the indexes of the items that match query, best first, by Search's rules;
 // ties keep the items' order. An empty query returns every index in order.
 func Rank(items []SearchText, query string) []int {

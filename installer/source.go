@@ -81,8 +81,16 @@ func (s Source) Offline() (*catalog.Catalog, error) {
 // namespace of a name ("github" in every "io.github.…"), and those hits are left out. It
 // blocks for at most one registry request (bounded by the HTTP client's timeout and ctx).
 // registry is one of RegistryLive, RegistryCached and RegistryOff. The CLI's catalog
-// commands and the daemon's catalog.list both answer with it.
+// commands and the daemon's catalog.list both answer with it. Entries meant for developers
+// (a test server, catalog.Entry.ForDevelopers) are left out unless query names one exactly;
+// SearchAll keeps them.
 func (s Source) Search(ctx context.Context, query string) (entries []catalog.Entry, registry string, err error) {
+	entries, registry, err = s.SearchAll(ctx, query)
+	return catalog.ForEveryone(entries, query), registry, err
+}
+
+// SearchAll is Search with the entries meant for developers kept (`mcptray catalog --all`).
+func (s Source) SearchAll(ctx context.Context, query string) (entries []catalog.Entry, registry string, err error) {
 	query = strings.TrimSpace(query)
 	registry = RegistryOff
 	var live []catalog.Entry

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !(windows && mcptray_toast) && !(darwin && mcptray_purego)
 
 package notify
 

@@ -41,35 +41,31 @@
 // can send a signal to MCP Tray's connection; one that claims "allow" for an approval is
 // dropped.
 //
-// # macOS and Windows
+// # Windows
 //
-// These cannot be built or tested on the Linux machines this package is developed on, so
-// OpenDesktop returns ErrUnsupported there and the GUI keeps its own notifications and the
-// approval prompt. A native implementation needs:
+// OpenDesktop starts a helper, Windows PowerShell running toast_helper.ps1, that shows and
+// removes WinRT toast notifications and reports their clicks and dismissals in JSON lines
+// (helper.go); every decision (slots, the guard, which clicks count) is in Go and tested on
+// every platform. A slot is a toast's Tag (toastTag) in the Group "mcptray": a toast with the
+// same tag replaces it, ToastNotificationHistory.Remove withdraws it. An approval is a
+// reminder toast whose buttons are background-activated actions carrying
+// "action=KEY&slot=SLOT" (toastXML); the text is escaped XML. Clicks reach the running app
+// through the toast's Activated event; a click is believed only if its arguments name the
+// slot of the toast it came from and one of its actions. Toasts show under Options.AppID,
+// which the helper registers for the user. Not done: clicks after MCP Tray has quit (a COM
+// activator registered by the installer).
 //
-//   - macOS: UNUserNotificationCenter (UserNotifications framework, through cgo and an
-//     Objective-C file), which works only from a signed .app bundle with a bundle identifier.
-//     At start: requestAuthorizationWithOptions (alert, sound) once; register one
-//     UNNotificationCategory "x-mcptray.approval" with two UNNotificationActions, "allow"
-//     ("Allow once", options none: not UNNotificationActionOptionForeground, so the app is
-//     not brought forward) and "deny" ("Deny", UNNotificationActionOptionDestructive). A slot
-//     is the request identifier: adding a request with an identifier that is shown replaces
-//     it; removeDeliveredNotificationsWithIdentifiers and
-//     removePendingNotificationRequestsWithIdentifiers withdraw it. Clicks arrive at the
-//     UNUserNotificationCenterDelegate's didReceiveNotificationResponse (actionIdentifier;
-//     UNNotificationDismissActionIdentifier for a dismissal when the category has
-//     customDismissAction), on the main thread: hand them to the Events channel without
-//     blocking. Expiry does not exist: withdraw informational ones with a timer. The guard
-//     applies as here, from the time the request was added.
-//   - Windows: toast notifications (Windows.UI.Notifications through WinRT, or the Windows
-//     App SDK's AppNotificationManager), which need an AppUserModelID registered with a Start
-//     menu shortcut (the installer creates it) and a COM activator CLSID for clicks that
-//     arrive when the app is not running. The toast XML carries <actions> with two <action
-//     content="Allow once" arguments="action=allow&amp;slot=…" activationType="background"/>
-//     and the Deny one; scenario="reminder" keeps an approval on screen. Tag and Group are the
-//     slot (showing a toast with the same tag replaces it); ToastNotificationHistory.Remove
-//     withdraws it; ExpirationTime expires informational ones. Clicks arrive at the
-//     activator (or ToastNotification.Activated while running) with the arguments string:
-//     parse it, check the slot is one this process posted, apply the guard. All XML text is
-//     escaped (the toast is XML).
+// # macOS
+//
+// desktop_darwin.go is the same helper with a transport in this process: it calls
+// UNUserNotificationCenter through github.com/ebitengine/purego's objc package (no cgo). It
+// needs that module in go.mod and builds only with the tag mcptray_purego until then;
+// without it OpenDesktop returns ErrUnsupported and the GUI keeps its own notifications and
+// the approval prompt. One UNNotificationCategory "x-mcptray.approval" has two actions,
+// "allow" ("Allow once", not brought to the foreground) and "deny" ("Deny", destructive),
+// and a custom dismiss action; a slot's request identifier is its tag, so adding a request
+// replaces the one shown; removeDeliveredNotificationsWithIdentifiers withdraws it. The
+// delegate's didReceiveNotificationResponse reports clicks and dismissals (centerReport),
+// checked by the same code as a toast's. It works only from a signed .app bundle with a
+// bundle identifier, after the person allowed notifications.
 package notify

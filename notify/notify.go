@@ -18,7 +18,7 @@ const DefaultExpire = 10 * time.Second
 const Never time.Duration = -1
 
 // ErrUnsupported is returned by OpenDesktop where this package has no native implementation
-// (macOS and Windows for now): the GUI then uses its own notifications and the prompt.
+// (macOS for now): the GUI then uses its own notifications and the prompt.
 var ErrUnsupported = errors.New("this desktop's notifications cannot be used by MCP Tray yet")
 
 // ErrNoService is returned by OpenDesktop when no notification service answers on the
@@ -125,10 +125,16 @@ type Notifier interface {
 	Close() error
 }
 
+// DefaultAppID is the Windows AppUserModelID toasts show under when Options.AppID is "".
+const DefaultAppID = "MCPTray.MCPTray"
+
 // Options configure OpenDesktop. The zero value is usable.
 type Options struct {
 	// AppName is the application name the desktop shows; "" means "MCP Tray".
 	AppName string
+	// AppID is, on Windows, the AppUserModelID toasts show under (the installer's Start menu
+	// shortcut names the same one); "" means DefaultAppID. Other systems ignore it.
+	AppID string
 	// BusAddress is the session bus to use; "" means the session's own
 	// (DBUS_SESSION_BUS_ADDRESS). Tests pass a private bus.
 	BusAddress string
@@ -139,6 +145,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.AppName == "" {
 		o.AppName = "MCP Tray"
+	}
+	if o.AppID == "" {
+		o.AppID = DefaultAppID
 	}
 	if o.Now == nil {
 		o.Now = time.Now

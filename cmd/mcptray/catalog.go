@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ for an hour, and the cache is used when the registry cannot be reached.`,
 }
 
 func newCatalogListCmd(e *env) *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List every server in the catalog, by category",
@@ -40,7 +41,7 @@ func newCatalogListCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := interruptContext()
 			defer stop()
-			entries, registry, err := installer.Source{Home: e.home}.Search(ctx, "")
+			entries, registry, err := catalogSearch(ctx, e, "", all)
 			if err != nil {
 				return err
 			}
@@ -53,11 +54,12 @@ func newCatalogListCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/catalog-json.md)")
+	cmd.Flags().BoolVar(&all, "all", false, "also list servers meant for developers, such as the everything test server")
 	return cmd
 }
 
 func newCatalogSearchCmd(e *env) *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	cmd := &cobra.Command{
 		Use:     "search WORDS...",
 		Short:   "Find catalog servers by name, category or what they do",
@@ -72,7 +74,7 @@ func newCatalogSearchCmd(e *env) *cobra.Command {
 			ctx, stop := interruptContext()
 			defer stop()
 			query := strings.Join(args, " ")
-			hits, registry, err := installer.Source{Home: e.home}.Search(ctx, query)
+			hits, registry, err := catalogSearch(ctx, e, query, all)
 			if err != nil {
 				return err
 			}
@@ -92,6 +94,7 @@ func newCatalogSearchCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/catalog-json.md)")
+	cmd.Flags().BoolVar(&all, "all", false, "also find servers meant for developers, such as the everything test server")
 	return cmd
 }
 
@@ -200,4 +203,13 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// catalogSearch is Source.Search, or with all Source.SearchAll (test servers too).
+func catalogSearch(ctx context.Context, e *env, query string, all bool) ([]catalog.Entry, string, error) {
+	src := installer.Source{Home: e.home}
+	if all {
+		return src.SearchAll(ctx, query)
+	}
+	return src.Search(ctx, query)
 }
