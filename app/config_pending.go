@@ -33,6 +33,8 @@ type pendingBanner struct {
 	wait    *widget.Label
 	allow   *widget.Button
 	undo    *widget.Button
+	note    *widget.Label
+	buttons *fyne.Container
 	shown   string    // the fingerprint on screen; "" when the banner is hidden
 	readyAt time.Time // when its buttons start to work
 	busy    bool      // an answer is on its way to the daemon
@@ -50,8 +52,9 @@ func newPendingBanner(w *mainWindow) *pendingBanner {
 	b.allow.Importance = widget.WarningImportance
 	b.undo = widget.NewButton("Undo them", func() { b.answer(false) })
 	b.undo.Importance = widget.HighImportance
-	note := wrapped("If you did not make them yourself, undo them.")
-	b.box = container.NewVBox(b.title, b.changes, note, container.NewHBox(b.undo, b.allow, b.wait), widget.NewSeparator())
+	b.note = wrapped("If you did not make them yourself, undo them.")
+	b.buttons = container.NewHBox(b.undo, b.allow, b.wait)
+	b.box = container.NewVBox(b.title, b.changes, b.note, b.buttons, widget.NewSeparator())
 	b.box.Hide()
 	return b
 }
@@ -78,12 +81,14 @@ func (b *pendingBanner) hide() {
 // do (keyringProblem), since then every setting waits, not only what another program changed.
 const pendingTitle = "Something changed MCP Tray's settings file. These changes wait for you:"
 
-// show draws the changes; new changes restart the readiness delay.
+// show draws the changes; new changes restart the readiness delay. When the keychain cannot
+// be read, the person's own settings wait too: the banner then offers neither undo (it would
+// remove their setup) nor allow, only what to do.
 func (b *pendingBanner) show(res api.PendingResult) {
-	text, title := "", pendingTitle
+	text, title, locked := "", pendingTitle, false
 	for _, c := range res.Changes {
 		if plain, ok := keyringProblem(c); ok {
-			title = plain + " Until then, these settings wait for you:"
+			title, locked = plain+" Until then, these settings wait:", true
 			continue
 		}
 		text += "• " + display.Line(c) + "\n"
@@ -98,6 +103,8 @@ func (b *pendingBanner) show(res api.PendingResult) {
 		b.busy = false
 		b.readyAt = b.w.u.now().Add(readyAfter)
 	}
+	setShown(b.note, !locked)
+	setShown(b.buttons, !locked)
 	b.renderReady() // schedules the redraw at readiness
 	b.box.Show()
 }

@@ -36,8 +36,13 @@ func TestLockedKeyringBannerIsOnePlainSentence(t *testing.T) {
 	})
 	w := h.u.showMain()
 	h.untilFor(20*time.Second, "the banner shows what waits", func() bool { return w.pending.shown != "" })
-	if got, want := w.pending.title.Text, keyringText.locked+" Until then, these settings wait for you:"; got != want {
+	if got, want := w.pending.title.Text, keyringText.locked+" Until then, these settings wait:"; got != want {
 		t.Errorf("the banner's head says %q; want %q", got, want)
+	}
+	// Undo would remove the person's own server; allowing needs the keychain too.
+	if w.pending.buttons.Visible() || w.pending.note.Visible() {
+		t.Errorf("with the keyring locked the banner still offers to undo or allow (buttons shown %v, advice shown %v)",
+			w.pending.buttons.Visible(), w.pending.note.Visible())
 	}
 	all := strings.Join(texts(w.win.Content()), "\n")
 	for _, detail := range []string{"SEAL_KEY", "keychain:", "seal", keychain.ErrLocked.Error()} {
