@@ -186,13 +186,18 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 		}
 	} else {
 		perm = 0o600
+		if err := opts.Backups.noteAbsent(spec.id, path); err != nil {
+			return Result{}, fmt.Errorf("noting that %s's config file %s did not exist before: %w", c.Name(), path, err)
+		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return Result{}, fmt.Errorf("creating the folder for %s's config file %s: %w", c.Name(), path, err)
 		}
 	}
 	if err := atomicfile.WriteFile(path, out, perm); err != nil {
+		detachBackup(path, res.BackupPath, src)
 		return Result{}, fmt.Errorf("writing %s's config file %s: %w", c.Name(), path, err)
 	}
+	finishBackup(res.BackupPath)
 	res.Changed, res.Created = true, !existed
 	if spec.needsRestart {
 		res.NeedsRestart, res.RestartHint = true, spec.restartHint

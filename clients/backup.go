@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -29,7 +30,9 @@ import (
 // BackupDir is the folder that keeps copies of client files, such as MCPTRAY_HOME/backups.
 // Each file gets its own folder, <BackupDir>/<client id>/<file name>-<hash of its path>/,
 // holding the last KeepBackups contents before MCP Tray changed the file, named
-// <generation>-<UTC time><extension> so a person can open them. Folders are 0700, files 0600.
+// <generation>-<UTC time><extension> so a person can open them, and the file as it was before
+// MCP Tray's first change, original<extension>, which never rotates out (backup_original.go).
+// Folders are 0700, files 0600.
 // A copy never holds a credential: those are kept in the system keychain and the copy names
 // them by a marker (see keepCredentialsOut), which Restore fills in again.
 type BackupDir string
@@ -59,12 +62,19 @@ func (b BackupDir) dirFor(clientID, path string) string {
 // save keeps content as the newest backup of path, its credentials in the keychain, and drops
 // generations beyond KeepBackups. It returns the backup's path. Without a keychain to keep a
 // credential in, it writes nothing and fails.
+//
+// When the copy is the file as it is (no credential in it) and minLinkSize bytes or more, the
+// copy is a second name of the file at path rather than a copy (linkCopy): the caller must
+// then replace path by a new file, as atomicfile does, and make the copy 0600 once it has
+// (finishBackup).
 func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
+	asIs := true
 	if c, ok := ByID(clientID); ok {
 		clean, err := cleanCopy(c, content)
 		if err != nil {
 			return "", err
 		}
+		asIs = len(clean) == len(content) && (len(content) == 0 || &clean[0] == &content[0])
 		content = clean
 	}
 	dir := b.dirFor(clientID, path)
@@ -82,7 +92,12 @@ func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
 	now := time.Now().UTC()
 	name := fmt.Sprintf("%06d-%s%s", gen, now.Format("20060102T150405Z"), filepath.Ext(path))
 	target := filepath.Join(dir, name)
-	if err := atomicfile.WriteFile(target, content, 0o600); err != nil {
+	if !asIs || len(content) < minLinkSize || linkCopy(path, target) != nil {
+		if err := atomicfile.WriteFile(target, content, 0o600); err != nil {
+			return "", err
+		}
+	}
+	if err := b.keepOriginal(clientID, path, target, existing); err != nil {
 		return "", err
 	}
 	// A note of where the copies come from, for a person browsing the folder.
@@ -90,16 +105,48 @@ func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
 	if !exists(note) {
 		_ = atomicfile.WriteFile(note, []byte(path+"\n"), 0o600)
 	}
-	var dropped [][]byte
-	defer func() { dropItems(dir, dropped...) }()
+	gone := map[string]bool{} // keychain items the dropped generations named
+	defer func() { dropItemIDs(dir, gone) }()
 	for i := KeepBackups - 1; i < len(existing); i++ {
-		old, _ := os.ReadFile(existing[i].Path)
+		markersInFile(existing[i].Path, gone)
 		if err := os.Remove(existing[i].Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return target, fmt.Errorf("removing an old backup: %w", err)
 		}
-		dropped = append(dropped, old)
 	}
 	return target, nil
+}
+
+// minLinkSize is the size from which a backup is a second name of the file rather than a copy:
+// ~/.claude.json runs to 100 MB, and writing it twice (copy and new file) doubled the time of a
+// change. Small files are copied, which is as fast and leaves nothing shared.
+const minLinkSize = 1 << 20
+
+// finishBackup makes the backup at backup private once the client file it was taken of has
+// been replaced: a backup that is a second name of the old file (save) kept that file's mode.
+func finishBackup(backup string) {
+	if backup != "" {
+		_ = os.Chmod(backup, 0o600)
+		_ = os.Chmod(filepath.Join(filepath.Dir(backup), originalName+filepath.Ext(backup)), 0o600)
+	}
+}
+
+// detachBackup gives the backup at backup, and the original kept with it, content of their
+// own (content, the file as it was read) when the client file at path could not be replaced
+// after save: a backup that is still a second name of the live file would change with every
+// later write the client makes in place.
+func detachBackup(path, backup string, content []byte) {
+	if backup == "" {
+		return
+	}
+	live, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	for _, name := range []string{backup, filepath.Join(filepath.Dir(backup), originalName+filepath.Ext(backup))} {
+		if fi, err := os.Stat(name); err == nil && os.SameFile(live, fi) {
+			_ = atomicfile.WriteFile(name, content, 0o600)
+		}
+	}
 }
 
 // Clean takes the credentials out of every copy kept of the client file at path, as a new
@@ -114,7 +161,7 @@ func (b BackupDir) Clean(c Client, path string) error {
 	if err != nil {
 		return fmt.Errorf("listing the backups of %s's config file %s: %w", c.Name(), path, err)
 	}
-	files := []string{filepath.Join(dir, preRestoreName+filepath.Ext(path))}
+	files := []string{filepath.Join(dir, preRestoreName+filepath.Ext(path)), b.originalPath(c.ID(), path)}
 	for _, k := range list {
 		files = append(files, k.Path)
 	}
@@ -436,6 +483,19 @@ func newBackupItem() (string, error) {
 
 // cleanCopy is content ready to be kept in a backup folder: without credentials.
 func cleanCopy(c Client, content []byte) ([]byte, error) {
+	if _, isJSON := c.spec().format.(jsonFormat); isJSON {
+		// One pass to find, one to replace, no tree: client files run to 100 MB.
+		if creds, ok := jsonCredentials(content); ok {
+			if len(creds) == 0 {
+				return content, nil
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), keychainWait)
+			defer cancel()
+			if out, ok, err := keepJSONCredentialsOut(ctx, backupKeys(), creds, content); ok {
+				return out, err
+			}
+		}
+	}
 	creds := credentialsIn(c, content)
 	if len(creds) == 0 {
 		return content, nil
@@ -489,15 +549,24 @@ func dropItems(dir string, dropped ...[]byte) {
 			gone[string(m[1])] = true
 		}
 	}
+	dropItemIDs(dir, gone)
+}
+
+// dropItemIDs deletes the keychain items gone names that no file left in dir names. Files are
+// read a piece at a time: a backup of ~/.claude.json runs to 100 MB.
+func dropItemIDs(dir string, gone map[string]bool) {
 	if len(gone) == 0 {
 		return
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if content, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && !e.IsDir() {
-			for _, m := range backupMarkerRE.FindAllSubmatch(content, -1) {
-				delete(gone, string(m[1]))
-			}
+		if e.IsDir() {
+			continue
+		}
+		named := map[string]bool{}
+		markersInFile(filepath.Join(dir, e.Name()), named)
+		for id := range named {
+			delete(gone, id)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), keychainWait)
@@ -505,5 +574,31 @@ func dropItems(dir string, dropped ...[]byte) {
 	keys := backupKeys()
 	for id := range gone {
 		keys.Delete(ctx, backupService, id)
+	}
+}
+
+// markersInFile adds to ids the keychain items the markers in the file at path name, reading
+// it a megabyte at a time (a marker across two pieces is found: pieces overlap by a marker's
+// length). A file that cannot be read names none.
+func markersInFile(path string, ids map[string]bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	const overlap = len(backupMarkerPrefix) + 17 // prefix, C and 16 hex digits
+	buf := make([]byte, 1<<20)
+	keep := 0
+	for {
+		n, err := io.ReadFull(f, buf[keep:])
+		chunk := buf[:keep+n]
+		for _, m := range backupMarkerRE.FindAllSubmatch(chunk, -1) {
+			ids[string(m[1])] = true
+		}
+		if err != nil {
+			return
+		}
+		keep = min(overlap, len(chunk))
+		copy(buf, chunk[len(chunk)-keep:])
 	}
 }

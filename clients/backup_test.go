@@ -238,15 +238,16 @@ func TestBackupItemsGoWithTheirBackups(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(keys.live) != KeepBackups {
-		t.Errorf("%d keychain items for %d backups", len(keys.live), KeepBackups)
+	// One item per generation kept, and the original's (the first generation's, rotated out).
+	if len(keys.live) != KeepBackups+1 {
+		t.Errorf("%d keychain items for %d backups and the original", len(keys.live), KeepBackups)
 	}
 	if _, err := Restore(c, path, backupsOf(home)); err != nil {
 		t.Fatal(err)
 	}
 	// One backup fewer, and the content the restore replaced kept in before-last-restore.
-	if len(keys.live) != KeepBackups {
-		t.Errorf("%d keychain items after a restore, want %d", len(keys.live), KeepBackups)
+	if len(keys.live) != KeepBackups+1 {
+		t.Errorf("%d keychain items after a restore, want %d", len(keys.live), KeepBackups+1)
 	}
 }
 

@@ -12,10 +12,24 @@ import (
 // the given value probably holds a secret, so `client import` puts it in the keychain rather
 // than in MCP Tray's config. It errs on the side of yes: a false alarm costs a keychain entry,
 // a miss leaks a secret. name is checked word by word (GITHUB_PERSONAL_ACCESS_TOKEN, apiKey,
-// X-Auth), value against known token formats and for long random-looking strings. It is a
-// pure function, safe for concurrent use.
+// X-Auth), value against known token formats and for long random-looking strings. A value
+// that only refers to a credential kept elsewhere (${GITHUB_TOKEN}, Bearer ${TOKEN},
+// {env:API_KEY}) is none, whatever its name. It is a pure function, safe for concurrent use.
 func LooksLikeCredential(name, value string) bool {
-	return secretName(name) || secretValue(value)
+	return !reference(value) && (secretName(name) || secretValue(value))
+}
+
+// referenceRE is a value that only names where the credential is: ${GITHUB_TOKEN},
+// ${env:GITHUB_TOKEN}, ${input:token} (VS Code), {env:GITHUB_TOKEN} (opencode), after an
+// Authorization scheme or not (Bearer ${TOKEN}). The client fills it in when it starts the
+// server; the file holds no secret. A bare $NAME is not taken for one: a password may start
+// with a dollar sign.
+var referenceRE = regexp.MustCompile(`^(?i:(?:bearer|basic|token)\s+)?(?:\$\{[^{}\s]+\}|\{env:[A-Za-z_][A-Za-z0-9_]*\})$`)
+
+// reference reports a value that is only a reference to a credential kept elsewhere.
+func reference(value string) bool {
+	v := strings.TrimSpace(value)
+	return strings.Contains(v, "{") && referenceRE.MatchString(v)
 }
 
 // secretWords are matched anywhere in a name; secretParts must be a whole word of it, or end
@@ -83,29 +97,41 @@ func nameWords(name string) []string {
 	return words
 }
 
-var tokenFormats = []*regexp.Regexp{
-	regexp.MustCompile(`^gh[pousr]_[A-Za-z0-9]{20,}$`),                                 // GitHub tokens
-	regexp.MustCompile(`^github_pat_[A-Za-z0-9_]{20,}$`),                               // GitHub fine-grained
-	regexp.MustCompile(`^xox[abposr]-[A-Za-z0-9-]{10,}$`),                              // Slack
-	regexp.MustCompile(`^xapp-[A-Za-z0-9-]{10,}$`),                                     // Slack app-level
-	regexp.MustCompile(`^sk-(ant-|proj-|svcacct-|or-)?[A-Za-z0-9_-]{16,}$`),            // OpenAI, Anthropic, OpenRouter
-	regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`),                                    // AWS access key id
-	regexp.MustCompile(`^glpat-[A-Za-z0-9_-]{16,}$`),                                   // GitLab
-	regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$`), // JWT
-	regexp.MustCompile(`^AIza[0-9A-Za-z_-]{30,}$`),                                     // Google API key
-	regexp.MustCompile(`^hf_[A-Za-z0-9]{20,}$`),                                        // Hugging Face
-	regexp.MustCompile(`^(sk|rk|pk)_(live|test)_[A-Za-z0-9]{16,}$`),                    // Stripe
-	regexp.MustCompile(`^npm_[A-Za-z0-9]{30,}$`),                                       // npm
-	regexp.MustCompile(`^lin_api_[A-Za-z0-9]{20,}$`),                                   // Linear
-	regexp.MustCompile(`(?i)^bearer\s+\S{8,}$`),                                        // an Authorization value
-	regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`),                           // a private key
-	regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`),                     // [user]:password@ in a URL
+// tokenFormats are the forms of known tokens, each with a test a value must pass before the
+// expression is tried (a prefix, mostly): a client file holds millions of strings.
+var tokenFormats = []struct {
+	may func(string) bool
+	re  *regexp.Regexp
+}{
+	{prefix("gh"), regexp.MustCompile(`^gh[pousr]_[A-Za-z0-9]{20,}$`)},                                                                 // GitHub tokens
+	{prefix("github_pat_"), regexp.MustCompile(`^github_pat_[A-Za-z0-9_]{20,}$`)},                                                      // GitHub fine-grained
+	{prefix("xox"), regexp.MustCompile(`^xox[abposr]-[A-Za-z0-9-]{10,}$`)},                                                             // Slack
+	{prefix("xapp-"), regexp.MustCompile(`^xapp-[A-Za-z0-9-]{10,}$`)},                                                                  // Slack app-level
+	{prefix("sk-"), regexp.MustCompile(`^sk-(ant-|proj-|svcacct-|or-)?[A-Za-z0-9_-]{16,}$`)},                                           // OpenAI, Anthropic, OpenRouter
+	{prefix("A"), regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`)},                                                                     // AWS access key id
+	{prefix("glpat-"), regexp.MustCompile(`^glpat-[A-Za-z0-9_-]{16,}$`)},                                                               // GitLab
+	{prefix("eyJ"), regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$`)},                                // JWT
+	{prefix("AIza"), regexp.MustCompile(`^AIza[0-9A-Za-z_-]{30,}$`)},                                                                   // Google API key
+	{prefix("hf_"), regexp.MustCompile(`^hf_[A-Za-z0-9]{20,}$`)},                                                                       // Hugging Face
+	{func(v string) bool { return len(v) > 3 && v[1:3] == "k_" }, regexp.MustCompile(`^(sk|rk|pk)_(live|test)_[A-Za-z0-9]{16,}$`)},     // Stripe
+	{prefix("npm_"), regexp.MustCompile(`^npm_[A-Za-z0-9]{30,}$`)},                                                                     // npm
+	{prefix("lin_api_"), regexp.MustCompile(`^lin_api_[A-Za-z0-9]{20,}$`)},                                                             // Linear
+	{func(v string) bool { return len(v) > 6 && strings.EqualFold(v[:6], "bearer") }, regexp.MustCompile(`(?i)^bearer\s+\S{8,}$`)},     // an Authorization value
+	{func(v string) bool { return strings.Contains(v, "PRIVATE KEY-----") }, regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)}, // a private key
+	{func(v string) bool { return strings.Contains(v, "://") }, regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`)},        // [user]:password@ in a URL
+}
+
+func prefix(p string) func(string) bool {
+	return func(v string) bool { return strings.HasPrefix(v, p) }
 }
 
 func secretValue(value string) bool {
 	v := strings.TrimSpace(value)
-	for _, re := range tokenFormats {
-		if re.MatchString(v) {
+	if len(v) < 7 { // shorter than the shortest form below (a://:p@)
+		return false
+	}
+	for _, f := range tokenFormats {
+		if f.may(v) && f.re.MatchString(v) {
 			return true
 		}
 	}
@@ -120,9 +146,17 @@ func highEntropy(v string) bool {
 		return false
 	}
 	var lower, upper, digit, hexOnly = false, false, false, true
-	counts := map[rune]int{}
+	var ascii [128]int
+	var other map[rune]int // characters beyond ASCII, rare in a token
 	for _, r := range v {
-		counts[r]++
+		if r < 128 {
+			ascii[r]++
+		} else {
+			if other == nil {
+				other = map[rune]int{}
+			}
+			other[r]++
+		}
 		switch {
 		case unicode.IsLower(r):
 			lower = true
@@ -142,9 +176,17 @@ func highEntropy(v string) bool {
 		return false
 	}
 	entropy := 0.0
-	for _, n := range counts {
-		p := float64(n) / float64(len(v))
-		entropy -= p * math.Log2(p)
+	add := func(n int) {
+		if n > 0 {
+			p := float64(n) / float64(len(v))
+			entropy -= p * math.Log2(p)
+		}
+	}
+	for _, n := range ascii {
+		add(n)
+	}
+	for _, n := range other {
+		add(n)
 	}
 	return entropy >= 3.5
 }

@@ -5,9 +5,11 @@ import "fmt"
 // decodeServer reads one entry from its plain Go form (as JSON, TOML or YAML decoders give
 // it), understanding every client's spelling: command as a string, as an array (opencode) or
 // as an object (Zed's older form); cmd/envs (Goose); env/environment; url/serverUrl/httpUrl/
-// uri; disabled/enabled.
+// uri; disabled/enabled; and Cline 3.x's nested form, where the program or the address sits in
+// a "transport" object beside the entry's own settings (see transportFields).
 func decodeServer(key string, v any) Server {
 	m, _ := v.(map[string]any)
+	m = transportFields(m)
 	s := Server{Key: key}
 	switch cmd := m["command"].(type) {
 	case string:
@@ -55,6 +57,35 @@ func decodeServer(key string, v any) Server {
 		s.Disabled = true
 	}
 	return s.finish()
+}
+
+// transportFields is m with the members of its "transport" object lifted beside its own, for
+// the form Cline's CLI 3.x writes with `cline mcp add` (measured with cline 3.0.65 on npm;
+// the schema is @cline/core's config-loader):
+//
+//	"notes": {"transport": {"type": "stdio", "command": "npx", "args": ["-y", "pkg"]}, "disabled": false}
+//
+// with "cwd" and "env" beside the command, or "url" and "headers" for type "sse" and
+// "streamableHttp". What "transport" says wins over the same member at the top level, as in
+// Cline, which then reads the entry by its nested schema. A "transport" that is not an object
+// (some clients write "transport": "stdio") is left alone.
+func transportFields(m map[string]any) map[string]any {
+	t, ok := m["transport"].(map[string]any)
+	if !ok {
+		return m
+	}
+	out := make(map[string]any, len(m)+len(t))
+	for k, v := range m {
+		if k != "transport" {
+			out[k] = v
+		}
+	}
+	for k, v := range t {
+		if k != "type" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func firstString(m map[string]any, keys ...string) string {

@@ -139,3 +139,45 @@ func TestBigFileChild(t *testing.T) {
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("maxrss-kB %d ms %.1f heap-sys-MB %d total-alloc-MB %d\n", hwm, float64(took.Microseconds())/1000, ms.HeapSys>>20, ms.TotalAlloc>>20)
 }
+
+// BenchmarkBackupScanClaudeJSON100MB is the backup's credential scan of a 100 MB
+// ~/.claude.json (cleanCopy): with a lastSessionId per project as Claude Code writes them
+// (none of them a credential), and with a token in a server's env and pasted into a prompt
+// (found, kept in the keychain, replaced by a marker in one pass).
+func BenchmarkBackupScanClaudeJSON100MB(b *testing.B) {
+	c := mustClientB(b, "claude-code")
+	token := "ghp_" + strings.Repeat("Zq7", 12)
+	withToken := func() []byte {
+		src := bytes.Replace(bigClaudeJSON(bigFileSize, 1), []byte(`"env": {}`), []byte(`"env": {"GITHUB_TOKEN": "`+token+`"}`), 1)
+		return bytes.Replace(src, []byte(`"display": "`), []byte(`"display": "my token is `+token+` `), 1)
+	}
+	for _, tc := range []struct {
+		name  string
+		src   func() []byte
+		creds int
+	}{
+		{"sessionIDs", func() []byte { return bigClaudeJSON(bigFileSize, 1, true) }, 0},
+		{"token", withToken, 1},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			src := tc.src() // one 100 MB file in memory at a time
+			b.SetBytes(int64(len(src)))
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			n := 0
+			for b.Loop() {
+				n++
+				out, err := cleanCopy(c, src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := bytes.Count(out, []byte(backupMarkerPrefix)); got != 2*tc.creds || bytes.Contains(out, []byte(token)) {
+					b.Fatalf("%d markers, token left: %t", got, bytes.Contains(out, []byte(token)))
+				}
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/float64(len(src)), "alloc-x-file")
+		})
+	}
+}

@@ -314,9 +314,20 @@ func (d *jsonDoc) update(key string, e Entry) (bool, error) {
 	if _, ok := m.Value.Value.(*hujson.Object); !ok {
 		return true, d.replace(key, e)
 	}
+	// An entry in Cline's nested form keeps it: the program is set inside its "transport"
+	// object, whose "type" (stdio, as the entry is ours) stays as the client wrote it.
+	target, nested := &m.Value, false
+	if _, t := findMember(&m.Value, "transport"); t != nil {
+		if _, ok := t.Value.Value.(*hujson.Object); ok {
+			target, nested = &t.Value, true
+		}
+	}
 	changed := false
 	for _, kv := range d.f.shape.members(e) {
-		if d.setMember(&m.Value, kv.name, kv.value) {
+		if nested && kv.name == "type" {
+			continue
+		}
+		if d.setMember(target, kv.name, kv.value) {
 			changed = true
 		}
 	}

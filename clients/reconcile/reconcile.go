@@ -193,7 +193,8 @@ type clientTarget struct {
 
 // targets lists the clients cfg names (only the one with id only, when set): the detected
 // files of each, or for an enabled client that is not detected its main file, since the
-// person asked for it (the client finds its servers once installed).
+// person asked for it (the client finds its servers once installed), and for a disabled one
+// its main file when that exists.
 func (r *Reconciler) targets(cfg *config.Config, only string) []clientTarget {
 	if cfg == nil {
 		return nil
@@ -212,7 +213,9 @@ func (r *Reconciler) targets(cfg *config.Config, only string) []clientTarget {
 		for _, f := range detected[c.ID()] {
 			t.paths = append(t.paths, f.Path)
 		}
-		if paths := c.Paths(r.opts.Env); len(t.paths) == 0 && b.Enabled && len(paths) > 0 {
+		// A client switched off that is not detected may still hold MCP Tray's entries in a
+		// main file MCP Tray created (which does not make it detected): they go too.
+		if paths := c.Paths(r.opts.Env); len(t.paths) == 0 && len(paths) > 0 && (b.Enabled || fileExists(paths[0])) {
 			t.paths = paths[:1]
 		}
 		if b.Enabled {
@@ -251,6 +254,7 @@ func (r *Reconciler) passLocked(cfg *config.Config, only string, explicit bool) 
 			}
 		}
 	}
+	var jobs []applyJob
 	for _, t := range targets {
 		for _, p := range t.paths {
 			f := r.files[p]
@@ -258,10 +262,55 @@ func (r *Reconciler) passLocked(cfg *config.Config, only string, explicit bool) 
 				f.heals, f.gaveUp = nil, false // a decision of the person's starts afresh
 			}
 			if !f.gaveUp {
-				r.applyLocked(t, p)
+				if job, ok := r.prepareLocked(t, p); ok {
+					jobs = append(jobs, job)
+				}
 			}
 		}
 	}
+	// The files are written a few at a time: each write waits for the disk (fsync) twice,
+	// the backup's and the file's, and those waits overlap. What the writes found is then
+	// taken in, in order, by this goroutine alone.
+	// Jobs for one path (two clients sharing a file) run in their order, in one goroutine.
+	var groups [][]int
+	group := map[string]int{}
+	for i, j := range jobs {
+		g, ok := group[j.path]
+		if !ok {
+			g = len(groups)
+			group[j.path] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, parallelWrites)
+	for _, g := range groups {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for _, i := range g {
+				jobs[i].res, jobs[i].err = applyFile(jobs[i].t, jobs[i].path, r.opts.Backups)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		r.finishLocked(j)
+	}
+}
+
+// parallelWrites is how many client files a pass writes at once.
+const parallelWrites = 4
+
+// applyJob is one file a pass writes: what it should hold, and what writing it gave.
+type applyJob struct {
+	t       clientTarget
+	path    string
+	healing bool
+	res     clients.Result
+	err     error
 }
 
 func (r *Reconciler) addWatchLocked(path string) {
@@ -296,25 +345,48 @@ func (t clientTarget) key() string {
 // applyLocked makes one file hold t.want. When the file held it already after an earlier
 // pass with the same want, entries written back are a self-heal: the client dropped them.
 func (r *Reconciler) applyLocked(t clientTarget, path string) clients.Result {
+	j, ok := r.prepareLocked(t, path)
+	if !ok {
+		return clients.Result{}
+	}
+	j.res, j.err = applyFile(t, path, r.opts.Backups)
+	return r.finishLocked(j)
+}
+
+// prepareLocked decides whether the file at path must be written for t: not when the binary
+// is missing (said as a problem) or when it holds t's entries since the last pass.
+func (r *Reconciler) prepareLocked(t clientTarget, path string) (applyJob, bool) {
 	f := r.fileLocked(t.c, path)
 	healing := f.wantOK && f.want == t.key()
 	if t.enabled && r.binErr != nil {
 		r.problemLocked(t, path, f, r.binErr)
-		return clients.Result{}
+		return applyJob{}, false
 	}
 	if healing && f.seenOK && f.err == nil && f.stamp.unchanged(path) {
 		// Not written since a pass found it holding exactly this: nothing to read or do
 		// (~/.claude.json can be a hundred megabytes).
-		return clients.Result{}
+		return applyJob{}, false
 	}
-	var res clients.Result
-	var err error
+	return applyJob{t: t, path: path, healing: healing}, true
+}
+
+// applyFile writes t's entries into the file at path. It touches no state of the
+// Reconciler, so several run at once (clients.Apply serialises writes of one path).
+func applyFile(t clientTarget, path string, backups clients.BackupDir) (res clients.Result, err error) {
 	for try := 0; try < 3; try++ { // the client saved at the same moment: read it again
-		res, err = clients.Apply(t.c, path, t.want, clients.ApplyOptions{Backups: r.opts.Backups})
+		res, err = clients.Apply(t.c, path, t.want, clients.ApplyOptions{Backups: backups})
 		if !errors.Is(err, clients.ErrChangedMeanwhile) {
 			break
 		}
 	}
+	return res, err
+}
+
+// finishLocked takes in what writing a file gave: problems, events, and what the file holds
+// now.
+func (r *Reconciler) finishLocked(j applyJob) clients.Result {
+	t, path, res, err, healing := j.t, j.path, j.res, j.err, j.healing
+	f := r.fileLocked(t.c, path)
 	if err != nil {
 		r.problemLocked(t, path, f, err)
 		return res
@@ -431,4 +503,9 @@ func errorSentence(err error) string {
 		s += "."
 	}
 	return s
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

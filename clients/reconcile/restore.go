@@ -24,6 +24,52 @@ type Restored struct {
 // import took out of the backup come back from the keychain. It blocks on file I/O and the
 // keychain.
 func RestoreClient(ctx context.Context, opts ImportOptions, id string) (Restored, error) {
+	return restoreClient(ctx, opts, id, clients.Restore)
+}
+
+// RestoreClientOriginal is RestoreClient with each of the client's files put back as it was
+// before MCP Tray's first change to it (clients.RestoreOriginal): a file that change created
+// is removed. The original stays kept. A file with no original is left as it is; with none at
+// all the error wraps clients.ErrNoBackup.
+func RestoreClientOriginal(ctx context.Context, opts ImportOptions, id string) (Restored, error) {
+	return restoreClient(ctx, opts, id, clients.RestoreOriginal)
+}
+
+// FileBackups is what MCP Tray keeps of one of a client's files.
+type FileBackups struct {
+	Path     string
+	Backups  []clients.Backup // newest first
+	Original clients.Original
+	// HasOriginal is false when MCP Tray keeps no copy from before its first change.
+	HasOriginal bool
+}
+
+// ClientBackups lists the backups kept of each of the client's files that has any. It only
+// reads.
+func ClientBackups(opts ImportOptions, id string) ([]FileBackups, error) {
+	c, ok := clients.ByID(id)
+	if !ok {
+		return nil, fmt.Errorf("MCP Tray does not know an AI client called %q", id)
+	}
+	if opts.Env.GOOS == "" {
+		opts.Env = clients.FromOS()
+	}
+	dir := clients.BackupDir(opts.Home.BackupDir())
+	var out []FileBackups
+	for _, path := range c.Paths(opts.Env) {
+		list, err := clients.Backups(c, path, dir)
+		if err != nil {
+			return nil, err
+		}
+		orig, has := clients.OriginalOf(c, path, dir)
+		if len(list) > 0 || has {
+			out = append(out, FileBackups{Path: path, Backups: list, Original: orig, HasOriginal: has})
+		}
+	}
+	return out, nil
+}
+
+func restoreClient(ctx context.Context, opts ImportOptions, id string, restore func(clients.Client, string, clients.BackupDir) (clients.Restored, error)) (Restored, error) {
 	var out Restored
 	c, ok := clients.ByID(id)
 	if !ok {
@@ -35,7 +81,7 @@ func RestoreClient(ctx context.Context, opts ImportOptions, id string) (Restored
 	backups := clients.BackupDir(opts.Home.BackupDir())
 	var firstErr error
 	for _, path := range c.Paths(opts.Env) {
-		r, warnings, err := restoreFile(ctx, c, path, backups, opts.Keys)
+		r, warnings, err := restoreFileWith(ctx, c, path, backups, opts.Keys, restore)
 		switch {
 		case errors.Is(err, clients.ErrNoBackup):
 			if firstErr == nil {
@@ -65,7 +111,13 @@ func RestoreClient(ctx context.Context, opts ImportOptions, id string) (Restored
 // credentials an import took out of it, from keys. Credentials that are no longer in the
 // keychain stay markers, each reported in a sentence.
 func restoreFile(ctx context.Context, c clients.Client, path string, backups clients.BackupDir, keys keychain.Store) (clients.Restored, []string, error) {
-	r, err := clients.Restore(c, path, backups)
+	return restoreFileWith(ctx, c, path, backups, keys, clients.Restore)
+}
+
+// restoreFileWith is restoreFile with restore (clients.Restore or clients.RestoreOriginal)
+// putting the copy back.
+func restoreFileWith(ctx context.Context, c clients.Client, path string, backups clients.BackupDir, keys keychain.Store, restore func(clients.Client, string, clients.BackupDir) (clients.Restored, error)) (clients.Restored, []string, error) {
+	r, err := restore(c, path, backups)
 	if err != nil {
 		return r, nil, err
 	}

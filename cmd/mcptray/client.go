@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -262,22 +263,36 @@ func reportClient(e *env, c clients.Client, before, after api.ClientStatus, runn
 }
 
 func newClientRestoreCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var original, list bool
+	cmd := &cobra.Command{
 		Use:   "restore CLIENT",
 		Short: "Put back an AI app's settings as they were before MCP Tray's last change",
 		Long: `restore puts back the copy MCP Tray kept before its last change to the app's settings
 file (after an import: the file as it was, credentials included), and switches the app off in
-MCP Tray so that MCP Tray stops adding its entries. Run it again to go one more change back.`,
+MCP Tray so that MCP Tray stops adding its entries. Run it again to go one more change back.
+With --original it puts back the file as it was before MCP Tray's first change, a copy MCP Tray
+keeps for good; --list shows the copies kept.`,
 		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := clientArg(args[0])
 			if err != nil {
 				return err
 			}
+			opts := reconcile.ImportOptions{Home: e.home, Keys: e.keys()}
+			if list {
+				return printClientBackups(e, c, opts)
+			}
 			ctx, cancel := keychainCtx()
 			defer cancel()
-			r, err := reconcile.RestoreClient(ctx, reconcile.ImportOptions{Home: e.home, Keys: e.keys()}, c.ID())
+			restore := reconcile.RestoreClient
+			if original {
+				restore = reconcile.RestoreClientOriginal
+			}
+			r, err := restore(ctx, opts, c.ID())
 			if errors.Is(err, clients.ErrNoBackup) {
+				if original {
+					return fmt.Errorf("MCP Tray has no copy of %s's settings from before its first change (it keeps one from the first change it makes)", c.Name())
+				}
 				return fmt.Errorf("MCP Tray has no backup of %s's settings to put back (it keeps one before each change it makes)", c.Name())
 			}
 			if err != nil {
@@ -292,8 +307,50 @@ MCP Tray so that MCP Tray stops adding its entries. Run it again to go one more 
 			if r.Disabled {
 				fmt.Fprintf(e.stdout, "MCP Tray no longer changes %s's settings; to connect it again, run: mcptray client enable %s\n", c.Name(), c.ID())
 			}
+			if !original {
+				if files, err := reconcile.ClientBackups(opts, c.ID()); err == nil && slices.ContainsFunc(files, func(f reconcile.FileBackups) bool { return f.HasOriginal }) {
+					fmt.Fprintf(e.stdout, "The settings as they were before MCP Tray's first change are kept too; to put them back, run: mcptray client restore %s --original\n", c.ID())
+				}
+			}
 			fmt.Fprintln(e.stdout, c.RestartHint())
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&original, "original", false, "put back the settings as they were before MCP Tray's first change")
+	cmd.Flags().BoolVar(&list, "list", false, "list the copies MCP Tray keeps, and change nothing")
+	cmd.MarkFlagsMutuallyExclusive("original", "list")
+	return cmd
+}
+
+// printClientBackups lists the copies kept of each of the client's files, the original first.
+func printClientBackups(e *env, c clients.Client, opts reconcile.ImportOptions) error {
+	files, err := reconcile.ClientBackups(opts, c.ID())
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(e.stdout, "MCP Tray keeps no copy of %s's settings: it has not changed them.\n", c.Name())
+		return nil
+	}
+	for _, f := range files {
+		fmt.Fprintf(e.stdout, "%s:\n", f.Path)
+		switch {
+		case f.HasOriginal && f.Original.Absent:
+			fmt.Fprintf(e.stdout, "  before MCP Tray's first change: no file (restore %s --original removes it)\n", c.ID())
+		case f.HasOriginal:
+			fmt.Fprintf(e.stdout, "  before MCP Tray's first change: %s (restore %s --original)\n", f.Original.Path, c.ID())
+		}
+		for i, b := range f.Backups {
+			when := "at an unknown time"
+			if !b.Time.IsZero() {
+				when = b.Time.Local().Format("2006-01-02 15:04")
+			}
+			next := ""
+			if i == 0 {
+				next = fmt.Sprintf(" (restore %s puts this one back)", c.ID())
+			}
+			fmt.Fprintf(e.stdout, "  before the change of %s: %s%s\n", when, b.Path, next)
+		}
+	}
+	return nil
 }
