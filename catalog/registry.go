@@ -56,7 +56,7 @@ type Page struct {
 	Entries    []Entry
 	NextCursor string // "" on the last page
 	// Skipped counts servers on the page that MCP Tray cannot use: deleted, unsupported
-	// package types (mcpb, nuget), local HTTP transports, version ranges, invalid documents.
+	// package types (nuget, cargo), local HTTP transports, version ranges, invalid documents.
 	Skipped int
 	Freshness
 }

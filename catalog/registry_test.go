@@ -171,8 +171,8 @@ func TestListPagesAndSkipsWhatCannotRun(t *testing.T) {
 	}
 	got := []summary{sum(p1), sum(p2)}
 	want := []summary{
-		{IDs: []string{"io.github.github/github-mcp-server", "io.github.example/weather"}, Status: []string{"active", "active"},
-			Next: "io.github.example/gone:1.0.0", Skipped: 2}, // the mcpb bundle and the deleted server
+		{IDs: []string{"io.github.github/github-mcp-server", "io.github.example/weather", "io.github.example/desktop-bundle"}, Status: []string{"active", "active", "active"},
+			Next: "io.github.example/gone:1.0.0", Skipped: 1}, // the deleted server
 		{IDs: []string{"io.example.notes/remote-notes", "io.github.example/sheets"}, Status: []string{"active", "deprecated"},
 			Skipped: 1}, // the version range
 	}
@@ -197,8 +197,8 @@ func TestSearchAllFollowsCursors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all.Entries) != 4 || all.Skipped != 3 || all.NextCursor != "" || len(f.seen()) != 2 {
-		t.Fatalf("SearchAll = %d entries, %d skipped, cursor %q after %d requests; want 4, 3, \"\", 2",
+	if len(all.Entries) != 5 || all.Skipped != 2 || all.NextCursor != "" || len(f.seen()) != 2 {
+		t.Fatalf("SearchAll = %d entries, %d skipped, cursor %q after %d requests; want 5, 2, \"\", 2",
 			len(all.Entries), all.Skipped, all.NextCursor, len(f.seen()))
 	}
 
@@ -329,8 +329,8 @@ func TestRegistryFailures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("List with a stale cache: %v", err)
 			}
-			if !p.Stale || !p.FetchedAt.Equal(t0) || len(p.Entries) != 2 {
-				t.Fatalf("stale page: stale=%v fetched=%v entries=%d; want true, %v, 2", p.Stale, p.FetchedAt, len(p.Entries), t0)
+			if !p.Stale || !p.FetchedAt.Equal(t0) || len(p.Entries) != 3 {
+				t.Fatalf("stale page: stale=%v fetched=%v entries=%d; want true, %v, 3", p.Stale, p.FetchedAt, len(p.Entries), t0)
 			}
 
 			// The registry recovers: a fresh answer replaces the cache.
@@ -395,7 +395,7 @@ func TestOpenSearchesCachedRegistryEntriesOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"io.example.notes/remote-notes", "io.github.example/sheets", "io.github.example/weather", "io.github.github/github-mcp-server"}
+	want := []string{"io.example.notes/remote-notes", "io.github.example/desktop-bundle", "io.github.example/sheets", "io.github.example/weather", "io.github.github/github-mcp-server"}
 	if diff := cmp.Diff(want, ids(cached)); diff != "" {
 		t.Fatalf("LoadCached (-want +got):\n%s", diff)
 	}

@@ -31,11 +31,14 @@ type Repository struct {
 	ID        string `json:"id,omitempty"`
 }
 
-// Registry types MCP Tray can install. Others (mcpb, nuget, cargo) are refused by Parse.
+// Registry types MCP Tray can install. Others (nuget, cargo) are refused by Parse. A
+// RegistryMCPB package is a Claude extension bundle: Identifier is the bundle's web address
+// and FileSHA256 its checksum (see BundleOf); the bundle's own manifest says how it runs.
 const (
 	RegistryNPM  = "npm"
 	RegistryPyPI = "pypi"
 	RegistryOCI  = "oci"
+	RegistryMCPB = "mcpb"
 )
 
 // Package is one way to run the server locally: a package in a registry plus the command-line

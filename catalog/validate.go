@@ -39,6 +39,7 @@ var runtimeFor = map[string]Runtime{
 	RegistryNPM:  RuntimeNPX,
 	RegistryPyPI: RuntimeUVX,
 	RegistryOCI:  RuntimeDocker,
+	RegistryMCPB: RuntimeBundle,
 }
 
 func invalid(path, format string, args ...any) error {
@@ -87,12 +88,16 @@ func validateServer(s *Server) error {
 func validatePackage(path string, p *Package) error {
 	rt, ok := runtimeFor[p.RegistryType]
 	if !ok {
-		return invalid(path+".registryType", "%q is not a package type MCP Tray can install (npm, pypi or oci)", p.RegistryType)
+		return invalid(path+".registryType", "%q is not a package type MCP Tray can install (npm, pypi, oci or mcpb)", p.RegistryType)
 	}
 	if p.Identifier == "" {
 		return invalid(path+".identifier", "missing")
 	}
 	switch p.RegistryType {
+	case RegistryMCPB:
+		if err := ValidateBundlePackage(path, *p); err != nil {
+			return err
+		}
 	case RegistryNPM, RegistryPyPI:
 		re := npmNameRE
 		if p.RegistryType == RegistryPyPI {

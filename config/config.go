@@ -113,7 +113,7 @@ type Source struct {
 // Frozen is a server installed into MCP Tray's own folder: what runs is exactly what was
 // built and verified. The store package builds and verifies it.
 type Frozen struct {
-	// Registry is "npm", "pypi" or "oci".
+	// Registry is "npm", "pypi", "oci" or "mcpb" (a Claude extension bundle).
 	Registry string `json:"registry"`
 	// Package is the package or image name, e.g. "@modelcontextprotocol/server-everything".
 	Package string `json:"package"`

@@ -142,9 +142,9 @@ func (f *Frozen) invalid() (field, msg string) {
 		return "", ""
 	}
 	switch f.Registry {
-	case "npm", "pypi", "oci":
+	case "npm", "pypi", "oci", "mcpb":
 	default:
-		return "registry", fmt.Sprintf("is %q: it must be \"npm\", \"pypi\" or \"oci\"", f.Registry)
+		return "registry", fmt.Sprintf("is %q: it must be \"npm\", \"pypi\", \"oci\" or \"mcpb\"", f.Registry)
 	}
 	switch {
 	case f.Package == "":

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcptray/mcptray/bundle"
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/internal/prose"
@@ -110,6 +111,7 @@ type job struct {
 	prevBindings map[string]*config.ClientBinding // client id → binding before (nil: none)
 	syncFailed   bool                             // writing the AI apps' files failed: undo does not say so again
 	frozen       *config.Frozen                   // built into MCP Tray's folder (freeze.go)
+	bundle       *bundle.Bundle                   // the bundle file being installed (bundle.go)
 	command      string                           // the frozen command line
 	args         []string
 }
@@ -120,8 +122,8 @@ func (j *job) say(step Step, format string, args ...any) {
 }
 
 func (j *job) run(ctx context.Context) ([]string, error) {
-	j.say(StepChecking, "Checking %s and what it needs.", j.req.ID)
-	if err := j.check(ctx); err != nil {
+	j.say(StepChecking, "Checking %s and what it needs.", requestName(j.req.ID))
+	if err := j.checkRequest(ctx); err != nil {
 		return nil, err
 	}
 	// Hold the name, then look again: another install of it may have finished meanwhile, and
@@ -136,6 +138,9 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 		}
 	}
 	if err := j.freeze(ctx); err != nil {
+		return nil, err
+	}
+	if err := j.unpackBundle(); err != nil {
 		return nil, err
 	}
 	j.say(StepSaving, "%s", savingMessage(len(j.plan.Secrets)))

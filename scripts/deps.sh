@@ -61,6 +61,8 @@ case "$(uname -s)" in
         # The installer tests (test/packaging) read the .rpm and the Windows MSI they build,
         # with the tray app cross-compiled by mingw-w64.
         apt_install rpm wixl msitools file gcc-mingw-w64-x86-64
+        # The .mcpb file association (test/bundle) is checked with the desktop's own tools.
+        apt_install desktop-file-utils xdg-utils shared-mime-info
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi

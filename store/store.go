@@ -22,7 +22,7 @@ import (
 
 // Package is what to install.
 type Package struct {
-	// Registry is "npm", "pypi" or "oci".
+	// Registry is "npm", "pypi", "oci" or "mcpb" (a Claude extension bundle).
 	Registry string
 	// Name is the package (or image) name, e.g. "@modelcontextprotocol/server-everything".
 	Name string

@@ -1,34 +1,42 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mcptray/mcptray/api"
+	"github.com/mcptray/mcptray/bundle"
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/clients/reconcile"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/installer"
 	"github.com/mcptray/mcptray/internal/display"
+	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/spf13/cobra"
 )
 
 // installOptions are the flags of `mcptray install`.
 type installOptions struct {
-	name    string
-	sets    []string
-	clients []string
-	allow   []string
-	yes     bool
-	asJSON  bool
+	name     string
+	sets     []string
+	clients  []string
+	allow    []string
+	yes      bool
+	asJSON   bool
+	keepOpen bool
 }
 
 func newInstallCmd(e *env) *cobra.Command {
 	var o installOptions
 	cmd := &cobra.Command{
-		Use:   "install ID",
-		Short: "Install a server from the catalog",
+		Use:   "install ID|FILE.mcpb",
+		Short: "Install a server from the catalog or a Claude extension bundle",
 		Long: `Install a server from the catalog, at the exact version the catalog names.
 
 MCP Tray shows what it will run and asks for the settings the server needs. Then the MCP Tray
@@ -41,11 +49,30 @@ step fails, or you press Ctrl-C, nothing is left installed.
 In a script (when standard input is not a terminal) nothing is asked and no confirmation is
 needed: give settings with --set KEY=VALUE (repeat --set for a setting that takes several
 values), and pipe the secrets on standard input, one per line, in the order
-'mcptray catalog show ID' lists them.`,
+'mcptray catalog show ID' lists them.
+
+Given a Claude extension bundle (a .mcpb or .dxt file), MCP Tray checks its signature and
+says who signed it, refuses a bundle made for another computer or one that tries to write
+outside its folder, asks the bundle's settings (secret ones go to the keychain), and unpacks
+it into its own folder, where it runs confined like any catalog server (docs/bundles.md).`,
 		Example: `  mcptray install filesystem --set allowed_directory=~/Documents --client claude-desktop
-  printf '%s\n' "$BRAVE_API_KEY" | mcptray install brave-search --client cursor`,
-		Args: exactArgs(1, "the id of a catalog server (see: mcptray catalog list)"),
-		RunE: func(cmd *cobra.Command, args []string) error { return install(e, args[0], o) },
+  printf '%s\n' "$BRAVE_API_KEY" | mcptray install brave-search --client cursor
+  mcptray install ~/Downloads/weather.mcpb --client claude-code`,
+		Args: exactArgs(1, "the id of a catalog server (see: mcptray catalog list) or a .mcpb file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if isBundleFile(args[0]) {
+				ctx, stop := interruptContext()
+				defer stop()
+				err = installBundle(ctx, e, args[0], "", o)
+			} else {
+				err = install(e, args[0], o)
+			}
+			if o.keepOpen {
+				return keepWindowOpen(e, err)
+			}
+			return err
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.name, "name", "", "name for the server (default: the catalog id)")
@@ -54,6 +81,7 @@ values), and pipe the secrets on standard input, one per line, in the order
 	f.StringArrayVar(&o.allow, "allow", nil, "allow one risky flag, variable or command by the key install shows, e.g. env:NODE_OPTIONS (repeatable)")
 	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation (risky flags are still asked about)")
 	f.BoolVar(&o.asJSON, "json", false, "print the progress lines as JSON, one per line (see docs/catalog-json.md)")
+	f.BoolVar(&o.keepOpen, "keep-open", false, "wait for Enter before ending, so a window opened for a bundle file stays readable")
 	return cmd
 }
 
@@ -64,6 +92,17 @@ func install(e *env, id string, o installOptions) error {
 	entry, err := src.Lookup(ctx, id)
 	if err != nil {
 		return err
+	}
+	if ref, ok, err := catalog.BundleOf(entry); ok {
+		if err != nil {
+			return fmt.Errorf("%s cannot be installed: %w", entry.ID(), err)
+		}
+		fmt.Fprintf(e.stdout, "Downloading the bundle of %s from %s.\n", display.Line(entry.Title()), display.Line(ref.URL))
+		file, err := installer.FetchBundle(ctx, e.home, ref, nil)
+		if err != nil {
+			return err
+		}
+		return installBundle(ctx, e, file, "the MCP Registry's "+entry.ID(), o)
 	}
 	clientIDs, err := clients.KnownIDs(o.clients)
 	if err != nil {
@@ -194,5 +233,152 @@ func printPlan(e *env, entry catalog.Entry, p catalog.InstallPlan) {
 			continue
 		}
 		fmt.Fprintf(e.stdout, "  with %s from the system keychain\n", s.Key())
+	}
+}
+
+// keepWindowOpen says how the install ended and waits for Enter: a terminal window that the
+// file manager opened for a bundle would otherwise close before the person could read it.
+func keepWindowOpen(e *env, err error) error {
+	if err != nil {
+		fmt.Fprintf(e.stderr, "mcptray: %s\n", prose.Sentence(err))
+	}
+	fmt.Fprint(e.stderr, "Press Enter to close this window.")
+	bufio.NewReader(e.stdin).ReadString('\n')
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return silentError{err}
+	}
+	return nil
+}
+
+// isBundleFile says whether arg names a bundle file rather than a catalog id: a .mcpb or
+// .dxt name, or a path to a file that exists (catalog ids hold no path separator but "/" of
+// registry names, which are never files here).
+func isBundleFile(arg string) bool {
+	ext := strings.ToLower(filepath.Ext(arg))
+	if ext == ".mcpb" || ext == ".dxt" {
+		return true
+	}
+	if !strings.ContainsAny(arg, `/\`) && !strings.HasPrefix(arg, ".") {
+		return false
+	}
+	info, err := os.Stat(arg)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// installBundle installs a Claude extension bundle file: it is checked here first (so a
+// refused bundle asks nothing), then the MCP Tray app checks it again by its sha256 and
+// installs it. from says where the file came from ("" for a file the person named).
+func installBundle(ctx context.Context, e *env, file, from string, o installOptions) error {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	b, err := bundle.Open(abs)
+	if err != nil {
+		if errors.Is(err, bundle.ErrRefused) {
+			return err
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("there is no file %s", file)
+		}
+		return fmt.Errorf("the bundle %s could not be read: %w", file, err)
+	}
+	if err := installer.CheckBundleRuntime(ctx, b); err != nil {
+		return err
+	}
+	entry := b.Entry()
+	id := b.ID(abs)
+	clientIDs, err := clients.KnownIDs(o.clients)
+	if err != nil {
+		return usageError{err}
+	}
+	qs := installer.BundleQuestions(b)
+	answers, err := catalog.ParseSets(file, qs, o.sets)
+	if err != nil {
+		return usageError{err}
+	}
+	name := o.name
+	if name == "" {
+		name = catalog.SuggestedName(entry)
+	}
+	if err := config.CheckName(name); err != nil {
+		return usageError{err}
+	}
+	cfg, err := e.home.Load()
+	if err != nil {
+		return err
+	}
+	if _, taken := cfg.Servers[name]; taken {
+		return nameTaken(name, file)
+	}
+	in := newAsker(e)
+	if err := in.checkScript(file, qs, answers); err != nil {
+		return err
+	}
+	if from == "" {
+		from = abs
+	}
+	printBundleOverview(e, b, from, name, qs, reconcile.NewServerSeenBy(cfg, clientIDs))
+	if err := in.askAll(file, qs, answers); err != nil {
+		return err
+	}
+	plan, err := installer.PlanBundle(e.home, name, b, answers)
+	if err != nil {
+		return err
+	}
+	printPlan(e, entry, plan)
+	allow, ok, err := in.allowHazards(file, installer.BundleHazards(e.home, name, b, plan), o.allow)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(e.stdout, "Nothing was installed.")
+		return nil
+	}
+	if in.terminal && !o.yes {
+		if ok, err := in.confirm("Install? [Y/n] "); err != nil || !ok {
+			if err == nil {
+				fmt.Fprintln(e.stdout, "Nothing was installed.")
+			}
+			return err
+		}
+	}
+	req := installer.Request{ID: id, Name: name, Values: answers, Clients: clientIDs, Allow: allow,
+		Plan: installer.PlanDigest(entry, plan)}
+	last, err := runProgress(ctx, e, api.Install, req, o.asJSON)
+	if err != nil {
+		return err
+	}
+	if !o.asJSON && last.Step == installer.StepDone {
+		fmt.Fprintf(e.stdout, "Installed %s (%s, version %s).\n", name, entry.Title(), plan.Version)
+	}
+	return nil
+}
+
+func printBundleOverview(e *env, b *bundle.Bundle, from, name string, qs []catalog.Question, seen []string) {
+	w, m := e.stdout, b.Manifest
+	fmt.Fprintf(w, "Installing %s (version %s) as the server %q.\n", display.Line(m.Title()), display.Line(m.Version), name)
+	fmt.Fprintf(w, "  It comes from the Claude extension bundle %s (sha256 %s).\n", display.Line(from), b.SHA256)
+	fmt.Fprintf(w, "  %s\n", display.Line(b.Signature.Sentence()))
+	if m.Author.Name != "" {
+		fmt.Fprintf(w, "  Made by %s, as the bundle says.\n", display.Line(m.Author.Name))
+	}
+	if d := b.Entry().Summary(); d != "" {
+		fmt.Fprintf(w, "  %s\n", display.Line(d))
+	}
+	var secrets []string
+	for _, q := range qs {
+		if q.Secret {
+			secrets = append(secrets, q.Key)
+		}
+	}
+	if len(secrets) > 0 {
+		fmt.Fprintf(w, "  Secrets, kept in the system keychain only: %s\n", strings.Join(secrets, ", "))
+	}
+	if len(seen) > 0 {
+		fmt.Fprintf(w, "  AI apps that will see it: %s\n", strings.Join(seen, ", "))
+	} else {
+		fmt.Fprintln(w, "  No AI app will see it yet: add --client ID (for example --client claude-desktop), or later run: mcptray client enable ID")
 	}
 }

@@ -65,11 +65,13 @@ var installedFiles = []string{
 	"/usr/bin/mcptray-app",
 	"/usr/bin/mcptray-otel",
 	"/usr/share/applications/io.github.mcptray.desktop",
+	"/usr/share/applications/io.github.mcptray.install.desktop",
 	"/usr/share/doc/mcptray/copyright",
 	"/usr/share/icons/hicolor/128x128/apps/io.github.mcptray.png",
 	"/usr/share/icons/hicolor/256x256/apps/io.github.mcptray.png",
 	"/usr/share/icons/hicolor/48x48/apps/io.github.mcptray.png",
 	"/usr/share/icons/hicolor/512x512/apps/io.github.mcptray.png",
+	"/usr/share/mime/packages/io.github.mcptray.mcpb.xml",
 }
 
 func deb(t *testing.T) string {
