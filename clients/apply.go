@@ -154,11 +154,11 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 	if err != nil {
 		return Result{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
 	}
-	out, res, err := editBytes(c, path, src, replaced, change)
+	out, res, err := editParts(c, path, src, replaced, change)
 	if err == nil && existed && spec.private && !readOnly(path) {
 		keepPrivate(path)
 	}
-	if err != nil || !res.hasChanges() || (existed && bytes.Equal(out, src)) {
+	if err != nil || !res.hasChanges() || (existed && out.equal(src)) {
 		return res, err
 	}
 
@@ -193,7 +193,7 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 			return Result{}, fmt.Errorf("creating the folder for %s's config file %s: %w", c.Name(), path, err)
 		}
 	}
-	if err := atomicfile.WriteFile(path, out, perm); err != nil {
+	if err := atomicfile.WriteParts(path, out, perm); err != nil {
 		detachBackup(path, res.BackupPath, src)
 		return Result{}, fmt.Errorf("writing %s's config file %s: %w", c.Name(), path, err)
 	}
@@ -208,6 +208,13 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 // editBytes is edit without the files: it parses src, lets change edit it, and checks the
 // result with verifyEdit. path only names the file in errors.
 func editBytes(c Client, path string, src []byte, replaced string, change func(document) (Result, error)) ([]byte, Result, error) {
+	out, res, err := editParts(c, path, src, replaced, change)
+	return out.join(), res, err
+}
+
+// editParts is editBytes with the result in parts (content): a big file's unchanged parts
+// stay slices of src.
+func editParts(c Client, path string, src []byte, replaced string, change func(document) (Result, error)) (content, Result, error) {
 	spec := c.spec()
 	doc, err := spec.format.parse(src)
 	if err != nil {
@@ -218,20 +225,25 @@ func editBytes(c Client, path string, src []byte, replaced string, change func(d
 		return nil, Result{}, fileError(c, path, c.Format(), err)
 	}
 	res.Client, res.Path = spec.id, path
-	out := doc.bytes()
-	if !res.hasChanges() || bytes.Equal(out, src) {
+	var out content
+	if p, ok := doc.(interface{ parts() content }); ok {
+		out = p.parts()
+	} else {
+		out = content{doc.bytes()}
+	}
+	if !res.hasChanges() || out.equal(src) {
 		return out, res, nil
 	}
 	err = nil
 	if q, ok := doc.(interface {
-		quickVerify(out []byte, skip string) (bool, error)
+		quickVerify(out content, skip string) (bool, error)
 	}); ok {
 		var done bool
 		if done, err = q.quickVerify(out, replaced); !done {
-			err = verifyEdit(spec.format, src, out, replaced)
+			err = verifyEdit(spec.format, src, out.join(), replaced)
 		}
 	} else {
-		err = verifyEdit(spec.format, src, out, replaced)
+		err = verifyEdit(spec.format, src, out.join(), replaced)
 	}
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("editing %s's config file %s: MCP Tray's own check of the new content failed, so it left the file untouched (please report this): %w", c.Name(), path, err)

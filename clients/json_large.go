@@ -98,42 +98,43 @@ func memberName(lit []byte) string {
 	return hujson.Literal(lit).String()
 }
 
-// spanBytes renders a document read in spans: the untouched members' bytes are copied once,
-// straight into a buffer of the right size.
-func (d *jsonDoc) spanBytes() []byte {
+// spanParts renders a document read in spans: the untouched members' bytes are the slices of
+// the file they were read from (content), never copied.
+func (d *jsonDoc) spanParts() content {
 	obj := d.root.Value.(*hujson.Object)
 	var servers []byte
 	if c := d.container(); c != nil {
 		servers = c.Pack()
 	}
-	out := make([]byte, 0, len(utf8BOM)+len(d.src)+len(servers)+64)
+	var b contentBuilder
 	if d.bom {
-		out = append(out, utf8BOM...)
+		b.add(utf8BOM)
 	}
-	out = append(out, d.root.BeforeExtra...)
-	out = append(out, '{')
+	b.add(d.root.BeforeExtra)
+	b.add([]byte{'{'})
 	for i, m := range obj.Members {
 		if i > 0 {
-			out = append(out, ',')
+			b.add([]byte{','})
 		}
-		out = append(out, m.Name.BeforeExtra...)
-		out = append(out, m.Name.Value.(hujson.Literal)...)
-		out = append(out, m.Name.AfterExtra...)
-		out = append(out, ':')
+		b.add(m.Name.BeforeExtra)
+		b.add(m.Name.Value.(hujson.Literal))
+		b.add(m.Name.AfterExtra)
+		b.add([]byte{':'})
 		if lit, ok := m.Value.Value.(hujson.Literal); ok {
-			out = append(out, m.Value.BeforeExtra...)
-			out = append(out, lit...)
-			out = append(out, m.Value.AfterExtra...)
+			b.add(m.Value.BeforeExtra)
+			b.add(lit)
+			b.add(m.Value.AfterExtra)
 		} else {
-			out = append(out, servers...) // the one member that is a tree: the servers' object
+			b.add(servers) // the one member that is a tree: the servers' object
 		}
 	}
 	if n := len(obj.Members); n > 0 && obj.Members[n-1].Value.AfterExtra != nil {
-		out = append(out, ',') // never in strict JSON, but rendered as hujson would
+		b.add([]byte{','}) // never in strict JSON, but rendered as hujson would
 	}
-	out = append(out, obj.AfterExtra...)
-	out = append(out, '}')
-	return append(out, d.root.AfterExtra...)
+	b.add(obj.AfterExtra)
+	b.add([]byte{'}'})
+	b.add(d.root.AfterExtra)
+	return b.done()
 }
 
 // verifySpans is verifyEdit for a document read in spans. The result must be the original
@@ -141,14 +142,16 @@ func (d *jsonDoc) spanBytes() []byte {
 // one valid JSON value, or, where there was none, valid members added before the closing '}'.
 // Then the whole is valid JSON, because the rest was. By meaning, the changed part with MCP
 // Tray's entries (and skip) taken out must say what the old part said.
-func (d *jsonDoc) verifySpans(out []byte, skip string) error {
+func (d *jsonDoc) verifySpans(out content, skip string) error {
 	sp := d.spans
-	out = bytes.TrimPrefix(out, utf8BOM)
-	tail := len(d.src) - sp.to
-	if len(out) < sp.from+tail || !bytes.Equal(out[:sp.from], d.src[:sp.from]) || !bytes.Equal(out[len(out)-tail:], d.src[sp.to:]) {
+	if out.equalAt(0, utf8BOM) {
+		out = out.cut(len(utf8BOM))
+	}
+	tail, n := len(d.src)-sp.to, out.len()
+	if n < sp.from+tail || !out.equalAt(0, d.src[:sp.from]) || !out.equalAt(n-tail, d.src[sp.to:]) {
 		return errors.New("the edit changed bytes outside the servers' settings")
 	}
-	was, now := d.src[sp.from:sp.to], out[sp.from:len(out)-tail]
+	was, now := d.src[sp.from:sp.to], out.slice(sp.from, n-tail)
 	holder := d.path[0]
 	var before, after map[string]any
 	if sp.present {

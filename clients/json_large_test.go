@@ -135,12 +135,13 @@ func editWay(f jsonFormat, src []byte, spans bool, skip string, change func(docu
 	if err != nil {
 		return nil, err
 	}
-	out := d.bytes()
+	parts := d.parts()
+	out := parts.join()
 	if !res.hasChanges() || bytes.Equal(out, src) {
 		return out, nil
 	}
 	if d.spans != nil {
-		err = d.verifySpans(out, skip)
+		err = d.verifySpans(parts, skip)
 	} else {
 		err = verifyEdit(f, src, out, skip)
 	}

@@ -350,10 +350,17 @@ func (d *jsonDoc) remove(key string) error {
 	return nil
 }
 
-func (d *jsonDoc) bytes() []byte {
+func (d *jsonDoc) bytes() []byte { return d.parts().join() }
+
+// parts is the document's bytes: in parts for a document read in spans (spanParts), else in one.
+func (d *jsonDoc) parts() content {
 	if d.spans != nil {
-		return d.spanBytes()
+		return d.spanParts()
 	}
+	return content{d.packed()}
+}
+
+func (d *jsonDoc) packed() []byte {
 	out := d.root.Pack()
 	if d.bom {
 		out = append(append([]byte{}, utf8BOM...), out...)

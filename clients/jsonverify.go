@@ -13,10 +13,11 @@ import (
 // JSON, that every top-level value other than the servers' holder is byte for byte the same,
 // and compares only the servers' holder by meaning. It reports false when it does not apply.
 // A document read in spans is checked by verifySpans, which does not decode the rest at all.
-func (d *jsonDoc) quickVerify(out []byte, skip string) (bool, error) {
+func (d *jsonDoc) quickVerify(parts content, skip string) (bool, error) {
 	if d.spans != nil {
-		return true, d.verifySpans(out, skip)
+		return true, d.verifySpans(parts, skip)
 	}
+	out := parts.join()
 	if !d.f.strict || d.f.shape.pickPath != nil || len(d.path) != 1 || len(bytes.TrimSpace(d.src)) == 0 {
 		return false, nil
 	}

@@ -26,7 +26,7 @@ func TestQuickVerifyCatchesDamage(t *testing.T) {
 		{`{"a": {"b": [1, 2]}, "mcpServers": {"x": {"command": "npx"},}, "z": true}`, false},
 	}
 	for _, tt := range tests {
-		done, err := q.quickVerify([]byte(tt.out), "")
+		done, err := q.quickVerify(content{[]byte(tt.out)}, "")
 		if !done || (err == nil) != tt.ok {
 			t.Errorf("quickVerify(%s) = %v, %v; want ok=%v", tt.out, done, err, tt.ok)
 		}

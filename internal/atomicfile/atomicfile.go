@@ -27,6 +27,13 @@ var ErrNotRegular = errors.New("not a regular file")
 // ErrNotRegular and nothing changed, a path that is, or links to, anything but a regular file,
 // and a link whose target does not exist.
 func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
+	return WriteParts(path, [][]byte{data}, perm)
+}
+
+// WriteParts is WriteFile for content given in parts, written one after the other: a big file
+// whose unchanged parts are slices of the bytes it was read from is written without first
+// being copied whole.
+func WriteParts(path string, parts [][]byte, perm os.FileMode) (err error) {
 	path, fi, err := target(path)
 	if err != nil {
 		return err
@@ -49,8 +56,10 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if err := chmodTemp(f, perm); err != nil {
 		return fmt.Errorf("setting permissions on %s: %w", tmp, err)
 	}
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", tmp, err)
+	for _, data := range parts {
+		if _, err := f.Write(data); err != nil {
+			return fmt.Errorf("writing %s: %w", tmp, err)
+		}
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("syncing %s: %w", tmp, err)
