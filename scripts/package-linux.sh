@@ -43,6 +43,8 @@ for f in "${formats[@]}"; do
 		install -Dm755 "$stage/mcptray-app" "$t/usr/local/bin/mcptray-app"
 		install -Dm755 "$stage/mcptray-otel" "$t/usr/local/bin/mcptray-otel"
 		install -Dm644 packaging/linux/io.github.mcptray.desktop "$t/usr/local/share/applications/io.github.mcptray.desktop"
+		install -Dm644 packaging/linux/io.github.mcptray.install.desktop "$t/usr/local/share/applications/io.github.mcptray.install.desktop"
+		install -Dm644 packaging/linux/io.github.mcptray.mcpb.xml "$t/usr/local/share/mime/packages/io.github.mcptray.mcpb.xml"
 		for n in 512 256 128 48; do
 			install -Dm644 "$stage/icons/$n/io.github.mcptray.png" "$t/usr/local/share/icons/hicolor/${n}x$n/apps/io.github.mcptray.png"
 		done
@@ -52,12 +54,20 @@ for f in "${formats[@]}"; do
 PREFIX ?= /usr/local
 PROGRAMS = bin/mcptray bin/mcptray-app bin/mcptray-otel
 DATA = share/applications/io.github.mcptray.desktop \
+	share/applications/io.github.mcptray.install.desktop \
+	share/mime/packages/io.github.mcptray.mcpb.xml \
 	$(foreach n,512 256 128 48,share/icons/hicolor/$(n)x$(n)/apps/io.github.mcptray.png)
+# The desktop's caches learn the .mcpb type (opening one offers "Install with MCP Tray"); not
+# when staging into DESTDIR, whose packager does that.
+CACHES = [ -n "$(DESTDIR)" ] || { ! command -v update-mime-database >/dev/null || update-mime-database "$(PREFIX)/share/mime"; \
+	! command -v update-desktop-database >/dev/null || update-desktop-database "$(PREFIX)/share/applications"; }
 install:
 	for f in $(PROGRAMS); do install -Dm755 "usr/local/$$f" "$(DESTDIR)$(PREFIX)/$$f"; done
 	for f in $(DATA); do install -Dm644 "usr/local/$$f" "$(DESTDIR)$(PREFIX)/$$f"; done
+	$(CACHES)
 uninstall:
 	for f in $(PROGRAMS) $(DATA); do rm -f "$(DESTDIR)$(PREFIX)/$$f"; done
+	$(CACHES)
 MAKEFILE
 		out="$DIST/mcptray-$VERSION-linux-$GOARCH.tar.xz"
 		XZ_OPT=${XZ_OPT:--T0} tar -cJf "$out" -C "$t" usr Makefile
