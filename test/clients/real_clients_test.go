@@ -37,6 +37,9 @@ var realClients = []realClient{
 		connected: regexp.MustCompile(`(?m)^echo: .*mcptray connect echo\s+- [✓✔] Connected\s*$`)},
 	{id: "opencode", bin: "opencode", dir: filepath.Join(".config", "opencode"), module: "opencode-ai/package.json", list: []string{"mcp", "list"},
 		connected: regexp.MustCompile(`(?m)✓ echo\b.*connected`)},
+	// Kilo Code's CLI is an opencode fork: the same listing, its own file (kilo.jsonc).
+	{id: "kilo-cli", bin: "kilo", dir: filepath.Join(".config", "kilo"), module: "@kilocode/cli/package.json", list: []string{"mcp", "list"},
+		connected: regexp.MustCompile(`(?m)✓ echo\b.*connected`)},
 }
 
 // TestRealClientsConnectThroughMCPTray: for each client program, with MCP Tray's home in the
