@@ -3,19 +3,18 @@ package bundle
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/rsa"
 	"crypto/sha256"
 	_ "crypto/sha512" // registers SHA-384 and SHA-512 for crypto.Hash.New
+	"crypto/subtle"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
+
+	"github.com/smallstep/pkcs7"
 )
 
 // The signature block `mcpb sign` appends after the zip: the header, the PKCS#7 signature's
@@ -90,161 +89,218 @@ func splitSignature(data []byte) (content, sig []byte, err error) {
 	return nil, nil, refuse("The bundle's signature block is damaged, so it was not opened.")
 }
 
-var (
-	oidData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
-	oidSignedData    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	oidSHA256        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidSHA384        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidSHA512        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
-)
-
-type contentInfo struct {
-	ContentType asn1.ObjectIdentifier
-	Content     asn1.RawValue `asn1:"explicit,optional,tag:0"`
-}
-
-type signedData struct {
-	Version          int
-	DigestAlgorithms []pkix.AlgorithmIdentifier `asn1:"set"`
-	ContentInfo      contentInfo
-	Certificates     asn1.RawValue `asn1:"optional,tag:0"`
-	CRLs             asn1.RawValue `asn1:"optional,tag:1"`
-	SignerInfos      []signerInfo  `asn1:"set"`
-}
-
-type issuerAndSerial struct {
-	Issuer asn1.RawValue
-	Serial *big.Int
-}
-
-type signerInfo struct {
-	Version            int
-	IssuerAndSerial    issuerAndSerial
-	DigestAlgorithm    pkix.AlgorithmIdentifier
-	SignedAttrs        asn1.RawValue `asn1:"optional,tag:0"`
-	SignatureAlgorithm pkix.AlgorithmIdentifier
-	Signature          []byte
-	UnsignedAttrs      asn1.RawValue `asn1:"optional,tag:1"`
-}
-
-type attribute struct {
-	Type   asn1.ObjectIdentifier
-	Values asn1.RawValue `asn1:"set"`
-}
-
 // badSignature is the sentence for every way a signature fails to match the bundle.
 func badSignature() error {
 	return refuse("The bundle's signature does not match its contents: it was changed after it was signed, so it was not opened.")
 }
 
+// unreadableSignature is the sentence for a signature block that is not one PKCS#7 SignedData.
+func unreadableSignature() error {
+	return refuse("The bundle's signature could not be read, so it was not opened.")
+}
+
 // verifySignature checks the PKCS#7 signature sig over content (nil sig: unsigned) and says
 // who signed it and whether this computer trusts the certificate. It accepts exactly one
-// signer, with signed attributes whose message digest is content's (SHA-256, -384 or -512),
-// signed with RSA or ECDSA by a certificate carried in the signature.
+// signer, with signed attributes (content type data, and a message digest that is content's),
+// digested with SHA-256, -384 or -512 and signed with RSA or ECDSA by a certificate carried
+// in the signature.
+//
+// github.com/smallstep/pkcs7 parses the SignedData, its certificates and its signer, and finds
+// the signer's certificate; crypto/x509 checks the signature. The library's own Verify is not
+// used: it checks the signature over the signed attributes re-encoded in DER order, while
+// node-forge, which `mcpb sign` uses, writes them unsorted (digitalbazaar/forge#1013), so it
+// would refuse every bundle `mcpb sign` makes. The signature is checked over the attributes'
+// bytes as they are in the file (RFC 5652 §5.4, as OpenSSL does), and the attributes read are
+// those bytes.
 func verifySignature(content, sig []byte) (Signature, error) {
 	if sig == nil {
 		return Signature{Status: Unsigned}, nil
 	}
-	var ci contentInfo
-	if rest, err := asn1.Unmarshal(sig, &ci); err != nil || len(rest) != 0 || !ci.ContentType.Equal(oidSignedData) {
-		return Signature{}, refuse("The bundle's signature could not be read, so it was not opened.")
+	// pkcs7.Parse drops bytes after the ContentInfo and after the SignedData, and accepts BER:
+	// a block whose every byte is not part of the one DER SignedData is refused first.
+	signedAttrs, ok := signedAttributes(sig)
+	if !ok {
+		return Signature{}, unreadableSignature()
 	}
-	var sd signedData
-	if rest, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil || len(rest) != 0 {
-		return Signature{}, refuse("The bundle's signature could not be read, so it was not opened.")
+	p7, err := pkcs7.Parse(sig)
+	if err != nil {
+		return Signature{}, unreadableSignature()
 	}
-	if !sd.ContentInfo.ContentType.Equal(oidData) || len(sd.ContentInfo.Content.Bytes) != 0 {
+	if len(p7.Signers) != 1 {
+		return Signature{}, refuse("The bundle's signature has %d signers instead of one, so it was not opened.", len(p7.Signers))
+	}
+	if len(p7.Content) != 0 {
 		// An embedded copy of the content would be what was signed, not the bundle.
 		return Signature{}, badSignature()
 	}
-	if len(sd.SignerInfos) != 1 {
-		return Signature{}, refuse("The bundle's signature has %d signers instead of one, so it was not opened.", len(sd.SignerInfos))
-	}
-	certs, err := x509.ParseCertificates(sd.Certificates.Bytes)
-	if err != nil || len(certs) == 0 {
+	if len(p7.Certificates) == 0 {
 		return Signature{}, refuse("The bundle's signature carries no readable certificate, so it was not opened.")
 	}
-	si := sd.SignerInfos[0]
-	var signer *x509.Certificate
-	for _, c := range certs {
-		if bytes.Equal(c.RawIssuer, si.IssuerAndSerial.Issuer.FullBytes) && c.SerialNumber.Cmp(si.IssuerAndSerial.Serial) == 0 {
-			signer = c
-		}
+	si := p7.Signers[0]
+	hash, alg, err := signatureAlgorithm(si.DigestAlgorithm.Algorithm, si.DigestEncryptionAlgorithm.Algorithm)
+	if err != nil {
+		return Signature{}, err
 	}
-	if signer == nil {
+	signer := p7.GetOnlySigner() // by the issuer and serial number the signer names
+	if signer == nil || signedAttrs == nil {
 		return Signature{}, badSignature()
 	}
-	hash, ok := hashFor(si.DigestAlgorithm.Algorithm)
-	if !ok {
-		return Signature{}, refuse("The bundle is signed with a digest MCP Tray does not accept, so it was not opened.")
+	digest, err := messageDigest(signedAttrs)
+	if err != nil {
+		return Signature{}, err
 	}
 	h := hash.New()
 	h.Write(content)
-	digest := h.Sum(nil)
-	if len(si.SignedAttrs.Bytes) == 0 {
+	if subtle.ConstantTimeCompare(digest, h.Sum(nil)) != 1 {
 		return Signature{}, badSignature()
 	}
-	// The signature covers the attributes' DER with the SET tag in place of [0] IMPLICIT.
-	signed := bytes.Clone(si.SignedAttrs.FullBytes)
-	signed[0] = 0x31
-	var attrs []attribute
-	if rest, err := asn1.UnmarshalWithParams(signed, &attrs, "set"); err != nil || len(rest) != 0 {
-		return Signature{}, refuse("The bundle's signature could not be read, so it was not opened.")
+	if err := signer.CheckSignature(alg, signedAttrs, si.EncryptedDigest); err != nil {
+		return Signature{}, badSignature()
 	}
-	var gotDigest []byte
+	return describe(signer, p7.Certificates), nil
+}
+
+// messageDigest returns the message digest the signed attributes hold, and refuses
+// attributes without exactly one message digest and one content type, data.
+func messageDigest(signedAttrs []byte) ([]byte, error) {
+	var attrs []struct {
+		Type   asn1.ObjectIdentifier
+		Values asn1.RawValue `asn1:"set"`
+	}
+	if rest, err := asn1.UnmarshalWithParams(signedAttrs, &attrs, "set"); err != nil || len(rest) != 0 {
+		return nil, unreadableSignature()
+	}
+	var digest []byte
 	digests, types := 0, 0
 	for _, a := range attrs {
 		switch {
-		case a.Type.Equal(oidMessageDigest):
+		case a.Type.Equal(pkcs7.OIDAttributeMessageDigest):
 			digests++
-			if _, err := asn1.Unmarshal(a.Values.Bytes, &gotDigest); err != nil {
-				return Signature{}, badSignature()
+			if rest, err := asn1.Unmarshal(a.Values.Bytes, &digest); err != nil || len(rest) != 0 {
+				return nil, badSignature()
 			}
-		case a.Type.Equal(oidContentType):
+		case a.Type.Equal(pkcs7.OIDAttributeContentType):
 			types++
 			var ct asn1.ObjectIdentifier
-			if _, err := asn1.Unmarshal(a.Values.Bytes, &ct); err != nil || !ct.Equal(oidData) {
-				return Signature{}, badSignature()
+			if rest, err := asn1.Unmarshal(a.Values.Bytes, &ct); err != nil || len(rest) != 0 || !ct.Equal(pkcs7.OIDData) {
+				return nil, badSignature()
 			}
 		}
 	}
-	if digests != 1 || types != 1 || !bytes.Equal(gotDigest, digest) {
-		return Signature{}, badSignature()
+	if digests != 1 || types != 1 {
+		return nil, badSignature()
 	}
-	if err := checkSignature(signer, hash, signed, si.Signature); err != nil {
-		return Signature{}, badSignature()
-	}
-	return describe(signer, certs), nil
+	return digest, nil
 }
 
-func hashFor(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
+var oidDigestMD5 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}
+
+// signatureAlgorithm accepts a SHA-256, -384 or -512 digest with RSA (PKCS #1 v1.5, hashed
+// with the digest) or ECDSA (hashed as its algorithm says, one of the same three), and says
+// how to hash the content and check the signature. A digest that collisions have broken, MD5
+// or SHA-1, is refused with its name rather than shown as "weak": whoever holds a signature
+// over one can make other bytes with the same digest, so it proves nothing about the bundle,
+// and `mcpb sign` uses SHA-256, so no bundle it makes is lost.
+func signatureAlgorithm(digest, signature asn1.ObjectIdentifier) (crypto.Hash, x509.SignatureAlgorithm, error) {
 	switch {
-	case oid.Equal(oidSHA256):
-		return crypto.SHA256, true
-	case oid.Equal(oidSHA384):
-		return crypto.SHA384, true
-	case oid.Equal(oidSHA512):
-		return crypto.SHA512, true
+	case digest.Equal(oidDigestMD5), signature.Equal(pkcs7.OIDEncryptionAlgorithmRSAMD5):
+		return 0, 0, refuse("The bundle is signed with MD5, a digest that can be forged, so it was not opened.")
+	case digest.Equal(pkcs7.OIDDigestAlgorithmSHA1), signature.Equal(pkcs7.OIDEncryptionAlgorithmRSASHA1),
+		signature.Equal(pkcs7.OIDDigestAlgorithmECDSASHA1), signature.Equal(pkcs7.OIDDigestAlgorithmDSASHA1):
+		return 0, 0, refuse("The bundle is signed with SHA-1, a digest that can be forged, so it was not opened.")
 	}
-	return 0, false
+	var hash crypto.Hash
+	var rsa x509.SignatureAlgorithm
+	switch {
+	case digest.Equal(pkcs7.OIDDigestAlgorithmSHA256):
+		hash, rsa = crypto.SHA256, x509.SHA256WithRSA
+	case digest.Equal(pkcs7.OIDDigestAlgorithmSHA384):
+		hash, rsa = crypto.SHA384, x509.SHA384WithRSA
+	case digest.Equal(pkcs7.OIDDigestAlgorithmSHA512):
+		hash, rsa = crypto.SHA512, x509.SHA512WithRSA
+	default:
+		return 0, 0, refuse("The bundle is signed with a digest MCP Tray does not accept, so it was not opened.")
+	}
+	switch {
+	case signature.Equal(pkcs7.OIDEncryptionAlgorithmRSA), signature.Equal(pkcs7.OIDEncryptionAlgorithmRSASHA256),
+		signature.Equal(pkcs7.OIDEncryptionAlgorithmRSASHA384), signature.Equal(pkcs7.OIDEncryptionAlgorithmRSASHA512):
+		return hash, rsa, nil
+	case signature.Equal(pkcs7.OIDDigestAlgorithmECDSASHA256):
+		return hash, x509.ECDSAWithSHA256, nil
+	case signature.Equal(pkcs7.OIDDigestAlgorithmECDSASHA384):
+		return hash, x509.ECDSAWithSHA384, nil
+	case signature.Equal(pkcs7.OIDDigestAlgorithmECDSASHA512):
+		return hash, x509.ECDSAWithSHA512, nil
+	}
+	return 0, 0, refuse("The bundle is signed with a digest MCP Tray does not accept, so it was not opened.")
 }
 
-func checkSignature(c *x509.Certificate, hash crypto.Hash, signed, sig []byte) error {
-	h := hash.New()
-	h.Write(signed)
-	sum := h.Sum(nil)
-	switch pub := c.PublicKey.(type) {
-	case *rsa.PublicKey:
-		return rsa.VerifyPKCS1v15(pub, hash, sum, sig)
-	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(pub, sum, sig) {
-			return fmt.Errorf("ecdsa signature does not verify")
-		}
-		return nil
+// signedAttributes checks that sig is exactly one DER ContentInfo of type SignedData with one
+// signer, every element filling its parent with nothing after it, and returns that signer's
+// signed attributes as the bytes the signature covers (their DER with the SET tag in place of
+// [0] IMPLICIT), nil when it has none. encoding/asn1 and pkcs7.Parse accept bytes after a
+// SEQUENCE's last field and after the whole; this does not.
+func signedAttributes(sig []byte) ([]byte, bool) {
+	ci, ok := derElements(sig)
+	if !ok || len(ci) != 1 || !isUniversal(ci[0], asn1.TagSequence) {
+		return nil, false
 	}
-	return fmt.Errorf("unsupported key %T", c.PublicKey)
+	fields, ok := derElements(ci[0].Bytes)
+	if !ok || len(fields) != 2 || !isUniversal(fields[0], asn1.TagOID) || !isContext(fields[1], 0) {
+		return nil, false
+	}
+	var ct asn1.ObjectIdentifier
+	if _, err := asn1.Unmarshal(fields[0].FullBytes, &ct); err != nil || !ct.Equal(pkcs7.OIDSignedData) {
+		return nil, false
+	}
+	sd, ok := derElements(fields[1].Bytes)
+	if !ok || len(sd) != 1 || !isUniversal(sd[0], asn1.TagSequence) {
+		return nil, false
+	}
+	// version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+	parts, ok := derElements(sd[0].Bytes)
+	if !ok || len(parts) < 4 || len(parts) > 6 || !isUniversal(parts[len(parts)-1], asn1.TagSet) {
+		return nil, false
+	}
+	signers, ok := derElements(parts[len(parts)-1].Bytes)
+	if !ok || len(signers) != 1 || !isUniversal(signers[0], asn1.TagSequence) {
+		return nil, ok // pkcs7.Parse counts the signers for the sentence
+	}
+	// version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs
+	si, ok := derElements(signers[0].Bytes)
+	if !ok || len(si) < 5 || len(si) > 7 {
+		return nil, false
+	}
+	if !isContext(si[3], 0) {
+		return nil, true
+	}
+	signed := bytes.Clone(si[3].FullBytes)
+	signed[0] = 0x31 // SET
+	return signed, true
+}
+
+func isUniversal(v asn1.RawValue, tag int) bool {
+	return v.Class == asn1.ClassUniversal && v.Tag == tag
+}
+
+func isContext(v asn1.RawValue, tag int) bool {
+	return v.Class == asn1.ClassContextSpecific && v.Tag == tag && v.IsCompound
+}
+
+// derElements splits b into consecutive DER elements; false when one is not DER or bytes are
+// left that are not an element.
+func derElements(b []byte) ([]asn1.RawValue, bool) {
+	var out []asn1.RawValue
+	for len(b) > 0 {
+		var v asn1.RawValue
+		rest, err := asn1.Unmarshal(b, &v)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, v)
+		b = rest
+	}
+	return out, true
 }
 
 // systemRoots is the trust store; tests replace it.

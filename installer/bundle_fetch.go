@@ -31,6 +31,9 @@ func FetchBundle(ctx context.Context, home config.Home, ref catalog.BundleRef, h
 	dir := BundlesDir(home)
 	final := filepath.Join(dir, ref.SHA256+".mcpb")
 	if sum, err := fileSHA256(final); err == nil && sum == ref.SHA256 {
+		// Reused: PruneBundles keeps it through the install that is about to use it.
+		now := time.Now()
+		_ = os.Chtimes(final, now, now)
 		return final, nil
 	}
 	host := ref.URL

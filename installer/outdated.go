@@ -79,6 +79,11 @@ func (s Source) Outdated(ctx context.Context) (OutdatedResult, error) {
 // only from the built-in catalog: a registry entry of the same name is not MCP Tray's and
 // may be anyone's. ok is false when nothing newer is known.
 func newest(ctx context.Context, off *catalog.Catalog, rc *catalog.Client, name string, src *config.Source) (o Outdated, ok, stale bool) {
+	if fromBundle(src) {
+		// Its source names the bundle's manifest, not a registry entry: asking the registry
+		// about it would find nothing, or another server of that name.
+		return Outdated{Server: name, ID: src.Catalog, Installed: src.Version}, false, false
+	}
 	entry, found := off.Lookup(src.Catalog)
 	o = Outdated{Server: name, ID: src.Catalog, Installed: src.Version}
 	best := src.Version
@@ -114,4 +119,10 @@ func newest(ctx context.Context, off *catalog.Catalog, rc *catalog.Client, name 
 func newer(a, b string) bool {
 	c, err := catalog.CompareVersions(a, b)
 	return err == nil && c > 0
+}
+
+// fromBundle reports whether src is a server installed from a Claude extension bundle (its
+// catalog id is "mcpb/NAME"), whose newer versions MCP Tray cannot look up.
+func fromBundle(src *config.Source) bool {
+	return src != nil && strings.HasPrefix(src.Catalog, "mcpb/")
 }

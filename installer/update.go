@@ -122,6 +122,7 @@ func (in *Installer) Update(ctx context.Context, p UpdateParams, report func(Pro
 	}
 	say(StepSaving, "Moving %s from version %s to %s.", title, pv.Installed, pv.Latest)
 	prev := old.Clone()
+	var dropped *config.Server // the rollback this update replaces
 	if err := in.Source.Home.Update(func(c *config.Config) error {
 		s := c.Servers[server]
 		if s == nil {
@@ -130,6 +131,7 @@ func (in *Installer) Update(ctx context.Context, p UpdateParams, report func(Pro
 		if !definitionOf(s).Equal(definitionOf(old)) {
 			return failf("%s was changed meanwhile, so it stays at version %s; run the update again.", server, pv.Installed)
 		}
+		dropped = s.Rollback
 		s.Rollback = definitionOf(s)
 		setDefinition(s, next)
 		s.Source.Version = pv.Latest
@@ -137,6 +139,8 @@ func (in *Installer) Update(ctx context.Context, p UpdateParams, report func(Pro
 	}); err != nil {
 		return fail(err)
 	}
+	// Once it is switched on or put back: a bundle only the dropped rollback ran goes.
+	defer PruneBundles(in.Source.Home, dropped)
 	return in.restartAndWait(ctx, server, title, pv.Latest, pv.Installed, prev, report)
 }
 

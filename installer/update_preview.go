@@ -48,6 +48,9 @@ func (s Source) PreviewUpdate(ctx context.Context, server string) (UpdatePreview
 	if old.Source == nil || old.Source.Catalog == "" {
 		return UpdatePreview{}, failf("%s was not installed from the catalog, so MCP Tray does not know its versions.", server)
 	}
+	if fromBundle(old.Source) {
+		return UpdatePreview{}, failf("%s was installed from a bundle file, so MCP Tray cannot look for a newer version: to update it, remove it (mcptray server remove %s) and install the newer bundle.", server, server)
+	}
 	off, err := s.Offline()
 	if err != nil {
 		return UpdatePreview{}, err

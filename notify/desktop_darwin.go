@@ -1,7 +1,7 @@
 //go:build darwin && mcptray_purego
 
-// This file needs github.com/ebitengine/purego in go.mod; until it is there it builds only
-// with the tag mcptray_purego (and desktop_other.go stands in). See docs/notifications.md.
+// Never run on a Mac yet: until it has been, it builds only with the tag mcptray_purego (and
+// desktop_other.go stands in). See docs/notifications.md.
 
 package notify
 

@@ -175,6 +175,11 @@ func newServerRemoveCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(e.stdout, "Removed the server %q.\n", name)
 			removeInstalled(e, name, &removed) // freeze.go
+			if deleted, err := installer.PruneBundles(e.home, &removed); err != nil {
+				fmt.Fprintf(e.stderr, "The server is removed, but %v.\n", err)
+			} else if len(deleted) > 0 {
+				fmt.Fprintln(e.stdout, "Deleted the bundle file it was downloaded as.")
+			}
 			if removed.OAuth != nil {
 				ctx, cancel := keychainCtx()
 				err := config.ForgetSignIn(ctx, e.keys(), &removed)

@@ -84,6 +84,10 @@ func TestInstallSignedBundle(t *testing.T) {
 	}
 	f.WriteString("\n")
 	f.Close()
+	// A bundle names no registry entry: update says what to do instead of asking the registry.
+	if out, errOut, code := u.Run("update", "hello-bundle"); code == 0 || !strings.Contains(errOut, "was installed from a bundle file") {
+		t.Errorf("update of a bundle's server: exit %d\n%s%s", code, out, errOut)
+	}
 	u.OK("server", "restart", "hello-bundle")
 	u.Eventually("hello-bundle fails", func() bool { return u.State("hello-bundle").State == "failed" })
 	want := "The installed files of hello-bundle were changed since MCP Tray installed them (manifest.json)"

@@ -108,4 +108,12 @@ func TestInstallBundleFromRegistry(t *testing.T) {
 	if _, err := os.Stat(kept); err != nil {
 		t.Errorf("the downloaded bundle is not kept under its checksum: %v", err)
 	}
+	out, errs, code = run(t, u, "", "server", "remove", "hello-bundle")
+	if code != 0 || !strings.Contains(out, "Deleted the bundle file it was downloaded as.") {
+		t.Fatalf("remove: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(kept); err == nil {
+		t.Errorf("the downloaded bundle is still there after its server was removed")
+	}
+	t.Logf("remove said:\n%s", out)
 }
