@@ -130,3 +130,16 @@ func TestBundleHazards(t *testing.T) {
 		}
 	}
 }
+
+// The window's plan of a registry entry whose package is a bundle says, in one sentence, to
+// install it from the command line (which downloads and reads the bundle's manifest), instead
+// of showing a plan that would run "mcpb".
+func TestPlanOfARegistryBundleSaysWhereToInstallIt(t *testing.T) {
+	in, _, h := setupHostile(t, "")
+	h.Serve("io.github.example/desktop-bundle", `{"name":"io.github.example/desktop-bundle","description":"A bundle.","version":"1.0.0",`+
+		`"packages":[{"registryType":"mcpb","identifier":"https://example.com/b.mcpb","version":"1.0.0","fileSha256":"`+strings.Repeat("a", 64)+`","transport":{"type":"stdio"}}]}`)
+	_, err := in.Plan(context.Background(), PlanParams{ID: "io.github.example/desktop-bundle"})
+	if err == nil || !strings.Contains(err.Error(), "in a terminal, run: mcptray install io.github.example/desktop-bundle") {
+		t.Fatalf("plan of a registry bundle: %v", err)
+	}
+}

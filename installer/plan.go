@@ -21,6 +21,11 @@ func (in *Installer) Plan(ctx context.Context, p PlanParams) (PlanView, error) {
 	if err != nil {
 		return PlanView{}, err
 	}
+	if _, ok, _ := catalog.BundleOf(e); ok {
+		// Its questions and command come from the bundle's manifest, which only the command
+		// line's install downloads and reads (docs/bundles.md).
+		return PlanView{}, failf("%s comes as a Claude extension bundle, which the window cannot install yet; in a terminal, run: mcptray install %s", e.Title(), e.ID())
+	}
 	plan, err := catalog.Plan(e, p.Values)
 	if err != nil {
 		return PlanView{}, failure{answerSentence(err)}
