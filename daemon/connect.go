@@ -69,7 +69,11 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 				r.WriteTo(io.Discard)
 				cancel()
 			}()
-			err := gateway.Relay(rctx, sess, files[1], bufio.NewReaderSize(files[0], 64<<10), up, opts)
+			// The client's input is read raw (gateway.RawIO), like the relay's other pipes: an
+			// ordinary read after an idle moment wakes the runtime's monitor thread (sysmon),
+			// a futex wake-up and one more thread on the CPUs the client and the server want
+			// (docs/relay-performance.md).
+			err := gateway.Relay(rctx, sess, files[1], bufio.NewReaderSize(gateway.RawIO(files[0]), 64<<10), up, opts)
 			cancel()
 			exit := control.Exit{}
 			switch {

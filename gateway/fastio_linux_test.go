@@ -138,3 +138,52 @@ func TestRelayOverPipes(t *testing.T) {
 		t.Fatalf("the client ended the session, but Relay returned %v", err)
 	}
 }
+
+// The TypeScript SDK's client (node, libuv) gives its server a socket pair as stdin, not a
+// pipe; the daemon receives it over SCM_RIGHTS and makes it non-blocking (control.parseRights),
+// then reads it through RawIO. That socket is read raw, ends with io.EOF when the client
+// closes its side, and a read waiting when the daemon closes it ends.
+func TestRawIOReadsAClientSocket(t *testing.T) {
+	socket := func() (*os.File, int) {
+		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.SetNonblock(fds[0], true); err != nil {
+			t.Fatal(err)
+		}
+		f := os.NewFile(uintptr(fds[0]), "client-stdio")
+		t.Cleanup(func() { f.Close(); syscall.Close(fds[1]) })
+		return f, fds[1]
+	}
+
+	f, peer := socket()
+	in, ok := RawIO(f).(*fastFile)
+	if !ok {
+		t.Fatalf("RawIO gave %T for a non-blocking socket, want the raw reader", RawIO(f))
+	}
+	msg := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}` + "\n")
+	if _, err := syscall.Write(peer, msg); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(in).ReadBytes('\n')
+	if err != nil || !bytes.Equal(line, msg) {
+		t.Fatalf("read %q, %v; want the client's message", line, err)
+	}
+	syscall.Close(peer)
+	if n, err := in.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+		t.Fatalf("after the client closed its side, Read gave %d, %v; want 0, io.EOF", n, err)
+	}
+
+	f2, _ := socket()
+	in2 := RawIO(f2)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := in2.Read(make([]byte, 10))
+		errc <- err
+	}()
+	f2.Close()
+	if err := <-errc; !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("a read waiting when the socket closed returned %v, want os.ErrClosed", err)
+	}
+}

@@ -21,7 +21,10 @@ keychain/run-with-secret-service.sh bash -c 'go test -p 1 -tags ci -run "^$" -be
 MCPTRAY_SCAN_FIGURES=1 go test -count=1 -tags ci -v -run '^TestScanCorpus$' ./policy/ | sed -n '/^scanner figures/,/^  any /p' | tee -a "$out"  # the scanner's recall and false positives (docs/scanner.md)
 # Large client files and the cold approval window (#27, docs/relay-performance.md): the lines
 # to compare with the targets (< 1 s and < 2× a 100 MB ~/.claude.json; ≤ 250 ms held → window).
-grep -E '^Benchmark(EditClaudeJSON100MB|ApplyClaudeJSON100MB|ClaudeJSON100MBPeakRSS|ReconcileBigClaudeCodeFile|ApprovalWindow/cold)' "$out" \
+# The relay against the bare hop (socat) in the same run: added-p50-x-socat ≤ 1.25 and
+# relay-%-of-socat ≥ 90 (TypeScript client with the fake server and with server-everything,
+# mcp-go client, 16 sessions).
+grep -E '^Benchmark(EditClaudeJSON100MB|ApplyClaudeJSON100MB|ClaudeJSON100MBPeakRSS|ReconcileBigClaudeCodeFile|ApprovalWindow/cold|ToolCallLatency|Throughput16Sessions)' "$out" \
   | sed 's/^/# #27 /' | tee -a "$out" || true
 grep -E '^BenchmarkGateCallAllowed' "$out" | sed 's/^/# #26 /' | tee -a "$out" || true  # an allowed call with guardrails off, on, and with OTel (#26): < 10 µs and < 20 µs added
 # The scripted first minute (#20, docs/first-run.md; BenchmarkFirstRun in test/gui, which the

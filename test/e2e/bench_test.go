@@ -27,9 +27,15 @@ func percentile(us []float64, p float64) float64 {
 	return s[min(len(s)-1, int(float64(len(s))*p))]
 }
 
-// latency runs n sequential small tools/call requests with the TypeScript SDK client.
+// latency runs n sequential small tools/call requests (the fake server's echo) with the
+// TypeScript SDK client.
 func latency(b *testing.B, env []string, n int, command ...string) []float64 {
-	res := tsClient(b, env, []string{"latency", strconv.Itoa(n), "echo", `{"text":"ping"}`}, command...)
+	return latencyOf(b, env, n, `{"text":"ping"}`, command...)
+}
+
+// latencyOf is latency with echo's arguments given: server-everything's echo takes a message.
+func latencyOf(b *testing.B, env []string, n int, args string, command ...string) []float64 {
+	res := tsClient(b, env, []string{"latency", strconv.Itoa(n), "echo", args}, command...)
 	var us []float64
 	json.Unmarshal(res["us"], &us)
 	return us
@@ -102,6 +108,35 @@ func BenchmarkToolCallLatency(b *testing.B) {
 		reportAdded(b, d, s, r)
 		b.ReportMetric(percentile(p, 0.5), "peer-p50-µs")
 		b.ReportMetric(percentile(p, 0.99), "peer-p99-µs")
+	}
+}
+
+// BenchmarkToolCallLatencyEverything is BenchmarkToolCallLatency with the server the issue
+// measured (#27): server-everything, a Node server, with the TypeScript SDK client, so both
+// ends are event loops that want a CPU for every message. Direct, through socat and through
+// `mcptray connect`, in alternating rounds; same target. Each round times the last 250 of
+// 1,250 calls, on every path alike: taking the warm spare makes the daemon start the next one,
+// and server-everything's start (~0.3 s of CPU) would otherwise fall on the measured calls of
+// MCP Tray's rounds only (a cost of the first second after connecting, not of the relay).
+func BenchmarkToolCallLatencyEverything(b *testing.B) {
+	needNode(b)
+	u := testbin.NewBenchUser(b)
+	server := []string{"node", everythingJS, "stdio"}
+	u.OK(append([]string{"server", "add", "everything", "--"}, server...)...)
+	u.OK("policy", "trust", "everything") // relay mechanics, not approvals, are under test
+	u.Daemon()
+	u.WaitRunning("everything")
+	bare := socat(b, strings.Join(server, " "))
+	const args = `{"message":"ping"}`
+	for b.Loop() {
+		var d, s, r []float64
+		last := func(us []float64) []float64 { return us[len(us)-250:] }
+		for range 8 { // alternating rounds, as in BenchmarkToolCallLatency
+			d = append(d, last(latencyOf(b, u.Env, 1250, args, server...))...)
+			s = append(s, last(latencyOf(b, u.Env, 1250, args, bare...))...)
+			r = append(r, last(latencyOf(b, u.Env, 1250, args, u.Bin, "connect", "everything"))...)
+		}
+		reportAdded(b, d, s, r)
 	}
 }
 
