@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -187,16 +188,18 @@ func OpenAudit(dir string, o AuditOptions) (*AuditLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The chain continues from the last complete line, in the newest file that has one.
+	// The chain continues from the last complete line, in the newest file that has one. The
+	// files are read as a stream: a day's file can grow to hundreds of megabytes, and only its
+	// line count and last line matter here.
 	for i := len(files) - 1; i >= 0; i-- {
-		b, err := os.ReadFile(filepath.Join(dir, files[i]))
+		lines, last, cut, err := scanAuditFile(filepath.Join(dir, files[i]))
 		if err != nil {
 			return nil, fmt.Errorf("opening the audit log: %w", err)
 		}
 		if i == len(files)-1 {
 			l.day = strings.TrimSuffix(files[i], ".jsonl")
-			l.line = bytes.Count(b, []byte{'\n'})
-			if len(b) > 0 && b[len(b)-1] != '\n' {
+			l.line = lines
+			if cut {
 				// A line cut short by a crash: end it so the next line starts clean. Verify
 				// reports it as damaged, which it is.
 				if err := l.openFile(); err != nil {
@@ -208,15 +211,13 @@ func OpenAudit(dir string, o AuditOptions) (*AuditLog, error) {
 				l.line++
 			}
 		}
-		b = b[:bytes.LastIndexByte(b, '\n')+1] // complete lines only
-		if len(b) == 0 {
+		if lines == 0 {
 			continue
 		}
-		lastLine := b[bytes.LastIndexByte(b[:len(b)-1], '\n')+1 : len(b)-1]
 		// A damaged last line still anchors the chain (Verify reports it); auditing goes on.
 		var r AuditRecord
-		_ = json.Unmarshal(lastLine, &r)
-		l.seq, l.prev = r.Seq, lineHash(lastLine)
+		_ = json.Unmarshal(last, &r)
+		l.seq, l.prev = r.Seq, lineHash(last)
 		break
 	}
 	return l, nil
@@ -452,4 +453,37 @@ func auditFiles(dir string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// scanAuditFile reads the audit file at path as a stream and returns how many complete lines
+// it has, the last of them (without its newline), and whether the file
+// ends in a line cut short (no final newline). It holds one line at a time, never the file.
+func scanAuditFile(path string) (lines int, last []byte, cut bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, nil, false, err
+	}
+	defer f.Close()
+	buf := make([]byte, 256<<10)
+	var cur []byte // the line being read
+	for {
+		n, err := f.Read(buf)
+		chunk := buf[:n]
+		for len(chunk) > 0 {
+			i := bytes.IndexByte(chunk, '\n')
+			if i < 0 {
+				cur = append(cur, chunk...)
+				break
+			}
+			lines++
+			last = append(append(last[:0], cur...), chunk[:i]...)
+			cur, chunk = cur[:0], chunk[i+1:]
+		}
+		if err == io.EOF {
+			return lines, last, len(cur) > 0, nil
+		}
+		if err != nil {
+			return 0, nil, false, err
+		}
+	}
 }
