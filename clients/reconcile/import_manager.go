@@ -44,8 +44,8 @@ type NeededSecret struct {
 //   - "mcpproxy": MCPProxy, ~/.mcpproxy/mcp_config.json;
 //   - "toolhive": ToolHive's run configs (clients.ToolHiveDir), or one exported run config;
 //   - "docker": Docker's MCP Toolkit, ~/.docker/mcp (clients.DockerMCPDir);
-//   - "mcprouter": MCP Router; it keeps its servers in a database, so path must be a JSON
-//     file of them (clients.ReadMCPRouter).
+//   - "mcprouter": MCP Router's export (the file its Export button saves): the newest
+//     mcp-servers-DATE.json in the Downloads folder (clients.FindMCPRouterExport).
 //
 // Container images (ToolHive, Docker) become servers MCP Tray runs with docker run, the way
 // the catalog runs an OCI package. It only reads.
@@ -84,9 +84,6 @@ func PlanManagerImport(opts ImportOptions, manager, path string) (*ManagerPlan, 
 		}
 		err = p.planDocker(path, taken)
 	case "mcprouter":
-		if path == "" {
-			return nil, fmt.Errorf("%w; put them in a JSON file (a list of MCP Router's servers, or an mcpServers list as AI apps write it), then run: mcptray client import mcprouter --file FILE", clients.ErrMCPRouterDatabase)
-		}
 		err = p.planMCPRouter(path, taken)
 	}
 	if err != nil {

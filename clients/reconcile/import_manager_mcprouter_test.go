@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,7 +104,182 @@ func TestImportFromMCPRouter(t *testing.T) {
 	if _, err := PlanManagerImport(opts, "mcprouter", db); !errors.Is(err, clients.ErrMCPRouterDatabase) {
 		t.Errorf("MCP Router's database: %v", err)
 	}
-	if _, err := PlanManagerImport(opts, "mcprouter", ""); !errors.Is(err, clients.ErrMCPRouterDatabase) || !strings.Contains(err.Error(), "--file") {
+	// With no file given and no export in the Downloads folder, the sentence says how to give
+	// one (once PlanManagerImport looks in Downloads it is ErrNoMCPRouterExport).
+	if _, err := PlanManagerImport(opts, "mcprouter", ""); !errors.Is(err, clients.ErrMCPRouterDatabase) && !errors.Is(err, clients.ErrNoMCPRouterExport) || err == nil || !strings.Contains(err.Error(), "--file") {
 		t.Errorf("no file given: %v", err)
+	}
+}
+
+// TestImportMCPRouterExport takes over the file MCP Router's Export button saves
+// (clients/testdata/mcprouter/mcp-servers-2026-09-20.json, built from exportServersToFile in
+// mcp-router/mcp-router apps/electron/src/renderer/components/useServerFiltering.ts at commit
+// 75308853da63195c87716ba5807422e5bb64ad75): an inline key goes to the keychain, a key MCP
+// Router put into the command line is filled in from the keychain at each start and never
+// written, another setting is filled in as MCP Router did, the remote server (written with no
+// command and no address) is named with what to do, a name differing only in capitals is
+// renamed, and escape sequences in a name do not survive.
+func TestImportMCPRouterExport(t *testing.T) {
+	w := newClientWorld(t)
+	export, err := os.ReadFile(filepath.Join("..", "testdata", "mcprouter", "mcp-servers-2026-09-20.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	downloads := filepath.Join(w.Env.Home, "Downloads")
+	write(t, filepath.Join(downloads, "mcp-servers-2026-09-18.json"), `{"mcpServers": {"old": {"command": "npx", "args": [], "env": {}}}}`)
+	write(t, filepath.Join(downloads, "mcp-servers-2026-09-20.json"), string(export))
+	write(t, filepath.Join(downloads, "mcp-servers-latest.json"), `{"mcpServers": {"not-router": {"command": "x"}}}`)
+	if err := os.MkdirAll(filepath.Join(downloads, "mcp-servers-2026-12-31.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	keys := keychain.NewMemory()
+	opts := ImportOptions{Home: w.Home, Env: w.Env, Binary: testBinary, Keys: keys}
+
+	// With no file given, the newest export in the Downloads folder is read.
+	plan := &ManagerPlan{ImportPlan: &ImportPlan{opts: opts}}
+	if err := plan.planMCPRouter("", map[string]bool{}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	notes := map[string]string{}
+	for _, s := range plan.Servers {
+		names = append(names, s.Name)
+		notes[s.Name] = s.Note
+		if want := filepath.Join(downloads, "mcp-servers-2026-09-20.json"); s.Path != want {
+			t.Errorf("%s comes from %s, want %s", s.Name, s.Path, want)
+		}
+	}
+	if diff := cmp.Diff([]string{"filesystem", "brave-search", "serper", "time", "mysql", "Brave-Search-2", "notes--0-pwned-"}, names); diff != "" {
+		t.Errorf("planned (-want +got):\n%s", diff)
+	}
+	if len(plan.Skipped) != 1 || plan.Skipped[0].Key != "linear" || !strings.Contains(plan.Skipped[0].Reason, "export leaves out its address") || !strings.Contains(plan.Skipped[0].Reason, "mcptray server add NAME --url ADDRESS") {
+		t.Errorf("left alone: %+v", plan.Skipped)
+	}
+	if !strings.Contains(notes["serper"], "MCP Router put SERPER_API_KEY into its command line") {
+		t.Errorf("serper's note is %q", notes["serper"])
+	}
+	if _, err := plan.Execute(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := w.Home.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"serper": {"serper-mcp-server", "--api-key", "${secret:SERPER_API_KEY}"},
+		"time":   {"mcp-server-time", "--local-timezone=Europe/Lisbon"},
+		"mysql":  {"-y", "mysql-mcp-server", "--host", "localhost", "${secret:MYSQL_PASSWORD}"},
+	} {
+		if s := cfg.Servers[name]; s == nil || !cmp.Equal(s.Args, args) {
+			t.Errorf("%s arrived as %+v, want args %q", name, s, args)
+		}
+	}
+	for server, key := range map[string]string{"brave-search": "BRAVE_API_KEY", "serper": "SERPER_API_KEY", "mysql": "MYSQL_PASSWORD"} {
+		if v, _ := keys.Get(context.Background(), server, key); v == "" {
+			t.Errorf("the keychain holds no %s for %s", key, server)
+		}
+		if s := cfg.Servers[server]; s == nil || !cmp.Equal(s.Secrets, []string{key}) || s.Env[key] != "" {
+			t.Errorf("%s arrived as %+v", server, s)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(string(w.Home), "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"BSAx9f8e7d6c5b4a3928171605f4e3d2c1b", "serp-7c1e0a9b3d5f4e2a8b6c0d1e2f3a4b5c", "hunter2-Lisbon"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("config.json holds the credential %s…", secret[:6])
+		}
+	}
+	if strings.Contains(string(b), "\\u001b") || strings.Contains(string(b), "\x1b") {
+		t.Error("config.json holds an escape sequence")
+	}
+	if after, _ := os.ReadFile(filepath.Join(downloads, "mcp-servers-2026-09-20.json")); string(after) != string(export) {
+		t.Error("the import changed MCP Router's export")
+	}
+}
+
+// TestImportMCPRouterRefuses: a name listed twice in the export, MCP Router's data folder,
+// and a Downloads folder with no export each get one sentence and plan nothing.
+func TestImportMCPRouterRefuses(t *testing.T) {
+	w := newClientWorld(t)
+	opts := ImportOptions{Home: w.Home, Env: w.Env, Binary: testBinary, Keys: keychain.NewMemory()}
+	twice := filepath.Join(w.Env.Home, "twice.json")
+	write(t, twice, `{"mcpServers": {"fs": {"command": "npx", "args": ["a"]}, "fs": {"command": "rm", "args": ["-rf", "/"]}}}`)
+	if _, err := PlanManagerImport(opts, "mcprouter", twice); err == nil || !strings.Contains(err.Error(), `lists the server "fs" twice`) {
+		t.Errorf("a name listed twice: %v", err)
+	}
+	data := clients.MCPRouterDataDir(w.Env)
+	write(t, filepath.Join(data, "mcprouter.db"), "SQLite format 3\x00")
+	if _, err := PlanManagerImport(opts, "mcprouter", data); !errors.Is(err, clients.ErrMCPRouterDatabase) {
+		t.Errorf("MCP Router's data folder: %v", err)
+	}
+	write(t, filepath.Join(w.Env.Home, "Downloads", "mcp-servers-latest.json"), `{"mcpServers": {}}`)
+	plan := &ManagerPlan{ImportPlan: &ImportPlan{opts: opts}}
+	if err := plan.planMCPRouter("", map[string]bool{}); !errors.Is(err, clients.ErrNoMCPRouterExport) || !strings.Contains(err.Error(), "--file") {
+		t.Errorf("no export in Downloads: %v", err)
+	}
+}
+
+// TestImportMCPRouterDatabaseRows takes over the rows of the servers table of MCP Router's
+// database as `sqlite3 -json DATABASE "SELECT * FROM servers"` prints them
+// (clients/testdata/mcprouter/servers-table.json, printed by sqlite3 3.40.1 from a table made
+// with the CREATE TABLE of mcp-router/mcp-router
+// apps/electron/src/main/modules/mcp-server-manager/mcp-server-manager.repository.ts, rows as
+// its mapEntityToRow writes them): the tools switched off become deny rules, the token goes to
+// the keychain, {ROOT} is filled in from the settings, and the remote server (its bearer token
+// in the row) and the switched-off one are named with the reason.
+func TestImportMCPRouterDatabaseRows(t *testing.T) {
+	w := newClientWorld(t)
+	rows, err := os.ReadFile(filepath.Join("..", "testdata", "mcprouter", "servers-table.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(w.Env.Home, "mcp-router-servers.json")
+	write(t, path, string(rows))
+	keys := keychain.NewMemory()
+	plan, err := PlanManagerImport(ImportOptions{Home: w.Home, Env: w.Env, Binary: testBinary, Keys: keys}, "mcprouter", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range plan.Servers {
+		names = append(names, s.Name)
+	}
+	if diff := cmp.Diff([]string{"github", "filesystem"}, names); diff != "" {
+		t.Errorf("planned (-want +got):\n%s", diff)
+	}
+	skipped := map[string]string{}
+	for _, s := range plan.Skipped {
+		skipped[s.Key] = s.Reason
+	}
+	if !strings.HasPrefix(skipped["linear"], "it is a remote server; add it yourself") || !strings.HasPrefix(skipped["time"], "it is switched off in MCP Router") || len(skipped) != 2 {
+		t.Errorf("left alone: %q", skipped)
+	}
+	if _, err := plan.Execute(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := w.Home.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := cfg.Servers["github"]
+	if gh == nil || gh.Policy == nil || !cmp.Equal(gh.Policy.Tools, map[string]config.Rule{"delete_file": config.RuleDeny, "push_files": config.RuleDeny}) || !cmp.Equal(gh.Secrets, []string{"GITHUB_PERSONAL_ACCESS_TOKEN"}) {
+		t.Errorf("github arrived as %+v", gh)
+	}
+	if v, _ := keys.Get(context.Background(), "github", "GITHUB_PERSONAL_ACCESS_TOKEN"); !strings.HasPrefix(v, "ghp_FAKE") {
+		t.Errorf("the keychain holds %q for github", v)
+	}
+	if fs := cfg.Servers["filesystem"]; fs == nil || !cmp.Equal(fs.Args, []string{"-y", "@modelcontextprotocol/server-filesystem", "/Users/ana/Projects"}) {
+		t.Errorf("filesystem arrived as %+v", fs)
+	}
+	b, err := os.ReadFile(filepath.Join(string(w.Home), "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"ghp_FAKEtest", "lin_api_FAKEtest"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("config.json holds the credential %s…", secret)
+		}
 	}
 }

@@ -33,13 +33,13 @@ It also takes the servers of another MCP manager, leaving that manager's files a
   mcpproxy   MCPProxy (~/.mcpproxy/mcp_config.json)
   toolhive   ToolHive's run configs (or one exported run config, with --file)
   docker     Docker's MCP Toolkit (~/.docker/mcp, or a profile it exported, with --file)
-  mcprouter  MCP Router, from a JSON file of its servers (--file)
+  mcprouter  MCP Router's export (the newest ~/Downloads/mcp-servers-DATE.json, or --file)
 Container images become servers MCP Tray runs with docker run. A server MCP Tray cannot run
 is named with the reason. Credentials the manager keeps in its own secret store are asked
 for (typing is hidden); without a terminal, set them later with: mcptray secret set.`,
 		Example: `  mcptray client import cursor
   mcptray client import toolhive --dry-run
-  mcptray client import mcprouter --file ~/Downloads/mcp-router-servers.json`,
+  mcptray client import mcprouter --file ~/Downloads/mcp-servers-2026-09-20.json`,
 		Args: exactArgs(1, "the name of an AI app (see: mcptray client list) or of another manager ("+strings.Join(reconcile.Managers, ", ")+")"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var plan *reconcile.ImportPlan

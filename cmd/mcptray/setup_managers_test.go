@@ -16,12 +16,14 @@ import (
 )
 
 // TestImportOtherManagersThroughTheBinary takes over the setups of ToolHive (its run configs
-// under $XDG_STATE_HOME), Docker's MCP Toolkit (~/.docker/mcp) and MCP Router (a JSON file
-// given with --file) through the real binary, with a daemon running: every server is
-// imported or named with the reason, names with escape sequences are shown escaped, a
-// credential written inline or held in ToolHive's environment store goes to the keychain
-// and never to any file or output, one in Docker's own store is named as still needed, the
-// managers' files are not changed, and the MCP Router server (a real program) starts.
+// under $XDG_STATE_HOME), Docker's MCP Toolkit (~/.docker/mcp) and MCP Router (the export
+// its Export button saves, and the rows of its database, given with --file) through the real
+// binary, with a daemon running: every server is imported or named with the reason, names
+// with escape sequences are shown escaped, a credential written inline or held in ToolHive's
+// environment store goes to the keychain and never to any file or output, one in Docker's
+// own store is named as still needed, the managers' files are not changed, and the MCP
+// Router server (a real program) starts with the key MCP Router put into its command line,
+// filled in from the keychain.
 func TestImportOtherManagersThroughTheBinary(t *testing.T) {
 	const (
 		inline  = "sk-proj-mgrE2E0123456789abcdefghijklmn"
@@ -91,21 +93,45 @@ func TestImportOtherManagersThroughTheBinary(t *testing.T) {
 	}
 
 	u.Daemon()
-	router := filepath.Join(u.Dir, "Downloads", "mcp-router.json")
-	servers, _ := json.Marshal([]map[string]any{
-		{"id": "1", "name": "mgr-brave", "serverType": "local", "command": fake, "args": []string{"-hello", "from MCP Router"}, "env": map[string]string{"BRAVE_API_KEY": brave},
-			"toolPermissions": map[string]bool{"echo": false}},
-		{"id": "2", "name": "mgr-linear", "serverType": "remote-streamable", "remoteUrl": "https://mcp.linear.app/mcp"},
-	})
-	write(router, string(servers))
-	if _, errs, code := u.Run("client", "import", "mcprouter", "--yes"); code != 1 || !strings.Contains(errs, "--file") {
+	// MCP Router's export as its Export button saves it (exportServersToFile in
+	// mcp-router/mcp-router apps/electron/src/renderer/components/useServerFiltering.ts,
+	// commit 75308853da63195c87716ba5807422e5bb64ad75): servers by name with command, args
+	// and env only; a remote server has an empty command. MCP Router fills {NAME} in the
+	// arguments from the server's settings when it starts it.
+	router := filepath.Join(u.Dir, "Downloads", "mcp-servers-2026-09-20.json")
+	export, _ := json.MarshalIndent(map[string]any{"mcpServers": map[string]any{
+		"mgr-brave":  map[string]any{"command": fake, "args": []string{"-hello", "{BRAVE_API_KEY}"}, "env": map[string]string{"BRAVE_API_KEY": brave}},
+		"mgr-linear": map[string]any{"command": "", "args": []string{}, "env": map[string]string{}},
+	}}, "", "  ")
+	// With no export in the Downloads folder yet, the import says how to make one or name it.
+	if _, errs, code := u.Run("client", "import", "mcprouter", "--yes"); code != 1 || !strings.Contains(errs, "--file") || !strings.Contains(errs, "Export button") {
 		t.Errorf("client import mcprouter without --file: exit %d, %q", code, errs)
 	}
-	out = u.OK("client", "import", "mcprouter", "--file", router, "--yes")
-	if !strings.Contains(out, "mgr-linear: it is a remote server") || !strings.Contains(out, "MCP Tray denies echo") || !strings.Contains(out, "MCP Tray is starting the servers now.") {
+	write(router, string(export))
+	out = u.OK("client", "import", "mcprouter", "--yes")
+	if !strings.Contains(out, "mgr-linear: it is a remote server, and MCP Router's export leaves out its address") || !strings.Contains(out, "MCP Router put BRAVE_API_KEY into its command line") ||
+		!strings.Contains(out, "MCP Tray is starting the servers now.") {
 		t.Errorf("client import mcprouter says:\n%s", out)
 	}
 	testbin.AssertNoSecretsIn(t, secrets, "the output of client import mcprouter", out)
+
+	// The rows of MCP Router's servers table, as sqlite3 -json prints them, carry what the
+	// export leaves out: tools switched off, servers switched off, a remote server's token.
+	rows, err := os.ReadFile(filepath.Join("..", "..", "clients", "testdata", "mcprouter", "servers-table.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := filepath.Join(u.Dir, "mcp-router-servers.json")
+	write(table, string(rows))
+	out, errs, code = u.Run("client", "import", "mcprouter", "--file", table, "--dry-run")
+	for _, want := range []string{"MCP Tray will take over 2 servers from MCP Router", "MCP Tray denies delete_file, push_files", "linear: it is a remote server; add it yourself",
+		"time: it is switched off in MCP Router", "Nothing was changed (--dry-run)."} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("client import mcprouter --dry-run on the servers table: exit %d, want %q in\n%s%s", code, want, out, errs)
+		}
+	}
+	testbin.AssertNoSecretsIn(t, []string{"ghp_FAKEtest0123456789abcdefghijklmnopqr", "lin_api_FAKEtest0123456789abcdefghijklmnop"}, "the output of client import mcprouter --dry-run", out+errs)
+	os.Remove(table)
 	u.WaitRunning("mgr-brave")
 
 	cfg, err := config.Home(u.Home).Load()
@@ -116,6 +142,9 @@ func TestImportOtherManagersThroughTheBinary(t *testing.T) {
 		if s := cfg.Servers[name]; s == nil || len(s.Secrets) != 1 || s.Secrets[0] != secret {
 			t.Errorf("%s arrived as %+v", name, s)
 		}
+	}
+	if s := cfg.Servers["mgr-brave"]; s == nil || strings.Join(s.Args, " ") != "-hello ${secret:BRAVE_API_KEY}" {
+		t.Errorf("mgr-brave arrived as %+v", s)
 	}
 	for ref, want := range map[[2]string]string{{"mgr-openai", "OPENAI_API_KEY"}: inline, {"mgr-github", "GITHUB_PERSONAL_ACCESS_TOKEN"}: thToken, {"mgr-brave", "BRAVE_API_KEY"}: brave} {
 		if v, err := keys.Get(ctx, ref[0], ref[1]); err != nil || v != want {
