@@ -53,7 +53,7 @@ var All = []Described{
 	SecretsList, SecretsSet, SecretsDelete,
 	ClientsList, ClientsStatus, ClientsReconcile, ClientsSet, ClientsImport, ClientsRestore,
 	KubeContexts, KubeUse, KubeForget,
-	CatalogList, CatalogPlan, CatalogScan, CatalogOutdated,
+	CatalogList, CatalogPlan, CatalogScan, CatalogOutdated, BundleOpen,
 	Logs, Traffic, Events, ApprovalsWatch, Install, Update,
 }
 

@@ -136,9 +136,11 @@ var (
 	CatalogList = Method[installer.ListParams, installer.ListResult]{Name: "catalog.list",
 		Doc: "Catalog entries matching a query, with what is installed (catalog-json.md)."}
 	CatalogPlan = Method[installer.PlanParams, installer.PlanView]{Name: "catalog.plan", Errors: []error{ErrBadRequest},
-		Doc: "Exactly what installing an entry would run and what needs consent, with the digest install must send back (catalog-json.md)."}
+		Doc: "Exactly what installing an entry, or a bundle by its bundle.open id, would run and what needs consent, with the digest install must send back (catalog-json.md); a registry entry that is a bundle is downloaded first."}
 	CatalogScan = Method[ScanParams, ScanResult]{Name: "catalog.scan", Errors: []error{ErrBadRequest},
 		Doc: "Starts a catalog entry's server confined in a throwaway folder, with placeholder credentials and no network after fetching its package, lists its tools, stops it and scans them (scanner.md); an error sentence when it cannot be started or the machine cannot confine it. Reads only."}
+	BundleOpen = Method[installer.BundleParams, installer.BundleView]{Name: "bundle.open", Errors: []error{ErrBadRequest},
+		Doc: "Opens and checks a Claude extension bundle file (an absolute path) and describes it: its id for catalog.plan and install (which pins the file's sha256), title, description, version, the signature and its sentence, why this computer cannot run it (problem), and its questions (bundles.md). A file that is not a bundle MCP Tray accepts is an error sentence. Reads only."}
 	CatalogOutdated = Method[None, installer.OutdatedResult]{Name: "catalog.outdated",
 		Doc: "Installed servers with a newer version, and what else each update changes (updates.md)."}
 )

@@ -35,6 +35,8 @@ type installDialog struct {
 	entries  []installer.EntryView // the built-in catalog, then catalog.list's answer
 	shown    []installer.EntryView
 	chosen   *installer.EntryView
+	// bundle is the bundle file the dialog installs (install_bundle.go); nil for the catalog.
+	bundle *installer.BundleView
 	// loads counts catalog.list calls, so that only the latest one's answer is shown;
 	// note is the quiet line the last answer left (install_catalog.go).
 	loads int
@@ -159,10 +161,14 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	head.SizeName = theme.SizeNameSubHeadingText
 	desc := wrapped(display.Text(e.Description))
 	facts := lowLabel(entryFacts(e))
+	suggested := e.ID
+	if d.bundle != nil {
+		suggested = d.bundle.Server
+	}
 	d.name = widget.NewEntry()
-	d.name.SetPlaceHolder(e.ID)
+	d.name.SetPlaceHolder(suggested)
 	form := widget.NewForm(widget.NewFormItem("Name in MCP Tray", d.name))
-	form.Items[0].HintText = "Leave empty for \"" + e.ID + "\"."
+	form.Items[0].HintText = "Leave empty for \"" + suggested + "\"."
 	d.fields = nil
 	for _, q := range e.Questions {
 		f := newAnswerField(q, d.win)
@@ -189,6 +195,9 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	d.problem = wrappedAs("", widget.DangerImportance)
 	d.problem.SetText(entryWarning(e))
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.showPick)
+	if d.bundle != nil {
+		back = widget.NewButton("Cancel", d.win.Close)
+	}
 	d.toPlan = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { d.review(e) })
 	d.toPlan.Importance = widget.HighImportance
 	if e.RuntimeMissing != "" {
@@ -196,9 +205,16 @@ func (d *installDialog) showAnswers(e installer.EntryView) {
 	}
 	d.findings = newScanLabel()
 	d.planFindings = nil
-	d.checkTools(e.ID)
-	body := container.NewVBox(container.NewBorder(nil, nil, entryImage(e), nil, head), desc, facts, widget.NewSeparator(), form,
-		widget.NewLabelWithStyle("Which AI apps should see it?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), apps)
+	body := container.NewVBox(container.NewBorder(nil, nil, entryImage(e), nil, head), desc, facts)
+	if d.bundle != nil {
+		body.Add(bundleNotes(*d.bundle))
+		d.findings.SetText("") // a bundle's tools are not scanned before it is installed
+		d.findings.Hide()
+	} else {
+		d.checkTools(e.ID)
+	}
+	body.Add(container.NewVBox(widget.NewSeparator(), form,
+		widget.NewLabelWithStyle("Which AI apps should see it?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), apps))
 	d.answers = container.NewBorder(nil, container.NewVBox(d.findings, d.problem, container.NewBorder(nil, nil, back, d.toPlan)), nil, nil,
 		container.NewVScroll(body))
 	d.win.SetContent(d.answers)

@@ -49,6 +49,10 @@ type Bundle struct {
 // Open reads the bundle at file and checks it (see the package doc). The error wraps
 // ErrRefused, with one plain sentence, when the bundle itself is the problem.
 func Open(file string) (*Bundle, error) {
+	// Not opened before it is known to be a file: opening a named pipe waits for a writer.
+	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
+		return nil, refuse("%s is not a file.", file)
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("opening the bundle: %w", err)

@@ -13,8 +13,8 @@ import (
 )
 
 // installRoutes registers the catalog and install methods (docs/catalog-json.md):
-// api.CatalogList, api.CatalogPlan, the api.Install and api.Update streams, api.CatalogOutdated
-// and api.Probe.
+// api.CatalogList, api.CatalogPlan, the api.Install and api.Update streams, api.CatalogOutdated,
+// api.Probe and api.BundleOpen.
 func (d *Daemon) installRoutes() {
 	c := d.ctl
 	api.Handle(c, api.CatalogList, func(ctx context.Context, p installer.ListParams) (installer.ListResult, error) {
@@ -27,7 +27,7 @@ func (d *Daemon) installRoutes() {
 	})
 	api.Handle(c, api.CatalogPlan, func(ctx context.Context, p installer.PlanParams) (installer.PlanView, error) {
 		if p.ID == "" {
-			return installer.PlanView{}, api.Errorf(api.ErrBadRequest, "catalog.plan needs the id of a catalog entry.")
+			return installer.PlanView{}, api.Errorf(api.ErrBadRequest, "catalog.plan needs the id of a catalog entry or a bundle.")
 		}
 		return d.newInstaller().Plan(ctx, p)
 	})
@@ -44,6 +44,7 @@ func (d *Daemon) installRoutes() {
 		return api.ToolsResult{Tools: tools}, err
 	})
 	d.updateRoutes()
+	d.bundleRoutes()
 }
 
 // newInstaller returns an installer working on this daemon. It holds no state of its own:

@@ -64,6 +64,9 @@ func OpenBundle(id string) (*bundle.Bundle, error) {
 	if !ok {
 		return nil, nil
 	}
+	if err := checkRegular(file); err != nil {
+		return nil, err
+	}
 	b, err := bundle.Open(file)
 	if err != nil {
 		if errors.Is(err, bundle.ErrRefused) {
@@ -276,4 +279,118 @@ func (j *job) unpackBundle() error {
 		Dir: u.Dir, Lock: "sha256:" + b.SHA256, Tree: u.Tree}
 	j.command, j.args = j.plan.Command, j.plan.Args
 	return nil
+}
+
+// OriginBundle is the Origin of an EntryView and a PlanView that come from a bundle file the
+// person opened (a registry entry's bundle keeps "registry").
+const OriginBundle = "bundle"
+
+// BundleParams names the bundle file "bundle.open" describes: an absolute path.
+type BundleParams struct {
+	File string `json:"file"`
+}
+
+// BundleView is what a person sees of a bundle file before answering anything. Entry.ID is
+// the bundle's id (bundle.ID: it pins the file's sha256), which "catalog.plan" and "install"
+// take; Entry.Questions are BundleQuestions.
+type BundleView struct {
+	Entry EntryView `json:"entry"`
+	// Server is the name it installs as when the person gives none.
+	Server string `json:"server"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	// Author is who made the bundle as its manifest says (not verified; Signature is).
+	Author string `json:"author,omitempty"`
+	// Signature says who signed the file; SignatureSentence is its one line for people.
+	Signature         bundle.Signature `json:"signature"`
+	SignatureSentence string           `json:"signature_sentence"`
+	// Problem is the sentence saying why this computer cannot run the bundle (another
+	// platform, a missing or old Node.js or Python); "" when it can.
+	Problem string `json:"problem,omitempty"`
+}
+
+// DescribeBundle opens and checks the bundle at file (an absolute path) and says what it is.
+// A file that is not a bundle MCP Tray accepts is an error with one sentence; a bundle this
+// computer cannot run is not (Problem says why). It blocks for the read and for at most a few
+// seconds asking node or python for its version.
+func DescribeBundle(ctx context.Context, file string) (BundleView, error) {
+	if !filepath.IsAbs(file) {
+		return BundleView{}, failf("MCP Tray needs the full path of the bundle file, not %s.", file)
+	}
+	if err := checkRegular(file); err != nil {
+		return BundleView{}, err
+	}
+	b, err := bundle.Open(file)
+	if err != nil {
+		if errors.Is(err, bundle.ErrRefused) {
+			return BundleView{}, failure{prose.Sentence(err)}
+		}
+		return BundleView{}, failf("The bundle %s could not be read (%v).", file, rootCause(err))
+	}
+	e := b.Entry()
+	v := BundleView{
+		Server: catalog.SuggestedName(e), SHA256: b.SHA256, Size: b.Size, Author: b.Manifest.Author.Name,
+		Signature: b.Signature, SignatureSentence: b.Signature.Sentence(),
+		Entry: EntryView{
+			ID: b.ID(file), Name: e.Server.Name, Title: e.Title(), Description: e.Summary(), About: b.Manifest.Description,
+			Runtime: b.Manifest.NeedsRuntime(), Version: e.Version(), SourceURL: e.Source(), InstalledAs: []string{},
+			Origin: OriginBundle, Questions: []QuestionView{},
+		},
+	}
+	for _, q := range BundleQuestions(b) {
+		v.Entry.Questions = append(v.Entry.Questions, QuestionView{
+			Key: q.Key, Title: q.Label, Description: q.Description, Secret: q.Secret, Required: q.Required,
+			Default: q.Default, Choices: nonNil(q.Choices), Format: q.Format, Repeated: q.Repeated,
+			Placeholder: q.Placeholder, Kind: q.Kind,
+		})
+	}
+	if err := CheckBundleRuntime(ctx, b); err != nil {
+		v.Problem = prose.Sentence(err)
+		v.Entry.RuntimeMissing = v.Problem
+	}
+	return v, nil
+}
+
+// checkRegular refuses a path that is not a regular file before it is opened: opening a
+// named pipe would block until something writes to it.
+func checkRegular(file string) error {
+	info, err := os.Stat(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return failf("There is no file %s.", file)
+	}
+	if err != nil {
+		return failf("The bundle %s could not be read (%v).", file, rootCause(err))
+	}
+	if !info.Mode().IsRegular() {
+		return failf("%s is not a file, so it is not a bundle.", file)
+	}
+	return nil
+}
+
+// planBundle is Plan for the bundle file id names, with the hazards and digest checkBundle
+// checks the install against.
+func (in *Installer) planBundle(ctx context.Context, id string, p PlanParams) (PlanView, error) {
+	b, err := OpenBundle(id)
+	if err != nil {
+		return PlanView{}, err
+	}
+	if err := CheckBundleRuntime(ctx, b); err != nil {
+		return PlanView{}, err
+	}
+	e := b.Entry()
+	name := p.Name
+	if name == "" {
+		name = catalog.SuggestedName(e)
+	}
+	if err := config.CheckName(name); err != nil {
+		return PlanView{}, failf("%s.", err)
+	}
+	plan, err := PlanBundle(in.Source.Home, name, b, p.Values)
+	if err != nil {
+		return PlanView{}, err
+	}
+	v := planView(e, plan, name)
+	v.Hazards = BundleHazards(in.Source.Home, name, b, plan)
+	v.Frozen, v.Pinned = in.Store != nil, false
+	return v, nil
 }

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -131,15 +133,39 @@ func TestBundleHazards(t *testing.T) {
 	}
 }
 
-// The window's plan of a registry entry whose package is a bundle says, in one sentence, to
-// install it from the command line (which downloads and reads the bundle's manifest), instead
-// of showing a plan that would run "mcpb".
-func TestPlanOfARegistryBundleSaysWhereToInstallIt(t *testing.T) {
+// The window's plan of a registry entry whose package is a bundle downloads the bundle and
+// plans from its manifest (what the install then checks), instead of showing a plan that
+// would run "mcpb"; a file other than the one the registry lists is refused.
+func TestPlanOfARegistryBundleDownloadsIt(t *testing.T) {
 	in, _, h := setupHostile(t, "")
-	h.Serve("io.github.example/desktop-bundle", `{"name":"io.github.example/desktop-bundle","description":"A bundle.","version":"1.0.0",`+
-		`"packages":[{"registryType":"mcpb","identifier":"https://example.com/b.mcpb","version":"1.0.0","fileSha256":"`+strings.Repeat("a", 64)+`","transport":{"type":"stdio"}}]}`)
-	_, err := in.Plan(context.Background(), PlanParams{ID: "io.github.example/desktop-bundle"})
-	if err == nil || !strings.Contains(err.Error(), "in a terminal, run: mcptray install io.github.example/desktop-bundle") {
+	in.Store = HomeStore(in.Source.Home)
+	_, data, b := writeBundleData(t, testBundleManifest)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/b.mcpb" {
+			w.Write(data)
+			return
+		}
+		w.Write(append(append([]byte(nil), data...), 0))
+	}))
+	defer srv.Close()
+	in.Source.HTTPClient = srv.Client()
+	entry := func(name, file, sha string) string {
+		return `{"name":"io.github.example/` + name + `","description":"A bundle.","version":"1.0.0",` +
+			`"packages":[{"registryType":"mcpb","identifier":"` + srv.URL + `/` + file + `","version":"1.0.0","fileSha256":"` + sha + `","transport":{"type":"stdio"}}]}`
+	}
+	h.Serve("io.github.example/desktop-bundle", entry("desktop-bundle", "b.mcpb", b.SHA256))
+	h.Serve("io.github.example/swapped-bundle", entry("swapped-bundle", "other.mcpb", strings.Repeat("b", 64)))
+
+	v, err := in.Plan(context.Background(), PlanParams{ID: "io.github.example/desktop-bundle", Values: map[string]string{"token": "k"}})
+	if err != nil {
 		t.Fatalf("plan of a registry bundle: %v", err)
+	}
+	dir := filepath.Join(string(in.Source.Home), "servers", "hello", "1.0.0")
+	if v.Server != "hello" || v.Command != filepath.Join(dir, "server", "hello") || v.Origin != "registry" || !slices.Equal(v.Secrets, []string{"TOKEN"}) || v.Digest == "" {
+		t.Errorf("plan of a registry bundle: %+v", v)
+	}
+	_, err = in.Plan(context.Background(), PlanParams{ID: "io.github.example/swapped-bundle", Values: map[string]string{"token": "k"}})
+	if err == nil || !strings.Contains(err.Error(), "is not the file the registry lists") {
+		t.Fatalf("plan of a registry bundle whose file was swapped: %v", err)
 	}
 }

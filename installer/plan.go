@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/mcptray/mcptray/bundle"
 	"github.com/mcptray/mcptray/catalog"
 )
 
@@ -15,16 +16,30 @@ import (
 // agree: the command and every argument, the non-secret environment, the names of the
 // secrets, the hazards that need their consent one by one, and whether a registry entry
 // only looks like a built-in one. It changes nothing and blocks for at most one registry
-// request (a registry name not found offline). Its errors are sentences for a person.
+// request (a registry name not found offline) and, for a registry entry that is a bundle,
+// its download; a bundle id (bundle.ID) is planned from its file. Its errors are sentences
+// for a person.
 func (in *Installer) Plan(ctx context.Context, p PlanParams) (PlanView, error) {
+	if _, _, ok := bundle.ParseID(p.ID); ok {
+		v, err := in.planBundle(ctx, p.ID, p)
+		v.Origin = OriginBundle
+		return v, err
+	}
 	e, err := in.Source.Lookup(ctx, p.ID)
 	if err != nil {
 		return PlanView{}, err
 	}
-	if _, ok, _ := catalog.BundleOf(e); ok {
-		// Its questions and command come from the bundle's manifest, which only the command
-		// line's install downloads and reads (docs/bundles.md).
-		return PlanView{}, failf("%s comes as a Claude extension bundle, which the window cannot install yet; in a terminal, run: mcptray install %s", e.Title(), e.ID())
+	if ref, ok, err := catalog.BundleOf(e); ok {
+		// Its command comes from the bundle's manifest: download it (as install does, which
+		// checks the same sha256) and plan from the file.
+		if err != nil {
+			return PlanView{}, failf("%s cannot be installed: %s", e.Title(), answerSentence(err))
+		}
+		file, err := FetchBundle(ctx, in.Source.Home, ref, in.Source.HTTPClient)
+		if err != nil {
+			return PlanView{}, err
+		}
+		return in.planBundle(ctx, bundle.IDPrefix+"sha256:"+ref.SHA256+":"+file, p)
 	}
 	plan, err := catalog.Plan(e, p.Values)
 	if err != nil {

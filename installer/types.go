@@ -78,7 +78,7 @@ type EntryView struct {
 	InstalledAs    []string `json:"installed_as"` // server names installed from this entry
 	Shareable      bool     `json:"shareable"`    // safe to run one process for every client
 	Kubernetes     bool     `json:"kubernetes"`
-	Origin         string   `json:"origin"` // "built-in" or "registry"
+	Origin         string   `json:"origin"` // "built-in", "registry" or "bundle" (a bundle file the person opened)
 	// LookAlike is the built-in id whose name this registry entry imitates; "" when none.
 	LookAlike string         `json:"look_alike,omitempty"`
 	Questions []QuestionView `json:"questions"`

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -99,5 +100,51 @@ func newWindowCmd(e *env) *cobra.Command {
 	return cmd
 }
 
+// newOpenCmd opens a Claude extension bundle in MCP Tray's install dialog: what the desktop
+// runs when a person opens a .mcpb file with MCP Tray (packaging/linux, packaging/windows).
+func newOpenCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "open FILE.mcpb",
+		Short: "Open a Claude extension bundle in MCP Tray's window, to install it",
+		Long: `Open a Claude extension bundle (.mcpb) in MCP Tray's window: it says who signed the
+bundle, asks its settings (secret ones go to the system keychain), shows what will run and
+installs it, as the install dialog does for the catalog. MCP Tray starts in the background
+when it is not running; the running MCP Tray checks and installs the file.`,
+		Args: exactArgs(1, "a .mcpb file"),
+		RunE: func(cmd *cobra.Command, args []string) error { return openBundle(e, args[0]) },
+	}
+}
+
+// openBundle shows the install dialog for file in this process, talking to the running MCP
+// Tray (started first when needed), until the person closes it.
+func openBundle(e *env, file string) error {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptContext()
+	defer stop()
+	if err := ensureDaemon(ctx, e); err != nil {
+		return err
+	}
+	if dir, err := os.UserCacheDir(); err == nil {
+		os.MkdirAll(dir, 0o700) // as the window process does
+	}
+	fa := fyneapp.NewWithID("io.github.mcptray")
+	ui := app.New(fa, app.Options{Client: e.client(), Version: version})
+	ui.OpenBundle(abs, ui.Quit)
+	done := make(chan struct{})
+	go func() { // Ctrl-C in a terminal closes the dialog, which takes back a running install
+		select {
+		case <-ctx.Done():
+			ui.Quit()
+		case <-done:
+		}
+	}()
+	ui.Run()
+	close(done)
+	return nil
+}
+
 // guiCommands are the commands only the tray app's build has.
-func guiCommands(e *env) []*cobra.Command { return []*cobra.Command{newWindowCmd(e)} }
+func guiCommands(e *env) []*cobra.Command { return []*cobra.Command{newWindowCmd(e), newOpenCmd(e)} }

@@ -19,8 +19,9 @@ func needTool(t *testing.T, name, pkg string) {
 
 // TestLinuxFileAssociation checks the packaged association with the tools a desktop uses:
 // the desktop entry is valid, a .mcpb file is recognised as application/x-mcpb, MCP Tray's
-// entry opens it, and what that entry runs (mcptray install --keep-open FILE) says how the
-// install ended and waits for Enter before the terminal window closes.
+// entry opens it, and what that entry runs is the tray app's install dialog
+// (mcptray-app open FILE, no terminal), a command the tray app has. test/gui's
+// TestOpenBundleFileInstallsIt runs that command on a display.
 func TestLinuxFileAssociation(t *testing.T) {
 	needTool(t, "desktop-file-validate", "desktop-file-utils")
 	needTool(t, "update-desktop-database", "desktop-file-utils")
@@ -64,29 +65,48 @@ func TestLinuxFileAssociation(t *testing.T) {
 	}
 
 	exe := desktopExec(t, desktop)
-	if len(exe) < 2 || exe[0] != "mcptray" || exe[len(exe)-1] != "%f" {
-		t.Fatalf("Exec=%q: want mcptray … %%f", exe)
+	if len(exe) != 3 || exe[0] != "mcptray-app" || exe[1] != "open" || exe[2] != "%f" {
+		t.Fatalf("Exec=%q: want mcptray-app open %%f", exe)
 	}
-	u := newUser(t)
-	args := append(exe[1:len(exe)-1:len(exe)-1], file)
-	out, errs, code := run(t, u, "\n", args...)
-	if code != 1 || !strings.Contains(errs, "no manifest_version") || !strings.HasSuffix(strings.TrimSpace(errs), "Press Enter to close this window.") {
-		t.Errorf("mcptray %s: exit %d, want the refusal and then a wait for Enter\n%s%s", strings.Join(args, " "), code, out, errs)
+	if v := desktopKey(t, desktop, "Terminal"); v != "false" {
+		t.Errorf("Terminal=%s: the install dialog needs no terminal", v)
+	}
+	// The tray app's build (Fyne's software driver: no display, no cgo needed) has the command.
+	app := filepath.Join(t.TempDir(), "mcptray-app")
+	build := exec.Command("go", "build", "-tags", "gui ci", "-o", app, "./cmd/mcptray")
+	build.Dir = filepath.Join(filepath.Dir(here), "..", "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the tray app: %v\n%s", err, out)
+	}
+	out, err := exec.Command(app, "open", "--help").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Claude extension bundle") || !strings.Contains(string(out), "open FILE.mcpb") {
+		t.Errorf("mcptray-app open --help: %v\n%s", err, out)
+	}
+	cmd := exec.Command(app, "open")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "needs a .mcpb file") {
+		t.Errorf("mcptray-app open without a file: %v\n%s", err, out)
 	}
 }
 
 func desktopExec(t *testing.T, path string) []string {
+	return strings.Fields(desktopKey(t, path, "Exec"))
+}
+
+// desktopKey is the value of key in the desktop entry at path.
+func desktopKey(t *testing.T, path, key string) string {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "Exec="); ok {
-			return strings.Fields(v)
+		if v, ok := strings.CutPrefix(line, key+"="); ok {
+			return v
 		}
 	}
-	t.Fatalf("%s has no Exec line", path)
-	return nil
+	t.Fatalf("%s has no %s line", path, key)
+	return ""
 }
 
 func copyFile(t *testing.T, from, to string) {
