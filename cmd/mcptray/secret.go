@@ -91,8 +91,16 @@ func secretsChanged(e *env, server string) {
 func readSecret(e *env, key string) (string, error) {
 	var value string
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		// The echo goes off before the prompt shows, so a value typed or pasted the moment it
+		// appears is never shown (ReadPassword alone turns it off only after the prompt).
+		fd := int(f.Fd())
+		old, err := term.MakeRaw(fd)
+		if err != nil {
+			return "", fmt.Errorf("reading the value: %w", err)
+		}
 		fmt.Fprintf(e.stderr, "Value for %s (typing is hidden): ", key)
-		b, err := term.ReadPassword(int(f.Fd()))
+		b, err := term.ReadPassword(fd)
+		term.Restore(fd, old)
 		fmt.Fprintln(e.stderr)
 		if err != nil {
 			return "", fmt.Errorf("reading the value: %w", err)
