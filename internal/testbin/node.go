@@ -1,11 +1,13 @@
 package testbin
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // NodeDir is test/node: the TypeScript SDK client scripts and the pinned npm packages
@@ -54,7 +56,14 @@ func NodeClient(t testing.TB, env []string, args ...string) (out []byte, stderr 
 	cmd.Env = env
 	var errb strings.Builder
 	cmd.Stderr = &errb
+	// A server the client started through npx leaves a grandchild that inherited the client's
+	// standard error and can outlive it by a minute: once the client has exited, its output
+	// is complete, so the wait for that pipe is cut short.
+	cmd.WaitDelay = 2 * time.Second
 	out, err := cmd.Output()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		err = nil
+	}
 	if err != nil {
 		t.Fatalf("node client.mjs %s: %v\n%s", strings.Join(args, " "), err, errb.String())
 	}
