@@ -112,27 +112,8 @@ func install(e *env, id string, o installOptions) error {
 	if err != nil {
 		return err
 	}
-	answers, err := catalog.ParseSets(entry.ID(), qs, o.sets)
+	answers, name, cfg, in, err := installChecks(e, entry, entry.ID(), qs, o)
 	if err != nil {
-		return usageError{err}
-	}
-	name := o.name
-	if name == "" {
-		name = catalog.SuggestedName(entry)
-	}
-	if err := config.CheckName(name); err != nil {
-		return usageError{err}
-	}
-	cfg, err := e.home.Load()
-	if err != nil {
-		return err
-	}
-	if _, taken := cfg.Servers[name]; taken {
-		return nameTaken(name, entry.ID())
-	}
-
-	in := newAsker(e)
-	if err := in.checkScript(entry.ID(), qs, answers); err != nil {
 		return err
 	}
 	printOverview(e, entry, name, qs, reconcile.NewServerSeenBy(cfg, clientIDs))
@@ -294,26 +275,8 @@ func installBundle(ctx context.Context, e *env, file, from string, o installOpti
 		return usageError{err}
 	}
 	qs := installer.BundleQuestions(b)
-	answers, err := catalog.ParseSets(file, qs, o.sets)
+	answers, name, cfg, in, err := installChecks(e, entry, file, qs, o)
 	if err != nil {
-		return usageError{err}
-	}
-	name := o.name
-	if name == "" {
-		name = catalog.SuggestedName(entry)
-	}
-	if err := config.CheckName(name); err != nil {
-		return usageError{err}
-	}
-	cfg, err := e.home.Load()
-	if err != nil {
-		return err
-	}
-	if _, taken := cfg.Servers[name]; taken {
-		return nameTaken(name, file)
-	}
-	in := newAsker(e)
-	if err := in.checkScript(file, qs, answers); err != nil {
 		return err
 	}
 	if from == "" {
@@ -381,4 +344,31 @@ func printBundleOverview(e *env, b *bundle.Bundle, from, name string, qs []catal
 	} else {
 		fmt.Fprintln(w, "  No AI app will see it yet: add --client ID (for example --client claude-desktop), or later run: mcptray client enable ID")
 	}
+}
+
+// installChecks is what an install checks before it shows anything, for a catalog entry and
+// for a bundle alike (label names either in messages): the answers given with --set to qs,
+// the server's name (valid and free), and, without a terminal, that nothing is left to ask.
+func installChecks(e *env, entry catalog.Entry, label string, qs []catalog.Question, o installOptions) (answers map[string]string, name string, cfg *config.Config, in *asker, err error) {
+	if answers, err = catalog.ParseSets(label, qs, o.sets); err != nil {
+		return nil, "", nil, nil, usageError{err}
+	}
+	name = o.name
+	if name == "" {
+		name = catalog.SuggestedName(entry)
+	}
+	if err := config.CheckName(name); err != nil {
+		return nil, "", nil, nil, usageError{err}
+	}
+	if cfg, err = e.home.Load(); err != nil {
+		return nil, "", nil, nil, err
+	}
+	if _, taken := cfg.Servers[name]; taken {
+		return nil, "", nil, nil, nameTaken(name, label)
+	}
+	in = newAsker(e)
+	if err := in.checkScript(label, qs, answers); err != nil {
+		return nil, "", nil, nil, err
+	}
+	return answers, name, cfg, in, nil
 }
