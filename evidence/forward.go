@@ -26,6 +26,10 @@ type Forwarder struct {
 	queue   chan item
 	done    chan struct{}
 	dropped atomic.Uint64
+	// open says the forwarder's goroutine holds a destination open: while it does not and
+	// config names none, Send queues nothing (every relayed call's line would otherwise be
+	// copied and handed to a goroutine for nothing).
+	open atomic.Bool
 }
 
 type item struct {
@@ -69,6 +73,11 @@ func (f *Forwarder) Send(line []byte, hash string) {
 	defer f.mu.RUnlock()
 	if f.closed {
 		return
+	}
+	if !f.open.Load() {
+		if c := f.opts.Config(); c == nil || *c == (config.AuditForward{}) {
+			return
+		}
 	}
 	select {
 	case f.queue <- item{line: append([]byte(nil), line...), hash: hash}:
@@ -146,9 +155,12 @@ func (f *Forwarder) run() {
 				}
 			}
 			cur = want
+			f.open.Store(cur != config.AuditForward{})
 		}
 		var rec record
-		json.Unmarshal(it.line, &rec)
+		if otlp != nil || sys != nil {
+			json.Unmarshal(it.line, &rec)
+		}
 		if otlp != nil {
 			otlp.Audit(auditLog(it.line, it.hash, rec))
 		}

@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/evidence/evidencetest"
@@ -75,4 +77,69 @@ func TestForwardOffAndDown(t *testing.T) {
 		f.Send([]byte(fmt.Sprintf(`{"seq":%d}`, i+1)), "h")
 	}
 	f.Close()
+}
+
+// Forwarding turned on, off and on again by config.json takes effect from the next line each
+// time: lines sent while it is off are not forwarded (nothing is queued for them), and the
+// destination file is let go when it is turned off.
+func TestForwardFollowsConfigOnOffOn(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "audit-forward.jsonl")
+	var mu sync.Mutex
+	var cfg *config.AuditForward
+	set := func(c *config.AuditForward) { mu.Lock(); cfg = c; mu.Unlock() }
+	f := New(Options{Log: slog.New(slog.DiscardHandler), Config: func() *config.AuditForward { mu.Lock(); defer mu.Unlock(); return cfg }})
+	defer f.Close()
+	lines := func() []string {
+		b, _ := os.ReadFile(file)
+		var seqs []string
+		for _, l := range bytes.Split(bytes.TrimSpace(b), []byte{'\n'}) {
+			if len(l) > 0 {
+				var x struct{ Record struct{ Seq int } }
+				json.Unmarshal(l, &x)
+				seqs = append(seqs, fmt.Sprint(x.Record.Seq))
+			}
+		}
+		return seqs
+	}
+	waitFor := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if strings.Join(lines(), ",") == want {
+				return
+			}
+		}
+		t.Fatalf("forwarded lines %v, want %s", lines(), want)
+	}
+	send := func(seq int) { f.Send(fmt.Appendf(nil, `{"seq":%d}`, seq), "h") }
+
+	send(1) // off: not forwarded
+	set(&config.AuditForward{File: file})
+	send(2)
+	waitFor("2")
+	set(nil)
+	send(3) // off again: the forwarder lets the file go (config is read when a line is sent on)
+	waitClosed := func() {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); f.open.Load() && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		}
+		if f.open.Load() {
+			t.Fatal("the forwarder still holds a destination open after forwarding was turned off")
+		}
+	}
+	waitClosed()
+	set(&config.AuditForward{File: file})
+	send(4)
+	waitFor("2,4")
+	set(nil)
+	send(5)
+	send(6)
+	waitClosed()
+	if n := len(f.queue); n != 0 {
+		t.Errorf("%d lines queued while forwarding is off", n)
+	}
+	send(7)
+	if n := len(f.queue); n != 0 {
+		t.Errorf("a line sent while forwarding is off was queued (%d waiting)", n)
+	}
+	waitFor("2,4")
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Every entry written from many goroutines is in the log once Close returns, and the chain
@@ -31,5 +32,53 @@ func TestAuditWriterWritesEveryEntryBeforeClose(t *testing.T) {
 	rep, err := Verify(dir)
 	if err != nil || !rep.OK || rep.Lines != 2000 {
 		t.Fatalf("after Close: %+v, %v; want 2000 chained lines", rep, err)
+	}
+}
+
+// After an idle moment an entry is written at once; entries that keep coming are written
+// together, at most once per linger, not one write per call (each write of a busy relay
+// wakes the runtime's monitor thread: docs/relay-performance.md).
+func TestAuditWriterBatchesWhileCallsKeepComing(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	batches := make(chan int, 1000)
+	const linger = 500 * time.Millisecond
+	w := newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, linger, func(n int) { batches <- n })
+	entry := func(i int) AuditEntry {
+		return AuditEntry{Call: Call{Server: "fs", Tool: strconv.Itoa(i)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK}
+	}
+	w.Write(entry(0))
+	select {
+	case n := <-batches:
+		if n != 1 {
+			t.Fatalf("first batch: %d entries, want 1", n)
+		}
+	case <-time.After(linger / 2):
+		t.Fatal("the first entry after an idle moment waited for the linger")
+	}
+	// 50 calls, one every 2 ms (a busy relay), well inside the linger.
+	for i := range 50 {
+		w.Write(entry(i + 1))
+		time.Sleep(2 * time.Millisecond)
+	}
+	w.Close()
+	close(batches)
+	var sizes []int
+	total := 0
+	for n := range batches {
+		sizes = append(sizes, n)
+		total += n
+	}
+	// One batch, or two or three if this machine stalled for a whole linger.
+	if total != 50 || len(sizes) > 3 {
+		t.Fatalf("batches written after the first: %v (want the 50 entries in at most 3 writes)", sizes)
+	}
+	rep, err := Verify(dir)
+	if err != nil || !rep.OK || rep.Lines != 51 {
+		t.Fatalf("after Close: %+v, %v; want 51 chained lines", rep, err)
 	}
 }

@@ -52,7 +52,13 @@ func NpmCache() string { return filepath.Join(os.TempDir(), "mcptray-test-npm-ca
 // exit 0. It blocks until the client exits.
 func NodeClient(t testing.TB, env []string, args ...string) (out []byte, stderr string) {
 	t.Helper()
-	cmd := exec.Command("node", append([]string{filepath.Join(NodeDir(), "client.mjs")}, args...)...)
+	return NodeScript(t, env, "client.mjs", args...)
+}
+
+// NodeScript is NodeClient for another of test/node's scripts (script is its file name).
+func NodeScript(t testing.TB, env []string, script string, args ...string) (out []byte, stderr string) {
+	t.Helper()
+	cmd := exec.Command("node", append([]string{filepath.Join(NodeDir(), script)}, args...)...)
 	cmd.Env = env
 	var errb strings.Builder
 	cmd.Stderr = &errb
@@ -65,7 +71,7 @@ func NodeClient(t testing.TB, env []string, args ...string) (out []byte, stderr 
 		err = nil
 	}
 	if err != nil {
-		t.Fatalf("node client.mjs %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+		t.Fatalf("node %s %s: %v\n%s", script, strings.Join(args, " "), err, errb.String())
 	}
 	return out, errb.String()
 }

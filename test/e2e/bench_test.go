@@ -41,6 +41,30 @@ func latencyOf(b *testing.B, env []string, n int, args string, command ...string
 	return us
 }
 
+// interleaved times a small tools/call (echo with args) through each of paths (server
+// commands) with one TypeScript SDK client process (test/node/interleave.mjs): calls go to the
+// paths in turn, one call each, the order rotating, so the machine's load, the CPUs the
+// processes land on and node's own warm-up weigh on every path alike. After skip calls per
+// path it keeps the round trips of the next n, in µs, one slice per path.
+func interleaved(b *testing.B, env []string, n, skip int, args string, paths ...[]string) [][]float64 {
+	needNode(b)
+	a := []string{strconv.Itoa(n), strconv.Itoa(skip), "echo", args}
+	for _, p := range paths {
+		a = append(append(a, "--"), p...)
+	}
+	out, stderr := testbin.NodeScript(b, env, "interleave.mjs", a...)
+	var res struct{ Us [][]float64 }
+	if err := json.Unmarshal(out, &res); err != nil || len(res.Us) != len(paths) {
+		b.Fatalf("interleave.mjs printed %q: %v\n%s", out, err, stderr)
+	}
+	for i, us := range res.Us {
+		if len(us) != n {
+			b.Fatalf("interleave.mjs timed %d calls of path %d, want %d", len(us), i, n)
+		}
+	}
+	return res.Us
+}
+
 func freePort(b *testing.B) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -66,10 +90,11 @@ func added(d, x []float64) (p50, p99 float64) {
 }
 
 // BenchmarkToolCallLatency: round trip of a small tools/call to the same Go server, direct
-// over stdio, through socat in the relay's place (the bare hop), through `mcptray connect`,
-// and through a common peer chain (supergateway exposing the server over HTTP, reached with
-// mcp-remote). Target (#27): MCP Tray's added median ≤ 1.25× socat's, measured in the same
-// run; p99 added ≤ 1 ms, below the peer chain.
+// over stdio, through socat in the relay's place (the bare hop), and through `mcptray
+// connect`, interleaved call by call in one TypeScript SDK client (interleaved); then through
+// a common peer chain (supergateway exposing the server over HTTP, reached with mcp-remote).
+// Target (#27): MCP Tray's added median ≤ 1.25× socat's, measured in the same run; p99 added
+// ≤ 1 ms, below the peer chain.
 func BenchmarkToolCallLatency(b *testing.B) {
 	needNode(b)
 	u := testbin.NewBenchUser(b)
@@ -93,19 +118,10 @@ func BenchmarkToolCallLatency(b *testing.B) {
 		return err == nil
 	})
 	for b.Loop() {
-		// Rounds alternate between the paths, so a change in the machine's load during the
-		// run (other processes, CPU frequency) weighs on every path alike.
-		var d, s, r, p []float64
-		for round := range 8 {
-			d = append(d, latency(b, u.Env, 250, fake)...)
-			s = append(s, latency(b, u.Env, 250, bare...)...)
-			r = append(r, latency(b, u.Env, 250, u.Bin, "connect", "fake")...)
-			if round%4 == 0 {
-				p = append(p, latency(b, u.Env, 150, "node", testbin.NodeModule("mcp-remote/dist/proxy.js"),
-					fmt.Sprintf("http://127.0.0.1:%d/sse", port), "--allow-http", "--transport", "sse-only")...)
-			}
-		}
-		reportAdded(b, d, s, r)
+		us := interleaved(b, u.Env, 2000, 500, `{"text":"ping"}`, []string{fake}, bare, []string{u.Bin, "connect", "fake"})
+		reportAdded(b, us[0], us[1], us[2])
+		p := latency(b, u.Env, 300, "node", testbin.NodeModule("mcp-remote/dist/proxy.js"),
+			fmt.Sprintf("http://127.0.0.1:%d/sse", port), "--allow-http", "--transport", "sse-only")
 		b.ReportMetric(percentile(p, 0.5), "peer-p50-µs")
 		b.ReportMetric(percentile(p, 0.99), "peer-p99-µs")
 	}
@@ -114,10 +130,10 @@ func BenchmarkToolCallLatency(b *testing.B) {
 // BenchmarkToolCallLatencyEverything is BenchmarkToolCallLatency with the server the issue
 // measured (#27): server-everything, a Node server, with the TypeScript SDK client, so both
 // ends are event loops that want a CPU for every message. Direct, through socat and through
-// `mcptray connect`, in alternating rounds; same target. Each round times the last 250 of
-// 1,250 calls, on every path alike: taking the warm spare makes the daemon start the next one,
-// and server-everything's start (~0.3 s of CPU) would otherwise fall on the measured calls of
-// MCP Tray's rounds only (a cost of the first second after connecting, not of the relay).
+// `mcptray connect`, interleaved call by call; same target. The first 1,000 calls of each path
+// are not timed: taking the warm spare makes the daemon start the next one, and
+// server-everything's start (~0.3 s of CPU) would otherwise fall on MCP Tray's first calls (a
+// cost of the first second after connecting, not of the relay).
 func BenchmarkToolCallLatencyEverything(b *testing.B) {
 	needNode(b)
 	u := testbin.NewBenchUser(b)
@@ -127,16 +143,9 @@ func BenchmarkToolCallLatencyEverything(b *testing.B) {
 	u.Daemon()
 	u.WaitRunning("everything")
 	bare := socat(b, strings.Join(server, " "))
-	const args = `{"message":"ping"}`
 	for b.Loop() {
-		var d, s, r []float64
-		last := func(us []float64) []float64 { return us[len(us)-250:] }
-		for range 8 { // alternating rounds, as in BenchmarkToolCallLatency
-			d = append(d, last(latencyOf(b, u.Env, 1250, args, server...))...)
-			s = append(s, last(latencyOf(b, u.Env, 1250, args, bare...))...)
-			r = append(r, last(latencyOf(b, u.Env, 1250, args, u.Bin, "connect", "everything"))...)
-		}
-		reportAdded(b, d, s, r)
+		us := interleaved(b, u.Env, 2000, 1000, `{"message":"ping"}`, server, bare, []string{u.Bin, "connect", "everything"})
+		reportAdded(b, us[0], us[1], us[2])
 	}
 }
 
@@ -157,7 +166,8 @@ func reportAdded(b *testing.B, d, s, r []float64) {
 
 // BenchmarkToolCallLatencyGoClient is BenchmarkToolCallLatency with mcp-go's client, whose
 // own cost per message is far below the TypeScript SDK's: what remains added is closer to
-// the relay's own share. Same target, against socat in the same run.
+// the relay's own share. Direct, socat and MCP Tray interleaved call by call, as there; same
+// target, against socat in the same run.
 func BenchmarkToolCallLatencyGoClient(b *testing.B) {
 	u := testbin.NewBenchUser(b)
 	u.OK("server", "add", "fake", "--", fake)
@@ -166,35 +176,38 @@ func BenchmarkToolCallLatencyGoClient(b *testing.B) {
 	u.WaitRunning("fake")
 	bare := socat(b, fake)
 	for b.Loop() {
-		var d, s, r []float64
-		for range 8 { // alternating rounds, as in BenchmarkToolCallLatency
-			d = append(d, echoCalls(b, direct(b), 250)...)
-			s = append(s, echoCalls(b, viaSocat(b, bare), 250)...)
-			c, _ := bridge(b, u, "fake")
-			r = append(r, echoCalls(b, c, 250)...)
-		}
-		reportAdded(b, d, s, r)
+		c, _ := bridge(b, u, "fake")
+		us := echoCallsInterleaved(b, 2000, 500, direct(b), viaSocat(b, bare), c)
+		reportAdded(b, us[0], us[1], us[2])
 	}
 }
 
-// echoCalls initializes c, times n echo calls after 20 that warm both sides up, closes c and
-// returns the round trips in µs.
-func echoCalls(b *testing.B, c *client.Client, n int) []float64 {
-	initialize(b, c, "2025-06-18")
+// echoCallsInterleaved initializes clients, calls echo through each in turn (one call each,
+// the order rotating) skip+n times, closes them and returns the last n round trips of each in
+// µs.
+func echoCallsInterleaved(b *testing.B, n, skip int, clients ...*client.Client) [][]float64 {
+	for _, c := range clients {
+		initialize(b, c, "2025-06-18")
+	}
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "echo"
 	req.Params.Arguments = map[string]any{"text": "ping"}
-	us := make([]float64, 0, n)
-	for i := range n + 20 {
-		start := time.Now()
-		if _, err := c.CallTool(context.Background(), req); err != nil {
-			b.Fatal(err)
-		}
-		if i >= 20 {
-			us = append(us, float64(time.Since(start).Nanoseconds())/1e3)
+	us := make([][]float64, len(clients))
+	for i := range skip + n {
+		for j := range clients {
+			k := (i + j) % len(clients)
+			start := time.Now()
+			if _, err := clients[k].CallTool(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+			if i >= skip {
+				us[k] = append(us[k], float64(time.Since(start).Nanoseconds())/1e3)
+			}
 		}
 	}
-	c.Close()
+	for _, c := range clients {
+		c.Close()
+	}
 	return us
 }
 
@@ -289,15 +302,15 @@ func BenchmarkThroughput16Sessions(b *testing.B) {
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
 	u.WaitRunning("fake")
-	run := func(newClient func() *client.Client) float64 {
+	run := func(newClient func() *client.Client, d time.Duration) (calls int64, took time.Duration) {
 		const sessions = 16
 		clients := make([]*client.Client, sessions)
 		for i := range clients {
 			clients[i] = newClient()
 			initialize(b, clients[i], "2025-06-18")
 		}
-		var calls atomic.Int64
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		var n atomic.Int64
+		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
 		var wg sync.WaitGroup
 		start := time.Now()
@@ -308,23 +321,37 @@ func BenchmarkThroughput16Sessions(b *testing.B) {
 				req.Params.Arguments = map[string]any{"text": "ping"}
 				for ctx.Err() == nil {
 					if _, err := c.CallTool(ctx, req); err == nil {
-						calls.Add(1)
+						n.Add(1)
 					}
 				}
 			})
 		}
 		wg.Wait()
-		rate := float64(calls.Load()) / time.Since(start).Seconds()
+		took = time.Since(start)
 		for _, c := range clients {
 			c.Close()
 		}
-		return rate
+		return n.Load(), took
 	}
 	bare := socat(b, fake)
 	for b.Loop() {
-		d := run(func() *client.Client { return direct(b) })
-		s := run(func() *client.Client { return viaSocat(b, bare) })
-		r := run(func() *client.Client { c, _ := bridge(b, u, "fake"); return c })
+		// Three alternating rounds of a second per path, as the latency benchmarks alternate,
+		// so that a change in the machine's load weighs on every path alike.
+		var calls [3]int64
+		var took [3]time.Duration
+		for range 3 {
+			for i, newClient := range []func() *client.Client{
+				func() *client.Client { return direct(b) },
+				func() *client.Client { return viaSocat(b, bare) },
+				func() *client.Client { c, _ := bridge(b, u, "fake"); return c },
+			} {
+				n, t := run(newClient, time.Second)
+				calls[i] += n
+				took[i] += t
+			}
+		}
+		rate := func(i int) float64 { return float64(calls[i]) / took[i].Seconds() }
+		d, s, r := rate(0), rate(1), rate(2)
 		b.ReportMetric(d, "direct-calls/s")
 		b.ReportMetric(s, "socat-calls/s")
 		b.ReportMetric(r, "mcptray-calls/s")

@@ -7,7 +7,7 @@ import (
 )
 
 // BenchmarkToolCallLatencyConfined: the relay latency of the same fake server, unconfined
-// and in its sandbox (network off), through `mcptray connect`, in alternating rounds. No
+// and in its sandbox (network off), through `mcptray connect`, interleaved call by call. No
 // change is expected: the confined server is the same process on the same pipes.
 func BenchmarkToolCallLatencyConfined(b *testing.B) {
 	u := testbin.NewBenchUser(b)
@@ -21,13 +21,10 @@ func BenchmarkToolCallLatencyConfined(b *testing.B) {
 	u.WaitRunning("open")
 	u.WaitRunning("boxed")
 	for b.Loop() {
-		var open, boxed []float64
-		for range 8 {
-			c, _ := bridge(b, u, "open")
-			open = append(open, echoCalls(b, c, 250)...)
-			c, _ = bridge(b, u, "boxed")
-			boxed = append(boxed, echoCalls(b, c, 250)...)
-		}
+		c, _ := bridge(b, u, "open")
+		cb, _ := bridge(b, u, "boxed")
+		us := echoCallsInterleaved(b, 2000, 500, c, cb)
+		open, boxed := us[0], us[1]
 		b.ReportMetric(percentile(open, 0.5), "unconfined-p50-µs")
 		b.ReportMetric(percentile(boxed, 0.5), "confined-p50-µs")
 		b.ReportMetric(percentile(boxed, 0.5)-percentile(open, 0.5), "added-p50-µs")
