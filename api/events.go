@@ -43,13 +43,14 @@ const (
 	NoteClientError          NoteKind = "client_error"           // an AI app's file could not be read or written
 	NoteClientGaveUp         NoteKind = "client_gave_up"         // it stopped fighting another writer of that file
 	NoteClientOK             NoteKind = "client_ok"              // a file that had a problem is in order again
+	NoteAppConnected         NoteKind = "app_connected"          // an AI app connected to a server (Message: the server); the tray starts its window process ahead of a prompt
 )
 
 // NoteKinds is every kind the daemon publishes, in the order above (for docs and tests).
 var NoteKinds = []NoteKind{
 	NoteConfigError, NoteConfigOK, NoteConfigPending, NoteConfigPendingCleared, NotePaused, NoteResumed,
 	NoteSettings, NoteKubeSwitched, NoteKubeContextGone, NoteKubeForgotten, NoteClientChanged,
-	NoteClientHealed, NoteClientError, NoteClientGaveUp, NoteClientOK,
+	NoteClientHealed, NoteClientError, NoteClientGaveUp, NoteClientOK, NoteAppConnected,
 }
 
 // IsClient reports a note about an AI app's config file: the AI-apps view shows it.

@@ -30,6 +30,11 @@ type command struct {
 	Problem string `json:"problem,omitempty"`
 	// Notify is a desktop notification to send.
 	Notify *notice `json:"notify,omitempty"`
+	// Prepare shows nothing: it starts the window process ahead of a prompt that may come
+	// soon (an AI app just connected to a server), so that the prompt does not wait for the
+	// process and its GUI toolkit to start. The process ends after its linger, as always
+	// when no window is open.
+	Prepare bool `json:"prepare,omitempty"`
 }
 
 // notice is a desktop notification.
@@ -122,6 +127,8 @@ func (u *UI) command(seq int, c command) {
 		u.trayProblem(errors.New(c.Problem))
 	case c.Notify != nil:
 		u.notices.info(c.Notify.Title, c.Notify.Title, c.Notify.Body)
+	case c.Prepare:
+		// Started, which is all it asks.
 	}
 }
 

@@ -211,7 +211,8 @@ func (t *Tray) lost() {
 }
 
 // handle folds one daemon event into the model, redraws the tray, and starts the window
-// process for a call that waits for the person. Owner goroutine only.
+// process for a call that waits for the person, or ahead of one when an AI app connects to
+// a server (prepare). Owner goroutine only.
 func (t *Tray) handle(ev api.Event) {
 	kube := kubeMayHaveChanged(t.m, ev)
 	var signIn *notice
@@ -230,10 +231,24 @@ func (t *Tray) handle(ev api.Event) {
 	if a := ev.Approval; a != nil && a.Kind == policy.ApprovalAdded && !t.windows.Running() {
 		t.send(command{Show: "approvals"})
 	}
+	if n := ev.Note; n != nil && n.Kind == api.NoteAppConnected {
+		t.prepare()
+	}
 	if kube {
 		t.fetchKube()
 	}
 	t.refresh()
+}
+
+// prepare starts the window process, showing nothing, when none runs: an AI app has just
+// connected, and its first call that waits for the person then finds the process and its GUI
+// toolkit started (about half of a cold prompt's time, more on a busy machine:
+// docs/relay-performance.md). The process ends after its linger (two minutes) unless a
+// window opens; that is the memory it costs. Owner goroutine only.
+func (t *Tray) prepare() {
+	if !t.windows.Running() && !t.m.paused && !t.quitting {
+		t.send(command{Prepare: true})
+	}
 }
 
 // idle is the window process's report that nothing is on screen. A call that waits keeps it:

@@ -393,3 +393,43 @@ func TestTrayStatePrecedence(t *testing.T) {
 		t.Errorf("resumed shows %v", got)
 	}
 }
+
+// An AI app connecting to a server starts the window process ahead of the first prompt,
+// showing nothing; a window process already running and a paused MCP Tray start nothing, and
+// the prepared process ends on its idle report like any other.
+func TestTrayPreparesTheWindowProcessWhenAnAppConnects(t *testing.T) {
+	h := newTrayHarness(t, nil)
+	w := h.tr.windows.(*recordingWindows)
+	connected := api.Event{Note: &api.Note{Kind: api.NoteAppConnected, Message: "files"}}
+	h.events <- api.Event{Server: &supervisor.Status{Name: "files", State: supervisor.Running, Spare: true, Sessions: 1}}
+	h.until("the server is known", func() bool { return len(h.tr.m.servers) == 1 })
+	if len(h.commands()) != 0 {
+		t.Fatalf("a session count started the window process: %+v", h.commands())
+	}
+	h.events <- connected
+	h.until("the window process is prepared", func() bool { return len(h.commands()) == 1 })
+	if d := cmp.Diff([]command{{Prepare: true}}, h.commands()); d != "" {
+		t.Fatalf("window commands (-want +got):\n%s", d)
+	}
+	// Events are handled in order: once a marker server is known, the notes before it were.
+	marker := func(name string) {
+		h.events <- api.Event{Server: &supervisor.Status{Name: name, State: supervisor.Running}}
+		h.until(name+" is known", func() bool { _, ok := h.tr.m.servers[name]; return ok })
+	}
+	h.events <- connected // it still runs: nothing more to do
+	marker("m1")
+	if len(h.commands()) != 1 {
+		t.Fatalf("window commands %+v", h.commands())
+	}
+	h.tr.idle(1) // its linger passed with no window
+	if w.Running() {
+		t.Fatal("the prepared window process was kept after its idle report")
+	}
+	h.events <- api.Event{Note: &api.Note{Kind: api.NotePaused}}
+	h.until("paused", func() bool { return h.tr.m.paused })
+	h.events <- connected
+	marker("m2")
+	if len(h.commands()) != 1 || w.Running() {
+		t.Fatalf("a paused MCP Tray started its window process: %+v", h.commands())
+	}
+}

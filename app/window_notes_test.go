@@ -27,6 +27,7 @@ func TestEveryClientNoteRefreshesTheAIAppsTab(t *testing.T) {
 		api.NoteKubeSwitched:         viewNone, // the tray's menu follows these
 		api.NoteKubeContextGone:      viewNone,
 		api.NoteKubeForgotten:        viewNone,
+		api.NoteAppConnected:         viewNone, // the tray prepares the window process
 	}
 	for _, k := range api.NoteKinds {
 		w, ok := want[k]

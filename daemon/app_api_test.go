@@ -351,3 +351,45 @@ func TestPauseEndsConnectedSessions(t *testing.T) {
 		}
 	}
 }
+
+// Every AI app's connection, to a server of its own or to a shared one, is told on the events
+// stream as app_connected (the tray starts its window process ahead of a prompt).
+func TestConnectionsAreToldAsAppConnected(t *testing.T) {
+	h := startApp(t)
+	h.add(t, "own", &config.Server{Command: fake})
+	h.add(t, "shared", &config.Server{Command: fake, Mode: config.ModeShared})
+	h.running(t, "own")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	notes := make(chan api.Note, 64)
+	subscribed := make(chan struct{})
+	var once sync.Once
+	go h.client.Stream(ctx, api.Events.Name, nil, func(raw json.RawMessage) error {
+		once.Do(func() { close(subscribed) }) // the snapshot's first event
+		var ev api.Event
+		if json.Unmarshal(raw, &ev) == nil && ev.Note != nil && ev.Note.Kind == api.NoteAppConnected {
+			notes <- *ev.Note
+		}
+		return nil
+	})
+	<-subscribed
+	for _, server := range []string{"own", "shared"} {
+		conn, r, err := h.client.Connect(ctx, server, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.Write([]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n"))
+		if _, err := r.ReadString('\n'); err != nil {
+			t.Fatalf("%s: no answer to initialize: %v", server, err)
+		}
+		select {
+		case n := <-notes:
+			if n.Message != server {
+				t.Errorf("app_connected for %q, want %q", n.Message, server)
+			}
+		case <-ctx.Done():
+			t.Fatalf("no app_connected note for the connection to %s", server)
+		}
+	}
+}

@@ -48,6 +48,7 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 		if logs != nil {
 			logs.Note("a client connected (session %s, pid %d)", sess.ID, p.Pid())
 		}
+		d.notes.Publish(api.Note{Kind: api.NoteAppConnected, Message: h.Server})
 		opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{
 			Tools:   d.tools.record,
 			Traffic: d.traffic.Record,

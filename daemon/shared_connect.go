@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mcptray/mcptray/api"
 	"io"
 	"net"
 	"os"
@@ -39,6 +40,7 @@ func (d *Daemon) connectShared(ctx context.Context, hub *gateway.Hub, h control.
 		if logs != nil {
 			logs.Note("a client joined the shared process (session %s)", sess.ID)
 		}
+		d.notes.Publish(api.Note{Kind: api.NoteAppConnected, Message: h.Server})
 		if len(files) == 2 {
 			// As in session mode: relay the client's pipes directly, and end when the bridge
 			// goes away even if the client keeps its pipes open.

@@ -183,9 +183,12 @@ type client struct {
 }
 
 // leave closes the client's input and ends its connection: the app went away.
+// leave ends the client's connection as the daemon does when a bridge goes away: its context
+// first, then its input. (Closed the other way round, Join could see the input's end first and
+// return nil, a clean end, instead of the context's: a flake seen under load in CI.)
 func (c *client) leave() {
-	c.in.Close()
 	c.cancel()
+	c.in.Close()
 }
 
 func join(t *testing.T, h *Hub, sess *Session) *client {

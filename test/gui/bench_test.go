@@ -69,11 +69,18 @@ func BenchmarkIdleMemory(b *testing.B) {
 // reports the memory of the app with the prompt on screen. "cold": every call starts the
 // window process (its linger is cut to 1 ms, and each round waits for it to end).
 // "cold-busy": cold, with a CPU burner per core running at the person's priority.
+// "first-call" and "first-call-busy": an AI app connects with no window process running
+// (which makes the tray prepare one, showing nothing), and calls a second later, as its first
+// call after a person's prompt would come; each round is a new session.
 func BenchmarkApprovalWindow(b *testing.B) {
-	for _, mode := range []string{"warm", "cold", "cold-busy"} {
+	for _, mode := range []string{"warm", "cold", "cold-busy", "first-call", "first-call-busy"} {
 		b.Run(mode, func(b *testing.B) {
 			s := newSession(b, true)
-			if mode != "warm" {
+			first := strings.HasPrefix(mode, "first-call")
+			switch {
+			case first:
+				s.env = append(s.env, "MCPTRAY_WINDOW_LINGER=3s") // a prepared process outlives the wait
+			case mode != "warm":
 				s.env = append(s.env, "MCPTRAY_WINDOW_LINGER=1ms")
 			}
 			s.addFake("files")
@@ -109,7 +116,7 @@ func BenchmarkApprovalWindow(b *testing.B) {
 				round(-1, nil, nil) // starts the window process
 				open = s.rssKB()
 			}
-			if mode == "cold-busy" {
+			if strings.HasSuffix(mode, "-busy") {
 				burnCPUs(b)
 			}
 			b.ResetTimer()
@@ -117,6 +124,10 @@ func BenchmarkApprovalWindow(b *testing.B) {
 				if mode != "warm" {
 					b.StopTimer()
 					s.waitNoWindowProcess()
+					if first {
+						c = s.client("files")
+						time.Sleep(time.Second)
+					}
 					b.StartTimer()
 				}
 				round(i, &toHeld, &toWindow)
