@@ -58,23 +58,13 @@ func TestImportFromMCPRouter(t *testing.T) {
 	if diff := cmp.Diff([]string{"filesystem", "brave-search", "Brave-Search-2", "notes--0-pwned-"}, names); diff != "" {
 		t.Errorf("planned (-want +got):\n%s", diff)
 	}
-	for name, want := range map[string]string{
+	wantNotes(t, notes, map[string]string{
 		"filesystem":      "the tools you switched off in MCP Router stay off: MCP Tray denies move_file, write_file",
 		"brave-search":    "its description is not kept",
 		"Brave-Search-2":  `differs from "brave-search" only in capitals`,
 		"notes--0-pwned-": "cannot be a server name",
-	} {
-		if !strings.Contains(notes[name], want) {
-			t.Errorf("%s's note is %q, want it to say %q", name, notes[name], want)
-		}
-	}
-	skipped := map[string]string{}
-	for _, s := range plan.Skipped {
-		skipped[s.Key] = s.Reason
-	}
-	if !strings.HasPrefix(skipped["linear"], "it is a remote server") || !strings.HasPrefix(skipped["time"], "it is switched off in MCP Router") || len(skipped) != 2 {
-		t.Errorf("left alone: %q", skipped)
-	}
+	})
+	wantSkipped(t, plan.ImportPlan, map[string]string{"linear": "it is a remote server", "time": "it is switched off in MCP Router"})
 	if _, err := plan.Execute(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -249,13 +239,7 @@ func TestImportMCPRouterDatabaseRows(t *testing.T) {
 	if diff := cmp.Diff([]string{"github", "filesystem"}, names); diff != "" {
 		t.Errorf("planned (-want +got):\n%s", diff)
 	}
-	skipped := map[string]string{}
-	for _, s := range plan.Skipped {
-		skipped[s.Key] = s.Reason
-	}
-	if !strings.HasPrefix(skipped["linear"], "it is a remote server; add it yourself") || !strings.HasPrefix(skipped["time"], "it is switched off in MCP Router") || len(skipped) != 2 {
-		t.Errorf("left alone: %q", skipped)
-	}
+	wantSkipped(t, plan.ImportPlan, map[string]string{"linear": "it is a remote server; add it yourself", "time": "it is switched off in MCP Router"})
 	if _, err := plan.Execute(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -51,24 +51,13 @@ func TestImportFromMCPProxy(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
-	skipped := map[string]string{}
-	for _, s := range plan.Skipped {
-		skipped[s.Key] = s.Reason
-	}
-	for key, want := range map[string]string{
+	wantSkipped(t, plan.ImportPlan, map[string]string{
 		"from-keyring": "its ACME_API_KEY comes from MCPProxy itself",
 		"untrusted":    "MCPProxy keeps it in quarantine until you approve it",
 		"paused":       "it is switched off in MCPProxy",
 		"linear":       "it is a remote server",
 		"launcher":     "MCPProxy starts its program and then reaches it over the network",
-	} {
-		if !strings.HasPrefix(skipped[key], want) {
-			t.Errorf("%s is left with %q, want a sentence starting %q", key, skipped[key], want)
-		}
-	}
-	if len(skipped) != 5 {
-		t.Errorf("left alone: %q", skipped)
-	}
+	})
 
 	if _, err := plan.Execute(context.Background()); err != nil {
 		t.Fatal(err)
@@ -96,5 +85,33 @@ func TestImportFromMCPProxy(t *testing.T) {
 	}
 	if _, err := PlanManagerImport(opts, "lmstudio", ""); err == nil {
 		t.Error("a manager MCP Tray cannot read was accepted")
+	}
+}
+
+// wantNotes checks that each named server's note in notes says what is given.
+func wantNotes(t *testing.T, notes map[string]string, want map[string]string) {
+	t.Helper()
+	for name, w := range want {
+		if !strings.Contains(notes[name], w) {
+			t.Errorf("%s's note is %q, want it to say %q", name, notes[name], w)
+		}
+	}
+}
+
+// wantSkipped checks that plan leaves alone exactly the servers named, each with a reason that
+// starts as given.
+func wantSkipped(t *testing.T, plan *ImportPlan, want map[string]string) {
+	t.Helper()
+	skipped := map[string]string{}
+	for _, s := range plan.Skipped {
+		skipped[s.Key] = s.Reason
+	}
+	for key, w := range want {
+		if !strings.HasPrefix(skipped[key], w) {
+			t.Errorf("%s is left with %q, want a sentence starting %q", key, skipped[key], w)
+		}
+	}
+	if len(skipped) != len(want) {
+		t.Errorf("left alone: %q; want only %q", skipped, want)
 	}
 }

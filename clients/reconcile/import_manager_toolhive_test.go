@@ -81,33 +81,21 @@ func TestImportFromToolHive(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
-	for name, want := range map[string]string{
+	wantNotes(t, notes, map[string]string{
 		"github-2": `named "github-2" because "github" differs from "GitHub" only in capitals`,
 		"memory":   "the folders ToolHive mounted into its container are not needed",
-	} {
-		if !strings.Contains(notes[name], want) {
-			t.Errorf("%s's note is %q, want it to say %q", name, notes[name], want)
-		}
-	}
+	})
 	if !strings.Contains(notes["github-2"], "mcptray sandbox github-2") {
 		t.Errorf("github's permission profile is not mentioned: %q", notes["github-2"])
 	}
 	if diff := cmp.Diff([]NeededSecret{{Server: "github-2", Key: "GITHUB_PERSONAL_ACCESS_TOKEN", Where: `ToolHive's secret "github-token"`}}, plan.Needed); diff != "" {
 		t.Errorf("needed (-want +got):\n%s", diff)
 	}
-	skipped := map[string]string{}
-	for _, s := range plan.Skipped {
-		skipped[s.Key] = s.Reason
-	}
-	for key, want := range map[string]string{
+	wantSkipped(t, plan.ImportPlan, map[string]string{
 		"notion": "it is a remote server",
 		"fetch":  "ToolHive runs it as a container that answers over the network (streamable-http)",
 		"osv":    "ToolHive builds it from Go source",
-	} {
-		if !strings.HasPrefix(skipped[key], want) {
-			t.Errorf("%s is left with %q, want a sentence starting %q", key, skipped[key], want)
-		}
-	}
+	})
 	if len(plan.Servers)+len(plan.Skipped) != len(toolHiveRunConfigs) {
 		t.Errorf("%d planned and %d skipped of %d run configs: one was dropped without a word", len(plan.Servers), len(plan.Skipped), len(toolHiveRunConfigs))
 	}

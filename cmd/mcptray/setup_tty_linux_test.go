@@ -8,11 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/mcptray/mcptray/internal/testbin"
 	"github.com/mcptray/mcptray/keychain"
@@ -93,7 +90,7 @@ func TestManagerImportAsksAtATerminal(t *testing.T) {
 // what the terminal showed (its echo of the typing).
 func converse(t *testing.T, u *testbin.User, args []string, steps ...string) (out, errs, shown string) {
 	t.Helper()
-	tty, keyboard := setupTerminal(t)
+	tty, keyboard := testbin.Terminal(t)
 	cmd := u.Command(args...)
 	var stdout strings.Builder
 	cmd.Stdin, cmd.Stdout = tty, &stdout
@@ -150,29 +147,4 @@ func converse(t *testing.T, u *testbin.User, args []string, steps ...string) (ou
 	}
 	echo, _ := io.ReadAll(keyboard)
 	return stdout.String(), last, string(echo)
-}
-
-// setupTerminal opens a pseudo-terminal (Linux /dev/ptmx), closed at cleanup: a program
-// reads tty as its terminal; what the test writes on keyboard is typed there, and reading
-// keyboard gives what the terminal showed (its echo).
-func setupTerminal(t *testing.T) (tty, keyboard *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err == nil {
-		err = unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0)
-	}
-	if err != nil {
-		t.Fatalf("unlocking a pseudo-terminal: %v", err)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, m
 }

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mcptray/mcptray/config"
 )
 
 // User is a person at a terminal with their own HOME and MCP Tray home, running the real
@@ -78,7 +80,20 @@ func (u *User) Command(args ...string) *exec.Cmd {
 // Run runs mcptray and returns stdout, stderr and the exit code.
 func (u *User) Run(args ...string) (string, string, int) {
 	u.T.Helper()
+	return u.run(u.Command(args...), args)
+}
+
+// RunInput is Run with stdin as mcptray's standard input (answers to its questions, a
+// secret typed at its prompt).
+func (u *User) RunInput(stdin string, args ...string) (string, string, int) {
+	u.T.Helper()
 	cmd := u.Command(args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	return u.run(cmd, args)
+}
+
+func (u *User) run(cmd *exec.Cmd, args []string) (string, string, int) {
+	u.T.Helper()
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -92,6 +107,23 @@ func (u *User) Run(args ...string) (string, string, int) {
 		AssertNoSecretsIn(u.T, u.secrets, "the output of mcptray "+strings.Join(args, " "), out.String()+errb.String())
 	}
 	return out.String(), errb.String(), code
+}
+
+// ConfigServers reads the servers of the user's config.json as MCP Tray's config package
+// reads them.
+func (u *User) ConfigServers() map[string]config.Server {
+	u.T.Helper()
+	b, err := os.ReadFile(filepath.Join(u.Home, "config.json"))
+	if err != nil {
+		u.T.Fatal(err)
+	}
+	var c struct {
+		Servers map[string]config.Server `json:"servers"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		u.T.Fatal(err)
+	}
+	return c.Servers
 }
 
 // OK runs mcptray and fails the test unless it exits 0; it returns stdout.

@@ -27,7 +27,7 @@ func TestInstallSignedBundle(t *testing.T) {
 
 	u := newUser(t)
 	docs := filepath.Join(u.Dir, "Documents")
-	out, errs, code := run(t, u, secret+"\n", "install", file, "--set", "root=~/Documents", "--client", "cursor")
+	out, errs, code := u.RunInput(secret+"\n", "install", file, "--set", "root=~/Documents", "--client", "cursor")
 	if code != 0 {
 		t.Fatalf("install %s: exit %d\n%s%s", file, code, out, errs)
 	}
@@ -46,7 +46,7 @@ func TestInstallSignedBundle(t *testing.T) {
 		}
 	}
 	dir := filepath.Join(u.Home, "servers", "hello-bundle", "1.0.0")
-	s, ok := configServers(t, u)["hello-bundle"]
+	s, ok := u.ConfigServers()["hello-bundle"]
 	switch {
 	case !ok:
 		t.Fatal("config.json has no server hello-bundle")
@@ -132,7 +132,7 @@ func TestInstallRefusesBundles(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out, errs, code := run(t, u, "sk-refused\n", "install", c.file, "--yes")
+			out, errs, code := u.RunInput("sk-refused\n", "install", c.file, "--yes")
 			if code == 0 || !strings.Contains(errs, c.want) {
 				t.Fatalf("install: exit %d, want a refusal saying %q\n%s%s", code, c.want, out, errs)
 			}
@@ -141,7 +141,7 @@ func TestInstallRefusesBundles(t *testing.T) {
 			}
 		})
 	}
-	if servers := configServers(t, u); len(servers) != 0 {
+	if servers := u.ConfigServers(); len(servers) != 0 {
 		t.Errorf("config.json has servers after refusals: %v", servers)
 	}
 	if _, err := os.Stat(filepath.Join(u.Home, "servers")); !os.IsNotExist(err) {

@@ -7,7 +7,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,43 +151,4 @@ func stopDaemon(t testing.TB, u *testbin.User) {
 	kids := testbin.Descendants(ping.Pid)
 	syscall.Kill(ping.Pid, syscall.SIGTERM)
 	testbin.WaitExit(t, "MCP Tray", append(kids, ping.Pid)...)
-}
-
-func run(t testing.TB, u *testbin.User, stdin string, args ...string) (string, string, int) {
-	t.Helper()
-	cmd := u.Command(args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return out.String(), errb.String(), ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), 0
-}
-
-type configServer struct {
-	Command string            `json:"command"`
-	Args    []string          `json:"args"`
-	Env     map[string]string `json:"env"`
-	Secrets []string          `json:"secrets"`
-	Sandbox *config.Sandbox   `json:"sandbox"`
-	Frozen  *config.Frozen    `json:"frozen"`
-}
-
-func configServers(t testing.TB, u *testbin.User) map[string]configServer {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(u.Home, "config.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c struct {
-		Servers map[string]configServer `json:"servers"`
-	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c.Servers
 }

@@ -85,15 +85,15 @@ func TestInstallBundleFromRegistry(t *testing.T) {
 	u := newUser(t)
 	os.WriteFile(filepath.Join(u.Home, "config.json"), []byte(fmt.Sprintf(`{"servers": {}, "settings": {"registryURL": %q}}`, r.URL)), 0o600)
 
-	out, errs, code := run(t, u, "sk-never\n", "install", "io.github.mcptray-test/swapped-bundle", "--yes")
+	out, errs, code := u.RunInput("sk-never\n", "install", "io.github.mcptray-test/swapped-bundle", "--yes")
 	if code == 0 || !strings.Contains(errs, "is not the file the registry lists") {
 		t.Fatalf("a swapped file: exit %d\n%s%s", code, out, errs)
 	}
-	if len(configServers(t, u)) != 0 {
+	if len(u.ConfigServers()) != 0 {
 		t.Fatal("a swapped bundle was installed")
 	}
 
-	out, errs, code = run(t, u, "sk-registry-1\n", "install", "io.github.mcptray-test/hello-bundle", "--set", "root=~/Documents")
+	out, errs, code = u.RunInput("sk-registry-1\n", "install", "io.github.mcptray-test/hello-bundle", "--set", "root=~/Documents")
 	if code != 0 {
 		t.Fatalf("install from the registry: exit %d\n%s%s", code, out, errs)
 	}
@@ -101,14 +101,14 @@ func TestInstallBundleFromRegistry(t *testing.T) {
 	if !strings.Contains(out, "The bundle is not signed") || !strings.Contains(out, "Installed hello-bundle") {
 		t.Errorf("install said:\n%s", out)
 	}
-	s := configServers(t, u)["hello-bundle"]
+	s := u.ConfigServers()["hello-bundle"]
 	if s.Frozen == nil || s.Frozen.Lock != "sha256:"+hex.EncodeToString(sum[:]) {
 		t.Errorf("frozen %+v; want the bundle's checksum", s.Frozen)
 	}
 	if _, err := os.Stat(kept); err != nil {
 		t.Errorf("the downloaded bundle is not kept under its checksum: %v", err)
 	}
-	out, errs, code = run(t, u, "", "server", "remove", "hello-bundle")
+	out, errs, code = u.RunInput("", "server", "remove", "hello-bundle")
 	if code != 0 || !strings.Contains(out, "Deleted the bundle file it was downloaded as.") {
 		t.Fatalf("remove: exit %d\n%s%s", code, out, errs)
 	}

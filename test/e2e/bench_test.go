@@ -98,10 +98,7 @@ func added(d, x []float64) (p50, p99 float64) {
 func BenchmarkToolCallLatency(b *testing.B) {
 	needNode(b)
 	u := testbin.NewBenchUser(b)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	bare := socat(b, fake)
 	port := freePort(b)
 	sg := exec.Command("node", testbin.NodeModule("supergateway/dist/index.js"), "--stdio", fake, "--port", strconv.Itoa(port))
@@ -170,16 +167,21 @@ func reportAdded(b *testing.B, d, s, r []float64) {
 // target, against socat in the same run.
 func BenchmarkToolCallLatencyGoClient(b *testing.B) {
 	u := testbin.NewBenchUser(b)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	bare := socat(b, fake)
 	for b.Loop() {
 		c, _ := bridge(b, u, "fake")
 		us := echoCallsInterleaved(b, 2000, 500, direct(b), viaSocat(b, bare), c)
 		reportAdded(b, us[0], us[1], us[2])
 	}
+}
+
+// echoRequest is the small call the relay benchmarks time: the fake server's echo.
+func echoRequest() mcp.CallToolRequest {
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "echo"
+	req.Params.Arguments = map[string]any{"text": "ping"}
+	return req
 }
 
 // echoCallsInterleaved initializes clients, calls echo through each in turn (one call each,
@@ -189,9 +191,7 @@ func echoCallsInterleaved(b *testing.B, n, skip int, clients ...*client.Client) 
 	for _, c := range clients {
 		initialize(b, c, "2025-06-18")
 	}
-	req := mcp.CallToolRequest{}
-	req.Params.Name = "echo"
-	req.Params.Arguments = map[string]any{"text": "ping"}
+	req := echoRequest()
 	us := make([][]float64, len(clients))
 	for i := range skip + n {
 		for j := range clients {
@@ -258,10 +258,7 @@ func spareAge(u *testbin.User) bool {
 // BenchmarkBridgeRSS: resident memory of one connected `mcptray connect` bridge. Target ≤ 15 MB.
 func BenchmarkBridgeRSS(b *testing.B) {
 	u := testbin.NewBenchUser(b)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	for b.Loop() {
 		br := startRaw(b, u, "fake")
 		br.send(b, initLine)
@@ -298,10 +295,7 @@ func rssKB(pid int) int {
 // relay ≥ 80 % of direct, ≥ 90 % of socat (#27).
 func BenchmarkThroughput16Sessions(b *testing.B) {
 	u := testbin.NewBenchUser(b)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	run := func(newClient func() *client.Client, d time.Duration) (calls int64, took time.Duration) {
 		const sessions = 16
 		clients := make([]*client.Client, sessions)
@@ -316,9 +310,7 @@ func BenchmarkThroughput16Sessions(b *testing.B) {
 		start := time.Now()
 		for _, c := range clients {
 			wg.Go(func() {
-				req := mcp.CallToolRequest{}
-				req.Params.Name = "echo"
-				req.Params.Arguments = map[string]any{"text": "ping"}
+				req := echoRequest()
 				for ctx.Err() == nil {
 					if _, err := c.CallTool(ctx, req); err == nil {
 						n.Add(1)

@@ -2,13 +2,11 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/mcptray/mcptray/internal/testbin"
 )
 
 // TestImportAsksAtATerminal (issue 17): at a terminal, `client import` shows the plan and asks
@@ -20,7 +18,7 @@ func TestImportAsksAtATerminal(t *testing.T) {
 	writeFile(t, cursor, original)
 	answer := func(line string) (string, string) {
 		t.Helper()
-		tty, keyboard := terminal(t)
+		tty, keyboard := testbin.Terminal(t)
 		cmd := u.Command("client", "import", "cursor")
 		var out, errs strings.Builder
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &out, &errs
@@ -48,28 +46,4 @@ func TestImportAsksAtATerminal(t *testing.T) {
 	if got := entries(t, cursor)["a17"]; len(got.Args) != 2 || got.Args[0] != "connect" {
 		t.Errorf("after the import Cursor's a17 entry is %+v", got)
 	}
-}
-
-// terminal opens a pseudo-terminal for the test (Linux /dev/ptmx), closed at cleanup: a
-// program reads tty as its terminal, and what the test writes on keyboard is typed there.
-func terminal(t *testing.T) (tty, keyboard *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err == nil {
-		err = unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0)
-	}
-	if err != nil {
-		t.Fatalf("unlocking a pseudo-terminal: %v", err)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, m
 }

@@ -338,10 +338,7 @@ func TestChangedToolIsBlockedUntilReviewed(t *testing.T) {
 
 func TestAuditVerifyNamesTheTamperedLine(t *testing.T) {
 	u := testbin.NewUser(t)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake")
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	b := startRaw(t, u, "fake")
 	b.send(t, initLine)
 	b.recv(t)

@@ -127,6 +127,17 @@ func bridge(t testing.TB, u *testbin.User, name string) (*client.Client, *exec.C
 }
 
 // direct starts the fake server directly, as a client would without MCP Tray.
+// trustedFake adds the fake server, trusted (relay mechanics, not approvals, are under test),
+// starts the daemon and waits until the server runs; it returns the daemon's process.
+func trustedFake(u *testbin.User) *exec.Cmd {
+	u.T.Helper()
+	u.OK("server", "add", "fake", "--", fake)
+	u.OK("policy", "trust", "fake")
+	d := u.Daemon()
+	u.WaitRunning("fake")
+	return d
+}
+
 func direct(t testing.TB, args ...string) *client.Client {
 	t.Helper()
 	c, err := client.NewStdioMCPClient(fake, nil, args...)
@@ -153,10 +164,7 @@ func initialize(t testing.TB, c *client.Client, version string) *mcp.InitializeR
 
 func TestMCPGoClientBothProtocolGenerations(t *testing.T) {
 	u := testbin.NewUser(t)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	for _, version := range []string{"2025-06-18", ""} { // "" lets mcp-go probe server/discover first
 		name := version
 		if name == "" {
@@ -414,10 +422,7 @@ func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 
 func TestHundredConcurrentSessions(t *testing.T) {
 	u := testbin.NewUser(t)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	const n = 100
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -456,10 +461,7 @@ func TestHundredConcurrentSessions(t *testing.T) {
 
 func TestThousandConnectCyclesLeakNothing(t *testing.T) {
 	u := testbin.NewUser(t)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	d := u.Daemon()
-	u.WaitRunning("fake")
+	d := trustedFake(u)
 	measure := func() (fds, goroutines, children int) {
 		entries, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", d.Process.Pid))
 		return len(entries), ping(t, u).Goroutines, len(testbin.Descendants(d.Process.Pid))
@@ -506,10 +508,7 @@ func bothBridgeModes(t *testing.T, test func(*testing.T, *testbin.User)) {
 
 func TestTrafficLogShowsMessagesNotContents(t *testing.T) {
 	u := testbin.NewUser(t)
-	u.OK("server", "add", "fake", "--", fake)
-	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("fake")
+	trustedFake(u)
 	b := startRaw(t, u, "fake")
 	b.send(t, initLine)
 	b.recv(t)

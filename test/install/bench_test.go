@@ -21,7 +21,7 @@ func BenchmarkInstallFilesystem(b *testing.B) {
 	testbin.NeedNpx(b)
 	warm := testbin.NpmCache()
 	prime := newUser(b, "off", warm)
-	if out, errs, code := run(b, prime, "", "install", "filesystem", "--set", "allowed_directory="+prime.Dir); code != 0 {
+	if out, errs, code := prime.RunInput("", "install", "filesystem", "--set", "allowed_directory="+prime.Dir); code != 0 {
 		b.Fatalf("priming the npm cache: exit %d\n%s%s", code, out, errs)
 	}
 	stopDaemon(b, prime)
@@ -32,7 +32,7 @@ func BenchmarkInstallFilesystem(b *testing.B) {
 		u.Daemon()
 		b.StartTimer()
 		start := time.Now()
-		out, errs, code := run(b, u, "", "install", "filesystem", "--set", "allowed_directory="+u.Dir)
+		out, errs, code := u.RunInput("", "install", "filesystem", "--set", "allowed_directory="+u.Dir)
 		took := time.Since(start)
 		b.StopTimer()
 		if code != 0 || !strings.Contains(out, "installed and works") {

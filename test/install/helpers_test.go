@@ -15,32 +15,6 @@ import (
 	"github.com/mcptray/mcptray/keychain"
 )
 
-// configServer is a server in config.json, as these tests read it.
-type configServer struct {
-	Command string            `json:"command"`
-	Args    []string          `json:"args"`
-	Secrets []string          `json:"secrets"`
-	NoSpare bool              `json:"noSpare"`
-	Source  map[string]any    `json:"source"`
-	Env     map[string]string `json:"env"`
-}
-
-// configServers reads config.json's servers (command, args, secrets, source).
-func configServers(t testing.TB, u *testbin.User) map[string]configServer {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(u.Home, "config.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c struct {
-		Servers map[string]configServer `json:"servers"`
-	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c.Servers
-}
-
 // clientFile reads the mcpServers of a client's JSON file; a missing file is empty.
 func clientFile(t testing.TB, path string) map[string]struct {
 	Command string   `json:"command"`

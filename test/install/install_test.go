@@ -28,7 +28,7 @@ func TestInstallFilesystemWithAFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	ver := testbin.Pinned(t, "filesystem")
-	out, errs, code := run(t, u, "", "install", "filesystem", "--set", "allowed_directory="+docs, "--client", "claude-desktop")
+	out, errs, code := u.RunInput("", "install", "filesystem", "--set", "allowed_directory="+docs, "--client", "claude-desktop")
 	if code != 0 {
 		t.Fatalf("install filesystem: exit %d\n%s%s", code, out, errs)
 	}
@@ -47,8 +47,8 @@ func TestInstallFilesystemWithAFolder(t *testing.T) {
 	if diff := cmp.Diff([]string{docs}, frozen.Args[1:]); diff != "" {
 		t.Errorf("config.json args after the installed program (-want +got):\n%s", diff)
 	}
-	srv := configServers(t, u)["filesystem"]
-	if srv.Source["catalog"] != "filesystem" || srv.Source["version"] != ver {
+	srv := u.ConfigServers()["filesystem"]
+	if srv.Source == nil || srv.Source.Catalog != "filesystem" || srv.Source.Version != ver {
 		t.Errorf("config.json source = %v", srv.Source)
 	}
 	if tools := recordedTools(t, u, "filesystem"); !slices.Contains(tools, "list_directory") || !slices.Contains(tools, "read_text_file") {
@@ -92,14 +92,14 @@ func TestInstallEverythingKeepsTheSecretInTheKeychainOnly(t *testing.T) {
 	reg := newRegistry(t, everythingEntry(name, testbin.Pinned(t, "everything")))
 	u := newUser(t, reg.URL, testbin.NpmCache())
 	u.Daemon()
-	out, errs, code := run(t, u, secret+"\n", "install", name, "--client", "cursor")
+	out, errs, code := u.RunInput(secret+"\n", "install", name, "--client", "cursor")
 	if code != 0 {
 		t.Fatalf("install %s: exit %d\n%s%s", name, code, out, errs)
 	}
 	if strings.Contains(out+errs, secret) {
 		t.Fatalf("install printed the secret:\n%s%s", out, errs)
 	}
-	srv, ok := configServers(t, u)["everything"]
+	srv, ok := u.ConfigServers()["everything"]
 	if !ok || !slices.Equal(srv.Secrets, []string{"EVERYTHING_TOKEN"}) || srv.Env["EVERYTHING_TOKEN"] != "" {
 		t.Errorf("config.json server everything: %+v; want secrets [EVERYTHING_TOKEN] and no value", srv)
 	}
@@ -137,7 +137,7 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out, errs, code := run(t, u, "tok-never-kept\n", "install", badName, "--client", "cursor")
+	out, errs, code := u.RunInput("tok-never-kept\n", "install", badName, "--client", "cursor")
 	first, _, _ := strings.Cut(strings.TrimPrefix(errs, "MCP Tray is not running; starting it in the background.\n"), "\n")
 	if code != 1 || !strings.Contains(first, "could not be installed") || !strings.Contains(first, "Nothing was installed") {
 		t.Errorf("install of a missing version: exit %d, stderr %q; want 1 and a sentence saying it could not be installed\n%s", code, errs, out)
@@ -146,12 +146,12 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 		t.Errorf("the failure does not give npm's reason: %q", first)
 	}
 
-	_, errs, code = run(t, u, "", "install", "io.github.mcptray-test/"+missingRuntime)
+	_, errs, code = u.RunInput("", "install", "io.github.mcptray-test/"+missingRuntime)
 	if code != 1 || !strings.Contains(errs, " from https://") {
 		t.Errorf("install needing %s: exit %d, %q; want 1 and where to get it", missingRuntime, code, errs)
 	}
 
-	if got := configServers(t, u); len(got) != 0 {
+	if got := u.ConfigServers(); len(got) != 0 {
 		t.Errorf("failed installs left servers in config.json: %v", got)
 	}
 	if _, err := keychainGet(t, "everything-missing", "EVERYTHING_TOKEN"); !errors.Is(err, keychain.ErrNotFound) {
@@ -195,7 +195,7 @@ func TestCatalogSearchesTheRegistryAndWorksOffline(t *testing.T) {
 	}
 	search := func() {
 		t.Helper()
-		out, errs, code := run(t, u, "", "catalog", "search", "weather", "--json")
+		out, errs, code := u.RunInput("", "catalog", "search", "weather", "--json")
 		if code != 0 {
 			t.Fatalf("catalog search: exit %d %s", code, errs)
 		}
@@ -208,7 +208,7 @@ func TestCatalogSearchesTheRegistryAndWorksOffline(t *testing.T) {
 	if diff := cmp.Diff(want, res.Entries); diff != "" || res.Registry != "live" {
 		t.Errorf("catalog search weather with the registry up: registry %q, entries (-want +got):\n%s", res.Registry, diff)
 	}
-	if out, _, _ := run(t, u, "", "catalog", "list"); !strings.Contains(out, "From the MCP Registry") || !strings.Contains(out, "weather-station") {
+	if out, _, _ := u.RunInput("", "catalog", "list"); !strings.Contains(out, "From the MCP Registry") || !strings.Contains(out, "weather-station") {
 		t.Errorf("catalog list lacks the registry's server:\n%s", out)
 	}
 	reg.Close()
@@ -217,7 +217,7 @@ func TestCatalogSearchesTheRegistryAndWorksOffline(t *testing.T) {
 		t.Errorf("catalog search weather offline (-want +got):\n%s", diff)
 	}
 	u2 := newUser(t, "off", testbin.NpmCache())
-	if out, _, _ := run(t, u2, "", "catalog", "search", "weather"); !strings.Contains(out, "Nothing in the catalog matches") {
+	if out, _, _ := u2.RunInput("", "catalog", "search", "weather"); !strings.Contains(out, "Nothing in the catalog matches") {
 		t.Errorf("with the registry off, catalog search weather says:\n%s", out)
 	}
 }
@@ -234,7 +234,7 @@ func TestUpdateMovesToTheCatalogVersion(t *testing.T) {
 	writeConfig(t, u, `{"settings": {"registryURL": "off"}, "servers": {"filesystem": {
   "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@`+old+`", "`+docs+`"], "noSpare": true,
   "source": {"catalog": "filesystem", "version": "`+old+`"}}}}`)
-	out, errs, code := run(t, u, "", "catalog", "outdated", "--json")
+	out, errs, code := u.RunInput("", "catalog", "outdated", "--json")
 	var res struct {
 		Servers []struct{ Server, Installed, Latest, Origin string }
 	}
@@ -245,18 +245,18 @@ func TestUpdateMovesToTheCatalogVersion(t *testing.T) {
 	if diff := cmp.Diff(want, res.Servers); diff != "" {
 		t.Errorf("catalog outdated (-want +got):\n%s", diff)
 	}
-	out, errs, code = run(t, u, "", "update", "filesystem", "--yes")
+	out, errs, code = u.RunInput("", "update", "filesystem", "--yes")
 	if code != 0 || !strings.Contains(out, "is now at version "+ver+" and works") {
 		t.Fatalf("update filesystem: exit %d\n%s%s", code, out, errs)
 	}
-	srv := configServers(t, u)["filesystem"]
-	if diff := cmp.Diff([]string{"-y", "@modelcontextprotocol/server-filesystem@" + ver, docs}, srv.Args); diff != "" || srv.Source["version"] != ver || !srv.NoSpare {
+	srv := u.ConfigServers()["filesystem"]
+	if diff := cmp.Diff([]string{"-y", "@modelcontextprotocol/server-filesystem@" + ver, docs}, srv.Args); diff != "" || srv.Source == nil || srv.Source.Version != ver || !srv.NoSpare {
 		t.Errorf("after update: source %v, noSpare %v, args (-want +got):\n%s", srv.Source, srv.NoSpare, diff)
 	}
 	if tools := recordedTools(t, u, "filesystem"); !slices.Contains(tools, "list_directory") {
 		t.Errorf("tools after update: %v", tools)
 	}
-	if out, _, _ := run(t, u, "", "catalog", "outdated"); !strings.Contains(out, "newest version") {
+	if out, _, _ := u.RunInput("", "catalog", "outdated"); !strings.Contains(out, "newest version") {
 		t.Errorf("catalog outdated after the update says:\n%s", out)
 	}
 }

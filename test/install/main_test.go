@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -77,22 +76,6 @@ func stopDaemon(t testing.TB, u *testbin.User) {
 			t.Errorf("process %d started by MCP Tray outlived it", k)
 		}
 	}
-}
-
-// run runs mcptray with stdin and returns stdout, stderr and the exit code.
-func run(t testing.TB, u *testbin.User, stdin string, args ...string) (string, string, int) {
-	t.Helper()
-	cmd := u.Command(args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return out.String(), errb.String(), ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), 0
 }
 
 // registry is a local MCP Registry (API v0.1) serving the given server.json documents, one

@@ -77,7 +77,7 @@ func TestInstalledServersStartOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	ever, fs := testbin.Pinned(t, "everything"), testbin.Pinned(t, "filesystem")
-	out, errs, code := run(t, u, "", "install", "everything")
+	out, errs, code := u.RunInput("", "install", "everything")
 	if code != 0 {
 		t.Fatalf("install everything: exit %d\n%s%s", code, out, errs)
 	}
@@ -86,7 +86,7 @@ func TestInstalledServersStartOffline(t *testing.T) {
 			t.Errorf("install everything says nothing about %q:\n%s", want, out)
 		}
 	}
-	if out, errs, code := run(t, u, "", "install", "filesystem", "--set", "allowed_directory="+docs); code != 0 {
+	if out, errs, code := u.RunInput("", "install", "filesystem", "--set", "allowed_directory="+docs); code != 0 {
 		t.Fatalf("install filesystem: exit %d\n%s%s", code, out, errs)
 	}
 	t.Logf("install everything said:\n%s", out)

@@ -79,7 +79,7 @@ func TestPyPIServerInstalledFromLockStartsOffline(t *testing.T) {
 	// Nothing of this machine's own Python settings helps: bytecode is written as usual.
 	u.Env = withoutEnv(u.Env, "PYTHONDONTWRITEBYTECODE")
 
-	out, errs, code := run(t, u, "", "install", "io.github.acme/tiny-mcp")
+	out, errs, code := u.RunInput("", "install", "io.github.acme/tiny-mcp")
 	if code == 0 || !strings.Contains(errs, "--allow arg:--index-url") {
 		t.Fatalf("an install from another Python index did not ask for consent: exit %d\n%s%s", code, out, errs)
 	}
@@ -88,7 +88,7 @@ func TestPyPIServerInstalledFromLockStartsOffline(t *testing.T) {
 			t.Errorf("install does not show %q:\n%s", want, out)
 		}
 	}
-	out, errs, code = run(t, u, "", "install", "io.github.acme/tiny-mcp", "--allow", "arg:--index-url")
+	out, errs, code = u.RunInput("", "install", "io.github.acme/tiny-mcp", "--allow", "arg:--index-url")
 	if code != 0 {
 		logs, _, _ := u.Run("logs", "tiny-mcp")
 		script, _ := os.ReadFile(filepath.Join(u.Home, "servers", "tiny-mcp", "1.0.0", "venv", "bin", "tiny-mcp"))

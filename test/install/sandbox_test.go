@@ -73,7 +73,7 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 	key := filepath.Join(u.Dir, ".ssh", "id_rsa")
 	os.MkdirAll(filepath.Dir(key), 0o700)
 	os.WriteFile(key, []byte("PRIVATE KEY"), 0o600)
-	out, errs, code := run(t, u, "", "install", "filesystem", "--set", "allowed_directory="+docs)
+	out, errs, code := u.RunInput("", "install", "filesystem", "--set", "allowed_directory="+docs)
 	if code != 0 {
 		t.Fatalf("install filesystem: exit %d\n%s%s", code, out, errs)
 	}
@@ -117,7 +117,7 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(u.Dir, "planted.txt")); err == nil {
 		t.Error("the server planted a file in the home folder")
 	}
-	out, _, _ = run(t, u, "", "server", "sandbox", "filesystem")
+	out, _, _ = u.RunInput("", "server", "sandbox", "filesystem")
 	if want := "filesystem can read and change files in Documents/notes; cannot use the internet."; !strings.Contains(out, want) {
 		t.Errorf("server sandbox says %q, want %q", out, want)
 	}
@@ -127,7 +127,7 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 	const refused = "~/.ssh/id_rsa: not allowed by its sandbox"
 	var logs string
 	u.Eventually("the log says the sandbox refused ~/.ssh/id_rsa", func() bool {
-		logs, _, _ = run(t, u, "", "logs", "filesystem")
+		logs, _, _ = u.RunInput("", "logs", "filesystem")
 		return strings.Contains(logs, refused)
 	})
 	if strings.Count(logs, refused) != 1 || !strings.Contains(logs, "tried to open "+refused) {
@@ -141,7 +141,7 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 // allow lets tool run without asking, as the person would from their terminal.
 func allow(t *testing.T, u *testbin.User, server, tool string) {
 	t.Helper()
-	if out, errs, code := run(t, u, "", "policy", "set", server, tool, "allow"); code != 0 {
+	if out, errs, code := u.RunInput("", "policy", "set", server, tool, "allow"); code != 0 {
 		t.Fatalf("policy set %s %s allow: exit %d\n%s%s", server, tool, code, out, errs)
 	}
 }
@@ -164,7 +164,7 @@ func TestEverythingAndMemoryRunConfined(t *testing.T) {
 	testbin.NeedSandbox(t)
 	u := newUser(t, "off", testbin.NpmCache())
 	for _, id := range []string{"everything", "memory"} {
-		if out, errs, code := run(t, u, "", "install", id); code != 0 {
+		if out, errs, code := u.RunInput("", "install", id); code != 0 {
 			t.Fatalf("install %s: exit %d\n%s%s", id, code, out, errs)
 		}
 		confinedPid(t, id, u.WaitRunning(id).Pid)
