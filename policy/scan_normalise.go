@@ -3,7 +3,6 @@ package policy
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,7 +32,7 @@ type hiddenMarks struct {
 
 // escapeSeq matches terminal control sequences: CSI (ESC [ … final byte, or the 8-bit CSI),
 // OSC (ESC ] … BEL or ST, hyperlinks and window titles included) and two-byte ESC sequences.
-var escapeSeq = regexp.MustCompile("\x1b\\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(\x07|\x1b\\\\)?|\x1b[@-Z\\\\-_]|\x1b")
+var escapeSeq = lazyRegexp("\x1b\\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(\x07|\x1b\\\\)?|\x1b[@-Z\\\\-_]|\x1b")
 
 // normalise reads s the way a model would and a person would not: it strips terminal escape
 // sequences, invisible and direction characters, decodes Unicode tag characters, folds
@@ -43,7 +42,7 @@ func normalise(s string) (string, hiddenMarks) {
 	var m hiddenMarks
 	if strings.ContainsAny(s, "\x1b\u009b\b") || loneCR(s) {
 		m.escapes = true
-		s = escapeSeq.ReplaceAllString(s, " ")
+		s = escapeSeq().ReplaceAllString(s, " ")
 		s = strings.NewReplacer("\b", "", "\r\n", "\n", "\r", "\n").Replace(s)
 	}
 	var b, tags strings.Builder

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // A scanRule is one published poisoning technique, written as a regular expression over
@@ -19,6 +20,10 @@ type scanRule struct {
 	needles []string
 	// also, if set, is a second list of which the text must contain one as well.
 	also []string
+	// expr is the regular expression; re is it compiled, by ruleNeedles on the scanner's
+	// first use (compiling every rule takes 10–20 ms, which every process of the binary
+	// would otherwise pay at start: each AI app's bridge, the window process).
+	expr string
 	re   *regexp.Regexp
 	// negatable drops a match whose clause says "not", "never", "without"… before it:
 	// "never reads ~/.ssh" describes a safeguard, not an attack.
@@ -39,8 +44,15 @@ const clause = `(?:[^.;!?]|\.\S)`
 // into a command. A verb elsewhere ("it shares cookies") describes, it does not order.
 const imperative = `(?:^|[.;:!?,>\]\n]\s*|\b(?:please|must|should|to|then|also|and|first|always|now|you|will|shall|silently|quietly|secretly|need to|make sure to|be sure to|remember to)\s+)`
 
+// lazyRegexp compiles expr on its first use, as ruleNeedles does the rules': a process of the
+// binary that never scans (an AI app's bridge, the window process) does not pay for it at
+// start.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 func rule(name string, class ScanClass, weight float64, needles []string, expr, reason string) scanRule {
-	return scanRule{name: name, class: class, weight: weight, needles: needles, re: regexp.MustCompile(expr), reason: reason}
+	return scanRule{name: name, class: class, weight: weight, needles: needles, expr: expr, reason: reason}
 }
 
 func (r scanRule) negated() scanRule { r.negatable = true; return r }
@@ -276,7 +288,7 @@ var scanRules = []scanRule{
 		`\bauthorized_keys\b|\bssh-(rsa|ed25519|dss|ecdsa)\s+aaaa`,
 		"It tells the AI model to add someone's SSH key, which gives them access to the machine."),
 	{name: "rogue-index", class: ClassHarmful, weight: 1, needles: []string{"index-url", "registry", "install"},
-		re:     regexp.MustCompile(`--(extra-)?index-url[\s=]+(https?://[^\s'"` + "`" + `]+)|\bregistry\s*=?\s*(https?://[^\s'"` + "`" + `]+)|\binstall\b` + clause + `{0,60}?\bfrom\s+(https?://[^\s'"` + "`" + `]+)`),
+		expr:   `--(extra-)?index-url[\s=]+(https?://[^\s'"` + "`" + `]+)|\bregistry\s*=?\s*(https?://[^\s'"` + "`" + `]+)|\binstall\b` + clause + `{0,60}?\bfrom\s+(https?://[^\s'"` + "`" + `]+)`,
 		accept: untrustedIndex,
 		reason: "It tells the AI model to install software from an unofficial package index."},
 	rule("pipe-to-shell", ClassHarmful, 1, []string{"curl", "wget", "iex", "invoke-expression"},
@@ -335,12 +347,12 @@ func untrustedIndex(text string, m []int) bool {
 }
 
 // negation is a word that turns the order after it into advice or a description.
-var negation = regexp.MustCompile(`\b(not|never|no|don't|dont|doesn't|won't|cannot|can't|without|avoid|nor)\b`)
+var negation = lazyRegexp(`\b(not|never|no|don't|dont|doesn't|won't|cannot|can't|without|avoid|nor)\b`)
 
 // negatedAt reports whether the clause holding text[at] says "not" (or the like) before at.
 func negatedAt(text string, at int) bool {
 	start := clauseStart(text, at)
-	return negation.MatchString(text[start:at])
+	return negation().MatchString(text[start:at])
 }
 
 // clauseStart is the index after the last sentence end before at (see clause).
@@ -374,15 +386,15 @@ func clauseEnd(text string, at int) int {
 }
 
 // fileAccess is a verb that reads, sends or changes a file, in the languages payloads use.
-var fileAccess = regexp.MustCompile(`\b(read|cat|open|load|send|upload|pass|include|copy|attach|show|print|overwrite|delete|remove|wipe|erase|append|store|put|paste|obtain|get|fetch|retrieve|access|list|lies|lese|lire|lis|leer|lee|envoie|sende|envia|provide|share|extract|contents of)\b|读取|读|打开|发送`)
+var fileAccess = lazyRegexp(`\b(read|cat|open|load|send|upload|pass|include|copy|attach|show|print|overwrite|delete|remove|wipe|erase|append|store|put|paste|obtain|get|fetch|retrieve|access|list|lies|lese|lire|lis|leer|lee|envoie|sende|envia|provide|share|extract|contents of)\b|读取|读|打开|发送`)
 
 // offLimits is a word that says a path is refused, not wanted.
-var offLimits = regexp.MustCompile(`\b(reject|rejected|refuse|refused|block|blocked|deny|denied|forbidden|disallowed|excluded|not allowed|never|not|cannot|can't)\b`)
+var offLimits = lazyRegexp(`\b(reject|rejected|refuse|refused|block|blocked|deny|denied|forbidden|disallowed|excluded|not allowed|never|not|cannot|can't)\b`)
 
 // sensitiveOffLimits reports a private file named in a clause that refuses it: "hidden
 // config directories (e.g. ~/.ssh) are rejected" describes a safeguard.
 func sensitiveOffLimits(text string, at int) bool {
-	return offLimits.MatchString(text[clauseStart(text, at):clauseEnd(text, at)])
+	return offLimits().MatchString(text[clauseStart(text, at):clauseEnd(text, at)])
 }
 
 // sensitiveAccess turns a mention of a private file into an order when the same clause
@@ -391,21 +403,21 @@ func sensitiveOffLimits(text string, at int) bool {
 func sensitiveAccess(text string, at int) bool {
 	start, end := clauseStart(text, at), clauseEnd(text, at)
 	c := text[start:end]
-	loc := fileAccess.FindStringIndex(c)
+	loc := fileAccess().FindStringIndex(c)
 	if loc == nil {
 		return false
 	}
-	return !negation.MatchString(c[:loc[0]])
+	return !negation().MatchString(c[:loc[0]])
 }
 
 // fileWrite is a verb that changes a file.
-var fileWrite = regexp.MustCompile(`\b(add|append|write|echo|modify|edit|change|replace|overwrite|insert|put)\b`)
+var fileWrite = lazyRegexp(`\b(add|append|write|echo|modify|edit|change|replace|overwrite|insert|put)\b`)
 
 // systemFileWrite reports an order in the clause around at to change a system file.
 func systemFileWrite(text string, at int) bool {
 	c := text[clauseStart(text, at):clauseEnd(text, at)]
-	loc := fileWrite.FindStringIndex(c)
-	return loc != nil && !negation.MatchString(c[:loc[0]])
+	loc := fileWrite().FindStringIndex(c)
+	return loc != nil && !negation().MatchString(c[:loc[0]])
 }
 
 // matchReason fills a rule's reason with the matched text, cleaned for a person.

@@ -66,14 +66,14 @@ func (s *scan) result() ([]Finding, float64) {
 }
 
 var (
-	spaceRun   = regexp.MustCompile(`[ \t\x{00a0}\x{2000}-\x{200a}\x{3000}]{40,}`)
-	newlineRun = regexp.MustCompile(`(?:[ \t]*\r?\n){10,}`)
-	wsRun      = regexp.MustCompile(`\s+`)
-	hSpaceRun  = regexp.MustCompile(`[ \t]+`)
-	leetWord   = regexp.MustCompile(`\b[a-z]*[a-z][0-9@$][a-z0-9@$]*\b|\b[0-9@$]+[a-z][a-z0-9@$]*\b`)
-	proseWords = regexp.MustCompile(`[a-z]{2,}`)
+	spaceRun   = lazyRegexp(`[ \t\x{00a0}\x{2000}-\x{200a}\x{3000}]{40,}`)
+	newlineRun = lazyRegexp(`(?:[ \t]*\r?\n){10,}`)
+	wsRun      = lazyRegexp(`\s+`)
+	hSpaceRun  = lazyRegexp(`[ \t]+`)
+	leetWord   = lazyRegexp(`\b[a-z]*[a-z][0-9@$][a-z0-9@$]*\b|\b[0-9@$]+[a-z][a-z0-9@$]*\b`)
+	proseWords = lazyRegexp(`[a-z]{2,}`)
 	// spacedLetters is a run of single characters with spaces between ("r e a d ~ / . s s h").
-	spacedLetters = regexp.MustCompile(`(?:\S ){8,}\S`)
+	spacedLetters = lazyRegexp(`(?:\S ){8,}\S`)
 )
 
 // textFindings runs every rule over every view of text.
@@ -101,13 +101,13 @@ func textFindings(raw string, kind fieldKind) []Finding {
 	if marks.wide {
 		add(ClassObfuscation, "wide-letters", 0.5, "It writes words in full-width letters, a way to slip words past a filter.")
 	}
-	if spaceRun.MatchString(raw) {
+	if spaceRun().MatchString(raw) {
 		add(ClassPadding, "space-padding", 1, "It contains a long run of spaces that can push text out of view.")
 	}
-	if newlineRun.MatchString(raw) {
+	if newlineRun().MatchString(raw) {
 		add(ClassPadding, "newline-padding", 1, "It contains a long run of blank lines that can push text out of view.")
 	}
-	if kind == kindValue && len(strings.Fields(plain)) >= 6 && len(proseWords.FindAllStringIndex(plain, 8)) >= 6 {
+	if kind == kindValue && len(strings.Fields(plain)) >= 6 && len(proseWords().FindAllStringIndex(plain, 8)) >= 6 {
 		add(ClassHiddenField, "prose-in-value", 0.4, "It holds sentences in a schema field that a person rarely sees.")
 	}
 
@@ -121,7 +121,7 @@ func textFindings(raw string, kind fieldKind) []Finding {
 	// did not show is reported with how it was hidden.
 	var hidden []view
 	hidden = append(hidden, decodedPayloads(raw)...)
-	if digitInWord(plain) && len(leetWord.FindAllString(plain, 4)) >= 3 {
+	if digitInWord(plain) && len(leetWord().FindAllString(plain, 4)) >= 3 {
 		if folded, changed := leetFold(plain); changed {
 			hidden = append(hidden, view{text: folded, via: "leetspeak"})
 		}
@@ -129,7 +129,7 @@ func textFindings(raw string, kind fieldKind) []Finding {
 	if r := rot13(plain); commonWords(r) > 2*commonWords(plain)+1 {
 		hidden = append(hidden, view{text: r, via: "ROT13"})
 	}
-	if spacedLetters.MatchString(plain) {
+	if spacedLetters().MatchString(plain) {
 		collapsed := strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(plain, "  ", "\x00"), " ", ""), "\x00", " ")
 		hidden = append(hidden, view{text: collapsed, via: "spaced-out letters"})
 	}
@@ -191,7 +191,7 @@ func digitInWord(s string) bool {
 // regular expressions run several times faster, and a rule runs only on the sentences that
 // hold its needles.
 func matchRules(text, via string) []Finding {
-	flat := wsRun.ReplaceAllString(text, " ")
+	flat := wsRun().ReplaceAllString(text, " ")
 	sentences, ends := splitSentences(flat)
 	idx := ruleNeedles()
 	whole, parts := idx.index.scan(flat, ends)
@@ -205,7 +205,7 @@ func matchRules(text, via string) []Finding {
 		subjects := sentences
 		if r.lines {
 			if lines == nil {
-				lines = strings.Split(hSpaceRun.ReplaceAllString(text, " "), "\n")
+				lines = strings.Split(hSpaceRun().ReplaceAllString(text, " "), "\n")
 			}
 			subjects = lines
 		}
@@ -260,13 +260,17 @@ var (
 	}
 )
 
-// ruleNeedles builds, once, the automaton over every rule's needles (the rules are complete
-// only after every init function has run, so this cannot be a package variable).
+// ruleNeedles compiles, once, every rule's regular expression and builds the automaton over
+// their needles (the rules are complete only after every init function has run, so this
+// cannot be a package variable; and a process that never scans never pays for it).
 func ruleNeedles() *struct {
 	index *needleIndex
 	rules []ruleNeedleIDs
 } {
 	ruleNeedlesOnce.Do(func() {
+		for i := range scanRules {
+			scanRules[i].re = regexp.MustCompile(scanRules[i].expr)
+		}
 		var all []string
 		for _, r := range scanRules {
 			all = append(all, r.needles...)
