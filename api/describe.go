@@ -48,7 +48,7 @@ var All = []Described{
 	Ping, Status, Start, Stop, Restart, Show, Tools, Probe, Pause, ServersEnable, ServersMode,
 	ServersDetails, ServersSandbox, ServersSandboxShow, SecretsChanged, ServersSignIn,
 	Approvals, ApprovalGet, Approve, Deny, PolicyList, PolicyReview, PolicyAccept, PolicySet,
-	PolicyTrust, PolicyLimit, AuditRecent,
+	PolicyTrust, PolicyLimit, AuditRecent, AuditFlush,
 	ConfigPending, ConfigConfirm, ConfigDiscard, ConfigExpect, SettingsGet, SettingsSet,
 	SecretsList, SecretsSet, SecretsDelete,
 	ClientsList, ClientsStatus, ClientsReconcile, ClientsSet, ClientsImport, ClientsRestore,

@@ -73,6 +73,8 @@ var (
 		Doc: "Trusts a whole server (no pins, no asking), or stops trusting it."}
 	AuditRecent = Method[AuditParams, AuditResult]{Name: "audit.recent",
 		Doc: "The newest audit records, newest first (limit 200 by default, at most 2000)."}
+	AuditFlush = Method[None, None]{Name: "audit.flush",
+		Doc: "Returns once every call that ended before it is in the audit log's files (the log is written in batches while calls keep coming): the CLI asks it before reading them."}
 )
 
 // Config changes waiting for the person, settings and secrets.

@@ -75,7 +75,12 @@ func (d *Daemon) settingsRoutes() {
 		}
 		return res, err
 	})
+	api.Handle(c, api.AuditFlush, func(ctx context.Context, _ api.None) (api.None, error) {
+		d.flushAudit()
+		return api.None{}, nil
+	})
 	api.Handle(c, api.AuditRecent, func(ctx context.Context, p api.AuditParams) (api.AuditResult, error) {
+		d.flushAudit() // the calls that ended before the question are in the answer
 		limit := p.Limit
 		if limit <= 0 {
 			limit = 200

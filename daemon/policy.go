@@ -91,6 +91,13 @@ func (d *Daemon) openPolicy() error {
 	return nil
 }
 
+// flushAudit returns once every call that ended before it is in the audit log's files.
+func (d *Daemon) flushAudit() {
+	if d.guard != nil && d.guard.writer != nil {
+		d.guard.writer.Flush()
+	}
+}
+
 // auditKeyTimeout bounds the wait for the keychain at start (an unlock prompt may be showing).
 const auditKeyTimeout = 2 * time.Minute
 

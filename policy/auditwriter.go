@@ -8,13 +8,14 @@ import "time"
 // After an idle moment the first entry is written at once. While calls keep coming, the
 // writer writes at most once per auditLinger, everything that queued up in between in one
 // write: an entry is in the file at most auditLinger after it was queued (as long as the disk
-// keeps up). A busy relay then pays for a write, and for waking the writer, once per batch
-// instead of once per call: each ordinary system call after an idle moment also wakes the Go
-// runtime's monitor thread, which on a two-CPU machine competes with the AI app and the
-// server for a CPU (docs/relay-performance.md).
+// keeps up), and at once after Flush. A busy relay then pays for a write, and for waking the
+// writer, once per batch instead of once per call: each ordinary system call after an idle
+// moment also wakes the Go runtime's monitor thread, which on a two-CPU machine competes with
+// the AI app and the server for a CPU (docs/relay-performance.md).
 type AuditWriter struct {
 	log   *AuditLog
 	queue chan AuditEntry
+	flush chan chan struct{}
 	done  chan struct{}
 }
 
@@ -36,7 +37,8 @@ func NewAuditWriter(l *AuditLog, onError func(error)) *AuditWriter {
 // newAuditWriter is NewAuditWriter with the linger given and, when wrote is set, told the
 // size of every batch written (for tests).
 func newAuditWriter(l *AuditLog, onError func(error), linger time.Duration, wrote func(int)) *AuditWriter {
-	w := &AuditWriter{log: l, queue: make(chan AuditEntry, auditQueue), done: make(chan struct{})}
+	w := &AuditWriter{log: l, queue: make(chan AuditEntry, auditQueue), flush: make(chan chan struct{}),
+		done: make(chan struct{})}
 	go w.run(onError, linger, wrote)
 	return w
 }
@@ -44,42 +46,37 @@ func newAuditWriter(l *AuditLog, onError func(error), linger time.Duration, wrot
 // Write queues e. It blocks only while the queue is full; it must not be called after Close.
 func (w *AuditWriter) Write(e AuditEntry) { w.queue <- e }
 
-// Close writes what is queued, stops the writer and returns once it has (at most auditLinger
-// later than the queue alone would take). It does not close the log.
+// Flush returns once every entry queued before it was called is in the file (or its write
+// failed), without waiting out the linger: a reader of the log then sees every call that
+// ended before it asked. After Close it returns at once.
+func (w *AuditWriter) Flush() {
+	done := make(chan struct{})
+	select {
+	case w.flush <- done:
+		<-done
+	case <-w.done:
+	}
+}
+
+// Close writes what is queued, stops the writer and returns once it has. It does not close
+// the log.
 func (w *AuditWriter) Close() {
 	close(w.queue)
 	<-w.done
 }
 
 // run is the writer's goroutine. While it waits out the linger it does not wait on the queue,
-// so queuing an entry then wakes nobody.
+// so queuing an entry then wakes nobody; a Flush ends the wait.
 func (w *AuditWriter) run(onError func(error), linger time.Duration, wrote func(int)) {
 	defer close(w.done)
 	batch := make([]AuditEntry, 0, auditBatch)
 	var last time.Time // when the last batch was written
-	full := false      // the last batch left entries behind: no linger before the next
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	open := true
-	for open {
-		e, ok := <-w.queue
-		if !ok {
+	write := func() {
+		if len(batch) == 0 {
 			return
-		}
-		batch = append(batch[:0], e)
-		if wait := linger - time.Since(last); wait > 0 && !full {
-			time.Sleep(wait)
-		}
-	drain:
-		for len(batch) < cap(batch) {
-			select {
-			case e, ok := <-w.queue:
-				if !ok {
-					open = false
-					break drain
-				}
-				batch = append(batch, e)
-			default:
-				break drain
-			}
 		}
 		if err := w.log.AppendBatch(batch); err != nil {
 			onError(err)
@@ -87,6 +84,56 @@ func (w *AuditWriter) run(onError func(error), linger time.Duration, wrote func(
 		if wrote != nil {
 			wrote(len(batch))
 		}
-		last, full = time.Now(), len(batch) == cap(batch)
+		last = time.Now()
+	}
+	// drain takes what is queued into batch until it is full; it reports whether the queue
+	// may hold more.
+	drain := func() bool {
+		for len(batch) < cap(batch) {
+			select {
+			case e, ok := <-w.queue:
+				if !ok {
+					open = false
+					return false
+				}
+				batch = append(batch, e)
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	for open {
+		var flushed chan struct{}
+		select {
+		case e, ok := <-w.queue:
+			if !ok {
+				return
+			}
+			batch = append(batch[:0], e)
+			if wait := linger - time.Since(last); wait > 0 {
+				timer.Reset(wait)
+				select {
+				case <-timer.C:
+				case flushed = <-w.flush:
+					timer.Stop()
+				}
+			}
+		case flushed = <-w.flush:
+			batch = batch[:0]
+		}
+		more := drain()
+		write()
+		// A full batch leaves entries behind: they go at once, not after another linger,
+		// and a flush waits for every one queued before it (a full queue is auditQueue/
+		// auditBatch batches; entries queued after the flush may go too).
+		for rounds := 0; more || (flushed != nil && open && len(w.queue) > 0 && rounds < auditQueue/auditBatch); rounds++ {
+			batch = batch[:0]
+			more = drain()
+			write()
+		}
+		if flushed != nil {
+			close(flushed)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -81,4 +84,41 @@ func TestAuditWriterBatchesWhileCallsKeepComing(t *testing.T) {
 	if err != nil || !rep.OK || rep.Lines != 51 {
 		t.Fatalf("after Close: %+v, %v; want 51 chained lines", rep, err)
 	}
+}
+
+// Flush writes what is queued at once, without waiting out the linger, so that a reader of
+// the log (mcptray audit) sees every call that ended before it asked.
+func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w := newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, time.Hour, nil)
+	entry := func(i int) AuditEntry {
+		return AuditEntry{Call: Call{Server: "fs", Tool: strconv.Itoa(i)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK}
+	}
+	lines := func() int { // in the file now (Verify wants the log sealed, at Close)
+		files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+		n := 0
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			n += bytes.Count(b, []byte{'\n'})
+		}
+		return n
+	}
+	w.Write(entry(0)) // written at once: nothing was written for an hour
+	for deadline := time.Now().Add(10 * time.Second); lines() != 1 && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	}
+	for i := range 1500 { // lingering now, for an hour; more than a batch
+		w.Write(entry(i + 1))
+	}
+	w.Flush()
+	if n := lines(); n != 1501 {
+		t.Fatalf("after Flush the log has %d lines, want 1501", n)
+	}
+	w.Flush() // nothing queued: returns
+	w.Close()
+	w.Flush() // after Close: returns
 }

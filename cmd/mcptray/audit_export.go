@@ -44,6 +44,7 @@ date (2026-12-01, local time) or a moment (2026-12-01T09:00:00Z).`,
 			default:
 				return usageError{fmt.Errorf("%q is not a format: use jsonl or csv", format)}
 			}
+			flushAudit(e)
 			err = policy.EachAuditLine(e.home.AuditDir(), from, func(r policy.AuditRecord, line []byte, hash string) error {
 				if server != "" && r.Server != server {
 					return nil

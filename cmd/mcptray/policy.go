@@ -386,6 +386,7 @@ func newAuditCmd(e *env) *cobra.Command {
 				}
 				return nil
 			}
+			flushAudit(e)
 			recs, err := policy.ReadAudit(e.home.AuditDir(), policy.AuditQuery{Server: server, Last: last})
 			if err != nil {
 				return err
@@ -419,4 +420,13 @@ func verifyAudit(e *env) (policy.AuditReport, error) {
 	defer cancel()
 	key, err := policy.AuditKey(ctx, e.keys(), e.home.AuditDir(), false)
 	return policy.VerifyWith(e.home.AuditDir(), policy.VerifyOptions{Key: key, KeyErr: err})
+}
+
+// flushAudit asks a running daemon to put every call that has ended into the audit log's
+// files (it writes them in batches while calls keep coming); with no daemon they are there
+// already, and a daemon that does not answer in time is not waited for.
+func flushAudit(e *env) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	api.Call(ctx, e.client(), api.AuditFlush, api.None{})
 }
