@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mcptray/mcptray/api"
 	"io"
 	"net"
 	"os"
 
+	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/authority"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"

@@ -23,7 +23,7 @@ func TestAuditWriterWritesEveryEntryBeforeClose(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 250 {
-				w.Write(AuditEntry{Call: Call{Server: "fs", Tool: strconv.Itoa(g*1000 + i)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK})
+				w.Write(testEntry(g*1000 + i))
 			}
 		})
 	}
@@ -42,19 +42,10 @@ func TestAuditWriterWritesEveryEntryBeforeClose(t *testing.T) {
 // together, at most once per linger, not one write per call (each write of a busy relay
 // wakes the runtime's monitor thread: docs/relay-performance.md).
 func TestAuditWriterBatchesWhileCallsKeepComing(t *testing.T) {
-	dir := t.TempDir()
-	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
 	batches := make(chan int, 1000)
 	const linger = 500 * time.Millisecond
-	w := newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, linger, func(n int) { batches <- n })
-	entry := func(i int) AuditEntry {
-		return AuditEntry{Call: Call{Server: "fs", Tool: strconv.Itoa(i)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK}
-	}
-	w.Write(entry(0))
+	dir, w := testAuditWriter(t, linger, func(n int) { batches <- n })
+	w.Write(testEntry(0))
 	select {
 	case n := <-batches:
 		if n != 1 {
@@ -65,7 +56,7 @@ func TestAuditWriterBatchesWhileCallsKeepComing(t *testing.T) {
 	}
 	// 50 calls, one every 2 ms (a busy relay), well inside the linger.
 	for i := range 50 {
-		w.Write(entry(i + 1))
+		w.Write(testEntry(i + 1))
 		time.Sleep(2 * time.Millisecond)
 	}
 	w.Close()
@@ -89,16 +80,7 @@ func TestAuditWriterBatchesWhileCallsKeepComing(t *testing.T) {
 // Flush writes what is queued at once, without waiting out the linger, so that a reader of
 // the log (mcptray audit) sees every call that ended before it asked.
 func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
-	dir := t.TempDir()
-	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	w := newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, time.Hour, nil)
-	entry := func(i int) AuditEntry {
-		return AuditEntry{Call: Call{Server: "fs", Tool: strconv.Itoa(i)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK}
-	}
+	dir, w := testAuditWriter(t, time.Hour, nil)
 	lines := func() int { // in the file now (Verify wants the log sealed, at Close)
 		files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 		n := 0
@@ -108,11 +90,11 @@ func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
 		}
 		return n
 	}
-	w.Write(entry(0)) // written at once: nothing was written for an hour
+	w.Write(testEntry(0)) // written at once: nothing was written for an hour
 	for deadline := time.Now().Add(10 * time.Second); lines() != 1 && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 	}
 	for i := range 1500 { // lingering now, for an hour; more than a batch
-		w.Write(entry(i + 1))
+		w.Write(testEntry(i + 1))
 	}
 	w.Flush()
 	if n := lines(); n != 1501 {
@@ -121,4 +103,22 @@ func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
 	w.Flush() // nothing queued: returns
 	w.Close()
 	w.Flush() // after Close: returns
+}
+
+// testAuditWriter opens an audit log in a new folder (sealed at every append) and starts its
+// writer with linger and wrote (see newAuditWriter); the log is closed at cleanup.
+func testAuditWriter(t *testing.T, linger time.Duration, wrote func(int)) (dir string, w *AuditWriter) {
+	t.Helper()
+	dir = t.TempDir()
+	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return dir, newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, linger, wrote)
+}
+
+// testEntry is an allowed call of tool number i.
+func testEntry(i int) AuditEntry {
+	return AuditEntry{Call: Call{Server: "fs", Tool: strconv.Itoa(i)}, Decision: Decision{Outcome: Allowed, DecidedBy: ByRule}, Outcome: CallOK}
 }
