@@ -175,8 +175,8 @@ func TestServerThatCrashesAfterAWhileIsRestarted(t *testing.T) {
 // A server that ignores stdin closing and SIGTERM is ended by the ladder's last rung, and only
 // after each earlier rung's wait has passed on the supervisor's clock.
 func TestStopTakesDownStubbornTree(t *testing.T) {
+	pidfile := filepath.Join(t.TempDir(), "grandchild.pid") // before the supervisor: see below
 	s, clock := newFakeClockSup(t, Options{})
-	pidfile := filepath.Join(t.TempDir(), "grandchild.pid")
 	s.Apply([]Spec{{Name: "stubborn", Command: fake, Args: []string{"-ignore-term", "-grandchild", pidfile}}})
 	st := waitStatus(t, s, "stubborn", "running", running)
 	gc := readPid(t, pidfile)
@@ -213,8 +213,11 @@ func TestStopTakesDownStubbornTree(t *testing.T) {
 }
 
 func TestCrashedServerLeavesNoGrandchild(t *testing.T) {
-	s, clock := newFakeClockSup(t, Options{})
+	// The folder first (as in TestStopTakesDownStubbornTree): cleanups run last-registered first, so the supervisor (and the
+	// restarted server's own grandchild, which writes the pid file again) is gone before the
+	// folder is removed. The other way round, CI once saw "directory not empty".
 	pidfile := filepath.Join(t.TempDir(), "grandchild.pid")
+	s, clock := newFakeClockSup(t, Options{})
 	s.Apply([]Spec{{Name: "a", Command: fake, Args: []string{"-grandchild", pidfile}}})
 	st := waitStatus(t, s, "a", "running", running)
 	gc := readPid(t, pidfile)
