@@ -294,3 +294,71 @@ func TestOnlyTheDaemonAndTheFacesImportTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// floorTag is the build tag whose relay forwards lines with no checks (gateway/floor_on.go):
+// the relay benchmarks' measure of MCP Tray's wiring, never a binary a person runs.
+const floorTag = "relayfloor"
+
+// floorAllowed are the only files that may name the tag: its two sides, the test helper that
+// builds the benchmarks' floor binary, the benchmarks and this check, and prose.
+var floorAllowed = []string{"gateway/floor_on.go", "gateway/floor_off.go", "internal/testbin/testbin.go",
+	"test/e2e/bench_test.go", "internal/layout/layout_test.go"}
+
+// floorSites lists the files under dir, outside floorAllowed and Markdown, that name floorTag.
+func floorSites(t *testing.T, dir string) []string {
+	var sites []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if d.Name() == ".git" || d.Name() == "node_modules" || rel == "bench" || rel == "bin" || rel == "dist" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(rel, ".md") || slices.Contains(floorAllowed, rel) {
+			return nil
+		}
+		if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), floorTag) {
+			sites = append(sites, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sites
+}
+
+// TestOnlyTheBenchmarksBuildTheRelayFloor: a binary built with the relayfloor tag passes every
+// tool call unchecked, so no build script, package or release recipe may name it.
+func TestOnlyTheBenchmarksBuildTheRelayFloor(t *testing.T) {
+	for _, s := range floorSites(t, root(t)) {
+		t.Errorf("%s names the %s build tag; only the relay benchmarks may build with it (%v)", s, floorTag, floorAllowed)
+	}
+}
+
+// TestTheFloorCheckSeesABuildThatUsesIt: a Makefile that builds with the tag is reported; the
+// allowed files and prose are not.
+func TestTheFloorCheckSeesABuildThatUsesIt(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"Makefile":                     "build:\n\tgo build -tags ci," + floorTag + " ./cmd/mcptray\n",
+		"gateway/floor_on.go":          "//go:build " + floorTag + "\n",
+		"docs/relay.md":                "built with " + floorTag + "\n",
+		"scripts/fine.sh":              "go build ./cmd/mcptray\n",
+		"node_modules/x/relayfloor.js": floorTag,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := floorSites(t, dir); !slices.Equal(got, []string{"Makefile"}) {
+		t.Errorf("found %q, want only Makefile", got)
+	}
+}

@@ -25,6 +25,17 @@ func FakeServer() (string, error) { return build("fakeserver", "./internal/fakes
 // driver, so no cgo or GL headers are needed), building it on first use.
 func MCPTray() (string, error) { return build("mcptray", "./cmd/mcptray", "-tags", "ci") }
 
+// MCPTrayFloor returns the path of an mcptray binary built with the relayfloor tag, whose
+// relay forwards lines with no reading, gate or record (gateway/floor_on.go): the relay
+// benchmarks' measure of MCP Tray's wiring alone. MCPTRAY_FLOOR_BIN names another such
+// binary (for runs that compare builds); otherwise it is built on first use.
+func MCPTrayFloor() (string, error) {
+	if p := os.Getenv("MCPTRAY_FLOOR_BIN"); p != "" {
+		return p, nil
+	}
+	return build("mcptray-floor", "./cmd/mcptray", "-tags", "ci,relayfloor")
+}
+
 // Cleanup removes the built programs; call it from TestMain after m.Run.
 func Cleanup() {
 	mu.Lock()

@@ -99,6 +99,8 @@ func BenchmarkToolCallLatency(b *testing.B) {
 	needNode(b)
 	u := testbin.NewBenchUser(b)
 	trustedFake(u)
+	floor := newFloor(b)
+	trustedFake(floor.User)
 	bare := socat(b, fake)
 	port := freePort(b)
 	sg := exec.Command("node", testbin.NodeModule("supergateway/dist/index.js"), "--stdio", fake, "--port", strconv.Itoa(port))
@@ -115,8 +117,9 @@ func BenchmarkToolCallLatency(b *testing.B) {
 		return err == nil
 	})
 	for b.Loop() {
-		us := interleaved(b, u.Env, 2000, 500, `{"text":"ping"}`, []string{fake}, bare, []string{u.Bin, "connect", "fake"})
+		us := interleaved(b, u.Env, 2000, 500, `{"text":"ping"}`, []string{fake}, bare, []string{u.Bin, "connect", "fake"}, floor.connect("fake"))
 		reportAdded(b, us[0], us[1], us[2])
+		reportFloor(b, us[0], us[1], us[3])
 		p := latency(b, u.Env, 300, "node", testbin.NodeModule("mcp-remote/dist/proxy.js"),
 			fmt.Sprintf("http://127.0.0.1:%d/sse", port), "--allow-http", "--transport", "sse-only")
 		b.ReportMetric(percentile(p, 0.5), "peer-p50-µs")
@@ -135,14 +138,18 @@ func BenchmarkToolCallLatencyEverything(b *testing.B) {
 	needNode(b)
 	u := testbin.NewBenchUser(b)
 	server := []string{"node", everythingJS, "stdio"}
-	u.OK(append([]string{"server", "add", "everything", "--"}, server...)...)
-	u.OK("policy", "trust", "everything") // relay mechanics, not approvals, are under test
-	u.Daemon()
-	u.WaitRunning("everything")
+	floor := newFloor(b)
+	for _, u := range []*testbin.User{u, floor.User} {
+		u.OK(append([]string{"server", "add", "everything", "--"}, server...)...)
+		u.OK("policy", "trust", "everything") // relay mechanics, not approvals, are under test
+		u.Daemon()
+		u.WaitRunning("everything")
+	}
 	bare := socat(b, strings.Join(server, " "))
 	for b.Loop() {
-		us := interleaved(b, u.Env, 2000, 1000, `{"message":"ping"}`, server, bare, []string{u.Bin, "connect", "everything"})
+		us := interleaved(b, u.Env, 2000, 1000, `{"message":"ping"}`, server, bare, []string{u.Bin, "connect", "everything"}, floor.connect("everything"))
 		reportAdded(b, us[0], us[1], us[2])
+		reportFloor(b, us[0], us[1], us[3])
 	}
 }
 
@@ -161,6 +168,37 @@ func reportAdded(b *testing.B, d, s, r []float64) {
 	b.ReportMetric(r99/s99, "added-p99-x-socat")
 }
 
+// floor is a second person's MCP Tray whose binary relays with no checks (relayfloor tag,
+// gateway/floor_on.go): the same daemon, passed descriptors, poller and raw reads and writes
+// as MCP Tray's, without the strict reading, gate, audit and records. Its added latency is
+// what MCP Tray's wiring costs; MCP Tray's minus the floor's is what the relay's checks cost.
+type floor struct{ *testbin.User }
+
+func newFloor(b *testing.B) floor {
+	bin, err := testbin.MCPTrayFloor()
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := testbin.NewBenchUser(b)
+	u.Bin = bin
+	return floor{u}
+}
+
+// connect is the command line that reaches server through the floor, for a client whose
+// environment is the other person's: env(1) points it at the floor's home.
+func (f floor) connect(server string) []string {
+	return []string{"env", "MCPTRAY_HOME=" + f.Home, "HOME=" + f.Dir, f.Bin, "connect", server}
+}
+
+// reportFloor reports what MCP Tray's wiring alone adds (floor) to the median, and its ratio
+// to socat's: the part of the #27 ratio that is not the relay's checks.
+func reportFloor(b *testing.B, d, s, f []float64) {
+	s50, _ := added(d, s)
+	f50, _ := added(d, f)
+	b.ReportMetric(f50, "floor-added-p50-µs")
+	b.ReportMetric(f50/s50, "floor-added-p50-x-socat")
+}
+
 // BenchmarkToolCallLatencyGoClient is BenchmarkToolCallLatency with mcp-go's client, whose
 // own cost per message is far below the TypeScript SDK's: what remains added is closer to
 // the relay's own share. Direct, socat and MCP Tray interleaved call by call, as there; same
@@ -168,11 +206,15 @@ func reportAdded(b *testing.B, d, s, r []float64) {
 func BenchmarkToolCallLatencyGoClient(b *testing.B) {
 	u := testbin.NewBenchUser(b)
 	trustedFake(u)
+	floor := newFloor(b)
+	trustedFake(floor.User)
 	bare := socat(b, fake)
 	for b.Loop() {
 		c, _ := bridge(b, u, "fake")
-		us := echoCallsInterleaved(b, 2000, 500, direct(b), viaSocat(b, bare), c)
+		f, _ := bridge(b, floor.User, "fake")
+		us := echoCallsInterleaved(b, 2000, 500, direct(b), viaSocat(b, bare), c, f)
 		reportAdded(b, us[0], us[1], us[2])
+		reportFloor(b, us[0], us[1], us[3])
 	}
 }
 
