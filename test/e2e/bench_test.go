@@ -299,6 +299,7 @@ func spareAge(u *testbin.User) bool {
 
 // BenchmarkBridgeRSS: resident memory of one connected `mcptray connect` bridge. Target ≤ 15 MB.
 func BenchmarkBridgeRSS(b *testing.B) {
+	const bridgeRSSTarget = 15.0 // MB, the README's target for one `mcptray connect`
 	u := testbin.NewBenchUser(b)
 	trustedFake(u)
 	for b.Loop() {
@@ -312,7 +313,12 @@ func BenchmarkBridgeRSS(b *testing.B) {
 		if len(bridge) != 1 {
 			b.Fatalf("the AI-app stand-in has %d child processes, want the bridge alone", len(bridge))
 		}
-		b.ReportMetric(float64(rssKB(bridge[0]))/1024, "MB-rss")
+		mb := float64(rssKB(bridge[0])) / 1024
+		b.ReportMetric(mb, "MB-rss")
+		if mb > bridgeRSSTarget {
+			// It drifted from 9.8 to 16 MB once without a figure failing (docs/relay-performance.md).
+			b.Errorf("one bridge uses %.1f MB, over the README's %.0f MB target", mb, bridgeRSSTarget)
+		}
 		br.in.Close()
 		br.cmd.Wait()
 	}
