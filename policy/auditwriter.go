@@ -122,17 +122,25 @@ func (w *AuditWriter) run(onError func(error), linger time.Duration, wrote func(
 		case flushed = <-w.flush:
 			batch = batch[:0]
 		}
-		more := drain()
-		write()
-		// A full batch leaves entries behind: they go at once, not after another linger,
-		// and a flush waits for every one queued before it (a full queue is auditQueue/
-		// auditBatch batches; entries queued after the flush may go too).
-		for rounds := 0; more || (flushed != nil && open && len(w.queue) > 0 && rounds < auditQueue/auditBatch); rounds++ {
-			batch = batch[:0]
-			more = drain()
+		for more := drain(); ; more = drain() {
+			// A full batch leaves entries behind: they go at once, not after another linger.
 			write()
+			batch = batch[:0]
+			if !more {
+				break
+			}
 		}
 		if flushed != nil {
+			// A flush waits for every entry queued before it: at most a full queue, which is
+			// auditQueue/auditBatch batches (entries queued after the flush may go too).
+			for range auditQueue / auditBatch {
+				if !open || len(w.queue) == 0 {
+					break
+				}
+				drain()
+				write()
+				batch = batch[:0]
+			}
 			close(flushed)
 		}
 	}
