@@ -23,8 +23,25 @@ import (
 )
 
 // connect hands a bridge connection a process of the server (the warm spare when one is
-// ready) and relays between them until either side ends.
+// ready, or the shared process) and relays between them until either side ends. Once the
+// connection is accepted, the faces are told an AI app connected (the tray prepares its window
+// process ahead of a prompt).
 func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File) (func(net.Conn, *bufio.Reader), error) {
+	run, err := d.session(ctx, h, files)
+	if err != nil {
+		return nil, err
+	}
+	return func(conn net.Conn, r *bufio.Reader) {
+		if conn != nil {
+			d.notes.Publish(api.Note{Kind: api.NoteAppConnected, Message: h.Server})
+		}
+		run(conn, r)
+	}, nil
+}
+
+// session is connect's work for one connection: the function that relays it (conn nil when
+// the connection was not accepted after all, to release what was taken for it).
+func (d *Daemon) session(ctx context.Context, h control.Hello, files []*os.File) (func(net.Conn, *bufio.Reader), error) {
 	if h.Server == "" {
 		return nil, &control.Error{Code: control.CodeBadRequest, Message: "mcptray connect needs the name of a server."}
 	}
@@ -48,7 +65,6 @@ func (d *Daemon) connect(ctx context.Context, h control.Hello, files []*os.File)
 		if logs != nil {
 			logs.Note("a client connected (session %s, pid %d)", sess.ID, p.Pid())
 		}
-		d.notes.Publish(api.Note{Kind: api.NoteAppConnected, Message: h.Server})
 		opts := gateway.Options{Gate: d.guard, Hooks: gateway.Hooks{
 			Tools:   d.tools.record,
 			Traffic: d.traffic.Record,

@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 
-	"github.com/mcptray/mcptray/api"
 	"github.com/mcptray/mcptray/authority"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
@@ -40,7 +39,6 @@ func (d *Daemon) connectShared(ctx context.Context, hub *gateway.Hub, h control.
 		if logs != nil {
 			logs.Note("a client joined the shared process (session %s)", sess.ID)
 		}
-		d.notes.Publish(api.Note{Kind: api.NoteAppConnected, Message: h.Server})
 		if len(files) == 2 {
 			// As in session mode: relay the client's pipes directly, and end when the bridge
 			// goes away even if the client keeps its pipes open.
