@@ -23,8 +23,8 @@ MCPTRAY_SCAN_FIGURES=1 go test -count=1 -tags ci -v -run '^TestScanCorpus$' ./po
 # to compare with the targets (< 1 s and < 2× a 100 MB ~/.claude.json; ≤ 250 ms held → window).
 # The relay against the bare hop (socat) in the same run: added-p50-x-socat ≤ 1.25 and
 # relay-%-of-socat ≥ 90 (TypeScript client with the fake server and with server-everything,
-# mcp-go client, 16 sessions); floor-added-p50-x-socat is MCP Tray's wiring alone (a build with
-# the relayfloor tag, whose relay forwards lines unchecked), so the difference is the checks.
+# mcp-go client, 16 sessions); floor-added-p50-x-socat is MCP Tray's wiring alone (the build of
+# gateway/floor_on.go, whose relay forwards lines unchecked), so the difference is the checks.
 grep -E '^Benchmark(EditClaudeJSON100MB|ApplyClaudeJSON100MB|ClaudeJSON100MBPeakRSS|ReconcileBigClaudeCodeFile|ApprovalWindow/cold|ToolCallLatency|Throughput16Sessions)' "$out" \
   | sed 's/^/# #27 /' | tee -a "$out" || true
 grep -E '^BenchmarkGateCallAllowed' "$out" | sed 's/^/# #26 /' | tee -a "$out" || true  # an allowed call with guardrails off, on, and with OTel (#26): < 10 µs and < 20 µs added

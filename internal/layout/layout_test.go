@@ -164,25 +164,16 @@ func apiMethods(t *testing.T, dir string) map[string]bool {
 func methodSites(t *testing.T, dir string, methods map[string]bool) (prod, tests []string) {
 	t.Helper()
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			// control/ is the transport: its own tests name made-up methods.
-			if rel == apiDir || rel == "control" || strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
+	walkFiles(t, dir, func(rel, name string) bool {
+		// control/ is the transport: its own tests name made-up methods.
+		return rel == apiDir || rel == "control" || strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata"
+	}, func(rel, path string) {
 		if !strings.HasSuffix(path, ".go") {
-			return nil
+			return
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 		if err != nil {
-			return nil // not ours to judge: go vet reports it
+			return // not ours to judge: go vet reports it
 		}
 		seen := map[token.Pos]bool{}
 		report := func(lit *ast.BasicLit) {
@@ -215,11 +206,7 @@ func methodSites(t *testing.T, dir string, methods map[string]bool) (prod, tests
 			}
 			return true
 		})
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	slices.Sort(prod)
 	slices.Sort(tests)
 	return prod, tests
@@ -307,30 +294,40 @@ var floorAllowed = []string{"gateway/floor_on.go", "gateway/floor_off.go", "inte
 // floorSites lists the files under dir, outside floorAllowed and Markdown, that name floorTag.
 func floorSites(t *testing.T, dir string) []string {
 	var sites []string
+	walkFiles(t, dir, func(rel, name string) bool {
+		return name == ".git" || name == "node_modules" || rel == "bench" || rel == "bin" || rel == "dist"
+	}, func(rel, path string) {
+		if strings.HasSuffix(rel, ".md") || slices.Contains(floorAllowed, rel) {
+			return
+		}
+		if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), floorTag) {
+			sites = append(sites, rel)
+		}
+	})
+	return sites
+}
+
+// walkFiles calls visit with every file under dir, by its slash-separated path relative to
+// dir and its full path, skipping the folders skip names (by relative path or base name).
+func walkFiles(t *testing.T, dir string, skip func(rel, name string) bool, visit func(rel, path string)) {
+	t.Helper()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, path)
 		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if d.Name() == ".git" || d.Name() == "node_modules" || rel == "bench" || rel == "bin" || rel == "dist" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasSuffix(rel, ".md") || slices.Contains(floorAllowed, rel) {
-			return nil
-		}
-		if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), floorTag) {
-			sites = append(sites, rel)
+		switch {
+		case !d.IsDir():
+			visit(rel, path)
+		case rel != "." && skip(rel, d.Name()):
+			return filepath.SkipDir
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sites
 }
 
 // TestOnlyTheBenchmarksBuildTheRelayFloor: a binary built with the relayfloor tag passes every
