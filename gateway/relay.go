@@ -238,6 +238,13 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				r.refuseBadID(env, line)
 				continue
 			}
+			// A duplicate id is refused before anything records the request: the era bridge
+			// keeps each request's line under its id to send again (session_legacy_app.go),
+			// and a refused duplicate must not replace a running call's.
+			if r.idInUse(key) {
+				r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray refused this request because another request with the same id is still running."))
+				continue
+			}
 			if e := r.era.Load(); e != nil {
 				done, out := e.clientRequest(env, key, line)
 				if done {
@@ -246,10 +253,6 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				if out != nil {
 					line, raw = out, append(out, '\n')
 				}
-			}
-			if r.idInUse(key) {
-				r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray refused this request because another request with the same id is still running."))
-				continue
 			}
 			if env.Method == "initialize" || env.Method == "server/discover" {
 				r.sess.learnClient(line)

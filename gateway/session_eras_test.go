@@ -414,3 +414,41 @@ func TestSessionIgnoredHandshakes(t *testing.T) {
 		t.Errorf("reported %q", e)
 	}
 }
+
+// denyGate allows every tool but deny, which it refuses.
+type denyGate struct{ deny string }
+
+func (g denyGate) Call(_ *Session, tool string, _ json.RawMessage) CallVerdict {
+	if tool == g.deny {
+		return CallVerdict{Message: "denied by rule"}
+	}
+	return CallVerdict{Allow: true}
+}
+func (denyGate) Tools(_ *Session, result json.RawMessage, _ bool) json.RawMessage { return result }
+func (denyGate) Refused(*Session, string, json.RawMessage, string)                {}
+func (denyGate) End(*Session)                                                     {}
+
+// A legacy client on a modern-only server sends an allowed call and, under the same id while
+// it runs, a denied one: the duplicate is refused, and the retry after the person's input is
+// the allowed call's, never the denied one's (found by red-teaming: the era bridge had kept
+// the refused duplicate's line as the one to send again).
+func TestSessionLegacyDuplicateIDNeverRetriesTheRefusedCall(t *testing.T) {
+	srv, cli, _ := relayOnly(t, denyGate{deny: "echo"}, Options{ServerEra: EraModern})
+	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
+	d := srv.next("server/discover", isMethod("server/discover"))
+	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
+	cli.next("the initialize answer", isID("0"))
+	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"greet","arguments":{}}}`)
+	c := srv.next("the allowed call", isMethod("tools/call"))
+	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"text":"DENIED TOOL RAN"}}}`)
+	if dup := cli.next("the duplicate's refusal", isID("9")); dup.str("error", "code") == "" {
+		t.Fatalf("the duplicate id was answered %v; want an error", dup)
+	}
+	srv.send(`{"jsonrpc":"2.0","id":%s,"result":{"resultType":"input_required","inputRequests":{"who":{"method":"elicitation/create","params":{"message":"Name?"}}}}}`, c.str("id"))
+	e := cli.next("the elicitation", isMethod("elicitation/create"))
+	cli.send(`{"jsonrpc":"2.0","id":%q,"result":{"action":"accept","content":{"name":"Ada"}}}`, e.str("id"))
+	retry := srv.next("the retry", isMethod("tools/call"))
+	if name := retry.str("params", "name"); name != "greet" || strings.Contains(retry.str("params"), "DENIED") {
+		t.Fatalf("the retry sent %s to the server; want the allowed greet call", retry.str("params"))
+	}
+}

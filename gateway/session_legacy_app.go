@@ -89,6 +89,11 @@ func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
 	delete(e.lines, key)
 	delete(e.retried, origKey)
 	e.mu.Unlock()
+	// The line kept under this id must be this request's: one kept for a call that was then
+	// refused or withdrawn is never sent again in another request's place.
+	if sent != nil && jsonwire.StringAt(sent, "method") != p.method {
+		sent = nil
+	}
 	if sent == nil || jsonwire.StringAt(line, "result", "resultType") != "input_required" {
 		e.mu.Lock()
 		delete(e.rounds, origKey) // the request is over
