@@ -20,6 +20,9 @@ var envelopeReads = []string{"jsonrpc", "id", "method", "params", "result", "err
 
 // serverAmbiguity returns what makes a server's message ambiguous at the top level, or nil.
 func serverAmbiguity(line []byte) *ambiguity {
+	if a := jsonwire.LineBreak(line); a != nil {
+		return a
+	}
 	_, a := jsonwire.CheckLevel(line, envelopeReads, "")
 	return a
 }

@@ -34,6 +34,9 @@ type ambiguity = jsonwire.Ambiguity
 // ambiguousMember returns what makes msg ambiguous, or nil. Names are compared as
 // encoding/json compares them: unescaped, ignoring case. msg must be valid JSON.
 func ambiguousMember(msg []byte) *ambiguity {
+	if a := jsonwire.LineBreak(msg); a != nil {
+		return a
+	}
 	obj := msg
 	for i, lv := range levels {
 		next := ""
@@ -71,6 +74,9 @@ func (m *member) refuseAmbiguous(k kind, env envelope, a *ambiguity) {
 
 // sentence says what is ambiguous, to end "…because it …".
 func sentence(a *ambiguity) string {
+	if a.CarriageReturn {
+		return "holds a carriage return inside it, which some servers and apps read as the end of one message and the start of another"
+	}
 	if a.As != "" {
 		return fmt.Sprintf("spells %q as %q, which some servers read as the same name", a.As, a.Member)
 	}
@@ -84,6 +90,9 @@ func clientAmbiguity(k kind, line []byte) *ambiguity {
 	case kindRequest, kindNotification, kindResponse:
 		return ambiguousMember(line)
 	case kindBatch:
+		if a := jsonwire.LineBreak(line); a != nil {
+			return a // between the batch's messages too
+		}
 		var msgs []json.RawMessage
 		if json.Unmarshal(line, &msgs) != nil {
 			return nil

@@ -13,14 +13,27 @@ import (
 
 // Ambiguity is what makes an object ambiguous: Member (with its parents, as in "params.name",
 // when the caller adds them) is named twice, or, when As is set, is a spelling of the member
-// As in another case.
+// As in another case. Or, with CarriageReturn set, the message holds a carriage return
+// (as white space between its tokens, which JSON allows): a peer that reads lines the way
+// Python's and Node's line readers do ends a line there, and reads what follows as a
+// message of its own (LineBreak).
 type Ambiguity struct {
-	Member, As string
+	Member, As     string
+	CarriageReturn bool
+}
+
+// LineBreak returns the ambiguity of a newline-delimited message that holds a carriage
+// return anywhere before its line ending, or nil. line is the message without its line ending.
+func LineBreak(line []byte) *Ambiguity {
+	if bytes.IndexByte(line, '\r') >= 0 {
+		return &Ambiguity{CarriageReturn: true}
+	}
+	return nil
 }
 
 // AboutID reports whether the message's id is what is in doubt.
 func (a *Ambiguity) AboutID() bool {
-	return a.As == "id" || a.As == "" && bytes.EqualFold([]byte(a.Member), []byte("id"))
+	return !a.CarriageReturn && (a.As == "id" || a.As == "" && bytes.EqualFold([]byte(a.Member), []byte("id")))
 }
 
 // Within adds the path of the object the ambiguity was found in (as "params.") to its names.
