@@ -35,6 +35,22 @@ func readSeenCall(line []byte) seenCall {
 	return seenCall{name, args}
 }
 
+// batchOfMessages reports whether a JSON-RPC batch holds messages only, one or more, each an
+// object: a batch inside a batch, or a bare value, is nothing JSON-RPC defines, and the relay
+// reads no further than one level, so it would pass unread.
+func batchOfMessages(line []byte) bool {
+	var msgs []json.RawMessage
+	if json.Unmarshal(line, &msgs) != nil || len(msgs) == 0 {
+		return false
+	}
+	for _, m := range msgs {
+		if k, _, _ := classify(m); k == kindInvalid || k == kindBatch {
+			return false
+		}
+	}
+	return true
+}
+
 // batchCalls reads a JSON-RPC batch with the strict reader: the tool calls it holds and the
 // ids of its requests, which are each owed an answer.
 func batchCalls(line []byte) (calls []seenCall, ids []json.RawMessage) {

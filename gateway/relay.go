@@ -290,6 +290,11 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				continue
 			}
 		case kindBatch:
+			if !batchOfMessages(line) {
+				r.note("the client sent a batch that holds something other than messages; MCP Tray refused it: %s", describe(line))
+				r.writeClient(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this batch because it holds something that is not a message."))
+				continue
+			}
 			if calls, ids := batchCalls(line); len(calls) > 0 && r.opts.Gate != nil {
 				for _, id := range ids {
 					r.writeClient(errorResponse(id, codeInvalidRequest, "MCP Tray does not pass tool calls sent in a batch; send them one at a time."))

@@ -346,3 +346,24 @@ func TestRelayRefusesAmbiguousClientMessages(t *testing.T) {
 	rg.cli.send(`{"jsonrpc":"2.0","id":2,"method":"ping"}`)
 	eq(t, "the server's first message", rg.srv.next("ping"), `{"jsonrpc":"2.0","id":2,"method":"ping"}`+"\n")
 }
+
+// A batch inside a batch (or a bare value in one) is nothing JSON-RPC defines, and the relay
+// reads a batch one level deep: refused whole, never forwarded unread (red team: a nested
+// batch carried a tool call with "METHOD" past the gate).
+func TestRelayRefusesBatchesOfAnythingButMessages(t *testing.T) {
+	rg := relayRig(t, Options{})
+	for _, batch := range []string{
+		`[[{"jsonrpc":"2.0","id":7,"METHOD":"tools/call","params":{"name":"danger","arguments":{}}}]]`,
+		`[{"jsonrpc":"2.0","id":8,"method":"ping"},[{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"danger"}}]]`,
+		`[1]`,
+		`[]`,
+	} {
+		rg.cli.send("%s", batch)
+		got := rg.cli.next("the refusal of " + batch)
+		if string(jsonwire.ValueAt(got, "error", "code")) != fmt.Sprint(codeInvalidRequest) {
+			t.Errorf("the batch %s was answered %s", batch, got)
+		}
+	}
+	rg.cli.send(`{"jsonrpc":"2.0","id":10,"method":"ping"}`)
+	eq(t, "the server's first message", rg.srv.next("ping"), `{"jsonrpc":"2.0","id":10,"method":"ping"}`+"\n")
+}
