@@ -211,6 +211,14 @@ func (d *Daemon) reload() {
 	}
 	d.known.again() // the secrets of servers not started, for the data-loss checks
 	d.guard.engine.SetRules(rules(cfg))
+	// An always-allow the person gave from a prompt is kept as an allow rule in config.json;
+	// the engine's grants hold only those bound to a Kubernetes context (their own file).
+	// Replaced at each load, so that setting the tool back to ask asks again.
+	if saved, err := kubereconcile.NewGrants(d.opts.Home).Load(); err == nil {
+		d.guard.engine.Grants().SetAlways(saved)
+	} else {
+		d.log.Warn("always-allow choices for Kubernetes contexts not read", "err", err)
+	}
 	d.guard.broker.SetTimeout(time.Duration(cfg.Settings.ApprovalTimeoutSeconds) * time.Second) // 0: the default
 	d.sup.Apply(d.kube.Specs(cfg, Specs(cfg)))
 	d.shared.apply(cfg)

@@ -422,3 +422,23 @@ func TestAmbiguousMessagesCannotSlipACallPastPolicy(t *testing.T) {
 		}
 	}
 }
+
+// An always-allow is an allow rule in config.json; when the person sets the tool back to ask,
+// the next call asks again (red team: the grant had lived on in the daemon's memory until it
+// restarted, so "ask" showed in the list and the call ran without a prompt).
+func TestAskAfterAlwaysAsksAgain(t *testing.T) {
+	u, dir := filesUser(t, 0)
+	ch := callAsync(t, u, "write_file", writeArgs(dir, "a1.txt", "a"))
+	var ap []approval
+	u.UntilApprovals("the first call waits", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.OK("approve", ap[0].ID, "--always")
+	waitResult(t, ch)
+	u.OK("policy", "set", "files", "write_file", "ask")
+	ch = callAsync(t, u, "write_file", writeArgs(dir, "a2.txt", "a"))
+	u.UntilApprovals("the call after ask waits for the person", func() bool { ap = pending(t, u); return len(ap) == 1 })
+	u.OK("deny", ap[0].ID)
+	waitResult(t, ch)
+	if _, err := os.Stat(filepath.Join(dir, "a2.txt")); err == nil {
+		t.Fatal("the call ran after the tool was set back to ask and the person denied it")
+	}
+}
