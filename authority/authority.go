@@ -85,6 +85,35 @@ func (a *Authority) NotFromPerson(pid int) string {
 			return why
 		}
 	}
+	return a.detached(asker)
+}
+
+// detached says why asker may not loosen when it runs in a session of its own that began after
+// the daemon started and has no terminal: what a program does to leave the process tree it was
+// started in (setsid, then its parent exits: its new parent is pid 1 or the session's
+// reaper, and its ancestry no longer shows the AI app or server it came from). A person asks
+// from the tray, the window, or a terminal: a terminal's session has it as its controlling
+// terminal, and a desktop's session began before MCP Tray. Where the system does not say
+// which terminal a process has, nothing is concluded. Not covered (README, "Security"): a
+// program given a terminal of its own (script, systemd-run --pty), or started by a process
+// that was already there (a terminal emulator or tmux asked to open a window).
+func (a *Authority) detached(asker proc.Info) string {
+	const why = "it runs detached from any terminal, in a session that began after MCP Tray started (a program that left the process tree it was started in)"
+	judge := asker // the session's leader, while it runs; else the asker itself
+	if asker.Session > 0 && asker.Session != asker.Pid {
+		if leader, err := proc.Lookup(asker.Session); err == nil && leader.Start <= asker.Start {
+			judge = leader
+		}
+	}
+	tty, known, err := proc.Terminal(judge.Pid)
+	switch {
+	case !known:
+		return ""
+	case err != nil:
+		return "its process could not be read: " + err.Error()
+	case tty == 0 && judge.Start > a.self.Start:
+		return why
+	}
 	return ""
 }
 

@@ -38,6 +38,13 @@ func sleeper(t *testing.T) (shell, child int) {
 	return cmd.Process.Pid, pid
 }
 
+// testDaemon plays a daemon that is no process here and started just before this test (a
+// clock tick, the unit of start times on Linux): what the test starts began after it, the
+// session the test runs in before.
+func testDaemon(t *testing.T) proc.ID {
+	return proc.ID{Pid: -1, Start: identify(t, os.Getpid()).Start - 1}
+}
+
 func identify(t *testing.T, pid int) proc.ID {
 	t.Helper()
 	id, err := proc.Identify(pid)
@@ -114,7 +121,7 @@ func TestADetachedProgramOfAServerMayNotLoosen(t *testing.T) {
 
 func TestAnAIAppAndWhatItRunsMayNotLoosen(t *testing.T) {
 	a := New()
-	a.self = proc.ID{Pid: -1} // the processes here descend from this test, not from a daemon
+	a.self = testDaemon(t) // the processes here descend from this test, not from a daemon
 	app, agent := sleeper(t)
 	_, unrelated := sleeper(t)
 	forget := a.AddBridge(Bridge{app: identify(t, app), appExe: "/usr/bin/app"})
@@ -175,7 +182,7 @@ func TestAnAppOfSeveralProcessesIsOneApp(t *testing.T) {
 		t.Fatalf("the app's root is %+v; want the outer shell %d", b.root, cmd.Process.Pid)
 	}
 	a := New()
-	a.self = proc.ID{Pid: -1}
+	a.self = testDaemon(t)
 	a.AddBridge(b)
 	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
 		t.Errorf("a program the app's other process ran may loosen (%q)", why)
@@ -209,12 +216,46 @@ time.sleep(60)`
 		t.Fatalf("the app behind the shell is %+v; want python3, %d", b.outer, cmd.Process.Pid)
 	}
 	a := New()
-	a.self = proc.ID{Pid: -1}
+	a.self = testDaemon(t)
 	a.AddBridge(b)
 	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
 		t.Errorf("a program run by the app behind the shell may loosen (%q)", why)
 	}
 	if why := a.NotFromPerson(os.Getpid()); why != "" {
 		t.Errorf("the person's terminal (this test) may not loosen: %s", why)
+	}
+}
+
+// An app that starts its bridge through a wrapper that waits for it (timeout here) is the
+// wrapper's parent: what else the app runs may not loosen (red team: `timeout` was recorded as
+// the AI app, and the app's agent approved its own call).
+func TestAnAppBehindAWrapper(t *testing.T) {
+	const app = `import subprocess, time
+b = subprocess.Popen(["timeout", "60", "sleep", "60"])
+time.sleep(0.3)
+bridge = open("/proc/%d/task/%d/children" % (b.pid, b.pid)).read().split()[0]
+a = subprocess.Popen(["sleep", "61"])
+print(bridge, a.pid, flush=True)
+time.sleep(60)`
+	cmd := exec.Command("python3", "-c", app)
+	out, _ := cmd.StdoutPipe()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("python3 is needed for this test: %v", err)
+	}
+	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
+	var bridge, agent int
+	if _, err := fmt.Fscan(out, &bridge, &agent); err != nil {
+		t.Fatal(err)
+	}
+	b := IdentifyBridge(bridge)
+	if b.outer != identify(t, cmd.Process.Pid) {
+		t.Fatalf("the app behind the wrapper is %+v; want python3, %d", b.outer, cmd.Process.Pid)
+	}
+	a := New()
+	a.self = testDaemon(t)
+	a.AddBridge(b)
+	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
+		t.Errorf("a program run by the app behind the wrapper may loosen (%q)", why)
 	}
 }

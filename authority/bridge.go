@@ -17,9 +17,10 @@ type Bridge struct {
 	// app made of several processes of one program (an Electron app's extension host, its
 	// terminal host, its main process) is one app, and what any of them runs is the app's.
 	root proc.ID
-	// outer is the first ancestor of the app that is not a shell, when the app is a shell: an
-	// AI app that starts its servers through `sh -c` (or cmd.exe) is the shell's parent, and
-	// the agent's own shell commands descend from that, not from the shell that ran the bridge.
+	// outer is the first ancestor of the app that is not a shell, when the app is a shell or
+	// a wrapper (timeout, strace, script…): an AI app that starts its servers through `sh -c`
+	// (or cmd.exe) is the shell's parent, and the agent's own shell commands descend from
+	// that, not from the shell that ran the bridge.
 	outer proc.ID
 }
 
@@ -46,9 +47,19 @@ func (a *Authority) AddBridge(b Bridge) (forget func()) {
 var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "fish": true,
 	"busybox": true, "cmd.exe": true, "powershell.exe": true, "pwsh": true, "pwsh.exe": true}
 
-// isShell reports whether exe is a command interpreter.
+// wrappers are programs that run another program as their child and wait for it (a time
+// limit, a tracer, a pseudo-terminal, a lock): an AI app that starts its bridge through one is
+// the wrapper's parent, as with a shell (red team: `timeout` was taken for the AI app).
+var wrappers = map[string]bool{"timeout": true, "time": true, "strace": true, "ltrace": true, "script": true,
+	"unbuffer": true, "flock": true, "chronic": true, "firejail": true, "bwrap": true, "xvfb-run": true,
+	"nice": true, "nohup": true, "env": true, "stdbuf": true, "setsid": true, "ionice": true, "taskset": true,
+	"chrt": true, "sudo": true, "doas": true, "runuser": true, "su": true}
+
+// isShell reports whether exe is a command interpreter, or a wrapper that runs one program and
+// waits for it: either way, not the AI app itself.
 func isShell(exe string) bool {
-	return shells[strings.ToLower(filepath.Base(exe))]
+	name := strings.ToLower(filepath.Base(exe))
+	return shells[name] || wrappers[name]
 }
 
 // IdentifyBridge reads the bridge process pid, its parent (the AI app) and the app's root. A

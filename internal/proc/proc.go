@@ -62,6 +62,16 @@ func Executable(pid int) (string, error) {
 	return executable(pid)
 }
 
+// Terminal returns the device number of pid's controlling terminal, 0 when it has none. known
+// is false where the system does not say (every system but Linux, for now): the caller must
+// then not treat "no terminal" as a fact.
+func Terminal(pid int) (tty int, known bool, err error) {
+	if pid <= 0 {
+		return 0, false, fmt.Errorf("no process has pid %d", pid)
+	}
+	return terminal(pid)
+}
+
 // maxDepth bounds a walk up the process tree; real trees are a few dozen deep.
 const maxDepth = 512
 

@@ -5,3 +5,5 @@ package proc
 func lookup(int) (Info, error) { return Info{}, ErrUnsupported }
 
 func executable(int) (string, error) { return "", ErrUnsupported }
+
+func terminal(int) (int, bool, error) { return 0, false, ErrUnsupported }

@@ -52,3 +52,6 @@ func executable(pid int) (string, error) {
 	}
 	return windows.UTF16ToString(buf[:n]), nil
 }
+
+// terminal: Windows has no controlling terminals in this sense; known is false.
+func terminal(int) (int, bool, error) { return 0, false, nil }
