@@ -19,8 +19,8 @@ import (
 // closed, the process killed and waited for. It fails t if the bridge cannot start.
 //
 // The bridge is started the way an AI app starts one, by a program of its own: the returned
-// command is an AI-app stand-in (timeout) whose child is the bridge, and which exits with the
-// bridge's code. The test process then stays what it models, the person's terminal, whose
+// command is an AI-app stand-in (AppStandIn) whose child is the bridge, and which exits with
+// the bridge's code. The test process then stays what it models, the person's terminal, whose
 // approvals MCP Tray takes while the bridge is open; MCP Tray refuses them from the parent of
 // a bridge (the AI app) and everything it runs.
 func (u *User) Connect(t testing.TB, name string) (cmd *exec.Cmd, stdin io.WriteCloser, lines <-chan string) {
@@ -57,8 +57,7 @@ func (u *User) Client(t testing.TB, name string, opts ...client.ClientOption) *c
 // startBridge starts the AI-app stand-in and its bridge (see Connect).
 func (u *User) startBridge(t testing.TB, name string) (*exec.Cmd, io.WriteCloser, io.ReadCloser) {
 	t.Helper()
-	// Not a shell: MCP Tray looks through a shell to the program that ran it.
-	cmd := exec.Command("timeout", "1h", u.Bin, "connect", name)
+	cmd := AppStandIn(u.Bin, "connect", name)
 	cmd.Env = u.Env
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()
@@ -79,4 +78,13 @@ func FreePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// AppStandIn returns a command that plays an AI app starting a program of its own: a Python
+// process that runs the program as its child, passing it its stdin and stdout, and exits with
+// its code. Not a shell nor a wrapper such as timeout: MCP Tray looks through those to the
+// program that ran them (authority.IdentifyBridge), which in a test is the test itself.
+func AppStandIn(program string, args ...string) *exec.Cmd {
+	const run = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))"
+	return exec.Command("python3", append([]string{"-c", run, program}, args...)...)
 }

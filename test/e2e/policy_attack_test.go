@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,11 +21,11 @@ import (
 // log cut short or re-chained, a call that times out.
 
 // appBridge is listedSession for a bridge started the way an AI app starts one: by a program
-// of its own (here timeout: not a shell, which MCP Tray looks through), not by the test process. The test process then stays what it
-// models, the person's terminal, whose approvals MCP Tray takes while the bridge is open.
+// of its own (testbin.AppStandIn), not by the test process. The test process then stays what
+// it models, the person's terminal, whose approvals MCP Tray takes while the bridge is open.
 func appBridge(t *testing.T, u *testbin.User, name string) *rawBridge {
 	t.Helper()
-	cmd := exec.Command("timeout", "1h", u.Bin, "connect", name)
+	cmd := testbin.AppStandIn(u.Bin, "connect", name)
 	cmd.Env = u.Env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	in, _ := cmd.StdinPipe()
