@@ -25,7 +25,7 @@ var deniedPatterns = []deniedPattern{
 	// Python: "PermissionError: [Errno 13] Permission denied: '/root/.ssh/id_rsa'"
 	{re: regexp.MustCompile(`\[Errno (13|1|2)\] [^:]+: '(/[^']+)'`), error: 1, path: 2},
 	// Go: "open /root/.ssh/id_rsa: permission denied", "dial unix /x.sock: connect: no such file or directory"
-	{re: regexp.MustCompile(`\b(open|mkdir|remove|rename|stat|lstat|readdir|unlinkat|openat|symlink|link|chmod|fork/exec|dial unix) (/[^\s:]*):(?: connect:)? (permission denied|operation not permitted|no such file or directory)`), op: 1, path: 2, error: 3},
+	{re: regexp.MustCompile(`\b(open|mkdir|remove|rename|stat|lstat|readdir|unlinkat|openat|symlink|link|chmod|fork/exec|dial unix) (/[^\s:]*):(?: (?:connect|socket):)? (permission denied|operation not permitted|no such file or directory)`), op: 1, path: 2, error: 3},
 	// Go: "dial tcp 127.0.0.1:80: connect: network is unreachable"
 	{re: regexp.MustCompile(`dial (?:tcp|udp)[46]? (\S+): connect: (network is unreachable|permission denied)`), path: 1, error: 2, network: true},
 	// Node: "connect ENETUNREACH 127.0.0.1:80"

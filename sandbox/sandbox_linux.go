@@ -74,6 +74,9 @@ func helperMain(raw string, argv []string) error {
 	if err := restrictThread(w.Rules, landlockABI()); err != nil {
 		return err
 	}
+	if err := denyUnixSockets(); err != nil {
+		return err
+	}
 	env := make([]string, 0, len(os.Environ()))
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, envWire+"=") {
@@ -106,8 +109,6 @@ func gaps(s Status) string {
 	switch {
 	case s.Landlock == 0:
 		return "This Linux kernel has no Landlock, so servers cannot be confined: they can read and change everything you can."
-	case !s.Namespaces && s.Landlock < 9:
-		return "This computer does not allow private namespaces, so a confined server can still connect to MCP Tray's control socket (MCP Tray refuses to take approvals from it) and, with the network off, can still send UDP."
 	case !s.Namespaces:
 		return "This computer does not allow private namespaces, so a confined server with the network off can still send UDP."
 	}

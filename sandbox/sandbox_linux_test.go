@@ -39,6 +39,7 @@ func TestMain(m *testing.M) {
 // server was given.
 type world struct {
 	home, app, socket, state, temp, notes, docs string
+	bus                                         string // a socket outside MCP Tray's home, as a session bus or an ssh-agent is
 	secrets                                     map[string]string // what the server must not read
 	tcp                                         string            // a listener on 127.0.0.1
 }
@@ -73,6 +74,13 @@ func newWorld(t *testing.T) *world {
 	}
 	t.Cleanup(func() { ln.Close() })
 	go acceptAll(ln)
+	w.bus = filepath.Join(t.TempDir(), "bus")
+	bus, err := net.Listen("unix", w.bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	go acceptAll(bus)
 	tl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -164,6 +172,7 @@ func (w *world) hostileAttempts() []string {
 		"write="+filepath.Join(w.app, "config.json"),
 		"write=/tmp/planted-by-probe",
 		"unix="+w.socket,
+		"unix="+w.bus,
 		"tcp="+w.tcp,
 	)
 }
@@ -220,6 +229,9 @@ func TestHostileServerIsStopped(t *testing.T) {
 		"tried to open ~/.local/share/keyrings/login.keyring: not allowed by its sandbox",
 		"tried to connect to ~/.config/mcptray/mcptray.sock: not allowed by its sandbox",
 		"tried to use the network (" + w.tcp + "): not allowed by its sandbox",
+		// Landlock (before ABI 9) does not govern connecting to a socket file; the filter on
+		// socket(AF_UNIX) does (red team: the session bus gave a confined server the keychain).
+		"tried to connect to " + w.bus + ": not allowed by its sandbox",
 	} {
 		if !contains(lines, want) {
 			t.Errorf("log lacks %q; it has:\n%s\nstderr:\n%s", want, strings.Join(lines, "\n"), stderr)
@@ -234,6 +246,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// A confined server keeps socket pairs, which runtimes use for their children's stdio: they
+// connect to nothing.
+func TestSocketPairsStayAllowed(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	r := w.rules(false)
+	if got, stderr := runProbe(t, &r, "pair=stdio"); !got["pair=stdio"].OK {
+		t.Errorf("a confined server could not make a socket pair: %s\n%s", got["pair=stdio"].Err, stderr)
+	}
 }
 
 // TestGrantedPathsWork checks the other side: what the server was given, it can use.
@@ -301,19 +324,16 @@ func TestServerKeepsItsPid(t *testing.T) {
 	}
 }
 
-// TestLandlockAloneLeavesTheSocket documents why the helper hides MCP Tray's folders in a
-// mount namespace: Landlock before ABI 9 stops the file reads and the TCP connection, but
-// not a connect() to the control socket.
-func TestLandlockAloneLeavesTheSocket(t *testing.T) {
+// TestWithoutNamespacesSocketsStayShut: where the machine allows no private namespaces, so
+// nothing is hidden, Landlock (before ABI 9) still leaves connecting to a socket file open; the
+// filter on socket(AF_UNIX) shuts it, for MCP Tray's control socket and every other one.
+func TestWithoutNamespacesSocketsStayShut(t *testing.T) {
 	if landlockABI() == 0 {
 		t.Fatal("this kernel has no Landlock, so the sandbox cannot be tested here")
 	}
-	if landlockABI() >= 9 {
-		t.Skip("Landlock ABI 9 governs socket files itself")
-	}
 	w := newWorld(t)
 	r := w.rules(false)
-	cmd := exec.Command(probePath, "read="+w.secrets["ssh key"], "unix="+w.socket, "tcp="+w.tcp)
+	cmd := exec.Command(probePath, "read="+w.secrets["ssh key"], "unix="+w.socket, "unix="+w.bus, "tcp="+w.tcp)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := wrap(cmd, r, Status{Landlock: landlockABI()}); err != nil {
@@ -324,9 +344,10 @@ func TestLandlockAloneLeavesTheSocket(t *testing.T) {
 	}
 	out := stdout.String()
 	for _, want := range []string{`"op":"read","target":"` + w.secrets["ssh key"] + `","ok":false`,
-		`"op":"unix","target":"` + w.socket + `","ok":true`, `"op":"tcp","target":"` + w.tcp + `","ok":false`} {
+		`"op":"unix","target":"` + w.socket + `","ok":false`, `"op":"unix","target":"` + w.bus + `","ok":false`,
+		`"op":"tcp","target":"` + w.tcp + `","ok":false`} {
 		if !strings.Contains(out, want) {
-			t.Errorf("Landlock alone: want %s in\n%s", want, out)
+			t.Errorf("without namespaces: want %s in\n%s", want, out)
 		}
 	}
 }

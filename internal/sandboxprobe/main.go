@@ -19,6 +19,7 @@
 package main
 
 import (
+	"syscall"
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -83,6 +84,13 @@ func attempt(op, target string) error {
 		c, err := net.DialTimeout("unix", target, 2*time.Second)
 		if err == nil {
 			c.Close()
+		}
+		return err
+	case "pair":
+		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+		if err == nil {
+			syscall.Close(fds[0])
+			syscall.Close(fds[1])
 		}
 		return err
 	case "tcp":
