@@ -27,6 +27,13 @@ func hide(r Rules) error {
 			return err
 		}
 	}
+	// A /dev/shm of its own: the machine's is shared by every program of the person, a
+	// channel between a server without network and one with it (red team).
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if err := unix.Mount("mcptray-shm", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777"); err != nil {
+			return fmt.Errorf("giving the server its own /dev/shm: %w", err)
+		}
+	}
 	return nil
 }
 

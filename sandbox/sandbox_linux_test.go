@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 // server was given.
 type world struct {
 	home, app, socket, state, temp, notes, docs string
-	bus                                         string // a socket outside MCP Tray's home, as a session bus or an ssh-agent is
+	bus                                         string            // a socket outside MCP Tray's home, as a session bus or an ssh-agent is
 	secrets                                     map[string]string // what the server must not read
 	tcp                                         string            // a listener on 127.0.0.1
 }
@@ -256,6 +257,22 @@ func TestSocketPairsStayAllowed(t *testing.T) {
 	r := w.rules(false)
 	if got, stderr := runProbe(t, &r, "pair=stdio"); !got["pair=stdio"].OK {
 		t.Errorf("a confined server could not make a socket pair: %s\n%s", got["pair=stdio"].Err, stderr)
+	}
+}
+
+// A confined server has a /dev/shm of its own: what it writes there stays in its sandbox,
+// out of reach of other servers and programs.
+func TestDevShmIsPrivate(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	r := w.rules(false)
+	p := filepath.Join("/dev/shm", fmt.Sprintf("mcptray-probe-%d", os.Getpid()))
+	t.Cleanup(func() { os.Remove(p) })
+	if got, stderr := runProbe(t, &r, "write="+p); !got["write="+p].OK {
+		t.Errorf("a confined server could not use its /dev/shm: %s\n%s", got["write="+p].Err, stderr)
+	}
+	if _, err := os.Stat(p); err == nil {
+		t.Errorf("what a confined server wrote to /dev/shm is in the machine's /dev/shm")
 	}
 }
 
