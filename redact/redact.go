@@ -8,9 +8,12 @@
 // URL-safe base64 with and without padding (also as part of a longer base64
 // text, such as an HTTP Basic credential "user:secret"), URL query and path
 // escaping, and the forms a JSON encoder writes inside a string (with and
-// without HTML escaping, with "\/", and with non-ASCII as \uXXXX). A value
-// that spans lines is also redacted line by line, so that it is caught in a
-// line-oriented log too.
+// without HTML escaping, with "\/", and with non-ASCII as \uXXXX), hex in
+// either case, the value in capitals and in small letters, and UTF-16 in
+// either byte order. A value that spans lines is also redacted line by line,
+// so that it is caught in a line-oriented log too. A secret broken up by
+// bytes put inside it is not found: a server holding its own credential can
+// always leak it some way; this catches the forms it leaks in by accident.
 //
 // Values shorter than MinLen characters are not used as patterns: they would
 // redact ordinary words and numbers all over a log, and are too short to be

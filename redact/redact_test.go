@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync"
@@ -51,6 +52,13 @@ func TestRedact(t *testing.T) {
 		{"multi-line secret, line by line", map[string]string{"KEY": "-----BEGIN KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0BAQEF\n-----END KEY-----\n"},
 			"stderr: MIIEvQIBADANBg\nstderr: kqhkiG9w0BAQEF\n",
 			"stderr: [redacted:KEY]\nstderr: [redacted:KEY]\n"},
+		{"hex and its capitals", map[string]string{"K": "ghp_abcdef123456"},
+			"a " + hex.EncodeToString([]byte("ghp_abcdef123456")) + " b " + strings.ToUpper(hex.EncodeToString([]byte("ghp_abcdef123456"))),
+			"a [redacted:K] b [redacted:K]"},
+		{"in capitals", map[string]string{"K": "ghp_abcdef123456"}, "token GHP_ABCDEF123456.", "token [redacted:K]."},
+		{"UTF-16, both byte orders", map[string]string{"K": "ghp_ab12"},
+			"le g\x00h\x00p\x00_\x00a\x00b\x001\x002\x00 be \x00g\x00h\x00p\x00_\x00a\x00b\x001\x002.",
+			"le [redacted:K] be [redacted:K]."},
 		{"longest pattern first", map[string]string{"SHORT": "abcdefgh", "LONG": "abcdefghijkl"},
 			"abcdefghijkl abcdefghXX", "[redacted:LONG] [redacted:SHORT]XX"},
 		{"overlapping secrets become one marker", map[string]string{"A": "abcdef12", "B": "ef123456"},
@@ -176,7 +184,8 @@ func TestVariantsOfShortValues(t *testing.T) {
 		}
 	}
 	got := variants("abcdef")
-	want := []string{"abcdef", "YWJjZGVm"} // the other encodings are equal or too short
+	// The other encodings are equal or too short; hex, capitals and UTF-16 are longer.
+	want := []string{"abcdef", "YWJjZGVm", "616263646566", "ABCDEF", "a\x00b\x00c\x00d\x00e\x00f\x00", "\x00a\x00b\x00c\x00d\x00e\x00f"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("variants(%q) (-want +got):\n%s", "abcdef", diff)
 	}

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -60,6 +61,14 @@ func variants(value string) []string {
 		}
 		add(url.QueryEscape(v))
 		add(url.PathEscape(v))
+		// Hex, upper and lower case, and the text in UTF-16 (as Windows tools and some
+		// runtimes write it): forms a server printing its own token is found to use.
+		add(hex.EncodeToString([]byte(v)))
+		add(strings.ToUpper(hex.EncodeToString([]byte(v))))
+		add(strings.ToUpper(v))
+		add(strings.ToLower(v))
+		add(utf16Bytes(v, false))
+		add(utf16Bytes(v, true))
 		for _, j := range jsonForms(v) {
 			add(j)
 		}
@@ -128,4 +137,18 @@ func jsonForms(v string) []string {
 // files for a secret; backups use it to find a credential however the file spells it.
 func Forms(value string) []string {
 	return variants(value)
+}
+
+// utf16Bytes returns v in UTF-16, little-endian or big-endian, as a string of its bytes.
+func utf16Bytes(v string, bigEndian bool) string {
+	units := utf16.Encode([]rune(v))
+	b := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		if bigEndian {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
 }
