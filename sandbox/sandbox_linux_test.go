@@ -250,13 +250,18 @@ func contains(list []string, s string) bool {
 }
 
 // A confined server keeps socket pairs, which runtimes use for their children's stdio: they
-// connect to nothing.
-func TestSocketPairsStayAllowed(t *testing.T) {
+// connect to nothing. io_uring, which makes sockets without the socket system call, is
+// refused (where the kernel offers it at all, unconfined).
+func TestSocketPairsStayAndIOUringGoes(t *testing.T) {
 	needSandbox(t)
 	w := newWorld(t)
 	r := w.rules(false)
-	if got, stderr := runProbe(t, &r, "pair=stdio"); !got["pair=stdio"].OK {
+	got, stderr := runProbe(t, &r, "pair=stdio", "uring=sockets")
+	if !got["pair=stdio"].OK {
 		t.Errorf("a confined server could not make a socket pair: %s\n%s", got["pair=stdio"].Err, stderr)
+	}
+	if got["uring=sockets"].OK {
+		t.Error("a confined server could set up io_uring, which makes sockets past the filter")
 	}
 }
 

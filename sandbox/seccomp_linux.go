@@ -16,7 +16,7 @@ import (
 // and the user's service manager), an ssh-agent, the X server and any other socket the person
 // can. Socket pairs (socketpair), which runtimes use for their children's stdio, stay allowed:
 // they connect to nothing. A 32-bit program's socketcall, whose arguments a filter cannot read,
-// is refused whole. The filter is a handful of instructions, written here rather than through
+// is refused whole, and so is io_uring, which can make sockets without the system call. The filter is a handful of instructions, written here rather than through
 // a seccomp library for that. no_new_privs must be set (restrictThread sets it).
 func denyUnixSockets() error {
 	const (
@@ -24,6 +24,9 @@ func denyUnixSockets() error {
 		nrOffset   = 0  // offsetof(struct seccomp_data, nr)
 		arg0Offset = 16 // offsetof(struct seccomp_data, args[0]), its low half on little-endian
 		x32Bit     = 0x40000000
+		// io_uring makes sockets without the socket system call (IORING_OP_SOCKET): refused
+		// too, as Docker's default profile does; runtimes that try it fall back to threads.
+		ioUringSetup = 425 // the same number on amd64, arm64 and i386
 	)
 	var arch, socketNr uint32
 	switch runtime.GOARCH {
@@ -44,18 +47,20 @@ func denyUnixSockets() error {
 	// Jumps count the instructions skipped after the current one.
 	filter := []unix.SockFilter{
 		/* 0 */ {Code: ld, K: archOffset},
-		/* 1 */ {Code: jeq, K: arch, Jt: 4, Jf: 0}, // native: 6
-		/* 2 */ {Code: jeq, K: unix.AUDIT_ARCH_I386, Jt: 0, Jf: 9}, // another arch: allow
+		/* 1 */ {Code: jeq, K: arch, Jt: 5, Jf: 0}, // native: 7
+		/* 2 */ {Code: jeq, K: unix.AUDIT_ARCH_I386, Jt: 0, Jf: 11}, // another arch: allow
 		/* 3 */ {Code: ld, K: nrOffset},
-		/* 4 */ {Code: jeq, K: 102, Jt: 6, Jf: 0}, // i386 socketcall: deny
-		/* 5 */ {Code: jeq, K: 359, Jt: 3, Jf: 6}, // i386 socket: read its family
-		/* 6 */ {Code: ld, K: nrOffset},
-		/* 7 */ {Code: jeq, K: socketNr, Jt: 1, Jf: 0},
-		/* 8 */ {Code: jeq, K: socketNr | x32Bit, Jt: 0, Jf: 3}, // x32's socket, or allow
-		/* 9 */ {Code: ld, K: arg0Offset},
-		/* 10 */ {Code: jeq, K: unix.AF_UNIX, Jt: 0, Jf: 1},
-		/* 11 */ {Code: ret, K: deny},
-		/* 12 */ {Code: ret, K: allow},
+		/* 4 */ {Code: jeq, K: 102, Jt: 8, Jf: 0}, // i386 socketcall: deny
+		/* 5 */ {Code: jeq, K: ioUringSetup, Jt: 7, Jf: 0},
+		/* 6 */ {Code: jeq, K: 359, Jt: 4, Jf: 7}, // i386 socket: read its family
+		/* 7 */ {Code: ld, K: nrOffset},
+		/* 8 */ {Code: jeq, K: socketNr, Jt: 2, Jf: 0},
+		/* 9 */ {Code: jeq, K: socketNr | x32Bit, Jt: 1, Jf: 0},
+		/* 10 */ {Code: jeq, K: ioUringSetup, Jt: 2, Jf: 3},
+		/* 11 */ {Code: ld, K: arg0Offset},
+		/* 12 */ {Code: jeq, K: unix.AF_UNIX, Jt: 0, Jf: 1},
+		/* 13 */ {Code: ret, K: deny},
+		/* 14 */ {Code: ret, K: allow},
 	}
 	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
 	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog)), 0, 0); err != nil {

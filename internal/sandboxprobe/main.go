@@ -19,7 +19,6 @@
 package main
 
 import (
-	"syscall"
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -28,7 +27,9 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 // Result is one attempt's outcome.
@@ -93,6 +94,15 @@ func attempt(op, target string) error {
 			syscall.Close(fds[1])
 		}
 		return err
+	case "uring":
+		// io_uring_setup(1, params): io_uring makes sockets without the socket system call.
+		var params [120]byte
+		fd, _, errno := syscall.Syscall(425, 1, uintptr(unsafe.Pointer(&params[0])), 0)
+		if errno != 0 {
+			return errno
+		}
+		syscall.Close(int(fd))
+		return nil
 	case "tcp":
 		c, err := net.DialTimeout("tcp", target, 2*time.Second)
 		if err == nil {
