@@ -88,33 +88,53 @@ func (a *Authority) NotFromPerson(pid int) string {
 	return a.detached(asker)
 }
 
-// detached says why asker may not loosen when it runs in a session of its own that began after
-// the daemon started and has no terminal: what a program does to leave the process tree it was
-// started in (setsid, then its parent exits: its new parent is pid 1 or the session's
-// reaper, and its ancestry no longer shows the AI app or server it came from). A person asks
-// from the tray, the window, or a terminal: a terminal's session has it as its controlling
-// terminal, and a desktop's session began before MCP Tray. Where the system does not say
-// which terminal a process has, nothing is concluded. Not covered (README, "Security"): a
-// program given a terminal of its own (script, systemd-run --pty), or started by a process
-// that was already there (a terminal emulator or tmux asked to open a window).
+// detached says why asker may not loosen when it left the process tree it was started in, so
+// that its ancestry no longer shows the AI app or server it came from:
+//   - it runs in a session of its own that began after the daemon started and has no terminal
+//     (setsid, then its parent exits: its new parent is pid 1 or the session's reaper);
+//   - or it stayed in a terminal's session (an AI app run in the person's terminal) but is
+//     neither a descendant of the session's leader nor the command in the terminal's
+//     foreground (it made a process group of its own and its parent exited).
+//
+// A person asks from the tray, the window, or a terminal: the command typed there is the
+// terminal's foreground (or runs under the shell that leads it), and a desktop's session began
+// before MCP Tray. Where the system does not say which terminal a process has, nothing is
+// concluded. Not covered (README, "Security"): a program given a terminal of its own (script,
+// systemd-run --pty), or started by a process that was already there (a terminal emulator or
+// tmux asked to open a window).
 func (a *Authority) detached(asker proc.Info) string {
-	const why = "it runs detached from any terminal, in a session that began after MCP Tray started (a program that left the process tree it was started in)"
-	judge := asker // the session's leader, while it runs; else the asker itself
+	judge, led := asker, false // the session's leader, while it runs; else the asker itself
 	if asker.Session > 0 && asker.Session != asker.Pid {
 		if leader, err := proc.Lookup(asker.Session); err == nil && leader.Start <= asker.Start {
-			judge = leader
+			judge, led = leader, true
 		}
 	}
-	tty, known, err := proc.Terminal(judge.Pid)
+	tty, foreground, known, err := proc.Terminal(judge.Pid)
 	switch {
 	case !known:
 		return ""
 	case err != nil:
 		return "its process could not be read: " + err.Error()
 	case tty == 0 && judge.Start > a.self.Start:
-		return why
+		return "it runs detached from any terminal, in a session that began after MCP Tray started (a program that left the process tree it was started in)"
+	case tty != 0 && led && asker.Group != foreground && !descendsFrom(asker.Pid, judge.ID):
+		return "it runs in a terminal's session but is not the command running in that terminal (a program that left the process tree it was started in)"
 	}
 	return ""
+}
+
+// descendsFrom reports whether pid's ancestry holds the process id.
+func descendsFrom(pid int, id proc.ID) bool {
+	chain, err := proc.Ancestry(pid)
+	if err != nil {
+		return false
+	}
+	for _, p := range chain[1:] {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // descends says whether a chain of processes (nearest first) holds the daemon or a bridge's

@@ -1,11 +1,14 @@
 package authority
 
 import (
-	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A program in a session of its own, with no terminal, begun after MCP Tray started, is what
@@ -27,16 +30,13 @@ func TestADetachedProgramMayNotLoosenButANewTerminalMay(t *testing.T) {
 	}
 
 	// script(1) runs its shell in a new session whose terminal is a pseudo-terminal.
-	term := exec.Command("script", "-qfc", "echo $$; sleep 60", "/dev/null")
-	out, _ := term.StdoutPipe()
+	pidFile := filepath.Join(t.TempDir(), "shell")
+	term := exec.Command("script", "-qfc", "echo $$ > "+pidFile+"; sleep 60", "/dev/null")
 	if err := term.Start(); err != nil {
 		t.Fatalf("script(1) (util-linux) is needed for this test: %v", err)
 	}
 	t.Cleanup(func() { term.Process.Kill(); term.Wait() })
-	var shell int
-	if _, err := fmt.Fscan(out, &shell); err != nil {
-		t.Fatal(err)
-	}
+	shell := readPid(t, pidFile)
 	if why := a.NotFromPerson(shell); why != "" {
 		t.Errorf("a program in a new terminal may not loosen: %s", why)
 	}
@@ -45,4 +45,53 @@ func TestADetachedProgramMayNotLoosenButANewTerminalMay(t *testing.T) {
 	if why := a.NotFromPerson(detached.Process.Pid); why != "" {
 		t.Errorf("a session older than MCP Tray counted as detached: %s", why)
 	}
+}
+
+// An AI app run in the person's terminal shares the terminal's session: its agent that makes
+// a process group of its own and lets its parent exit stays in that session, whose leader (the
+// person's shell) has a terminal. It is neither the terminal's foreground nor below the
+// shell: it may not loosen. The command in the foreground may (review of the detached rule).
+func TestAProgramThatLeftItsGroupInATerminalMayNotLoosen(t *testing.T) {
+	a := New()
+	a.self = testDaemon(t)
+	pids := filepath.Join(t.TempDir(), "pids")
+	const app = `import os, sys, time
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    if os.fork() == 0:
+        open(sys.argv[1] + ".escaped", "w").write(str(os.getpid()))
+        time.sleep(60)
+    os._exit(0)
+os.wait()
+open(sys.argv[1] + ".app", "w").write(str(os.getpid()))
+time.sleep(60)`
+	// script(1) gives the shell, and so the app, a terminal and a session of their own.
+	term := exec.Command("script", "-qfc", "python3 -c '"+app+"' "+pids, "/dev/null")
+	if err := term.Start(); err != nil {
+		t.Fatalf("script(1) (util-linux) is needed for this test: %v", err)
+	}
+	t.Cleanup(func() { term.Process.Kill(); term.Wait() })
+	escaped, foreground := readPid(t, pids+".escaped"), readPid(t, pids+".app")
+	t.Cleanup(func() { syscall.Kill(escaped, syscall.SIGKILL) })
+	if why := a.NotFromPerson(escaped); !strings.Contains(why, "not the command running in that terminal") {
+		t.Errorf("a program that left its group in a terminal's session may loosen (%q)", why)
+	}
+	if why := a.NotFromPerson(foreground); why != "" {
+		t.Errorf("the command in the terminal's foreground may not loosen: %s", why)
+	}
+}
+
+// readPid waits up to 10 s for a process to write its pid to path.
+func readPid(t *testing.T, path string) int {
+	t.Helper()
+	for range 400 {
+		if b, err := os.ReadFile(path); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				return pid
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("no pid in %s within 10 s", path)
+	return 0
 }

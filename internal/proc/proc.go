@@ -62,12 +62,13 @@ func Executable(pid int) (string, error) {
 	return executable(pid)
 }
 
-// Terminal returns the device number of pid's controlling terminal, 0 when it has none. known
-// is false where the system does not say (every system but Linux, for now): the caller must
-// then not treat "no terminal" as a fact.
-func Terminal(pid int) (tty int, known bool, err error) {
+// Terminal returns the device number of pid's controlling terminal (0 when it has none) and
+// the process group in that terminal's foreground (the command a person is running there).
+// known is false where the system does not say (every system but Linux, for now): the
+// caller must then not treat "no terminal" as a fact.
+func Terminal(pid int) (tty, foreground int, known bool, err error) {
 	if pid <= 0 {
-		return 0, false, fmt.Errorf("no process has pid %d", pid)
+		return 0, 0, false, fmt.Errorf("no process has pid %d", pid)
 	}
 	return terminal(pid)
 }

@@ -42,4 +42,4 @@ func executable(pid int) (string, error) {
 }
 
 // terminal is not read here yet: known is false.
-func terminal(int) (int, bool, error) { return 0, false, nil }
+func terminal(int) (int, int, bool, error) { return 0, 0, false, nil }

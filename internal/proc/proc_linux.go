@@ -34,25 +34,26 @@ func lookup(pid int) (Info, error) {
 	return Info{ID: ID{Pid: pid, Start: start}, Parent: parent, Group: group, Session: session}, nil
 }
 
-// terminal reads field 7 of /proc/PID/stat, tty_nr.
-func terminal(pid int) (int, bool, error) {
+// terminal reads fields 7 and 8 of /proc/PID/stat: tty_nr and tpgid.
+func terminal(pid int) (int, int, bool, error) {
 	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0, true, fmt.Errorf("reading process %d: %w", pid, err)
+		return 0, 0, true, fmt.Errorf("reading process %d: %w", pid, err)
 	}
 	i := bytes.LastIndexByte(stat, ')')
 	if i < 0 {
-		return 0, true, fmt.Errorf("process %d's stat is unreadable", pid)
+		return 0, 0, true, fmt.Errorf("process %d's stat is unreadable", pid)
 	}
 	f := bytes.Fields(stat[i+1:])
-	if len(f) < 5 {
-		return 0, true, fmt.Errorf("process %d's stat is too short", pid)
+	if len(f) < 6 {
+		return 0, 0, true, fmt.Errorf("process %d's stat is too short", pid)
 	}
-	tty, err := strconv.Atoi(string(f[4]))
-	if err != nil {
-		return 0, true, fmt.Errorf("process %d's stat is unreadable", pid)
+	tty, err1 := strconv.Atoi(string(f[4]))
+	fg, err2 := strconv.Atoi(string(f[5]))
+	if err1 != nil || err2 != nil {
+		return 0, 0, true, fmt.Errorf("process %d's stat is unreadable", pid)
 	}
-	return tty, true, nil
+	return tty, fg, true, nil
 }
 
 func executable(pid int) (string, error) {

@@ -6,4 +6,4 @@ func lookup(int) (Info, error) { return Info{}, ErrUnsupported }
 
 func executable(int) (string, error) { return "", ErrUnsupported }
 
-func terminal(int) (int, bool, error) { return 0, false, ErrUnsupported }
+func terminal(int) (int, int, bool, error) { return 0, 0, false, ErrUnsupported }

@@ -54,4 +54,4 @@ func executable(pid int) (string, error) {
 }
 
 // terminal: Windows has no controlling terminals in this sense; known is false.
-func terminal(int) (int, bool, error) { return 0, false, nil }
+func terminal(int) (int, int, bool, error) { return 0, 0, false, nil }
