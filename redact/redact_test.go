@@ -56,6 +56,7 @@ func TestRedact(t *testing.T) {
 			"a " + hex.EncodeToString([]byte("ghp_abcdef123456")) + " b " + strings.ToUpper(hex.EncodeToString([]byte("ghp_abcdef123456"))),
 			"a [redacted:K] b [redacted:K]"},
 		{"in capitals", map[string]string{"K": "ghp_abcdef123456"}, "token GHP_ABCDEF123456.", "token [redacted:K]."},
+		{"a short secret's capitals are words", map[string]string{"K": "Secret"}, "SECRET secret Secret", "SECRET secret [redacted:K]"},
 		{"UTF-16, both byte orders", map[string]string{"K": "ghp_ab12"},
 			"le g\x00h\x00p\x00_\x00a\x00b\x001\x002\x00 be \x00g\x00h\x00p\x00_\x00a\x00b\x001\x002.",
 			"le [redacted:K] be [redacted:K]."},
@@ -184,8 +185,9 @@ func TestVariantsOfShortValues(t *testing.T) {
 		}
 	}
 	got := variants("abcdef")
-	// The other encodings are equal or too short; hex, capitals and UTF-16 are longer.
-	want := []string{"abcdef", "YWJjZGVm", "616263646566", "ABCDEF", "a\x00b\x00c\x00d\x00e\x00f\x00", "\x00a\x00b\x00c\x00d\x00e\x00f"}
+	// The other encodings are equal or too short; hex and UTF-16 are longer; other capitals
+	// only for secrets of 12 characters or more.
+	want := []string{"abcdef", "YWJjZGVm", "616263646566", "a\x00b\x00c\x00d\x00e\x00f\x00", "\x00a\x00b\x00c\x00d\x00e\x00f"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("variants(%q) (-want +got):\n%s", "abcdef", diff)
 	}

@@ -17,6 +17,9 @@ import (
 // match random base64 too often.
 const minBase64Core = 8
 
+// minCaseLen is the shortest secret whose forms in other capitals are patterns too.
+const minCaseLen = 12
+
 // variants returns the patterns for one secret value: the value and its
 // common encodings, each at least MinLen characters, without duplicates.
 // It returns nothing for a value shorter than MinLen characters.
@@ -65,8 +68,11 @@ func variants(value string) []string {
 		// runtimes write it): forms a server printing its own token is found to use.
 		add(hex.EncodeToString([]byte(v)))
 		add(strings.ToUpper(hex.EncodeToString([]byte(v))))
-		add(strings.ToUpper(v))
-		add(strings.ToLower(v))
+		if utf8.RuneCountInString(v) >= minCaseLen {
+			// A short secret in other capitals is too often an ordinary word ("Secret").
+			add(strings.ToUpper(v))
+			add(strings.ToLower(v))
+		}
 		add(utf16Bytes(v, false))
 		add(utf16Bytes(v, true))
 		for _, j := range jsonForms(v) {
