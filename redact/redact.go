@@ -9,8 +9,8 @@
 // text, such as an HTTP Basic credential "user:secret"), URL query and path
 // escaping, and the forms a JSON encoder writes inside a string (with and
 // without HTML escaping, with "\/", and with non-ASCII as \uXXXX), hex in
-// either case, the value in capitals and in small letters, and UTF-16 in
-// either byte order. A value that spans lines is also redacted line by line,
+// either case, the value in capitals and in small letters (for values of 12
+// characters or more), and UTF-16 in either byte order. A value that spans lines is also redacted line by line,
 // so that it is caught in a line-oriented log too. A secret broken up by
 // bytes put inside it is not found: a server holding its own credential can
 // always leak it some way; this catches the forms it leaks in by accident.

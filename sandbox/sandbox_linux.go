@@ -110,7 +110,7 @@ func gaps(s Status) string {
 	case s.Landlock == 0:
 		return "This Linux kernel has no Landlock, so servers cannot be confined: they can read and change everything you can."
 	case !s.Namespaces:
-		return "This computer does not allow private namespaces, so a confined server with the network off can still send UDP."
+		return "This computer does not allow private namespaces, so a confined server with the network off can still send UDP, and it shares the computer's /dev/shm with other programs."
 	}
 	return ""
 }
