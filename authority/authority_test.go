@@ -200,24 +200,7 @@ bridge = b.stderr.readline().decode().strip()
 a = subprocess.Popen(["sleep", "61"])
 print(bridge, a.pid, flush=True)
 time.sleep(60)`
-	cmd := exec.Command("python3", "-c", app)
-	out, _ := cmd.StdoutPipe()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("python3 is needed for this test: %v", err)
-	}
-	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
-	var bridge, agent int
-	if _, err := fmt.Fscan(out, &bridge, &agent); err != nil {
-		t.Fatal(err)
-	}
-	b := IdentifyBridge(bridge)
-	if b.outer != identify(t, cmd.Process.Pid) {
-		t.Fatalf("the app behind the shell is %+v; want python3, %d", b.outer, cmd.Process.Pid)
-	}
-	a := New()
-	a.self = testDaemon(t)
-	a.AddBridge(b)
+	a, agent := behindApp(t, "shell", app)
 	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
 		t.Errorf("a program run by the app behind the shell may loosen (%q)", why)
 	}
@@ -226,36 +209,35 @@ time.sleep(60)`
 	}
 }
 
-// An app that starts its bridge through a wrapper that waits for it (timeout here) is the
-// wrapper's parent: what else the app runs may not loosen (red team: `timeout` was recorded as
-// the AI app, and the app's agent approved its own call).
-func TestAnAppBehindAWrapper(t *testing.T) {
-	const app = `import subprocess, time
-b = subprocess.Popen(["timeout", "60", "sleep", "60"])
-time.sleep(0.3)
-bridge = open("/proc/%d/task/%d/children" % (b.pid, b.pid)).read().split()[0]
-a = subprocess.Popen(["sleep", "61"])
-print(bridge, a.pid, flush=True)
-time.sleep(60)`
-	cmd := exec.Command("python3", "-c", app)
+// behindApp runs app (pythonApp), which starts its bridge through what (a shell, a wrapper),
+// checks that the bridge's app is python3, and returns an authority with the bridge recorded
+// and the pid of the agent's command.
+func behindApp(t *testing.T, what, app string) (*Authority, int) {
+	t.Helper()
+	cmd, bridge, agent := pythonApp(t, app)
+	b := IdentifyBridge(bridge)
+	if b.outer != identify(t, cmd.Process.Pid) {
+		t.Fatalf("the app behind the %s is %+v; want python3, %d", what, b.outer, cmd.Process.Pid)
+	}
+	a := New()
+	a.self = testDaemon(t)
+	a.AddBridge(b)
+	return a, agent
+}
+
+// pythonApp starts python3 running app, which prints the pid of its bridge and of its agent's
+// command; it returns the app's command and both pids. Everything ends at cleanup.
+func pythonApp(t *testing.T, app string) (cmd *exec.Cmd, bridge, agent int) {
+	t.Helper()
+	cmd = exec.Command("python3", "-c", app)
 	out, _ := cmd.StdoutPipe()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("python3 is needed for this test: %v", err)
 	}
 	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
-	var bridge, agent int
 	if _, err := fmt.Fscan(out, &bridge, &agent); err != nil {
 		t.Fatal(err)
 	}
-	b := IdentifyBridge(bridge)
-	if b.outer != identify(t, cmd.Process.Pid) {
-		t.Fatalf("the app behind the wrapper is %+v; want python3, %d", b.outer, cmd.Process.Pid)
-	}
-	a := New()
-	a.self = testDaemon(t)
-	a.AddBridge(b)
-	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
-		t.Errorf("a program run by the app behind the wrapper may loosen (%q)", why)
-	}
+	return cmd, bridge, agent
 }

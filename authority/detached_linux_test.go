@@ -95,3 +95,21 @@ func readPid(t *testing.T, path string) int {
 	t.Fatalf("no pid in %s within 10 s", path)
 	return 0
 }
+
+// An app that starts its bridge through a wrapper that waits for it (timeout here; the test
+// finds the bridge through /proc) is the wrapper's parent: what else the app runs may not
+// loosen (red team: `timeout` was recorded as the AI app, and the app's agent approved its
+// own call).
+func TestAnAppBehindAWrapper(t *testing.T) {
+	const app = `import subprocess, time
+b = subprocess.Popen(["timeout", "60", "sleep", "60"])
+time.sleep(0.3)
+bridge = open("/proc/%d/task/%d/children" % (b.pid, b.pid)).read().split()[0]
+a = subprocess.Popen(["sleep", "61"])
+print(bridge, a.pid, flush=True)
+time.sleep(60)`
+	a, agent := behindApp(t, "wrapper", app)
+	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
+		t.Errorf("a program run by the app behind the wrapper may loosen (%q)", why)
+	}
+}
