@@ -27,9 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"time"
-	"unsafe"
 )
 
 // Result is one attempt's outcome.
@@ -87,22 +85,8 @@ func attempt(op, target string) error {
 			c.Close()
 		}
 		return err
-	case "pair":
-		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-		if err == nil {
-			syscall.Close(fds[0])
-			syscall.Close(fds[1])
-		}
-		return err
-	case "uring":
-		// io_uring_setup(1, params): io_uring makes sockets without the socket system call.
-		var params [120]byte
-		fd, _, errno := syscall.Syscall(425, 1, uintptr(unsafe.Pointer(&params[0])), 0)
-		if errno != 0 {
-			return errno
-		}
-		syscall.Close(int(fd))
-		return nil
+	case "pair", "uring":
+		return sockets(op)
 	case "tcp":
 		c, err := net.DialTimeout("tcp", target, 2*time.Second)
 		if err == nil {
