@@ -91,17 +91,18 @@ func (u *UI) Run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go followEvents(ctx, u.opts.Client, u.do, u)
-	go warmText()
+	warmText()
 	time.AfterFunc(5*time.Second, releaseMemory) // start-up's garbage (fonts, catalog, config)
 	u.fa.Run()
 	u.notices.close()
 	close(u.stopped)
 }
 
-// warmText measures a word in the styles windows open with, off the UI goroutine while the
-// driver starts: the first measurement parses the fonts and indexes the system's (Fyne keeps
-// them behind locks), which otherwise delays the first window, most often the approval
-// prompt of a cold window process, by some 20–35 ms (docs/relay-performance.md).
+// warmText measures a word in the styles windows open with, before the driver starts: the
+// first measurement parses the fonts and indexes the system's. It ran in a goroutine beside
+// the driver's start until a launch crashed in the text shaper (go-text's harfbuzz is not
+// safe for two measurements at once; `make run`, 5 December 2026): it now runs first, on the
+// goroutine that then runs the driver, so no measurement overlaps it.
 func warmText() {
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
 		fyne.MeasureText("MCP Tray", theme.TextSize(), style)
