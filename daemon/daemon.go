@@ -214,7 +214,7 @@ func (d *Daemon) reload() {
 	// An always-allow the person gave from a prompt is kept as an allow rule in config.json;
 	// the engine's grants hold only those bound to a Kubernetes context (their own file).
 	// Replaced at each load, so that setting the tool back to ask asks again.
-	if saved, err := kubereconcile.NewGrants(d.opts.Home).Load(); err == nil {
+	if saved, err := d.guard.scoped.Load(); err == nil {
 		d.guard.engine.Grants().SetAlways(saved)
 	} else {
 		d.log.Warn("always-allow choices for Kubernetes contexts not read", "err", err)

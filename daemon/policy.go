@@ -35,6 +35,9 @@ type guard struct {
 	rails *gate.Rails
 	// forward sends audit records to a SIEM (settings.auditForward).
 	forward *evidence.Forwarder
+	// scoped keeps the always-allow grants bound to a Kubernetes context (their own file);
+	// each load of config.json hands them to the engine again (Daemon.reload).
+	scoped *reconcile.Grants
 }
 
 // openPolicy opens the pins and the audit log in the home and starts the audit writer.
@@ -80,7 +83,7 @@ func (d *Daemon) openPolicy() error {
 		return d.cfg
 	}, d.secrets, d.log, d.opts.Version)
 	writer := policy.NewAuditWriter(audit, func(err error) { d.log.Error("writing the audit log", "err", err) })
-	g := &guard{engine: engine, broker: broker, audit: audit, writer: writer, rails: rails, forward: forward,
+	g := &guard{engine: engine, broker: broker, audit: audit, writer: writer, rails: rails, forward: forward, scoped: scoped,
 		Gate: gate.New(gate.Options{Engine: engine, Broker: broker, Rails: rails, Record: writer.Write,
 			// New builds the Kubernetes reconciler before this.
 			Kube: d.kube.Scope, KubeNamespace: d.kube.Namespace, EndKube: d.kube.EndSession,

@@ -7,22 +7,32 @@ import (
 	"strconv"
 )
 
-// lookup reads /proc/PID/stat: the parent is field 4, the process group 5, the session 6, the
-// start time (in clock ticks since boot) field 22. The command name, field 2, is in parentheses and may itself hold spaces and
-// parentheses, so fields are counted after its last ')'.
-func lookup(pid int) (Info, error) {
+// statFields reads /proc/PID/stat and returns its fields from field 3 (state) on: field n is
+// f[n-3]. The command name, field 2, is in parentheses and may itself hold spaces and
+// parentheses, so fields are counted after its last ')'. It fails when fewer than min fields
+// follow.
+func statFields(pid, min int) ([][]byte, error) {
 	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return Info{}, fmt.Errorf("reading process %d: %w", pid, err)
+		return nil, fmt.Errorf("reading process %d: %w", pid, err)
 	}
 	i := bytes.LastIndexByte(stat, ')')
 	if i < 0 {
-		return Info{}, fmt.Errorf("process %d's stat is unreadable", pid)
+		return nil, fmt.Errorf("process %d's stat is unreadable", pid)
 	}
 	f := bytes.Fields(stat[i+1:])
-	// f[0] is field 3 (state), so field n is f[n-3].
-	if len(f) < 20 {
-		return Info{}, fmt.Errorf("process %d's stat is too short", pid)
+	if len(f) < min {
+		return nil, fmt.Errorf("process %d's stat is too short", pid)
+	}
+	return f, nil
+}
+
+// lookup reads /proc/PID/stat: the parent is field 4, the process group 5, the session 6, the
+// start time (in clock ticks since boot) field 22.
+func lookup(pid int) (Info, error) {
+	f, err := statFields(pid, 20)
+	if err != nil {
+		return Info{}, err
 	}
 	parent, err1 := strconv.Atoi(string(f[1]))
 	group, err2 := strconv.Atoi(string(f[2]))
@@ -36,17 +46,9 @@ func lookup(pid int) (Info, error) {
 
 // terminal reads fields 7 and 8 of /proc/PID/stat: tty_nr and tpgid.
 func terminal(pid int) (int, int, bool, error) {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := statFields(pid, 6)
 	if err != nil {
-		return 0, 0, true, fmt.Errorf("reading process %d: %w", pid, err)
-	}
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0, 0, true, fmt.Errorf("process %d's stat is unreadable", pid)
-	}
-	f := bytes.Fields(stat[i+1:])
-	if len(f) < 6 {
-		return 0, 0, true, fmt.Errorf("process %d's stat is too short", pid)
+		return 0, 0, true, err
 	}
 	tty, err1 := strconv.Atoi(string(f[4]))
 	fg, err2 := strconv.Atoi(string(f[5]))
