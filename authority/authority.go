@@ -102,7 +102,15 @@ func (a *Authority) NotFromPerson(pid int) string {
 // concluded. Not covered (README, "Security"): a program given a terminal of its own (script,
 // systemd-run --pty), or started by a process that was already there (a terminal emulator or
 // tmux asked to open a window).
+//
+// A session whose leader the system does not show (session 0: it was begun outside this pid
+// namespace, as a container's runner or `docker exec` does) is treated like a desktop's: it
+// began before anything inside, and a program inside cannot make one (setsid makes it the
+// leader of a session it can see).
 func (a *Authority) detached(asker proc.Info) string {
+	if asker.Session <= 0 {
+		return ""
+	}
 	judge, led := asker, false // the session's leader, while it runs; else the asker itself
 	if asker.Session > 0 && asker.Session != asker.Pid {
 		if leader, err := proc.Lookup(asker.Session); err == nil && leader.Start <= asker.Start {

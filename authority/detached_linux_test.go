@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/proc"
 )
 
 // A program in a session of its own, with no terminal, begun after MCP Tray started, is what
@@ -111,5 +113,37 @@ time.sleep(60)`
 	a, agent := behindApp(t, "wrapper", app)
 	if why := a.NotFromPerson(agent); !strings.Contains(why, "AI app") {
 		t.Errorf("a program run by the app behind the wrapper may loosen (%q)", why)
+	}
+}
+
+// A session begun outside the pid namespace shows as session 0 inside it: CI runners and
+// `docker exec` start commands that way in a container, with no terminal. Such a session is
+// older than anything inside, the daemon included, and a program inside cannot make one: a
+// person's command there may loosen (CI refused every test's own `mcptray approve`).
+func TestASessionFromOutsideThePIDNamespaceIsNotDetached(t *testing.T) {
+	if os.Getenv("MCPTRAY_TEST_INSIDE_PIDNS") == "" {
+		// setsid: no terminal, and a session whose leader (unshare) stays outside.
+		inside := exec.Command("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc",
+			os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.v")
+		inside.Env = append(os.Environ(), "MCPTRAY_TEST_INSIDE_PIDNS=1")
+		inside.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		out, err := inside.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS") {
+			t.Fatalf("inside a new pid namespace (unshare, util-linux, and user namespaces are needed): %v\n%s", err, out)
+		}
+		return
+	}
+	a := New()
+	a.self = testDaemon(t)
+	person := exec.Command("sleep", "60") // started after the daemon, in the session from outside
+	if err := person.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { person.Process.Kill(); person.Wait() })
+	if info, err := proc.Lookup(person.Process.Pid); err != nil || info.Session != 0 {
+		t.Fatalf("%v: the session shows as %d inside the namespace, not 0: the test sets up nothing", err, info.Session)
+	}
+	if why := a.NotFromPerson(person.Process.Pid); why != "" {
+		t.Errorf("a command in a session begun outside the pid namespace may not loosen: %s", why)
 	}
 }
