@@ -113,6 +113,10 @@ type pending struct {
 	call     callIdentity                     // for gated tool calls: which tool, which arguments
 	deadline *deadline                        // for tool calls with a timeout (timeout.go)
 	result   func([]byte) []byte              // CallVerdict.Result (result.go)
+	// sent is the request as a modern-only server received it for a legacy client: the era
+	// bridge sends it again with the client's input (session_legacy_app.go). It lives here,
+	// with the request it belongs to, so that nothing sent under the same id can replace it.
+	sent []byte
 }
 
 // ErrServerGone is returned by Relay when the server process ended the session.
@@ -238,19 +242,22 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				r.refuseBadID(env, line)
 				continue
 			}
-			// A duplicate id is refused before anything records the request: the era bridge
-			// keeps each request's line under its id to send again (session_legacy_app.go),
-			// and a refused duplicate must not replace a running call's.
+			// A duplicate id is refused before anything records the request. (The era
+			// bridge's line to send again lives in the request's own pending entry, so even
+			// a duplicate that arrives while a held call goes from held to in flight cannot
+			// replace it.)
 			if r.idInUse(key) {
 				r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray refused this request because another request with the same id is still running."))
 				continue
 			}
+			var sent []byte // the request as the era bridge rewrote it, kept with its pending entry
 			if e := r.era.Load(); e != nil {
-				done, out := e.clientRequest(env, key, line)
+				done, out := e.clientRequest(env, line)
 				if done {
 					continue
 				}
 				if out != nil {
+					sent = bytes.Clone(out)
 					line, raw = out, append(out, '\n')
 				}
 			}
@@ -265,12 +272,12 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				}
 			}
 			if env.Method == "tools/call" && r.opts.Gate != nil {
-				if err := r.gateCall(env, key, line, raw); err != nil {
+				if err := r.gateCall(env, key, line, raw, sent); err != nil {
 					return err
 				}
 				continue
 			}
-			r.track(r.inflight, key, env)
+			r.track(r.inflight, key, env, sent)
 			if env.Method == "tools/list" && jsonwire.ValueAt(line, "params", "cursor") != nil {
 				r.mu.Lock()
 				p := r.inflight[key]
@@ -421,7 +428,7 @@ func (r *relay) fromServer(line, raw []byte) bool {
 		}
 		result = p.method == "tools/call" && r.opts.Hooks.Result != nil
 	case kindRequest:
-		r.track(r.outbound, string(env.ID), env)
+		r.track(r.outbound, string(env.ID), env, nil)
 	}
 	// The client first; the bookkeeping after, off the round trip.
 	err := r.writeClient(raw)
@@ -504,8 +511,9 @@ func (r *relay) refuseBadID(env envelope, line []byte) {
 	r.writeClient(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this request because its id is neither text nor a number."))
 }
 
-// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it.
-func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
+// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it. sent,
+// when not nil, goes into the call's pending entry (pending.sent).
+func (r *relay) gateCall(env envelope, key string, line, raw, sent []byte) error {
 	defer r.traffic("client→server", kindRequest, env, len(line), 0) // off the round trip
 	name, args, ok := toolCall(line)
 	if !ok {
@@ -525,11 +533,11 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 		call = identify(name, args)
 	}
 	if v, ok := r.retryOf(line, call); ok {
-		return r.actOn(env, key, raw, v, call) // the retry of a call decided already
+		return r.actOn(env, key, raw, v, call, sent) // the retry of a call decided already
 	}
 	v := consultGate(r.opts.Gate, r.sess, name, args, line)
 	if v.Ask == nil {
-		return r.actOn(env, key, raw, v, call)
+		return r.actOn(env, key, raw, v, call, sent)
 	}
 	// Hold the call off the pump, so other messages keep flowing while the person decides.
 	// The bytes are copied: the reader's buffer is reused by the next message.
@@ -570,7 +578,10 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 			if r.ctx.Err() != nil {
 				final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
 			}
-			r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final, call)
+			if testHookDecided != nil {
+				testHookDecided()
+			}
+			r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final, call, sent)
 		})
 		if panicked {
 			r.writeClient(errorResponse(id, codeInternal, panicMessage))
@@ -580,7 +591,7 @@ func (r *relay) gateCall(env envelope, key string, line, raw []byte) error {
 }
 
 // actOn forwards an allowed call, or answers a refused one; a withdrawn call gets nothing.
-func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call callIdentity) error {
+func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call callIdentity, sent []byte) error {
 	if !v.Allow {
 		if v.Message != "" {
 			r.writeClient(deniedResult(env.ID, v.Message))
@@ -592,7 +603,7 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call 
 	}
 	raw = v.stamp(raw)
 	r.mu.Lock()
-	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished, call: call}
+	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished, call: call, sent: sent}
 	r.armLocked(key, v)
 	r.mu.Unlock()
 	if err := r.writeServer(raw); err != nil {
@@ -606,6 +617,10 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call 
 	}
 	return nil
 }
+
+// testHookDecided, when a test sets it, runs between a held call's verdict and acting on it:
+// the moment its id is neither held nor in flight.
+var testHookDecided func()
 
 // withdraw cancels a held call; it reports whether the id was held.
 func (r *relay) withdraw(id json.RawMessage) bool {
@@ -674,9 +689,9 @@ func (r *relay) writeServer(msg []byte) error {
 	return err
 }
 
-func (r *relay) track(m map[string]pending, key string, env envelope) {
+func (r *relay) track(m map[string]pending, key string, env envelope, sent []byte) {
 	r.mu.Lock()
-	m[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now()}
+	m[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), sent: sent}
 	r.mu.Unlock()
 }
 
@@ -699,7 +714,7 @@ func (r *relay) trackBatch(line []byte) {
 		switch k, env, _ := classify(m); k {
 		case kindRequest:
 			if key, ok := jsonwire.IDKey(env.ID); ok {
-				r.track(r.inflight, key, env)
+				r.track(r.inflight, key, env, nil)
 			}
 		case kindResponse:
 			r.settle(r.outbound, string(env.ID))

@@ -66,7 +66,6 @@ type eraBridge struct {
 	caps, info json.RawMessage // what the client declared in initialize
 	cc         clientCaps
 	level      int                        // logLevels index the client set; -1 for none
-	lines      map[string][]byte          // the client's requests at the server, as sent, by jsonwire.IDKey
 	rounds     map[string]int             // input rounds per request, by jsonwire.IDKey of the client's id
 	inputs     map[string]inputHandle     // MCP Tray's requests to the client, by jsonwire.IDKey
 	retried    map[string]json.RawMessage // the id of MCP Tray's retry, by jsonwire.IDKey of the client's id
@@ -245,7 +244,7 @@ func (e *eraBridge) discovered(line []byte) {
 	e.mode = eraLegacyApp
 	e.discover = append(json.RawMessage(nil), res...)
 	e.serverCaps = jsonwire.ValueAt(res, "capabilities")
-	e.lines, e.rounds, e.inputs, e.subs = map[string][]byte{}, map[string]int{}, map[string]inputHandle{}, map[string]bool{}
+	e.rounds, e.inputs, e.subs = map[string]int{}, map[string]inputHandle{}, map[string]bool{}
 	e.retried = map[string]json.RawMessage{}
 	answer := initializeFromDiscover(e.discover, jsonwire.StringAt(e.hsLine, "params", "protocolVersion"), e.r.sess.Server)
 	listen := e.listenLocked()
@@ -292,7 +291,7 @@ func (e *eraBridge) refused(line []byte) {
 		e.mu.Unlock()
 		r.learnedEra(EraUnknown)
 		key, _ := jsonwire.IDKey(e.hsID)
-		r.track(r.inflight, key, envelope{ID: e.hsID, Method: e.hsMethod})
+		r.track(r.inflight, key, envelope{ID: e.hsID, Method: e.hsMethod}, nil)
 		r.writeServer(append(hs, '\n'))
 		return
 	}
@@ -368,10 +367,10 @@ const codeMethodNotFound = -32601
 // clientRequest handles a client request while the eras are bridged. done reports that the
 // bridge answered or took it; otherwise out, when not nil, is the request as the server must
 // receive it.
-func (e *eraBridge) clientRequest(env envelope, key string, line []byte) (done bool, out []byte) {
+func (e *eraBridge) clientRequest(env envelope, line []byte) (done bool, out []byte) {
 	switch e.current() {
 	case eraLegacyApp:
-		return e.legacyRequest(env, key, line)
+		return e.legacyRequest(env, line)
 	case eraModernApp:
 		return e.modernRequest(env, line), nil
 	case eraFallback:
@@ -435,7 +434,7 @@ func (e *eraBridge) serverAnswer(p pending, ok bool, key string, line []byte) bo
 	case eraHandshake:
 		return ok && p.method == e.hsMethod && string(p.id) == string(e.hsID) && e.handshakeAnswer(line)
 	case eraLegacyApp:
-		return ok && e.legacyAnswer(p, key, line)
+		return ok && e.legacyAnswer(p, line)
 	case eraModernApp:
 		return !ok && e.modernDetachedAnswer(key, line)
 	}

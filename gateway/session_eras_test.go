@@ -452,3 +452,43 @@ func TestSessionLegacyDuplicateIDNeverRetriesTheRefusedCall(t *testing.T) {
 		t.Fatalf("the retry sent %s to the server; want the allowed greet call", retry.str("params"))
 	}
 }
+
+// askDenyGate holds every call for the person, who allows all but the tool deny.
+type askDenyGate struct{ denyGate }
+
+func (g askDenyGate) Call(s *Session, tool string, args json.RawMessage) CallVerdict {
+	v := g.denyGate.Call(s, tool, args)
+	if tool == g.deny {
+		return v
+	}
+	return CallVerdict{Ask: func(context.Context) CallVerdict { return v }}
+}
+
+// A duplicate id that arrives after the person allowed a held call and before the relay
+// forwards it (its id is then neither held nor in flight) is refused on its own, and the era
+// bridge's retry of the allowed call is still that call (review: the line to send again was
+// kept under the client's id, and the duplicate replaced it).
+func TestSessionLegacyDuplicateBetweenApprovalAndForwarding(t *testing.T) {
+	srv, cli, _ := relayOnly(t, askDenyGate{denyGate{deny: "echo"}}, Options{ServerEra: EraModern})
+	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
+	d := srv.next("server/discover", isMethod("server/discover"))
+	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
+	cli.next("the initialize answer", isID("0"))
+	testHookDecided = func() {
+		testHookDecided = nil
+		cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"text":"DENIED TOOL RAN"}}}`)
+		if dup := cli.next("the duplicate's refusal", isID("9")); !strings.Contains(dup.str("result"), "denied by rule") {
+			t.Errorf("the duplicate was answered %v; want the gate's refusal", dup)
+		}
+	}
+	t.Cleanup(func() { testHookDecided = nil })
+	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"greet","arguments":{}}}`)
+	c := srv.next("the allowed call", isMethod("tools/call"))
+	srv.send(`{"jsonrpc":"2.0","id":%s,"result":{"resultType":"input_required","inputRequests":{"who":{"method":"elicitation/create","params":{"message":"Name?"}}}}}`, c.str("id"))
+	e := cli.next("the elicitation", isMethod("elicitation/create"))
+	cli.send(`{"jsonrpc":"2.0","id":%q,"result":{"action":"accept","content":{"name":"Ada"}}}`, e.str("id"))
+	retry := srv.next("the retry", isMethod("tools/call"))
+	if name := retry.str("params", "name"); name != "greet" || strings.Contains(retry.str("params"), "DENIED") {
+		t.Fatalf("the retry sent %s to the server; want the allowed greet call", retry.str("params"))
+	}
+}

@@ -37,8 +37,9 @@ type inputHandle struct {
 }
 
 // legacyRequest handles a legacy client's request for a modern-only server: it answers it
-// (true), or returns it as the server must receive it (false, with the new line).
-func (e *eraBridge) legacyRequest(env envelope, key string, line []byte) (bool, []byte) {
+// (true), or returns it as the server must receive it (false, with the new line, which the
+// relay keeps in the request's pending entry once it forwards it).
+func (e *eraBridge) legacyRequest(env envelope, line []byte) (bool, []byte) {
 	r := e.r
 	switch env.Method {
 	case "ping":
@@ -75,25 +76,20 @@ func (e *eraBridge) legacyRequest(env envelope, key string, line []byte) (bool, 
 	}
 	e.mu.Lock()
 	out := withModernMeta(line, e.caps, e.info, e.level)
-	e.lines[key] = out
 	e.mu.Unlock()
 	return false, out
 }
 
 // legacyAnswer takes the server's answer (line) to the client's request p; it returns true
-// when the answer asks for input, which the relay then gets from the client.
-func (e *eraBridge) legacyAnswer(p pending, key string, line []byte) bool {
+// when the answer asks for input, which the relay then gets from the client. The request is
+// sent again as p.sent: the line kept with this very request, never one the client sent
+// later under the same id.
+func (e *eraBridge) legacyAnswer(p pending, line []byte) bool {
 	origKey, _ := jsonwire.IDKey(p.id)
 	e.mu.Lock()
-	sent := e.lines[key]
-	delete(e.lines, key)
 	delete(e.retried, origKey)
 	e.mu.Unlock()
-	// The line kept under this id must be this request's: one kept for a call that was then
-	// refused or withdrawn is never sent again in another request's place.
-	if sent != nil && jsonwire.StringAt(sent, "method") != p.method {
-		sent = nil
-	}
+	sent := p.sent
 	if sent == nil || jsonwire.StringAt(line, "result", "resultType") != "input_required" {
 		e.mu.Lock()
 		delete(e.rounds, origKey) // the request is over
@@ -221,12 +217,13 @@ func (e *eraBridge) retry(in *sessionInput) {
 	id := strconv.Quote("mcptray-retry-" + strconv.FormatInt(e.seq, 10))
 	key, _ := jsonwire.IDKey([]byte(id))
 	line = jsonwire.ReplaceAt(line, []byte(id), "id")
-	e.lines[key] = line
 	origKey, _ := jsonwire.IDKey(in.p.id)
 	e.retried[origKey] = json.RawMessage(id)
 	e.mu.Unlock()
+	p := in.p
+	p.sent = line
 	r.mu.Lock()
-	r.inflight[key] = in.p
+	r.inflight[key] = p
 	r.mu.Unlock()
 	if err := r.writeServer(append(line, '\n')); err != nil {
 		if p, ok := r.settle(r.inflight, key); ok {
