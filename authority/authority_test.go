@@ -152,8 +152,9 @@ func TestIdentifyBridgeReadsItsParent(t *testing.T) {
 	if b.bridge != identify(t, child) || b.app != identify(t, shell) || b.root != b.app {
 		t.Fatalf("bridge %+v; want the child, and the shell as app and root", b)
 	}
-	if !strings.Contains(b.appExe, "sh") {
-		t.Errorf("the app's program = %q; want a shell", b.appExe)
+	// The shell ran under this test: the app shown is the program above the shell.
+	if self, _ := proc.Executable(os.Getpid()); b.appExe != self {
+		t.Errorf("the app's program = %q; want this test's %q, above its shell", b.appExe, self)
 	}
 }
 
@@ -218,6 +219,10 @@ func behindApp(t *testing.T, what, app string) (*Authority, int) {
 	b := IdentifyBridge(bridge)
 	if b.outer != identify(t, cmd.Process.Pid) {
 		t.Fatalf("the app behind the %s is %+v; want python3, %d", what, b.outer, cmd.Process.Pid)
+	}
+	// The person is shown the app, not the shell or wrapper between it and the bridge.
+	if exe, _ := proc.Executable(cmd.Process.Pid); b.App() != exe {
+		t.Errorf("the app behind the %s is shown as %q; want %q", what, b.App(), exe)
 	}
 	a := New()
 	a.self = testDaemon(t)

@@ -12,7 +12,9 @@ import (
 // Bridge is one live `mcptray connect` bridge and the AI app that started it.
 type Bridge struct {
 	bridge, app proc.ID // zero when unknown
-	appExe      string  // the AI app's program file, as the system reports it
+	// appExe is the AI app's program file, as the system reports it: the program above the
+	// shells and wrappers the bridge was started through, which is what the person knows.
+	appExe string
 	// root is the app's farthest ancestor running the same program, up an unbroken line: an
 	// app made of several processes of one program (an Electron app's extension host, its
 	// terminal host, its main process) is one app, and what any of them runs is the app's.
@@ -92,7 +94,7 @@ func IdentifyBridge(pid int) Bridge {
 		if curExe, err = proc.Executable(above[i].Pid); err != nil {
 			break
 		}
-		b.outer = above[i].ID
+		b.outer, b.appExe = above[i].ID, curExe
 	}
 	for _, up := range above {
 		if upExe, err := proc.Executable(up.Pid); err != nil || upExe != exe {
