@@ -62,37 +62,38 @@ func (g *Gate) Call(s *gateway.Session, tool string, args json.RawMessage) gatew
 // CallTraced is Call with the trace context the AI app sent (gateway.TracedGate): the call's
 // span continues it when telemetry is on.
 func (g *Gate) CallTraced(s *gateway.Session, tool string, args json.RawMessage, traceparent string) gateway.CallVerdict {
-	call := policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Host: g.o.Rails.host(s.Server), Tool: tool, Arguments: args}
+	rails := g.o.Rails.now(s.Server) // the configuration is read once per call
+	call := policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Host: rails.host(), Tool: tool, Arguments: args}
 	call.Scope, call.Production, call.Kube = g.o.Kube(s.Server, s.ID)
 	if call.Kube {
 		call.Namespace = g.o.KubeNamespace(s.Server)
 	}
 	v := g.o.Engine.Decide(call)
 	arrived := time.Now()
-	var rails railVerdict
+	var railed railVerdict
 	if v.Rule != policy.RuleDeny {
-		rails = g.o.Rails.apply(call, v)
-		v = rails.verdict
+		railed = rails.apply(&call, v)
+		v = railed.verdict
 	}
-	span := g.o.Rails.telemetry().StartCall(arrived, traceparent, telemetry.CallInfo{App: s.App, Client: s.Client, Server: s.Server, Tool: tool})
+	span := rails.telemetry().StartCall(arrived, traceparent, telemetry.CallInfo{App: s.App, Client: s.Client, Server: s.Server, Tool: tool})
 	finished := func(d policy.Decision) func(gateway.CallOutcome, time.Duration) {
 		return func(o gateway.CallOutcome, took time.Duration) {
 			span.End(string(d.Outcome), string(d.DecidedBy), string(o), d.Waited, took)
-			rails.ticket.Done()
-			note := rails.note
+			railed.ticket.Done()
+			note := railed.note
 			if o == gateway.CallTimedOut {
-				note = timedOutNote(rails.ticket.TimeLimit(), note)
+				note = timedOutNote(railed.ticket.TimeLimit(), note)
 			}
 			g.o.Record(policy.AuditEntry{Time: arrived, Call: call, Decision: d, Duration: took, Outcome: policy.CallOutcome(o), Note: note})
 		}
 	}
-	if rails.refused != nil {
-		return gateway.CallVerdict{Message: rails.refused.Message, Finished: finished(*rails.refused)}
+	if railed.refused != nil {
+		return gateway.CallVerdict{Message: railed.refused.Message, Finished: finished(*railed.refused)}
 	}
 	verdict := func(d policy.Decision) gateway.CallVerdict {
 		switch d.Outcome {
 		case policy.Allowed:
-			return gateway.CallVerdict{Allow: true, Finished: finished(d), Timeout: rails.ticket.TimeLimit(), Traceparent: span.Traceparent(), Result: rails.result}
+			return gateway.CallVerdict{Allow: true, Finished: finished(d), Timeout: railed.ticket.TimeLimit(), Traceparent: span.Traceparent(), Result: railed.result}
 		case policy.Denied:
 			return gateway.CallVerdict{Message: d.Message, Finished: finished(d)}
 		default: // withdrawn: the client cancelled or left

@@ -47,13 +47,36 @@ func NewRails(cfg func() *config.Config, secrets *keychain.Handed, log *slog.Log
 	return &Rails{config: cfg, secrets: secrets, book: guardrail.New(nil), log: log, version: version}
 }
 
-// telemetry returns the telemetry in effect, nil when it is off.
-func (r *Rails) telemetry() *telemetry.Telemetry {
+// railsNow is what one call is decided with: the rails brought up to date once (current), and
+// the call's server entry in the configuration.
+type railsNow struct {
+	r   *Rails
+	srv *config.Server // nil: none (or no rails)
+}
+
+// now brings the rails up to date for a call to server; nil rails give an empty railsNow.
+func (r *Rails) now(server string) railsNow {
 	if r == nil {
+		return railsNow{}
+	}
+	return railsNow{r: r, srv: r.current(server)}
+}
+
+// telemetry is the telemetry in effect, nil when it is off.
+func (n railsNow) telemetry() *telemetry.Telemetry {
+	if n.r == nil {
 		return nil
 	}
-	r.current("")
-	return r.tel.Load()
+	return n.r.tel.Load()
+}
+
+// host is the host a remote server runs at, for the audit; "" for a server on this computer
+// (and with no rails).
+func (n railsNow) host() string {
+	if n.srv.IsRemote() {
+		return remote.Host(n.srv.URL)
+	}
+	return ""
 }
 
 // Close stops telemetry after sending what it still holds (bounded by telemetryFlush); no
@@ -111,18 +134,6 @@ func (r *Rails) current(server string) *config.Server {
 	return cfg.Servers[server]
 }
 
-// host is the host a remote server runs at, for the audit; "" for a server on this computer
-// (and with no rails).
-func (r *Rails) host(server string) string {
-	if r == nil {
-		return ""
-	}
-	if s := r.current(server); s.IsRemote() {
-		return remote.Host(s.URL)
-	}
-	return ""
-}
-
 // restartTelemetryLocked starts telemetry as tel says (or none) and stops the one before in
 // the background, sending what it still held. r.mu is held.
 func (r *Rails) restartTelemetryLocked(tel config.Telemetry) {
@@ -153,12 +164,12 @@ type railVerdict struct {
 
 // apply checks call against the server's limits and data-loss settings. v is the policy's
 // verdict; the caller has already refused a deny.
-func (r *Rails) apply(call policy.Call, v policy.Verdict) railVerdict {
+func (n railsNow) apply(call *policy.Call, v policy.Verdict) railVerdict {
 	out := railVerdict{verdict: v}
+	r, s := n.r, n.srv
 	if r == nil {
 		return out
 	}
-	s := r.current(call.Server)
 	var action config.DLPAction
 	if s != nil && s.DLP != nil {
 		action = s.DLP.Action

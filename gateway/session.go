@@ -17,7 +17,8 @@ type Session struct {
 	// Client, nothing the client sends can change it.
 	App string
 
-	mu sync.Mutex // guards Client once the relay runs
+	mu     sync.Mutex // guards Client and viewed once the relay runs
+	viewed *Session   // view's copy, until Client changes
 }
 
 // ClientName returns Client; it is safe to call while the relay runs.
@@ -32,14 +33,18 @@ func (s *Session) learnClient(line []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Client == "" {
-		s.Client = clientInfoName(line)
+		s.Client, s.viewed = clientInfoName(line), nil
 	}
 }
 
 // view is a copy of the session for hooks that run beside the relay's client goroutine, so
-// that they can read every field without a lock.
+// that they can read every field without a lock. The copy is made once (again after Client
+// changes) and shared: hooks must not change it.
 func (s *Session) view() *Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return &Session{ID: s.ID, Server: s.Server, Client: s.Client, App: s.App}
+	if s.viewed == nil {
+		s.viewed = &Session{ID: s.ID, Server: s.Server, Client: s.Client, App: s.App}
+	}
+	return s.viewed
 }
