@@ -101,7 +101,9 @@ func (a *Authority) NotFromPerson(pid int) string {
 // before MCP Tray. Where the system does not say which terminal a process has, nothing is
 // concluded. Not covered (README, "Security"): a program given a terminal of its own (script,
 // systemd-run --pty), or started by a process that was already there (a terminal emulator or
-// tmux asked to open a window).
+// tmux asked to open a window); in a session without a terminal whose leader runs, a program
+// that made a group of its own and whose parent exited (`gio open`'s programs are such
+// orphans too, and open bundles the person chose).
 //
 // A session whose leader the system does not show (session 0: it was begun outside this pid
 // namespace, as a container's runner or `docker exec` does) is treated like a desktop's: it
@@ -111,10 +113,12 @@ func (a *Authority) detached(asker proc.Info) string {
 	if asker.Session <= 0 {
 		return ""
 	}
-	judge, led := asker, false // the session's leader, while it runs; else the asker itself
-	if asker.Session > 0 && asker.Session != asker.Pid {
+	judge, led := asker, false // the session's leader, while it runs; else its oldest member found
+	if asker.Session != asker.Pid {
 		if leader, err := proc.Lookup(asker.Session); err == nil && leader.Start <= asker.Start {
 			judge, led = leader, true
+		} else {
+			judge = oldestInSession(asker)
 		}
 	}
 	tty, foreground, known, err := proc.Terminal(judge.Pid)
@@ -129,6 +133,25 @@ func (a *Authority) detached(asker proc.Info) string {
 		return "it runs in a terminal's session but is not the command running in that terminal (a program that left the process tree it was started in)"
 	}
 	return ""
+}
+
+// oldestInSession is the farthest ancestor of asker still in its session (asker itself when
+// its parent is in another): the session began no later than it started. A session whose
+// leader has ended (a CI runner's, a terminal's whose shell exited) is judged by it; a program
+// that made a session of its own after MCP Tray started finds nothing in it older than that.
+func oldestInSession(asker proc.Info) proc.Info {
+	chain, err := proc.Ancestry(asker.Pid)
+	if err != nil {
+		return asker
+	}
+	oldest := asker
+	for _, p := range chain[1:] {
+		if p.Pid <= 1 || p.Session != asker.Session {
+			break
+		}
+		oldest = p
+	}
+	return oldest
 }
 
 // descendsFrom reports whether pid's ancestry holds the process id.

@@ -147,3 +147,44 @@ func TestASessionFromOutsideThePIDNamespaceIsNotDetached(t *testing.T) {
 		t.Errorf("a command in a session begun outside the pid namespace may not loosen: %s", why)
 	}
 }
+
+// A session whose leader has ended (a CI runner's that started the tests and exited, a
+// terminal's whose shell closed) is as old as the oldest of its processes above the asker: a
+// command started there after MCP Tray, under a process that was there before, may loosen.
+// A process alone in such a session since after MCP Tray started may not.
+func TestASessionWhoseLeaderEndedIsAsOldAsItsOldestProcess(t *testing.T) {
+	pids := filepath.Join(t.TempDir(), "pids")
+	const runner = `import os, sys, subprocess, time
+os.setsid()
+if os.fork() == 0:
+    open(sys.argv[1] + ".runner", "w").write(str(os.getpid()))
+    time.sleep(1)
+    cmd = subprocess.Popen(["sleep", "60"])
+    open(sys.argv[1] + ".cmd", "w").write(str(cmd.pid))
+    time.sleep(60)
+os._exit(0)`
+	leader := exec.Command("python3", "-c", runner, pids)
+	if err := leader.Run(); err != nil {
+		t.Fatalf("python3 is needed for this test: %v", err)
+	}
+	runnerPid := readPid(t, pids+".runner")
+	t.Cleanup(func() { syscall.Kill(-runnerPid, syscall.SIGKILL) })
+	a := New()
+	a.self = testDaemon(t)
+	a.self.Start = identify(t, runnerPid).Start + 1 // MCP Tray started after the runner
+	cmd := readPid(t, pids+".cmd")
+	if why := a.NotFromPerson(cmd); why != "" {
+		t.Errorf("a command under a runner older than MCP Tray, in a session whose leader ended, may not loosen: %s", why)
+	}
+	if why := a.NotFromPerson(runnerPid); why != "" {
+		t.Errorf("the runner itself may not loosen: %s", why)
+	}
+	// The same session begun after MCP Tray: a program that made a session of its own and let
+	// its leader exit. Nothing in it is older than MCP Tray.
+	a.self.Start = identify(t, runnerPid).Start - 1
+	for _, pid := range []int{runnerPid, cmd} {
+		if why := a.NotFromPerson(pid); !strings.Contains(why, "detached") {
+			t.Errorf("a process of a session begun after MCP Tray, whose leader exited, may loosen (%q)", why)
+		}
+	}
+}
