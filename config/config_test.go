@@ -192,7 +192,7 @@ func TestWatchSeesSaves(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	changed := make(chan struct{}, 8)
-	if err := h.Watch(ctx, func() { changed <- struct{}{} }); err != nil {
+	if _, err := h.Watch(ctx, func() { changed <- struct{}{} }); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.Update(func(c *Config) error { c.Servers["a"] = &Server{Command: "x"}; return nil }); err != nil {

@@ -169,10 +169,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer func() { stopReading(); <-read }()
 	go func() { defer close(read); d.readKnownSecrets(readCtx) }()
 	// Watch first, then load: a change written between the two is then never missed.
-	if err := d.opts.Home.Watch(ctx, d.reload); err != nil {
+	watched, err := d.opts.Home.Watch(ctx, d.reload)
+	if err != nil {
 		d.listener.Close()
 		return fmt.Errorf("watching config.json: %w", err)
 	}
+	// No reload or rewrite may run once the servers stop: one would start them again, or
+	// write into the home after Run returned.
+	defer func() { <-watched; <-d.clients.Stopped(); <-d.kube.Stopped() }()
 	d.reload()
 	if err := d.clients.Watch(ctx); err != nil {
 		d.log.Warn("AI client config files are not watched", "err", err)
@@ -181,7 +185,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.log.Warn("kubeconfig files are not watched", "err", err)
 	}
 	d.log.Info("MCP Tray daemon running", "home", string(d.opts.Home), "socket", d.opts.Home.SocketPath(), "pid", os.Getpid())
-	err := d.ctl.Serve(ctx, d.listener)
+	err = d.ctl.Serve(ctx, d.listener)
 	d.log.Info("MCP Tray daemon stopping")
 	return err
 }

@@ -20,6 +20,20 @@ import (
 // acting on its own writes. A client that keeps dropping the entries is not fought: after
 // maxHeals heals within healWindow MCP Tray stops and tells the person.
 
+// Stopped is closed once the watch started by Watch has ended (its context ended) and no
+// change is being acted on any more; it is closed at once when Watch was never called or
+// failed.
+func (r *Reconciler) Stopped() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.watcher == nil {
+		return closedChan
+	}
+	return r.watcher.Done()
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 // Watch starts watching the files of enabled clients (those of later passes too) until ctx
 // ends, putting MCP Tray's entries back when a client drops them. It returns once the watch
 // is in place.

@@ -26,12 +26,16 @@ type Watcher struct {
 	files   map[string]bool // cleaned absolute paths of interest
 	watched map[string]bool // directories currently watched
 	timers  map[string]*time.Timer
+	stopped bool           // ctx ended: no onChange starts any more
+	calls   sync.WaitGroup // the onChange calls running
+	done    chan struct{}  // closed once stopped and no onChange runs (Done)
 }
 
 // New starts a watcher that calls onChange(path) once per burst of changes to one of the
 // watched files (after debounce of quiet; 0 means DefaultDebounce). onChange runs on the
 // watcher's own goroutines, one call at a time per path; it must not block for long. The
-// watcher stops and releases its resources when ctx ends.
+// watcher stops and releases its resources when ctx ends; Done says when it has, and no
+// onChange runs any more.
 func New(ctx context.Context, debounce time.Duration, onChange func(path string)) (*Watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -41,7 +45,7 @@ func New(ctx context.Context, debounce time.Duration, onChange func(path string)
 		debounce = DefaultDebounce
 	}
 	w := &Watcher{w: fw, debounce: debounce, onChange: onChange,
-		files: map[string]bool{}, watched: map[string]bool{}, timers: map[string]*time.Timer{}}
+		files: map[string]bool{}, watched: map[string]bool{}, timers: map[string]*time.Timer{}, done: make(chan struct{})}
 	go w.loop(ctx)
 	return w, nil
 }
@@ -95,14 +99,21 @@ func (w *Watcher) watchLocked(file string) error {
 	return nil
 }
 
+// Done is closed once the watcher has stopped (its context ended) and the last onChange call
+// has returned: what onChange does (a reload, a rewrite) no longer happens after it.
+func (w *Watcher) Done() <-chan struct{} { return w.done }
+
 func (w *Watcher) loop(ctx context.Context) {
 	defer func() {
 		w.w.Close()
 		w.mu.Lock()
+		w.stopped = true
 		for _, t := range w.timers {
 			t.Stop()
 		}
 		w.mu.Unlock()
+		w.calls.Wait()
+		close(w.done)
 	}()
 	for {
 		select {
@@ -152,6 +163,9 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 }
 
 func (w *Watcher) scheduleLocked(path string) {
+	if w.stopped {
+		return
+	}
 	if t := w.timers[path]; t != nil {
 		t.Reset(w.debounce)
 		return
@@ -160,8 +174,13 @@ func (w *Watcher) scheduleLocked(path string) {
 		w.mu.Lock()
 		_, still := w.files[path]
 		delete(w.timers, path)
+		still = still && !w.stopped
+		if still {
+			w.calls.Add(1)
+		}
 		w.mu.Unlock()
 		if still {
+			defer w.calls.Done()
 			w.onChange(path)
 		}
 	})

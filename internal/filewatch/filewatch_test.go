@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,4 +98,48 @@ func TestDeletionIsReported(t *testing.T) {
 	ch := watch(t, p)
 	os.Remove(p)
 	expect(t, ch, p)
+}
+
+// Once the context ends no change is acted on: Done waits for a call in progress, and a
+// change still being debounced is dropped (a late reload restarted servers the daemon had
+// just stopped, and wrote into its home after it returned).
+func TestNoChangeIsActedOnAfterDone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	entered, release := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	var calls atomic.Int32
+	w, err := New(ctx, 20*time.Millisecond, func(p string) {
+		calls.Add(1)
+		first.Do(func() {
+			close(entered)
+			<-release
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(path); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, []byte("1"), 0o600)
+	<-entered
+	cancel()
+	select {
+	case <-w.Done():
+		t.Fatal("Done closed while a change was still being acted on")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case <-w.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("Done not closed after the last call returned")
+	}
+	n := calls.Load()
+	os.WriteFile(path, []byte("2"), 0o600) // after the end: never acted on
+	time.Sleep(100 * time.Millisecond)    // past the debounce
+	if got := calls.Load(); got != n {
+		t.Errorf("%d changes acted on after Done", got-n)
+	}
 }

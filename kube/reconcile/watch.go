@@ -7,6 +7,20 @@ import (
 	"github.com/mcptray/mcptray/internal/filewatch"
 )
 
+// Stopped is closed once the watch started by Watch has ended (its context ended) and no
+// change is being acted on any more; it is closed at once when Watch was never called or
+// failed.
+func (r *Reconciler) Stopped() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.watcher == nil {
+		return closedChan
+	}
+	return r.watcher.Done()
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 // Watch watches the person's kubeconfig files (and the certificate files the chosen contexts
 // name) until ctx ends: a change calls Options.Reload, which rewrites the one-context files
 // (rotated tokens, new certificates) and stops a server whose context disappeared. Specs
