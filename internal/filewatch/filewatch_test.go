@@ -138,7 +138,7 @@ func TestNoChangeIsActedOnAfterDone(t *testing.T) {
 	}
 	n := calls.Load()
 	os.WriteFile(path, []byte("2"), 0o600) // after the end: never acted on
-	time.Sleep(100 * time.Millisecond)    // past the debounce
+	time.Sleep(100 * time.Millisecond)     // past the debounce
 	if got := calls.Load(); got != n {
 		t.Errorf("%d changes acted on after Done", got-n)
 	}
