@@ -143,7 +143,7 @@ func wrap(cmd *exec.Cmd, r Rules, st Status) error {
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
-	cmd.Env = append(append(cmd.Env, r.Env...), envWire+"="+string(raw))
+	cmd.Env = append(append(withoutSocketAddresses(cmd.Env), r.Env...), envWire+"="+string(raw))
 	argv := cmd.Args
 	if len(argv) == 0 {
 		argv = []string{cmd.Path}
@@ -198,4 +198,23 @@ func systemReadPaths() []string {
 func systemWritePaths() []string {
 	return []string{"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
 		"/dev/ptmx", "/dev/pts", "/dev/shm"}
+}
+
+// socketAddresses name the local sockets of the person's session: the session bus (and the
+// keychain and service manager behind it), the ssh and gpg agents, the display, the sound
+// server. A confined server cannot connect to any socket file (seccomp_linux.go), so they
+// would only tell it where they are: it does not get them.
+var socketAddresses = map[string]bool{"DBUS_SESSION_BUS_ADDRESS": true, "DBUS_SYSTEM_BUS_ADDRESS": true,
+	"SSH_AUTH_SOCK": true, "SSH_AGENT_PID": true, "GPG_AGENT_INFO": true, "DISPLAY": true, "WAYLAND_DISPLAY": true,
+	"XAUTHORITY": true, "SESSION_MANAGER": true, "PULSE_SERVER": true}
+
+// withoutSocketAddresses returns env without the socketAddresses.
+func withoutSocketAddresses(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); !socketAddresses[k] {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

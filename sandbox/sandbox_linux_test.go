@@ -390,3 +390,30 @@ func TestProvidedFileInsideHiddenHome(t *testing.T) {
 		t.Errorf("own kubeconfig %+v, another's %+v\n%s", got["read="+kube], got["read="+other], stderr)
 	}
 }
+
+// A confined server is not told where the session's sockets are (it could not connect to
+// them): no bus, agent or display address in its environment; the rest stays.
+func TestNoSocketAddressesInTheEnvironment(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	r := w.rules(false)
+	r.Read = append(r.Read, "/usr/bin/env")
+	cmd := exec.Command("/usr/bin/env")
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + w.home, "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+		"SSH_AUTH_SOCK=/tmp/ssh-XXXX/agent.1", "DISPLAY=:0", "LANG=C.UTF-8"}
+	if err := Wrap(cmd, r); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("env in the sandbox: %v\n%s", err, out)
+	}
+	for _, gone := range []string{"DBUS_SESSION_BUS_ADDRESS=", "SSH_AUTH_SOCK=", "DISPLAY="} {
+		if strings.Contains(string(out), gone) {
+			t.Errorf("the confined server's environment has %s…:\n%s", gone, out)
+		}
+	}
+	if !strings.Contains(string(out), "LANG=C.UTF-8") || !strings.Contains(string(out), "HOME="+w.home) {
+		t.Errorf("the confined server's environment lost what it may keep:\n%s", out)
+	}
+}
