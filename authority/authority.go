@@ -105,17 +105,17 @@ func (a *Authority) NotFromPerson(pid int) string {
 // that made a group of its own and whose parent exited (`gio open`'s programs are such
 // orphans too, and open bundles the person chose).
 //
-// A session whose leader the system does not show (session 0: it was begun outside this pid
-// namespace, as a container's runner or `docker exec` does) is treated like a desktop's: it
-// began before anything inside, and a program inside cannot make one (setsid makes it the
-// leader of a session it can see).
+// A session whose leader has ended, or that the system does not show (session 0: it was
+// begun outside this pid namespace, as a container's runner or `docker exec` does), is judged
+// by the oldest process above the asker still in it, below pid 1 (oldestInSession): a command
+// under a runner that was there before MCP Tray may loosen; a program that let its parent exit
+// (adopted by pid 1) is judged by itself. Not covered: one adopted by an older subreaper in
+// the same session (tini -s, dumb-init), which cannot be told from its parent.
 func (a *Authority) detached(asker proc.Info) string {
-	if asker.Session <= 0 {
-		return ""
-	}
 	judge, led := asker, false // the session's leader, while it runs; else its oldest member found
 	if asker.Session != asker.Pid {
-		if leader, err := proc.Lookup(asker.Session); err == nil && leader.Start <= asker.Start {
+		leader, err := proc.Lookup(asker.Session) // fails for session 0
+		if err == nil && leader.Start <= asker.Start {
 			judge, led = leader, true
 		} else {
 			judge = oldestInSession(asker)

@@ -117,14 +117,16 @@ time.sleep(60)`
 }
 
 // A session begun outside the pid namespace shows as session 0 inside it: CI runners and
-// `docker exec` start commands that way in a container, with no terminal. Such a session is
-// older than anything inside, the daemon included, and a program inside cannot make one: a
-// person's command there may loosen (CI refused every test's own `mcptray approve`).
-func TestASessionFromOutsideThePIDNamespaceIsNotDetached(t *testing.T) {
+// `docker exec` start commands that way in a container, with no terminal. It is judged by the
+// oldest process above the asker below pid 1: a person's command under a runner older than
+// MCP Tray may loosen (CI refused every test's own `mcptray approve`); a program that let its
+// parent exit, adopted by pid 1, may not (review: session 0 had turned the rule off).
+func TestASessionFromOutsideThePIDNamespace(t *testing.T) {
 	if os.Getenv("MCPTRAY_TEST_INSIDE_PIDNS") == "" {
-		// setsid: no terminal, and a session whose leader (unshare) stays outside.
+		// setsid: no terminal, and a session whose leader (unshare) stays outside. sh is pid 1
+		// inside, and this test its child: the runner.
 		inside := exec.Command("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc",
-			os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.v")
+			"sh", "-c", `"$0" -test.run "^$1\$" -test.v; exit $?`, os.Args[0], t.Name())
 		inside.Env = append(os.Environ(), "MCPTRAY_TEST_INSIDE_PIDNS=1")
 		inside.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		out, err := inside.CombinedOutput()
@@ -134,8 +136,10 @@ func TestASessionFromOutsideThePIDNamespaceIsNotDetached(t *testing.T) {
 		return
 	}
 	a := New()
-	a.self = testDaemon(t)
-	person := exec.Command("sleep", "60") // started after the daemon, in the session from outside
+	a.self = identify(t, os.Getpid())
+	a.self.Pid, a.self.Start = -1, a.self.Start+1 // MCP Tray started after the runner
+	time.Sleep(30 * time.Millisecond)
+	person := exec.Command("sleep", "60") // started after the daemon, under the runner
 	if err := person.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +148,28 @@ func TestASessionFromOutsideThePIDNamespaceIsNotDetached(t *testing.T) {
 		t.Fatalf("%v: the session shows as %d inside the namespace, not 0: the test sets up nothing", err, info.Session)
 	}
 	if why := a.NotFromPerson(person.Process.Pid); why != "" {
-		t.Errorf("a command in a session begun outside the pid namespace may not loosen: %s", why)
+		t.Errorf("a command under a runner older than MCP Tray, in a session begun outside the pid namespace, may not loosen: %s", why)
+	}
+	pids := filepath.Join(t.TempDir(), "orphan")
+	const orphan = `import os, sys, time
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    if os.fork() == 0:
+        time.sleep(0.3)
+        open(sys.argv[1], "w").write(str(os.getpid()))
+        time.sleep(60)
+    os._exit(0)
+os.wait()`
+	if err := exec.Command("python3", "-c", orphan, pids).Run(); err != nil {
+		t.Fatalf("python3 is needed for this test: %v", err)
+	}
+	adopted := readPid(t, pids)
+	t.Cleanup(func() { syscall.Kill(adopted, syscall.SIGKILL) })
+	if info, _ := proc.Lookup(adopted); info.Parent != 1 {
+		t.Fatalf("the orphan's parent is %d, not pid 1: the test sets up nothing", info.Parent)
+	}
+	if why := a.NotFromPerson(adopted); !strings.Contains(why, "detached") {
+		t.Errorf("a program adopted by pid 1, in a session begun outside the pid namespace, may loosen (%q)", why)
 	}
 }
 
