@@ -68,7 +68,7 @@ func startApp(t *testing.T) *appHarness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{home: home, client: &control.Client{Path: home.SocketPath()}, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- d.Run(ctx) }()
-	t.Cleanup(h.stop)
+	t.Cleanup(func() { h.stopQuiet(t) })
 	// The daemon serves only once it watches config.json: after a ping, a change is seen.
 	deadline := time.Now().Add(10 * time.Second)
 	for callInto(context.Background(), h.client, api.Ping, api.None{}, nil) != nil {

@@ -156,6 +156,8 @@ func (d *Daemon) Supervisor() *supervisor.Supervisor { return d.sup }
 // Run reconciles and serves until ctx ends, then stops every server and returns once all
 // server processes are gone. It must be called once.
 func (d *Daemon) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx) // also ended when serving fails on its own
+	defer cancel()
 	defer d.unlock() // last: the next daemon may start only once this one is gone
 	defer d.closePolicy()
 	defer d.sup.Shutdown()
@@ -176,7 +178,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	// No reload or rewrite may run once the servers stop: one would start them again, or
 	// write into the home after Run returned.
-	defer func() { <-watched; <-d.clients.Stopped(); <-d.kube.Stopped() }()
+	defer func() { cancel(); <-watched; <-d.clients.Stopped(); <-d.kube.Stopped() }()
 	d.reload()
 	if err := d.clients.Watch(ctx); err != nil {
 		d.log.Warn("AI client config files are not watched", "err", err)

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +52,7 @@ func start(t *testing.T) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{home: home, client: &control.Client{Path: home.SocketPath()}, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- d.Run(ctx) }()
-	t.Cleanup(h.stop)
+	t.Cleanup(func() { h.stopQuiet(t) })
 	return h
 }
 
@@ -58,6 +60,32 @@ func (h *harness) stop() {
 	h.cancel()
 	<-h.done
 	h.done <- nil // later stops return at once
+}
+
+// stopQuiet stops the daemon, then checks Run's promise that nothing of it still runs: no
+// file in the home changes once Run has returned (a shared hub's last handshake wrote
+// pins.json after it, and the test's temporary folder could not be removed).
+func (h *harness) stopQuiet(t *testing.T) {
+	h.stop()
+	before := homeFiles(string(h.home))
+	time.Sleep(200 * time.Millisecond)
+	for path, was := range homeFiles(string(h.home)) {
+		if before[path] != was {
+			t.Errorf("%s changed after the daemon's Run returned", path)
+		}
+	}
+}
+
+// homeFiles maps every file under root to its size and modification time.
+func homeFiles(root string) map[string]string {
+	files := map[string]string{}
+	filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if fi, ierr := e.Info(); err == nil && ierr == nil && !e.IsDir() {
+			files[path] = fi.ModTime().String() + " " + strconv.FormatInt(fi.Size(), 10)
+		}
+		return nil
+	})
+	return files
 }
 
 func (h *harness) add(t *testing.T, name string, s *config.Server) {
@@ -202,5 +230,24 @@ func TestShutdownStopsEverything(t *testing.T) {
 	}
 	if _, err := os.Stat(h.home.SocketPath()); !os.IsNotExist(err) {
 		t.Errorf("socket left behind after shutdown: %v", err)
+	}
+}
+
+// When serving fails on its own (the listener closed, no more descriptors), Run still stops
+// everything and returns: it does not wait for a context nobody will end (review: it waited
+// for the file watchers, which end with the context).
+func TestRunReturnsWhenServingFails(t *testing.T) {
+	home := config.Home(filepath.Join(t.TempDir(), "home"))
+	d, err := New(Options{Home: home, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.listener.Close()
+	done := make(chan error, 1)
+	go func() { done <- d.Run(context.Background()) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return within 10 s after serving failed")
 	}
 }

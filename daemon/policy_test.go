@@ -27,7 +27,7 @@ func startWithKeys(t *testing.T, home config.Home, keys keychain.Store) *harness
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{home: home, client: &control.Client{Path: home.SocketPath()}, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- d.Run(ctx) }()
-	t.Cleanup(h.stop)
+	t.Cleanup(func() { h.stopQuiet(t) })
 	h.waitFor(t, "the daemon answers", func(api.StatusResult) bool { return true })
 	return h
 }

@@ -33,6 +33,8 @@ type sharedHubs struct {
 
 	mu   sync.Mutex
 	hubs map[string]*sharedHub
+
+	ended sync.Once // shutdown's work, done once; every caller waits for it
 }
 
 type sharedHub struct {
@@ -93,16 +95,20 @@ func (s *sharedHubs) pid(name string) int {
 	return 0
 }
 
-// shutdown closes every hub and returns once their processes are gone.
+// shutdown closes every hub and returns once their processes are gone, and their last
+// handshake with them (which records the tools' pins) has ended. A second call, such as Run's
+// own after the one its context started, waits for the first rather than returning at once.
 func (s *sharedHubs) shutdown() {
-	s.mu.Lock()
-	s.cancel()
-	hubs := s.hubs
-	s.hubs = map[string]*sharedHub{}
-	s.mu.Unlock()
-	for _, sh := range hubs {
-		sh.stop()
-	}
+	s.ended.Do(func() {
+		s.mu.Lock()
+		s.cancel()
+		hubs := s.hubs
+		s.hubs = map[string]*sharedHub{}
+		s.mu.Unlock()
+		for _, sh := range hubs {
+			sh.stop()
+		}
+	})
 }
 
 func (s *sharedHubs) start(name string) *sharedHub {
