@@ -563,17 +563,17 @@ func (r *relay) gateCall(env envelope, key string, line, raw, sent []byte) error
 	r.heldWG.Add(1)
 	go func() {
 		defer r.heldWG.Done()
+		acted := false // actOn takes the id out of held itself, as it puts it in flight
 		defer func() {
-			r.mu.Lock()
-			delete(r.held, key)
-			r.mu.Unlock()
+			if !acted {
+				r.mu.Lock()
+				delete(r.held, key)
+				r.mu.Unlock()
+			}
 			cancel()
 		}()
 		panicked := r.guard(func() {
 			final := v.Ask(ctx)
-			r.mu.Lock()
-			delete(r.held, key)
-			r.mu.Unlock()
 			cancel()
 			if r.ctx.Err() != nil {
 				final = CallVerdict{Finished: final.Finished} // the session is over: nothing to send
@@ -581,6 +581,7 @@ func (r *relay) gateCall(env envelope, key string, line, raw, sent []byte) error
 			if testHookDecided != nil {
 				testHookDecided()
 			}
+			acted = true
 			r.actOn(envelope{ID: id, Method: env.Method}, key, msg, final, call, sent)
 		})
 		if panicked {
@@ -590,9 +591,14 @@ func (r *relay) gateCall(env envelope, key string, line, raw, sent []byte) error
 	return nil
 }
 
-// actOn forwards an allowed call, or answers a refused one; a withdrawn call gets nothing.
+// actOn forwards an allowed call, or answers a refused one; a withdrawn call gets nothing. A
+// held call's id leaves held in the same step as it goes in flight, so that no request under
+// the same id can slip in between (review: an allowed duplicate ran beside the held call).
 func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call callIdentity, sent []byte) error {
 	if !v.Allow {
+		r.mu.Lock()
+		delete(r.held, key)
+		r.mu.Unlock()
 		if v.Message != "" {
 			r.writeClient(deniedResult(env.ID, v.Message))
 		}
@@ -603,6 +609,7 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call 
 	}
 	raw = v.stamp(raw)
 	r.mu.Lock()
+	delete(r.held, key)
 	r.inflight[key] = pending{id: append(json.RawMessage(nil), env.ID...), method: env.Method, start: time.Now(), finished: v.Finished, call: call, sent: sent}
 	r.armLocked(key, v)
 	r.mu.Unlock()
@@ -618,8 +625,7 @@ func (r *relay) actOn(env envelope, key string, raw []byte, v CallVerdict, call 
 	return nil
 }
 
-// testHookDecided, when a test sets it, runs between a held call's verdict and acting on it:
-// the moment its id is neither held nor in flight.
+// testHookDecided, when a test sets it, runs between a held call's verdict and acting on it.
 var testHookDecided func()
 
 // withdraw cancels a held call; it reports whether the id was held.

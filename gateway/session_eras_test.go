@@ -453,42 +453,82 @@ func TestSessionLegacyDuplicateIDNeverRetriesTheRefusedCall(t *testing.T) {
 	}
 }
 
-// askDenyGate holds every call for the person, who allows all but the tool deny.
-type askDenyGate struct{ denyGate }
+// askDenyGate holds the tool ask for the person, who allows it; it denies the tool deny and
+// allows every other at once.
+type askDenyGate struct {
+	denyGate
+	ask string
+}
 
 func (g askDenyGate) Call(s *Session, tool string, args json.RawMessage) CallVerdict {
 	v := g.denyGate.Call(s, tool, args)
-	if tool == g.deny {
+	if tool != g.ask {
 		return v
 	}
 	return CallVerdict{Ask: func(context.Context) CallVerdict { return v }}
 }
 
 // A duplicate id that arrives after the person allowed a held call and before the relay
-// forwards it (its id is then neither held nor in flight) is refused on its own, and the era
-// bridge's retry of the allowed call is still that call (review: the line to send again was
-// kept under the client's id, and the duplicate replaced it).
+// forwards it is refused, and the era bridge's retry of the allowed call is still that call
+// (review: the line to send again was kept under the client's id, and the duplicate replaced
+// it; then, an allowed duplicate in that moment was forwarded beside the held call).
 func TestSessionLegacyDuplicateBetweenApprovalAndForwarding(t *testing.T) {
-	srv, cli, _ := relayOnly(t, askDenyGate{denyGate{deny: "echo"}}, Options{ServerEra: EraModern})
+	srv, cli, _ := relayOnly(t, askDenyGate{denyGate{deny: "echo"}, "greet"}, Options{ServerEra: EraModern})
 	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
 	d := srv.next("server/discover", isMethod("server/discover"))
 	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
 	cli.next("the initialize answer", isID("0"))
 	testHookDecided = func() {
 		testHookDecided = nil
-		cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"text":"DENIED TOOL RAN"}}}`)
-		if dup := cli.next("the duplicate's refusal", isID("9")); !strings.Contains(dup.str("result"), "denied by rule") {
-			t.Errorf("the duplicate was answered %v; want the gate's refusal", dup)
+		for _, tool := range []string{"echo", "quick"} { // denied, then allowed at once
+			cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":%q,"arguments":{"text":"DUPLICATE RAN"}}}`, tool)
+			if dup := cli.next("the duplicate's refusal", isID("9")); dup.str("error", "code") == "" {
+				t.Errorf("the duplicate %s was answered %v; want an error", tool, dup)
+			}
 		}
 	}
 	t.Cleanup(func() { testHookDecided = nil })
 	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"greet","arguments":{}}}`)
 	c := srv.next("the allowed call", isMethod("tools/call"))
+	if name := c.str("params", "name"); name != "greet" {
+		t.Fatalf("the server got %s first; want the held greet call alone", c.str("params"))
+	}
 	srv.send(`{"jsonrpc":"2.0","id":%s,"result":{"resultType":"input_required","inputRequests":{"who":{"method":"elicitation/create","params":{"message":"Name?"}}}}}`, c.str("id"))
 	e := cli.next("the elicitation", isMethod("elicitation/create"))
 	cli.send(`{"jsonrpc":"2.0","id":%q,"result":{"action":"accept","content":{"name":"Ada"}}}`, e.str("id"))
 	retry := srv.next("the retry", isMethod("tools/call"))
-	if name := retry.str("params", "name"); name != "greet" || strings.Contains(retry.str("params"), "DENIED") {
+	if name := retry.str("params", "name"); name != "greet" || strings.Contains(retry.str("params"), "DUPLICATE") {
 		t.Fatalf("the retry sent %s to the server; want the allowed greet call", retry.str("params"))
+	}
+}
+
+// A client cannot take the id of the relay's retry first (the third id the relay makes in this
+// session would be "mcptray-retry-3"): its own request under that id and the retry of its
+// held-for-input call each get their own answer (review: the retry's id was predictable, and
+// its entry replaced the client's).
+func TestSessionLegacyRetryIDIsNotTheClients(t *testing.T) {
+	srv, cli, _ := relayOnly(t, denyGate{deny: "echo"}, Options{ServerEra: EraModern})
+	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
+	d := srv.next("server/discover", isMethod("server/discover"))
+	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
+	cli.next("the initialize answer", isID("0"))
+	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"greet","arguments":{}}}`)
+	c := srv.next("the call", isMethod("tools/call"))
+	srv.send(`{"jsonrpc":"2.0","id":%s,"result":{"resultType":"input_required","inputRequests":{"who":{"method":"elicitation/create","params":{"message":"Name?"}}}}}`, c.str("id"))
+	e := cli.next("the elicitation", isMethod("elicitation/create"))
+	cli.send(`{"jsonrpc":"2.0","id":"mcptray-retry-3","method":"tools/call","params":{"name":"quick","arguments":{}}}`)
+	q := srv.next("the client's own call", isMethod("tools/call"))
+	cli.send(`{"jsonrpc":"2.0","id":%q,"result":{"action":"accept","content":{"name":"Ada"}}}`, e.str("id"))
+	retry := srv.next("the retry", isMethod("tools/call"))
+	if retry.str("id") == q.str("id") {
+		t.Fatalf("the retry went to the server under the client's own id %s", q.str("id"))
+	}
+	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"content":[{"type":"text","text":"GREET"}]}}`, retry.str("id"))
+	if a := cli.next("the greet answer", isID("9")); !strings.Contains(a.str("result"), "GREET") {
+		t.Errorf("the client's call 9 was answered %v; want GREET", a)
+	}
+	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"content":[{"type":"text","text":"QUICK"}]}}`, q.str("id"))
+	if a := cli.next("the quick answer", isID("mcptray-retry-3")); !strings.Contains(a.str("result"), "QUICK") {
+		t.Errorf("the client's call mcptray-retry-3 was answered %v; want QUICK", a)
 	}
 }

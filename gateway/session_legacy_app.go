@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -214,7 +215,9 @@ func (e *eraBridge) retry(in *sessionInput) {
 	line := setParams(in.line, set, nil)
 	e.mu.Lock()
 	e.seq++
-	id := strconv.Quote("mcptray-retry-" + strconv.FormatInt(e.seq, 10))
+	// The id carries a random part: a client that sent a request under the id first would
+	// otherwise have its own request's entry replaced by the retry's (review).
+	id := strconv.Quote("mcptray-retry-" + strconv.FormatInt(e.seq, 10) + "-" + rand.Text()[:8])
 	key, _ := jsonwire.IDKey([]byte(id))
 	line = jsonwire.ReplaceAt(line, []byte(id), "id")
 	origKey, _ := jsonwire.IDKey(in.p.id)
