@@ -433,11 +433,7 @@ func (denyGate) End(*Session)                                                   
 // the allowed call's, never the denied one's (found by red-teaming: the era bridge had kept
 // the refused duplicate's line as the one to send again).
 func TestSessionLegacyDuplicateIDNeverRetriesTheRefusedCall(t *testing.T) {
-	srv, cli, _ := relayOnly(t, denyGate{deny: "echo"}, Options{ServerEra: EraModern})
-	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
-	d := srv.next("server/discover", isMethod("server/discover"))
-	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
-	cli.next("the initialize answer", isID("0"))
+	srv, cli := legacyOnModernOnly(t, denyGate{deny: "echo"})
 	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"greet","arguments":{}}}`)
 	c := srv.next("the allowed call", isMethod("tools/call"))
 	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"text":"DENIED TOOL RAN"}}}`)
@@ -473,11 +469,7 @@ func (g askDenyGate) Call(s *Session, tool string, args json.RawMessage) CallVer
 // (review: the line to send again was kept under the client's id, and the duplicate replaced
 // it; then, an allowed duplicate in that moment was forwarded beside the held call).
 func TestSessionLegacyDuplicateBetweenApprovalAndForwarding(t *testing.T) {
-	srv, cli, _ := relayOnly(t, askDenyGate{denyGate{deny: "echo"}, "greet"}, Options{ServerEra: EraModern})
-	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
-	d := srv.next("server/discover", isMethod("server/discover"))
-	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
-	cli.next("the initialize answer", isID("0"))
+	srv, cli := legacyOnModernOnly(t, askDenyGate{denyGate{deny: "echo"}, "greet"})
 	testHookDecided = func() {
 		testHookDecided = nil
 		for _, tool := range []string{"echo", "quick"} { // denied, then allowed at once
@@ -507,11 +499,7 @@ func TestSessionLegacyDuplicateBetweenApprovalAndForwarding(t *testing.T) {
 // held-for-input call each get their own answer (review: the retry's id was predictable, and
 // its entry replaced the client's).
 func TestSessionLegacyRetryIDIsNotTheClients(t *testing.T) {
-	srv, cli, _ := relayOnly(t, denyGate{deny: "echo"}, Options{ServerEra: EraModern})
-	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
-	d := srv.next("server/discover", isMethod("server/discover"))
-	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
-	cli.next("the initialize answer", isID("0"))
+	srv, cli := legacyOnModernOnly(t, denyGate{deny: "echo"})
 	cli.send(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"greet","arguments":{}}}`)
 	c := srv.next("the call", isMethod("tools/call"))
 	srv.send(`{"jsonrpc":"2.0","id":%s,"result":{"resultType":"input_required","inputRequests":{"who":{"method":"elicitation/create","params":{"message":"Name?"}}}}}`, c.str("id"))
@@ -531,4 +519,17 @@ func TestSessionLegacyRetryIDIsNotTheClients(t *testing.T) {
 	if a := cli.next("the quick answer", isID("mcptray-retry-3")); !strings.Contains(a.str("result"), "QUICK") {
 		t.Errorf("the client's call mcptray-retry-3 was answered %v; want QUICK", a)
 	}
+}
+
+// legacyOnModernOnly is a relay between a legacy client (it can answer elicitations) and a
+// modern-only server, in session mode, once the client's initialize has been answered from
+// the server's server/discover.
+func legacyOnModernOnly(t *testing.T, g Gate) (*script, *peer) {
+	t.Helper()
+	srv, cli, _ := relayOnly(t, g, Options{ServerEra: EraModern})
+	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"legacy","version":"1"}}}`)
+	d := srv.next("server/discover", isMethod("server/discover"))
+	srv.send(`{"jsonrpc":"2.0","id":%q,"result":{"supportedVersions":["2026-07-28"],"capabilities":{"tools":{}}}}`, d.str("id"))
+	cli.next("the initialize answer", isID("0"))
+	return srv, cli
 }

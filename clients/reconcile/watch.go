@@ -26,13 +26,8 @@ import (
 func (r *Reconciler) Stopped() <-chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.watcher == nil {
-		return closedChan
-	}
 	return r.watcher.Done()
 }
-
-var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // Watch starts watching the files of enabled clients (those of later passes too) until ctx
 // ends, putting MCP Tray's entries back when a client drops them. It returns once the watch

@@ -100,8 +100,16 @@ func (w *Watcher) watchLocked(file string) error {
 }
 
 // Done is closed once the watcher has stopped (its context ended) and the last onChange call
-// has returned: what onChange does (a reload, a rewrite) no longer happens after it.
-func (w *Watcher) Done() <-chan struct{} { return w.done }
+// has returned: what onChange does (a reload, a rewrite) no longer happens after it. A nil
+// Watcher (never started) is done.
+func (w *Watcher) Done() <-chan struct{} {
+	if w == nil {
+		return closed
+	}
+	return w.done
+}
+
+var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 func (w *Watcher) loop(ctx context.Context) {
 	defer func() {

@@ -13,13 +13,8 @@ import (
 func (r *Reconciler) Stopped() <-chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.watcher == nil {
-		return closedChan
-	}
 	return r.watcher.Done()
 }
-
-var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // Watch watches the person's kubeconfig files (and the certificate files the chosen contexts
 // name) until ctx ends: a change calls Options.Reload, which rewrites the one-context files
