@@ -35,14 +35,19 @@ func New() *Authority {
 
 // Guard is the control server's guard: a request loosens tells to loosen passes only from the
 // person; anything else, and every bridge connection, passes. A refusal is logged and answered
-// with ErrNotFromPerson.
-func (a *Authority) Guard(loosens func(method string, params json.RawMessage) bool, log *slog.Logger) control.GuardFunc {
+// with ErrNotFromPerson. orphansMay names the loosening methods an orphan in a session
+// without a terminal may still call (see Orphaned).
+func (a *Authority) Guard(loosens func(method string, params json.RawMessage) bool, orphansMay func(method string) bool, log *slog.Logger) control.GuardFunc {
 	return func(ctx context.Context, op, method string, params json.RawMessage) error {
 		if op == control.OpConnect || !loosens(method, params) {
 			return nil
 		}
 		peer, _ := control.PeerFrom(ctx)
-		if why := a.NotFromPerson(peer.Pid); why != "" {
+		why := a.NotFromPerson(peer.Pid)
+		if why == "" && !orphansMay(method) {
+			why = a.Orphaned(peer.Pid)
+		}
+		if why != "" {
 			log.Warn("refused a request that only the person may make", "method", method, "pid", peer.Pid, "because", why)
 			return ErrNotFromPerson
 		}
@@ -152,6 +157,42 @@ func oldestInSession(asker proc.Info) proc.Info {
 		oldest = p
 	}
 	return oldest
+}
+
+// Orphaned says why the process pid may not loosen when, in a session without a terminal whose
+// leader runs (a desktop's), it does not descend from that leader: its parent, or one above
+// it, exited and it was given to another (an AI app's agent that made a process group of its
+// own and let its parent exit, so that its ancestry no longer shows the app). "" when it
+// descends, when its session has a terminal (detached's rules), or when the session's leader
+// has ended or is not shown (judged by detached). A person's commands come from the tray, the
+// window or a terminal; a browser's or file manager's opener (`gio open`) leaves what it opens
+// an orphan the same way, which is why the guard lets installs through (orphansMay): the
+// person confirms an install in its own dialog.
+func (a *Authority) Orphaned(pid int) string {
+	if pid <= 0 || pid == a.self.Pid {
+		return ""
+	}
+	asker, err := proc.Lookup(pid)
+	if err != nil || asker.Session <= 0 || asker.Session == asker.Pid {
+		return ""
+	}
+	a.mu.Lock()
+	window := a.windows[asker.ID]
+	a.mu.Unlock()
+	if window {
+		return ""
+	}
+	leader, err := proc.Lookup(asker.Session)
+	if err != nil || leader.Start > asker.Start {
+		return ""
+	}
+	if tty, _, known, err := proc.Terminal(leader.Pid); !known || err != nil || tty != 0 {
+		return ""
+	}
+	if descendsFrom(asker.Pid, leader.ID) {
+		return ""
+	}
+	return "its parent has exited and it no longer descends from its session's leader (a program that left the process tree it was started in)"
 }
 
 // descendsFrom reports whether pid's ancestry holds the process id.

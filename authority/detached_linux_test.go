@@ -1,6 +1,10 @@
 package authority
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/proc"
 )
 
@@ -211,5 +216,62 @@ os._exit(0)`
 		if why := a.NotFromPerson(pid); !strings.Contains(why, "detached") {
 			t.Errorf("a process of a session begun after MCP Tray, whose leader exited, may loosen (%q)", why)
 		}
+	}
+}
+
+// In a session without a terminal whose leader runs (a desktop's), a program that does not
+// descend from the leader was left by its parent: an AI app's agent that made a process group
+// of its own and let its parent exit. It may not loosen (Orphaned); a program of the session
+// under the leader may (red team: such an orphan approved its own app's call).
+func TestAnOrphanInADesktopSessionMayNotLoosen(t *testing.T) {
+	pids := filepath.Join(t.TempDir(), "pids")
+	const desktop = `import os, sys, time, subprocess
+os.setsid()
+person = subprocess.Popen(["sleep", "60"])
+open(sys.argv[1] + ".person", "w").write(str(person.pid))
+app = """import os, sys, time
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    if os.fork() == 0:
+        open(sys.argv[1] + ".agent", "w").write(str(os.getpid()))
+        time.sleep(60)
+    os._exit(0)
+os.wait()
+time.sleep(60)"""
+subprocess.Popen([sys.executable, "-c", app, sys.argv[1]])
+open(sys.argv[1] + ".leader", "w").write(str(os.getpid()))
+time.sleep(60)`
+	leader := exec.Command("python3", "-c", desktop, pids)
+	if err := leader.Start(); err != nil {
+		t.Fatalf("python3 is needed for this test: %v", err)
+	}
+	t.Cleanup(func() { syscall.Kill(-leader.Process.Pid, syscall.SIGKILL); leader.Process.Kill(); leader.Wait() })
+	leaderPid, person, agent := readPid(t, pids+".leader"), readPid(t, pids+".person"), readPid(t, pids+".agent")
+	t.Cleanup(func() { syscall.Kill(agent, syscall.SIGKILL) })
+	a := New()
+	a.self = testDaemon(t)
+	a.self.Start = identify(t, leaderPid).Start + 1 // the desktop's session began before MCP Tray
+	if why := a.NotFromPerson(agent); why != "" {
+		t.Fatalf("the test's orphan is refused before the orphan rule (%s): the test sets up nothing", why)
+	}
+	if why := a.Orphaned(agent); !strings.Contains(why, "parent has exited") {
+		t.Errorf("an orphan in a desktop session may loosen (%q)", why)
+	}
+	if why := a.NotFromPerson(person) + a.Orphaned(person); why != "" {
+		t.Errorf("a program under the desktop session's leader may not loosen: %s", why)
+	}
+	if why := a.Orphaned(os.Getpid()); why != "" {
+		t.Errorf("this test (in its own session, under its leader) counted as an orphan: %s", why)
+	}
+	// Through the guard: the orphan's approval is refused; its install (what a browser's
+	// opener starts) is not.
+	guard := a.Guard(func(string, json.RawMessage) bool { return true }, func(m string) bool { return m == "install" },
+		slog.New(slog.DiscardHandler))
+	ctx := control.WithPeer(context.Background(), control.Peer{Pid: agent})
+	if err := guard(ctx, control.OpCall, "approve", nil); !errors.Is(err, ErrNotFromPerson) {
+		t.Errorf("the orphan's approve: %v; want refused", err)
+	}
+	if err := guard(ctx, control.OpCall, "install", nil); err != nil {
+		t.Errorf("the orphan's install: %v; want let through", err)
 	}
 }

@@ -37,6 +37,12 @@ func rule(r authority.Rule) func(*Daemon, json.RawMessage) bool {
 	return func(_ *Daemon, raw json.RawMessage) bool { return r(raw) }
 }
 
+// orphansMay: an install is the one loosening request a program whose parent exited may make
+// in a desktop session (authority.Orphaned): `mcptray-app open FILE`, started by a browser's
+// or file manager's opener, is such a program, and the person confirms the install in its
+// dialog. Approvals, rules, trust and the rest stay the person's, from a terminal or the tray.
+func orphansMay(method string) bool { return method == api.Install.Name }
+
 // loosens reports whether a request loosens anything (see sometimes).
 func (d *Daemon) loosens(method string, params json.RawMessage) bool {
 	m, ok := api.ByName(method)

@@ -119,7 +119,7 @@ func New(opts Options) (*Daemon, error) {
 	}
 	d.confirm = d.newConfirm()
 	d.ctl = control.NewServer(d.log)
-	d.ctl.Guard(d.authz.Guard(d.loosens, d.log)) // before every handler: who may loosen (authority.go)
+	d.ctl.Guard(d.authz.Guard(d.loosens, orphansMay, d.log)) // before every handler: who may loosen (authority.go)
 	d.routes()
 	d.policyRoutes()
 	return d, nil

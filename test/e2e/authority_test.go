@@ -259,7 +259,7 @@ func testAIAppMayNotApproveItsOwnCall(t *testing.T, mode string) {
 	if id == "" {
 		t.Fatalf("the AI-app stand-in saw no held call: %s", tried)
 	}
-	for _, key := range []string{"approve", "shell", "detached"} {
+	for _, key := range []string{"approve", "shell", "detached", "orphan"} {
 		var r struct {
 			Exit   int    `json:"exit"`
 			Stderr string `json:"stderr"`

@@ -22,11 +22,15 @@ const run = (cmd, args) => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // detached runs the command the way an agent leaves its app's process tree: a new session
-// (setsid) whose parent exits at once, so that it is given to pid 1 (or the nearest reaper).
+// (setsid), or with orphan a process group of its own in the same session (python's
+// setpgid), whose parent exits at once, so that it is given to pid 1 (or the nearest reaper).
 // The outcome comes back through a file.
-const detached = async (cmd, args) => {
+const detached = async (cmd, args, orphan = false) => {
   const out = join(mkdtempSync(join(tmpdir(), "mcptray-agent-")), "out");
-  const script = `out=$1; shift; setsid sh -c '"$@" > "$0" 2>&1; echo "exit $?" >> "$0"' "$out" "$@" &`;
+  const leave = orphan
+    ? `python3 -c 'import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])' sh`
+    : "setsid sh";
+  const script = `out=$1; shift; ${leave} -c '"$@" > "$0" 2>&1; echo "exit $?" >> "$0"' "$out" "$@" &`;
   run("sh", ["-c", script, "sh", out, cmd, ...args]);
   for (let i = 0; i < 400; i++) {
     let text = "";
@@ -57,6 +61,7 @@ if (id) {
   attempts.approve = run(bin, ["approve", id]);
   attempts.shell = run("sh", ["-c", `"$0" approve --always "$1"`, bin, id]);
   attempts.detached = await detached(bin, ["approve", id]);
+  attempts.orphan = await detached(bin, ["approve", id], true);
 }
 process.stdout.write(JSON.stringify(attempts) + "\n");
 process.stdout.write(JSON.stringify(await call) + "\n");
