@@ -36,18 +36,14 @@ func New() *Authority {
 // Guard is the control server's guard: a request loosens tells to loosen passes only from the
 // person; anything else, and every bridge connection, passes. A refusal is logged and answered
 // with ErrNotFromPerson. orphansMay names the loosening methods an orphan in a session
-// without a terminal may still call (see Orphaned).
+// without a terminal may still call (see detached).
 func (a *Authority) Guard(loosens func(method string, params json.RawMessage) bool, orphansMay func(method string) bool, log *slog.Logger) control.GuardFunc {
 	return func(ctx context.Context, op, method string, params json.RawMessage) error {
 		if op == control.OpConnect || !loosens(method, params) {
 			return nil
 		}
 		peer, _ := control.PeerFrom(ctx)
-		why := a.NotFromPerson(peer.Pid)
-		if why == "" && !orphansMay(method) {
-			why = a.Orphaned(peer.Pid)
-		}
-		if why != "" {
+		if why := a.notFromPerson(peer.Pid, orphansMay(method)); why != "" {
 			log.Warn("refused a request that only the person may make", "method", method, "pid", peer.Pid, "because", why)
 			return ErrNotFromPerson
 		}
@@ -59,7 +55,14 @@ func (a *Authority) Guard(loosens func(method string, params json.RawMessage) bo
 // the ancestry of the process, and of the leaders of its process group and session: a program
 // that detached from its parent (`(mcptray approve ID &)` in a shell) is given to another
 // parent, but keeps the group and session it came from.
-func (a *Authority) NotFromPerson(pid int) string {
+//
+// NotFromPerson lets an orphan in a desktop session through, as the guard does for installs
+// (see detached); the guard refuses it for everything else.
+func (a *Authority) NotFromPerson(pid int) string { return a.notFromPerson(pid, true) }
+
+// notFromPerson is NotFromPerson; orphanOK says whether an orphan in a session without a
+// terminal may loosen (detached).
+func (a *Authority) notFromPerson(pid int, orphanOK bool) string {
 	if pid <= 0 {
 		return "the system did not say which program asked"
 	}
@@ -90,7 +93,7 @@ func (a *Authority) NotFromPerson(pid int) string {
 			return why
 		}
 	}
-	return a.detached(asker)
+	return a.detached(asker, orphanOK)
 }
 
 // detached says why asker may not loosen when it left the process tree it was started in, so
@@ -99,16 +102,19 @@ func (a *Authority) NotFromPerson(pid int) string {
 //     (setsid, then its parent exits: its new parent is pid 1 or the session's reaper);
 //   - or it stayed in a terminal's session (an AI app run in the person's terminal) but is
 //     neither a descendant of the session's leader nor the command in the terminal's
-//     foreground (it made a process group of its own and its parent exited).
+//     foreground (it made a process group of its own and its parent exited);
+//   - or, unless orphanOK, it stayed in a session without a terminal whose leader runs (a
+//     desktop's: an AI app started from the menu) but no longer descends from that leader
+//     (the same escape). A browser's or file manager's opener (`gio open`) leaves what it
+//     opens such an orphan too, which is why the guard lets installs through (orphansMay):
+//     the person confirms an install in its own dialog.
 //
 // A person asks from the tray, the window, or a terminal: the command typed there is the
 // terminal's foreground (or runs under the shell that leads it), and a desktop's session began
 // before MCP Tray. Where the system does not say which terminal a process has, nothing is
 // concluded. Not covered (README, "Security"): a program given a terminal of its own (script,
 // systemd-run --pty), or started by a process that was already there (a terminal emulator or
-// tmux asked to open a window); in a session without a terminal whose leader runs, a program
-// that made a group of its own and whose parent exited (`gio open`'s programs are such
-// orphans too, and open bundles the person chose).
+// tmux asked to open a window).
 //
 // A session whose leader has ended, or that the system does not show (session 0: it was
 // begun outside this pid namespace, as a container's runner or `docker exec` does), is judged
@@ -116,7 +122,7 @@ func (a *Authority) NotFromPerson(pid int) string {
 // under a runner that was there before MCP Tray may loosen; a program that let its parent exit
 // (adopted by pid 1) is judged by itself. Not covered: one adopted by an older subreaper in
 // the same session (tini -s, dumb-init), which cannot be told from its parent.
-func (a *Authority) detached(asker proc.Info) string {
+func (a *Authority) detached(asker proc.Info, orphanOK bool) string {
 	judge, led := asker, false // the session's leader, while it runs; else its oldest member found
 	if asker.Session != asker.Pid {
 		leader, err := proc.Lookup(asker.Session) // fails for session 0
@@ -136,6 +142,8 @@ func (a *Authority) detached(asker proc.Info) string {
 		return "it runs detached from any terminal, in a session that began after MCP Tray started (a program that left the process tree it was started in)"
 	case tty != 0 && led && asker.Group != foreground && !descendsFrom(asker.Pid, judge.ID):
 		return "it runs in a terminal's session but is not the command running in that terminal (a program that left the process tree it was started in)"
+	case tty == 0 && led && !orphanOK && !descendsFrom(asker.Pid, judge.ID):
+		return "its parent has exited and it no longer descends from its session's leader (a program that left the process tree it was started in)"
 	}
 	return ""
 }
@@ -157,42 +165,6 @@ func oldestInSession(asker proc.Info) proc.Info {
 		oldest = p
 	}
 	return oldest
-}
-
-// Orphaned says why the process pid may not loosen when, in a session without a terminal whose
-// leader runs (a desktop's), it does not descend from that leader: its parent, or one above
-// it, exited and it was given to another (an AI app's agent that made a process group of its
-// own and let its parent exit, so that its ancestry no longer shows the app). "" when it
-// descends, when its session has a terminal (detached's rules), or when the session's leader
-// has ended or is not shown (judged by detached). A person's commands come from the tray, the
-// window or a terminal; a browser's or file manager's opener (`gio open`) leaves what it opens
-// an orphan the same way, which is why the guard lets installs through (orphansMay): the
-// person confirms an install in its own dialog.
-func (a *Authority) Orphaned(pid int) string {
-	if pid <= 0 || pid == a.self.Pid {
-		return ""
-	}
-	asker, err := proc.Lookup(pid)
-	if err != nil || asker.Session <= 0 || asker.Session == asker.Pid {
-		return ""
-	}
-	a.mu.Lock()
-	window := a.windows[asker.ID]
-	a.mu.Unlock()
-	if window {
-		return ""
-	}
-	leader, err := proc.Lookup(asker.Session)
-	if err != nil || leader.Start > asker.Start {
-		return ""
-	}
-	if tty, _, known, err := proc.Terminal(leader.Pid); !known || err != nil || tty != 0 {
-		return ""
-	}
-	if descendsFrom(asker.Pid, leader.ID) {
-		return ""
-	}
-	return "its parent has exited and it no longer descends from its session's leader (a program that left the process tree it was started in)"
 }
 
 // descendsFrom reports whether pid's ancestry holds the process id.

@@ -275,3 +275,13 @@ time.sleep(60)`
 		t.Errorf("the orphan's install: %v; want let through", err)
 	}
 }
+
+// Orphaned is what the guard adds for every loosening request but an install: why pid may not
+// loosen as an orphan in a session without a terminal, "" when it may (or NotFromPerson
+// already refuses it).
+func (a *Authority) Orphaned(pid int) string {
+	if a.NotFromPerson(pid) != "" {
+		return ""
+	}
+	return a.notFromPerson(pid, false)
+}
