@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -46,6 +47,10 @@ type UI struct {
 	do     func(f func())
 	now    func() time.Time
 	notify func(*fyne.Notification)
+
+	// files counts the goroutines that read or write files outside the daemon (the update
+	// settings, the package databases, a rollback), so tests can wait for them.
+	files sync.WaitGroup
 }
 
 // New builds the GUI on fa. It must be called on the main goroutine, before Run.

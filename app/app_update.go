@@ -99,7 +99,8 @@ func (a *appUpdates) fetch() {
 			return // a later fetch answers
 		}
 		a.path = release.SettingsFile(config.Home(p.Home).StateDir())
-		go a.read(gen, a.path, a.ask, a.executable())
+		path, ask, exe := a.path, a.ask, a.executable()
+		a.u.files.Go(func() { a.read(gen, path, ask, exe) })
 	})
 }
 
@@ -167,7 +168,7 @@ func (a *appUpdates) goBack() {
 	}
 	a.rollback.Disable()
 	dir := a.dir
-	go func() {
+	a.u.files.Go(func() {
 		err := release.Rollback(dir)
 		a.u.do(func() {
 			a.rollback.Enable()
@@ -177,7 +178,7 @@ func (a *appUpdates) goBack() {
 			}
 			a.say(rolledBackText)
 		})
-	}()
+	})
 }
 
 // say shows one sentence under the switch, or hides it for "". UI goroutine only.

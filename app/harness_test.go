@@ -64,7 +64,7 @@ func newHarnessWith(t *testing.T, kube json.RawMessage, broker *policy.Broker) *
 	h.u.notify = func(n *fyne.Notification) { h.mu.Lock(); h.notes = append(h.notes, n); h.mu.Unlock() }
 	h.u.notices.open = nil // Fyne's notifications, recorded above; notify_approvals_test.go uses a real service
 	go followEvents(h.ctx, h.client, h.u.do, h.u)
-	t.Cleanup(h.u.approvals.stopTicking)
+	t.Cleanup(func() { h.u.approvals.stopTicking(); h.u.files.Wait() })
 	h.until("the GUI is connected", func() bool { return h.u.m.connected })
 	return h
 }

@@ -228,6 +228,7 @@ func newStandInHarness(t *testing.T, setup func(srv *control.Server)) *windowHar
 		cancel()
 		<-served
 		h.u.approvals.stopTicking()
+		h.u.files.Wait()
 	})
 	return h
 }

@@ -101,6 +101,7 @@ func newWindowHarnessKeys(t *testing.T, wait bool, keys keychain.Store, before f
 		cancel()
 		<-ran
 		h.u.approvals.stopTicking()
+		h.u.files.Wait() // the GUI's own file work (update settings, package queries) is in the test's HOME
 	})
 	if wait {
 		h.until("the GUI is connected", func() bool { return h.u.m.connected })
