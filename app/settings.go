@@ -75,6 +75,16 @@ type settingsTab struct {
 	filling bool
 	content fyne.CanvasObject
 
+	// The daemon answers each call with the settings then in effect, and answers can arrive
+	// in any order. So one save is on its way at a time (saving), changes made meanwhile wait
+	// in next and go after it in the order made, and a fetch's answer is shown only if it is
+	// the latest fetch and no save was sent since (saves counts them): a stale answer never
+	// turns a control back to what the person changed it from.
+	saving  bool
+	next    *api.SettingsParams
+	saves   int
+	fetches int
+
 	updates *appUpdates // MCP Tray's own updates (app_update.go)
 }
 
@@ -117,7 +127,12 @@ func newSettingsTab(w *mainWindow) *settingsTab {
 // fetch reads the settings from the daemon and applies the theme.
 func (t *settingsTab) fetch() {
 	t.updates.fetch()
+	t.fetches++
+	fetch, saves := t.fetches, t.saves
 	callThen(t.w.u, api.SettingsGet, api.None{}, func(s api.SettingsResult, err error) {
+		if fetch != t.fetches || saves != t.saves || t.saving {
+			return // a later call answers
+		}
 		if err != nil {
 			t.note.SetText("MCP Tray could not read its settings: " + sentence(err))
 			return
@@ -126,16 +141,48 @@ func (t *settingsTab) fetch() {
 	})
 }
 
+// save sends the person's change, after the one on its way if there is one. UI goroutine only.
 func (t *settingsTab) save(p api.SettingsParams) {
+	if t.saving {
+		t.next = mergeSettings(t.next, p)
+		return
+	}
+	t.saving = true
+	t.saves++
 	callThen(t.w.u, api.SettingsSet, p, func(s api.SettingsResult, err error) {
+		t.saving = false
 		if err != nil {
 			t.note.SetText(sentence(err))
+		}
+		if next := t.next; next != nil {
+			t.next = nil
+			t.save(*next)
+			return
+		}
+		if err != nil {
 			t.fetch() // show what is in effect
 			return
 		}
 		t.note.SetText("")
 		t.show(s)
 	})
+}
+
+// mergeSettings is to with the changes in p laid over it.
+func mergeSettings(to *api.SettingsParams, p api.SettingsParams) *api.SettingsParams {
+	if to == nil {
+		return &p
+	}
+	if p.ApprovalTimeoutSeconds != nil {
+		to.ApprovalTimeoutSeconds = p.ApprovalTimeoutSeconds
+	}
+	if p.StartAtLogin != nil {
+		to.StartAtLogin = p.StartAtLogin
+	}
+	if p.Theme != nil {
+		to.Theme = p.Theme
+	}
+	return to
 }
 
 func (t *settingsTab) show(s api.SettingsResult) {
