@@ -39,7 +39,7 @@ HOME=$home mcptray update-app --check | grep -q "installed with apt, which also 
 
 # The person's home, with something of theirs in it, and the tray app on a virtual screen.
 mkdir -p "$home/.config/mcptray" && echo '{}' >"$home/.config/mcptray/keep-me"
-HOME=$home xvfb-run -a /usr/bin/mcptray-app >"$home/app.log" 2>&1 </dev/null &
+HOME=$home xvfb-run -a -s '-screen 0 1280x1024x24 -noreset' /usr/bin/mcptray-app >"$home/app.log" 2>&1 </dev/null &
 app=$!
 answered=no
 for _ in $(seq 1 100); do

@@ -46,12 +46,15 @@ func startDisplay(t testing.TB) *display {
 	t.Helper()
 	needTools(t)
 	d := &display{}
-	// Xvfb picks a free display number and writes it to fd 3.
+	// Xvfb picks a free display number and writes it to fd 3. -noreset: an X server starts over
+	// when its last client leaves, and a program connecting meanwhile cannot open the display
+	// (GLFW: "Failed to detect any supported platform"); between the tests' short-lived
+	// xdotool calls, the app starting is often the next client.
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatalf("starting Xvfb: %v", err)

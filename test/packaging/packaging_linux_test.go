@@ -199,7 +199,7 @@ func startUnderXvfb(t *testing.T, root, dir, home string) {
 	}
 	u := &testbin.User{T: t, Bin: filepath.Join(root, "usr/bin/mcptray"), Dir: dir, Home: home}
 	u.Env = append(os.Environ(), "MCPTRAY_HOME="+home, "HOME="+dir, "DISPLAY=", "WAYLAND_DISPLAY=")
-	app := exec.Command("xvfb-run", "-a", filepath.Join(root, "usr/bin/mcptray-app"))
+	app := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -noreset", filepath.Join(root, "usr/bin/mcptray-app"))
 	app.Env = u.Env
 	app.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := app.Start(); err != nil {
