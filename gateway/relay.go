@@ -311,6 +311,13 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				}
 				continue
 			}
+			if ids, clash := r.batchIDClash(line); clash {
+				r.note("the client sent a batch that reuses a request id still running; MCP Tray refused it: %s", describe(line))
+				for _, id := range ids {
+					r.writeClient(errorResponse(id, codeInvalidRequest, "MCP Tray refused this batch because one of its requests has the same id as another request still running."))
+				}
+				continue
+			}
 			r.trackBatch(line)
 		case kindResponse:
 			if e := r.era.Load(); e != nil && e.clientAnswer(env, line) {
@@ -726,6 +733,24 @@ func (r *relay) trackBatch(line []byte) {
 			r.settle(r.outbound, string(env.ID))
 		}
 	}
+}
+
+// batchIDClash reports whether a request of the batch reuses the id of a request still
+// running or held, or of another request in the batch (whose entries would replace each
+// other), and returns the ids of the batch's requests.
+func (r *relay) batchIDClash(line []byte) (ids []json.RawMessage, clash bool) {
+	var msgs []json.RawMessage
+	json.Unmarshal(line, &msgs)
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		if k, env, _ := classify(m); k == kindRequest {
+			ids = append(ids, env.ID)
+			key, ok := jsonwire.IDKey(env.ID)
+			clash = clash || !ok || seen[key] || r.idInUse(key)
+			seen[key] = true
+		}
+	}
+	return ids, clash
 }
 
 // idInUse reports whether a client request under key is still running or held.

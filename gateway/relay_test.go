@@ -367,3 +367,28 @@ func TestRelayRefusesBatchesOfAnythingButMessages(t *testing.T) {
 	rg.cli.send(`{"jsonrpc":"2.0","id":10,"method":"ping"}`)
 	eq(t, "the server's first message", rg.srv.next("ping"), `{"jsonrpc":"2.0","id":10,"method":"ping"}`+"\n")
 }
+
+// A batch's request under an id still running, or two of its requests under one id, would
+// replace the running request's record, so its answer would pass as another method's (the
+// relay reads tool results by the method it recorded): the batch is refused whole, each of
+// its requests answered, and nothing reaches the server.
+func TestRelayRefusesABatchReusingARunningID(t *testing.T) {
+	rg := relayRig(t, Options{})
+	rg.cli.send(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
+	eq(t, "the first request", rg.srv.next("tools/list"), `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`+"\n")
+	for _, batch := range []string{
+		`[{"jsonrpc":"2.0","id":2,"method":"ping"},{"jsonrpc":"2.0","id":1,"method":"ping"}]`,
+		`[{"jsonrpc":"2.0","id":3,"method":"ping"},{"jsonrpc":"2.0","id":3,"method":"resources/list"}]`,
+	} {
+		rg.cli.send("%s", batch)
+		for range 2 {
+			got := rg.cli.next("the refusal of " + batch)
+			if string(jsonwire.ValueAt(got, "error", "code")) != fmt.Sprint(codeInvalidRequest) ||
+				!strings.Contains(jsonwire.StringAt(got, "error", "message"), "same id as another request still running") {
+				t.Errorf("the batch %s was answered %s", batch, got)
+			}
+		}
+	}
+	rg.cli.send(`[{"jsonrpc":"2.0","id":4,"method":"ping"}]`)
+	eq(t, "the server's next message", rg.srv.next("the good batch"), `[{"jsonrpc":"2.0","id":4,"method":"ping"}]`+"\n")
+}
