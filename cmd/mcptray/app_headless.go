@@ -6,15 +6,24 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/mcptray/mcptray/internal/screen"
 )
 
-// displayAlwaysAvailable is true where the OS always has a desktop session (macOS, Windows).
-var displayAlwaysAvailable = false
+// screenWait is how long the tray app waits for the display server to answer: at login it
+// can start before the X server or compositor listens.
+const screenWait = 5 * time.Second
 
-// runApp starts the tray app, or the daemon alone when there is no display to show it on.
+// runApp starts the tray app, or the daemon alone when there is no display to show it on or
+// the one the environment names does not answer (a closed SSH session's forwarded display).
 func runApp(ctx context.Context, e *env) error {
 	if !hasDisplay() {
 		fmt.Fprintln(e.stderr, "No display found, so MCP Tray runs without its tray icon (as `mcptray daemon`). Stop it with Ctrl-C.")
+		return runDaemonForeground(e)
+	}
+	if err := screen.Wait(ctx, os.Getenv, screenWait); err != nil {
+		fmt.Fprintf(e.stderr, "MCP Tray cannot show its tray icon: %v. It runs without it (as `mcptray daemon`); stop it with Ctrl-C.\n", err)
 		return runDaemonForeground(e)
 	}
 	return runTray(e)

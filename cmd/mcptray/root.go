@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/control"
 	"github.com/mcptray/mcptray/internal/prose"
+	"github.com/mcptray/mcptray/internal/screen"
 	"github.com/spf13/cobra"
 )
 
@@ -156,6 +158,4 @@ func newVersionCmd(e *env) *cobra.Command {
 }
 
 // hasDisplay reports whether a graphical session is available for the tray app.
-func hasDisplay() bool {
-	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" || displayAlwaysAvailable
-}
+func hasDisplay() bool { return screen.Has(runtime.GOOS, os.Getenv) }

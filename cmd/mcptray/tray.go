@@ -18,6 +18,7 @@ import (
 	"github.com/mcptray/mcptray/app"
 	"github.com/mcptray/mcptray/daemon"
 	"github.com/mcptray/mcptray/internal/childproc"
+	"github.com/mcptray/mcptray/internal/screen"
 )
 
 // runTray starts the daemon and the tray icon in this process; windows open in a second
@@ -86,6 +87,9 @@ func newWindowCmd(e *env) *cobra.Command {
 				}
 				linger = d
 			}
+			if err := screen.Wait(cmd.Context(), os.Getenv, screenWait); err != nil {
+				return fmt.Errorf("MCP Tray cannot open its windows: %w", err)
+			}
 			if dir, err := os.UserCacheDir(); err == nil {
 				os.MkdirAll(dir, 0o700) // a new account may have none; Fyne makes only its own folder in it
 			}
@@ -124,6 +128,9 @@ func openBundle(e *env, file string) error {
 	}
 	ctx, stop := interruptContext()
 	defer stop()
+	if err := screen.Wait(ctx, os.Getenv, screenWait); err != nil {
+		return fmt.Errorf("MCP Tray cannot open the extension's window: %w", err)
+	}
 	if err := ensureDaemon(ctx, e); err != nil {
 		return err
 	}

@@ -172,3 +172,37 @@ func (s *session) serverRunning(name string) bool {
 
 // Where Close is on the install dialog's last page, bottom right.
 const closeX, closeY = 690, 617
+
+// A display that does not answer (a closed SSH session's forwarded DISPLAY, or a login where
+// the app starts first) is one sentence from each of the app's ways in, after a short wait,
+// never GLFW's panic: opening a bundle and the window process exit saying so; the tray app
+// runs its daemon without the icon and says that.
+func TestAScreenThatDoesNotAnswerIsOneSentence(t *testing.T) {
+	dir := t.TempDir()
+	env := append(os.Environ(), "HOME="+dir, "MCPTRAY_HOME="+filepath.Join(dir, "mcptray"), "DISPLAY=:59002", "WAYLAND_DISPLAY=",
+		"XDG_RUNTIME_DIR="+dir, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(dir, "no-bus"))
+	const sentence = "the screen does not answer (DISPLAY=:59002: nothing listens at /tmp/.X11-unix/X59002)"
+	for _, args := range [][]string{{"open", packGUIBundle(t)}, {"window"}} {
+		cmd := exec.Command(appBin, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err == nil || strings.Contains(string(out), "panic") || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 ||
+			!strings.Contains(string(out), sentence) {
+			t.Errorf("mcptray-app %s with no screen: %v, printed:\n%s", args[0], err, out)
+		}
+	}
+
+	tray := exec.Command(appBin)
+	tray.Env = env
+	var out lockedBuffer
+	tray.Stdout, tray.Stderr = &out, &out
+	if err := tray.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tray.Process.Kill(); tray.Wait() })
+	u := &testbin.User{T: t, Bin: cliBin, Dir: dir, Home: filepath.Join(dir, "mcptray"), Env: env}
+	u.Eventually("the daemon answers", func() bool { running, _ := u.List(); return running })
+	if s := out.String(); !strings.Contains(s, "MCP Tray cannot show its tray icon: "+sentence+". It runs without it") || strings.Contains(s, "panic") {
+		t.Errorf("the tray app with no screen printed:\n%s", s)
+	}
+}
