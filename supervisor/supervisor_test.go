@@ -369,8 +369,11 @@ func TestStderrFloodIsBoundedAndNeverBlocks(t *testing.T) {
 	}
 }
 
+// A client takes the warm spare; the next spare starts SpareRefillDelay later, so its start
+// does not compete with the session's first calls, and a client in between gets a process of
+// its own at once.
 func TestTakeHandsOverSpareAndStartsAnother(t *testing.T) {
-	s := newSup(t, Options{})
+	s, clock := newFakeClockSup(t, Options{})
 	s.Apply([]Spec{{Name: "a", Command: fake}})
 	spare := waitStatus(t, s, "a", "running", running)
 	p, err := s.Take(context.Background(), "a")
@@ -380,11 +383,24 @@ func TestTakeHandsOverSpareAndStartsAnother(t *testing.T) {
 	if p.Pid() != spare.Pid {
 		t.Fatalf("Take gave pid %d, want the spare %d", p.Pid(), spare.Pid)
 	}
-	next := waitStatus(t, s, "a", "running with a new spare", func(st Status) bool { return running(st) && st.Pid != p.Pid() })
-	if next.Sessions != 1 {
-		t.Fatalf("sessions = %d, want 1", next.Sessions)
+	clock.awaitWait(t, SpareRefillDelay, "the next spare's start")
+	if st := s.Status()[0]; st.State != Running || st.Pid != 0 || st.Sessions != 1 {
+		t.Fatalf("before the next spare: %+v, want running, no spare yet, one session", st)
+	}
+	q, err := s.Take(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Pid() == p.Pid() || q.Pid() == 0 {
+		t.Fatalf("a client before the next spare got pid %d (the first client's is %d)", q.Pid(), p.Pid())
+	}
+	clock.Advance(SpareRefillDelay)
+	next := waitStatus(t, s, "a", "running with a new spare", func(st Status) bool { return running(st) && st.Pid != 0 })
+	if next.Pid == p.Pid() || next.Pid == q.Pid() || next.Sessions != 2 {
+		t.Fatalf("after the delay: %+v, want a new spare beside the two sessions %d and %d", next, p.Pid(), q.Pid())
 	}
 	p.Stop()
+	q.Stop()
 	waitStatus(t, s, "a", "back to no sessions", func(st Status) bool { return st.Sessions == 0 })
 }
 

@@ -113,6 +113,9 @@ func (u *unit) send(ctx context.Context, c command) error {
 	}
 }
 
+// SpareRefillDelay is how long after a client takes the warm spare the next one starts.
+const SpareRefillDelay = 2 * time.Second
+
 func (u *unit) run(ctx context.Context, initial State) {
 	defer close(u.done)
 	state := initial
@@ -121,8 +124,9 @@ func (u *unit) run(ctx context.Context, initial State) {
 		restarts = u.sup.NewRestarts() // restarts.go: the one policy, on the supervisor's clock
 		retry    <-chan time.Time      // set while backing off
 		probing  <-chan error          // the spare has not answered yet (ready.go)
+		refill   <-chan time.Time      // set while the next spare waits for a taken one's session to start
 	)
-	stopRetry := func() { retry = nil }
+	stopRetry := func() { retry, refill = nil, nil }
 	stopProc := func() {
 		probing = nil
 		if proc != nil {
@@ -226,6 +230,11 @@ func (u *unit) run(ctx context.Context, initial State) {
 		case <-retry:
 			retry = nil
 			state = Starting
+		case <-refill:
+			refill = nil
+			if state == Running && proc == nil {
+				state = Starting
+			}
 		case c := <-u.cmds:
 			switch c.kind {
 			case cmdStart, cmdRestart:
@@ -259,8 +268,11 @@ func (u *unit) run(ctx context.Context, initial State) {
 					continue
 				}
 				if p == proc {
+					// The next spare starts once the session that took this one is under way:
+					// a server's start (a package runner, a runtime) would compete for the CPU
+					// with its handshake and first calls. Meanwhile a client gets a fresh process.
 					proc = nil
-					state = Starting // a new spare
+					refill = u.sup.opts.Clock.After(SpareRefillDelay)
 					u.set(func(s *Status) { s.Pid = 0 })
 				}
 				c.taken <- p
