@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func hide(r Rules) error {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			continue // not there, or already covered by an earlier folder
 		}
-		if err := cover(dir, granted(r, dir)); err != nil {
+		if err := cover(dir, granted(r, dir), r.Write); err != nil {
 			return err
 		}
 	}
@@ -32,6 +33,24 @@ func hide(r Rules) error {
 	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
 		if err := unix.Mount("mcptray-shm", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777"); err != nil {
 			return fmt.Errorf("giving the server its own /dev/shm: %w", err)
+		}
+	}
+	return ownTerminalsMounted()
+}
+
+// ownTerminalsMounted gives the server terminals of its own: a new instance of devpts over
+// /dev/pts, whose ptmx stands in for /dev/ptmx, so a server that runs a shell in a terminal
+// still can, and the person's terminals (the machine's /dev/pts) are not there for it.
+func ownTerminalsMounted() error {
+	if fi, err := os.Stat("/dev/pts"); err != nil || !fi.IsDir() {
+		return nil
+	}
+	if err := unix.Mount("mcptray-pts", "/dev/pts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
+		return fmt.Errorf("giving the server its own terminals: %w", err)
+	}
+	if _, err := os.Stat("/dev/ptmx"); err == nil {
+		if err := unix.Mount("/dev/pts/ptmx", "/dev/ptmx", "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("giving the server its own terminals: %w", err)
 		}
 	}
 	return nil
@@ -48,8 +67,9 @@ func granted(r Rules, dir string) []string {
 	return in
 }
 
-// cover mounts an empty tmpfs over dir and binds keep back into it.
-func cover(dir string, keep []string) error {
+// cover mounts an empty tmpfs over dir and binds keep back into it; writable are the folders
+// the server may change, beneath which no link is followed (openGrant).
+func cover(dir string, keep, writable []string) error {
 	type held struct {
 		path  string
 		fd    int
@@ -62,7 +82,10 @@ func cover(dir string, keep []string) error {
 		}
 	}()
 	for _, p := range keep {
-		fd, err := unix.Open(p, unix.O_PATH|unix.O_CLOEXEC, 0)
+		fd, err := openGrant(p, writable)
+		if errors.Is(err, errPlantedLink) {
+			return err
+		}
 		if err != nil {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -74,12 +75,12 @@ func restrictThread(r Rules, abi int) error {
 	}
 	defer unix.Close(int(fd))
 	for _, p := range r.Read {
-		if err := allow(int(fd), p, readRights&all); err != nil {
+		if err := allow(int(fd), p, r.Write, readRights&all); err != nil {
 			return err
 		}
 	}
 	for _, p := range r.Write {
-		if err := allow(int(fd), p, all); err != nil {
+		if err := allow(int(fd), p, r.Write, all); err != nil {
 			return err
 		}
 	}
@@ -97,9 +98,13 @@ func restrictThread(r Rules, abi int) error {
 }
 
 // allow adds a rule granting rights beneath path (only the file rights when path is a file).
-func allow(rulesetFD int, path string, rights uint64) error {
-	fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
+// writable are the folders the server may change (openGrant).
+func allow(rulesetFD int, path string, writable []string, rights uint64) error {
+	fd, err := openGrant(path, writable)
 	if err != nil {
+		if errors.Is(err, errPlantedLink) {
+			return err
+		}
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.ENOTDIR) {
 			return nil
 		}
@@ -120,4 +125,41 @@ func allow(rulesetFD int, path string, rights uint64) error {
 		return fmt.Errorf("granting %s in the sandbox: %w", path, errno)
 	}
 	return nil
+}
+
+// errPlantedLink is a granted path that passes through a symbolic link inside a folder the
+// server may change.
+var errPlantedLink = errors.New("a link inside a folder the server may change")
+
+// openGrant opens path (O_PATH) for a rule or a bind mount. The part of path beneath the
+// outermost folder in writable that holds it is the server's to change, so a symbolic link
+// there is refused, not followed: a server that replaced its cache folder with a link to the
+// person's home would otherwise be granted the home on its next start (red team). Links
+// elsewhere in path (a person's ~/projects pointing to another disk, /lib to usr/lib) are
+// followed as before.
+func openGrant(path string, writable []string) (int, error) {
+	base := ""
+	for _, w := range writable {
+		if w != path && within(path, w) && (base == "" || within(base, w)) {
+			base = w
+		}
+	}
+	if base == "" {
+		return unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
+	}
+	bfd, err := unix.Open(base, unix.O_PATH|unix.O_CLOEXEC|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return -1, err
+	}
+	defer unix.Close(bfd)
+	rel, err := filepath.Rel(base, path)
+	if err != nil {
+		return -1, err
+	}
+	fd, err := unix.Openat2(bfd, rel, &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC,
+		Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS})
+	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EXDEV) {
+		return -1, fmt.Errorf("%s is %w, which MCP Tray does not follow: remove it and start the server again", path, errPlantedLink)
+	}
+	return fd, err
 }

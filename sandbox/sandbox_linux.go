@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -68,13 +69,16 @@ func helperMain(raw string, argv []string) error {
 	if w.Probe {
 		os.Exit(0)
 	}
+	if !w.Namespaces { // the machine's terminals are the person's: not granted (systemWritePaths)
+		w.Rules.Write = slices.DeleteFunc(w.Rules.Write, func(p string) bool { return slices.Contains(ownTerminals, p) })
+	}
 	if len(argv) < 2 {
 		return errors.New("no program to run")
 	}
 	if err := restrictThread(w.Rules, landlockABI()); err != nil {
 		return err
 	}
-	if err := denyUnixSockets(); err != nil {
+	if err := denySystemCalls(); err != nil {
 		return err
 	}
 	env := make([]string, 0, len(os.Environ()))
@@ -119,7 +123,7 @@ func gaps(s Status) string {
 // to r: through the helper, in private user and mount namespaces (and a network namespace
 // when r.Network is false) where the machine allows them. It creates r.Make first. The
 // process cmd starts becomes the server (the helper execs in place), so its pid, process
-// group and exit status are the server's; SysProcAttr fields Wrap does not set (Setpgid,
+// group and exit status are the server's; SysProcAttr fields Wrap does not set (Setsid,
 // Pdeathsig) are kept.
 func Wrap(cmd *exec.Cmd, r Rules) error { return wrap(cmd, r, Check()) }
 
@@ -132,6 +136,9 @@ func wrap(cmd *exec.Cmd, r Rules, st Status) error {
 		return fmt.Errorf("finding MCP Tray's own program to start the sandbox: %w", err)
 	}
 	for _, d := range r.Make {
+		if linkBeneath(d, r.Write) {
+			continue // the server's own link: the helper refuses it with a sentence (openGrant)
+		}
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("creating the server's folder: %w", err)
 		}
@@ -157,6 +164,23 @@ func wrap(cmd *exec.Cmd, r Rules, st Status) error {
 		namespaces(cmd.SysProcAttr, r.Network)
 	}
 	return nil
+}
+
+// linkBeneath reports whether a part of path beneath the outermost folder in writable that
+// holds it is a symbolic link: one the server may have made, which MkdirAll would follow.
+func linkBeneath(path string, writable []string) bool {
+	base := ""
+	for _, w := range writable {
+		if w != path && within(path, w) && (base == "" || within(base, w)) {
+			base = w
+		}
+	}
+	for p := path; base != "" && p != base && within(p, base); p = filepath.Dir(p) {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // namespaces asks for new user and mount namespaces (and a network namespace without
@@ -195,10 +219,18 @@ func systemReadPaths() []string {
 		"/nix/store", "/proc", "/sys", "/run/systemd/resolve", "/var/lib/ca-certificates"}
 }
 
+// systemWritePaths are the devices every program expects. Not /dev/tty (a server has no
+// terminal: the supervisor starts it in a session of its own), and the terminals (/dev/ptmx,
+// /dev/pts) only as the helper's own instance in the server's mount namespace (hide), never
+// the machine's, where the person's terminals are (red team: a confined server read what the
+// person typed in another terminal and wrote a fake password prompt into it).
 func systemWritePaths() []string {
-	return []string{"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
-		"/dev/ptmx", "/dev/pts", "/dev/shm"}
+	return []string{"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/ptmx", "/dev/pts", "/dev/shm"}
 }
+
+// ownTerminals are the paths in systemWritePaths that are granted only in namespaces, where
+// hide mounts a private instance over them.
+var ownTerminals = []string{"/dev/ptmx", "/dev/pts"}
 
 // socketAddresses name the local sockets of the person's session: the session bus (and the
 // keychain and service manager behind it), the ssh and gpg agents, the display, the sound

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 var probePath string
@@ -415,5 +417,112 @@ func TestNoSocketAddressesInTheEnvironment(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "LANG=C.UTF-8") || !strings.Contains(string(out), "HOME="+w.home) {
 		t.Errorf("the confined server's environment lost what it may keep:\n%s", out)
+	}
+}
+
+// TestALinkTheServerPlantedIsNotFollowed: a server that replaced its own cache folder with a
+// link to the person's home, and a link planted where a read grant lies inside a write grant,
+// are not followed on the next start: the server is refused with a sentence, and the home
+// stays out of reach (red team: the next start granted the home, ~/.ssh read, ~/.bashrc
+// changed).
+func TestALinkTheServerPlantedIsNotFollowed(t *testing.T) {
+	needSandbox(t)
+	w := newWorld(t)
+	cache := filepath.Join(w.state, "cache")
+	if err := os.MkdirAll(w.state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(w.home, cache); err != nil {
+		t.Fatal(err)
+	}
+	r := w.rules(false)
+	if !contains(r.Write, cache) {
+		t.Fatalf("the rules do not grant the cache folder %s: %v", cache, r.Write)
+	}
+	cmd := exec.Command(probePath, "read="+w.secrets["ssh key"])
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := Wrap(cmd, r); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Run()
+	if err == nil || !strings.Contains(out.String(), cache+" is a link inside a folder the server may change, which MCP Tray does not follow") {
+		t.Errorf("the server started through its planted link (%v):\n%s", err, out.String())
+	}
+
+	// A person's grants: write ~/Documents/notes and read ~/Documents/notes/ref, which the
+	// server made a link to ~/.aws.
+	w2 := newWorld(t)
+	ref := filepath.Join(w2.notes, "ref")
+	if err := os.Symlink(filepath.Dir(w2.secrets["aws"]), ref); err != nil {
+		t.Fatal(err)
+	}
+	spec := Spec{Write: []string{w2.notes}, Read: []string{ref}}
+	r2 := spec.Rules(Context{Home: w2.home, AppHome: w2.app, Socket: w2.socket, State: w2.state, Temp: w2.temp,
+		Command: probePath, Path: os.Getenv("PATH")})
+	cmd = exec.Command(probePath, "read="+w2.secrets["aws"])
+	out.Reset()
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := Wrap(cmd, r2); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Run(); err == nil || !strings.Contains(out.String(), ref+" is a link inside a folder") {
+		t.Errorf("the server started through a link inside its write grant (%v):\n%s", err, out.String())
+	}
+}
+
+// TestThePersonsTerminalsAreNotThere: a confined server cannot open a terminal the person
+// has open (here one the test opened, as a terminal window would), nor /dev/tty; it can
+// still open terminals of its own through /dev/ptmx (a server that runs a shell).
+func TestThePersonsTerminalsAreNotThere(t *testing.T) {
+	needSandbox(t)
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	if err := unix.IoctlSetPointerInt(int(ptmx.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(ptmx.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	persons := "/dev/pts/" + strconv.Itoa(n)
+	attempts := []string{"tty=" + persons, "tty=/dev/tty", "tty=/dev/ptmx"}
+	open, _ := runProbe(t, nil, "tty="+persons)
+	if !open["tty="+persons].OK {
+		t.Fatalf("unconfined, the probe cannot open %s either: %s", persons, open["tty="+persons].Err)
+	}
+	w := newWorld(t)
+	r := w.rules(false)
+	got, _ := runProbe(t, &r, attempts...)
+	for _, a := range attempts[:2] {
+		if got[a].OK {
+			t.Errorf("a confined server opened %s", a)
+		}
+	}
+	if !got["tty=/dev/ptmx"].OK {
+		t.Errorf("a confined server cannot open a terminal of its own: %s", got["tty=/dev/ptmx"].Err)
+	}
+}
+
+// TestTheKeyringIsOutOfReach: the kernel keyring calls fail for a confined server; its
+// parent's session keyring (where Kerberos and some credential helpers keep secrets) is out
+// of reach (red team: a key the parent added was read from inside).
+func TestTheKeyringIsOutOfReach(t *testing.T) {
+	needSandbox(t)
+	open, _ := runProbe(t, nil, "keyring=session")
+	if !open["keyring=session"].OK {
+		t.Fatalf("unconfined, the probe cannot reach the session keyring either: %s", open["keyring=session"].Err)
+	}
+	w := newWorld(t)
+	r := w.rules(true)
+	got, _ := runProbe(t, &r, "keyring=session", "pair=", "read="+w.docs+"/readme.md")
+	if got["keyring=session"].OK {
+		t.Error("a confined server reached the session keyring")
+	}
+	if !got["pair="].OK || !got["read="+w.docs+"/readme.md"].OK {
+		t.Errorf("the filter refused more than it should: %+v", got)
 	}
 }

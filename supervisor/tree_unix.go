@@ -18,11 +18,16 @@ const (
 // one signal reaches the whole tree.
 type tree struct{ pgid int }
 
+// prepareTree starts the child in a session of its own, which it leads, and so in a process
+// group of its own too. A new session has no controlling terminal: a server started from a
+// terminal (`mcptray scan`, an install's scan, `mcptray daemon` in the foreground) cannot
+// open /dev/tty and push keystrokes into the person's shell with TIOCSTI (red team: a
+// scanned server ran `cat ~/.ssh/id_rsa` in the shell that ran the scan).
 func prepareTree(cmd *exec.Cmd) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
-	cmd.SysProcAttr.Setpgid = true
+	cmd.SysProcAttr.Setsid = true
 	setDeathSignal(cmd.SysProcAttr)
 }
 
