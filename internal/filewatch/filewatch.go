@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,27 +77,35 @@ func (w *Watcher) Remove(path string) {
 	}
 }
 
-// watchLocked watches the nearest existing ancestor directory of file.
+// watchLocked watches the nearest existing ancestor directory of file. A folder created
+// inside it before the watch took hold sends no event, so it looks again after each new
+// watch and goes deeper while a deeper folder exists (MkdirAll of several levels at once).
 func (w *Watcher) watchLocked(file string) error {
+	for {
+		dir := nearestDir(file)
+		if dir == "" || w.watched[dir] {
+			return nil
+		}
+		if err := w.w.Add(dir); err != nil {
+			return err
+		}
+		w.watched[dir] = true
+	}
+}
+
+// nearestDir is the nearest existing directory above file, or "" when there is none.
+func nearestDir(file string) string {
 	dir := filepath.Dir(file)
 	for {
 		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return nil
+			return ""
 		}
 		dir = parent
 	}
-	if w.watched[dir] {
-		return nil
-	}
-	if err := w.w.Add(dir); err != nil {
-		return err
-	}
-	w.watched[dir] = true
-	return nil
 }
 
 // Done is closed once the watcher has stopped (its context ended) and the last onChange call
@@ -194,7 +203,8 @@ func (w *Watcher) scheduleLocked(path string) {
 	})
 }
 
+// isAncestor reports whether dir is above file (a folder named ".cursor" below dir counts).
 func isAncestor(dir, file string) bool {
 	rel, err := filepath.Rel(dir, file)
-	return err == nil && rel != "." && rel != ".." && !filepath.IsAbs(rel) && len(rel) > 0 && rel[0] != '.'
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }

@@ -68,9 +68,11 @@ func TestOtherFilesIgnoredAndBurstDebounced(t *testing.T) {
 	}
 }
 
+// TestMissingParentsAreWaitedFor: a client's folder made after MCP Tray started, several
+// levels at once, one of them hidden (".cursor"), is watched as it appears.
 func TestMissingParentsAreWaitedFor(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, "a", "b", "mcp.json")
+	p := filepath.Join(dir, "a", ".b", "c", "mcp.json")
 	ch := watch(t, p)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		t.Fatal(err)
