@@ -87,7 +87,9 @@ func lineIndent(src []byte, offset int) string {
 // member's leading extra, or the closing extra of its object when last is true). It keeps the
 // end of the previous member's line (a trailing comment about it), keeps full-line comments
 // above the removed member, drops the removed member's own line, and leaves the layout as if
-// the member had never been there.
+// the member had never been there. A member that shared its line with what came before it (a
+// member or the opening brace) had no line of its own: the rest of that line, a comment
+// included, is the person's and stays.
 func joinAfterRemoval(removed, following []byte, last bool) []byte {
 	rl, fl := lastNewline(removed), firstNewline(following)
 	var out []byte
@@ -99,7 +101,7 @@ func joinAfterRemoval(removed, following []byte, last bool) []byte {
 		if t := bytes.TrimRight(removed, " \t"); hasComment(t) {
 			out = append(out, t...)
 		}
-		out = append(out, following[fl:]...)
+		out = append(out, following...)
 	case rl >= 0 && fl < 0:
 		if last && !hasComment(removed[:rl]) {
 			out = append(out, removed[:rl]...) // the closing brace returns to the line before

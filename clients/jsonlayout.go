@@ -112,12 +112,13 @@ func (d *jsonDoc) isCompact(v *hujson.Value) bool {
 // addMember appends key to the object v, laid out like the members before it: on a line of
 // its own at their indentation, or on the same line in a one-line object. A comment that ends
 // the line of the previous last member stays on that line, and a trailing comma stays a
-// trailing comma.
+// trailing comma. When that comment ends a line the members share (or share with the
+// object's {), the new member goes on a line of its own after it rather than in front of it.
 func (d *jsonDoc) addMember(v *hujson.Value, key string, build func(indent string, compact bool) hujson.ValueTrimmed) {
 	obj := v.Value.(*hujson.Object)
 	objIndent := d.indentOf(v)
 	n := len(obj.Members)
-	compact := d.isCompact(v)
+	compact := d.isCompact(v) && !commentEndsFirstLine(obj.AfterExtra)
 	indent := objIndent + d.lay.unit
 	if n > 0 {
 		if ind, ok := trailingIndent(obj.Members[n-1].Name.BeforeExtra); ok {
@@ -144,6 +145,12 @@ func (d *jsonDoc) addMember(v *hujson.Value, key string, build func(indent strin
 		m.Value.AfterExtra = []byte{} // keep the file's trailing comma
 	}
 	obj.Members = append(obj.Members, m)
+}
+
+// commentEndsFirstLine reports whether b has a new line and a comment before it.
+func commentEndsFirstLine(b []byte) bool {
+	head, _, ok := splitFirstLine(b)
+	return ok && hasComment(head)
 }
 
 // removeMember deletes member i of obj and mends the layout around it (see joinAfterRemoval).
