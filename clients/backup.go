@@ -329,7 +329,7 @@ func credentialsIn(c Client, content []byte) []string {
 	if err != nil {
 		for _, lit := range quotedRE.FindAll(content, -1) {
 			var v string
-			if json.Unmarshal(lit, &v) == nil && v != "" && !kept(v) && LooksLikeCredential("", v) {
+			if json.Unmarshal(lit, &v) == nil && v != "" && !kept(v) && (LooksLikeCredential("", v) || urlCredential(v)) {
 				seen[v] = true
 			}
 		}
@@ -352,12 +352,18 @@ func credentialsIn(c Client, content []byte) []string {
 				walk(name, x)
 			}
 		case string:
-			if v != "" && !kept(v) && LooksLikeCredential(name, v) {
+			if v != "" && !kept(v) && (LooksLikeCredential(name, v) || urlCredential(v)) {
 				seen[v] = true
 			}
 		}
 	}
 	walk("", tree)
+	values := slices.Collect(maps.Keys(seen))
+	for _, v := range tokensIn(content) { // comments, which the tree leaves out
+		if !kept(v) && !slices.ContainsFunc(values, func(s string) bool { return strings.Contains(s, v) }) {
+			seen[v] = true
+		}
+	}
 	out := slices.Collect(maps.Keys(seen))
 	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
 	return out

@@ -316,6 +316,55 @@ func TestBackupsHoldNoCredentialsInArgs(t *testing.T) {
 	}
 }
 
+// Credentials where the file's values do not show them (red team): a key in the query of a
+// "url" member (JSON and JSONC), a token in a JSONC comment, a token in a commented-out TOML
+// line of Codex's file. None reaches a backup; each comes back on restore byte for byte.
+func TestBackupsHoldNoCredentialsInAddressesOrComments(t *testing.T) {
+	for _, c := range []struct {
+		client, rel, content string
+		creds                []string
+	}{
+		{"cursor", ".cursor/mcp.json", `{
+  "mcpServers": {
+    "smithery": {"url": "https://server.smithery.ai/@x/mcp?api_key=hunter2-is-my-pass&profile=p"},
+    "other": {"serverUrl": "https://h.example/mcp?token=tok-9f8e7d6c5b"}
+  }
+}
+`, []string{"hunter2-is-my-pass", "tok-9f8e7d6c5b"}},
+		{"vscode", ".config/Code/User/mcp.json", `{
+  // my old token: ghp_0123456789abcdefghijABCDEFGHIJ012345
+  "servers": {
+    "remote": {"type": "http", "url": "https://h.example/mcp?apiKey=k3y-abcdef123"} /* sk-ant-0123456789abcdefghijkl */
+  }
+}`, []string{"ghp_0123456789abcdefghijABCDEFGHIJ012345", "k3y-abcdef123", "sk-ant-0123456789abcdefghijkl"}},
+		{"codex", ".codex/config.toml", `model = "o3"
+
+[mcp_servers.github]
+command = "npx"
+args = ["-y", "server-github"]
+# env = { GITHUB_PERSONAL_ACCESS_TOKEN = "ghp_OLD0123456789abcdefghijABCDEFGHIJ01" }
+`, []string{"ghp_OLD0123456789abcdefghijABCDEFGHIJ01"}},
+	} {
+		t.Run(c.client, func(t *testing.T) {
+			home := t.TempDir()
+			cl := mustClient(t, c.client)
+			path := filepath.Join(home, c.rel)
+			writeFile(t, path, []byte(c.content))
+			res, err := Apply(cl, path, []Entry{NewEntry("/opt/mcptray", "files")}, ApplyOptions{Backups: backupsOf(home)})
+			if err != nil || res.BackupPath == "" {
+				t.Fatalf("Apply = %+v, %v", res, err)
+			}
+			testbin.AssertNoSecrets(t, c.creds, backupsOf(home).dirFor(c.client, path))
+			if _, err := Restore(cl, path, backupsOf(home)); err != nil {
+				t.Fatal(err)
+			}
+			if got := mustRead(t, path); string(got) != c.content {
+				t.Errorf("after restore the file holds\n%s\nwant\n%s", got, c.content)
+			}
+		})
+	}
+}
+
 // A copy written before MCP Tray recognised a credential (an older version) is cleaned by
 // Clean, and still restores byte for byte.
 func TestCleanTakesCredentialsOutOfOlderCopies(t *testing.T) {

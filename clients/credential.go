@@ -1,6 +1,7 @@
 package clients
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"slices"
@@ -119,6 +120,60 @@ var tokenFormats = []struct {
 	{func(v string) bool { return len(v) > 6 && strings.EqualFold(v[:6], "bearer") }, regexp.MustCompile(`(?i)^bearer\s+\S{8,}$`)},     // an Authorization value
 	{func(v string) bool { return strings.Contains(v, "PRIVATE KEY-----") }, regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)}, // a private key
 	{func(v string) bool { return strings.Contains(v, "://") }, regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`)},        // [user]:password@ in a URL
+}
+
+// urlCredential reports an address that carries a credential: a password in
+// scheme://user:password@ or a query parameter named like one (?api_key=…), as
+// CredentialsInArgs finds them in a command line. A client's "url" member holds one as often
+// as an argument does (red team: a Smithery address with ?api_key= reached a backup in clear).
+func urlCredential(v string) bool {
+	if !strings.Contains(v, "://") {
+		return false
+	}
+	if userinfoRE.MatchString(v) {
+		return true
+	}
+	for _, m := range queryRE.FindAllStringSubmatch(v, -1) {
+		if secretName(m[1]) && !reference(m[2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenStarts begin the token formats that are known by their shape alone (tokenFormats).
+var tokenStarts = [][]byte{[]byte("ghp_"), []byte("gho_"), []byte("ghu_"), []byte("ghs_"), []byte("ghr_"),
+	[]byte("github_pat_"), []byte("sk-"), []byte("xox"), []byte("xapp-"), []byte("glpat-"), []byte("AKIA"),
+	[]byte("ASIA"), []byte("AIza"), []byte("hf_"), []byte("npm_"), []byte("lin_api_"), []byte("sk_"), []byte("rk_")}
+
+// tokensIn returns the known tokens anywhere in text, whole words only: text a parser does
+// not give back as values, such as comments (red team: `# GITHUB_TOKEN = "ghp_…"` left in a
+// Codex file reached a backup in clear).
+func tokensIn(text []byte) []string {
+	var out []string
+	word := func(c byte) bool {
+		return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	for _, p := range tokenStarts {
+		for i := 0; i < len(text); {
+			j := bytes.Index(text[i:], p)
+			if j < 0 {
+				break
+			}
+			start := i + j
+			end := start + len(p)
+			for end < len(text) && word(text[end]) {
+				end++
+			}
+			if start == 0 || !word(text[start-1]) {
+				if v := string(text[start:end]); secretValue(v) {
+					out = append(out, v)
+				}
+			}
+			i = end
+		}
+	}
+	return out
 }
 
 func prefix(p string) func(string) bool {

@@ -251,7 +251,20 @@ func jsonCredentials(src []byte) (creds []string, ok bool) {
 			f.hasString = f.hasString || isString && s != ""
 		}
 	}
+	// Between two tokens lie only blanks and comments; a comment may hold a token.
+	prevEnd := 0
+	comments := func(upTo int) {
+		if gap := src[prevEnd:upTo]; len(gap) > 2 && bytes.IndexByte(gap, '/') >= 0 {
+			for _, v := range tokensIn(gap) {
+				if !kept(v) {
+					seen[v] = true
+				}
+			}
+		}
+	}
 	ok = walkJSON(src, func(t jsonToken, start, end int) bool {
+		comments(start)
+		prevEnd = end
 		switch t {
 		case '{', '[':
 			element("", false)
@@ -298,7 +311,7 @@ func jsonCredentials(src []byte) (creds []string, ok bool) {
 				f.name, f.expectName = n, false
 				return true
 			}
-			if v != "" && !seen[v] && !reference(v) && (context().secret || secretValue(v)) && !kept(v) {
+			if v != "" && !seen[v] && !reference(v) && (context().secret || secretValue(v) || urlCredential(v)) && !kept(v) {
 				seen[strings.Clone(v)] = true
 			}
 			if len(stack) > 0 && !stack[len(stack)-1].obj {
@@ -310,6 +323,7 @@ func jsonCredentials(src []byte) (creds []string, ok bool) {
 	if !ok || len(stack) != 0 {
 		return nil, false
 	}
+	comments(len(src))
 	out := make([]string, 0, len(seen))
 	for v := range seen {
 		out = append(out, v)
