@@ -206,3 +206,17 @@ func TestRulesKeepProvidedFiles(t *testing.T) {
 		t.Errorf("another server's kubeconfig is readable: %v", r.Read)
 	}
 }
+
+// A confined server inherits what programs need from MCP Tray's environment, not the
+// session's tokens (red team).
+func TestInheritedLeavesTokensBehind(t *testing.T) {
+	env := []string{"PATH=/usr/bin", "HOME=/home/p", "LANG=C.UTF-8", "LC_ALL=C", "XDG_CONFIG_HOME=/home/p/.config",
+		"https_proxy=http://proxy:3128", "NODE_EXTRA_CA_CERTS=/etc/ca.pem", "GOPATH=/home/p/go",
+		"GITHUB_TOKEN=ghp_x", "AWS_SECRET_ACCESS_KEY=s", "OPENAI_API_KEY=sk-x", "DATABASE_URL=postgres://u:p@db/x",
+		"NODE_AUTH_TOKEN=npm_x", "UV_INDEX_PASSWORD=p", "GOOGLE_APPLICATION_CREDENTIALS=/k.json", "ANTHROPIC_API_KEY=sk-ant"}
+	want := []string{"PATH=/usr/bin", "HOME=/home/p", "LANG=C.UTF-8", "LC_ALL=C", "XDG_CONFIG_HOME=/home/p/.config",
+		"https_proxy=http://proxy:3128", "NODE_EXTRA_CA_CERTS=/etc/ca.pem", "GOPATH=/home/p/go"}
+	if got := Inherited(env); !slices.Equal(got, want) {
+		t.Errorf("Inherited =\n%q\nwant\n%q", got, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,4 +78,32 @@ func TestSandboxRefusalIsLoggedReadably(t *testing.T) {
 func TestDaemonKill9LeavesNoConfinedServer(t *testing.T) {
 	testbin.NeedSandbox(t)
 	daemonKill9(t, "SUPERVISOR_TEST_CONFINED=1")
+}
+
+// TestConfinedServerGetsNoTokensOfTheSession: MCP Tray's environment (the person's session's,
+// or the AI app's that started it) holds tokens; a confined server gets none of them, but its
+// own variables and what programs need (red team: GITHUB_TOKEN and AWS_SECRET_ACCESS_KEY
+// reached a confined server).
+func TestConfinedServerGetsNoTokensOfTheSession(t *testing.T) {
+	testbin.NeedSandbox(t)
+	env := append(os.Environ(), "GITHUB_TOKEN=ghp_session0123456789abcdefghijABCDEF", "AWS_SECRET_ACCESS_KEY=aws-session-secret",
+		"LANG=C.UTF-8")
+	s := newSup(t, Options{Sandbox: sandboxOptions(t), Env: env})
+	s.Apply([]Spec{{Name: "boxed", Command: fake, Confined: true, Env: map[string]string{"MY_API_KEY": "given-by-the-person"}}})
+	st := waitStatus(t, s, "boxed", "running", running)
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(st.Pid) + "/environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(string(raw), "\x00")
+	for _, gone := range []string{"GITHUB_TOKEN=", "AWS_SECRET_ACCESS_KEY="} {
+		if slices.ContainsFunc(got, func(kv string) bool { return strings.HasPrefix(kv, gone) }) {
+			t.Errorf("the confined server's environment has %s…", gone)
+		}
+	}
+	for _, kept := range []string{"MY_API_KEY=given-by-the-person", "LANG=C.UTF-8"} {
+		if !slices.Contains(got, kept) {
+			t.Errorf("the confined server's environment lacks %s: %q", kept, got)
+		}
+	}
 }

@@ -370,6 +370,9 @@ func (u *unit) spawn(ctx context.Context) (*Process, error) {
 		return nil, err
 	}
 	env := u.sup.baseEnv()
+	if u.spec.Confined {
+		env = sandbox.Inherited(env) // not the tokens of the person's session or of the AI app
+	}
 	keys := make([]string, 0, len(u.spec.Env))
 	for k := range u.spec.Env {
 		keys = append(keys, k)

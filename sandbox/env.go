@@ -1,0 +1,52 @@
+package sandbox
+
+import "strings"
+
+// inheritedNames are the variables of MCP Tray's own environment a confined server is given:
+// what programs and their runtimes need to run and reach the network the person set up
+// (locale, home and XDG folders, proxies, certificate bundles, the runtimes' own settings).
+// Everything else stays behind: MCP Tray's environment is the person's session's, or the AI
+// app's that started it, and holds their tokens (red team: GITHUB_TOKEN and
+// AWS_SECRET_ACCESS_KEY reached every confined server). A server's own variables and
+// secrets, which the person gave it, are added after this.
+var (
+	inheritedNames = map[string]bool{"PATH": true, "HOME": true, "USER": true, "LOGNAME": true, "SHELL": true,
+		"LANG": true, "LANGUAGE": true, "TZ": true, "TERM": true, "TMPDIR": true, "PWD": true,
+		"HTTP_PROXY": true, "HTTPS_PROXY": true, "NO_PROXY": true, "ALL_PROXY": true,
+		"SSL_CERT_FILE": true, "SSL_CERT_DIR": true, "REQUESTS_CA_BUNDLE": true, "CURL_CA_BUNDLE": true,
+		"GOPATH": true, "GOROOT": true, "GOCACHE": true, "GOMODCACHE": true, "GOPROXY": true, "GOFLAGS": true, "GOTOOLCHAIN": true}
+	inheritedPrefixes = []string{"LC_", "XDG_", "NODE_", "NPM_CONFIG_", "UV_", "PIP_", "PYTHON", "VIRTUAL_ENV",
+		"DENO_", "BUN_", "JAVA_", "CARGO_", "RUSTUP_", "NVM_", "VOLTA_", "PNPM_"}
+	// credentialWords in a name keep a variable back even under an inherited prefix
+	// (NODE_AUTH_TOKEN, UV_INDEX_PASSWORD).
+	credentialWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "AUTH", "CREDENTIAL", "COOKIE", "SESSION"}
+)
+
+// Inherited returns the part of env (MCP Tray's own environment) a confined server may see.
+func Inherited(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); inherited(k) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func inherited(name string) bool {
+	upper := strings.ToUpper(name)
+	for _, w := range credentialWords {
+		if strings.Contains(upper, w) {
+			return false
+		}
+	}
+	if inheritedNames[upper] {
+		return true
+	}
+	for _, p := range inheritedPrefixes {
+		if strings.HasPrefix(upper, p) {
+			return true
+		}
+	}
+	return false
+}
