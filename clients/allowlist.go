@@ -59,64 +59,103 @@ func stringList(v any, path []string) ([]string, bool) {
 	return out, true
 }
 
-// allowList returns the client's allow-list array in the file, or nil when the file has none.
-func (d *jsonDoc) allowList() *hujson.Array {
+// allowList returns the value holding the client's allow-list array in the file and the
+// array, or nil when the file has none.
+func (d *jsonDoc) allowList() (*hujson.Value, *hujson.Array) {
 	if d.f.shape.allowed == nil {
-		return nil
+		return nil, nil
 	}
 	v := &d.root
 	for _, name := range d.f.shape.allowed {
 		_, m := findMember(v, name)
 		if m == nil {
-			return nil
+			return nil, nil
 		}
 		v = &m.Value
 	}
 	arr, _ := v.Value.(*hujson.Array)
-	return arr
+	if arr == nil {
+		return nil, nil
+	}
+	return v, arr
 }
 
-// allow adds key to the file's allow-list, when the file has one that leaves it out, so the
-// client loads the entry MCP Tray just wrote. The new name copies the spacing of the last one.
+// allow adds key to the file's allow-list, when the file has one, so the client loads the
+// entry MCP Tray just wrote under key. It adds key even when the list already names it: that
+// name is the person's, and disallow, which takes out the last one, must find MCP Tray's own
+// to take out. The new name is laid out like the names before it: on a line of its own at
+// their indentation (after a comment that ends the person's last line), or on the same line
+// in a one-line list; a trailing comma stays a trailing comma.
 func (d *jsonDoc) allow(key string) {
-	arr := d.allowList()
-	if arr == nil || slices.Contains(arrayStrings(arr), key) {
+	v, arr := d.allowList()
+	if arr == nil {
 		return
 	}
+	n := len(arr.Elements)
 	el := hujson.Value{Value: hujson.String(key)}
-	if n := len(arr.Elements); n > 0 {
-		el.BeforeExtra = append([]byte{}, arr.Elements[n-1].BeforeExtra...)
-		if n == 1 && len(el.BeforeExtra) == 0 {
-			el.BeforeExtra = []byte(" ")
-		}
+	switch {
+	case n > 0 && firstNewline(arr.Elements[n-1].BeforeExtra) >= 0:
+		ind, _ := trailingIndent(arr.Elements[n-1].BeforeExtra)
+		el.BeforeExtra, arr.AfterExtra = startLine(arr.AfterExtra, d.lay.nl+ind)
+	case firstNewline(arr.AfterExtra) >= 0:
+		el.BeforeExtra, arr.AfterExtra = startLine(arr.AfterExtra, d.lay.nl+lineIndent(d.src, v.StartOffset)+d.lay.unit)
+	case n > 0:
+		el.BeforeExtra = []byte(d.lay.sep)
+	}
+	if n > 0 && arr.Elements[n-1].AfterExtra != nil {
+		el.AfterExtra = []byte{} // keep the file's trailing comma
 	}
 	arr.Elements = append(arr.Elements, el)
 }
 
-// disallow takes key out of the file's allow-list, after MCP Tray removed its entry.
+// startLine splits closing, the extra before a list's ], for a new last element on a line of
+// its own: the element's leading extra (the rest of the current line, then lineStart) and what
+// stays before the ].
+func startLine(closing []byte, lineStart string) (before, after []byte) {
+	head, rest, _ := splitFirstLine(closing)
+	return concat(head, []byte(lineStart)), concat(rest)
+}
+
+// disallow takes key out of the file's allow-list after MCP Tray removed its entry there:
+// the last time the list names it, which is the name allow added. Earlier ones, which the
+// person wrote, stay.
 func (d *jsonDoc) disallow(key string) {
-	arr := d.allowList()
+	_, arr := d.allowList()
 	if arr == nil {
 		return
 	}
 	for i := len(arr.Elements) - 1; i >= 0; i-- {
 		if lit, ok := arr.Elements[i].Value.(hujson.Literal); ok && lit.Kind() == '"' && lit.String() == key {
-			if i == 0 && len(arr.Elements) > 1 {
-				arr.Elements[1].BeforeExtra = arr.Elements[0].BeforeExtra
-			}
-			arr.Elements = slices.Delete(arr.Elements, i, i+1)
+			removeElement(arr, i)
+			return
 		}
 	}
 }
 
-func arrayStrings(arr *hujson.Array) []string {
-	var out []string
-	for _, el := range arr.Elements {
-		if lit, ok := el.Value.(hujson.Literal); ok && lit.Kind() == '"' {
-			out = append(out, lit.String())
+// removeElement deletes element i of arr and mends the layout around it as removeMember does
+// for an object's member, except that an emptied list keeps the lines it had.
+func removeElement(arr *hujson.Array, i int) {
+	el := arr.Elements[i]
+	if i+1 < len(arr.Elements) {
+		next := &arr.Elements[i+1]
+		next.BeforeExtra = joinAfterRemoval(el.BeforeExtra, next.BeforeExtra, false)
+		arr.Elements = slices.Delete(arr.Elements, i, i+1)
+		return
+	}
+	closing := joinAfterRemoval(el.BeforeExtra, arr.AfterExtra, true)
+	trailingComma := el.AfterExtra != nil
+	arr.Elements = arr.Elements[:i:i]
+	if i > 0 {
+		prev := &arr.Elements[i-1]
+		switch {
+		case trailingComma && prev.AfterExtra == nil:
+			prev.AfterExtra = []byte{}
+		case !trailingComma && prev.AfterExtra != nil:
+			closing = concat(prev.AfterExtra, closing)
+			prev.AfterExtra = nil
 		}
 	}
-	return out
+	arr.AfterExtra = closing
 }
 
 // keepPersonsAllowed is, for verifying an edit, the decoded file with its allow-list cut down
