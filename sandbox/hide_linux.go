@@ -20,6 +20,9 @@ func hide(r Rules) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making the sandbox's mounts private: %w", err)
 	}
+	// The process namespace's own /proc: only the server and what it starts. Where the kernel
+	// refuses it (a container whose /proc is partly covered), the machine's stays, as before.
+	unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 	for _, dir := range r.Hide {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			continue // not there, or already covered by an earlier folder

@@ -183,12 +183,17 @@ func linkBeneath(path string, writable []string) bool {
 	return false
 }
 
-// namespaces asks for new user and mount namespaces (and a network namespace without
-// network), with the person's own uid and gid inside so the server sees who it runs as, and
-// with the two capabilities the helper needs to hide folders, dropped again before the
-// server starts.
+// namespaces asks for new user, mount and process namespaces (and a network namespace
+// without network), with the person's own uid and gid inside so the server sees who it runs
+// as, and with the two capabilities the helper needs to hide folders, dropped again before
+// the server starts. In its own process namespace (with its own /proc, mounted by hide) the
+// server sees no other program of the person's: not their command lines, where another
+// server's secret may be an argument (red team: a confined server read one from
+// /proc/PID/cmdline). The server is that namespace's first process: a signal it has no
+// handler for, other than SIGKILL, does not reach it from outside (the stop ladder ends in
+// SIGKILL), and when it ends, everything it started ends with it.
 func namespaces(a *syscall.SysProcAttr, network bool) {
-	a.Cloneflags |= unix.CLONE_NEWUSER | unix.CLONE_NEWNS
+	a.Cloneflags |= unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID
 	if !network {
 		a.Cloneflags |= unix.CLONE_NEWNET
 	}

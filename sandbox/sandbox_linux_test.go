@@ -317,7 +317,8 @@ func TestGrantedPathsWork(t *testing.T) {
 }
 
 // TestServerKeepsItsPid checks that the helper execs in place: the pid the supervisor holds
-// is the server's own, so its process group and tree kill stay right.
+// is the server's own, so its process group and tree kill stay right. Inside, the server is
+// the first process of its own process namespace (pid 1).
 func TestServerKeepsItsPid(t *testing.T) {
 	needSandbox(t)
 	w := newWorld(t)
@@ -340,7 +341,7 @@ func TestServerKeepsItsPid(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if want := "ready " + strconv.Itoa(cmd.Process.Pid) + "\n"; line != want {
+	if want := "ready 1\n"; line != want {
 		t.Errorf("server said %q, want %q", line, want)
 	}
 	if exe != probePath {
@@ -524,5 +525,31 @@ func TestTheKeyringIsOutOfReach(t *testing.T) {
 	}
 	if !got["pair="].OK || !got["read="+w.docs+"/readme.md"].OK {
 		t.Errorf("the filter refused more than it should: %+v", got)
+	}
+}
+
+// TestOtherProgramsAreNotVisible: in its own process namespace a confined server sees no
+// other program of the person's, so not the command line of another server that was given a
+// secret as an argument (red team: read from /proc/PID/cmdline).
+func TestOtherProgramsAreNotVisible(t *testing.T) {
+	needSandbox(t)
+	other := exec.Command("sleep", "30", "--password=other-servers-secret")
+	other.Args = []string{"sleep", "30"}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { other.Process.Kill(); other.Wait() }()
+	cmdline := "/proc/" + strconv.Itoa(other.Process.Pid) + "/cmdline"
+	if open, _ := runProbe(t, nil, "read="+cmdline); !open["read="+cmdline].OK {
+		t.Fatalf("unconfined, the probe cannot read %s either: %s", cmdline, open["read="+cmdline].Err)
+	}
+	w := newWorld(t)
+	r := w.rules(false)
+	got, _ := runProbe(t, &r, "read="+cmdline, "list=/proc/self/fd", "read=/proc/meminfo")
+	if got["read="+cmdline].OK {
+		t.Errorf("a confined server read another program's command line %s", cmdline)
+	}
+	if !got["list=/proc/self/fd"].OK || !got["read=/proc/meminfo"].OK {
+		t.Errorf("a confined server cannot read its own /proc or the machine's figures: %+v", got)
 	}
 }

@@ -32,7 +32,7 @@ func TestConfinedServerRunsAndStops(t *testing.T) {
 	s.Apply([]Spec{{Name: "boxed", Command: fake, Args: []string{"-ignore-term", "-grandchild", pidfile},
 		Confined: true, Sandbox: sandbox.Spec{Write: []string{out}}}})
 	st := waitStatus(t, s, "boxed", "running", running)
-	gc := readPid(t, pidfile)
+	gc := grandchildOf(t, st.Pid, pidfile)
 	exe, _ := os.Readlink("/proc/" + strconv.Itoa(st.Pid) + "/exe")
 	if exe != fake {
 		t.Errorf("pid %d runs %s, want the server %s", st.Pid, exe, fake)

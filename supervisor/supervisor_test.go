@@ -251,6 +251,23 @@ func readPid(t *testing.T, path string) int {
 	}
 }
 
+// grandchildOf returns the host's pid of the grandchild whose pid the fake server (pid
+// server) wrote to pidfile, as the server saw it: in its own process namespace when confined.
+func grandchildOf(t *testing.T, server int, pidfile string) int {
+	t.Helper()
+	inside := strconv.Itoa(readPid(t, pidfile))
+	for _, p := range testbin.Descendants(server) {
+		status, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/status")
+		for line := range strings.SplitSeq(string(status), "\n") {
+			if f := strings.Fields(line); len(f) > 1 && f[0] == "NSpid:" && f[len(f)-1] == inside {
+				return p
+			}
+		}
+	}
+	t.Fatalf("no process under pid %d is the grandchild %s", server, inside)
+	return 0
+}
+
 func TestMissingCommandFailsWithSentence(t *testing.T) {
 	s := newSup(t, Options{})
 	s.Apply([]Spec{{Name: "n", Command: "npx-not-installed-here"}, {Name: "m", Command: "/no/such/npx"},
@@ -614,7 +631,7 @@ func daemonKill9(t *testing.T, env ...string) {
 	if err != nil {
 		t.Fatalf("fake daemon printed %q", buf[:n])
 	}
-	gc := readPid(t, pidfile)
+	gc := grandchildOf(t, server, pidfile)
 	cmd.Process.Kill()
 	cmd.Wait()
 	waitGone(t, server, gc)
