@@ -205,6 +205,18 @@ func (u *User) State(name string) ServerState {
 	return ServerState{}
 }
 
+// WaitSpare waits until the named server runs with a process of its own ready for the next
+// client (its warm spare, which starts supervisor.SpareRefillDelay after one is taken), and
+// returns its state.
+func (u *User) WaitSpare(name string) ServerState {
+	u.T.Helper()
+	ev := u.WaitServer(name, name+"'s warm spare runs", func(s ServerEvent) bool { return s.State == "running" && s.Pid != 0 })
+	if st := u.State(name); st.State == "running" && st.Pid != 0 {
+		return st
+	}
+	return ServerState{State: ev.State, Pid: ev.Pid, Restarts: ev.Restarts, Sessions: ev.Sessions}
+}
+
 // WaitRunning waits for the daemon's event that the server runs and returns its state as
 // `server list` shows it (which fills in a shared server's pid); if it stopped running in
 // between, the state from the event is returned.

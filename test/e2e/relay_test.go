@@ -361,7 +361,7 @@ func testServerKilledMidCall(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake)
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	u.Daemon()
-	spare := u.WaitRunning("fake").Pid // this process will serve the next connection
+	spare := u.WaitSpare("fake").Pid // this process will serve the next connection
 	b := startRaw(t, u, "fake")
 	b.send(t, initLine)
 	b.recv(t)
@@ -400,7 +400,7 @@ func testDaemonKilledMidCallLeavesNothing(t *testing.T, u *testbin.User) {
 	u.OK("server", "add", "fake", "--", fake, "-ignore-term")
 	u.OK("policy", "trust", "fake") // relay mechanics, not approvals, are under test
 	d := u.Daemon()
-	spare := u.WaitRunning("fake").Pid
+	spare := u.WaitSpare("fake").Pid
 	b := startRaw(t, u, "fake")
 	b.send(t, initLine)
 	b.recv(t)

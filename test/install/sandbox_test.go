@@ -85,7 +85,7 @@ func TestFilesystemServerRunsConfinedToItsFolder(t *testing.T) {
 	if got, want := string(cfg.Servers["filesystem"].Sandbox), `{"network":false,"write":[`+strconv.Quote(docs)+`]}`; compactJSON(got) != want {
 		t.Errorf("config.json sandbox = %s, want %s", got, want)
 	}
-	st := u.WaitRunning("filesystem")
+	st := u.WaitSpare("filesystem")
 	confinedPid(t, "filesystem", st.Pid)
 
 	if text, isErr := callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": filepath.Join(docs, "hello.txt")}); isErr || !strings.Contains(text, "hello from the notes folder") {
@@ -167,7 +167,7 @@ func TestEverythingAndMemoryRunConfined(t *testing.T) {
 		if out, errs, code := u.RunInput("", "install", id); code != 0 {
 			t.Fatalf("install %s: exit %d\n%s%s", id, code, out, errs)
 		}
-		confinedPid(t, id, u.WaitRunning(id).Pid)
+		confinedPid(t, id, u.WaitSpare(id).Pid)
 	}
 	tools := tsListTools(t, u, "everything")
 	if !slices.Contains(tools, "echo") {
