@@ -29,8 +29,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Result is one attempt's outcome.
@@ -99,8 +97,7 @@ func attempt(op, target string) error {
 	case "exec":
 		return exec.Command(target).Run()
 	case "keyring": // find the session keyring, where a parent's secrets may be
-		_, err := unix.KeyctlGetKeyringID(unix.KEY_SPEC_SESSION_KEYRING, false)
-		return err
+		return sessionKeyring()
 	case "tty": // open a terminal device for reading and writing, as a server reading keystrokes would
 		f, err := os.OpenFile(target, os.O_RDWR|syscall.O_NOCTTY, 0)
 		if err == nil {
