@@ -48,7 +48,8 @@ for private files, rules about other tools, invisible or encoded text, and more
 
 A server started to be scanned can read the system and its runtime and nothing of yours,
 change only its throwaway folder, and has no network (an npx package is downloaded first,
-without running it). A computer that cannot confine a server only scans files.
+without running it; a server started with uvx, uv, pipx, bunx or deno keeps the network, since
+it downloads its package as it starts). A computer that cannot confine a server only scans files.
 Nothing is installed or changed.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if client != "" && len(args) > 0 {
