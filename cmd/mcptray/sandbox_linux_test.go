@@ -8,17 +8,23 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcptray/mcptray/internal/testbin"
 )
 
 func noNewPrivs(t *testing.T, pid int) bool {
 	t.Helper()
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatal(err)
+	// The pid is the sandbox helper's until it has confined itself and exec'd the server.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "NoNewPrivs:\t1") || time.Now().After(deadline) {
+			return strings.Contains(string(b), "NoNewPrivs:\t1")
+		}
 	}
-	return strings.Contains(string(b), "NoNewPrivs:\t1")
 }
 
 // TestServerSandboxCommand: a server added by hand runs unconfined with a one-line offer;

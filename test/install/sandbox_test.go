@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcptray/mcptray/internal/testbin"
 )
@@ -19,9 +20,16 @@ func confinedPid(t *testing.T, name string, pid int) {
 	if pid <= 0 {
 		t.Fatalf("%s has no process", name)
 	}
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatal(err)
+	// The pid is the sandbox helper's until it has confined itself and exec'd the server.
+	var status []byte
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var err error
+		if status, err = os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status"); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(status), "NoNewPrivs:\t1") || time.Now().After(deadline) {
+			break
+		}
 	}
 	if !strings.Contains(string(status), "NoNewPrivs:\t1") {
 		t.Errorf("%s (pid %d) does not run confined", name, pid)
