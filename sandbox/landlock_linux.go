@@ -159,7 +159,7 @@ func openGrant(path string, writable []string) (int, error) {
 	fd, err := unix.Openat2(bfd, rel, &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC,
 		Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS})
 	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EXDEV) {
-		return -1, fmt.Errorf("%s is %w, which MCP Tray does not follow: remove it and start the server again", path, errPlantedLink)
+		return -1, fmt.Errorf("%s is %w, which MCP Tray does not follow (the server may have made it): if you made it, give the server the folder it points to instead; if not, remove it", path, errPlantedLink)
 	}
 	return fd, err
 }
