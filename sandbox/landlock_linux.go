@@ -138,12 +138,7 @@ var errPlantedLink = errors.New("a link inside a folder the server may change")
 // elsewhere in path (a person's ~/projects pointing to another disk, /lib to usr/lib) are
 // followed as before.
 func openGrant(path string, writable []string) (int, error) {
-	base := ""
-	for _, w := range writable {
-		if w != path && within(path, w) && (base == "" || within(base, w)) {
-			base = w
-		}
-	}
+	base := serverFolder(path, writable)
 	if base == "" {
 		return unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
 	}

@@ -169,12 +169,7 @@ func wrap(cmd *exec.Cmd, r Rules, st Status) error {
 // linkBeneath reports whether a part of path beneath the outermost folder in writable that
 // holds it is a symbolic link: one the server may have made, which MkdirAll would follow.
 func linkBeneath(path string, writable []string) bool {
-	base := ""
-	for _, w := range writable {
-		if w != path && within(path, w) && (base == "" || within(base, w)) {
-			base = w
-		}
-	}
+	base := serverFolder(path, writable)
 	for p := path; base != "" && p != base && within(p, base); p = filepath.Dir(p) {
 		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 			return true

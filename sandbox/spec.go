@@ -110,6 +110,24 @@ func (s Spec) Rules(c Context) Rules {
 	return r
 }
 
+// Writable reports whether the rules let the server change p, or make it: p is a write path
+// or lies inside one.
+func (r Rules) Writable(p string) bool {
+	return slices.ContainsFunc(r.Write, func(w string) bool { return within(p, w) })
+}
+
+// serverFolder returns the outermost folder in writable that holds path (path itself left
+// out), or "": the part of path beneath it is the server's to change, links included.
+func serverFolder(path string, writable []string) string {
+	base := ""
+	for _, w := range writable {
+		if w != path && within(path, w) && (base == "" || within(base, w)) {
+			base = w
+		}
+	}
+	return base
+}
+
 // expand makes p absolute and clean: "~" and "~/x" are taken from home.
 func expand(p, home string) string {
 	p = strings.TrimSpace(p)

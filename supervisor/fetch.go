@@ -165,7 +165,7 @@ func (u *unit) fetchOffline(cmdPath string, env []string, state string) error {
 			userconfig = filepath.Join(home, ".npmrc")
 		}
 	}
-	if userconfig == "" || writableBy(rules, userconfig) {
+	if userconfig == "" || rules.Writable(userconfig) {
 		args = append([]string{args[0], "--userconfig=" + os.DevNull}, args[1:]...)
 	}
 	cmd := exec.Command(npm, args...)
@@ -200,16 +200,4 @@ func envValueFold(env []string, key string) string {
 		}
 	}
 	return ""
-}
-
-// writableBy reports whether the sandbox rules let the server change p (or make it).
-func writableBy(r sandbox.Rules, p string) bool {
-	p = filepath.Clean(p)
-	for _, w := range r.Write {
-		w = filepath.Clean(w)
-		if rel, err := filepath.Rel(w, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return true
-		}
-	}
-	return false
 }
