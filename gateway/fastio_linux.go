@@ -18,6 +18,19 @@ import (
 type fastFile struct {
 	f  *os.File
 	rc syscall.RawConn
+
+	// The reader's and the writer's state, kept here with their raw steps made once
+	// (readRaw, writeRaw as method values), so that a read or write allocates nothing:
+	// a closure capturing its results would put four objects on the heap per read.
+	rp      []byte
+	rn      int
+	rerrno  syscall.Errno
+	rdone   bool
+	readFn  func(fd uintptr) bool
+	wp      []byte
+	wn      int
+	werrno  syscall.Errno
+	writeFn func(fd uintptr) bool
 }
 
 // fastOf returns v's fast form when it is a non-blocking *os.File (a pipe or socket the
@@ -38,7 +51,9 @@ func fastOf(v any) *fastFile {
 	}) != nil || !nonblock {
 		return nil
 	}
-	return &fastFile{f: f, rc: rc}
+	ff := &fastFile{f: f, rc: rc}
+	ff.readFn, ff.writeFn = ff.readRaw, ff.writeRaw
+	return ff
 }
 
 // RawIO returns f read and written with raw system calls when it is a non-blocking pipe or
@@ -56,21 +71,10 @@ func (f *fastFile) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, done := 0, false
-	var errno syscall.Errno
-	err := f.rc.Read(func(fd uintptr) bool {
-		for {
-			r, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-			switch e {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false // the poller waits
-			}
-			n, errno, done = int(r), e, true
-			return true
-		}
-	})
+	f.rp, f.rn, f.rerrno, f.rdone = p, 0, 0, false
+	err := f.rc.Read(f.readFn)
+	n, errno, done := f.rn, f.rerrno, f.rdone
+	f.rp = nil
 	switch {
 	case !done:
 		// Closed, or a descriptor the poller cannot wait on: the file's own Read says which.
@@ -83,26 +87,27 @@ func (f *fastFile) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// readRaw is one try of Read on fd: false when nothing is there yet (the poller waits).
+func (f *fastFile) readRaw(fd uintptr) bool {
+	for {
+		r, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&f.rp[0])), uintptr(len(f.rp)))
+		switch e {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		f.rn, f.rerrno, f.rdone = int(r), e, true
+		return true
+	}
+}
+
 // Write writes all of p, waiting in the poller while the pipe is full.
 func (f *fastFile) Write(p []byte) (int, error) {
-	n := 0
-	var errno syscall.Errno
-	err := f.rc.Write(func(fd uintptr) bool {
-		for n < len(p) {
-			r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[n])), uintptr(len(p)-n))
-			switch e {
-			case 0:
-				n += int(r)
-			case syscall.EINTR:
-			case syscall.EAGAIN:
-				return false // the poller waits until the pipe has room
-			default:
-				errno = e
-				return true
-			}
-		}
-		return true
-	})
+	f.wp, f.wn, f.werrno = p, 0, 0
+	err := f.rc.Write(f.writeFn)
+	n, errno := f.wn, f.werrno
+	f.wp = nil
 	switch {
 	case err != nil:
 		// Closed, or a descriptor the poller cannot wait on: the file's own Write says which.
@@ -112,4 +117,23 @@ func (f *fastFile) Write(p []byte) (int, error) {
 		return n, &os.PathError{Op: "write", Path: f.f.Name(), Err: errno}
 	}
 	return n, nil
+}
+
+// writeRaw writes on fd what is left of the write: false when the pipe is full (the poller
+// waits until it has room).
+func (f *fastFile) writeRaw(fd uintptr) bool {
+	for f.wn < len(f.wp) {
+		r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&f.wp[f.wn])), uintptr(len(f.wp)-f.wn))
+		switch e {
+		case 0:
+			f.wn += int(r)
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return false
+		default:
+			f.werrno = e
+			return true
+		}
+	}
+	return true
 }

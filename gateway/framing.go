@@ -21,6 +21,19 @@ type errTooLarge struct {
 
 func (e *errTooLarge) Error() string { return "message too large" }
 
+// tooLarge is err's errTooLarge, nil when it has none. The pumps ask it of every read: asking
+// errors.As with the address of a variable of their own would move that variable to the heap
+// once per message.
+func tooLarge(err error) *errTooLarge {
+	if err != nil {
+		var tl *errTooLarge // on the heap, but only for an error
+		if errors.As(err, &tl) {
+			return tl
+		}
+	}
+	return nil
+}
+
 // lineReader reads newline-delimited messages of bounded size.
 type lineReader struct {
 	r   *bufio.Reader

@@ -211,9 +211,8 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 	lr := newLineReader(in, r.opts.MaxMessage)
 	for {
 		line, raw, err := lr.next()
-		var tl *errTooLarge
-		switch {
-		case errors.As(err, &tl):
+		switch tl := tooLarge(err); {
+		case tl != nil:
 			r.rejectTooLarge("client", tl)
 			continue
 		case err != nil:
@@ -343,9 +342,8 @@ func (r *relay) pumpFromServer() {
 	lr := newLineReader(bufio.NewReaderSize(r.up.Stdout, 64<<10), r.opts.MaxMessage)
 	for {
 		line, raw, err := lr.next()
-		var tl *errTooLarge
-		switch {
-		case errors.As(err, &tl):
+		switch tl := tooLarge(err); {
+		case tl != nil:
 			r.rejectTooLarge("server", tl)
 			if key, ok := jsonwire.IDKey(idFromPrefix(tl.prefix)); ok {
 				// An oversized response still settles its request, with an error to the client.

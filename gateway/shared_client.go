@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -292,9 +291,8 @@ func (m *member) pump(in *bufio.Reader) {
 	lr := newLineReader(in, m.h.opts.MaxMessage)
 	for {
 		line, raw, err := lr.next()
-		var tl *errTooLarge
-		switch {
-		case errors.As(err, &tl):
+		switch tl := tooLarge(err); {
+		case tl != nil:
 			m.h.note("the client sent a %d-byte message, more than the %d-byte limit; MCP Tray dropped it", tl.size, m.h.max())
 			if id := idFromPrefix(tl.prefix); id != nil {
 				m.send(errorResponse(id, codeTooLarge, fmt.Sprintf("This request is %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, m.h.max()>>20)))

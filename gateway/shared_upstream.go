@@ -191,9 +191,8 @@ func (h *Hub) pumpFromServer(conn *upstreamConn) {
 	lr := newLineReader(bufio.NewReaderSize(conn.up.Stdout, 64<<10), h.opts.MaxMessage)
 	for {
 		line, _, err := lr.next()
-		var tl *errTooLarge
-		switch {
-		case errors.As(err, &tl):
+		switch tl := tooLarge(err); {
+		case tl != nil:
 			h.note("the server sent a %d-byte message, more than the %d-byte limit; MCP Tray dropped it", tl.size, h.max())
 			if n, ok := hubID(idFromPrefix(tl.prefix)); ok {
 				if c, ok := h.settle(n); ok && c.m != nil {
