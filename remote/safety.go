@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // A remote server is reached only where the person pointed MCP Tray: https everywhere, plain
@@ -35,11 +37,15 @@ const (
 // CheckURL reports whether raw is an address MCP Tray may use for a remote server: an
 // absolute http(s) URL with a host, no user name or password in it, and https unless the
 // host is this machine (localhost or a loopback address). The error is one sentence (without
-// the address's user part) and matches ErrUnsafeURL.
+// the address's user part or query, either of which may be a credential) and matches
+// ErrUnsafeURL.
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, unsafe(fmt.Sprintf("%q is not a web address like https://example.com/mcp", raw))
+	if err != nil {
+		return nil, unsafe("the address given is not a web address like https://example.com/mcp")
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, unsafe(fmt.Sprintf("%q is not a web address like https://example.com/mcp", shownURL(u)))
 	}
 	if u.User != nil {
 		return nil, unsafe("the address of a remote server must not carry a user name or password; use --header with a secret instead")
@@ -51,6 +57,21 @@ func CheckURL(raw string) (*url.URL, error) {
 		return nil, unsafe("the address of a remote server must not have a #fragment")
 	}
 	return u, nil
+}
+
+// shownURL is u as an error may show it: without a user name or password, and with "?…"
+// for a query, since either may be a credential (an error reaches logs and screens).
+func shownURL(u *url.URL) string {
+	c := url.URL{Scheme: u.Scheme, Opaque: u.Opaque, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	s := c.String()
+	if u.Opaque != "" {
+		// mailto:x or host:port without a scheme: the part after the colon may be anything.
+		s = u.Scheme + ":…"
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		s += "?…"
+	}
+	return display.Line(s)
 }
 
 // unsafeURLError is CheckURL's: its text is the sentence alone, and it matches ErrUnsafeURL.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +90,32 @@ func TestAuthParams(t *testing.T) {
 	}
 	if got := authParams(`Basic realm="x"`); len(got) != 0 {
 		t.Fatalf("a Basic challenge gave %v", got)
+	}
+}
+
+// TestCheckURLShowsNoCredential: an address that is refused is named without its user name,
+// password or query, any of which may be a credential; the sentence reaches the daemon's log
+// when config.json holds the address (red team: `"url": "htps://alice:PASSWORD@…"` was
+// logged whole).
+func TestCheckURLShowsNoCredential(t *testing.T) {
+	for _, raw := range []string{
+		"ftp://alice:hunter2pw@example.com/mcp?api_key=sk_live_42",
+		"htps://alice:hunter2pw@example.com/mcp",
+		"https://alice:hunter2pw%zz@example.com/mcp",
+		"alice:hunter2pw@example.com/mcp",
+		"//alice:hunter2pw@/mcp?api_key=sk_live_42",
+		"example.com/mcp?api_key=sk_live_42",
+		"mailto:hunter2pw@example.com",
+	} {
+		_, err := CheckURL(raw)
+		if err == nil {
+			t.Fatalf("CheckURL(%q) took it", raw)
+		}
+		if msg := err.Error(); strings.Contains(msg, "hunter2pw") || strings.Contains(msg, "sk_live_42") {
+			t.Errorf("CheckURL(%q) says %q", raw, msg)
+		}
+	}
+	if _, err := CheckURL("ftp://files.example.com/mcp?x=1"); err == nil || !strings.Contains(err.Error(), `"ftp://files.example.com/mcp?…"`) {
+		t.Errorf("the refused address is no longer named: %v", err)
 	}
 }
