@@ -105,18 +105,54 @@ func reachFor(u *url.URL, allowPrivate bool) reach {
 // allows reports whether a connection to a may be made.
 func (r reach) allows(a netip.Addr) bool {
 	a = a.Unmap()
+	if v4, ok := embeddedIPv4(a); ok {
+		// A NAT64, 6to4 or IPv4-compatible address leads to the IPv4 address inside it, as
+		// seen from a gateway: held to that address's rules, and never to a loopback one (the
+		// gateway's own, not this computer's).
+		return !v4.IsLoopback() && r.allows(v4)
+	}
 	switch {
 	case a.IsLoopback():
 		return r.loopback
-	case a.IsUnspecified(), a.IsMulticast(), a.IsInterfaceLocalMulticast(), a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast():
+	case a.IsUnspecified(), a.IsMulticast(), a.IsInterfaceLocalMulticast(), a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast(),
+		thisNetwork.Contains(a), a == broadcast, cloudMetadata[a]:
 		return false // 169.254.169.254 (cloud metadata) and friends: never
-	case a.IsPrivate() || cgnat.Contains(a):
+	case a.IsPrivate() || cgnat.Contains(a) || nat64Local.Contains(a):
 		return r.private
 	}
 	return true
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+var (
+	cgnat       = netip.MustParsePrefix("100.64.0.0/10")
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8") // Linux connects 0.0.0.0 to this computer
+	broadcast   = netip.MustParseAddr("255.255.255.255")
+	// Cloud metadata services that are not at a link-local address: AWS's IPv6 one and
+	// Alibaba Cloud's (inside the carrier-grade NAT range, so otherwise allowed with the
+	// local network).
+	cloudMetadata = map[netip.Addr]bool{netip.MustParseAddr("fd00:ec2::254"): true, netip.MustParseAddr("100.100.100.200"): true}
+	// nat64 is the well-known NAT64 prefix (RFC 6052), whose last 32 bits are an IPv4
+	// address; nat64Local is the local-use one (RFC 8215), a network's own translator.
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour  = netip.MustParsePrefix("2002::/16")
+	v4Compat   = netip.MustParsePrefix("::/96")
+)
+
+// embeddedIPv4 returns the IPv4 address a translated or tunnelled IPv6 address a leads to.
+func embeddedIPv4(a netip.Addr) (netip.Addr, bool) {
+	if !a.Is6() {
+		return netip.Addr{}, false
+	}
+	b := a.As16()
+	switch {
+	case nat64.Contains(a), v4Compat.Contains(a) && !a.IsUnspecified() && !a.IsLoopback():
+		return netip.AddrFrom4([4]byte(b[12:16])), true
+	case sixToFour.Contains(a):
+		return netip.AddrFrom4([4]byte(b[2:6])), true
+	}
+	return netip.Addr{}, false
+}
 
 // control is the dialer's last word: it sees the address really being connected to.
 func (r reach) control(network, address string, _ syscall.RawConn) error {

@@ -119,3 +119,38 @@ func TestCheckURLShowsNoCredential(t *testing.T) {
 		t.Errorf("the refused address is no longer named: %v", err)
 	}
 }
+
+// TestReachRefusesTranslatedAddresses: a name of the server's may resolve (DNS64, a planted
+// record) to an IPv6 address that a translator or tunnel turns into an IPv4 one on the local
+// network or a gateway's loopback; and cloud metadata services outside the link-local range
+// are never reached, even with the local network allowed (red team).
+func TestReachRefusesTranslatedAddresses(t *testing.T) {
+	public, local, private := reach{}, reach{loopback: true}, reach{private: true}
+	for _, c := range []struct {
+		r    reach
+		addr string
+		ok   bool
+	}{
+		{public, "64:ff9b::5db8:d822", true}, // 93.184.216.34 through NAT64
+		{public, "64:ff9b::a9fe:a9fe", false},
+		{public, "64:ff9b::7f00:1", false},
+		{local, "64:ff9b::7f00:1", false}, // the translator's loopback, not this computer's
+		{public, "64:ff9b::a00:5", false},
+		{private, "64:ff9b::a00:5", true},
+		{public, "64:ff9b:1::a00:5", false},
+		{public, "::7f00:1", false},
+		{public, "::a9fe:a9fe", false},
+		{public, "2002:a9fe:a9fe::1", false},
+		{public, "2002:c0a8:101::1", false},
+		{public, "2002:5db8:d822::1", true},
+		{public, "0.1.2.3", false},
+		{public, "255.255.255.255", false},
+		{private, "fd00:ec2::254", false},
+		{private, "100.100.100.200", false},
+		{private, "fd00:ec2::253", true},
+	} {
+		if got := c.r.allows(netip.MustParseAddr(c.addr)); got != c.ok {
+			t.Errorf("%+v allows %s = %v, want %v", c.r, c.addr, got, c.ok)
+		}
+	}
+}
