@@ -149,7 +149,10 @@ func (c *conn) failed() error {
 	return c.fatal
 }
 
+// fail ends the connection with err, which Run returns: the supervisor shows and logs it,
+// so it is kept without the address net/http puts in its errors (the query may hold a key).
 func (c *conn) fail(err error) {
+	err = withoutURL(err)
 	c.mu.Lock()
 	if c.fatal == nil {
 		c.fatal = err

@@ -26,7 +26,7 @@ func (c *conn) openSSE() error {
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return err
+		return withoutURL(err)
 	}
 	if err := statusError(resp); err != nil {
 		resp.Body.Close()
