@@ -114,10 +114,18 @@ type conn struct {
 	fatal     error    // the connection cannot go on
 }
 
+// maxNote bounds one note: notes quote what a server said, and a server can say a lot.
+const maxNote = 1 << 10
+
 func (c *conn) note(format string, args ...any) {
-	if c.opts.Note != nil {
-		c.opts.Note(format, args...)
+	if c.opts.Note == nil {
+		return
 	}
+	line := fmt.Sprintf(format, args...)
+	if len(line) > maxNote {
+		line = strings.ToValidUTF8(line[:maxNote], "") + "…"
+	}
+	c.opts.Note("%s", line)
 }
 
 // pump reads messages from in and sends each on.

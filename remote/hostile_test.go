@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Tests that play a hostile or broken remote server (red team).
@@ -73,3 +75,84 @@ func TestConnectionErrorNamesNoSecret(t *testing.T) {
 }
 
 func fmtLine(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// TestServerTextIsBounded: what a server says and MCP Tray quotes — a 403's scope, the
+// HTTP+SSE endpoint, a redirect's host, the sign-in metadata's resource and issuer — is
+// quoted in a few hundred bytes, in the notes (the server's log), the AI app's answer, the
+// status (MoreScope) and the sign-in's error (red team: a megabyte of scope, endpoint or
+// issuer went whole into each; the log kept 1,000 such lines in memory).
+func TestServerTextIsBounded(t *testing.T) {
+	big := strings.Repeat("admin:everything ", 60000) // about 1 MB
+	const most = 2 << 10
+	short := func(what, s string) {
+		t.Helper()
+		if len(s) > most {
+			t.Errorf("%s is %d bytes: %.120q…", what, len(s), s)
+		}
+	}
+	var other *httptest.Server
+	other = httptest.NewServer(http.NotFoundHandler())
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case r.URL.Path == "/scope":
+			w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+big+`"`)
+			w.WriteHeader(http.StatusForbidden)
+		case r.URL.Path == "/away":
+			w.Header().Set("Location", "http://"+strings.Repeat("a", 1<<20)+".example/mcp")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		case r.URL.Path == "/sse" && r.Method == http.MethodPost:
+			w.WriteHeader(http.StatusNotFound)
+		case r.URL.Path == "/sse":
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "event: endpoint\ndata: "+other.URL+"/"+strings.Repeat("A", 1<<20)+"\n\n")
+		default:
+			t.Errorf("unexpected %s %s %s", r.Method, r.URL, body)
+		}
+	}))
+	defer srv.Close()
+	for _, path := range []string{"/scope", "/away", "/sse"} {
+		var n notes
+		var scope string
+		in, sc, wait := relay(t, Options{URL: srv.URL + path, Note: n.note, MoreScope: func(s string) { scope = s }})
+		sc.Buffer(nil, 16<<20)
+		io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`+"\n")
+		answer := next(t, sc)
+		in.Close()
+		err := wait()
+		short(path+": the answer", answer)
+		short(path+": the scope for the status", scope)
+		for _, l := range n.lines {
+			short(path+": a note", l)
+		}
+		if err != nil {
+			short(path+": Run's error", err.Error())
+		}
+	}
+
+	// The sign-in: a resource that is not the server, an issuer that calls itself otherwise.
+	var as *httptest.Server
+	as = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"issuer":"`+as.URL+strings.Repeat("/x", 400<<10)+`","code_challenge_methods_supported":["S256"]}`)
+	}))
+	defer as.Close()
+	for name, prm := range map[string]string{
+		"resource": `{"resource":"https://elsewhere.example/` + strings.Repeat("r", 900<<10) + `","authorization_servers":["` + as.URL + `"]}`,
+		"issuer":   `{"authorization_servers":["` + as.URL + `"]}`,
+	} {
+		mcp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/.well-known/oauth-protected-resource") {
+				io.WriteString(w, prm)
+				return
+			}
+			w.WriteHeader(http.StatusUnauthorized)
+		}))
+		_, err := SignIn(context.Background(), SignInOptions{URL: mcp.URL + "/mcp", Open: func(string) error { return nil }, Wait: time.Second})
+		mcp.Close()
+		if err == nil {
+			t.Fatalf("%s: signed in", name)
+		}
+		short(name+": the sign-in's error", err.Error())
+	}
+}

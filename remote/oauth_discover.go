@@ -68,7 +68,7 @@ func discover(ctx context.Context, u *url.URL, r reach) (*authServer, error) {
 	}
 	resource := canonicalResource(u)
 	if prm.Resource != "" && canonicalResource(mustParse(prm.Resource)) != resource {
-		return nil, fmt.Errorf("the server at %s describes itself as %q, which is not its own address; MCP Tray did not sign in", hostOf(u), prm.Resource)
+		return nil, fmt.Errorf("the server at %s describes itself as %s, which is not its own address; MCP Tray did not sign in", hostOf(u), quoted(prm.Resource))
 	}
 	if len(prm.AuthorizationServers) == 0 {
 		return nil, fmt.Errorf("the server at %s names no sign-in service", hostOf(u))
@@ -80,14 +80,14 @@ func discover(ctx context.Context, u *url.URL, r reach) (*authServer, error) {
 	}
 	var as authServer
 	if err := getFirstJSON(ctx, r, metadataURLs(iu), &as); err != nil {
-		return nil, fmt.Errorf("the sign-in service %s does not describe itself: %w", hostOf(iu), err)
+		return nil, fmt.Errorf("the sign-in service %s does not describe itself: %w", shownHost(iu), err)
 	}
 	if strings.TrimSuffix(as.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
-		return nil, fmt.Errorf("the sign-in service at %s calls itself %q; MCP Tray did not sign in", hostOf(iu), as.Issuer)
+		return nil, fmt.Errorf("the sign-in service at %s calls itself %s; MCP Tray did not sign in", shownHost(iu), quoted(as.Issuer))
 	}
 	for _, e := range []string{as.AuthorizationEndpoint, as.TokenEndpoint} {
 		if _, err := CheckURL(e); err != nil {
-			return nil, fmt.Errorf("the sign-in service %s gave an address that is not safe to use: %v", hostOf(iu), err)
+			return nil, fmt.Errorf("the sign-in service %s gave an address that is not safe to use: %v", shownHost(iu), err)
 		}
 	}
 	if as.RegistrationEndpoint != "" {
@@ -96,7 +96,7 @@ func discover(ctx context.Context, u *url.URL, r reach) (*authServer, error) {
 		}
 	}
 	if !slices.Contains(as.CodeChallengeMethods, "S256") {
-		return nil, fmt.Errorf("the sign-in service %s does not support PKCE (S256), which MCP requires; MCP Tray did not sign in", hostOf(iu))
+		return nil, fmt.Errorf("the sign-in service %s does not support PKCE (S256), which MCP requires; MCP Tray did not sign in", shownHost(iu))
 	}
 	as.resource = resource
 	switch {
@@ -255,7 +255,7 @@ func doJSON(ctx context.Context, method string, u *url.URL, r reach, body []byte
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s answered %d", hostOf(u), resp.StatusCode)
+		return fmt.Errorf("%s answered %d", shownHost(u), resp.StatusCode)
 	}
 	return json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(out)
 }

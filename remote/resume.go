@@ -116,7 +116,7 @@ func (c *conn) resume(ctx context.Context, cur *cursor, emit func(event) error) 
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return fmt.Errorf("%w (it answered %d)", errCannotResume, resp.StatusCode)
 	case mediaType(resp) != "text/event-stream":
-		return fmt.Errorf("%w (it answered with %q)", errCannotResume, mediaType(resp))
+		return fmt.Errorf("%w (it answered with %s)", errCannotResume, quoted(mediaType(resp)))
 	}
 	return readStream(resp.Body, cur, emit)
 }

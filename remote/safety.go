@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,7 +46,7 @@ func CheckURL(raw string) (*url.URL, error) {
 		return nil, unsafe("the address given is not a web address like https://example.com/mcp")
 	}
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, unsafe(fmt.Sprintf("%q is not a web address like https://example.com/mcp", shownURL(u)))
+		return nil, unsafe(fmt.Sprintf("%s is not a web address like https://example.com/mcp", quoted(shownURL(u))))
 	}
 	if u.User != nil {
 		return nil, unsafe("the address of a remote server must not carry a user name or password; use --header with a secret instead")
@@ -59,6 +60,28 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// maxShown bounds the part of what a server said (an address, a scope, a name) that a note or
+// an error quotes: a server can send megabytes in a header or an event, and notes go to the
+// log, errors to the AI app, the status and the terminal.
+const maxShown = 200
+
+// quoted is s as a note or an error quotes it: in quotes, with control and invisible
+// characters escaped, and cut after maxShown bytes.
+func quoted(s string) string {
+	return strconv.Quote(cut(s))
+}
+
+// cut is s without what follows maxShown bytes ("…" says something was left out).
+func cut(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxShown], "") + "…"
+}
+
+// shownHost is the host of u, an address a server gave, as a sentence may name it.
+func shownHost(u *url.URL) string { return display.Line(cut(hostOf(u))) }
+
 // shownURL is u as an error may show it: without a user name or password, and with "?…"
 // for a query, since either may be a credential (an error reaches logs and screens).
 func shownURL(u *url.URL) string {
@@ -71,7 +94,7 @@ func shownURL(u *url.URL) string {
 	if u.RawQuery != "" || u.ForceQuery {
 		s += "?…"
 	}
-	return display.Line(s)
+	return display.Line(cut(s))
 }
 
 // unsafeURLError is CheckURL's: its text is the sentence alone, and it matches ErrUnsafeURL.
@@ -193,7 +216,7 @@ func sameOrigin(base *url.URL) func(*http.Request, []*http.Request) error {
 			return fmt.Errorf("%w: too many redirects", ErrRedirect)
 		}
 		if !SameOrigin(base, req.URL) {
-			return fmt.Errorf("%w: the server sent MCP Tray on to %s, which is not where it was added", ErrRedirect, req.URL.Host)
+			return fmt.Errorf("%w: the server sent MCP Tray on to %s, which is not where it was added", ErrRedirect, shownHost(req.URL))
 		}
 		return nil
 	}

@@ -47,7 +47,7 @@ func (c *conn) openSSE() error {
 			case ev.Type == "endpoint" && !found:
 				ep, err := c.url.Parse(ev.Data)
 				if err != nil || !SameOrigin(c.url, ep) {
-					return fmt.Errorf("%w: the server named %q for its messages", ErrRedirect, ev.Data)
+					return fmt.Errorf("%w: the server named %s for its messages", ErrRedirect, quoted(ev.Data))
 				}
 				c.mu.Lock()
 				c.endpoint, c.transport = ep, SSE

@@ -330,9 +330,9 @@ func (e *StatusError) Is(target error) bool {
 }
 
 // ScopeAsked is the scope a WWW-Authenticate challenge names, as one line safe to show (a
-// space-separated list of scope names).
+// space-separated list of scope names, cut after a few hundred bytes).
 func ScopeAsked(challenge string) string {
-	return display.Line(strings.Join(strings.Fields(authParams(challenge)["scope"]), " "))
+	return display.Line(cut(strings.Join(strings.Fields(authParams(challenge)["scope"]), " ")))
 }
 
 func statusError(resp *http.Response) error {
