@@ -54,7 +54,7 @@ func (s ScopedServer) Client() Client {
 func ClaudeCodeScoped(userFile string, content []byte) ([]ScopedServer, error) {
 	var f struct {
 		Projects map[string]struct {
-			MCPServers map[string]any `json:"mcpServers"`
+			MCPServers map[string]json.RawMessage `json:"mcpServers"`
 		} `json:"projects"`
 	}
 	if err := json.Unmarshal(content, &f); err != nil {
@@ -63,8 +63,9 @@ func ClaudeCodeScoped(userFile string, content []byte) ([]ScopedServer, error) {
 	var out []ScopedServer
 	for _, project := range slices.Sorted(maps.Keys(f.Projects)) {
 		for _, key := range slices.Sorted(maps.Keys(f.Projects[project].MCPServers)) {
+			v, _ := decodeJSON(f.Projects[project].MCPServers[key]) // valid: Unmarshal checked it
 			out = append(out, ScopedServer{Scope: "local", Project: project, Path: userFile, client: "claude-code",
-				Server: decodeServer(key, f.Projects[project].MCPServers[key])})
+				Server: decodeServer(key, v)})
 		}
 		if filepath.IsAbs(project) {
 			out = append(out, projectServers("claude-code", project, filepath.Join(project, ".mcp.json"))...)

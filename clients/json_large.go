@@ -158,8 +158,9 @@ func (d *jsonDoc) verifySpans(out content, skip string) error {
 		if !json.Valid(now) || bytes.TrimSpace(now)[0] != '{' {
 			return errors.New("the new servers' settings are not a valid JSON object")
 		}
-		var wasV, nowV any
-		if err := errors.Join(json.Unmarshal(was, &wasV), json.Unmarshal(now, &nowV)); err != nil {
+		wasV, err1 := decodeJSON(was)
+		nowV, err2 := decodeJSON(now)
+		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
 		before, after = map[string]any{holder: wasV}, map[string]any{holder: nowV}
@@ -179,9 +180,13 @@ func (d *jsonDoc) verifySpans(out content, skip string) error {
 		if !json.Valid(wrapNew) {
 			return errors.New("the new content is not valid JSON")
 		}
-		if err := errors.Join(json.Unmarshal(wrapOld, &before), json.Unmarshal(wrapNew, &after)); err != nil {
+		wasV, err1 := decodeJSON(wrapOld)
+		nowV, err2 := decodeJSON(wrapNew)
+		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
+		before, _ = wasV.(map[string]any)
+		after, _ = nowV.(map[string]any)
 		if sp.afterValue && added && len(after) == 0 {
 			return errors.New("the new content ends the file's settings with a comma")
 		}

@@ -40,6 +40,9 @@ type jsonDoc struct {
 	lay     layout
 	created map[*hujson.Object]string // objects made by MCP Tray → indentation of their line
 	spans   *spanInfo                 // set when read in spans (json_large.go)
+	// open: the file ends in a line comment with no new line after it, which parseJSON added
+	// for hujson; it is left out again when the document is written.
+	open bool
 }
 
 func (f jsonFormat) parse(src []byte) (document, error) { return f.parseDoc(src, true) }
@@ -59,6 +62,7 @@ func (f jsonFormat) parseDoc(src []byte, spans bool) (*jsonDoc, error) {
 		}
 		d.root = root
 		d.lay = detectLayout(src, &d.root)
+		d.open = len(bytes.TrimSpace(src)) > 0 && !bytes.HasSuffix(src, []byte("\n")) && bytes.HasSuffix(root.AfterExtra, []byte("\n"))
 	}
 	d.path = f.shape.path
 	if f.shape.pickPath != nil {
@@ -99,11 +103,22 @@ func (f jsonFormat) parseDoc(src []byte, spans bool) (*jsonDoc, error) {
 }
 
 // parseJSON parses src (empty means a new file) and applies the format's rules.
+//
+// Two files JSONC clients read (jsonc-parser, as VS Code, Zed and Gemini CLI do) that hujson
+// does not are read too: one that ends in a line comment with no new line after it (hujson
+// wants one: it is added, and the root's AfterExtra then ends with it, which jsonDoc leaves out
+// again when it writes), and one that holds only comments (read as an empty object after them,
+// on a line of its own).
 func parseJSON(src []byte, strict bool) (hujson.Value, error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return hujson.Value{Value: &hujson.Object{}, AfterExtra: []byte("\n")}, nil
 	}
 	root, err := hujson.Parse(src)
+	if err != nil && errors.Is(err, io.ErrUnexpectedEOF) {
+		if r, ok := parseWithEnd(src); ok {
+			root, err = r, nil
+		}
+	}
 	if err != nil {
 		return root, jsonSyntaxError(err)
 	}
@@ -126,6 +141,25 @@ func parseJSON(src []byte, strict bool) (hujson.Value, error) {
 		return root, &contentError{line: line, msg: fmt.Sprintf("has a comment or a trailing comma at line %d, which {client} cannot read", line)}
 	}
 	return root, nil
+}
+
+// parseWithEnd reads src that hujson finds cut short, when only the end of a line comment
+// or the lack of any value is the reason: src with a new line added, or src (with a new line
+// when it has none at its end) and {} (the {} is then the root, all of src its BeforeExtra).
+func parseWithEnd(src []byte) (hujson.Value, bool) {
+	base := src[:len(src):len(src)]
+	if !bytes.HasSuffix(src, []byte("\n")) {
+		base = append(base, '\n')
+		if root, err := hujson.Parse(base); err == nil {
+			return root, true
+		}
+	}
+	root, err := hujson.Parse(append(base, "{}"...))
+	if err != nil || root.StartOffset != len(base) {
+		return hujson.Value{}, false
+	}
+	root.AfterExtra = []byte("\n")
+	return root, true
 }
 
 var hujsonErrorRE = regexp.MustCompile(`^hujson: line (\d+), column (\d+): (.*)$`)
@@ -175,23 +209,63 @@ func kindName(k hujson.Kind) string {
 	}
 }
 
-// standardMeaning decodes v as plain Go values (maps, slices, strings, float64, bool, nil).
+// standardMeaning decodes v as plain Go values (maps, slices, strings, float64, bool, nil),
+// as decodeJSON does.
 func standardMeaning(v *hujson.Value) (any, error) {
 	std := v.Clone()
 	std.Standardize()
-	var out any
-	if err := json.Unmarshal(std.Pack(), &out); err != nil {
+	out, err := decodeJSON(std.Pack())
+	if err != nil {
 		return nil, &syntaxError{msg: err.Error()}
 	}
 	return out, nil
+}
+
+// decodeJSON decodes the JSON text b into plain Go values as encoding/json does, except that a
+// number a float64 cannot hold (1e400 is valid JSON, and a client reads it) stays a
+// json.Number instead of failing the whole file: MCP Tray compares such values and writes
+// them back as they were, it never computes with them.
+func decodeJSON(b []byte) (any, error) {
+	var v any
+	err := json.Unmarshal(b, &v)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return v, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	v = nil
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return floatsWhereTheyFit(v), nil
+}
+
+// floatsWhereTheyFit turns the json.Numbers in v that a float64 holds into float64s, in place.
+func floatsWhereTheyFit(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+	case map[string]any:
+		for k, x := range t {
+			t[k] = floatsWhereTheyFit(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = floatsWhereTheyFit(x)
+		}
+	}
+	return v
 }
 
 func (f jsonFormat) meaning(src []byte, skip string) (any, error) {
 	src = bytes.TrimPrefix(src, utf8BOM)
 	if _, ok := scanStrictObject(src); ok {
 		// Plain JSON means what encoding/json reads, without hujson's tree (big files).
-		var m any
-		if err := json.Unmarshal(src, &m); err != nil {
+		m, err := decodeJSON(src)
+		if err != nil {
 			return nil, &syntaxError{msg: err.Error()}
 		}
 		keepPersonsAllowed(m, f.shape, f.shape.containerPath(m), skip)
@@ -362,6 +436,9 @@ func (d *jsonDoc) parts() content {
 
 func (d *jsonDoc) packed() []byte {
 	out := d.root.Pack()
+	if d.open {
+		out = bytes.TrimSuffix(out, []byte("\n"))
+	}
 	if d.bom {
 		out = append(append([]byte{}, utf8BOM...), out...)
 	}

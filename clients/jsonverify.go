@@ -42,8 +42,8 @@ func (d *jsonDoc) quickVerify(parts content, skip string) (bool, error) {
 	servers := func(raw json.RawMessage) (any, error) {
 		root := map[string]any{}
 		if raw != nil {
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
+			v, err := decodeJSON(raw)
+			if err != nil {
 				return nil, err
 			}
 			root[holder] = v
