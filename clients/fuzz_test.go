@@ -24,8 +24,48 @@ func FuzzApplyJSONC(f *testing.F) {
 func FuzzApplyTOML(f *testing.F) { fuzzApply(f, "codex") }
 func FuzzApplyYAML(f *testing.F) { fuzzApply(f, "goose", "continue") }
 
+// redTeamSeeds are valid files, by format, that MCP Tray once refused with "please report
+// this" or did not give back byte for byte; every fuzz target of the format starts from them.
+var redTeamSeeds = map[string][]string{
+	"JSON": {
+		`{"a": 1e400, "mcpServers": {"mine": {"command": "x", "timeout": -1E+400}}}`,
+		`{"\ud800": 1, "mcpServers": {"\udc00": {"command": "x"}}, "\ud800\ud800": "\ud800"}` + "\n",
+		`{"a":1}`,
+		"{\r\n  \"a\": 1\r\n}\r\n",
+		"\xef\xbb\xbf{\n\t\"a\": 1\n}",
+		"",
+		"  \n",
+	},
+	"JSONC": {
+		`{"servers": {"mine": {"command": "x"}}} // the end`,
+		"{\"mcp\": {}, \"context_servers\": {}}\n// the end",
+		"// only a comment",
+		"/* only */\n// comments\n",
+		`{"servers": {"x": {"command": "y", "n": 1e400}}, "\ud800": [1e999]}`,
+	},
+	"TOML": {
+		"model = \"o3\"",
+		"# only a comment",
+		"model = 1\r\nfoo = 2",
+		"model = 1\n\n\n",
+		"[mcp_servers.mine]\ncommand = \"x\"\ns = \"\"\"\na\n# b\"\"\"\n[other]\ny = 1\n",
+		"[mcp_servers.mine]\ncommand = \"x\"\ns = '''\n# b\n# c'''\n[other]\ny = 1",
+		"\xef\xbb\xbfmodel = 1\n",
+	},
+	"YAML": {
+		"a: 1",
+		"# only",
+		"a: 1\r\nb: 2",
+		"extensions:\n  mine:\n    cmd: x",
+		"mcpServers:\n  - name: mine\n    command: x",
+		"\xef\xbb\xbfa: 1\n",
+		"",
+	},
+}
+
 func fuzzApply(f *testing.F, ids ...string) {
 	var clients []Client
+	seeded := map[string]bool{}
 	for _, id := range ids {
 		c, ok := ByID(id)
 		if !ok {
@@ -35,6 +75,18 @@ func fuzzApply(f *testing.F, ids ...string) {
 		inputs, _ := filepath.Glob(filepath.Join("testdata", id, "*.in.*"))
 		for _, in := range inputs {
 			f.Add(mustReadF(f, in), "github")
+		}
+		kinds := []string{c.Format()}
+		if c.Format() == "JSONC" {
+			kinds = append(kinds, "JSON")
+		}
+		for _, kind := range kinds {
+			if !seeded[kind] {
+				seeded[kind] = true
+				for _, s := range redTeamSeeds[kind] {
+					f.Add([]byte(s), "github")
+				}
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte, name string) {

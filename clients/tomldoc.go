@@ -66,14 +66,18 @@ func (d *tomlDoc) load(src []byte) error {
 	}
 	var p unstable.Parser
 	p.Reset(src)
+	p.KeepComments = true
+	comments := map[int]bool{} // the starts of the lines that hold only a comment
 	for p.NextExpression() {
 		n := p.Expression()
 		switch n.Kind {
+		case unstable.Comment:
+			comments[bytes.LastIndexByte(src[:n.Raw.Offset], '\n')+1] = true
 		case unstable.Table, unstable.ArrayTable:
 			path, first := keyPath(n.Key())
 			start := bytes.LastIndexByte(src[:first], '\n') + 1
 			if len(d.blocks) > 0 {
-				d.blocks[len(d.blocks)-1].end = commentsAbove(src, start)
+				d.blocks[len(d.blocks)-1].end = commentsAbove(src, start, comments)
 			}
 			d.blocks = append(d.blocks, tomlBlock{path: path, start: start, end: len(src), array: n.Kind == unstable.ArrayTable})
 		case unstable.KeyValue:
@@ -107,11 +111,13 @@ func keyPath(it unstable.Iterator) ([]string, int) {
 	return parts, first
 }
 
-// commentsAbove moves start (a line start) up over the comment lines directly above it.
-func commentsAbove(src []byte, start int) int {
+// commentsAbove moves start (a line start) up over the comment lines directly above it, as
+// the parser found them (comments holds their starts): a line of a multi-line string that
+// starts with # is the string's, not a comment.
+func commentsAbove(src []byte, start int, comments map[int]bool) int {
 	for start > 0 {
 		prev := bytes.LastIndexByte(src[:start-1], '\n') + 1
-		if !bytes.HasPrefix(bytes.TrimLeft(src[prev:start], " \t"), []byte("#")) {
+		if !comments[prev] {
 			break
 		}
 		start = prev
