@@ -7,7 +7,8 @@ import (
 
 // Describe says in plain sentences what a server confined by s can do, as the window and
 // `mcptray server status` show it: "can read and change files in Documents/notes; cannot use
-// the internet". Folders in the home are shown relative to it.
+// the internet". Folders in the home are shown relative to it. When a folder holds places
+// where keys are kept (keyPlaces), it says they stay hidden.
 func Describe(s Spec, home string) string {
 	var parts []string
 	if len(s.Write) > 0 {
@@ -18,6 +19,13 @@ func Describe(s Spec, home string) string {
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "can use only its own files")
+	}
+	var given []string
+	for _, p := range append(append([]string(nil), s.Read...), s.Write...) {
+		given = append(given, expand(p, home))
+	}
+	if len(keysToHide(home, given)) > 0 {
+		parts = append(parts, "cannot see the keys, passwords and browser data in them")
 	}
 	if s.Network {
 		parts = append(parts, "can use the internet")

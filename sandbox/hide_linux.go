@@ -13,7 +13,8 @@ import (
 
 // hide covers each folder in r.Hide with an empty, read-only filesystem in the helper's
 // private mount namespace, then puts back the granted paths inside it (the server's own state
-// folder inside MCP Tray's home). Landlock alone cannot do this: before ABI 9 it does not
+// folder inside MCP Tray's home); a file in r.Hide (a key file) gets /dev/null, which it may
+// not open, over it. Landlock alone cannot do this: before ABI 9 it does not
 // govern connect() on a socket file, so only a socket that is not there is out of reach.
 // Landlock later forbids the server to unmount anything, so the cover stays.
 func hide(r Rules) error {
@@ -23,11 +24,17 @@ func hide(r Rules) error {
 	// The process namespace's own /proc: only the server and what it starts. Where the kernel
 	// refuses it (a container whose /proc is partly covered), the machine's stays, as before.
 	unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-	for _, dir := range r.Hide {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	for _, p := range r.Hide {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
 			continue // not there, or already covered by an earlier folder
+		case fi.IsDir():
+			err = cover(p, granted(r, p), r.Write)
+		case fi.Mode().IsRegular():
+			err = coverFile(p)
 		}
-		if err := cover(dir, granted(r, dir), r.Write); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -121,6 +128,18 @@ func cover(dir string, keep, writable []string) error {
 	}
 	if err := unix.Mount("", dir, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("hiding %s from the server: %w", dir, err)
+	}
+	return nil
+}
+
+// coverFile puts the machine's /dev/null over the file at path, read-only and with devices
+// refused: opening it fails, and what it held is not there for the server to read or change.
+func coverFile(path string) error {
+	if err := unix.Mount("/dev/null", path, "", unix.MS_BIND, ""); err != nil {
+		return fmt.Errorf("hiding %s from the server: %w", path, err)
+	}
+	if err := unix.Mount("", path, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("hiding %s from the server: %w", path, err)
 	}
 	return nil
 }

@@ -48,10 +48,37 @@ const (
 		unix.LANDLOCK_ACCESS_FS_TRUNCATE | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
 )
 
-// restrictThread confines the calling thread (and what it execs) to r. The caller must be
+// grant is one Landlock rule: rights beneath path. beneath are the folders beneath which no
+// link in path is followed (openGrant): the folders the server may change, or the folder a
+// carved grant was split from.
+type grant struct {
+	path    string
+	rights  uint64
+	beneath []string
+}
+
+// grants are r's Landlock rules: Read paths with the read rights, Write paths with all. With
+// carve (no namespace hides r.Hide), a grant that holds a hidden place is split around it
+// (carved).
+func grants(r Rules, all uint64, carve bool) []grant {
+	var out []grant
+	for _, p := range r.Read {
+		out = append(out, grant{p, readRights & all, r.Write})
+	}
+	for _, p := range r.Write {
+		out = append(out, grant{p, all, r.Write})
+	}
+	if carve {
+		out = carved(out, r.Hide)
+	}
+	return out
+}
+
+// restrictThread confines the calling thread (and what it execs) to r; with carve, grants
+// around r.Hide are split (the helper could not cover them). The caller must be
 // locked to its OS thread and exec from it: Landlock and no_new_privs are per thread, and
 // the Go runtime's other threads die at exec. Paths that do not exist are skipped.
-func restrictThread(r Rules, abi int) error {
+func restrictThread(r Rules, abi int, carve bool) error {
 	if abi < 1 {
 		return errors.New("this Linux kernel has no Landlock")
 	}
@@ -74,13 +101,8 @@ func restrictThread(r Rules, abi int) error {
 		return fmt.Errorf("creating the Landlock rules: %w", errno)
 	}
 	defer unix.Close(int(fd))
-	for _, p := range r.Read {
-		if err := allow(int(fd), p, r.Write, readRights&all); err != nil {
-			return err
-		}
-	}
-	for _, p := range r.Write {
-		if err := allow(int(fd), p, r.Write, all); err != nil {
+	for _, g := range grants(r, all, carve) {
+		if err := allow(int(fd), g.path, g.beneath, g.rights); err != nil {
 			return err
 		}
 	}
@@ -98,9 +120,9 @@ func restrictThread(r Rules, abi int) error {
 }
 
 // allow adds a rule granting rights beneath path (only the file rights when path is a file).
-// writable are the folders the server may change (openGrant).
-func allow(rulesetFD int, path string, writable []string, rights uint64) error {
-	fd, err := openGrant(path, writable)
+// beneath are the folders beneath which no link is followed (openGrant).
+func allow(rulesetFD int, path string, beneath []string, rights uint64) error {
+	fd, err := openGrant(path, beneath)
 	if err != nil {
 		if errors.Is(err, errPlantedLink) {
 			return err

@@ -75,7 +75,7 @@ func helperMain(raw string, argv []string) error {
 	if len(argv) < 2 {
 		return errors.New("no program to run")
 	}
-	if err := restrictThread(w.Rules, landlockABI()); err != nil {
+	if err := restrictThread(w.Rules, landlockABI(), !w.Namespaces); err != nil {
 		return err
 	}
 	if err := denySystemCalls(); err != nil {
@@ -114,7 +114,7 @@ func gaps(s Status) string {
 	case s.Landlock == 0:
 		return "This Linux kernel has no Landlock, so servers cannot be confined: they can read and change everything you can."
 	case !s.Namespaces:
-		return "This computer does not allow private namespaces, so a confined server with the network off can still send UDP, and it shares the computer's /dev/shm with other programs."
+		return "This computer does not allow private namespaces, so a confined server with the network off can still send UDP, it shares the computer's /dev/shm with other programs, and it cannot add files at the top of a folder you gave it that holds keys or MCP Tray's own files."
 	}
 	return ""
 }

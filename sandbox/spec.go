@@ -36,8 +36,9 @@ type Context struct {
 
 // Rules is a Spec made complete for enforcement: every path absolute and cleaned, the
 // implicit grants added. Read paths may be read and run, Write paths also changed, created
-// and removed. Hide lists folders that must not exist for the server at all (where the
-// operating system can hide them): MCP Tray's home and the folder of its socket.
+// and removed. Hide lists folders (and files) that must not exist for the server at all,
+// whatever was granted around them: MCP Tray's home, the folder of its socket, and the keys
+// and passwords inside a granted folder (keyPlaces).
 type Rules struct {
 	Read    []string `json:"read"`
 	Write   []string `json:"write"`
@@ -50,7 +51,8 @@ type Rules struct {
 }
 
 // Rules completes s for the server described by c: system and runtime folders readable, the
-// package caches, state and temp folders writable, MCP Tray's home and socket folder hidden.
+// package caches, state and temp folders writable, MCP Tray's home and socket folder hidden,
+// and so are the keys, passwords and browser data inside a granted folder (keysToHide).
 // Any path inside MCP Tray's home is dropped, except the server's own state and temp
 // folders: a Spec cannot grant the server MCP Tray's own files.
 func (s Spec) Rules(c Context) Rules {
@@ -102,6 +104,7 @@ func (s Spec) Rules(c Context) Rules {
 	if c.AppHome != "" {
 		r.Hide = append(r.Hide, filepath.Clean(c.AppHome))
 	}
+	r.Hide = append(r.Hide, keysToHide(home, slices.Concat(r.Read, r.Write))...)
 	if c.Socket != "" {
 		if d := filepath.Dir(filepath.Clean(c.Socket)); !slices.Contains(r.Hide, d) {
 			r.Hide = append(r.Hide, d)

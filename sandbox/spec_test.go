@@ -94,7 +94,8 @@ func TestDescribe(t *testing.T) {
 		want string
 	}{
 		{Spec{Write: []string{"~/Documents/notes"}}, "can read and change files in Documents/notes; cannot use the internet"},
-		{Spec{Read: []string{"/srv/repo", "~"}, Network: true}, "can read files in /srv/repo and your home folder; can use the internet"},
+		{Spec{Read: []string{"/srv/repo", "~"}, Network: true}, "can read files in /srv/repo and your home folder; cannot see the keys, passwords and browser data in them; can use the internet"},
+		{Spec{Write: []string{"~/.config"}}, "can read and change files in .config; cannot see the keys, passwords and browser data in them; cannot use the internet"},
 		{Spec{}, "can use only its own files; cannot use the internet"},
 		{Spec{Write: []string{"~/a", "~/b", "/c"}}, "can read and change files in a, b and /c; cannot use the internet"},
 	} {

@@ -193,3 +193,51 @@ func TestEverythingAndMemoryRunConfined(t *testing.T) {
 		t.Errorf("memory did not keep what it was told in its own folder")
 	}
 }
+
+// TestFilesystemServerGivenTheHomeDoesNotGetTheKeys installs the real filesystem server with
+// the whole home folder as its folder, a choice people make: it reads and changes the
+// person's files there, and the keys in the home (~/.ssh, a git credential file) are not
+// there for it, whatever the server itself would allow; the sandbox's sentence says so.
+// (Writes into a key folder are tried in sandbox's TestKeysInAGrantedHomeStayHidden: this
+// server refuses them itself here, the client's root being /tmp.)
+func TestFilesystemServerGivenTheHomeDoesNotGetTheKeys(t *testing.T) {
+	testbin.NeedNpx(t)
+	testbin.NeedSandbox(t)
+	u := newUser(t, "off", testbin.NpmCache())
+	doc := filepath.Join(u.Dir, "Documents", "letter.txt")
+	os.MkdirAll(filepath.Dir(doc), 0o700)
+	os.WriteFile(doc, []byte("dear reader"), 0o600)
+	key := filepath.Join(u.Dir, ".ssh", "id_rsa")
+	os.MkdirAll(filepath.Dir(key), 0o700)
+	os.WriteFile(key, []byte("PRIVATE KEY"), 0o600)
+	creds := filepath.Join(u.Dir, ".git-credentials")
+	os.WriteFile(creds, []byte("https://ada:ghp_TOKEN@github.com"), 0o600)
+	out, errs, code := u.RunInput("", "install", "filesystem", "--set", "allowed_directory="+u.Dir)
+	if code != 0 {
+		t.Fatalf("install filesystem: exit %d\n%s%s", code, out, errs)
+	}
+	confinedPid(t, "filesystem", u.WaitSpare("filesystem").Pid)
+	if text, isErr := callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": doc}); isErr || !strings.Contains(text, "dear reader") {
+		t.Errorf("read_text_file of a document in the home: %q (error %v)", text, isErr)
+	}
+	for _, p := range []string{key, creds} {
+		text, isErr := callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": p})
+		for try := 1; try < 5 && strings.Contains(text, "path outside allowed directories"); try++ {
+			text, isErr = callTool(t, u, "filesystem", "read_text_file", map[string]string{"path": p})
+		}
+		if !isErr || strings.Contains(text, "PRIVATE KEY") || strings.Contains(text, "ghp_TOKEN") {
+			t.Errorf("read %s: %q (error %v)", p, text, isErr)
+		}
+	}
+	allow(t, u, "filesystem", "write_file")
+	if text, isErr := callTool(t, u, "filesystem", "write_file", map[string]string{"path": doc, "content": "changed"}); isErr {
+		t.Errorf("write_file of a document in the home: %q", text)
+	}
+	if b, _ := os.ReadFile(doc); string(b) != "changed" {
+		t.Errorf("the document the server wrote: %q", b)
+	}
+	out, _, _ = u.RunInput("", "server", "sandbox", "filesystem")
+	if want := "filesystem can read and change files in your home folder; cannot see the keys, passwords and browser data in them; cannot use the internet."; !strings.Contains(out, want) {
+		t.Errorf("server sandbox says %q, want %q", out, want)
+	}
+}
