@@ -112,6 +112,10 @@ type conn struct {
 	listening bool     // the GET stream was started
 	endpoint  *url.URL // HTTP+SSE: where messages are posted
 	fatal     error    // the connection cannot go on
+	fatalMsg  string   // why, as the sentence a request gets after it
+	// waiting are the requests posted over HTTP+SSE whose answers have not come on the
+	// stream yet, by idKey: they are answered with an error if the stream ends first.
+	waiting map[string]json.RawMessage
 }
 
 // maxNote bounds one note: notes quote what a server said, and a server can say a lot.
@@ -135,6 +139,9 @@ func (c *conn) pump(in io.Reader) error {
 		line, err := br.ReadBytes('\n')
 		if msg := bytes.TrimSpace(line); len(msg) > 0 {
 			if ferr := c.failed(); ferr != nil {
+				// Answered, not dropped: the relay may be waiting on it to answer the AI app
+				// (its other-era handshake after the server refused initialize).
+				c.answerError(readHead(msg).ID, c.fatalSentence())
 				return ferr
 			}
 			c.send(msg)
@@ -159,13 +166,20 @@ func (c *conn) failed() error {
 
 // fail ends the connection with err, which Run returns: the supervisor shows and logs it,
 // so it is kept without the address net/http puts in its errors (the query may hold a key).
-func (c *conn) fail(err error) {
+// sentence is what a request that comes after is answered.
+func (c *conn) fail(err error, sentence string) {
 	err = withoutURL(err)
 	c.mu.Lock()
 	if c.fatal == nil {
-		c.fatal = err
+		c.fatal, c.fatalMsg = err, sentence
 	}
 	c.mu.Unlock()
+}
+
+func (c *conn) fatalSentence() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fatalMsg
 }
 
 // head is what the connector reads of a message.

@@ -156,3 +156,72 @@ func TestServerTextIsBounded(t *testing.T) {
 		short(name+": the sign-in's error", err.Error())
 	}
 }
+
+// TestFailedConnectionAnswersWhatComesNext: once the connection cannot go on (the server
+// refused streamable HTTP, then broke the HTTP+SSE stream), the next request is answered
+// with why, not dropped: the relay answers the AI app's initialize only after its own
+// handshake in the other era is answered (red team: the AI app's initialize was never
+// answered).
+func TestFailedConnectionAnswersWhatComesNext(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		c, _, _ := w.(http.Hijacker).Hijack()
+		c.Close()
+	}))
+	defer srv.Close()
+	in, sc, wait := relay(t, Options{URL: srv.URL + "/mcp"})
+	io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`+"\n")
+	next(t, sc)
+	io.WriteString(in, `{"jsonrpc":"2.0","id":"mcptray-era-1","method":"server/discover","params":{}}`+"\n")
+	if got := next(t, sc); !strings.Contains(got, `"id":"mcptray-era-1","error"`) || !strings.Contains(got, "could not reach") {
+		t.Fatalf("the request after the failure: %s", got)
+	}
+	if err := wait(); err == nil {
+		t.Fatal("Run reported no failure")
+	}
+}
+
+// TestClosedEventStreamAnswersWaitingCalls: an HTTP+SSE server that takes a call (202) and
+// closes its event stream before the answer leaves no call waiting: each is answered with
+// an error at once (red team: the AI app waited until it sent something else).
+func TestClosedEventStreamAnswersWaitingCalls(t *testing.T) {
+	closeStream := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet:
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "event: endpoint\ndata: /messages\n\n")
+			w.(http.Flusher).Flush()
+			<-closeStream
+		case r.URL.Path == "/messages":
+			body, _ := io.ReadAll(r.Body)
+			w.WriteHeader(http.StatusAccepted)
+			if strings.Contains(string(body), `"tools/call"`) {
+				close(closeStream) // took the call; the answer never comes
+			}
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	in, sc, _ := relay(t, Options{URL: srv.URL + "/sse", Transport: SSE})
+	io.WriteString(in, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow"}}`+"\n")
+	got := make(chan string, 1)
+	go func() {
+		if sc.Scan() {
+			got <- sc.Text()
+		}
+		close(got)
+	}()
+	select {
+	case line := <-got:
+		if !strings.Contains(line, `"id":7,"error"`) || !strings.Contains(line, "closed the connection") {
+			t.Fatalf("the waiting call: %s", line)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call is still waiting after the server closed its event stream")
+	}
+}

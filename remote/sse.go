@@ -3,10 +3,14 @@ package remote
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -56,6 +60,7 @@ func (c *conn) openSSE() error {
 				got <- nil
 			case ev.Type == "" || ev.Type == "message":
 				if found {
+					c.answered([]byte(ev.Data))
 					return c.fromServer(ev.Data)
 				}
 			}
@@ -70,7 +75,9 @@ func (c *conn) openSSE() error {
 		}
 		if c.ctx.Err() == nil {
 			c.note("the server closed its event stream")
-			c.fail(errEnded)
+			msg := fmt.Sprintf("The remote server at %s closed the connection before it answered. Try again.", hostOf(c.url))
+			c.fail(errEnded, msg)
+			c.answerWaiting(msg)
 		}
 	}()
 	select {
@@ -93,8 +100,9 @@ func (c *conn) postSSE(msg []byte, h head) {
 	c.mu.Unlock()
 	if ep == nil {
 		if err := c.openSSE(); err != nil {
-			c.answerError(h.ID, c.sentence(err))
-			c.fail(err)
+			msg := c.sentence(err)
+			c.answerError(h.ID, msg)
+			c.fail(err, msg)
 			return
 		}
 		c.mu.Lock()
@@ -109,15 +117,106 @@ func (c *conn) postSSE(msg []byte, h head) {
 		return
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if h.isRequest() {
+		c.wait(h.ID)
+	}
 	resp, err := c.client.Do(req)
 	if err != nil {
+		c.unwait(h.ID)
 		c.answerError(h.ID, c.sentence(err))
 		return
 	}
 	defer resp.Body.Close()
 	if err := statusError(resp); err != nil {
+		c.unwait(h.ID)
 		c.answerError(h.ID, c.sentence(err))
 	}
+}
+
+// wait records that the answer to the request id is to come on the event stream; a stream
+// that ended already answers it at once.
+func (c *conn) wait(id json.RawMessage) {
+	k, ok := idKey(id)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	ended := c.fatal != nil
+	if !ended {
+		if c.waiting == nil {
+			c.waiting = map[string]json.RawMessage{}
+		}
+		c.waiting[k] = id
+	}
+	msg := c.fatalMsg
+	c.mu.Unlock()
+	if ended {
+		c.answerError(id, msg)
+	}
+}
+
+func (c *conn) unwait(id json.RawMessage) {
+	if k, ok := idKey(id); ok {
+		c.mu.Lock()
+		delete(c.waiting, k)
+		c.mu.Unlock()
+	}
+}
+
+// answered takes the requests msg (one message or a batch from the stream) answers off the
+// waiting list.
+func (c *conn) answered(msg []byte) {
+	c.mu.Lock()
+	none := len(c.waiting) == 0
+	c.mu.Unlock()
+	if none {
+		return
+	}
+	var batch []json.RawMessage
+	if msg = bytes.TrimSpace(msg); len(msg) > 0 && msg[0] == '[' {
+		if json.Unmarshal(msg, &batch) != nil {
+			return
+		}
+	} else {
+		batch = []json.RawMessage{msg}
+	}
+	for _, m := range batch {
+		var r struct {
+			ID     json.RawMessage `json:"id"`
+			Method *string         `json:"method"`
+		}
+		if json.Unmarshal(m, &r) == nil && r.Method == nil {
+			c.unwait(r.ID)
+		}
+	}
+}
+
+// answerWaiting answers every request still waiting with msg: the stream that would have
+// carried the answers ended.
+func (c *conn) answerWaiting(msg string) {
+	c.mu.Lock()
+	ids := slices.Collect(maps.Values(c.waiting))
+	c.waiting = nil
+	c.mu.Unlock()
+	for _, id := range ids {
+		c.answerError(id, msg)
+	}
+}
+
+// idKey is a JSON-RPC id as a map key: a server may write 7 as 7.0, or escape a string
+// differently (sameID).
+func idKey(id json.RawMessage) (string, bool) {
+	var v any
+	if len(id) == 0 || json.Unmarshal(id, &v) != nil {
+		return "", false
+	}
+	switch v := v.(type) {
+	case string:
+		return "s" + v, true
+	case float64:
+		return "n" + strconv.FormatFloat(v, 'g', -1, 64), true
+	}
+	return "", false
 }
 
 // withQuery keeps the person's query values (a key in the address) on the endpoint too.

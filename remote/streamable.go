@@ -81,9 +81,10 @@ func (c *conn) post(msg []byte, h head) {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		c.note("the server does not take streamable HTTP (status %d); trying the older HTTP+SSE transport", resp.StatusCode)
 		if err := c.openSSE(); err != nil {
-			c.answerError(h.ID, c.sentence(err))
+			msg := c.sentence(err)
+			c.answerError(h.ID, msg)
 			if isInitialize(h) {
-				c.fail(err)
+				c.fail(err, msg)
 			}
 			return
 		}
