@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mcptray/mcptray/catalog"
+	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/sandbox"
 )
 
@@ -284,6 +285,12 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 			return catalog.InstallPlan{}, err
 		}
 		p.Env[k] = v
+	}
+	for _, a := range append([]string{p.Command}, p.Args...) {
+		if ref := config.SecretRef.FindString(a); ref != "" {
+			// MCP Tray fills ${secret:NAME} in from the keychain when the server starts.
+			return catalog.InstallPlan{}, refuse("%s would put a saved secret (%s) on its command line, where other programs can read it; MCP Tray passes secrets only as a whole environment variable.", m.Title(), ref)
+		}
 	}
 	if err := checkCommand(m, p.Command, dir); err != nil {
 		return catalog.InstallPlan{}, err

@@ -70,6 +70,10 @@ type flagRule struct {
 	reason  string
 }
 
+// npmSwitches are the npm options in flagHazards that are switches: npm takes the next
+// argument as the value only when it is "true" or "false" ("--strict-ssl false").
+var npmSwitches = []string{"--strict-ssl"}
+
 // flagHazards are the runtime options that fetch the package from somewhere else, run other
 // code, or give a container the computer.
 var flagHazards = []flagRule{
@@ -81,6 +85,10 @@ var flagHazards = []flagRule{
 	{RuntimeNPX, []string{"--node-options"}, true, nil, "It makes Node.js load extra code or change how it runs."},
 	{RuntimeNPX, []string{"--script-shell"}, true, nil, "It makes npm run package scripts with another program."},
 	{RuntimeNPX, []string{"--prefix"}, true, nil, "It makes npm use packages from another folder."},
+	{RuntimeNPX, []string{"--strict-ssl"}, true, isFalse, "It turns off npm's check that downloads come from who they claim, so they can be swapped."},
+	{RuntimeNPX, []string{"--cafile", "--ca"}, true, nil, "It makes npm trust other certificates, so downloads can be swapped."},
+	{RuntimeNPX, []string{"--git"}, true, nil, "It makes npm run another program in place of git."},
+	{RuntimeNPX, []string{"--node-gyp"}, true, nil, "It makes npm run another program to build packages."},
 	// uvx
 	{RuntimeUVX, []string{"--index-url", "-i"}, true, nil, "It fetches the package from another Python package index than pypi.org."},
 	{RuntimeUVX, []string{"--extra-index-url"}, true, nil, "It lets packages come from another Python package index besides pypi.org."},
@@ -93,9 +101,12 @@ var flagHazards = []flagRule{
 	{RuntimeUVX, []string{"--env-file"}, true, nil, "It loads environment settings from a file, which can make Python load extra code."},
 	{RuntimeUVX, []string{"--allow-insecure-host"}, true, nil, "It turns off the check that downloads come from who they claim."},
 	{RuntimeUVX, []string{"--index-strategy"}, true, nil, "It lets packages come from any index, not just the first."},
+	{RuntimeUVX, []string{"--config-file"}, true, nil, "It makes uv read its settings from another file, which can change where packages come from."},
+	{RuntimeUVX, []string{"--overrides", "--override"}, true, nil, "It can make uv install other versions or packages than the ones the entry names."},
+	{RuntimeUVX, []string{"--constraints", "--constraint", "-c", "--build-constraints", "--build-constraint", "-b"}, true, nil, "It can make uv install other versions than the ones the entry names."},
 	// docker
-	{RuntimeDocker, []string{"--volume", "-v"}, true, hostWide, "It gives the container a whole disk, your home folder or Docker itself."},
-	{RuntimeDocker, []string{"--mount"}, true, hostWide, "It gives the container a whole disk, your home folder or Docker itself."},
+	{RuntimeDocker, []string{"--volume", "-v"}, true, hostWide, hostWideReason},
+	{RuntimeDocker, []string{"--mount"}, true, hostWide, hostWideReason},
 	{RuntimeDocker, []string{"--volumes-from"}, true, nil, "It gives the container the folders of another container."},
 	{RuntimeDocker, []string{"--privileged"}, false, nil, "It gives the container full control of this computer."},
 	{RuntimeDocker, []string{"--cap-add"}, true, nil, "It gives the container powers normally kept from it."},
@@ -111,6 +122,23 @@ var flagHazards = []flagRule{
 	{RuntimeDocker, []string{"--env-file"}, true, nil, "It loads environment settings from a file MCP Tray does not show."},
 	{RuntimeDocker, []string{"--user", "-u"}, true, isRoot, "It runs the container as the administrator."},
 }
+
+const hostWideReason = "It gives the container a whole disk, your home folder, MCP Tray's own folder or Docker itself."
+
+// packageRunners fetch a package and run it: in a bundle, whose program is in the bundle,
+// one runs a program that is not, whatever version its publisher puts out next. The value
+// is the subcommands that make a package manager one ("" for any use of the program).
+var packageRunners = map[string][]string{
+	"npx": {""}, "pnpx": {""}, "bunx": {""}, "uvx": {""}, "pipx": {""}, "docker": {""}, "podman": {""},
+	"npm": {"exec", "x"}, "pnpm": {"dlx", "exec"}, "yarn": {"dlx"}, "bun": {"x"}, "uv": {"tool", "x"},
+	"deno": {"run", "x"},
+}
+
+const packageRunnerReason = "It downloads and runs a program that is not in the bundle, whatever version its publisher puts out next."
+
+// runnerRuntime is the catalog runtime whose flag rules apply to a package runner a bundle
+// starts.
+var runnerRuntime = map[string]Runtime{"npx": RuntimeNPX, "npm": RuntimeNPX, "uvx": RuntimeUVX, "uv": RuntimeUVX, "docker": RuntimeDocker, "podman": RuntimeDocker}
 
 // shells run whatever command text they are given; a catalog entry never needs one.
 var shells = []string{"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash", "busybox",
@@ -158,6 +186,15 @@ func Hazards(p InstallPlan) []Hazard {
 	if rt == "" {
 		rt = Runtime(programName(p.Command))
 	}
+	if rt == RuntimeBundle {
+		// A bundle names its own program; one that starts a package runner runs something
+		// else, and that runner's flags are read as the catalog's are.
+		prog := programName(p.Command)
+		if h, ok := runnerHazard(prog, p.Command, p.Args); ok {
+			add(h)
+		}
+		rt = runnerRuntime[prog]
+	}
 	if p.Remote != nil {
 		if h, ok := remoteHazard(p.Remote.URL); ok {
 			add(h)
@@ -177,6 +214,11 @@ func Hazards(p InstallPlan) []Hazard {
 				if h, ok := commandHazard(a, launch[i+1:]); ok {
 					add(h)
 				}
+				if a != "--" && a != "-" {
+					// npx and uvx read their own options before the package or program only;
+					// what follows is the program's ("uvx --from p==1 tool -c x").
+					break
+				}
 			}
 			continue
 		}
@@ -189,9 +231,13 @@ func Hazards(p InstallPlan) []Hazard {
 			}
 		}
 		item := a
-		if ok && r.value && !hasValue && i+1 < len(launch) {
+		isSwitch := ok && slices.Contains(npmSwitches, r.names[0])
+		if ok && r.value && !hasValue && i+1 < len(launch) && (!isSwitch || isBool(launch[i+1])) {
 			i++
 			value, item = launch[i], a+" "+launch[i]
+		}
+		if isSwitch && !hasValue && value == "" {
+			value = "true"
 		}
 		if rt == RuntimeDocker && (strings.EqualFold(name, "-e") || strings.EqualFold(name, "--env")) {
 			env, _, _ := strings.Cut(value, "=")
@@ -237,6 +283,17 @@ func HazardKeys(hs []Hazard) []string {
 
 func findFlag(rt Runtime, name string) (flagRule, bool) {
 	name = strings.ToLower(name)
+	if rt == RuntimeNPX {
+		switch {
+		case strings.HasPrefix(name, "--@") && strings.HasSuffix(name, ":registry"):
+			// A scope's registry: "--@acme:registry=URL" fetches @acme/… from there.
+			name = "--registry"
+		case name == "--no-strict-ssl":
+			r, _ := findFlag(rt, "--strict-ssl")
+			r.value, r.when = false, nil
+			return r, true
+		}
+	}
 	for _, r := range flagHazards {
 		if r.runtime == rt && slices.Contains(r.names, name) {
 			return r, true
@@ -295,6 +352,48 @@ func programName(command string) string {
 	return c
 }
 
+// runnerHazard reports a package runner as a bundle's program (prog is the program's name):
+// npx, uvx, docker and the like, or a package manager's subcommand that fetches and runs a
+// package (npm exec, uv tool run, deno run of an address).
+func runnerHazard(prog, command string, args []string) (Hazard, bool) {
+	subs, ok := packageRunners[prog]
+	if !ok {
+		return Hazard{}, false
+	}
+	first := ""
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			first = strings.ToLower(a)
+			break
+		}
+	}
+	if !slices.Contains(subs, "") && !slices.Contains(subs, first) {
+		return Hazard{}, false
+	}
+	if prog == "deno" && !slices.ContainsFunc(args, func(a string) bool {
+		a = strings.ToLower(a)
+		return strings.HasPrefix(a, "https:") || strings.HasPrefix(a, "http:") || strings.HasPrefix(a, "npm:") || strings.HasPrefix(a, "jsr:")
+	}) {
+		return Hazard{}, false
+	}
+	item := command
+	if first != "" && !slices.Contains(subs, "") {
+		item += " " + first
+	}
+	return Hazard{Key: "command:" + prog, Item: item, Reason: packageRunnerReason}, true
+}
+
+// isFalse: an npm switch turned off.
+func isFalse(value, _ string) bool {
+	v := strings.ToLower(strings.TrimSpace(value))
+	return v == "false" || v == "0" || v == "no" || v == ""
+}
+
+func isBool(s string) bool {
+	s = strings.ToLower(s)
+	return s == "true" || s == "false"
+}
+
 // otherPackage: a package other than the one the plan installs (spec).
 func otherPackage(value, spec string) bool { return value != spec }
 
@@ -338,6 +437,11 @@ func hostWide(value, _ string) bool {
 	src = strings.TrimSpace(src)
 	if src == "" {
 		return false
+	}
+	if strings.HasPrefix(src, ".") || strings.HasPrefix(src, "~") || strings.HasPrefix(src, "$") || strings.HasPrefix(src, "%") {
+		// Docker makes a source starting with "." absolute from the folder it runs in, which
+		// is MCP Tray's own folder; "..", "../.." reach the home folder and beyond.
+		return true
 	}
 	if strings.HasSuffix(strings.ToLower(src), "docker.sock") || strings.Contains(strings.ToLower(src), `\\.\pipe\docker`) {
 		return true

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mcptray/mcptray/config"
 )
 
 // maxAnswerLen bounds one answer; nothing legitimate comes close.
@@ -151,6 +153,11 @@ func (r *resolver) renderArg(path string, a Argument) ([]string, error) {
 	}
 	var argv []string
 	for _, v := range vals {
+		if config.SecretRef.MatchString(v) {
+			// MCP Tray fills ${secret:NAME} in from the keychain when the server starts: the
+			// secret would then be on the command line after all.
+			return nil, fmt.Errorf("%w: %s names a saved secret (%s), and MCP Tray never puts secrets on a command line", ErrSecretInArgs, path, config.SecretRef.FindString(v))
+		}
 		switch {
 		case a.Type == ArgPositional:
 			argv = append(argv, v)
