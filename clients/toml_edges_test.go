@@ -27,3 +27,49 @@ func TestTOMLStringLinesStartingWithHashAreNotComments(t *testing.T) {
 		}
 	}
 }
+
+// TestTOMLFileEndsAsItDid (red team): a config.toml without a final new line got one after
+// enable and disable, and blank lines at its end were lost. Taking MCP Tray's table out now
+// gives back the file byte for byte, whatever its end: no new line, CRLF, blank lines, a
+// comment, nothing at all. A byte order mark, which Codex's parser skips, is kept.
+func TestTOMLFileEndsAsItDid(t *testing.T) {
+	for _, src := range []string{
+		`model = "o3"`,
+		"model = \"o3\"\n",
+		"model = \"o3\"\n\n\n",
+		"model = 1\r\nfoo = 2",
+		"model = 1\r\nfoo = 2\r\n\r\n",
+		"# only a comment",
+		"# only a comment\n",
+		"",
+		"\n",
+		"\t\n",
+		"[mcp_servers.mine]\ncommand = \"x\"",
+		"[mcp_servers.mine]\r\ncommand = \"x\"\r\n\r\n# the end",
+		"\xef\xbb\xbfmodel = 1\n",
+		"\xef\xbb\xbf[mcp_servers.mine]\ncommand = \"x\"",
+	} {
+		enabled, disabled := enableDisable(t, "codex", src)
+		if diff := cmp.Diff(src, disabled); diff != "" {
+			t.Errorf("enable then disable did not give back %q (-input +result):\n%s\nafter enable:\n%q", src, diff, enabled)
+		}
+		if strings.HasPrefix(src, "\xef\xbb\xbf") != strings.HasPrefix(enabled, "\xef\xbb\xbf") {
+			t.Errorf("the byte order mark of %q was not kept:\n%q", src, enabled)
+		}
+	}
+}
+
+// TestTOMLNewTableLooksTyped: the table MCP Tray appends is set off by one blank line, and a
+// file that ends without a new line still ends without one (the person's habit).
+func TestTOMLNewTableLooksTyped(t *testing.T) {
+	for src, want := range map[string]string{
+		`model = "o3"`:       "model = \"o3\"\n\n[mcp_servers.demo]\ncommand = \"/usr/local/bin/mcptray\"\nargs = [\"connect\", \"demo\"]",
+		"model = \"o3\"\n":   "model = \"o3\"\n\n[mcp_servers.demo]\ncommand = \"/usr/local/bin/mcptray\"\nargs = [\"connect\", \"demo\"]\n",
+		"model = \"o3\"\r\n": "model = \"o3\"\r\n\r\n[mcp_servers.demo]\r\ncommand = \"/usr/local/bin/mcptray\"\r\nargs = [\"connect\", \"demo\"]\r\n",
+	} {
+		enabled, _ := enableDisable(t, "codex", src)
+		if diff := cmp.Diff(want, enabled); diff != "" {
+			t.Errorf("after enable of %q (-want +got):\n%s", src, diff)
+		}
+	}
+}

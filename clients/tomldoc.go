@@ -38,7 +38,8 @@ type tomlKeyval struct {
 
 // tomlDoc is one parsed config.toml; every edit re-scans the text it produced.
 type tomlDoc struct {
-	src     []byte
+	src     []byte // without a byte order mark
+	bom     bool   // the file starts with one, which Codex's parser (toml_edit) skips
 	nl      string
 	meaning map[string]any
 	top     []tomlKeyval // key/values before the first header
@@ -47,6 +48,9 @@ type tomlDoc struct {
 
 func (f tomlFormat) parse(src []byte) (document, error) {
 	d := &tomlDoc{nl: "\n"}
+	if bytes.HasPrefix(src, utf8BOM) {
+		d.bom, src = true, src[len(utf8BOM):]
+	}
 	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
 		d.nl = "\r\n"
 	}
@@ -209,7 +213,7 @@ func (d *tomlDoc) entryBlocks(name string) ([]int, error) {
 
 func (f tomlFormat) meaning(src []byte, skip string) (any, error) {
 	m := map[string]any{}
-	if err := toml.Unmarshal(src, &m); err != nil {
+	if err := toml.Unmarshal(bytes.TrimPrefix(src, utf8BOM), &m); err != nil {
 		return nil, err
 	}
 	return stripOurs(m, []string{tomlRoot}, skip, nil), nil

@@ -32,12 +32,16 @@ func (d *tomlDoc) add(key string, e Entry) error {
 	src := d.src
 	var out []byte
 	if pos < 0 || pos == len(src) {
+		// At the end: one blank line before the table, and a file that did not end with a new
+		// line still does not. remove undoes exactly this.
 		out = append(out, src...)
-		if len(out) > 0 && !bytes.HasSuffix(out, []byte("\n")) {
+		switch {
+		case len(src) == 0:
+		case bytes.HasSuffix(src, []byte("\n")):
 			out = append(out, d.nl...)
-		}
-		if len(bytes.TrimSpace(out)) > 0 && !endsWithBlankLine(out) {
-			out = append(out, d.nl...)
+		default:
+			out = append(out, d.nl+d.nl...)
+			block = bytes.TrimSuffix(block, []byte(d.nl))
 		}
 		out = append(out, block...)
 	} else {
@@ -125,6 +129,9 @@ func (d *tomlDoc) replace(key string, e Entry) error {
 		last = d.blocks[i].end
 	}
 	out = append(out, d.src[last:]...)
+	if len(d.src) > 0 && !bytes.HasSuffix(d.src, []byte("\n")) {
+		out = bytes.TrimSuffix(out, []byte(d.nl)) // the table was last, and the file had no final new line
+	}
 	return d.load(out)
 }
 
@@ -150,14 +157,25 @@ func (d *tomlDoc) remove(key string) error {
 		kept = end
 	}
 	out = append(out, src[kept:]...)
-	if atEOF && len(bytes.TrimSpace(out)) > 0 {
-		// At the end of the file: drop the blank lines that separated the table too.
-		out = append(bytes.TrimRight(out, "\r\n"), d.nl...)
+	if atEOF {
+		// At the end of the file: take the blank line add put before the table too, and give
+		// back a file that ended without a new line.
+		nl := []byte(d.nl)
+		if !bytes.HasSuffix(src, []byte("\n")) {
+			out = bytes.TrimSuffix(bytes.TrimSuffix(out, nl), nl)
+		} else if rest, ok := bytes.CutSuffix(out, nl); ok && bytes.HasSuffix(rest, []byte("\n")) {
+			out = rest
+		}
 	}
 	return d.load(out)
 }
 
-func (d *tomlDoc) bytes() []byte { return d.src }
+func (d *tomlDoc) bytes() []byte {
+	if d.bom {
+		return append(append([]byte{}, utf8BOM...), d.src...)
+	}
+	return d.src
+}
 
 // entryText is MCP Tray's table for e, ending with a new line.
 func (d *tomlDoc) entryText(key string, e Entry) []byte {

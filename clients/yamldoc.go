@@ -319,7 +319,9 @@ func (d *yamlDoc) find(key string) (yamlEntry, error) {
 
 func (d *yamlDoc) bytes() []byte { return d.src }
 
-// splice replaces lines [from, to) with text and re-parses.
+// splice replaces lines [from, to) with text and re-parses. A file that did not end with a
+// new line still does not when the change reaches its end, so that taking out what was added
+// there gives back the file as it was.
 func (d *yamlDoc) splice(from, to int, text []byte) error {
 	var out []byte
 	for _, l := range d.lines[:from] {
@@ -331,6 +333,13 @@ func (d *yamlDoc) splice(from, to int, text []byte) error {
 	out = append(out, text...)
 	for _, l := range d.lines[to:] {
 		out = append(out, l...)
+	}
+	if open := len(d.src) > 0 && !bytes.HasSuffix(d.src, []byte("\n")); open && to == len(d.lines) {
+		if rest, ok := bytes.CutSuffix(out, []byte(d.nl)); ok {
+			out = rest
+		} else {
+			out = bytes.TrimSuffix(out, []byte("\n"))
+		}
 	}
 	return d.load(out)
 }

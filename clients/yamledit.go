@@ -180,7 +180,11 @@ func (d *yamlDoc) add(key string, e Entry) error {
 		}
 		line = append(append([]byte{}, line[:start]...), rest...)
 	}
-	text := append(append([]byte{}, line...), d.entryText(key, e, col, lay)...)
+	text := append([]byte{}, line...)
+	if !bytes.HasSuffix(text, []byte("\n")) {
+		text = append(text, d.nl...) // the last line of a file without a final new line
+	}
+	text = append(text, d.entryText(key, e, col, lay)...)
 	return d.splice(keyLine, keyLine+1, text)
 }
 
