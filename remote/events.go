@@ -85,7 +85,10 @@ func readStream(r io.Reader, cur *cursor, emit func(event) error) error {
 			data.WriteByte('\n')
 			have = true
 		case "id":
-			if !strings.ContainsRune(value, 0) {
+			// Not NUL, as the event stream format says; and the id must go back in a
+			// Last-Event-ID header, so nothing a header cannot hold, and not megabytes
+			// (one that cannot is ignored: resuming goes on from the id before).
+			if validEventID(value) {
 				ev.ID = value
 			}
 		case "retry":
@@ -94,6 +97,23 @@ func readStream(r io.Reader, cur *cursor, emit func(event) error) error {
 			}
 		}
 	}
+}
+
+// maxEventID bounds an event id MCP Tray keeps to send back.
+const maxEventID = 1 << 10
+
+// validEventID reports whether id can be sent back as Last-Event-ID: not too long, and no
+// control character (NUL, CR and the rest: net/http refuses such a header).
+func validEventID(id string) bool {
+	if len(id) > maxEventID {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x20 && id[i] != '\t' || id[i] == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // readLine reads one line ending in \n, \r\n or \r (the \r-only form is read as a line end

@@ -225,3 +225,89 @@ func TestClosedEventStreamAnswersWaitingCalls(t *testing.T) {
 		t.Fatal("the call is still waiting after the server closed its event stream")
 	}
 }
+
+// TestTokenEndpointCannotSendTokensElsewhere: a sign-in service whose token endpoint
+// redirects (307, which resends the form) to another site gets no refresh token, code or
+// verifier there: the token requests follow redirects only within the token endpoint's
+// own origin (red team; it held).
+func TestTokenEndpointCannotSendTokensElsewhere(t *testing.T) {
+	var mu sync.Mutex
+	var leaked []string
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		leaked = append(leaked, string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"stolen","token_type":"Bearer"}`)
+	}))
+	defer elsewhere.Close()
+	as := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/token", http.StatusTemporaryRedirect)
+	}))
+	defer as.Close()
+	l := &Login{Issuer: as.URL, Resource: "http://127.0.0.1/mcp", ClientID: "c", TokenEndpoint: as.URL + "/token",
+		AccessToken: "a1", RefreshToken: "refresh-SECRET", Expiry: time.Now().Add(-time.Second)}
+	src := TokenSource(l, "http://127.0.0.1/mcp", false, nil)
+	if tok, err := src(context.Background()); err == nil || tok == "stolen" {
+		t.Fatalf("the refresh through a redirect: %q, %v", tok, err)
+	} else if strings.Contains(err.Error(), "refresh-SECRET") {
+		t.Fatalf("the refresh's error names the refresh token: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(leaked) > 0 {
+		t.Fatalf("the other site got %q", leaked)
+	}
+}
+
+// TestUnsendableEventIDIsNotResumedFrom: an answer stream whose last event id cannot be sent
+// back (a control character, or megabytes) is resumed from the id before it, the one MCP
+// Tray can send, instead of failing every resumption with an unsendable Last-Event-ID
+// (red team: the call was answered with an error after five failed tries, or MCP Tray sent
+// a megabyte header).
+func TestUnsendableEventIDIsNotResumedFrom(t *testing.T) {
+	for name, bad := range map[string]string{"control character": "e\x01bad", "huge": strings.Repeat("e", 1<<20)} {
+		var mu sync.Mutex
+		var asked []string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.Method {
+			case http.MethodDelete:
+				return
+			case http.MethodGet:
+				last := r.Header.Get("Last-Event-ID")
+				mu.Lock()
+				asked = append(asked, cut(last))
+				mu.Unlock()
+				if last != "e1" {
+					w.WriteHeader(http.StatusMethodNotAllowed)
+					return
+				}
+				w.Header().Set("Content-Type", "text/event-stream")
+				io.WriteString(w, "id: e3\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}}\n\n")
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			if !strings.Contains(string(body), `"tools/call"`) {
+				w.WriteHeader(http.StatusAccepted)
+				return
+			}
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "retry: 10\nid: e1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{}}\n\n")
+			io.WriteString(w, "id: "+bad+"\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{}}\n\n")
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}))
+		in, sc, _ := relay(t, Options{URL: srv.URL + "/mcp", Transport: Streamable})
+		io.WriteString(in, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow"}}`+"\n")
+		next(t, sc)
+		next(t, sc)
+		if got := next(t, sc); !strings.Contains(got, `"text":"done"`) {
+			mu.Lock()
+			t.Errorf("%s: the call got %s; resumptions asked from %q", name, got, asked)
+			mu.Unlock()
+		}
+		in.Close()
+		srv.Close()
+	}
+}
