@@ -169,7 +169,11 @@ type AuditLog struct {
 	key      []byte
 	// headSealed says head.json on disk carries a seal.
 	headSealed bool
+	buf        []byte // the last batch's lines, reused by the next (up to auditBufKeep)
 }
+
+// auditBufKeep is the largest batch buffer kept for the next batch.
+const auditBufKeep = 256 << 10
 
 // OpenAudit opens the audit directory (creating it 0700), finds the end of the chain, and
 // returns a log ready to append.
@@ -261,15 +265,22 @@ func (l *AuditLog) AppendBatch(entries []AuditEntry) error {
 		}
 	}
 	seq, prev := l.seq, l.prev
-	var buf []byte
+	buf := l.buf[:0]
+	defer func() {
+		if cap(buf) <= auditBufKeep {
+			l.buf = buf[:0] // the next batch spells its lines into the same memory
+		}
+	}()
 	var ends []int // where each line ends in buf, for Forward
 	for i := range recs {
 		recs[i].Seq, recs[i].Prev = seq+1, prev
-		line, err := json.Marshal(recs[i])
-		if err != nil {
+		start := len(buf)
+		var err error
+		if buf, err = appendRecord(buf, &recs[i]); err != nil {
 			return fmt.Errorf("writing the audit log: %w", err)
 		}
-		buf = append(append(buf, line...), '\n')
+		line := buf[start:]
+		buf = append(buf, '\n')
 		seq, prev = recs[i].Seq, lineHash(line)
 		if l.opts.Forward != nil {
 			ends = append(ends, len(buf)-1)

@@ -155,3 +155,29 @@ func BenchmarkObserveTools(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAuditAppendBatch measures what one call costs the audit writer when calls keep
+// coming: a batch of 64 lines written at once (auditLinger), per line.
+func BenchmarkAuditAppendBatch(b *testing.B) {
+	entry := AuditEntry{
+		Call:     Call{Client: "Claude Desktop", Session: "s1", Server: "github", Tool: "create_issue", Arguments: []byte(`{"owner":"mcptray","repo":"mcptray","title":"A bug","body":"It broke when I clicked the tray icon twice."}`)},
+		Decision: Decision{Outcome: Allowed, DecidedBy: ByRule},
+		Duration: 120 * time.Millisecond, Outcome: CallOK,
+	}
+	batch := make([]AuditEntry, 64)
+	for i := range batch {
+		batch[i] = entry
+	}
+	l, err := OpenAudit(b.TempDir(), AuditOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := l.AppendBatch(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/line")
+}

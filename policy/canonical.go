@@ -80,13 +80,17 @@ func (c *canonicalizer) value(out []byte) ([]byte, error) {
 }
 
 type member struct {
-	key string
-	val []byte
+	key        string
+	start, end int // the value, in the object's vals
 }
 
 func (c *canonicalizer) object(out []byte) ([]byte, error) {
 	c.pos++ // {
-	var members []member
+	members := make([]member, 0, 8)
+	// The members' canonical values, one after another. Sized for a small object (the
+	// arguments of most calls) and never for the rest of the input: an array of many objects
+	// would then allocate the input's size once per object.
+	vals := make([]byte, 0, min(len(c.in)-c.pos, 256))
 	for {
 		c.skipSpace()
 		if c.in[c.pos] == '}' {
@@ -103,11 +107,11 @@ func (c *canonicalizer) object(out []byte) ([]byte, error) {
 		}
 		c.skipSpace()
 		c.pos++ // :
-		val, err := c.value(nil)
-		if err != nil {
+		start := len(vals)
+		if vals, err = c.value(vals); err != nil {
 			return nil, err
 		}
-		members = append(members, member{key, val})
+		members = append(members, member{key, start, len(vals)})
 	}
 	slices.SortStableFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	out = append(out, '{')
@@ -120,7 +124,7 @@ func (c *canonicalizer) object(out []byte) ([]byte, error) {
 		}
 		out = appendCanonicalString(out, m.key)
 		out = append(out, ':')
-		out = append(out, m.val...)
+		out = append(out, vals[m.start:m.end]...)
 	}
 	return append(out, '}'), nil
 }

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +68,22 @@ func TestCanonicalizeIsStable(t *testing.T) {
 	}
 	if string(once) != string(twice) {
 		t.Fatalf("canonical form changed when canonicalized again:\n%s\n%s", once, twice)
+	}
+}
+
+// TestCanonicalizeManyObjectsStaysLinear: arguments a client controls, an array of many small
+// objects, cost memory in proportion to their size (an object's scratch space sized by the
+// rest of the input would allocate the whole input once per object).
+func TestCanonicalizeManyObjectsStaysLinear(t *testing.T) {
+	raw := []byte("[" + strings.Repeat(`{"b":1,"a":"x"},`, 50000) + `{}]`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	out, err := Canonicalize(raw)
+	runtime.ReadMemStats(&after)
+	if err != nil || !strings.HasPrefix(string(out), `[{"a":"x","b":1},`) {
+		t.Fatalf("Canonicalize: %.40s…, %v", out, err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 40*uint64(len(raw)) {
+		t.Errorf("Canonicalize of %d bytes allocated %d bytes", len(raw), got)
 	}
 }
