@@ -40,7 +40,7 @@ func (m *Manifest) CheckCompatibility(goos string, versions map[string]string) e
 			ok = ok || p == Platform(goos)
 		}
 		if !ok {
-			return refuse("%s is made for %s only, not for this computer (%s).", m.Title(), plainPlatforms(c.Platforms), plainPlatforms([]string{Platform(goos)}))
+			return refuse("%s is made for %s only, not for this computer (%s).", m.shownTitle(), plainPlatforms(c.Platforms), plainPlatforms([]string{Platform(goos)}))
 		}
 	}
 	need := m.NeedsRuntime()
@@ -53,7 +53,7 @@ func (m *Manifest) CheckCompatibility(goos string, versions map[string]string) e
 	plain := map[string]string{"node": "Node.js", "python": "Python"}[need]
 	have := versions[need]
 	if have == "" {
-		return refuse("%s needs %s, which was not found on this computer; install it and try again.", m.Title(), plain)
+		return refuse("%s needs %s, which was not found on this computer; install it and try again.", m.shownTitle(), plain)
 	}
 	if c == nil || c.Runtimes[need] == "" {
 		return nil
@@ -61,10 +61,10 @@ func (m *Manifest) CheckCompatibility(goos string, versions map[string]string) e
 	want := c.Runtimes[need]
 	ok, err := satisfies(have, want)
 	if err != nil {
-		return refuse("%s asks for %s %q, which MCP Tray cannot read.", m.Title(), plain, want)
+		return refuse("%s asks for %s %q, which MCP Tray cannot read.", m.shownTitle(), plain, want)
 	}
 	if !ok {
-		return refuse("%s needs %s %s, and this computer has %s; install a matching version and try again.", m.Title(), plain, want, cleanVersion(have))
+		return refuse("%s needs %s %s, and this computer has %s; install a matching version and try again.", m.shownTitle(), plain, want, cleanVersion(have))
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // Server types a manifest may name.
@@ -109,6 +111,10 @@ func (m *Manifest) Title() string {
 	}
 	return m.Name
 }
+
+// shownTitle is Title for a sentence: what a bundle calls itself may hold terminal escapes
+// and direction overrides, and sentences are printed as they are.
+func (m *Manifest) shownTitle() string { return display.Line(m.Title()) }
 
 // SettingKeys are the user_config keys in the order the manifest lists them.
 func (m *Manifest) SettingKeys() []string { return append([]string(nil), m.order...) }

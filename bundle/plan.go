@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/sandbox"
 )
 
@@ -157,7 +158,7 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 	qs := b.Questions(places)
 	for k := range answers {
 		if !slices.ContainsFunc(qs, func(q catalog.Question) bool { return q.Key == k }) {
-			return catalog.InstallPlan{}, refuse("%s has no setting named %q.", m.Title(), k)
+			return catalog.InstallPlan{}, refuse("%s has no setting named %q.", m.shownTitle(), k)
 		}
 	}
 	expandPlaces := places.expand
@@ -172,7 +173,7 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 		}
 		if raw == "" {
 			if q.Required {
-				return catalog.InstallPlan{}, refuse("%s needs a value for %q (%s).", m.Title(), q.Label, q.Key)
+				return catalog.InstallPlan{}, refuse("%s needs a value for %q (%s).", m.shownTitle(), q.Label, q.Key)
 			}
 			continue
 		}
@@ -190,7 +191,7 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 			}
 		}
 		for i, p := range parts {
-			v, err := checkAnswer(m.Title(), q, s, p, places.Home)
+			v, err := checkAnswer(m.shownTitle(), q, s, p, places.Home)
 			if err != nil {
 				return catalog.InstallPlan{}, err
 			}
@@ -232,12 +233,12 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 				return v // left as written, as Claude does
 			}
 			if _, secret := secrets[key]; secret || m.UserConfig[key].Sensitive {
-				err = refuse("%s would put the secret %q into %s, where other programs can read it; MCP Tray passes secrets only as a whole environment variable.", m.Title(), key, where)
+				err = refuse("%s would put the secret %q into %s, where other programs can read it; MCP Tray passes secrets only as a whole environment variable.", m.shownTitle(), key, where)
 				return v
 			}
 			vals := values[key]
 			if len(vals) > 1 {
-				err = refuse("%s puts the list %q inside %s, which MCP Tray cannot fill in.", m.Title(), key, where)
+				err = refuse("%s puts the list %q inside %s, which MCP Tray cannot fill in.", m.shownTitle(), key, where)
 			}
 			return strings.Join(vals, "")
 		})
@@ -289,7 +290,7 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 	for _, a := range append([]string{p.Command}, p.Args...) {
 		if ref := config.SecretRef.FindString(a); ref != "" {
 			// MCP Tray fills ${secret:NAME} in from the keychain when the server starts.
-			return catalog.InstallPlan{}, refuse("%s would put a saved secret (%s) on its command line, where other programs can read it; MCP Tray passes secrets only as a whole environment variable.", m.Title(), ref)
+			return catalog.InstallPlan{}, refuse("%s would put a saved secret (%s) on its command line, where other programs can read it; MCP Tray passes secrets only as a whole environment variable.", m.shownTitle(), ref)
 		}
 	}
 	if err := checkCommand(m, p.Command, dir); err != nil {
@@ -306,7 +307,7 @@ func (b *Bundle) Plan(answers map[string]string, dir, goos string, places Places
 // own program or a runtime found on PATH (node, python, uv), nothing else by path.
 func checkCommand(m *Manifest, cmd, dir string) error {
 	if cmd == "" {
-		return refuse("%s does not say which command starts it.", m.Title())
+		return refuse("%s does not say which command starts it.", m.shownTitle())
 	}
 	if !strings.ContainsAny(cmd, `/\`) {
 		return nil
@@ -314,7 +315,7 @@ func checkCommand(m *Manifest, cmd, dir string) error {
 	clean := filepath.Clean(cmd)
 	rel, err := filepath.Rel(dir, clean)
 	if !filepath.IsAbs(clean) || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return refuse("%s would run %s, a program outside the bundle, so it was not installed.", m.Title(), cmd)
+		return refuse("%s would run %s, a program outside the bundle, so it was not installed.", m.shownTitle(), display.Line(cmd))
 	}
 	return nil
 }

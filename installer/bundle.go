@@ -14,6 +14,7 @@ import (
 	"github.com/mcptray/mcptray/bundle"
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/internal/prose"
 )
 
@@ -35,9 +36,9 @@ func (j *job) checkRequest(ctx context.Context) error {
 	if e, err := j.in.Source.Lookup(ctx, j.req.ID); err == nil {
 		if ref, ok, err := catalog.BundleOf(e); ok {
 			if err != nil {
-				return failf("%s cannot be installed: %s", e.Title(), answerSentence(err))
+				return failf("%s cannot be installed: %s", shownTitle(e), answerSentence(err))
 			}
-			j.say(StepDownloading, "Downloading the bundle of %s.", e.Title())
+			j.say(StepDownloading, "Downloading the bundle of %s.", shownTitle(e))
 			file, err := FetchBundle(ctx, j.in.Source.Home, ref, j.in.Source.HTTPClient)
 			if err != nil {
 				return err
@@ -52,9 +53,9 @@ func (j *job) checkRequest(ctx context.Context) error {
 // requestName is how progress lines name what id installs: a bundle by its file.
 func requestName(id string) string {
 	if _, file, ok := bundle.ParseID(id); ok {
-		return file
+		return display.Line(file)
 	}
-	return id
+	return display.Line(id)
 }
 
 // OpenBundle opens the bundle file that id names and checks that it still holds the bytes id
@@ -188,7 +189,7 @@ func (j *job) checkBundle(ctx context.Context) error {
 	}
 	j.plan = p
 	if j.req.Plan != "" && j.req.Plan != PlanDigest(e, p) {
-		return failf("What %s would run changed since you looked at it, so nothing was installed; look at it again.", e.Title())
+		return failf("What %s would run changed since you looked at it, so nothing was installed; look at it again.", shownTitle(e))
 	}
 	hs := bundleHazards(e, p, BundleDir(j.in.Source.Home, j.name, b))
 	if err := refuseHazards(e.Title(), hs, j.req.Allow); err != nil {
@@ -211,11 +212,11 @@ func (j *job) checkBundle(ctx context.Context) error {
 			resolve = defaultResolve
 		}
 		if resolve(p.Command) != nil {
-			return failf("%s needs the program %s, which was not found on this computer; install it and try again.", e.Title(), p.Command)
+			return failf("%s needs the program %s, which was not found on this computer; install it and try again.", shownTitle(e), display.Line(p.Command))
 		}
 	}
 	if len(p.Secrets) > 0 && j.in.Keys == nil {
-		return failf("%s needs secrets, but MCP Tray has no system keychain to keep them in.", e.Title())
+		return failf("%s needs secrets, but MCP Tray has no system keychain to keep them in.", shownTitle(e))
 	}
 	return nil
 }
@@ -273,7 +274,7 @@ func (j *job) unpackBundle() error {
 		if errors.Is(err, bundle.ErrRefused) {
 			return failure{prose.Sentence(err)}
 		}
-		return fmt.Errorf("%s could not be unpacked: %w", j.entry.Title(), err)
+		return fmt.Errorf("%s could not be unpacked: %w", shownTitle(j.entry), err)
 	}
 	j.frozen = &config.Frozen{Registry: bundle.RegistryType, Package: b.Manifest.Name, Version: b.Manifest.Version,
 		Dir: u.Dir, Lock: "sha256:" + b.SHA256, Tree: u.Tree}

@@ -32,7 +32,7 @@ func (j *job) check(ctx context.Context) error {
 		}
 	}
 	if j.req.Plan != "" && j.req.Plan != PlanDigest(e, p) {
-		return failf("What %s would run changed since you looked at it (its catalog entry changed), so nothing was installed; look at it again.", e.Title())
+		return failf("What %s would run changed since you looked at it (its catalog entry changed), so nothing was installed; look at it again.", shownTitle(e))
 	}
 	hs := hazardsOf(e, p)
 	if err := refuseHazards(e.Title(), hs, j.req.Allow); err != nil {
@@ -64,7 +64,7 @@ func (j *job) check(ctx context.Context) error {
 		return failure{p.Runtime.InstallHint()}
 	}
 	if len(p.Secrets) > 0 && j.in.Keys == nil {
-		return failf("%s needs secrets, but MCP Tray has no system keychain to keep them in.", e.Title())
+		return failf("%s needs secrets, but MCP Tray has no system keychain to keep them in.", shownTitle(e))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/store"
 )
 
@@ -144,19 +145,21 @@ func (j *job) freeze(ctx context.Context) error {
 		return nil
 	}
 	j.changed = true // a build writes into servers/NAME (and removes what it wrote when it fails)
-	f, argv, err := st.Build(ctx, j.name, p, func(msg string) { j.say(StepDownloading, "%s", msg) })
+	// What the build says can quote the registry (a provenance's repository, npm's error).
+	say := func(msg string) { j.say(StepDownloading, "%s", display.Line(msg)) }
+	f, argv, err := st.Build(ctx, j.name, p, say)
 	if errors.Is(err, store.ErrExists) {
 		// Left over from an install that was not undone (MCP Tray stopped mid-way): the server
 		// is not in config.json, so nothing runs it; build afresh.
 		if err = st.Remove(j.name, p.Version); err == nil {
-			f, argv, err = st.Build(ctx, j.name, p, func(msg string) { j.say(StepDownloading, "%s", msg) })
+			f, argv, err = st.Build(ctx, j.name, p, say)
 		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%s could not be installed: %w", j.entry.Title(), err)
+		return failf("%s could not be installed: %s", shownTitle(j.entry), display.Line(err.Error()))
 	}
 	j.frozen = &f
 	j.command, j.args = argv[0], append(argv[1:], serverArgs...)

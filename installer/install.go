@@ -10,6 +10,7 @@ import (
 	"github.com/mcptray/mcptray/bundle"
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/internal/prose"
 	"github.com/mcptray/mcptray/keychain"
 	"github.com/mcptray/mcptray/remote"
@@ -148,9 +149,9 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	if j.plan.Remote != nil {
-		j.say(StepStarting, "Connecting to %s at %s.", j.entry.Title(), remote.Host(j.plan.Remote.URL))
+		j.say(StepStarting, "Connecting to %s at %s.", shownTitle(j.entry), display.Line(remote.Host(j.plan.Remote.URL)))
 	} else {
-		j.say(StepStarting, "Starting %s.", j.entry.Title())
+		j.say(StepStarting, "Starting %s.", shownTitle(j.entry))
 	}
 	started := time.Now()
 	j.in.Runtime.Forget(j.name)
@@ -159,10 +160,10 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 	signIn := false
 	if j.entry.Meta.Kubernetes && j.plan.Remote == nil {
 		// A Kubernetes server waits for the person to choose the one context it may use.
-		j.say(StepListing, "%s starts once you choose the Kubernetes context it may use (mcptray kube use %s CONTEXT).", j.entry.Title(), j.name)
+		j.say(StepListing, "%s starts once you choose the Kubernetes context it may use (mcptray kube use %s CONTEXT).", shownTitle(j.entry), j.name)
 	} else {
 		var err error
-		tools, err = j.in.waitForTools(ctx, j.name, j.entry.Title(), j.plan.Remote != nil, started, j.say)
+		tools, err = j.in.waitForTools(ctx, j.name, shownTitle(j.entry), j.plan.Remote != nil, started, j.say)
 		// A remote server that wants the person to sign in is installed: it is reachable,
 		// and signing in (which needs the person) makes it work.
 		if signIn = j.plan.Remote != nil && needsSignIn(err); err != nil && !signIn {
@@ -172,9 +173,9 @@ func (j *job) run(ctx context.Context) ([]string, error) {
 	if err := j.bindClients(ctx); err != nil {
 		return nil, err
 	}
-	msg := doneMessage(j.entry.Title(), tools, j.req.Clients, j.entry.Meta.Kubernetes && j.plan.Remote == nil)
+	msg := doneMessage(shownTitle(j.entry), tools, j.req.Clients, j.entry.Meta.Kubernetes && j.plan.Remote == nil)
 	if signIn {
-		msg = signInMessage(j.entry.Title(), j.name)
+		msg = signInMessage(shownTitle(j.entry), j.name)
 	}
 	j.report(Progress{Step: StepDone, Server: j.name, Tools: nonNil(tools), Message: msg})
 	return tools, nil

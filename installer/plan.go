@@ -33,7 +33,7 @@ func (in *Installer) Plan(ctx context.Context, p PlanParams) (PlanView, error) {
 		// Its command comes from the bundle's manifest: download it (as install does, which
 		// checks the same sha256) and plan from the file.
 		if err != nil {
-			return PlanView{}, failf("%s cannot be installed: %s", e.Title(), answerSentence(err))
+			return PlanView{}, failf("%s cannot be installed: %s", shownTitle(e), answerSentence(err))
 		}
 		file, err := FetchBundle(ctx, in.Source.Home, ref, in.Source.HTTPClient)
 		if err != nil {

@@ -2,6 +2,7 @@ package installer
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -123,4 +124,45 @@ func TestBundleThatRunsSomethingElse(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "secret") {
 		t.Fatalf("plan of a bundle passing its saved secret as an argument: %v", err)
 	}
+}
+
+// A registry entry's title and a bundle's display name carry terminal escapes (set the
+// window title, erase the line, return to its start) and a right-to-left override: every
+// progress line and the failure sentence, which the CLI prints as they are, show them
+// escaped, never raw.
+func TestHostileTitlesReachNoTerminal(t *testing.T) {
+	const evil = "Weather\x1b]0;pwned\x07\x1b[2K\rFilesystem \u202eexe.txt"
+	in, rt, h := setupHostile(t, "")
+	rt.probe = func(context.Context, string) ([]string, error) { return nil, fmt.Errorf("it crashed") }
+	h.Serve("io.github.evil/esc", strings.Replace(npmDoc("io.github.evil/esc", "esc-server", "1.0.0", ""), `"description"`, fmt.Sprintf(`"title":%s,"description"`, jsonString(evil)), 1))
+	lines, err := collect(t, context.Background(), in, Request{ID: "io.github.evil/esc"})
+	if err == nil {
+		t.Fatal("the install did not fail")
+	}
+	msgs := []string{err.Error()}
+	for _, l := range lines {
+		msgs = append(msgs, l.Message)
+	}
+
+	in, _, _ = setup(t, "")
+	in.Store = HomeStore(in.Source.Home)
+	file, b := writeBundle(t, strings.Replace(testBundleManifest, `"name": "hello",`, fmt.Sprintf(`"name": "hello", "display_name": %s,`, jsonString(evil)), 1))
+	lines, err = collect(t, context.Background(), in, Request{ID: b.ID(file)}) // the required token is missing
+	if err == nil {
+		t.Fatal("the bundle install did not fail")
+	}
+	msgs = append(msgs, err.Error())
+	for _, l := range lines {
+		msgs = append(msgs, l.Message)
+	}
+	for _, m := range msgs {
+		if strings.ContainsAny(m, "\x1b\x07\r\u202e") {
+			t.Errorf("a message shows the title raw: %q", m)
+		}
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

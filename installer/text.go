@@ -24,6 +24,11 @@ func ItemLine(e catalog.Entry) string {
 	return display.Line(line)
 }
 
+// shownTitle is an entry's title for a sentence: a registry entry's or a bundle's title is
+// whatever its publisher wrote, terminal escapes and direction overrides included, and the
+// CLI prints progress and failure sentences as they are.
+func shownTitle(e catalog.Entry) string { return display.Line(e.Title()) }
+
 // InstallCommand is the `mcptray install` command for d, with a --set for every required
 // question that is not a secret and has no default (Question.ExampleValue standing for the
 // answer).

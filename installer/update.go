@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcptray/mcptray/catalog"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/internal/prose"
 )
 
@@ -83,7 +84,7 @@ func (in *Installer) Update(ctx context.Context, p UpdateParams, report func(Pro
 		}
 	}
 	next, old := pv.next, pv.old
-	title := firstNonEmptyString(pv.Title, server)
+	title := firstNonEmptyString(display.Line(pv.Title), server)
 	if old.Frozen != nil {
 		if err := in.buildBeside(ctx, server, pv, next, say); err != nil {
 			return fail(err)
@@ -241,7 +242,7 @@ func repin(e catalog.Entry, old *config.Server) (*config.Server, error) {
 			return next, nil
 		}
 	}
-	return nil, failf("MCP Tray could not find version %s in the command of %s; install the new version again under a new name instead.", from, e.Title())
+	return nil, failf("MCP Tray could not find version %s in the command of %s; install the new version again under a new name instead.", from, shownTitle(e))
 }
 
 func firstNonEmptyString(s ...string) string {
