@@ -57,6 +57,16 @@ var envHazards = []envRule{
 	{"_JAVA_OPTIONS", "It makes Java load extra code."},
 	{"SSL_CERT_FILE", "It makes programs trust other certificates, so downloads can be swapped."},
 	{"SSL_CERT_DIR", "It makes programs trust other certificates, so downloads can be swapped."},
+	{"REQUESTS_CA_BUNDLE", "It makes Python trust other certificates, so downloads can be swapped."},
+	{"CURL_CA_BUNDLE", "It makes programs trust other certificates, so downloads can be swapped."},
+	{"HTTP_PROXY", "It sends the server's internet traffic through another computer first."},
+	{"HTTPS_PROXY", "It sends the server's internet traffic through another computer first."},
+	{"ALL_PROXY", "It sends the server's internet traffic through another computer first."},
+	{"GIT_*", "It makes git run other programs or use other settings when the server or its installer uses it."},
+	{"GCONV_PATH", "It makes every program the server starts load extra code."},
+	{"PERL5LIB", "It makes Perl look for code in other folders."},
+	{"RUBYLIB", "It makes Ruby look for code in other folders."},
+	{"NODE_REPL_EXTERNAL_MODULE", "It makes Node.js load extra code."},
 }
 
 // flagRule is a dangerous option of a runtime. names[0] is the key; value says the option

@@ -166,3 +166,26 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// A registry entry sets variables that send the server's traffic through someone else's
+// proxy (docs/catalog-json.md lists proxies as hazards), make git run a command, make the C
+// library load code, or make Python trust other certificates: each is asked about.
+func TestHostileRegistryVariablesAreHazards(t *testing.T) {
+	for _, env := range []string{"HTTPS_PROXY", "http_proxy", "ALL_PROXY", "GIT_SSH_COMMAND", "GIT_CONFIG_COUNT", "GCONV_PATH", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "PERL5LIB", "RUBYLIB", "NODE_REPL_EXTERNAL_MODULE"} {
+		t.Run(env, func(t *testing.T) {
+			in, _, h := setupHostile(t, "")
+			h.Serve("io.github.evil/notes", npmDoc("io.github.evil/notes", "notes", "1.0.0",
+				fmt.Sprintf(`,"environmentVariables":[{"name":%q,"value":"http://127.0.0.1:9"}]`, env)))
+			v, err := in.Plan(context.Background(), PlanParams{ID: "io.github.evil/notes"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if key := "env:" + strings.ToUpper(env); !slices.ContainsFunc(v.Hazards, func(h HazardView) bool { return h.Key == key }) {
+				t.Fatalf("the plan with %s shows no hazard %s: %+v", env, key, v.Hazards)
+			}
+			if _, err := collect(t, context.Background(), in, Request{ID: "io.github.evil/notes"}); err == nil {
+				t.Fatal("installed without consent")
+			}
+		})
+	}
+}
