@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -309,5 +310,41 @@ func TestUnsendableEventIDIsNotResumedFrom(t *testing.T) {
 		}
 		in.Close()
 		srv.Close()
+	}
+}
+
+// TestRegisteredClientIDIsBounded: a sign-in service that registers MCP Tray with a client id
+// of a megabyte, or with a line break and escape sequences in it, is refused before anything
+// is kept: the client id goes into config.json and onto screens (red team).
+func TestRegisteredClientIDIsBounded(t *testing.T) {
+	for name, id := range map[string]string{"huge": strings.Repeat("c", 512<<10), "escapes": "client\n\x1b[2Jowned"} {
+		var base string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/mcp":
+				w.WriteHeader(http.StatusUnauthorized)
+			case "/.well-known/oauth-protected-resource/mcp":
+				fmt.Fprintf(w, `{"resource":%q,"authorization_servers":[%q]}`, base+"/mcp", base)
+			case "/.well-known/oauth-authorization-server":
+				fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"registration_endpoint":%q,"code_challenge_methods_supported":["S256"]}`,
+					base, base+"/authorize", base+"/token", base+"/register")
+			case "/register":
+				w.WriteHeader(http.StatusCreated)
+				b, _ := json.Marshal(map[string]string{"client_id": id})
+				w.Write(b)
+			case "/authorize":
+				q := r.URL.Query()
+				http.Redirect(w, r, q.Get("redirect_uri")+"?code=c&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+			case "/token":
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, `{"access_token":"a","token_type":"Bearer"}`)
+			}
+		}))
+		base = srv.URL
+		l, err := SignIn(context.Background(), SignInOptions{URL: srv.URL + "/mcp", ClientMetadataURL: ClientMetadataOff, Open: follow, Wait: 10 * time.Second})
+		srv.Close()
+		if err == nil {
+			t.Errorf("%s: signed in with the client id %.40q", name, l.ClientID)
+		}
 	}
 }

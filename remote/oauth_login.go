@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcptray/mcptray/internal/display"
 	"golang.org/x/oauth2"
 )
 
@@ -172,6 +173,9 @@ func awaitCode(ctx context.Context, l net.Listener, o SignInOptions, authURL, st
 	}
 }
 
+// maxClientID bounds the client id a sign-in service registers MCP Tray with.
+const maxClientID = 1 << 10
+
 // register registers MCP Tray at the sign-in service (RFC 7591) as a public client.
 func register(ctx context.Context, as *authServer, redirect string, r reach) (id, secret string, err error) {
 	body, _ := json.Marshal(map[string]any{
@@ -194,6 +198,10 @@ func register(ctx context.Context, as *authServer, redirect string, r reach) (id
 	}
 	if out.ClientID == "" {
 		return "", "", errors.New("the sign-in service registered MCP Tray without a client id")
+	}
+	// The client id goes into config.json and onto screens: a short line of visible text.
+	if len(out.ClientID) > maxClientID || display.Suspicious(out.ClientID) {
+		return "", "", errors.New("the sign-in service registered MCP Tray with a client id that cannot be kept (too long, or with control characters)")
 	}
 	return out.ClientID, out.ClientSecret, nil
 }
