@@ -348,3 +348,59 @@ func TestRegisteredClientIDIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestMixUpIsRefused: a hostile server's sign-in service names an honest service's
+// authorization page as its own (the mix-up attack, RFC 9700 §4.4). The person signs in
+// there — to MCP Tray, as far as the honest page says: the client id is MCP Tray's metadata
+// document, the same at every service — and the honest service, which does not send iss,
+// redirects back with a code for the person's account. That code and the PKCE verifier must
+// not reach the hostile token endpoint, which could redeem them at the honest service (red
+// team: they did, and the sign-in succeeded).
+func TestMixUpIsRefused(t *testing.T) {
+	var mu sync.Mutex
+	var stolen []string
+	honest := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/authorize" {
+			http.NotFound(w, r)
+			return
+		}
+		q := r.URL.Query() // the person signs in and allows "MCP Tray"
+		http.Redirect(w, r, q.Get("redirect_uri")+"?code=honest-code&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+	}))
+	defer honest.Close()
+	var base string
+	hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/mcp":
+			w.WriteHeader(http.StatusUnauthorized)
+		case "/.well-known/oauth-protected-resource/mcp":
+			fmt.Fprintf(w, `{"resource":%q,"authorization_servers":[%q]}`, base+"/mcp", base)
+		case "/.well-known/oauth-authorization-server":
+			fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"code_challenge_methods_supported":["S256"],"client_id_metadata_document_supported":true}`,
+				base, honest.URL+"/authorize", base+"/token")
+		case "/token":
+			r.ParseForm()
+			mu.Lock()
+			stolen = append(stolen, r.Form.Get("code")+" "+r.Form.Get("code_verifier"))
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"access_token":"a","token_type":"Bearer"}`)
+		}
+	}))
+	defer hostile.Close()
+	base = hostile.URL
+	took := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), stolen...)
+	}
+	_, err := SignIn(context.Background(), SignInOptions{URL: hostile.URL + "/mcp", Open: follow, Wait: 10 * time.Second})
+	if err == nil || len(took()) > 0 {
+		t.Fatalf("sign-in: %v; the hostile token endpoint got %q", err, took())
+	}
+
+	// A client id the person gave is theirs to vouch for: it still signs in without iss.
+	if _, err := SignIn(context.Background(), SignInOptions{URL: hostile.URL + "/mcp", ClientID: "mine", Open: follow, Wait: 10 * time.Second}); err != nil {
+		t.Fatalf("with the person's client id: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -86,6 +87,13 @@ func SignIn(ctx context.Context, o SignInOptions) (*Login, error) {
 			return nil, err
 		}
 	}
+	// Mix-up (RFC 9700 §4.4): a sign-in service may name another service's authorization
+	// page as its own, and take the code that service gives for its token endpoint, with the
+	// verifier. A client id MCP Tray did not get from the person (a metadata document's
+	// address, the same at every service, or one a registration endpoint chose) may be good
+	// at that other service too; so when the page is not at the issuer's own origin, the
+	// answer must say which service sent it (iss, RFC 9207) and be the issuer.
+	requireIss := as.IssParameterSupported || o.ClientID == "" && !sameOriginURL(as.AuthorizationEndpoint, as.Issuer)
 	login := &Login{Issuer: as.Issuer, Resource: as.resource, ClientID: clientID, ClientSecret: secret,
 		TokenEndpoint: as.TokenEndpoint}
 	conf := login.config(as.AuthorizationEndpoint, redirect, as.scope)
@@ -93,7 +101,7 @@ func SignIn(ctx context.Context, o SignInOptions) (*Login, error) {
 	state := oauth2.GenerateVerifier() // 32 random bytes, as unguessable as the verifier
 	resource := oauth2.SetAuthURLParam("resource", as.resource)
 	authURL := conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), resource)
-	code, err := awaitCode(ctx, l, o, authURL, state, as)
+	code, err := awaitCode(ctx, l, o, authURL, state, as.Issuer, requireIss)
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +120,16 @@ func SignIn(ctx context.Context, o SignInOptions) (*Login, error) {
 	return login, nil
 }
 
-// awaitCode opens the authorization page and waits for the redirect back to l.
-func awaitCode(ctx context.Context, l net.Listener, o SignInOptions, authURL, state string, as *authServer) (string, error) {
+// sameOriginURL reports whether the addresses a and b have the same origin.
+func sameOriginURL(a, b string) bool {
+	ua, erra := url.Parse(a)
+	ub, errb := url.Parse(b)
+	return erra == nil && errb == nil && SameOrigin(ua, ub)
+}
+
+// awaitCode opens the authorization page and waits for the redirect back to l. The answer
+// must name issuer as iss when it names one, and must name one when requireIss.
+func awaitCode(ctx context.Context, l net.Listener, o SignInOptions, authURL, state, issuer string, requireIss bool) (string, error) {
 	type answer struct {
 		code string
 		err  error
@@ -130,9 +146,10 @@ func awaitCode(ctx context.Context, l net.Listener, o SignInOptions, authURL, st
 		case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
 			http.Error(w, "This answer is not for MCP Tray's sign-in.", http.StatusBadRequest)
 			return // not ours: keep waiting
-		case q.Get("iss") != "" && strings.TrimSuffix(q.Get("iss"), "/") != strings.TrimSuffix(as.Issuer, "/"),
-			q.Get("iss") == "" && as.IssParameterSupported:
+		case q.Get("iss") != "" && strings.TrimSuffix(q.Get("iss"), "/") != strings.TrimSuffix(issuer, "/"):
 			a.err = errors.New("the sign-in answer came from another sign-in service than the server's (iss); MCP Tray did not sign in")
+		case q.Get("iss") == "" && requireIss:
+			a.err = errors.New("the sign-in answer did not say which sign-in service sent it (iss), and the sign-in page is not at the service's own address; MCP Tray did not sign in")
 		case q.Get("error") != "":
 			a.err = fmt.Errorf("the sign-in service said no (%s)", displayable(q.Get("error")))
 		case q.Get("code") == "":
