@@ -28,6 +28,14 @@ func (s *Store) tempDir(server, version string) (string, error) {
 	return d, nil
 }
 
+// discard removes a build folder that did not become a version, and the server's folder with
+// it when nothing else is there (the server's first install failed): a failed install leaves
+// nothing behind.
+func discard(tmp string) {
+	os.RemoveAll(tmp)
+	os.Remove(filepath.Dir(tmp)) // only when empty: installed versions stay
+}
+
 // putInPlace records the manifest of the tree built in tmp, renames tmp to final (ErrExists
 // when final is there already) and keeps the manifest beside it, returning it. On an error
 // nothing is left at final; tmp is the caller's to remove.

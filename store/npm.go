@@ -38,7 +38,7 @@ func (s *Store) buildNpm(ctx context.Context, server string, p Package, progress
 	built := false
 	defer func() {
 		if !built {
-			os.RemoveAll(tmp)
+			discard(tmp)
 		}
 	}()
 	if err := os.WriteFile(filepath.Join(tmp, "package.json"), []byte(`{"name":"mcptray-installed-server","private":true}`+"\n"), 0o644); err != nil {

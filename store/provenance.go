@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mcptray/mcptray/internal/display"
 )
 
 // provenance reads the SLSA provenance statement the registry keeps for the top package
@@ -18,7 +20,7 @@ import (
 // needs Sigstore's trust root, which MCP Tray does not carry), so the sentence says what the
 // registry records, not that the source was verified.
 func (s *Store) provenance(ctx context.Context, doc *versionDoc, top lockedPackage) (repo, line string, err error) {
-	id := top.Name + "@" + top.Version
+	id := display.Line(top.Name + "@" + top.Version) // the registry's words, made safe to print
 	if doc.Dist.Attestations == nil || doc.Dist.Attestations.URL == "" {
 		return "", fmt.Sprintf("%s has no provenance: the registry does not record which source it was built from.", id), nil
 	}
@@ -61,7 +63,7 @@ func (s *Store) provenance(ctx context.Context, doc *versionDoc, top lockedPacka
 		if st.repository == "" {
 			return "", fmt.Sprintf("The registry keeps a provenance record for %s, but it names no source repository.", id), nil
 		}
-		return st.repository, fmt.Sprintf("The registry records that %s was built from %s (its signing certificate was not checked).", id, st.repository), nil
+		return st.repository, fmt.Sprintf("The registry records that %s was built from %s (its signing certificate was not checked).", id, display.Line(st.repository)), nil
 	}
 	return "", fmt.Sprintf("%s has no provenance: the registry does not record which source it was built from.", id), nil
 }

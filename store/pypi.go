@@ -59,7 +59,7 @@ func (s *Store) buildPypi(ctx context.Context, server string, p Package, progres
 	built := false
 	defer func() {
 		if !built {
-			os.RemoveAll(tmp)
+			discard(tmp)
 		}
 	}()
 	run := func(what string, argv ...string) error {

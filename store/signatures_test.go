@@ -52,9 +52,8 @@ func TestTamperedDependencyRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "dep-one@1.0.0") || !strings.Contains(err.Error(), "signature") {
 		t.Fatalf("Build = %v, want a signature failure naming dep-one@1.0.0", err)
 	}
-	left, _ := os.ReadDir(filepath.Join(s.Root, "srv"))
-	if len(left) != 0 {
-		t.Errorf("left behind: %v", left)
+	if left, err := os.ReadDir(filepath.Join(s.Root, "srv")); !os.IsNotExist(err) {
+		t.Errorf("left behind: the server's folder, holding %v", left)
 	}
 }
 
@@ -97,6 +96,26 @@ func TestProvenanceNamesTheRepository(t *testing.T) {
 	want := "The registry records that @acme/server@2.0.0 was built from https://github.com/acme/server (its signing certificate was not checked)."
 	if !slices.Contains(res.lines, want) {
 		t.Errorf("progress = %q, want %q", res.lines, want)
+	}
+}
+
+// A provenance record is the registry's words: a repository that carries terminal escape
+// sequences (set the window's title, rewrite the line) reaches the progress line escaped.
+func TestProvenanceRepositoryIsPrintedSafely(t *testing.T) {
+	r := newTestRegistry(t)
+	p := r.add("@acme/server", "2.0.0", nil)
+	r.statemnt[p.name] = statementFor(t, p, "https://github.com/acme/server\x1b]0;pwned\a\x1b[2K\r", nil)
+	res, err := build(t, testStore(t), r, "@acme/server", "2.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range res.lines {
+		if strings.ContainsAny(l, "\x1b\a\r") {
+			t.Errorf("progress line carries control characters: %q", l)
+		}
+	}
+	if !slices.ContainsFunc(res.lines, func(l string) bool { return strings.Contains(l, `built from https://github.com/acme/server\x1b]0;pwned`) }) {
+		t.Errorf("progress = %q, want the repository named, escaped", res.lines)
 	}
 }
 
