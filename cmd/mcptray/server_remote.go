@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
 	"github.com/mcptray/mcptray/remote"
 	"github.com/spf13/cobra"
@@ -47,12 +49,23 @@ func (f *remoteFlags) remoteServer(secrets []string) (*config.Server, []literal,
 	if _, err := remote.CheckURL(f.url); err != nil {
 		return nil, nil, usageError{err}
 	}
+	address, fromURL, err := credentialsOutOfURL(f.url)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	for _, kv := range fromURL {
+		name, _, _ := strings.Cut(kv, "=")
+		if slices.ContainsFunc(f.query, func(q string) bool { return strings.HasPrefix(q, name+"=") }) {
+			return nil, nil, usageError{fmt.Errorf("the address and --query both give %s; give it once, with --query", name)}
+		}
+	}
+	query := append(slices.Clone(f.query), fromURL...)
 	switch remote.Transport(f.transport) {
 	case remote.Auto, remote.Streamable, remote.SSE:
 	default:
 		return nil, nil, usageError{fmt.Errorf(`--transport is "http" or "sse", not %q`, f.transport)}
 	}
-	s := &config.Server{Remote: config.Remote{URL: f.url, Transport: f.transport, AllowPrivateNetwork: f.allowPrivate}}
+	s := &config.Server{Remote: config.Remote{URL: address, Transport: f.transport, AllowPrivateNetwork: f.allowPrivate}}
 	s.Secrets = slices.Clone(secrets)
 	var moved []literal
 	parse := func(flag string, kvs []string, prefix string) (map[string]string, error) {
@@ -85,14 +98,39 @@ func (f *remoteFlags) remoteServer(secrets []string) (*config.Server, []literal,
 		}
 		return m, nil
 	}
-	var err error
 	if s.Headers, err = parse("header", f.headers, ""); err != nil {
 		return nil, nil, err
 	}
-	if s.Query, err = parse("query", f.query, "QUERY_"); err != nil {
+	if s.Query, err = parse("query", query, "QUERY_"); err != nil {
 		return nil, nil, err
 	}
 	return s, moved, nil
+}
+
+// credentialsOutOfURL takes the query parameters of address that look like credentials
+// (?api_key=…, ?token=…, or a value shaped like a key: clients.LooksLikeCredential) out of it
+// and returns them as NAME=VALUE, for --query to move into the keychain: a key typed into the
+// address would otherwise land in config.json and `server list` in clear (red team). The
+// other parameters stay, in their order and spelling.
+func credentialsOutOfURL(address string) (string, []string, error) {
+	u, err := url.Parse(address)
+	if err != nil || u.RawQuery == "" {
+		return address, nil, nil
+	}
+	var kept, moved []string
+	for _, part := range strings.Split(u.RawQuery, "&") {
+		rawName, rawValue, _ := strings.Cut(part, "=")
+		name, err1 := url.QueryUnescape(rawName)
+		value, err2 := url.QueryUnescape(rawValue)
+		if err1 != nil || err2 != nil || value == "" || !clients.LooksLikeCredential(name, value) {
+			kept = append(kept, part)
+			continue
+		}
+		moved = append(moved, name+"="+value)
+	}
+	u.RawQuery = strings.Join(kept, "&")
+	u.ForceQuery = false
+	return u.String(), moved, nil
 }
 
 // secretKeyFor turns a header or query name into a secret's name: X-Api-Key → X_API_KEY.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,5 +47,29 @@ func TestRemoteServerFlagsRefused(t *testing.T) {
 		if _, _, err := f.remoteServer(nil); err == nil {
 			t.Errorf("%+v was accepted", f)
 		}
+	}
+}
+
+// TestRemoteServerKeyInTheAddress: a key typed into --url (?api_key=…, a value shaped like a
+// token) is taken out of the address and kept in the keychain like a --query value; the rest
+// of the address stays as typed (red team: the key went into config.json and `server list`).
+func TestRemoteServerKeyInTheAddress(t *testing.T) {
+	f := remoteFlags{url: "https://mcp.example.com/mcp?region=eu&api_key=sk_live_abcdef123456&v=2"}
+	s, moved, err := f.remoteServer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.URL != "https://mcp.example.com/mcp?region=eu&v=2" {
+		t.Errorf("URL = %q", s.URL)
+	}
+	if s.Query["api_key"] != "${secret:QUERY_API_KEY}" || !slices.Contains(s.Secrets, "QUERY_API_KEY") {
+		t.Errorf("query %v, secrets %v", s.Query, s.Secrets)
+	}
+	if d := cmp.Diff([]literal{{"QUERY_API_KEY", "sk_live_abcdef123456"}}, moved, cmp.AllowUnexported(literal{})); d != "" {
+		t.Errorf("moved (-want +got):\n%s", d)
+	}
+	f = remoteFlags{url: "https://mcp.example.com/mcp?token=abc", query: []string{"token=secret:T"}}
+	if _, _, err := f.remoteServer(nil); err == nil {
+		t.Error("a key given in the address and with --query was accepted")
 	}
 }
