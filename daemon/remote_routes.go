@@ -57,13 +57,24 @@ func (d *Daemon) remoteTokens(server, url string) func(context.Context) (string,
 			if err != nil {
 				return "", err
 			}
+			d.rememberSignIn(server, l)
 			issuer = s.OAuth.Issuer
 			src = remote.TokenSource(l, url, s.AllowPrivateNetwork, func(ctx context.Context, l *remote.Login) error {
+				d.rememberSignIn(server, l) // a refresh's new tokens are scrubbed from here on
 				return remote.SaveLogin(ctx, keys, l)
 			})
 		}
 		return src(ctx)
 	}
+}
+
+// rememberSignIn tells the book of handed secrets the tokens of server's sign-in, so that
+// they are scrubbed from logs and traffic records and the data-loss checks catch an AI app
+// passing one to another server, as for the secrets a server is started with (red team:
+// OAuth tokens were known to neither).
+func (d *Daemon) rememberSignIn(server string, l *remote.Login) {
+	d.secrets.RememberSignIn(server, map[string]string{"OAUTH_ACCESS_TOKEN": l.AccessToken,
+		"OAUTH_REFRESH_TOKEN": l.RefreshToken, "OAUTH_CLIENT_SECRET": l.ClientSecret})
 }
 
 func (d *Daemon) remoteRoutes() {

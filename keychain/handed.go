@@ -25,12 +25,16 @@ type Handed struct {
 	// retired are values replaced or deleted while MCP Tray runs: a process started with
 	// one may still print it, so it stays redacted until MCP Tray stops.
 	retired map[string]string // value → "server/key"
+	// signIns are the tokens of remote servers' sign-ins (access, refresh, client secret),
+	// kept apart from vals: they are not handed out at a start, only scrubbed and checked for.
+	signIns map[string]map[string]string
 	red     *redact.Redactor
 }
 
 // NewHanded returns an empty book.
 func NewHanded() *Handed {
-	return &Handed{vals: map[string]map[string]string{}, src: map[string]any{}, retired: map[string]string{}, red: redact.New(nil)}
+	return &Handed{vals: map[string]map[string]string{}, src: map[string]any{}, retired: map[string]string{},
+		signIns: map[string]map[string]string{}, red: redact.New(nil)}
 }
 
 // Remember keeps the values read for server's configuration entry (nil when it has none).
@@ -66,14 +70,41 @@ func (b *Handed) Lookup(server string, entry any, keys []string) (map[string]str
 	return out, true
 }
 
+// RememberSignIn keeps the tokens of a remote server's sign-in (name → value; empty values
+// are left out), so that logs, traffic records and messages are scrubbed of them and the
+// data-loss checks know them as the server's, like its secrets. Tokens replaced by a refresh
+// stay redacted.
+func (b *Handed) RememberSignIn(server string, tokens map[string]string) {
+	kept := map[string]string{}
+	for k, v := range tokens {
+		if v != "" {
+			kept[k] = v
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if maps.Equal(b.signIns[server], kept) {
+		return
+	}
+	for k, v := range b.signIns[server] {
+		b.retired[v] = server + "/" + k
+	}
+	b.signIns[server] = kept
+	b.rebuildLocked()
+}
+
 // Forget drops a server's values (the person changed or deleted one, or the server is gone);
 // they stay redacted.
 func (b *Handed) Forget(server string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.retireLocked(server)
+	for k, v := range b.signIns[server] {
+		b.retired[v] = server + "/" + k
+	}
 	delete(b.vals, server)
 	delete(b.src, server)
+	delete(b.signIns, server)
 	b.rebuildLocked()
 }
 
@@ -84,6 +115,12 @@ func (b *Handed) ByServer() map[string]map[string]string {
 	out := make(map[string]map[string]string, len(b.vals))
 	for server, kv := range b.vals {
 		out[server] = maps.Clone(kv)
+	}
+	for server, kv := range b.signIns {
+		if out[server] == nil {
+			out[server] = map[string]string{}
+		}
+		maps.Copy(out[server], kv)
 	}
 	return out
 }
@@ -104,13 +141,15 @@ func (b *Handed) retireLocked(server string) {
 // servers set to different values is marked with the server's name too.
 func (b *Handed) rebuildLocked() {
 	all := map[string]string{}
-	for server, kv := range b.vals {
-		for k, v := range kv {
-			if old, taken := all[k]; taken && old != v {
-				all[server+"/"+k] = v
-				continue
+	for _, book := range []map[string]map[string]string{b.vals, b.signIns} {
+		for server, kv := range book {
+			for k, v := range kv {
+				if old, taken := all[k]; taken && old != v {
+					all[server+"/"+k] = v
+					continue
+				}
+				all[k] = v
 			}
-			all[k] = v
 		}
 	}
 	n := 0
