@@ -776,6 +776,14 @@ func (r *relay) failInflight() {
 	}
 	r.inflight = map[string]pending{}
 	r.mu.Unlock()
+	if e := r.era.Load(); e != nil {
+		// The client's handshake waits on MCP Tray's own in the other era, which is no
+		// request of the client's: answer it too (red team: a server that refused initialize
+		// and then ended left the AI app's initialize unanswered).
+		if msg := e.abandoned(r.goneMessage()); msg != nil {
+			r.writeClient(msg)
+		}
+	}
 	for _, p := range ps {
 		r.writeClient(errorResponse(p.id, codeServerGone, r.goneMessage()))
 		if p.finished != nil {

@@ -313,6 +313,32 @@ func (e *eraBridge) refusalLocked(line []byte) []byte {
 	return errorResponse(e.hsID, codeUnavailable, fmt.Sprintf("The MCP server %q did not answer MCP Tray's handshake.", e.r.sess.Server))
 }
 
+// abandoned returns the client's answer when the server ends while MCP Tray's own handshake
+// in the other era is at it (the client's handshake waits on it): the server's refusal of the
+// client's handshake when there was one, else that the server stopped; nil when no handshake
+// waits (answered, or answered by the timer already). The timer will not answer it again.
+func (e *eraBridge) abandoned(gone string) []byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	waiting := false
+	for key, method := range e.own {
+		if method == "server/discover" || method == "initialize" {
+			delete(e.own, key)
+			waiting = true
+		}
+	}
+	if e.mode != eraFallback || !waiting {
+		return nil
+	}
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	if e.refusal != nil {
+		return e.refusalLocked(nil)
+	}
+	return errorResponse(e.hsID, codeServerGone, gone)
+}
+
 // learnedEra tells the daemon what the server turned out to speak, so that the next session
 // does not ask again.
 func (r *relay) learnedEra(era Era) {

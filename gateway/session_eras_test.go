@@ -415,6 +415,34 @@ func TestSessionIgnoredHandshakes(t *testing.T) {
 	}
 }
 
+// A server that refuses the client's handshake and ends before it answers MCP Tray's in the
+// other era: the client still hears the server's refusal, at once, not never (red team).
+func TestSessionServerEndsDuringTheOtherEraHandshake(t *testing.T) {
+	srv, cli, _ := relayOnly(t, nil, Options{})
+	cli.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"legacy","version":"1"}}}`)
+	i := srv.next("initialize", isMethod("initialize"))
+	srv.send(`{"jsonrpc":"2.0","id":%s,"error":{"code":-32603,"message":"broken"}}`, i.str("id"))
+	srv.next("server/discover", isMethod("server/discover"))
+	srv.up.Stop() // the server's output ends
+	if a := cli.next("the refusal", isID("0")); a.str("error", "message") != "broken" {
+		t.Errorf("the client got %v; want the server's own refusal", a)
+	}
+
+	// A modern client whose server/discover the server ignored, then the server ended before
+	// answering MCP Tray's initialize: told the server stopped.
+	old := discoverWait
+	discoverWait = 100 * time.Millisecond
+	t.Cleanup(func() { discoverWait = old })
+	srv, cli, _ = relayOnly(t, nil, Options{})
+	cli.send(`{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{}}`)
+	srv.next("server/discover", isMethod("server/discover"))
+	srv.next("initialize", isMethod("initialize"))
+	srv.up.Stop()
+	if a := cli.next("the answer", isID("1")); !strings.Contains(a.str("error", "message"), "stopped") {
+		t.Errorf("the client got %v; want that the server stopped", a)
+	}
+}
+
 // denyGate allows every tool but deny, which it refuses.
 type denyGate struct{ deny string }
 
