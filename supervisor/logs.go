@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mcptray/mcptray/internal/bus"
 )
@@ -136,7 +137,16 @@ func (l *Logs) add(source, text string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.opts.Redact != nil {
-		text = l.opts.Redact(text)
+		text = l.opts.Redact(text) // before cutting: a cut secret would not be recognised
+	}
+	if len(text) > maxLineBytes {
+		// A note can quote what a server sent (a remote server's error, say): no line is
+		// longer than a captured one, whoever wrote it.
+		cut := maxLineBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut] + " … (cut)"
 	}
 	l.seq++
 	ln := Line{Seq: l.seq, Time: time.Now(), Server: l.server, Source: source, Text: text}
