@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/remote"
 	"github.com/spf13/cobra"
 )
@@ -209,12 +210,18 @@ client ID metadata document where the sign-in service takes one, else by registe
 			if err != nil {
 				return cliError(name, err)
 			}
-			if s.IsRemote() {
-				fmt.Fprintf(e.stdout, "Opening the sign-in page of %s in your browser…\n", remote.Host(s.URL))
+			// The page is named by its own host, which the server's sign-in metadata chose: a
+			// server naming another service's page shows here (red team: the message named the
+			// MCP server's host whatever page opened).
+			open := func(page string) error {
+				if s.IsRemote() {
+					fmt.Fprintf(e.stdout, "Opening the sign-in page of %s at %s in your browser…\n", display.Line(name), display.Line(remote.Host(page)))
+				}
+				return remote.OpenBrowser(page)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			if err := cliError(name, e.home.SignIn(ctx, e.keys(), name, clientID, nil)); err != nil {
+			if err := cliError(name, e.home.SignIn(ctx, e.keys(), name, clientID, open)); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Signed in to %s; the login is kept in the system keychain.\n", name)

@@ -185,7 +185,10 @@ func (s *signInServer) revokeAll() {
 func TestLoginRefreshAndRevoke(t *testing.T) {
 	s := newSignInServer(t)
 	u := ownUser(t, s, "--transport", "http")
-	u.OK("server", "login", "own")
+	// The page opened is named by its own host (the sign-in service's), not the MCP server's.
+	if out := u.OK("server", "login", "own"); !strings.Contains(out, "Opening the sign-in page of own at "+strings.TrimPrefix(s.URL, "http://")+" ") {
+		t.Errorf("server login said %q", out)
+	}
 	u.Daemon()
 	c := bridge(t, u, "own")
 	if names := toolNames(t, c); len(names) != 1 || names[0] != "hello" {
