@@ -154,11 +154,15 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 	if err != nil {
 		return Result{}, fmt.Errorf("reading %s's config file %s: %w", c.Name(), path, err)
 	}
-	out, res, err := editParts(c, path, src, replaced, change)
+	note := opts.Backups.readHolderNote(spec.id, path)
+	out, res, next, err := editParts(c, path, src, existed, note, replaced, change)
 	if err == nil && existed && spec.private && !readOnly(path) {
 		keepPrivate(path)
 	}
 	if err != nil || !res.hasChanges() || (existed && out.equal(src)) {
+		if err == nil && note != nil && next == nil {
+			_ = opts.Backups.writeHolderNote(spec.id, path, nil) // stale: a failure only keeps it stale
+		}
 		return res, err
 	}
 
@@ -193,9 +197,17 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 			return Result{}, fmt.Errorf("creating the folder for %s's config file %s: %w", c.Name(), path, err)
 		}
 	}
+	if next != nil && !sameNote(next, note) {
+		if err := opts.Backups.writeHolderNote(spec.id, path, next); err != nil {
+			return Result{}, fmt.Errorf("noting that MCP Tray adds the servers' settings to %s's config file %s: %w", c.Name(), path, err)
+		}
+	}
 	if err := atomicfile.WriteParts(path, out, perm); err != nil {
 		detachBackup(path, res.BackupPath, src)
 		return Result{}, fmt.Errorf("writing %s's config file %s: %w", c.Name(), path, err)
+	}
+	if next == nil && note != nil {
+		_ = opts.Backups.writeHolderNote(spec.id, path, nil) // a note left behind is found stale later
 	}
 	finishBackup(res.BackupPath)
 	res.Changed, res.Created = true, !existed
@@ -206,38 +218,61 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 }
 
 // editBytes is edit without the files: it parses src, lets change edit it, and checks the
-// result with verifyEdit. path only names the file in errors.
+// result with verifyEdit. path only names the file in errors. It keeps no note of a servers'
+// holder MCP Tray adds (made.go), so a holder it added stays when emptied.
 func editBytes(c Client, path string, src []byte, replaced string, change func(document) (Result, error)) ([]byte, Result, error) {
-	out, res, err := editParts(c, path, src, replaced, change)
+	out, res, _, err := editParts(c, path, src, src != nil, nil, replaced, change)
 	return out.join(), res, err
 }
 
+// editNoted is editBytes with the note of the holder MCP Tray added (nil: none), as edit
+// keeps it in the backup folder, and the note to keep after. src nil is a missing file.
+func editNoted(c Client, src []byte, note *holderNote, change func(document) (Result, error)) ([]byte, Result, *holderNote, error) {
+	out, res, next, err := editParts(c, "config", src, src != nil, note, "", change)
+	return out.join(), res, next, err
+}
+
 // editParts is editBytes with the result in parts (content): a big file's unchanged parts
-// stay slices of src.
-func editParts(c Client, path string, src []byte, replaced string, change func(document) (Result, error)) (content, Result, error) {
+// stay slices of src. note is what the backup folder says about the servers' holder, and the
+// note returned is the one to keep after writing the result (made.go).
+func editParts(c Client, path string, src []byte, existed bool, note *holderNote, replaced string, change func(document) (Result, error)) (content, Result, *holderNote, error) {
 	spec := c.spec()
 	doc, err := spec.format.parse(src)
 	if err != nil {
-		return nil, Result{}, fileError(c, path, c.Format(), err)
+		return nil, Result{}, nil, fileError(c, path, c.Format(), err)
+	}
+	if note != nil && !holdsOurs(doc) {
+		note = nil // the holder is the person's now, or gone
+	}
+	wasValueless := false
+	if hd, ok := doc.(holderDoc); ok {
+		wasValueless = hd.valueless()
 	}
 	res, err := change(doc)
 	if err != nil {
-		return nil, Result{}, fileError(c, path, c.Format(), err)
+		return nil, Result{}, nil, fileError(c, path, c.Format(), err)
 	}
 	res.Client, res.Path = spec.id, path
+	next := nextNote(doc, src, existed, wasValueless, note)
+	var before []byte // the file as it was before MCP Tray added the holder, when known
+	if next == nil && note != nil {
+		before = undo(spec.format, doc, note)
+	}
 	var out content
-	if p, ok := doc.(interface{ parts() content }); ok {
+	if before != nil {
+		out = content{before}
+	} else if p, ok := doc.(interface{ parts() content }); ok {
 		out = p.parts()
 	} else {
 		out = content{doc.bytes()}
 	}
 	if !res.hasChanges() || out.equal(src) {
-		return out, res, nil
+		return out, res, next, nil
 	}
 	err = nil
 	if q, ok := doc.(interface {
 		quickVerify(out content, skip string) (bool, error)
-	}); ok {
+	}); ok && before == nil {
 		var done bool
 		if done, err = q.quickVerify(out, replaced); !done {
 			err = verifyEdit(spec.format, src, out.join(), replaced)
@@ -246,9 +281,9 @@ func editParts(c Client, path string, src []byte, replaced string, change func(d
 		err = verifyEdit(spec.format, src, out.join(), replaced)
 	}
 	if err != nil {
-		return nil, Result{}, fmt.Errorf("editing %s's config file %s: MCP Tray's own check of the new content failed, so it left the file untouched (please report this): %w", c.Name(), path, err)
+		return nil, Result{}, nil, fmt.Errorf("editing %s's config file %s: MCP Tray's own check of the new content failed, so it left the file untouched (please report this): %w", c.Name(), path, err)
 	}
-	return out, res, nil
+	return out, res, next, nil
 }
 
 // keepPrivate takes group and other permissions off path and off the .orig copy its client

@@ -20,8 +20,11 @@
 //     once MCP Tray's entries are set aside; if not, nothing is written (a safety net under
 //     the editors, which fuzz tests exercise).
 //
-// Choices worth knowing: an emptied servers object is kept ("mcpServers": {} means the same
-// to every client as none, and it may be the person's); Zed entries are written in its
+// Choices worth knowing: a servers object that MCP Tray added with its first entry goes again
+// with its last one, and one that was there empty is written back as it was, as long as a
+// note in the backup folder says so (holdernote.go); an emptied servers object MCP Tray has no
+// note of is kept ("mcpServers": {} means the same to every client as none, and it may be
+// the person's); Zed entries are written in its
 // current flat form (command, args, no "source"); Goose entries carry name, type: stdio,
 // cmd, args and enabled: true; opencode gets the v2 layout (mcp.servers) only when the file
 // already uses it. Every write is atomic (internal/atomicfile), is preceded by a backup of the

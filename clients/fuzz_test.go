@@ -1,6 +1,7 @@
 package clients
 
 import (
+	"bytes"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -107,8 +108,12 @@ func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
 	if err != nil {
 		return // not a file the client reads; TestCorruptFileStaysByteIdentical covers those
 	}
+	var note *holderNote // what the backup folder would say about the servers' holder
 	apply := func(in []byte, want []Entry) ([]byte, Result, bool) {
-		out, res, err := editBytes(c, "config", in, "", func(d document) (Result, error) { return reconcile(d, want) })
+		out, res, next, err := editNoted(c, in, note, func(d document) (Result, error) { return reconcile(d, want) })
+		if err == nil {
+			note = next
+		}
 		var fe *FileError
 		if errors.As(err, &fe) && (errors.Is(err, ErrUnsupportedContent) || errors.Is(err, ErrInvalidFile)) {
 			return nil, res, false // refused with a sentence, file untouched: allowed
@@ -117,6 +122,10 @@ func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
 			t.Fatalf("%s: Apply(%d entries) on\n%q\nfailed: %v", c.ID(), len(want), in, err)
 		}
 		return out, res, true
+	}
+	hadOurs := false
+	if doc, err := f.parse(src); err == nil {
+		hadOurs = holdsOurs(doc)
 	}
 	out, _, ok := apply(src, want)
 	if !ok {
@@ -151,6 +160,9 @@ func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
 	}
 	if got, _ := f.meaning(removed, ""); !reflect.DeepEqual(got, before) {
 		t.Fatalf("%s: Apply then Apply(nil) did not give back the input's meaning:\n%q\n%q", c.ID(), src, removed)
+	}
+	if !hadOurs && !bytes.Equal(removed, src) {
+		t.Fatalf("%s: Apply then Apply(nil) did not give back the input byte for byte:\n%q\n%q\nafter Apply:\n%q", c.ID(), src, removed, out)
 	}
 }
 

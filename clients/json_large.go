@@ -139,7 +139,8 @@ func (d *jsonDoc) spanParts() content {
 
 // verifySpans is verifyEdit for a document read in spans. The result must be the original
 // bytes outside the span the edits may change, and inside it: the servers' object replaced by
-// one valid JSON value, or, where there was none, valid members added before the closing '}'.
+// one valid JSON value, or, where there was none, valid members added before the closing '}'
+// (or, where the edit took out the servers' object MCP Tray had added, what followed it).
 // Then the whole is valid JSON, because the rest was. By meaning, the changed part with MCP
 // Tray's entries (and skip) taken out must say what the old part said.
 func (d *jsonDoc) verifySpans(out content, skip string) error {
@@ -165,18 +166,20 @@ func (d *jsonDoc) verifySpans(out content, skip string) error {
 		}
 		before, after = map[string]any{holder: wasV}, map[string]any{holder: nowV}
 	} else {
-		// The old part is white space and '}'; the new one may add members before it, after a
-		// comma when the file has members.
-		added := !bytes.Equal(now, was)
-		if sp.afterValue && added {
-			rest := bytes.TrimLeft(now, " \t\r\n")
-			if len(rest) == 0 || rest[0] != ',' {
-				return errors.New("the new content does not continue the file's last setting with a comma")
+		// The old part is white space and '}' (or, when the edit took out a servers' holder
+		// MCP Tray had added, that member and what follows it); the new one may add members
+		// before the '}'. After a value, a part that holds members starts with a comma.
+		body := func(part []byte) ([]byte, bool) {
+			rest := bytes.TrimLeft(part, " \t\r\n")
+			if sp.afterValue && len(rest) > 0 && rest[0] == ',' {
+				return rest[1:], true
 			}
-			now = rest[1:]
+			return part, false
 		}
-		wrapOld := append([]byte("{"), was...)
-		wrapNew := append([]byte("{"), now...)
+		oldBody, _ := body(was)
+		newBody, comma := body(now)
+		wrapOld := append([]byte("{"), oldBody...)
+		wrapNew := append([]byte("{"), newBody...)
 		if !json.Valid(wrapNew) {
 			return errors.New("the new content is not valid JSON")
 		}
@@ -187,8 +190,8 @@ func (d *jsonDoc) verifySpans(out content, skip string) error {
 		}
 		before, _ = wasV.(map[string]any)
 		after, _ = nowV.(map[string]any)
-		if sp.afterValue && added && len(after) == 0 {
-			return errors.New("the new content ends the file's settings with a comma")
+		if sp.afterValue && comma != (len(after) > 0) {
+			return errors.New("the new content does not separate the file's settings with one comma")
 		}
 	}
 	if !reflect.DeepEqual(stripOurs(before, d.path, skip, nil), stripOurs(after, d.path, skip, nil)) {

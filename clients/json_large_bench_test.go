@@ -112,7 +112,7 @@ func TestBigFileChild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := editParts(c, path, src, "", func(d document) (Result, error) { return reconcile(d, goldenWant("")) }); err != nil {
+		if _, _, _, err := editParts(c, path, src, true, nil, "", func(d document) (Result, error) { return reconcile(d, goldenWant("")) }); err != nil {
 			t.Fatal(err)
 		}
 	case "apply":

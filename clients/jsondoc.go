@@ -43,6 +43,13 @@ type jsonDoc struct {
 	// open: the file ends in a line comment with no new line after it, which parseJSON added
 	// for hujson; it is left out again when the document is written.
 	open bool
+	// empty: the file held no value, only white space or comments (parseJSON made the root).
+	empty bool
+	// made: an edit added the servers' holder; filled: an edit put the first entry into it
+	// while it was empty. inner is what was between the braces of the holder (filled) or of
+	// the file (made), when they held no member (holdernote.go).
+	made, filled bool
+	inner        []byte
 }
 
 func (f jsonFormat) parse(src []byte) (document, error) { return f.parseDoc(src, true) }
@@ -63,6 +70,7 @@ func (f jsonFormat) parseDoc(src []byte, spans bool) (*jsonDoc, error) {
 		d.root = root
 		d.lay = detectLayout(src, &d.root)
 		d.open = len(bytes.TrimSpace(src)) > 0 && !bytes.HasSuffix(src, []byte("\n")) && bytes.HasSuffix(root.AfterExtra, []byte("\n"))
+		d.empty = len(bytes.TrimSpace(src)) == 0 || root.StartOffset >= len(src)
 	}
 	d.path = f.shape.path
 	if f.shape.pickPath != nil {
@@ -317,11 +325,15 @@ func (d *jsonDoc) ensureContainer() *hujson.Value {
 	for _, name := range d.path {
 		_, m := findMember(v, name)
 		if m == nil {
+			if o := v.Value.(*hujson.Object); v == &d.root && len(o.Members) == 0 {
+				d.inner = append([]byte{}, o.AfterExtra...) // the file's braces, before
+			}
 			obj := &hujson.Object{}
 			d.addMember(v, name, func(indent string, _ bool) hujson.ValueTrimmed {
 				d.created[obj] = indent
 				return obj
 			})
+			d.made = d.made || len(d.path) == 1
 			_, m = findMember(v, name)
 		}
 		v = &m.Value
@@ -356,6 +368,7 @@ func (d *jsonDoc) servers() []Server {
 
 func (d *jsonDoc) add(key string, e Entry) error {
 	c := d.ensureContainer()
+	d.noteFill(c)
 	d.addMember(c, key, func(indent string, compact bool) hujson.ValueTrimmed {
 		return d.entryObject(e, indent, compact, d.entriesUseTrailingCommas(c))
 	})
@@ -418,7 +431,7 @@ func (d *jsonDoc) remove(key string) error {
 		return fmt.Errorf("%w: %q", ErrNotFound, key)
 	}
 	// The servers object stays, even when emptied: it may be the person's (clients create
-	// an empty one), and an empty one means the same to the client as none.
+	// an empty one). When MCP Tray added it, the edit takes it out afterwards (holdernote.go).
 	removeMember(c.Value.(*hujson.Object), i)
 	d.disallow(key)
 	return nil

@@ -68,6 +68,12 @@ type yamlDoc struct {
 	// unsafe, when set, says why the container cannot be edited line by line (anchors,
 	// aliases, merge keys); reading still works.
 	unsafe string
+	// empty: the file as read held no value (only white space or comments); made: an edit
+	// added the container; bare: an edit put the first entry under a container key that had
+	// no value (holdernote.go).
+	empty, made, bare bool
+	// keyLine is the container's key line as read, for writing it back bare.
+	keyLine []byte
 }
 
 var (
@@ -83,7 +89,12 @@ func (f yamlFormat) parse(src []byte) (document, error) {
 	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
 		d.nl = "\r\n"
 	}
-	return d, d.load(src)
+	err := d.load(src)
+	d.empty = d.root == nil
+	if d.contKey != nil {
+		d.keyLine = d.lines[d.contKey.Line-1]
+	}
+	return d, err
 }
 
 // decodeYAML parses src, which must hold one document whose top is a block mapping (or

@@ -147,6 +147,7 @@ func (d *yamlDoc) add(key string, e Entry) error {
 		}
 		text = append(text, d.shape.container+":"+d.nl...)
 		text = append(text, d.entryText(key, e, col, lay)...)
+		d.made = true
 		return d.splice(len(d.lines), len(d.lines), text)
 	}
 	keyLine, keyCol := d.contKey.Line-1, d.contKey.Column-1
@@ -160,6 +161,7 @@ func (d *yamlDoc) add(key string, e Entry) error {
 	}
 	// An empty container: `key:` or `key: {}` / `key: []`.
 	line := d.lines[keyLine]
+	d.bare = d.cont.Kind == yaml.ScalarNode
 	if d.cont.Kind != yaml.ScalarNode {
 		token := []byte("{}")
 		if d.shape.list {
@@ -336,3 +338,40 @@ func (f yamlFormat) meaning(src []byte, skip string) (any, error) {
 	}
 	return root, nil
 }
+
+// The servers' holder, as holdernote.go sees it: the top-level container key.
+
+func (d *yamlDoc) holderNote() *holderNote {
+	switch {
+	case d.made:
+		return &holderNote{made: true}
+	case d.bare:
+		return &holderNote{filled: true, bare: true}
+	}
+	return nil
+}
+
+func (d *yamlDoc) valueless() bool { return d.empty }
+
+// undoHolder takes out the emptied container's line (made), or writes it back as the bare key
+// it was (bare), when that line holds what remove left there: the key and an empty {} or [].
+func (d *yamlDoc) undoHolder(n *holderNote) bool {
+	if d.contKey == nil || d.cont == nil || len(d.cont.Content) > 0 || d.unsafe != "" || d.contKey.Column != 1 {
+		return false
+	}
+	line := d.contKey.Line - 1
+	if d.blockEnd(line, 0, true) != line {
+		return false // lines below belong to it (a comment, say): the person's
+	}
+	text := string(bytes.TrimRight(d.lines[line], "\r\n"))
+	switch key := d.shape.container + ":"; {
+	case n.made && (text == key+" {}" || text == key+" []"):
+		return d.splice(line, line+1, nil) == nil
+	case n.bare && (strings.HasPrefix(text, key+" {}") || strings.HasPrefix(text, key+" []")) && bytes.HasPrefix(d.keyLine, []byte(key)):
+		return d.splice(line, line+1, d.keyLine) == nil
+	}
+	return false
+}
+
+// asRead: the file as it is; line edits leave nothing of MCP Tray's behind.
+func (d *yamlDoc) asRead() [][]byte { return nil }
