@@ -104,10 +104,12 @@ func joinAfterRemoval(removed, following []byte, last bool) []byte {
 		out = append(out, following...)
 	case rl >= 0 && fl < 0:
 		if last && !hasComment(removed[:rl]) {
-			out = append(out, removed[:rl]...) // the closing brace returns to the line before
-		} else {
-			out = append(out, removed...)
+			// The closing brace returns to the line before, after what stood before it.
+			out = append(out, removed[:rl]...)
+			out = append(out, following...)
+			break
 		}
+		out = append(out, removed...)
 		out = append(out, bytes.TrimLeft(following, " \t")...)
 	default: // all on one line
 		if last {

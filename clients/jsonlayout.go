@@ -135,7 +135,13 @@ func (d *jsonDoc) addMember(v *hujson.Value, key string, build func(indent strin
 		}
 	} else {
 		head, rest, ok := splitFirstLine(obj.AfterExtra)
-		if !ok {
+		switch {
+		case ok:
+		case n > 0:
+			// The } sits on the line of the last member: it does after the new one too (with
+			// what stood before it), so that taking the new one out puts it back where it was.
+			head, rest = nil, obj.AfterExtra
+		default:
 			head, rest = bytes.TrimRight(obj.AfterExtra, " \t"), []byte(d.lay.nl+objIndent)
 		}
 		m.Name.BeforeExtra = concat(head, []byte(d.lay.nl), []byte(indent))
