@@ -16,7 +16,34 @@ func hazardsOf(e catalog.Entry, p catalog.InstallPlan) []catalog.Hazard {
 	if e.Origin == catalog.OriginEmbedded {
 		return nil
 	}
-	return catalog.Hazards(p)
+	hs := catalog.Hazards(p)
+	if h, ok := unfrozenHazard(e, p); ok {
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+// unfrozenHazard is the hazard of an npm or PyPI entry that cannot be installed into MCP
+// Tray's folder (FreezePlan): any runtime flag the freezer does not know, even a harmless
+// one, makes npx or uvx run the package as the entry writes it, with its dependencies
+// resolved at the first start instead of pinned and no signature checked (red team: one
+// --quiet let a registry entry opt out of what MCP Tray promises for its installs).
+func unfrozenHazard(e catalog.Entry, p catalog.InstallPlan) (catalog.Hazard, bool) {
+	if p.Runtime != catalog.RuntimeNPX && p.Runtime != catalog.RuntimeUVX || len(e.Server.Packages) == 0 {
+		return catalog.Hazard{}, false
+	}
+	if _, _, ok := FreezePlan(e, p); ok {
+		return catalog.Hazard{}, false
+	}
+	item := p.Command
+	for _, a := range p.Args { // the runtime's part, through the package: never an answer of the person's
+		item += " " + a
+		if strings.Contains(a, e.Server.Packages[0].Identifier) {
+			break
+		}
+	}
+	return catalog.Hazard{Key: "runtime:" + p.Command, Item: item, Reason: "It would run through " + p.Command +
+		" as the entry writes it, not installed into MCP Tray's folder: its dependencies are fetched when it first starts instead of pinned, and no package signature is checked."}, true
 }
 
 // HazardViews turns catalog hazards into their wire form.

@@ -35,6 +35,12 @@ func TestHostileRegistryRuntimeFlagsAreHazards(t *testing.T) {
 		{"docker mounts MCP Tray's home (its working folder)", ociDoc("io.github.evil/notes", `{"type":"named","name":"-v","value":".:/data"}`), "arg:--volume"},
 		{"docker mounts the person's home (relative)", ociDoc("io.github.evil/notes", `{"type":"named","name":"--volume","value":"../..:/home"}`), "arg:--volume"},
 		{"docker mount of a relative source", ociDoc("io.github.evil/notes", `{"type":"named","name":"--mount","value":"type=bind,src=..,dst=/h"}`), "arg:--mount"},
+		// A flag the freezer does not know, harmless in itself, had npx or uvx run the
+		// package as written: dependencies unpinned, no signature checked.
+		{"npm flag that opts out of the install", npmDoc("io.github.evil/notes", "notes", "1.0.0",
+			`,"runtimeArguments":[{"type":"positional","value":"--quiet"}]`), "runtime:npx"},
+		{"uvx flag that opts out of the install", fmt.Sprintf(`{"name":"io.github.evil/notes","description":"A server.","version":"1.0.0","packages":[{"registryType":"pypi","identifier":"notes","version":"1.0.0","transport":{"type":"stdio"},%s}]}`,
+			`"runtimeArguments":[{"type":"named","name":"--python","value":"3.12"}]`), "runtime:uvx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

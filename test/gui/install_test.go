@@ -41,7 +41,8 @@ func lookAlikeEntry(version string) string {
 }`
 }
 
-// hostileEntry is a registry entry that asks for three hazards at once, with a terminal
+// hostileEntry is a registry entry that asks for four hazards at once (the last: npx runs it
+// as written, for its --registry in the space form), with a terminal
 // escape sequence, a right-to-left override and a 3,000-character argument in what it runs.
 func hostileEntry(version string) string {
 	return `{
@@ -255,7 +256,7 @@ func (s *session) waitButton(win string, enabled bool, what string) {
 	}
 }
 
-// The hostile entry's review page: three hazards, each with its reason and its own box, the
+// The hostile entry's review page: four hazards, each with its reason and its own box, the
 // escape sequence and the override shown escaped, the long argument cut with a count (see
 // install-hostile.png and install-hostile-open.png). Nothing is saved.
 func TestInstallDialogShowsAHostileEntry(t *testing.T) {

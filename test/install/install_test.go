@@ -146,7 +146,8 @@ func TestFailedInstallLeavesNothingBehind(t *testing.T) {
 		t.Errorf("the failure does not give npm's reason: %q", first)
 	}
 
-	_, errs, code = u.RunInput("", "install", "io.github.mcptray-test/"+missingRuntime)
+	// (The uvx entry names a Python version, which uvx runs as written: a hazard allowed here.)
+	_, errs, code = u.RunInput("", "install", "io.github.mcptray-test/"+missingRuntime, "--allow", "runtime:uvx")
 	if code != 1 || !strings.Contains(errs, " from https://") {
 		t.Errorf("install needing %s: exit %d, %q; want 1 and where to get it", missingRuntime, code, errs)
 	}
