@@ -40,7 +40,8 @@ type holderNote struct {
 	made bool
 	// valueless: the file held no value before (only white space or comments); sum is then
 	// the SHA-256 of what it held, and blank that content itself when it was only white space
-	// (which, unlike a comment, cannot hold a credential the backup folder must not keep).
+	// (and maybe a byte order mark), which, unlike a comment, cannot hold a credential the
+	// backup folder must not keep.
 	valueless bool
 	sum       [sha256.Size]byte
 	blank     []byte
@@ -96,7 +97,7 @@ func nextNote(doc document, src []byte, existed, wasValueless bool, old *holderN
 		return nil // MCP Tray made the whole file, which stays as MCP Tray writes a new one
 	case n.made && wasValueless:
 		n.valueless, n.sum = true, sha256.Sum256(src)
-		if len(bytes.TrimSpace(src)) == 0 {
+		if len(bytes.TrimSpace(bytes.TrimPrefix(src, utf8BOM))) == 0 {
 			n.blank = append([]byte{}, src...)
 		}
 	}
@@ -197,10 +198,11 @@ func (b BackupDir) readHolderNote(clientID, path string) *holderNote {
 	return n
 }
 
-// unquoteSpace reads a quoted string that must hold only white space.
+// unquoteSpace reads a quoted string that must hold only white space (after a byte order
+// mark).
 func unquoteSpace(quoted string) ([]byte, error) {
 	s, err := strconv.Unquote(quoted)
-	if err == nil && len(strings.TrimSpace(s)) > 0 {
+	if err == nil && len(strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))) > 0 {
 		err = errors.New("not white space")
 	}
 	return []byte(s), err
