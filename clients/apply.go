@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sync"
-
-	"github.com/mcptray/mcptray/internal/atomicfile"
 )
 
 // ApplyOptions tune Apply and ReplaceWithOurs. Backups is required.
@@ -180,13 +178,23 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 		return Result{}, fileError(c, path, c.Format(), ErrChangedMeanwhile)
 	}
 
+	// A file with other names is written in place (inplace.go). Asked before the backup,
+	// which may be a second name of the file itself (linkCopy).
+	inPlace := existed && hasOtherNames(path)
 	perm := os.FileMode(0o777) // atomicfile keeps an existing file's mode when perm is wider
 	if spec.private {
 		perm = 0o600
 	}
 	if existed {
-		if res.BackupPath, err = opts.Backups.save(spec.id, path, src); err != nil {
+		var kept []byte
+		if res.BackupPath, kept, err = opts.Backups.save(spec.id, path, src); err != nil {
 			return Result{}, fmt.Errorf("backing up %s's config file %s: %w", c.Name(), path, err)
+		}
+		if inPlace {
+			// Written in place next: only over a backup known to be whole.
+			if err := readsBack(res.BackupPath, kept); err != nil {
+				return Result{}, fmt.Errorf("backing up %s's config file %s: %w", c.Name(), path, err)
+			}
 		}
 	} else {
 		perm = 0o600
@@ -202,7 +210,7 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 			return Result{}, fmt.Errorf("noting that MCP Tray adds the servers' settings to %s's config file %s: %w", c.Name(), path, err)
 		}
 	}
-	if err := atomicfile.WriteParts(path, out, perm); err != nil {
+	if err := writeClientFile(path, out, perm, inPlace); err != nil {
 		detachBackup(path, res.BackupPath, src)
 		return Result{}, fmt.Errorf("writing %s's config file %s: %w", c.Name(), path, err)
 	}

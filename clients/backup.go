@@ -60,30 +60,31 @@ func (b BackupDir) dirFor(clientID, path string) string {
 }
 
 // save keeps content as the newest backup of path, its credentials in the keychain, and drops
-// generations beyond KeepBackups. It returns the backup's path. Without a keychain to keep a
-// credential in, it writes nothing and fails.
+// generations beyond KeepBackups. It returns the backup's path and what the backup holds (the
+// content with markers for its credentials). Without a keychain to keep a credential in, it
+// writes nothing and fails.
 //
 // When the copy is the file as it is (no credential in it) and minLinkSize bytes or more, the
 // copy is a second name of the file at path rather than a copy (linkCopy): the caller must
 // then replace path by a new file, as atomicfile does, and make the copy 0600 once it has
 // (finishBackup).
-func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
+func (b BackupDir) save(clientID, path string, content []byte) (string, []byte, error) {
 	asIs := true
 	if c, ok := ByID(clientID); ok {
 		clean, err := cleanCopy(c, content)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		asIs = len(clean) == len(content) && (len(content) == 0 || &clean[0] == &content[0])
 		content = clean
 	}
 	dir := b.dirFor(clientID, path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	existing, err := listBackups(dir)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	gen := 1
 	if len(existing) > 0 {
@@ -94,11 +95,11 @@ func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
 	target := filepath.Join(dir, name)
 	if !asIs || len(content) < minLinkSize || linkCopy(path, target) != nil {
 		if err := atomicfile.WriteFile(target, content, 0o600); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	if err := b.keepOriginal(clientID, path, target, existing); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// A note of where the copies come from, for a person browsing the folder.
 	note := filepath.Join(dir, "ORIGINAL-PATH.txt")
@@ -110,10 +111,10 @@ func (b BackupDir) save(clientID, path string, content []byte) (string, error) {
 	for i := KeepBackups - 1; i < len(existing); i++ {
 		markersInFile(existing[i].Path, gone)
 		if err := os.Remove(existing[i].Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return target, fmt.Errorf("removing an old backup: %w", err)
+			return target, content, fmt.Errorf("removing an old backup: %w", err)
 		}
 	}
-	return target, nil
+	return target, content, nil
 }
 
 // minLinkSize is the size from which a backup is a second name of the file rather than a copy:
@@ -275,7 +276,13 @@ func Restore(c Client, path string, dir BackupDir) (Restored, error) {
 			return Restored{}, fmt.Errorf("creating the folder for %s: %w", path, err)
 		}
 	}
-	if err := atomicfile.WriteFile(path, content, perm); err != nil {
+	inPlace := existed && hasOtherNames(path)
+	if inPlace {
+		if err := readsBack(pre, current); err != nil { // written in place next (inplace.go)
+			return Restored{}, fmt.Errorf("keeping the current content of %s before restoring: %w", path, err)
+		}
+	}
+	if err := writeClientFile(path, [][]byte{content}, perm, inPlace); err != nil {
 		return Restored{}, fmt.Errorf("restoring %s's config file %s: %w", c.Name(), path, err)
 	}
 	if err := os.Remove(newest.Path); err != nil {

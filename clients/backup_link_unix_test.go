@@ -66,7 +66,8 @@ func TestBigBackupIsTheOldFile(t *testing.T) {
 }
 
 // TestBigBackupOfAHardLinkedFileIsACopy: a file the person keeps under a second name too is
-// copied, so the other name keeps its mode and never shares the backup's content.
+// copied, so the other name keeps its mode and never shares the backup's content; the file is
+// written in place (inplace.go), so the other name still is the file.
 func TestBigBackupOfAHardLinkedFileIsACopy(t *testing.T) {
 	home := t.TempDir()
 	c := mustClient(t, "claude-code")
@@ -87,8 +88,14 @@ func TestBigBackupOfAHardLinkedFileIsACopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o644 || fi.Sys().(*syscall.Stat_t).Nlink != 1 {
-		t.Errorf("the person's other name: mode %v, %d names", fi.Mode().Perm(), fi.Sys().(*syscall.Stat_t).Nlink)
+	if fi.Mode().Perm() != 0o644 || fi.Sys().(*syscall.Stat_t).Nlink != 2 {
+		t.Errorf("the person's other name: mode %v, %d names, want 0644 and 2 (the file and the other name)", fi.Mode().Perm(), fi.Sys().(*syscall.Stat_t).Nlink)
+	}
+	if live, err := os.Stat(path); err != nil || !os.SameFile(live, fi) {
+		t.Errorf("the other name is no longer the client's file (%v)", err)
+	}
+	if bi, err := os.Stat(res.BackupPath); err != nil || os.SameFile(bi, fi) {
+		t.Errorf("the backup shares the file (%v)", err)
 	}
 	if !bytes.Equal(mustRead(t, res.BackupPath), old) {
 		t.Error("the backup is not the old content")

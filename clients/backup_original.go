@@ -187,7 +187,13 @@ func RestoreOriginal(c Client, path string, dir BackupDir) (Restored, error) {
 			return Restored{}, fmt.Errorf("creating the folder for %s: %w", path, err)
 		}
 	}
-	if err := atomicfile.WriteFile(path, content, perm); err != nil {
+	inPlace := existed && hasOtherNames(path)
+	if inPlace {
+		if err := readsBack(pre, current); err != nil { // written in place next (inplace.go)
+			return Restored{}, fmt.Errorf("keeping the current content of %s before restoring: %w", path, err)
+		}
+	}
+	if err := writeClientFile(path, [][]byte{content}, perm, inPlace); err != nil {
 		return Restored{}, fmt.Errorf("restoring %s's config file %s: %w", c.Name(), path, err)
 	}
 	return Restored{

@@ -8,7 +8,6 @@ import (
 
 	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
-	"github.com/mcptray/mcptray/internal/atomicfile"
 	"github.com/mcptray/mcptray/keychain"
 )
 
@@ -141,7 +140,7 @@ func restoreFileWith(ctx context.Context, c clients.Client, path string, backups
 		}
 		return m
 	})
-	if err := atomicfile.WriteFile(path, out, 0o777); err != nil {
+	if err := clients.Rewrite(path, out); err != nil {
 		return r, warnings, fmt.Errorf("putting the credentials back into %s: %w", path, err)
 	}
 	return r, warnings, nil
