@@ -227,7 +227,7 @@ func edit(c Client, path string, opts ApplyOptions, replaced string, change func
 
 // editBytes is edit without the files: it parses src, lets change edit it, and checks the
 // result with verifyEdit. path only names the file in errors. It keeps no note of a servers'
-// holder MCP Tray adds (made.go), so a holder it added stays when emptied.
+// holder MCP Tray adds (holdernote.go), so a holder it added stays when emptied.
 func editBytes(c Client, path string, src []byte, replaced string, change func(document) (Result, error)) ([]byte, Result, error) {
 	out, res, _, err := editParts(c, path, src, src != nil, nil, replaced, change)
 	return out.join(), res, err
@@ -242,7 +242,7 @@ func editNoted(c Client, src []byte, note *holderNote, change func(document) (Re
 
 // editParts is editBytes with the result in parts (content): a big file's unchanged parts
 // stay slices of src. note is what the backup folder says about the servers' holder, and the
-// note returned is the one to keep after writing the result (made.go).
+// note returned is the one to keep after writing the result (holdernote.go).
 func editParts(c Client, path string, src []byte, existed bool, note *holderNote, replaced string, change func(document) (Result, error)) (content, Result, *holderNote, error) {
 	spec := c.spec()
 	doc, err := spec.format.parse(src)
