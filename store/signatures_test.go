@@ -114,7 +114,9 @@ func TestProvenanceRepositoryIsPrintedSafely(t *testing.T) {
 			t.Errorf("progress line carries control characters: %q", l)
 		}
 	}
-	if !slices.ContainsFunc(res.lines, func(l string) bool { return strings.Contains(l, `built from https://github.com/acme/server\x1b]0;pwned`) }) {
+	if !slices.ContainsFunc(res.lines, func(l string) bool {
+		return strings.Contains(l, `built from https://github.com/acme/server\x1b]0;pwned`)
+	}) {
 		t.Errorf("progress = %q, want the repository named, escaped", res.lines)
 	}
 }
