@@ -45,6 +45,11 @@ type Hub struct {
 	opts HubOptions
 	seq  atomic.Int64 // hub request ids, also used as forwarded progress tokens
 
+	// answering is held from taking an answered request out of calls until its answer is in
+	// its client's queue: a client that ended its input waits on it (finish), or it could be
+	// let go between the two and lose the answer.
+	answering sync.Mutex
+
 	mu        sync.Mutex
 	up        *upstreamConn // nil while no process is being served
 	state     *hubState     // the current process's handshake, once it is ready

@@ -23,15 +23,24 @@ func (m *member) finish(writerDone <-chan struct{}) {
 	m.mu.Unlock()
 	t := time.NewTimer(finishWait)
 	defer t.Stop()
-	for m.busy() {
-		select {
-		case <-m.settled:
-		case <-m.ctx.Done():
-			return
-		case <-m.h.quit:
-			return
-		case <-t.C:
-			return
+	for {
+		for m.busy() {
+			select {
+			case <-m.settled:
+			case <-m.ctx.Done():
+				return
+			case <-m.h.quit:
+				return
+			case <-t.C:
+				return
+			}
+		}
+		// An answer taken out of the hub's calls may not be in the queue yet: wait until it
+		// is (answering), then look again, since an answer can also ask the client for more.
+		m.h.answering.Lock()
+		m.h.answering.Unlock()
+		if !m.busy() {
+			break
 		}
 	}
 	select {

@@ -58,6 +58,8 @@ func (m *member) forwardTimed(line []byte, env envelope, finished func(CallOutco
 // timeOut ends call c if it is still in flight.
 func (m *member) timeOut(c *call, limit time.Duration) {
 	h := m.h
+	h.answering.Lock()
+	defer h.answering.Unlock()
 	h.mu.Lock()
 	var n int64
 	found := false

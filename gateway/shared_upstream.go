@@ -195,9 +195,11 @@ func (h *Hub) pumpFromServer(conn *upstreamConn) {
 		case tl != nil:
 			h.note("the server sent a %d-byte message, more than the %d-byte limit; MCP Tray dropped it", tl.size, h.max())
 			if n, ok := hubID(idFromPrefix(tl.prefix)); ok {
+				h.answering.Lock()
 				if c, ok := h.settle(n); ok && c.m != nil {
 					c.m.send(errorResponse(c.id, codeTooLarge, fmt.Sprintf("The server's answer was %d MB, more than MCP Tray passes on (%d MB).", tl.size>>20, h.max()>>20)))
 				}
+				h.answering.Unlock()
 			}
 			continue
 		case err != nil:
@@ -237,6 +239,8 @@ func (h *Hub) fromServer(conn *upstreamConn, line []byte) {
 // serverResponse maps an answer back to the client that asked, under its own id. Answers to
 // requests that were cancelled or whose client left are dropped.
 func (h *Hub) serverResponse(line []byte, env envelope) {
+	h.answering.Lock()
+	defer h.answering.Unlock()
 	n, ok := hubIDByValue(env.ID)
 	if !ok {
 		h.note("the server answered a request MCP Tray never sent (id %s); dropped", env.ID)
@@ -314,6 +318,8 @@ func (h *Hub) refuseServerAmbiguous(k kind, env envelope, a *ambiguity) {
 	if !ok {
 		return
 	}
+	h.answering.Lock()
+	defer h.answering.Unlock()
 	c, ok := h.settle(n)
 	if !ok {
 		return
