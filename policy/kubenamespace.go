@@ -3,6 +3,8 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -15,21 +17,20 @@ var (
 
 // kubeNamespaceProblem returns why a call on a Kubernetes server limited to the namespace
 // allowed is refused, or "" when its arguments name no other namespace, at any depth: as a
-// member (namespace, ns, … naming another; allNamespaces true) or as kubectl flags in a
-// string or an array (-n, --namespace naming another; -A, --all-namespaces). An empty or
-// absent namespace is the server's own, which its kubeconfig sets to allowed.
+// member (namespace, ns, … naming another; allNamespaces true), as kubectl flags in a string
+// or across the strings of an array (-n, --namespace, -wn naming another; -A, -wA,
+// --all-namespaces), as an API path (/api/v1/namespaces/other/…, what kubectl get --raw
+// takes) or as the namespace of a manifest given as text (namespace: other, in YAML or JSON).
+// An empty or absent namespace is the server's own, which its kubeconfig sets to allowed.
 func kubeNamespaceProblem(args []byte, allowed string) string {
-	if !containsFold(args, "n") { // every name and flag checked here has an n
+	v, ok := decodeKubeArgs(args)
+	if !ok {
 		return ""
 	}
-	var v any
-	if json.Unmarshal(args, &v) != nil {
-		return ""
-	}
-	return nsValueProblem(v, allowed, 0)
+	return nsValueProblem(v, allowed, 0, false)
 }
 
-func nsValueProblem(v any, allowed string, depth int) string {
+func nsValueProblem(v any, allowed string, depth int, inFlags bool) string {
 	if depth > 64 {
 		return "These arguments are nested too deeply for MCP Tray to check, so the call is refused."
 	}
@@ -39,33 +40,42 @@ func nsValueProblem(v any, allowed string, depth int) string {
 			if p := nsMemberProblem(k, raw, allowed); p != "" {
 				return p
 			}
-			if p := nsValueProblem(raw, allowed, depth+1); p != "" {
+			if (inFlags || strings.HasPrefix(k, "-")) && raw != nil && raw != false && raw != "" {
+				if p := nsFlagProblem(flagWords(k, raw), allowed); p != "" {
+					return p
+				}
+			}
+			if p := nsValueProblem(raw, allowed, depth+1, isFlagsMember(k)); p != "" {
 				return p
 			}
 		}
 	case []any:
-		for i, e := range v {
+		// A flag and its value as two elements: ["get", "pods", "-n", "kube-system"], or
+		// ["get pods -n", "kube-system"] for a server that joins them into one line.
+		var words []string
+		for _, e := range v {
 			s, ok := e.(string)
 			if !ok {
-				if p := nsValueProblem(e, allowed, depth+1); p != "" {
+				if p := nsFlagProblem(words, allowed); p != "" {
+					return p
+				}
+				words = words[:0]
+				if p := nsValueProblem(e, allowed, depth+1, false); p != "" {
 					return p
 				}
 				continue
 			}
-			// A flag and its value as two elements: ["get", "pods", "-n", "kube-system"].
-			words := strings.Fields(s)
-			if n := len(words); n > 0 && (words[n-1] == "-n" || words[n-1] == "--namespace") && i+1 < len(v) {
-				next, _ := v[i+1].(string)
-				words = append(words, next)
-			}
-			if p := nsFlagProblem(words, allowed); p != "" {
+			if p := nsTextProblem(s, allowed); p != "" {
 				return p
 			}
+			words = append(words, commandWords(s)...)
 		}
+		return nsFlagProblem(words, allowed)
 	case string:
-		if strings.Contains(v, "-") {
-			return nsFlagProblem(strings.Fields(v), allowed)
+		if p := nsTextProblem(v, allowed); p != "" {
+			return p
 		}
+		return nsFlagProblem(commandWords(v), allowed)
 	}
 	return ""
 }
@@ -75,7 +85,7 @@ func nsMemberProblem(k string, raw any, allowed string) string {
 	key := normalizeArgName(k)
 	switch {
 	case kubeAllNamespacesArgs[key]:
-		if raw == true || raw == "true" {
+		if !isFalse(raw) {
 			return nsAllSentence(allowed)
 		}
 	case kubeNamespaceArgs[key]:
@@ -90,27 +100,95 @@ func nsMemberProblem(k string, raw any, allowed string) string {
 	return ""
 }
 
-// nsFlagProblem checks command-line words for kubectl flags that leave the allowed namespace.
-// A flag that ends the words has no value MCP Tray can check, and is refused.
+// isFalse reports whether an argument value reads as false, absent or empty (allNamespaces
+// false): anything else may be taken as true by a server.
+func isFalse(raw any) bool {
+	switch v := raw.(type) {
+	case nil:
+		return true
+	case bool:
+		return !v
+	case float64:
+		return v == 0
+	case string:
+		b, err := strconv.ParseBool(v)
+		return v == "" || err == nil && !b
+	}
+	return false
+}
+
+// nsPath finds API paths naming a namespace (/api/v1/namespaces/NAME/…); nsManifest finds
+// the namespace of a manifest given as YAML or JSON text (namespace: NAME, "namespace":
+// "NAME", targetNamespace: NAME).
+var (
+	nsPath     = regexp.MustCompile(`/namespaces/([^/?#\s"']+)/`)
+	nsManifest = regexp.MustCompile(`(?i)(?:^|[\s{,"'])(?:target)?namespace["']?[ \t]*:[ \t]*["']?([a-z0-9][a-z0-9._-]*)`)
+)
+
+// nsTextProblem checks a string for an API path or a manifest naming another namespace.
+func nsTextProblem(s, allowed string) string {
+	if !strings.Contains(s, "amespace") {
+		return ""
+	}
+	for _, re := range []*regexp.Regexp{nsPath, nsManifest} {
+		for _, m := range re.FindAllStringSubmatch(s, -1) {
+			if m[1] != allowed {
+				return fmt.Sprintf("This call names a Kubernetes namespace other than %q (in a path or a manifest), and this server may only use that one, so it is refused; change that with `mcptray kube use` if you mean to.", allowed)
+			}
+		}
+	}
+	return ""
+}
+
+// nsFlagProblem checks command-line words for kubectl flags that leave the allowed namespace,
+// including shorthand clusters as pflag reads them (-wn other, -wA). A flag that ends the
+// words has no value MCP Tray can check, and is refused.
 func nsFlagProblem(words []string, allowed string) string {
 	for i, w := range words {
 		var value string
+		long, lv, hasValue := strings.Cut(strings.TrimPrefix(w, "--"), "=")
 		switch {
-		case w == "-A" || w == "--all-namespaces" || w == "--all-namespaces=true":
-			return nsAllSentence(allowed)
-		case w == "-n" || w == "--namespace":
+		case !strings.HasPrefix(w, "-") || w == "-" || w == "--":
+			continue
+		case strings.HasPrefix(w, "--") && strings.EqualFold(long, "all-namespaces"):
+			if !hasValue || !isFalse(lv) {
+				return nsAllSentence(allowed)
+			}
+			continue
+		case strings.HasPrefix(w, "--") && strings.EqualFold(long, "namespace"):
+			if hasValue {
+				value = lv
+				break
+			}
 			if i+1 == len(words) {
 				return fmt.Sprintf("This call passes %s without a namespace MCP Tray can check, but this server may only use the namespace %q, so it is refused.", w, allowed)
 			}
 			value = words[i+1]
-		case strings.HasPrefix(w, "--namespace="):
-			value = strings.TrimPrefix(w, "--namespace=")
-		case strings.HasPrefix(w, "-n="):
-			value = strings.TrimPrefix(w, "-n=")
-		case strings.HasPrefix(w, "-n") && len(w) > 2 && !strings.HasPrefix(w, "--"):
-			value = w[2:] // -nkube-system, as kubectl takes it
-		default:
+		case strings.HasPrefix(w, "--"):
 			continue
+		default: // a shorthand cluster: bool letters, then perhaps one that takes a value
+			found := false
+			for j, r := range w[1:] {
+				if r == 'A' {
+					return nsAllSentence(allowed)
+				}
+				if r == 'n' {
+					value, found = strings.TrimPrefix(w[2+j:], "="), true
+					break
+				}
+				if strings.ContainsRune(shortValueLetters, r) || r == '=' {
+					break
+				}
+			}
+			if !found {
+				continue
+			}
+			if value == "" {
+				if i+1 == len(words) {
+					return fmt.Sprintf("This call passes -n without a namespace MCP Tray can check, but this server may only use the namespace %q, so it is refused.", allowed)
+				}
+				value = words[i+1]
+			}
 		}
 		if value != allowed {
 			return fmt.Sprintf("This call passes a namespace other than %q, the only one this server may use, so it is refused; change that with `mcptray kube use` if you mean to.", allowed)
