@@ -300,6 +300,7 @@ func TestProduction(t *testing.T) {
 		{Production{}, Context{Name: "PROD-eu"}, true},
 		{Production{}, Context{Name: "eu", Cluster: "gke_proj_europe_production"}, true},
 		{Production{}, Context{Name: "eu", Namespace: "Live-shop"}, true},
+		{Production{}, Context{Name: "gke_acme-prd_europe-west1_main"}, true}, // red team: prd was not production
 		{Production{Patterns: []string{"prd"}}, Context{Name: "prod"}, false},
 		{Production{Patterns: []string{"prd", ""}}, Context{Name: "x", Cluster: "eu-prd"}, true},
 		{Production{Patterns: []string{}}, Context{Name: "prod"}, false},

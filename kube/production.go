@@ -3,7 +3,7 @@ package kube
 import "strings"
 
 // DefaultProductionPatterns are used when a person set none.
-var DefaultProductionPatterns = []string{"prod", "production", "live"}
+var DefaultProductionPatterns = []string{"prod", "production", "prd", "live"}
 
 // Production says which contexts are production. The zero value uses the default patterns.
 type Production struct {

@@ -154,7 +154,7 @@ func (r *Reconciler) Use(cfg *config.Config, p Choice) error {
 	if _, err := src.Minify(p.Context); err != nil {
 		return fmt.Errorf("The context %q cannot be used: %v.", p.Context, err)
 	}
-	prod := Production(cfg).Is(c)
+	prod := Production(cfg).Is(limitedTo(c, p.Namespace))
 	nsFlag := ""
 	if p.Namespace != "" {
 		nsFlag = " --namespace " + p.Namespace
@@ -207,7 +207,7 @@ func (r *Reconciler) UseLoosens(cfg *config.Config, p Choice) bool {
 	if !ok {
 		return false // Use refuses an unknown context
 	}
-	return Production(cfg).Is(c)
+	return Production(cfg).Is(limitedTo(c, p.Namespace))
 }
 
 // Forget records that the person says a server MCP Tray took for a Kubernetes server is not

@@ -239,7 +239,7 @@ func (r *Reconciler) write(name, kubeContext, namespace string, src *kube.Config
 		return st
 	}
 	c, _ := src.Context(kubeContext)
-	st.production = prodGuard.Is(c)
+	st.production = prodGuard.Is(limitedTo(c, namespace))
 	path := File(r.opts.Home, name)
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return st

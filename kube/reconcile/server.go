@@ -57,6 +57,15 @@ func Production(cfg *config.Config) kube.Production {
 	return kube.Production{Patterns: cfg.Settings.ProductionPatterns, Contexts: cfg.Settings.ProductionContexts}
 }
 
+// limitedTo is c as a server limited to namespace ("" for no limit) works in it: production
+// is judged on the namespace it uses, which the limit replaces.
+func limitedTo(c kube.Context, namespace string) kube.Context {
+	if namespace != "" {
+		c.Namespace = namespace
+	}
+	return c
+}
+
 // why says, for a person, why MCP Tray treats s as a Kubernetes server.
 func why(s *config.Server) string {
 	if r, ok := kube.Recognise(s.Command, s.Args, s.Env, s.Secrets); ok && s.Kube == nil {
