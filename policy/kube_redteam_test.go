@@ -47,6 +47,8 @@ func TestKubeArgumentsThatLeaveTheContextAnotherWay(t *testing.T) {
 		`{"command":"config","subCommand":"set-cluster","name":"staging"}`,
 		`{"command":"kubectl config view --raw"}`,
 		`{"command":"config","subCommand":"view","flags":{"raw":true}}`,
+		`{"command":"kubectl config --raw view"}`,
+		`{"command":"config","subCommand":"view","namespace":"apps","args":["--raw"]}`,
 		// A member name Go servers decoding into a struct read as "context" or "kubeconfig":
 		// encoding/json folds the Kelvin sign to k.
 		`{"\u212Aubeconfig":"/home/p/.kube/config"}`,

@@ -259,16 +259,17 @@ func kubeConfigCommandProblem(words []string) string {
 	if at < 0 {
 		return ""
 	}
-	view := false
+	view, raw := false, false // in any order: kubectl takes flags before or after the subcommand
 	for _, w := range words[at+1:] {
 		lw := strings.ToLower(w)
 		if kubeConfigWrites[lw] {
 			return "This call changes the server's kubeconfig (kubectl config " + lw + "), which holds only the context you chose; MCP Tray refuses it. To use another context, switch it in MCP Tray."
 		}
 		view = view || lw == "view"
-		if view && (lw == "--raw" || strings.HasPrefix(lw, "--raw=") && lw != "--raw=false") {
-			return "This call prints the server's kubeconfig with its credentials (kubectl config view --raw), so MCP Tray refuses it."
-		}
+		raw = raw || lw == "--raw" || strings.HasPrefix(lw, "--raw=") && lw != "--raw=false"
+	}
+	if view && raw {
+		return "This call prints the server's kubeconfig with its credentials (kubectl config view --raw), so MCP Tray refuses it."
 	}
 	return ""
 }
