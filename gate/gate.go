@@ -109,8 +109,26 @@ func (g *Gate) CallTraced(s *gateway.Session, tool string, args json.RawMessage,
 			d = policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Reason: err.Error(),
 				Message: "Denied by MCP Tray: it could not ask you about this call (" + err.Error() + ")"}
 		}
+		if d.Outcome == policy.Allowed && call.Kube {
+			d = g.contextUnchanged(d, call)
+		}
 		return verdict(d)
 	}}
+}
+
+// contextUnchanged is d, the person's yes to a Kubernetes server's call, unless the server's
+// context (or namespace limit) moved while the call waited for it: the person approved the call as shown (its
+// context, production or not), and a server that reads its kubeconfig at each call would run
+// it where the context now points (red team: approved on staging, run on production after
+// `kube use … prod --yes`). Then the call is denied, to be asked again.
+func (g *Gate) contextUnchanged(d policy.Decision, call policy.Call) policy.Decision {
+	scope, production, ok := g.o.Kube(call.Server, call.Session)
+	if ok && scope == call.Scope && (!production || call.Production) && g.o.KubeNamespace(call.Server) == call.Namespace {
+		return d
+	}
+	return policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Waited: d.Waited,
+		Reason: "the server's Kubernetes context changed while the call waited",
+		Message: "Denied by MCP Tray: the Kubernetes context of this server changed while you were being asked; send the call again to be asked about the new context."}
 }
 
 // Tools pins, scans and hides the tools of a tools/list answer on its way to the AI app
