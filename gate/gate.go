@@ -127,7 +127,7 @@ func (g *Gate) contextUnchanged(d policy.Decision, call policy.Call) policy.Deci
 		return d
 	}
 	return policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Waited: d.Waited,
-		Reason: "the server's Kubernetes context changed while the call waited",
+		Reason:  "the server's Kubernetes context changed while the call waited",
 		Message: "Denied by MCP Tray: the Kubernetes context of this server changed while you were being asked; send the call again to be asked about the new context."}
 }
 
