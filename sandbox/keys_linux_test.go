@@ -1,9 +1,6 @@
 package sandbox
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,27 +13,10 @@ import (
 func runProbeAs(t *testing.T, r Rules, st Status, attempts ...string) (map[string]result, string) {
 	t.Helper()
 	cmd := exec.Command(probePath, attempts...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := wrap(cmd, r, st); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("probe: %v\n%s", err, stderr.String())
-	}
-	got := map[string]result{}
-	sc := bufio.NewScanner(&stdout)
-	for sc.Scan() {
-		var res result
-		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
-			t.Fatalf("probe said %q: %v", sc.Text(), err)
-		}
-		got[res.Op+"="+res.Target] = res
-	}
-	if len(got) != len(attempts) {
-		t.Fatalf("probe answered %d of %d attempts; stderr:\n%s", len(got), len(attempts), stderr.String())
-	}
-	return got, stderr.String()
+	return probeResults(t, cmd, len(attempts))
 }
 
 // TestKeysInAGrantedHomeStayHidden: a person gives a file server their whole home folder (to

@@ -130,13 +130,19 @@ type result struct {
 func runProbe(t *testing.T, r *Rules, attempts ...string) (map[string]result, string) {
 	t.Helper()
 	cmd := exec.Command(probePath, attempts...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if r != nil {
 		if err := Wrap(cmd, *r); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return probeResults(t, cmd, len(attempts))
+}
+
+// probeResults runs the probe's cmd and reads its n results.
+func probeResults(t *testing.T, cmd *exec.Cmd, n int) (map[string]result, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("probe: %v\n%s", err, stderr.String())
 	}
@@ -149,8 +155,8 @@ func runProbe(t *testing.T, r *Rules, attempts ...string) (map[string]result, st
 		}
 		got[res.Op+"="+res.Target] = res
 	}
-	if len(got) != len(attempts) {
-		t.Fatalf("probe answered %d of %d attempts; stderr:\n%s", len(got), len(attempts), stderr.String())
+	if len(got) != n {
+		t.Fatalf("probe answered %d of %d attempts; stderr:\n%s", len(got), n, stderr.String())
 	}
 	return got, stderr.String()
 }
