@@ -191,13 +191,20 @@ func (r *Reconciler) Use(cfg *config.Config, p Choice) error {
 	return nil
 }
 
-// UseLoosens reports whether Use(cfg, p) would loosen anything: switching to a production
-// context does (its cluster is the one that matters), and so does lifting or changing the
-// server's namespace limit; another switch does not. A context that cannot be classified
-// counts as production.
+// UseLoosens reports whether Use(cfg, p) would loosen anything: choosing a context other than
+// the server's own does (the first choice too: the person picks the cluster), so does lifting
+// or changing the server's namespace limit, and so does the same context when it is now a
+// production one; adding a namespace limit to the same context does not. A context that
+// cannot be classified counts as production.
 func (r *Reconciler) UseLoosens(cfg *config.Config, p Choice) bool {
 	if ns := NamespaceOf(cfg.Servers[p.Server]); ns != "" && ns != p.Namespace {
 		return true // lifts or changes the server's namespace limit
+	}
+	if ContextOf(cfg.Servers[p.Server]) != p.Context {
+		// Another cluster than the one the person chose (or the first choice): the server
+		// would reach what they did not pick, production or not (red team: an AI app could
+		// move a server from the context the person chose to any other non-production one).
+		return true
 	}
 	src, _, err := r.load()
 	if err != nil {
