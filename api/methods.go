@@ -126,7 +126,7 @@ var (
 	KubeContexts = Method[KubeContextsParams, KubeContextsResult]{Name: "kube.contexts", Errors: []error{ErrNotFound, ErrBadRequest},
 		Doc: "Every Kubernetes server's chosen context and the contexts of the person's kubeconfig (KUBECONFIG, else ~/.kube/config); error is a sentence when the kubeconfig cannot be read."}
 	KubeUse = Method[KubeUseParams, None]{Name: "kube.use", Errors: []error{ErrNotFound, ErrBadRequest, ErrNeedsConfirmation, ErrNotFromPerson},
-		Loosens: LoosensSometimes, LoosensWhen: "the context is a production one, or a namespace limit is lifted",
+		Loosens: LoosensSometimes, LoosensWhen: "the context is not the server's own (the first choice too), is a production one, or a namespace limit is lifted or changed",
 		Doc: "Switches a Kubernetes server to one context (and namespace): rewrites its one-context kubeconfig and restarts it (open connections keep their process; the next connection gets the new context). A production context without yes fails with ErrNeedsConfirmation. Publishes kube_switched; a context that disappears from the kubeconfig publishes kube_context_gone and stops the server."}
 	KubeForget = Method[KubeForgetParams, None]{Name: "kube.forget", Errors: []error{ErrNotFound, ErrNotFromPerson},
 		Loosens: Loosens,
