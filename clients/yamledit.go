@@ -288,9 +288,10 @@ func (d *yamlDoc) remove(key string) error {
 			empty = []byte("[]")
 		}
 		rest := line[colon+1:]
-		if bytes.HasPrefix(rest, []byte(" ")) {
+		if len(bytes.TrimSpace(rest)) > 0 && bytes.HasPrefix(rest, []byte(" ")) {
 			rest = rest[1:] // `key: {}  # note` reads back as it was before add
 		}
+		// Else rest is what followed `{}` (add took the space before it): `key: {} ` stays.
 		text := concat(line[:colon+1], []byte(" "), empty, rest)
 		return d.splice(keyLine, keyLine+1, text)
 	}
