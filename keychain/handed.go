@@ -45,7 +45,7 @@ func (b *Handed) Remember(server string, entry any, vals map[string]string) {
 	if maps.Equal(b.vals[server], vals) {
 		return
 	}
-	b.retireLocked(server)
+	b.retireLocked(server, b.vals[server])
 	b.vals[server] = maps.Clone(vals)
 	b.rebuildLocked()
 }
@@ -86,9 +86,7 @@ func (b *Handed) RememberSignIn(server string, tokens map[string]string) {
 	if maps.Equal(b.signIns[server], kept) {
 		return
 	}
-	for k, v := range b.signIns[server] {
-		b.retired[v] = server + "/" + k
-	}
+	b.retireLocked(server, b.signIns[server])
 	b.signIns[server] = kept
 	b.rebuildLocked()
 }
@@ -98,10 +96,8 @@ func (b *Handed) RememberSignIn(server string, tokens map[string]string) {
 func (b *Handed) Forget(server string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.retireLocked(server)
-	for k, v := range b.signIns[server] {
-		b.retired[v] = server + "/" + k
-	}
+	b.retireLocked(server, b.vals[server])
+	b.retireLocked(server, b.signIns[server])
 	delete(b.vals, server)
 	delete(b.src, server)
 	delete(b.signIns, server)
@@ -131,8 +127,9 @@ func (b *Handed) Redactor() *redact.Redactor { return b.red }
 // RedactString scrubs every known value from s.
 func (b *Handed) RedactString(s string) string { return b.red.RedactString(s) }
 
-func (b *Handed) retireLocked(server string) {
-	for k, v := range b.vals[server] {
+// retireLocked keeps kv, values of server no longer in use, redacted until MCP Tray stops.
+func (b *Handed) retireLocked(server string, kv map[string]string) {
+	for k, v := range kv {
 		b.retired[v] = server + "/" + k
 	}
 }
