@@ -22,8 +22,9 @@ import (
 //
 //   - the file had no holder, and MCP Tray added it: the holder goes again, and a file that
 //     held no value at all (only white space, or only comments) gets exactly that back;
-//   - the holder was there but empty, written with white space between its braces ({ }) or as
-//     a bare YAML key (extensions:): it is written that way again, not as {} .
+//   - the holder was there but empty, written with white space between its braces ({ }), as
+//     a bare YAML key (extensions:), or as a YAML {} or [] with other white space around it
+//     than one space before (extensions:\t{}): it is written that way again, not as {} .
 //
 // The note holds only while the holder holds an entry of MCP Tray's. A holder found without
 // one, or not found at all, is the person's from then on (they emptied it, or took it out and
@@ -52,7 +53,15 @@ type holderNote struct {
 	// when it was only white space.
 	innerSum *[sha256.Size]byte
 	inner    []byte
+	// flow is the white space around a YAML holder that was an empty {} or [] on its key's
+	// line (filled); nil when not known, as in a note an older MCP Tray kept.
+	flow *flowSpace
 }
+
+// flowSpace is the white space around an empty {} or [] on its YAML key's line: before it
+// (after the key's colon), and after it up to a comment or the end of the line. Only spaces
+// and tabs: nothing a credential could be in.
+type flowSpace struct{ before, after []byte }
 
 // holderDoc is a document with a servers' holder MCP Tray may add or fill: a JSON or YAML
 // file. (A Codex table needs no holder.)
@@ -187,6 +196,10 @@ func (b BackupDir) readHolderNote(clientID, path string) *holderNote {
 			}
 		case "empty as a bare key":
 			n.filled, n.bare = true, true
+		case "white space before the empty value":
+			n.flowSpace().before, err = unquoteSpace(value)
+		case "white space after the empty value":
+			n.flowSpace().after, err = unquoteSpace(value)
 		}
 		if err != nil {
 			return nil
@@ -196,6 +209,14 @@ func (b BackupDir) readHolderNote(clientID, path string) *holderNote {
 		return nil
 	}
 	return n
+}
+
+// flowSpace is n.flow, made when missing.
+func (n *holderNote) flowSpace() *flowSpace {
+	if n.flow == nil {
+		n.flow = &flowSpace{}
+	}
+	return n.flow
 }
 
 // unquoteSpace reads a quoted string that must hold only white space (after a byte order
@@ -233,6 +254,10 @@ func (b BackupDir) writeHolderNote(clientID, path string, n *holderNote) error {
 	if n.inner != nil {
 		fmt.Fprintf(&text, "between the braces: %s\n", strconv.Quote(string(n.inner)))
 	}
+	if n.flow != nil {
+		fmt.Fprintf(&text, "white space before the empty value: %s\n", strconv.Quote(string(n.flow.before)))
+		fmt.Fprintf(&text, "white space after the empty value: %s\n", strconv.Quote(string(n.flow.after)))
+	}
 	if n.valueless {
 		fmt.Fprintf(&text, "sha256 before: %s\n", hex.EncodeToString(n.sum[:]))
 	}
@@ -252,5 +277,6 @@ func sameNote(a, b *holderNote) bool {
 	}
 	return a.made == b.made && a.valueless == b.valueless && a.sum == b.sum && bytes.Equal(a.blank, b.blank) &&
 		a.filled == b.filled && a.bare == b.bare && bytes.Equal(a.inner, b.inner) &&
-		(a.innerSum == nil) == (b.innerSum == nil) && (a.innerSum == nil || *a.innerSum == *b.innerSum)
+		(a.innerSum == nil) == (b.innerSum == nil) && (a.innerSum == nil || *a.innerSum == *b.innerSum) &&
+		(a.flow == nil) == (b.flow == nil) && (a.flow == nil || bytes.Equal(a.flow.before, b.flow.before) && bytes.Equal(a.flow.after, b.flow.after))
 }

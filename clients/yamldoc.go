@@ -74,6 +74,11 @@ type yamlDoc struct {
 	empty, made, bare bool
 	// keyLine is the container's key line as read, for writing it back bare.
 	keyLine []byte
+	// flow: an edit put the first entry into a container that was an empty {} or [] on its
+	// key's line, written with this white space around it (holdernote.go). cleared: remove
+	// wrote that {} or [] itself, so a {} add then finds is MCP Tray's, not the person's.
+	flow    *flowSpace
+	cleared bool
 }
 
 var (

@@ -173,10 +173,17 @@ func (d *yamlDoc) add(key string, e Entry) error {
 		}
 		i += keyCol
 		start := i
-		for start > 0 && line[start-1] == ' ' {
+		for start > 0 && (line[start-1] == ' ' || line[start-1] == '\t') {
 			start--
 		}
 		rest := line[i+len(token):]
+		if colon := bytes.IndexByte(line[keyCol:], ':') + keyCol; start == colon+1 && !d.cleared {
+			// Only white space between the colon and the token: note it, and what follows
+			// the token, for undoHolder to write back (add and remove alone keep one space).
+			after := bytes.TrimRight(rest, "\r\n")
+			after = after[:len(after)-len(bytes.TrimLeft(after, " \t"))]
+			d.flow = &flowSpace{before: bytes.Clone(line[start:i]), after: bytes.Clone(after)}
+		}
 		if len(bytes.TrimSpace(rest)) > 0 {
 			start = i // a comment after it keeps its place
 		}
@@ -293,6 +300,7 @@ func (d *yamlDoc) remove(key string) error {
 		}
 		// Else rest is what followed `{}` (add took the space before it): `key: {} ` stays.
 		text := concat(line[:colon+1], []byte(" "), empty, rest)
+		d.cleared = true
 		return d.splice(keyLine, keyLine+1, text)
 	}
 	return nil
@@ -348,6 +356,8 @@ func (d *yamlDoc) holderNote() *holderNote {
 		return &holderNote{made: true}
 	case d.bare:
 		return &holderNote{filled: true, bare: true}
+	case d.flow != nil:
+		return &holderNote{filled: true, flow: d.flow}
 	}
 	return nil
 }
@@ -356,8 +366,15 @@ func (d *yamlDoc) valueless() bool { return d.empty }
 
 // undoHolder takes out the emptied container's line (made), or writes it back as the bare key
 // it was (bare), when that line holds what remove left there: the key and an empty {} or [].
+// A container that was an empty {} or [] gets the white space around it back (filled).
 func (d *yamlDoc) undoHolder(n *holderNote) bool {
-	if d.contKey == nil || d.cont == nil || len(d.cont.Content) > 0 || d.unsafe != "" || d.contKey.Column != 1 {
+	if d.contKey == nil || d.cont == nil || len(d.cont.Content) > 0 || d.unsafe != "" {
+		return false
+	}
+	if n.filled && !n.bare {
+		return n.flow != nil && d.respace(n.flow)
+	}
+	if d.contKey.Column != 1 {
 		return false
 	}
 	line := d.contKey.Line - 1
@@ -373,6 +390,37 @@ func (d *yamlDoc) undoHolder(n *holderNote) bool {
 	}
 	return false
 }
+
+// respace writes the white space around the emptied container's {} or [] as s says, keeping
+// a comment after it. remove wrote one space before it and kept what followed. The token is
+// found from the colon, not from YAML's column, which does not count a byte order mark.
+func (d *yamlDoc) respace(s *flowSpace) bool {
+	if len(s.before) == 0 || !onlyBlanks(s.before) || !onlyBlanks(s.after) {
+		return false // not what add notes
+	}
+	token := []byte("{}")
+	if d.shape.list {
+		token = []byte("[]")
+	}
+	keyLine, keyCol := d.contKey.Line-1, d.contKey.Column-1
+	line := d.lines[keyLine]
+	colon := bytes.IndexByte(line[keyCol:], ':') + keyCol
+	if d.cont.Line != d.contKey.Line || colon < keyCol {
+		return false
+	}
+	body := bytes.TrimRight(line[colon+1:], "\r\n")
+	eol := line[colon+1+len(body):]
+	value, ok := bytes.CutPrefix(bytes.TrimLeft(body, " \t"), token)
+	tail := bytes.TrimLeft(value, " \t")
+	if !ok || len(tail) > 0 && tail[0] != '#' {
+		return false // a tag, say: not what remove left
+	}
+	text := concat(line[:colon+1], s.before, token, s.after, tail, eol)
+	return bytes.Equal(text, line) || d.splice(keyLine, keyLine+1, text) == nil
+}
+
+// onlyBlanks reports whether b holds only spaces and tabs (or nothing).
+func onlyBlanks(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
 
 // asRead: the file as it is; line edits leave nothing of MCP Tray's behind.
 func (d *yamlDoc) asRead() [][]byte { return nil }
