@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/mcptray/mcptray/internal/credential"
 	"github.com/mcptray/mcptray/keychain"
 	"github.com/mcptray/mcptray/redact"
 )
@@ -217,7 +218,7 @@ type scanFrameCred struct {
 	hasString  bool
 }
 
-// scanName is a member name seen in the file, once, with what secretName said of it.
+// scanName is a member name seen in the file, once, with what credential.Name said of it.
 type scanName struct {
 	name   string
 	secret bool
@@ -305,13 +306,13 @@ func jsonCredentials(src []byte) (creds []string, ok bool) {
 				n, found := names[v]
 				if !found {
 					n = &scanName{name: strings.Clone(v)}
-					n.secret = secretName(n.name)
+					n.secret = credential.Name(n.name)
 					names[n.name] = n
 				}
 				f.name, f.expectName = n, false
 				return true
 			}
-			if v != "" && !seen[v] && !reference(v) && (context().secret || secretValue(v) || urlCredential(v)) && !kept(v) {
+			if v != "" && !seen[v] && !credential.Reference(v) && (context().secret || credential.Value(v) || urlCredential(v)) && !kept(v) {
 				seen[strings.Clone(v)] = true
 			}
 			if len(stack) > 0 && !stack[len(stack)-1].obj {

@@ -106,6 +106,16 @@ func TestCredentialsInArgs(t *testing.T) {
 		{[]string{"mcp-remote", "https://x.example/mcp", "--auth-server-url=https://x.example/auth", "--token-file", "/home/x/token"}, nil},
 		{[]string{"--auth-server-url=https://u:pw1@x.example/auth"}, []found{{"pw1", "HTTPS_PASSWORD", "the password in a https:// address"}}},
 		{[]string{"--password", "12345678"}, []found{{"12345678", "PASSWORD", "the --password flag"}}},
+		// References are filled in by whoever runs the command: what an import leaves behind
+		// (and export reads again) is no credential.
+		{[]string{"--password=${secret:PASSWORD}", "redis://:${secret:REDIS_PASSWORD}@cache:6379", "--conn", "Server=db;Password=${secret:PASSWORD_2};"}, nil},
+		{[]string{"--token", "${GITHUB_TOKEN}", "https://x.example/mcp?api_key=${secret:API_KEY}"}, nil},
+		// What credential.InURL finds beyond the old expressions.
+		{[]string{"https://x.example/mcp?api%5Fkey=abc123"}, []found{{"abc123", "API_KEY", "the api_key= part of an address"}}},
+		{[]string{"https://x.example/cb#access_token=abc123"}, []found{{"abc123", "ACCESS_TOKEN", "the access_token= part of an address"}}},
+		{[]string{"https://x.example/mcp?ref=ghp_0123456789abcdefABCDEF0123456789abcd"}, []found{{"ghp_0123456789abcdefABCDEF0123456789abcd", "REF_SECRET", "the ref= part of an address"}}},
+		{[]string{"https://ghp_0123456789abcdefABCDEF0123456789abcd@github.com/o/r.git"}, []found{{"ghp_0123456789abcdefABCDEF0123456789abcd", "HTTPS_TOKEN", "the user name in a https:// address"}}},
+		{[]string{"postgres://app@db.local/app", "https://[::1]:8080/mcp"}, nil},
 	}
 	for _, tt := range tests {
 		var got []found

@@ -1,6 +1,10 @@
 package sandbox
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mcptray/mcptray/internal/credential"
+)
 
 // inheritedNames are the variables of MCP Tray's own environment a confined server is given:
 // what programs and their runtimes need to run and reach the network the person set up
@@ -17,9 +21,6 @@ var (
 		"GOPATH": true, "GOROOT": true, "GOCACHE": true, "GOMODCACHE": true, "GOPROXY": true, "GOFLAGS": true, "GOTOOLCHAIN": true}
 	inheritedPrefixes = []string{"LC_", "XDG_", "NODE_", "NPM_CONFIG_", "UV_", "PIP_", "PYTHON", "VIRTUAL_ENV",
 		"DENO_", "BUN_", "JAVA_", "CARGO_", "RUSTUP_", "NVM_", "VOLTA_", "PNPM_"}
-	// credentialWords in a name keep a variable back even under an inherited prefix
-	// (NODE_AUTH_TOKEN, UV_INDEX_PASSWORD).
-	credentialWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "AUTH", "CREDENTIAL", "COOKIE", "SESSION"}
 )
 
 // Inherited returns the part of env (MCP Tray's own environment) a confined server may see.
@@ -33,13 +34,18 @@ func Inherited(env []string) []string {
 	return out
 }
 
+// inherited reports whether the variable called name is passed on. A name that looks like a
+// credential's (credential.Name) is kept back even under an inherited prefix
+// (NODE_AUTH_TOKEN, UV_INDEX_PASSWORD, CARGO_REGISTRIES_X_TOKEN); the words are matched as
+// words, so settings such as UV_KEYRING_PROVIDER, XDG_SESSION_ID or
+// NPM_CONFIG_INIT_AUTHOR_NAME pass. Values are not judged (credential.InURL): a proxy or a
+// package index given with its password (HTTPS_PROXY, UV_INDEX_URL) is what lets a server
+// reach the network or install itself at all, and the person set it up for exactly that.
 func inherited(name string) bool {
-	upper := strings.ToUpper(name)
-	for _, w := range credentialWords {
-		if strings.Contains(upper, w) {
-			return false
-		}
+	if credential.Name(name) {
+		return false
 	}
+	upper := strings.ToUpper(name)
 	if inheritedNames[upper] {
 		return true
 	}

@@ -221,3 +221,14 @@ func TestInheritedLeavesTokensBehind(t *testing.T) {
 		t.Errorf("Inherited =\n%q\nwant\n%q", got, want)
 	}
 }
+
+// Credential words are matched as words (credential.Name): a runtime's setting that only has
+// KEY, AUTH or SESSION inside a word passes, a credential under an inherited prefix does not.
+func TestInheritedJudgesNamesWordByWord(t *testing.T) {
+	env := []string{"UV_KEYRING_PROVIDER=subprocess", "XDG_SESSION_ID=2", "NPM_CONFIG_INIT_AUTHOR_NAME=Ada",
+		"NPM_CONFIG_KEY=-----BEGIN", "CARGO_REGISTRIES_X_TOKEN=t", "NODE_SSH_KEYS=k", "PIP_PASSPHRASE=p", "npm_config_authToken=t", "XDG_SESSION_COOKIE=c"}
+	want := []string{"UV_KEYRING_PROVIDER=subprocess", "XDG_SESSION_ID=2", "NPM_CONFIG_INIT_AUTHOR_NAME=Ada"}
+	if got := Inherited(env); !slices.Equal(got, want) {
+		t.Errorf("Inherited =\n%q\nwant\n%q", got, want)
+	}
+}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcptray/mcptray/clients"
 	"github.com/mcptray/mcptray/config"
+	"github.com/mcptray/mcptray/internal/credential"
 	"github.com/mcptray/mcptray/internal/display"
 	"github.com/mcptray/mcptray/remote"
 	"github.com/spf13/cobra"
@@ -54,8 +54,11 @@ func (f *remoteFlags) remoteServer(secrets []string) (*config.Server, []literal,
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
-	for _, kv := range fromURL {
+	for i, kv := range fromURL {
 		name, _, _ := strings.Cut(kv, "=")
+		if slices.ContainsFunc(fromURL[:i], func(q string) bool { return strings.HasPrefix(q, name+"=") }) {
+			return nil, nil, usageError{fmt.Errorf("the address gives %s more than once; give it once", display.Line(name))}
+		}
 		if slices.ContainsFunc(f.query, func(q string) bool { return strings.HasPrefix(q, name+"=") }) {
 			return nil, nil, usageError{fmt.Errorf("the address and --query both give %s; give it once, with --query", name)}
 		}
@@ -108,11 +111,13 @@ func (f *remoteFlags) remoteServer(secrets []string) (*config.Server, []literal,
 	return s, moved, nil
 }
 
-// credentialsOutOfURL takes the query parameters of address that look like credentials
-// (?api_key=…, ?token=…, or a value shaped like a key: clients.LooksLikeCredential) out of it
-// and returns them as NAME=VALUE, for --query to move into the keychain: a key typed into the
-// address would otherwise land in config.json and `server list` in clear (red team). The
-// other parameters stay, in their order and spelling.
+// credentialsOutOfURL takes the query parameters of address that are credentials
+// (credential.Param: ?api_key=…, ?token=…, api%5Fkey=…, or a value shaped like a key) out of
+// it and returns them as NAME=VALUE, decoded, for --query to move into the keychain: a key
+// typed into the address would otherwise land in config.json and `server list` in clear (red
+// team). The other parameters stay, in their order and spelling. A credential that does not
+// decode is an error rather than kept. address has passed remote.CheckURL, so it has no user
+// info or fragment to look at.
 func credentialsOutOfURL(address string) (string, []string, error) {
 	u, err := url.Parse(address)
 	if err != nil || u.RawQuery == "" {
@@ -121,11 +126,14 @@ func credentialsOutOfURL(address string) (string, []string, error) {
 	var kept, moved []string
 	for _, part := range strings.Split(u.RawQuery, "&") {
 		rawName, rawValue, _ := strings.Cut(part, "=")
-		name, err1 := url.QueryUnescape(rawName)
-		value, err2 := url.QueryUnescape(rawValue)
-		if err1 != nil || err2 != nil || value == "" || !clients.LooksLikeCredential(name, value) {
+		if !credential.Param(rawName, rawValue) {
 			kept = append(kept, part)
 			continue
+		}
+		name, err1 := url.QueryUnescape(rawName)
+		value, err2 := url.QueryUnescape(rawValue)
+		if err1 != nil || err2 != nil {
+			return "", nil, errors.New("a parameter of the address looks like a credential but is not properly %-encoded; give it with --query NAME=secret:KEY instead")
 		}
 		moved = append(moved, name+"="+value)
 	}

@@ -73,3 +73,32 @@ func TestRemoteServerKeyInTheAddress(t *testing.T) {
 		t.Error("a key given in the address and with --query was accepted")
 	}
 }
+
+// TestRemoteServerKeyInTheAddressSpelledOtherwise: a key's name percent-encoded or in other
+// capitals is still taken out; a key given twice is refused rather than half kept; a
+// reference stays in the address as typed.
+func TestRemoteServerKeyInTheAddressSpelledOtherwise(t *testing.T) {
+	f := remoteFlags{url: "https://mcp.example.com/mcp?API%5FKEY=abc123&v=2"}
+	s, moved, err := f.remoteServer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.URL != "https://mcp.example.com/mcp?v=2" || s.Query["API_KEY"] != "${secret:QUERY_API_KEY}" {
+		t.Errorf("URL = %q, query %v", s.URL, s.Query)
+	}
+	if d := cmp.Diff([]literal{{"QUERY_API_KEY", "abc123"}}, moved, cmp.AllowUnexported(literal{})); d != "" {
+		t.Errorf("moved (-want +got):\n%s", d)
+	}
+	f = remoteFlags{url: "https://mcp.example.com/mcp?token=a&token=b"}
+	if _, _, err := f.remoteServer(nil); err == nil {
+		t.Error("a key given twice in the address was accepted")
+	}
+	f = remoteFlags{url: "https://mcp.example.com/mcp?token=${secret:T}"}
+	if s, moved, err := f.remoteServer(nil); err != nil || len(moved) != 0 || s.URL != f.url {
+		t.Errorf("a reference in the address: URL %q, moved %v, %v", s.URL, moved, err)
+	}
+	f = remoteFlags{url: "https://mcp.example.com/mcp?token=abc%zz"}
+	if _, _, err := f.remoteServer(nil); err == nil {
+		t.Error("a key that does not decode was accepted (and would have stayed in config.json)")
+	}
+}
