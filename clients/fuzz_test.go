@@ -131,21 +131,7 @@ func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
 	if !ok {
 		return
 	}
-	ours := map[string]Entry{}
-	doc, err := f.parse(out)
-	if err != nil {
-		t.Fatalf("%s: the written content does not parse: %v\n%q", c.ID(), err, out)
-	}
-	for _, s := range doc.servers() {
-		if s.Ours {
-			ours[s.ServerName] = Entry{Name: s.ServerName, Command: s.Command, Args: s.Args}
-		}
-	}
-	wantMap := map[string]Entry{}
-	for _, e := range want {
-		wantMap[e.Name] = e
-	}
-	if !reflect.DeepEqual(ours, wantMap) {
+	if ours, wantMap := ourEntries(t, c, out), byName(want); !reflect.DeepEqual(ours, wantMap) {
 		t.Fatalf("%s: MCP Tray's entries after Apply = %v, want %v\n%q", c.ID(), ours, wantMap, out)
 	}
 	if got, _ := f.meaning(out, ""); !reflect.DeepEqual(got, before) {
@@ -154,6 +140,7 @@ func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
 	if again, res, ok := apply(out, want); !ok || res.hasChanges() || string(again) != string(out) {
 		t.Fatalf("%s: a second Apply changed the file (%+v):\n%q\n%q", c.ID(), res, out, again)
 	}
+	enabledNote := note
 	removed, _, ok := apply(out, nil)
 	if !ok {
 		t.Fatalf("%s: Apply(nil) refused content MCP Tray wrote:\n%q", c.ID(), out)
@@ -164,6 +151,59 @@ func checkRoundTrip(t *testing.T, c Client, src []byte, want []Entry) {
 	if !hadOurs && !bytes.Equal(removed, src) {
 		t.Fatalf("%s: Apply then Apply(nil) did not give back the input byte for byte:\n%q\n%q\nafter Apply:\n%q", c.ID(), src, removed, out)
 	}
+
+	// A change of servers in between: one edit takes every entry of MCP Tray's out and puts
+	// another in, as the reconciler does when the person's set of servers changes.
+	other := []Entry{NewEntry(macBinary, want[0].Name+"-3")}
+	if validateEntries(other) != nil {
+		return
+	}
+	note = enabledNote
+	changed, _, ok := apply(out, other)
+	if !ok {
+		t.Fatalf("%s: a change of servers refused content MCP Tray wrote:\n%q", c.ID(), out)
+	}
+	if ours, wantMap := ourEntries(t, c, changed), byName(other); !reflect.DeepEqual(ours, wantMap) {
+		t.Fatalf("%s: MCP Tray's entries after a change of servers = %v, want %v\n%q", c.ID(), ours, wantMap, changed)
+	}
+	if got, _ := f.meaning(changed, ""); !reflect.DeepEqual(got, before) {
+		t.Fatalf("%s: a change of servers changed what is not MCP Tray's:\n%q\n%q", c.ID(), src, changed)
+	}
+	removed, _, ok = apply(changed, nil)
+	if !ok {
+		t.Fatalf("%s: Apply(nil) refused content MCP Tray wrote:\n%q", c.ID(), changed)
+	}
+	if got, _ := f.meaning(removed, ""); !reflect.DeepEqual(got, before) {
+		t.Fatalf("%s: Apply, a change of servers and Apply(nil) did not give back the input's meaning:\n%q\n%q", c.ID(), src, removed)
+	}
+	if !hadOurs && !bytes.Equal(removed, src) {
+		t.Fatalf("%s: Apply, a change of servers and Apply(nil) did not give back the input byte for byte:\n%q\n%q\nafter the change:\n%q", c.ID(), src, removed, changed)
+	}
+}
+
+// ourEntries is MCP Tray's entries in the written content out, by server name.
+func ourEntries(t *testing.T, c Client, out []byte) map[string]Entry {
+	t.Helper()
+	doc, err := c.spec().format.parse(out)
+	if err != nil {
+		t.Fatalf("%s: the written content does not parse: %v\n%q", c.ID(), err, out)
+	}
+	ours := map[string]Entry{}
+	for _, s := range doc.servers() {
+		if s.Ours {
+			ours[s.ServerName] = Entry{Name: s.ServerName, Command: s.Command, Args: s.Args}
+		}
+	}
+	return ours
+}
+
+// byName is entries by server name.
+func byName(entries []Entry) map[string]Entry {
+	m := map[string]Entry{}
+	for _, e := range entries {
+		m[e.Name] = e
+	}
+	return m
 }
 
 func mustReadF(f *testing.F, path string) []byte {

@@ -26,7 +26,9 @@ import (
 //     a bare YAML key (extensions:), or as a YAML {} or [] with other white space around it
 //     than one space before (extensions:\t{}): it is written that way again, not as {} .
 //
-// The note holds only while the holder holds an entry of MCP Tray's. A holder found without
+// The note holds only while the holder holds an entry of MCP Tray's; an edit that takes MCP
+// Tray's last entry out and puts another in (a change of servers) keeps it, as the empty
+// holder that edit passes through is MCP Tray's doing, not the person's. A holder found without
 // one, or not found at all, is the person's from then on (they emptied it, or took it out and
 // wrote their own), and the note goes; without a note an emptied holder stays as {}, as a
 // holder the person made does. So an edit the person makes in between stays, and a holder

@@ -50,6 +50,9 @@ type jsonDoc struct {
 	// the file (made), when they held no member (holdernote.go).
 	made, filled bool
 	inner        []byte
+	// cleared: remove took the last entry out of the servers' object in this edit, so an
+	// empty object add then finds is what MCP Tray left, not how the person had it.
+	cleared bool
 }
 
 func (f jsonFormat) parse(src []byte) (document, error) { return f.parseDoc(src, true) }
@@ -432,7 +435,9 @@ func (d *jsonDoc) remove(key string) error {
 	}
 	// The servers object stays, even when emptied: it may be the person's (clients create
 	// an empty one). When MCP Tray added it, the edit takes it out afterwards (holdernote.go).
-	removeMember(c.Value.(*hujson.Object), i)
+	obj := c.Value.(*hujson.Object)
+	removeMember(obj, i)
+	d.cleared = d.cleared || len(obj.Members) == 0
 	d.disallow(key)
 	return nil
 }

@@ -60,10 +60,11 @@ func (d *jsonDoc) valueless() bool { return d.empty }
 
 // noteFill notes, before add puts the first entry into the existing servers' object c, how
 // that object was written when empty: white space between its braces (a comment there
-// already stays where it is).
+// already stays where it is). An object remove emptied in the same edit (a change of
+// servers) is not noted: the note of how it was before MCP Tray's first entry stays.
 func (d *jsonDoc) noteFill(c *hujson.Value) {
 	obj := c.Value.(*hujson.Object)
-	if d.made || d.filled || len(d.path) != 1 || len(obj.Members) > 0 {
+	if d.made || d.filled || d.cleared || len(d.path) != 1 || len(obj.Members) > 0 {
 		return
 	}
 	if _, made := d.created[obj]; !made {
