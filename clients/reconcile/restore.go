@@ -14,14 +14,17 @@ import (
 // Restored says what RestoreClient did.
 type Restored struct {
 	Files    []clients.Restored
-	Disabled bool     // MCP Tray stopped writing the client's files
+	Disabled bool     // MCP Tray stopped changing the client's files (it had a binding)
 	Warnings []string // sentences about credentials that could not be put back
 }
 
-// RestoreClient puts back the newest backup of each of the client's files and switches the
-// client off in config.json, so MCP Tray does not add its entries again. Credentials an
-// import took out of the backup come back from the keychain. It blocks on file I/O and the
-// keychain.
+// RestoreClient puts back the newest backup of each of the client's files and hands them
+// back to the person: the client's binding leaves config.json, so MCP Tray neither adds its
+// entries again nor takes out the ones the backup holds (a switched-off client's entries are
+// taken out, which backed the restored file up as a newer generation, and the next restore
+// found that copy instead of going one change further back). Enabling the client binds it
+// afresh (every server). Credentials an import took out of the backup come back from the
+// keychain. It blocks on file I/O and the keychain.
 func RestoreClient(ctx context.Context, opts ImportOptions, id string) (Restored, error) {
 	return restoreClient(ctx, opts, id, clients.Restore)
 }
@@ -97,9 +100,9 @@ func restoreClient(ctx context.Context, opts ImportOptions, id string, restore f
 		return out, firstErr
 	}
 	err := opts.Home.Update(func(cfg *config.Config) error {
-		if b := cfg.Clients[id]; b != nil && b.Enabled {
-			DisableClient(cfg, id, nil)
+		if b := cfg.Clients[id]; b != nil {
 			out.Disabled = true
+			delete(cfg.Clients, id)
 		}
 		return nil
 	})

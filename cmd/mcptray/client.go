@@ -268,8 +268,9 @@ func newClientRestoreCmd(e *env) *cobra.Command {
 		Use:   "restore CLIENT",
 		Short: "Put back an AI app's settings as they were before MCP Tray's last change",
 		Long: `restore puts back the copy MCP Tray kept before its last change to the app's settings
-file (after an import: the file as it was, credentials included), and switches the app off in
-MCP Tray so that MCP Tray stops adding its entries. Run it again to go one more change back.
+file (after an import: the file as it was, credentials included), and MCP Tray stops changing
+that file: it neither adds its entries again nor takes out the ones put back. Run it again to
+go one more change back; "mcptray client enable" connects the app again.
 With --original it puts back the file as it was before MCP Tray's first change, a copy MCP Tray
 keeps for good; --list shows the copies kept.`,
 		Args: exactArgs(1, "the name of an AI app (see: mcptray client list)"),
