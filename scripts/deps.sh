@@ -63,6 +63,16 @@ case "$(uname -s)" in
         apt_install rpm wixl msitools file gcc-mingw-w64-x86-64
         # The .mcpb file association (test/bundle) is checked with the desktop's own tools.
         apt_install desktop-file-utils xdg-utils shared-mime-info
+        # MCP Tray's AppArmor profile (test/packaging) is parsed by AppArmor 4's parser: this
+        # system's when it has one, else Debian 13's unpacked into a cache folder (scripts/apparmor4.sh;
+        # scripts/test.sh points the tests at it).
+        if ! { command -v apparmor_parser >/dev/null 2>&1 && [ -e /etc/apparmor.d/abi/4.0 ]; }; then
+          aa4="${XDG_CACHE_HOME:-$HOME/.cache}/mcptray-test/apparmor4"
+          if [ ! -x "$aa4/apparmor_parser" ]; then
+            say "unpacking AppArmor 4's parser for the packaging tests ($aa4)"
+            scripts/apparmor4.sh "$aa4" >/dev/null
+          fi
+        fi
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
           apt_install nodejs npm
         fi

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CGO_ENABLED=1
+# AppArmor 4's parser for test/packaging, where scripts/deps.sh unpacked it (this system has none).
+aa4="${XDG_CACHE_HOME:-$HOME/.cache}/mcptray-test/apparmor4"
+[ -z "${MCPTRAY_APPARMOR4:-}" ] && [ -x "$aa4/apparmor_parser" ] && export MCPTRAY_APPARMOR4="$aa4"
 # The tray app's test drives real windows on a virtual display with timeouts of its own: it runs
 # after the rest, on a machine not busy with them (under two packages of -race tests at once, a
 # window process has failed to reach its X server in time).

@@ -21,7 +21,7 @@ const shippedProfile = "/usr/share/mcptray/apparmor/mcptray"
 var daemonPrograms = []string{"/usr/bin/mcptray", "/usr/bin/mcptray-app"}
 
 // appArmor4 finds an AppArmor 4 parser and the policy folder it reads abi/4.0 from: the one
-// scripts/apparmor4.sh unpacked (MCPTRAY_APPARMOR4, set by .ci/run), else this system's.
+// scripts/apparmor4.sh unpacked (MCPTRAY_APPARMOR4, set by scripts/test.sh), else this system's.
 func appArmor4(t *testing.T) (parser, policy string) {
 	t.Helper()
 	if d := os.Getenv("MCPTRAY_APPARMOR4"); d != "" {
@@ -33,7 +33,7 @@ func appArmor4(t *testing.T) (parser, policy string) {
 			return p, "/etc/apparmor.d"
 		}
 	}
-	t.Skip("no AppArmor 4 parser here; run: scripts/apparmor4.sh DIR and set MCPTRAY_APPARMOR4=DIR")
+	t.Fatal("no AppArmor 4 parser here: scripts/deps.sh test unpacks one (make test does), or run scripts/apparmor4.sh DIR and set MCPTRAY_APPARMOR4=DIR")
 	return "", ""
 }
 
