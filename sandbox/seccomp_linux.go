@@ -10,7 +10,8 @@ import (
 )
 
 // denySystemCalls installs a seccomp filter on this thread (inherited by the program it then
-// execs) that fails socket(AF_UNIX, …) and the kernel keyring calls with EACCES.
+// execs) that fails socket(AF_UNIX, …) and the kernel keyring calls with EACCES, and making or
+// joining namespaces with EPERM.
 //
 // Sockets: Landlock before ABI 9 does not govern connecting to a socket at a path, and a
 // network namespace does not cut off sockets that are files: without this a confined server
@@ -27,9 +28,33 @@ import (
 // confined server read a key its parent had put there); Docker's default profile refuses
 // them too.
 //
-// The filter is a couple of dozen instructions, written here rather than through a seccomp
-// library for that. no_new_privs must be set (restrictThread sets it).
+// Namespaces: a server that makes a user namespace of its own gets every capability inside
+// it, and with them the kernel's surface (mounting filesystems, netfilter, …) from which many
+// local privilege escalations start. MCP Tray's own namespaces are made before this filter
+// (the daemon's clone, then hide), and where unprivileged user namespaces are open to every
+// program (most distributions, or Ubuntu under MCP Tray's AppArmor profile, whose label its
+// children keep) nothing else would stop the server. As Chrome's and Flatpak's filters do:
+// unshare and setns are refused, clone with any CLONE_NEW* flag (its first argument) is
+// refused, and clone3, whose flags are in a structure a filter cannot read, fails with ENOSYS,
+// on which glibc (threads, posix_spawn) falls back to clone; Go uses clone unless asked for a
+// cgroup or a time namespace. Forks, threads and vfork stay allowed.
+//
+// The filter is a few dozen instructions, written here rather than through a seccomp library
+// for that. no_new_privs must be set (restrictThread sets it).
 func denySystemCalls() error {
+	filter, err := systemCallFilter(runtime.GOARCH)
+	if err != nil {
+		return err
+	}
+	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog)), 0, 0); err != nil {
+		return fmt.Errorf("installing the sandbox's system call filter (seccomp): %w", err)
+	}
+	return nil
+}
+
+// systemCallFilter is denySystemCalls' filter for a program built for goarch.
+func systemCallFilter(goarch string) ([]unix.SockFilter, error) {
 	const (
 		archOffset = 4  // offsetof(struct seccomp_data, arch)
 		nrOffset   = 0  // offsetof(struct seccomp_data, nr)
@@ -38,56 +63,112 @@ func denySystemCalls() error {
 		// io_uring makes sockets without the socket system call (IORING_OP_SOCKET): refused
 		// too, as Docker's default profile does; runtimes that try it fall back to threads.
 		ioUringSetup = 425 // the same number on amd64, arm64 and i386
-		// i386's add_key, request_key and keyctl.
+		clone3       = 435 // the same number on amd64, arm64 and i386
+		// i386's socketcall, socket, add_key, request_key, keyctl, clone, unshare and setns.
+		socketcall386, socket386            = 102, 359
 		addKey386, requestKey386, keyctl386 = 286, 287, 288
+		clone386, unshare386, setns386      = 120, 310, 346
+		// The flags that make a new namespace, in clone's first argument (which the kernel
+		// reads as 32 bits). CLONE_NEWTIME (0x80) is clone3's and unshare's only.
+		newNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC |
+			unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET
 	)
-	var arch, socketNr, addKey, requestKey, keyctl uint32
-	switch runtime.GOARCH {
+	var arch, socketNr, addKey, requestKey, keyctl, clone, unshare, setns uint32
+	switch goarch {
 	case "amd64":
 		arch, socketNr, addKey, requestKey, keyctl = unix.AUDIT_ARCH_X86_64, 41, 248, 249, 250
+		clone, unshare, setns = 56, 272, 308
 	case "arm64":
 		arch, socketNr, addKey, requestKey, keyctl = unix.AUDIT_ARCH_AARCH64, 198, 217, 218, 219
+		clone, unshare, setns = 220, 97, 268
 	default:
-		return fmt.Errorf("confining sockets is not written for %s", runtime.GOARCH)
+		return nil, fmt.Errorf("the sandbox's system call filter is not written for %s", goarch)
 	}
 	const (
-		ld  = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
-		jeq = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
-		jge = unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K
-		ret = unix.BPF_RET | unix.BPF_K
+		ld   = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
+		jeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
+		jge  = unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K
+		jset = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
+		ret  = unix.BPF_RET | unix.BPF_K
 	)
-	deny := uint32(unix.SECCOMP_RET_ERRNO | uint32(syscall.EACCES))
-	allow := uint32(unix.SECCOMP_RET_ALLOW)
-	// Jumps count the instructions skipped after the current one: to reach instruction T from
-	// instruction i, jump T-i-1. 21 denies, 19 reads a socket's family.
-	filter := []unix.SockFilter{
-		/* 0 */ {Code: ld, K: archOffset},
-		/* 1 */ {Code: jeq, K: arch, Jt: 9, Jf: 0}, // native: 11
-		/* 2 */ {Code: jeq, K: unix.AUDIT_ARCH_I386, Jt: 0, Jf: 18}, // another arch (32-bit ARM): deny
-		/* 3 */ {Code: ld, K: nrOffset}, // i386
-		/* 4 */ {Code: jeq, K: 102, Jt: 16, Jf: 0}, // socketcall: deny
-		/* 5 */ {Code: jeq, K: ioUringSetup, Jt: 15, Jf: 0},
-		/* 6 */ {Code: jeq, K: addKey386, Jt: 14, Jf: 0},
-		/* 7 */ {Code: jeq, K: requestKey386, Jt: 13, Jf: 0},
-		/* 8 */ {Code: jeq, K: keyctl386, Jt: 12, Jf: 0},
-		/* 9 */ {Code: jeq, K: 359, Jt: 9, Jf: 0}, // socket: read its family
-		/* 10 */ {Code: ret, K: allow},
-		/* 11 */ {Code: ld, K: nrOffset}, // native
-		/* 12 */ {Code: jge, K: x32Bit, Jt: 8, Jf: 0}, // x32's calls: deny
-		/* 13 */ {Code: jeq, K: socketNr, Jt: 5, Jf: 0},
-		/* 14 */ {Code: jeq, K: ioUringSetup, Jt: 6, Jf: 0},
-		/* 15 */ {Code: jeq, K: addKey, Jt: 5, Jf: 0},
-		/* 16 */ {Code: jeq, K: requestKey, Jt: 4, Jf: 0},
-		/* 17 */ {Code: jeq, K: keyctl, Jt: 3, Jf: 0},
-		/* 18 */ {Code: ret, K: allow},
-		/* 19 */ {Code: ld, K: arg0Offset},
-		/* 20 */ {Code: jeq, K: unix.AF_UNIX, Jt: 0, Jf: 1},
-		/* 21 */ {Code: ret, K: deny},
-		/* 22 */ {Code: ret, K: allow},
+	return assemble([]instruction{
+		{code: ld, k: archOffset},
+		{code: jeq, k: arch, jt: "native"},
+		{code: jeq, k: unix.AUDIT_ARCH_I386, jf: "eacces"}, // another arch (32-bit ARM): deny
+		{code: ld, k: nrOffset},                            // i386
+		{code: jeq, k: socketcall386, jt: "eacces"},
+		{code: jeq, k: ioUringSetup, jt: "eacces"},
+		{code: jeq, k: addKey386, jt: "eacces"},
+		{code: jeq, k: requestKey386, jt: "eacces"},
+		{code: jeq, k: keyctl386, jt: "eacces"},
+		{code: jeq, k: unshare386, jt: "eperm"},
+		{code: jeq, k: setns386, jt: "eperm"},
+		{code: jeq, k: clone3, jt: "enosys"},
+		{code: jeq, k: clone386, jt: "clone"},
+		{code: jeq, k: socket386, jt: "socket"},
+		{code: ret, k: unix.SECCOMP_RET_ALLOW},
+		{label: "native", code: ld, k: nrOffset},
+		{code: jge, k: x32Bit, jt: "eacces"}, // x32's calls: deny
+		{code: jeq, k: socketNr, jt: "socket"},
+		{code: jeq, k: ioUringSetup, jt: "eacces"},
+		{code: jeq, k: addKey, jt: "eacces"},
+		{code: jeq, k: requestKey, jt: "eacces"},
+		{code: jeq, k: keyctl, jt: "eacces"},
+		{code: jeq, k: unshare, jt: "eperm"},
+		{code: jeq, k: setns, jt: "eperm"},
+		{code: jeq, k: clone3, jt: "enosys"},
+		{code: jeq, k: clone, jt: "clone"},
+		{code: ret, k: unix.SECCOMP_RET_ALLOW},
+		{label: "clone", code: ld, k: arg0Offset}, // its flags
+		{code: jset, k: newNamespaces, jt: "eperm", jf: "allow"},
+		{label: "socket", code: ld, k: arg0Offset}, // its family
+		{code: jeq, k: unix.AF_UNIX, jt: "eacces", jf: "allow"},
+		{label: "allow", code: ret, k: unix.SECCOMP_RET_ALLOW},
+		{label: "eperm", code: ret, k: unix.SECCOMP_RET_ERRNO | uint32(syscall.EPERM)},
+		{label: "eacces", code: ret, k: unix.SECCOMP_RET_ERRNO | uint32(syscall.EACCES)},
+		{label: "enosys", code: ret, k: unix.SECCOMP_RET_ERRNO | uint32(syscall.ENOSYS)},
+	})
+}
+
+// instruction is one classic BPF instruction whose jumps name the label of their target
+// instead of counting the instructions in between, which every insertion would change.
+type instruction struct {
+	label  string // this instruction's name, for jumps to it
+	code   uint16
+	k      uint32
+	jt, jf string // where a conditional jump goes when true and when false; "" is the next instruction
+}
+
+// assemble resolves the labels of prog. Classic BPF jumps only forward, at most 255
+// instructions.
+func assemble(prog []instruction) ([]unix.SockFilter, error) {
+	at := make(map[string]int, len(prog))
+	for i, in := range prog {
+		if in.label != "" {
+			at[in.label] = i
+		}
 	}
-	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
-	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog)), 0, 0); err != nil {
-		return fmt.Errorf("confining sockets (seccomp): %w", err)
+	out := make([]unix.SockFilter, len(prog))
+	for i, in := range prog {
+		offset := func(label string) (uint8, error) {
+			if label == "" {
+				return 0, nil
+			}
+			t, ok := at[label]
+			if !ok || t <= i || t-i-1 > 255 {
+				return 0, fmt.Errorf("the sandbox's system call filter jumps from instruction %d to %q, which is not a label up to 256 instructions ahead", i, label)
+			}
+			return uint8(t - i - 1), nil
+		}
+		jt, err := offset(in.jt)
+		if err != nil {
+			return nil, err
+		}
+		jf, err := offset(in.jf)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = unix.SockFilter{Code: in.code, Jt: jt, Jf: jf, K: in.k}
 	}
-	return nil
+	return out, nil
 }

@@ -12,6 +12,9 @@
 //	unix=/path.sock    connect to a Unix socket
 //	tcp=host:port      open a TCP connection
 //	exec=/path         run a program (with no arguments)
+//	run=PROGRAM ARGS…  run a program with arguments (split at spaces)
+//	unshare=NAMES, clone=NAMES, setns=NAME
+//	                   enter new namespaces ("user+mount"; namespaces_linux.go)
 //
 // With -ready it prints its pid and "ready" first, then waits for stdin to close: the
 // spawn-to-ready benchmark and the test that the server keeps its pid use it. With -stay
@@ -96,6 +99,18 @@ func attempt(op, target string) error {
 		return err
 	case "exec":
 		return exec.Command(target).Run()
+	case "run":
+		argv := strings.Fields(target)
+		if len(argv) == 0 {
+			return fmt.Errorf("no program to run")
+		}
+		out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s: %w: %s", argv[0], err, strings.TrimSpace(string(out)))
+		}
+		return nil
+	case "unshare", "clone", "setns":
+		return namespaces(op, target)
 	case "keyring": // find the session keyring, where a parent's secrets may be
 		return sessionKeyring()
 	case "tty": // open a terminal device for reading and writing, as a server reading keystrokes would
