@@ -141,13 +141,8 @@ func TestDebProgramsRunFromWhereTheyInstall(t *testing.T) {
 // TestDebInstallAndPurgeLeaveTheHome installs the .deb with dpkg into a scratch root, as on a
 // person's computer, then purges it: the programs go, the person's MCP Tray home stays.
 func TestDebInstallAndPurgeLeaveTheHome(t *testing.T) {
-	root := t.TempDir()
+	root := dpkgRoot(t, "") // no AppArmor
 	admin := filepath.Join(root, "var/lib/dpkg")
-	for _, d := range []string{"info", "updates", "triggers"} {
-		os.MkdirAll(filepath.Join(admin, d), 0o755)
-	}
-	os.WriteFile(filepath.Join(admin, "status"), nil, 0o644)
-	os.WriteFile(filepath.Join(admin, "available"), nil, 0o644)
 	home := filepath.Join(root, "home/person/.config/mcptray")
 	os.MkdirAll(home, 0o700)
 	os.WriteFile(filepath.Join(home, "config.json"), []byte(`{"servers":{}}`), 0o600)
