@@ -46,15 +46,7 @@ func holdsSecret(s, secret string) bool {
 // `Get "https://…/mcp?key=THE-KEY": EOF`).
 func TestConnectionErrorNamesNoSecret(t *testing.T) {
 	const secret = "q-SECRET+/=value654321"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		c, _, _ := w.(http.Hijacker).Hijack()
-		c.Close() // the event stream breaks before it starts
-	}))
-	defer srv.Close()
+	srv := brokenStream(t)
 	var n notes
 	in, sc, wait := relay(t, Options{URL: srv.URL + "/mcp", Query: map[string]string{"key": secret}, Note: n.note})
 	io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`+"\n")
@@ -76,6 +68,21 @@ func TestConnectionErrorNamesNoSecret(t *testing.T) {
 }
 
 func fmtLine(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// brokenStream starts a server that refuses streamable HTTP (405 to a POST) and breaks the
+// HTTP+SSE event stream before it starts; it is closed when the test ends.
+func brokenStream(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		c, _, _ := w.(http.Hijacker).Hijack()
+		c.Close()
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
 
 // TestServerTextIsBounded: what a server says and MCP Tray quotes — a 403's scope, the
 // HTTP+SSE endpoint, a redirect's host, the sign-in metadata's resource and issuer — is
@@ -164,15 +171,7 @@ func TestServerTextIsBounded(t *testing.T) {
 // handshake in the other era is answered (red team: the AI app's initialize was never
 // answered).
 func TestFailedConnectionAnswersWhatComesNext(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		c, _, _ := w.(http.Hijacker).Hijack()
-		c.Close()
-	}))
-	defer srv.Close()
+	srv := brokenStream(t)
 	in, sc, wait := relay(t, Options{URL: srv.URL + "/mcp"})
 	io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`+"\n")
 	next(t, sc)
@@ -318,29 +317,11 @@ func TestUnsendableEventIDIsNotResumedFrom(t *testing.T) {
 // is kept: the client id goes into config.json and onto screens (red team).
 func TestRegisteredClientIDIsBounded(t *testing.T) {
 	for name, id := range map[string]string{"huge": strings.Repeat("c", 512<<10), "escapes": "client\n\x1b[2Jowned"} {
-		var base string
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			switch r.URL.Path {
-			case "/mcp":
-				w.WriteHeader(http.StatusUnauthorized)
-			case "/.well-known/oauth-protected-resource/mcp":
-				fmt.Fprintf(w, `{"resource":%q,"authorization_servers":[%q]}`, base+"/mcp", base)
-			case "/.well-known/oauth-authorization-server":
-				fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"registration_endpoint":%q,"code_challenge_methods_supported":["S256"]}`,
-					base, base+"/authorize", base+"/token", base+"/register")
-			case "/register":
-				w.WriteHeader(http.StatusCreated)
-				b, _ := json.Marshal(map[string]string{"client_id": id})
-				w.Write(b)
-			case "/authorize":
-				q := r.URL.Query()
-				http.Redirect(w, r, q.Get("redirect_uri")+"?code=c&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
-			case "/token":
-				w.Header().Set("Content-Type", "application/json")
-				io.WriteString(w, `{"access_token":"a","token_type":"Bearer"}`)
-			}
-		}))
-		base = srv.URL
+		srv := authService(t, authOptions{register: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusCreated)
+			b, _ := json.Marshal(map[string]string{"client_id": id})
+			w.Write(b)
+		}})
 		l, err := SignIn(context.Background(), SignInOptions{URL: srv.URL + "/mcp", ClientMetadataURL: ClientMetadataOff, Open: follow, Wait: 10 * time.Second})
 		srv.Close()
 		if err == nil {
@@ -364,31 +345,22 @@ func TestMixUpIsRefused(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
-		q := r.URL.Query() // the person signs in and allows "MCP Tray"
-		http.Redirect(w, r, q.Get("redirect_uri")+"?code=honest-code&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+		redirectBack("honest-code", "")(w, r) // the person signs in and allows "MCP Tray"
 	}))
 	defer honest.Close()
-	var base string
-	hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/mcp":
-			w.WriteHeader(http.StatusUnauthorized)
-		case "/.well-known/oauth-protected-resource/mcp":
-			fmt.Fprintf(w, `{"resource":%q,"authorization_servers":[%q]}`, base+"/mcp", base)
-		case "/.well-known/oauth-authorization-server":
-			fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"code_challenge_methods_supported":["S256"],"client_id_metadata_document_supported":true}`,
-				base, honest.URL+"/authorize", base+"/token")
-		case "/token":
+	hostile := authService(t, authOptions{
+		metadata: func(m map[string]any) {
+			m["authorization_endpoint"] = honest.URL + "/authorize"
+			m["client_id_metadata_document_supported"] = true
+		},
+		token: func(w http.ResponseWriter, r *http.Request) {
 			r.ParseForm()
 			mu.Lock()
 			stolen = append(stolen, r.Form.Get("code")+" "+r.Form.Get("code_verifier"))
 			mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"access_token":"a","token_type":"Bearer"}`)
-		}
-	}))
-	defer hostile.Close()
-	base = hostile.URL
+			issueToken(w, r)
+		},
+	})
 	took := func() []string {
 		mu.Lock()
 		defer mu.Unlock()

@@ -36,60 +36,47 @@ type cimdService struct {
 
 func newCIMDService(t *testing.T, docs *http.Client) *cimdService {
 	s := &cimdService{docs: docs}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/mcp", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata="%s/.well-known/oauth-protected-resource/mcp"`, s.URL))
-		w.WriteHeader(http.StatusUnauthorized)
-	})
-	mux.HandleFunc("/.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{"resource": s.URL + "/mcp", "authorization_servers": []string{s.URL}})
-	})
-	mux.HandleFunc("/.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{"issuer": s.URL, "authorization_endpoint": s.URL + "/authorize",
-			"token_endpoint": s.URL + "/token", "registration_endpoint": s.URL + "/register",
-			"code_challenge_methods_supported": []string{"S256"}, "client_id_metadata_document_supported": !s.noCIMD})
-	})
-	mux.HandleFunc("/register", func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.registered++
-		s.mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, `{"client_id":"registered-1"}`)
-	})
-	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		id := q.Get("client_id")
-		s.mu.Lock()
-		s.authorized = append(s.authorized, id)
-		s.mu.Unlock()
-		if strings.HasPrefix(id, "https://") {
-			if why := s.checkDocument(id, q.Get("redirect_uri")); why != "" {
-				s.mu.Lock()
-				s.refusal = why
-				s.mu.Unlock()
-				http.Error(w, why, http.StatusBadRequest)
+	s.Server = authService(t, authOptions{
+		challenge: true,
+		metadata:  func(m map[string]any) { m["client_id_metadata_document_supported"] = !s.noCIMD },
+		register: func(w http.ResponseWriter, r *http.Request) {
+			s.mu.Lock()
+			s.registered++
+			s.mu.Unlock()
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"client_id":"registered-1"}`)
+		},
+		authorize: func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			id := q.Get("client_id")
+			s.mu.Lock()
+			s.authorized = append(s.authorized, id)
+			s.mu.Unlock()
+			if strings.HasPrefix(id, "https://") {
+				if why := s.checkDocument(id, q.Get("redirect_uri")); why != "" {
+					s.mu.Lock()
+					s.refusal = why
+					s.mu.Unlock()
+					http.Error(w, why, http.StatusBadRequest)
+					return
+				}
+			}
+			redirectBack("code-1", s.URL)(w, r)
+		},
+		token: func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			s.mu.Lock()
+			s.tokens = append(s.tokens, r.Form.Get("client_id"))
+			s.mu.Unlock()
+			if _, _, basic := r.BasicAuth(); basic || r.Form.Get("client_secret") != "" || r.Form.Get("code_verifier") == "" {
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, `{"error":"invalid_client"}`)
 				return
 			}
-		}
-		back, _ := url.Parse(q.Get("redirect_uri"))
-		back.RawQuery = url.Values{"code": {"code-1"}, "state": {q.Get("state")}, "iss": {s.URL}}.Encode()
-		http.Redirect(w, r, back.String(), http.StatusFound)
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"access_token":"access-cimd","token_type":"Bearer","expires_in":3600}`)
+		},
 	})
-	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		s.mu.Lock()
-		s.tokens = append(s.tokens, r.Form.Get("client_id"))
-		s.mu.Unlock()
-		if _, _, basic := r.BasicAuth(); basic || r.Form.Get("client_secret") != "" || r.Form.Get("code_verifier") == "" {
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"error":"invalid_client"}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"access_token":"access-cimd","token_type":"Bearer","expires_in":3600}`)
-	})
-	s.Server = httptest.NewServer(mux)
-	t.Cleanup(s.Close)
 	return s
 }
 
