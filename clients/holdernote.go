@@ -63,7 +63,10 @@ type holderNote struct {
 // flowSpace is the white space around an empty {} or [] on its YAML key's line: before it
 // (after the key's colon), and after it up to a comment or the end of the line. Only spaces
 // and tabs: nothing a credential could be in.
-type flowSpace struct{ before, after []byte }
+type flowSpace struct {
+	before, after []byte
+	comment       bool // a comment followed the white space after it (`key: {}# mine` stays so)
+}
 
 // holderDoc is a document with a servers' holder MCP Tray may add or fill: a JSON or YAML
 // file. (A Codex table needs no holder.)
@@ -202,6 +205,8 @@ func (b BackupDir) readHolderNote(clientID, path string) *holderNote {
 			n.flowSpace().before, err = unquoteSpace(value)
 		case "white space after the empty value":
 			n.flowSpace().after, err = unquoteSpace(value)
+		case "a comment after the empty value":
+			n.flowSpace().comment = value == "yes"
 		}
 		if err != nil {
 			return nil
@@ -259,6 +264,9 @@ func (b BackupDir) writeHolderNote(clientID, path string, n *holderNote) error {
 	if n.flow != nil {
 		fmt.Fprintf(&text, "white space before the empty value: %s\n", strconv.Quote(string(n.flow.before)))
 		fmt.Fprintf(&text, "white space after the empty value: %s\n", strconv.Quote(string(n.flow.after)))
+		if n.flow.comment {
+			text.WriteString("a comment after the empty value: yes\n")
+		}
 	}
 	if n.valueless {
 		fmt.Fprintf(&text, "sha256 before: %s\n", hex.EncodeToString(n.sum[:]))
@@ -280,5 +288,5 @@ func sameNote(a, b *holderNote) bool {
 	return a.made == b.made && a.valueless == b.valueless && a.sum == b.sum && bytes.Equal(a.blank, b.blank) &&
 		a.filled == b.filled && a.bare == b.bare && bytes.Equal(a.inner, b.inner) &&
 		(a.innerSum == nil) == (b.innerSum == nil) && (a.innerSum == nil || *a.innerSum == *b.innerSum) &&
-		(a.flow == nil) == (b.flow == nil) && (a.flow == nil || bytes.Equal(a.flow.before, b.flow.before) && bytes.Equal(a.flow.after, b.flow.after))
+		(a.flow == nil) == (b.flow == nil) && (a.flow == nil || bytes.Equal(a.flow.before, b.flow.before) && bytes.Equal(a.flow.after, b.flow.after) && a.flow.comment == b.flow.comment)
 }

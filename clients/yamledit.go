@@ -181,8 +181,9 @@ func (d *yamlDoc) add(key string, e Entry) error {
 			// Only white space between the colon and the token: note it, and what follows
 			// the token, for undoHolder to write back (add and remove alone keep one space).
 			after := bytes.TrimRight(rest, "\r\n")
+			comment := bytes.HasPrefix(bytes.TrimLeft(after, " \t"), []byte("#"))
 			after = after[:len(after)-len(bytes.TrimLeft(after, " \t"))]
-			d.flow = &flowSpace{before: bytes.Clone(line[start:i]), after: bytes.Clone(after)}
+			d.flow = &flowSpace{before: bytes.Clone(line[start:i]), after: bytes.Clone(after), comment: comment}
 		}
 		if len(bytes.TrimSpace(rest)) > 0 {
 			start = i // a comment after it keeps its place
@@ -299,6 +300,11 @@ func (d *yamlDoc) remove(key string) error {
 			rest = rest[1:] // `key: {}  # note` reads back as it was before add
 		}
 		// Else rest is what followed `{}` (add took the space before it): `key: {} ` stays.
+		if bytes.HasPrefix(rest, []byte("#")) {
+			// A comment the person put on the key line meanwhile (`key: # note`) must stay
+			// apart from {}: `{}# note` is no comment to YAML (Continue's reader refuses it).
+			rest = concat([]byte(" "), rest)
+		}
 		text := concat(line[:colon+1], []byte(" "), empty, rest)
 		d.cleared = true
 		return d.splice(keyLine, keyLine+1, text)
@@ -415,7 +421,13 @@ func (d *yamlDoc) respace(s *flowSpace) bool {
 	if !ok || len(tail) > 0 && tail[0] != '#' {
 		return false // a tag, say: not what remove left
 	}
-	text := concat(line[:colon+1], s.before, token, s.after, tail, eol)
+	after := s.after
+	if len(after) == 0 && len(tail) > 0 && !s.comment {
+		// A comment the person put on the line meanwhile: YAML wants white space before it
+		// (`{}# note` is no comment to Continue's reader).
+		after = []byte(" ")
+	}
+	text := concat(line[:colon+1], s.before, token, after, tail, eol)
 	return bytes.Equal(text, line) || d.splice(keyLine, keyLine+1, text) == nil
 }
 
