@@ -322,6 +322,15 @@ func (r *resolver) planRemote(rem Remote, p *InstallPlan) error {
 // Key is the name the secret is kept under in the keychain: its environment variable, or
 // for a remote server's header the header's name as a secret's name ("X-Api-Key" →
 // "X_API_KEY"), which config.json's header value names as ${secret:X_API_KEY}.
+//
+// Servers installed from the catalog have their header secrets stored under these names, so
+// no header may ever get a different name (TestSecretKeySameAsBefore). That is also why it
+// stays apart from clients' envName and cmd/mcptray's secretKeyFor, which read alike but
+// answer otherwise and name other stored items: it turns a run of other characters into one
+// _ (a--b → A_B, where both others give A__B), trims _ from both ends (-x- → X, where
+// secretKeyFor gives _X_), puts H_ before an empty name or one that starts with a digit
+// (envName, SECRET_), and lowers the case before it looks at a letter, not after, so ı gives
+// H_ and the Kelvin sign K gives K (the others: I, and SECRET_ or _).
 func (s Secret) Key() string {
 	if s.Env != "" || s.Header == "" {
 		return s.Env

@@ -228,6 +228,15 @@ func flagName(flag string) string {
 }
 
 // envName makes name an environment variable name: upper case, other characters as _.
+//
+// Its answers name keychain items already on people's computers: an import moves a
+// credential found in a client's command line into the keychain under ArgCredential.Name
+// (or that name with _2, _3…) and leaves ${secret:NAME} in the arguments, so no input may
+// ever get a different answer (TestEnvNameSameAsBefore). That is also why it stays apart from
+// cmd/mcptray's secretKeyFor and catalog's Secret.Key, which read alike but answer otherwise
+// and name other stored items: it trims _ from both ends (-x- → X, where secretKeyFor gives
+// _X_), turns each other character into its own _ (a--b → A__B, where Secret.Key gives A_B)
+// and puts SECRET_ before an empty name or one that starts with a digit (the others, H_).
 func envName(name string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(name) {

@@ -143,6 +143,15 @@ func credentialsOutOfURL(address string) (string, []string, error) {
 }
 
 // secretKeyFor turns a header or query name into a secret's name: X-Api-Key → X_API_KEY.
+//
+// Its answers name keychain items already on people's computers: `server add --url` keeps a
+// --header or --query value typed on the command line under it and config.json names it as
+// ${secret:KEY}, so no input may ever get a different answer (TestSecretKeyForSameAsBefore).
+// That is also why it stays apart from clients' envName and catalog's Secret.Key, which read
+// alike but answer otherwise and name other stored items: it keeps a leading or trailing _
+// (-x- → _X_, where both others give X), turns each other character into its own _ (a--b →
+// A__B, where Secret.Key gives A_B) and puts H_ before an empty name or one that starts with
+// a digit (envName, SECRET_), after prefix, so a query name never gets one (QUERY_1X).
 func secretKeyFor(prefix, name string) string {
 	var b strings.Builder
 	b.WriteString(prefix)
