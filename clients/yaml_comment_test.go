@@ -16,15 +16,7 @@ func TestYAMLCommentOnTheKeyLineStaysAComment(t *testing.T) {
 	for _, h := range yamlHolders {
 		c := mustClient(t, h.id)
 		for _, src := range []string{"a: 1\n", h.key + ":\n", h.key + ": " + h.empty + "\n"} {
-			step := func(in string, note *holderNote, want []Entry) (string, *holderNote) {
-				t.Helper()
-				out, _, next, err := editNoted(c, []byte(in), note, func(d document) (Result, error) { return reconcile(d, want) })
-				if err != nil {
-					t.Fatalf("%s: editing %q: %v", c.ID(), in, err)
-				}
-				return string(out), next
-			}
-			enabled, note := step(src, nil, want)
+			enabled, note := notedStep(t, c, src, nil, want)
 			lines := strings.Split(enabled, "\n")
 			edited := false
 			for i, l := range lines {
@@ -36,7 +28,7 @@ func TestYAMLCommentOnTheKeyLineStaysAComment(t *testing.T) {
 			if !edited {
 				t.Fatalf("%s: no bare %s: line after enabling %q:\n%s", c.ID(), h.key, src, enabled)
 			}
-			disabled, _ := step(strings.Join(lines, "\n"), note, nil)
+			disabled, _ := notedStep(t, c, strings.Join(lines, "\n"), note, nil)
 			for _, l := range strings.Split(disabled, "\n") {
 				if strings.HasPrefix(l, h.key+":") && !strings.Contains(l, " # the person's note") {
 					t.Errorf("%s: from %q, the key line came back as %q: the comment is no longer one", c.ID(), src, l)

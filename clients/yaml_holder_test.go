@@ -66,24 +66,27 @@ func TestYAMLEmptyHolderKeepsItsWhiteSpace(t *testing.T) {
 	}
 }
 
+// notedStep makes in's MCP Tray entries want, with the holder note note as Apply carries it,
+// and returns the result and the next note.
+func notedStep(t *testing.T, c Client, in string, note *holderNote, want []Entry) (string, *holderNote) {
+	t.Helper()
+	out, _, next, err := editNoted(c, []byte(in), note, func(d document) (Result, error) { return reconcile(d, want) })
+	if err != nil {
+		t.Fatalf("%s: editing %q: %v", c.ID(), in, err)
+	}
+	return string(out), next
+}
+
 // enableTwiceDisable enables want in src, enables it again, then disables it, carrying the
 // holder note from one edit to the next as Apply does, and returns the three results.
 func enableTwiceDisable(t *testing.T, c Client, src string, want []Entry) (enabled, again, disabled string) {
 	t.Helper()
-	step := func(in string, note *holderNote, want []Entry) (string, *holderNote) {
-		t.Helper()
-		out, _, next, err := editNoted(c, []byte(in), note, func(d document) (Result, error) { return reconcile(d, want) })
-		if err != nil {
-			t.Fatalf("%s: editing %q: %v", c.ID(), in, err)
-		}
-		return string(out), next
-	}
-	enabled, note := step(src, nil, want)
-	again, note2 := step(enabled, note, want)
+	enabled, note := notedStep(t, c, src, nil, want)
+	again, note2 := notedStep(t, c, enabled, note, want)
 	if !sameNote(note, note2) {
 		t.Errorf("%s: a second enable of %q changed the holder note: %+v → %+v", c.ID(), src, note, note2)
 	}
-	disabled, last := step(again, note2, nil)
+	disabled, last := notedStep(t, c, again, note2, nil)
 	if last != nil {
 		t.Errorf("%s: a note is kept after MCP Tray's last entry went: %+v", c.ID(), last)
 	}
