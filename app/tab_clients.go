@@ -22,6 +22,8 @@ type clientsTab struct {
 	box     *fyne.Container
 	note    *widget.Label
 	last    api.ClientsResult
+	shown   bool     // last has been drawn once
+	drawn   []string // the servers the cards were drawn with
 	cards   map[string]*clientCard
 	others  map[string]*widget.Button // client id → its Connect button under "Other AI apps"
 	content fyne.CanvasObject
@@ -90,10 +92,8 @@ func (t *clientsTab) show(res api.ClientsResult) {
 	default:
 		t.note.SetText("")
 	}
-	var servers []string
-	for _, s := range t.w.u.m.sorted() {
-		servers = append(servers, s.Name)
-	}
+	servers := t.serverNames()
+	t.shown, t.drawn = true, servers
 	for _, c := range res.Clients {
 		t.box.Add(t.card(c, servers))
 		t.box.Add(widget.NewSeparator())
@@ -106,6 +106,24 @@ func (t *clientsTab) show(res api.ClientsResult) {
 			rows.Add(t.otherRow(o))
 		}
 		t.box.Add(rows)
+	}
+}
+
+// serverNames are the servers the model knows, sorted: each card offers them.
+func (t *clientsTab) serverNames() []string {
+	var names []string
+	for _, s := range t.w.u.m.sorted() {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// refreshServers draws the cards again from the last answer when the servers the model knows
+// changed since they were drawn: a server added or removed shows on every card at once,
+// whichever of the daemon's answer and the server's event came first. UI goroutine only.
+func (t *clientsTab) refreshServers() {
+	if t.shown && !slices.Equal(t.serverNames(), t.drawn) {
+		t.show(t.last)
 	}
 }
 

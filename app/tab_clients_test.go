@@ -145,3 +145,50 @@ func TestClientsTabFollowsABrokenFileBeingFixed(t *testing.T) {
 		return !showsText(tab.content, path+": ") && tab.cards["cursor"] != nil
 	})
 }
+
+// A server added while the AI-apps tab is open shows on the cards at once, even when no AI
+// app's file changes (an app limited to other servers): the cards follow the servers the
+// window knows, whichever of the daemon's answer and the server's event comes first. Before,
+// they were drawn only from the daemon's answer, and a server whose event came after it was
+// missing until the tab was opened again (seen as a CI flake of the test above).
+func TestClientsTabShowsAServerAddedMeanwhile(t *testing.T) {
+	h := newWindowHarness(t)
+	cursor, _ := clients.ByID("cursor")
+	path := cursor.Paths(h.env)[0]
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "argv.json"), []byte("{}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.add("alpha", &config.Server{Command: h.fake})
+	h.running("alpha")
+	if err := h.home.Update(func(c *config.Config) error {
+		c.Clients = map[string]*config.ClientBinding{"cursor": {Enabled: true, Servers: []string{"alpha"}}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tab := h.u.main.clients
+	h.u.main.selectTab("AI apps")
+	h.until("Cursor shows alpha, limited to it", func() bool {
+		c := tab.cards["cursor"]
+		return c != nil && c.servers["alpha"] != nil && c.servers["alpha"].Checked && !c.all.Checked
+	})
+	h.add("delta", &config.Server{Command: h.fake})
+	h.until("the window knows delta", func() bool { _, ok := h.u.m.servers["delta"]; return ok })
+
+	// The race, played in order on the UI goroutine: the daemon's answer drawn while the
+	// window did not know delta yet, then delta's event.
+	delta := h.u.m.servers["delta"]
+	delete(h.u.m.servers, "delta")
+	tab.show(tab.last)
+	if c := tab.cards["cursor"]; c == nil || c.servers["delta"] != nil {
+		t.Fatal("setting up: the card should be drawn without delta")
+	}
+	h.u.m.servers["delta"] = delta
+	h.u.main.refresh()
+	if c := tab.cards["cursor"]; c == nil || c.servers["delta"] == nil || c.servers["delta"].Checked {
+		t.Fatal("the cards were not drawn again when the window learned of delta: Cursor's card does not offer it")
+	}
+}

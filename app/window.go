@@ -128,6 +128,7 @@ func (w *mainWindow) refresh() {
 	w.logs.refreshServers()
 	w.secrets.refreshServers()
 	w.audit.refreshServers()
+	w.clients.refreshServers()
 	switch {
 	case !m.connected:
 		w.status.SetText("Connecting to the MCP Tray service…")
