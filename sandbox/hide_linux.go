@@ -150,8 +150,20 @@ const (
 	secbitNorootLocked = 1 << 1
 )
 
+// holdsCapabilities reports whether the calling thread holds any capability (effective or
+// permitted).
+func holdsCapabilities() bool {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if unix.Capget(&hdr, &data[0]) != nil {
+		return true // unknown: try to drop, and fail loudly if that cannot be done
+	}
+	return data[0].Effective|data[1].Effective|data[0].Permitted|data[1].Permitted != 0
+}
+
 // dropCapabilities leaves the calling thread, and what it execs, without capabilities in the
-// sandbox's user namespace, even when the person is root.
+// sandbox's user namespace (or, without namespaces, at all), even when the person is root. It
+// needs CAP_SETPCAP, which a user namespace's first process holds.
 func dropCapabilities() error {
 	if err := unix.Prctl(unix.PR_SET_SECUREBITS, secbitNoroot|secbitNorootLocked, 0, 0, 0); err != nil {
 		return fmt.Errorf("dropping the sandbox's privileges: %w", err)

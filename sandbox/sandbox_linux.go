@@ -62,6 +62,12 @@ func helperMain(raw string, argv []string) error {
 		if err := hide(w.Rules); err != nil {
 			return err
 		}
+	}
+	// Root's capabilities (MCP Tray run by root, say in a container that allows no
+	// namespaces) would let the server load kernel code or send raw packets, which Landlock
+	// does not govern. Without namespaces a person's own program holds none, and dropping
+	// needs one (CAP_SETPCAP for the secure bits): only a holder drops them.
+	if w.Namespaces || holdsCapabilities() {
 		if err := dropCapabilities(); err != nil {
 			return err
 		}

@@ -111,6 +111,8 @@ func attempt(op, target string) error {
 		return nil
 	case "unshare", "clone", "setns":
 		return namespaces(op, target)
+	case "capabilities": // hold any capability (root's, say)
+		return capabilities()
 	case "keyring": // find the session keyring, where a parent's secrets may be
 		return sessionKeyring()
 	case "tty": // open a terminal device for reading and writing, as a server reading keystrokes would
