@@ -22,10 +22,7 @@ func TestConfinedServerHoldsNoCapabilities(t *testing.T) {
 	} else {
 		t.Log("not run as root: the confined probe is checked, but it had no capability to drop")
 	}
-	for _, mode := range []struct {
-		name string
-		st   Status
-	}{{"namespaces", Check()}, {"Landlock alone", Status{Landlock: landlockABI()}}} {
+	for _, mode := range confinedModes() {
 		t.Run(mode.name, func(t *testing.T) {
 			w := newWorld(t)
 			cmd := exec.Command(probePath, "capabilities", "exec=/bin/true")
@@ -41,4 +38,17 @@ func TestConfinedServerHoldsNoCapabilities(t *testing.T) {
 			}
 		})
 	}
+}
+
+// confinedModes are the two ways the sandbox confines on Linux: with namespaces (this
+// machine's own) and with Landlock alone (Ubuntu without MCP Tray's AppArmor profile, or a
+// container that allows no namespaces).
+func confinedModes() []struct {
+	name string
+	st   Status
+} {
+	return []struct {
+		name string
+		st   Status
+	}{{"namespaces", Check()}, {"Landlock alone", Status{Landlock: landlockABI()}}}
 }

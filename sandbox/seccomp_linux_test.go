@@ -54,10 +54,7 @@ func TestNoNamespacesOfItsOwn(t *testing.T) {
 	} else {
 		t.Log("no node on this machine: glibc's fallback from clone3 is tried by /bin/sh alone")
 	}
-	for _, mode := range []struct {
-		name string
-		st   Status
-	}{{"namespaces", Check()}, {"Landlock alone", Status{Landlock: landlockABI()}}} {
+	for _, mode := range confinedModes() {
 		t.Run(mode.name, func(t *testing.T) {
 			w := newWorld(t)
 			r := w.rules(true)
