@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/mcptray/mcptray/internal/credential"
 	"github.com/mcptray/mcptray/internal/display"
@@ -238,15 +237,7 @@ func flagName(flag string) string {
 // _X_), turns each other character into its own _ (a--b → A__B, where Secret.Key gives A_B)
 // and puts SECRET_ before an empty name or one that starts with a digit (the others, H_).
 func envName(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(name) {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	s := strings.Trim(b.String(), "_")
+	s := strings.Trim(credential.KeyChars(name), "_")
 	if s == "" || s[0] >= '0' && s[0] <= '9' {
 		s = "SECRET_" + s
 	}

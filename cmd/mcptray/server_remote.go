@@ -153,16 +153,7 @@ func credentialsOutOfURL(address string) (string, []string, error) {
 // A__B, where Secret.Key gives A_B) and puts H_ before an empty name or one that starts with
 // a digit (envName, SECRET_), after prefix, so a query name never gets one (QUERY_1X).
 func secretKeyFor(prefix, name string) string {
-	var b strings.Builder
-	b.WriteString(prefix)
-	for _, r := range strings.ToUpper(name) {
-		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	key := b.String()
+	key := prefix + credential.KeyChars(name)
 	if key == "" || (key[0] >= '0' && key[0] <= '9') {
 		key = "H_" + key
 	}

@@ -100,3 +100,19 @@ func nameWords(name string) []string {
 	flush()
 	return words
 }
+
+// KeyChars spells name in the characters a keychain item's name is made of: upper case, each
+// character other than an ASCII letter or digit (after upper-casing) written as one _
+// (X-Api-Key → X_API_KEY, a--b → A__B). The callers that name stored items build on it and
+// never change what it gives for any input (clients' envName, cmd/mcptray's secretKeyFor).
+func KeyChars(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
