@@ -163,10 +163,7 @@ func (d *yamlDoc) add(key string, e Entry) error {
 	line := d.lines[keyLine]
 	d.bare = d.cont.Kind == yaml.ScalarNode
 	if d.cont.Kind != yaml.ScalarNode {
-		token := []byte("{}")
-		if d.shape.list {
-			token = []byte("[]")
-		}
+		token := d.emptyValue()
 		i := bytes.Index(line[keyCol:], token)
 		if i < 0 {
 			return &contentError{line: keyLine + 1, msg: fmt.Sprintf("writes an empty %s at line %d in a way MCP Tray does not edit", d.shape.container, keyLine+1)}
@@ -177,7 +174,7 @@ func (d *yamlDoc) add(key string, e Entry) error {
 			start--
 		}
 		rest := line[i+len(token):]
-		if colon := bytes.IndexByte(line[keyCol:], ':') + keyCol; start == colon+1 && !d.cleared {
+		if colon := colonAfter(line, keyCol); start == colon+1 && !d.cleared {
 			// Only white space between the colon and the token: note it, and what follows
 			// the token, for undoHolder to write back (add and remove alone keep one space).
 			after := bytes.TrimRight(rest, "\r\n")
@@ -290,11 +287,8 @@ func (d *yamlDoc) remove(key string) error {
 		// The container is now empty: say so, or YAML would read it as null.
 		keyLine := d.contKey.Line - 1
 		line := d.lines[keyLine]
-		colon := bytes.IndexByte(line[d.contKey.Column-1:], ':') + d.contKey.Column - 1
-		empty := []byte("{}")
-		if d.shape.list {
-			empty = []byte("[]")
-		}
+		colon := colonAfter(line, d.contKey.Column-1)
+		empty := d.emptyValue()
 		rest := line[colon+1:]
 		if len(bytes.TrimSpace(rest)) > 0 && bytes.HasPrefix(rest, []byte(" ")) {
 			rest = rest[1:] // `key: {}  # note` reads back as it was before add
@@ -404,13 +398,10 @@ func (d *yamlDoc) respace(s *flowSpace) bool {
 	if len(s.before) == 0 || !onlyBlanks(s.before) || !onlyBlanks(s.after) {
 		return false // not what add notes
 	}
-	token := []byte("{}")
-	if d.shape.list {
-		token = []byte("[]")
-	}
+	token := d.emptyValue()
 	keyLine, keyCol := d.contKey.Line-1, d.contKey.Column-1
 	line := d.lines[keyLine]
-	colon := bytes.IndexByte(line[keyCol:], ':') + keyCol
+	colon := colonAfter(line, keyCol)
 	if d.cont.Line != d.contKey.Line || colon < keyCol {
 		return false
 	}
@@ -430,6 +421,18 @@ func (d *yamlDoc) respace(s *flowSpace) bool {
 	text := concat(line[:colon+1], s.before, token, after, tail, eol)
 	return bytes.Equal(text, line) || d.splice(keyLine, keyLine+1, text) == nil
 }
+
+// emptyValue is how the servers' container is written empty: {} for a mapping, [] for a list.
+func (d *yamlDoc) emptyValue() []byte {
+	if d.shape.list {
+		return []byte("[]")
+	}
+	return []byte("{}")
+}
+
+// colonAfter is the index in line of the first colon at or after col (the key's own), or
+// col-1 when there is none.
+func colonAfter(line []byte, col int) int { return bytes.IndexByte(line[col:], ':') + col }
 
 // onlyBlanks reports whether b holds only spaces and tabs (or nothing).
 func onlyBlanks(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
