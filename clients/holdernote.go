@@ -288,5 +288,13 @@ func sameNote(a, b *holderNote) bool {
 	return a.made == b.made && a.valueless == b.valueless && a.sum == b.sum && bytes.Equal(a.blank, b.blank) &&
 		a.filled == b.filled && a.bare == b.bare && bytes.Equal(a.inner, b.inner) &&
 		(a.innerSum == nil) == (b.innerSum == nil) && (a.innerSum == nil || *a.innerSum == *b.innerSum) &&
-		(a.flow == nil) == (b.flow == nil) && (a.flow == nil || bytes.Equal(a.flow.before, b.flow.before) && bytes.Equal(a.flow.after, b.flow.after) && a.flow.comment == b.flow.comment)
+		a.flow.same(b.flow)
+}
+
+// same reports whether s and o note the same white space (both nil, or equal).
+func (s *flowSpace) same(o *flowSpace) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	return bytes.Equal(s.before, o.before) && bytes.Equal(s.after, o.after) && s.comment == o.comment
 }
