@@ -23,6 +23,9 @@ func IDKey(raw []byte) (key string, ok bool) {
 	if len(raw) == 0 {
 		return "", false
 	}
+	if smallInteger(raw) {
+		return "n:" + string(raw), true // numberKey's answer, without parsing and formatting a float
+	}
 	switch c := raw[0]; {
 	case c == '"':
 		s, ok := Unquote(raw)
@@ -41,6 +44,21 @@ func IDKey(raw []byte) (key string, ok bool) {
 		return numberKey(f), true
 	}
 	return "", false
+}
+
+// smallInteger reports whether raw is a JSON integer below a million written plainly (digits,
+// no leading zero): numberKey spells such a number with the same digits. Most clients number
+// their requests 1, 2, 3…, and this spares every message a float's parse and format.
+func smallInteger(raw []byte) bool {
+	if len(raw) > 6 || raw[0] == '0' && len(raw) > 1 {
+		return false
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func isRangeError(err error) bool {

@@ -38,6 +38,27 @@ func TestIDKeyComparesAsClientsDo(t *testing.T) {
 	}
 }
 
+// TestIDKeySmallIntegersAsNumbers checks IDKey's shortcut for plain integers against the
+// float's own key, for every integer it takes, and at its edges.
+func TestIDKeySmallIntegersAsNumbers(t *testing.T) {
+	for i := 0; i <= 1_000_000; i++ {
+		s := strconv.Itoa(i)
+		got, ok := IDKey([]byte(s))
+		if want := numberKey(float64(i)); !ok || got != want {
+			t.Fatalf("IDKey(%s) = %q, %v; want %q", s, got, ok, want)
+		}
+		if quoted, _ := IDKey([]byte(`"` + s + `"`)); quoted != got {
+			t.Fatalf("IDKey(%q) = %q, IDKey(%s) = %q", s, quoted, s, got)
+		}
+	}
+	for _, id := range []string{`01`, `007`, `1000000`, `9999999`, `-1`, `1.0`, `1e3`} {
+		f, _ := strconv.ParseFloat(id, 64)
+		if got, _ := IDKey([]byte(id)); got != numberKey(f) {
+			t.Errorf("IDKey(%s) = %q, want %q", id, got, numberKey(f))
+		}
+	}
+}
+
 // FuzzIDKey checks, for any id, that reading it never fails badly, that a number and the
 // same number in quotes are one request (the TypeScript SDK's Number(id)), and that two
 // strings a client cannot take for numbers are one request only when they are equal.
