@@ -63,57 +63,76 @@ func (g *Gate) Call(s *gateway.Session, tool string, args json.RawMessage) gatew
 // span continues it when telemetry is on.
 func (g *Gate) CallTraced(s *gateway.Session, tool string, args json.RawMessage, traceparent string) gateway.CallVerdict {
 	rails := g.o.Rails.now(s.Server) // the configuration is read once per call
-	call := policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Host: rails.host(), Tool: tool, Arguments: args}
+	c := &callRun{g: g, call: policy.Call{Client: s.Client, App: s.App, Session: s.ID, Server: s.Server, Host: rails.host(), Tool: tool, Arguments: args}}
+	call := &c.call
 	call.Scope, call.Production, call.Kube = g.o.Kube(s.Server, s.ID)
 	if call.Kube {
 		call.Namespace = g.o.KubeNamespace(s.Server)
 	}
-	v := g.o.Engine.Decide(call)
-	arrived := time.Now()
-	var railed railVerdict
+	v := g.o.Engine.Decide(*call)
+	c.arrived = time.Now()
 	if v.Rule != policy.RuleDeny {
-		railed = rails.apply(&call, v)
-		v = railed.verdict
+		c.railed = rails.apply(call, v)
+		v = c.railed.verdict
 	}
-	span := rails.telemetry().StartCall(arrived, traceparent, telemetry.CallInfo{App: s.App, Client: s.Client, Server: s.Server, Tool: tool})
-	finished := func(d policy.Decision) func(gateway.CallOutcome, time.Duration) {
-		return func(o gateway.CallOutcome, took time.Duration) {
-			span.End(string(d.Outcome), string(d.DecidedBy), string(o), d.Waited, took)
-			railed.ticket.Done()
-			note := railed.note
-			if o == gateway.CallTimedOut {
-				note = timedOutNote(railed.ticket.TimeLimit(), note)
-			}
-			g.o.Record(policy.AuditEntry{Time: arrived, Call: call, Decision: d, Duration: took, Outcome: policy.CallOutcome(o), Note: note})
-		}
-	}
-	if railed.refused != nil {
-		return gateway.CallVerdict{Message: railed.refused.Message, Finished: finished(*railed.refused)}
-	}
-	verdict := func(d policy.Decision) gateway.CallVerdict {
-		switch d.Outcome {
-		case policy.Allowed:
-			return gateway.CallVerdict{Allow: true, Finished: finished(d), Timeout: railed.ticket.TimeLimit(), Traceparent: span.Traceparent(), Result: railed.result}
-		case policy.Denied:
-			return gateway.CallVerdict{Message: d.Message, Finished: finished(d)}
-		default: // withdrawn: the client cancelled or left
-			return gateway.CallVerdict{Finished: finished(d)}
-		}
+	c.span = rails.telemetry().StartCall(c.arrived, traceparent, telemetry.CallInfo{App: s.App, Client: s.Client, Server: s.Server, Tool: tool})
+	if c.railed.refused != nil {
+		return c.verdict(*c.railed.refused)
 	}
 	if v.Rule != policy.RuleAsk {
-		return verdict(v.Decision())
+		return c.verdict(v.Decision())
 	}
 	return gateway.CallVerdict{Ask: func(ctx context.Context) gateway.CallVerdict {
-		d, err := g.o.Broker.Ask(ctx, policy.Request{Call: call, Verdict: v})
+		d, err := g.o.Broker.Ask(ctx, policy.Request{Call: *call, Verdict: v})
 		if err != nil {
 			d = policy.Decision{Outcome: policy.Denied, DecidedBy: policy.ByRule, Reason: err.Error(),
 				Message: "Denied by MCP Tray: it could not ask you about this call (" + err.Error() + ")"}
 		}
 		if d.Outcome == policy.Allowed && call.Kube {
-			d = g.contextUnchanged(d, call)
+			d = g.contextUnchanged(d, *call)
 		}
-		return verdict(d)
+		return c.verdict(d)
 	}}
+}
+
+// callRun is one call from its decision to its end. It is the call's one allocation: what the
+// end needs (the span, the rails' ticket and note, the audit entry's fields) is kept here
+// rather than in closures that would each be another.
+type callRun struct {
+	g       *Gate
+	call    policy.Call
+	arrived time.Time
+	railed  railVerdict
+	span    *telemetry.Call
+	d       policy.Decision // the decision, set once by verdict
+}
+
+// verdict is the relay's verdict for decision d, d recorded for the call's end.
+func (c *callRun) verdict(d policy.Decision) gateway.CallVerdict {
+	c.d = d
+	switch {
+	case c.railed.refused != nil:
+		return gateway.CallVerdict{Message: d.Message, Finished: c.finished}
+	case d.Outcome == policy.Allowed:
+		return gateway.CallVerdict{Allow: true, Finished: c.finished, Timeout: c.railed.ticket.TimeLimit(), Traceparent: c.span.Traceparent(), Result: c.railed.result}
+	case d.Outcome == policy.Denied:
+		return gateway.CallVerdict{Message: d.Message, Finished: c.finished}
+	default: // withdrawn: the client cancelled or left
+		return gateway.CallVerdict{Finished: c.finished}
+	}
+}
+
+// finished ends the call's span, frees its places under the caps and records its audit entry
+// (gateway.CallVerdict.Finished).
+func (c *callRun) finished(o gateway.CallOutcome, took time.Duration) {
+	d := c.d
+	c.span.End(string(d.Outcome), string(d.DecidedBy), string(o), d.Waited, took)
+	c.railed.ticket.Done()
+	note := c.railed.note
+	if o == gateway.CallTimedOut {
+		note = timedOutNote(c.railed.ticket.TimeLimit(), note)
+	}
+	c.g.o.Record(policy.AuditEntry{Time: c.arrived, Call: c.call, Decision: d, Duration: took, Outcome: policy.CallOutcome(o), Note: note})
 }
 
 // contextUnchanged is d, the person's yes to a Kubernetes server's call, unless the server's
