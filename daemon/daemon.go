@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcptray/mcptray/api"
@@ -78,6 +79,9 @@ type Daemon struct {
 	cfg    *config.Config // last configuration that loaded cleanly
 	cfgErr error          // why the file on disk is not in effect, if it is not
 	notes  bus.Bus[api.Note]
+	// cfgNow is cfg for readers on the relay's path (each tool call's rails), which must not
+	// wait for mu; it is set with cfg, under mu.
+	cfgNow atomic.Pointer[config.Config]
 }
 
 // ErrAlreadyRunning means another daemon serves this home; its text is the sentence to show.
@@ -211,6 +215,7 @@ func (d *Daemon) reload() {
 	}
 	hadErr := d.cfgErr != nil
 	d.cfg, d.cfgErr = cfg, nil
+	d.cfgNow.Store(cfg)
 	d.mu.Unlock()
 	if hadErr {
 		d.notes.Publish(api.Note{Kind: api.NoteConfigOK})

@@ -78,9 +78,7 @@ func (d *Daemon) openPolicy() error {
 	engine := policy.NewEngine(policy.EngineOptions{Pins: pins, Grants: grants})
 	broker := policy.NewBroker(policy.BrokerOptions{Timeout: DefaultApprovalTimeout, Grants: grants, Redact: redact})
 	rails := gate.NewRails(func() *config.Config {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		return d.cfg
+		return d.cfgNow.Load()
 	}, d.secrets, d.log, d.opts.Version)
 	writer := policy.NewAuditWriter(audit, func(err error) { d.log.Error("writing the audit log", "err", err) })
 	g := &guard{engine: engine, broker: broker, audit: audit, writer: writer, rails: rails, forward: forward, scoped: scoped,

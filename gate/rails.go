@@ -34,6 +34,10 @@ type Rails struct {
 
 	tel atomic.Pointer[telemetry.Telemetry] // nil: telemetry off
 
+	// upToDate is what current last brought the rails up to, stored once it has: a call that
+	// finds the same configuration and secrets takes no lock.
+	upToDate atomic.Pointer[railsState]
+
 	mu      sync.Mutex
 	applied *config.Config
 	telCfg  config.Telemetry // the settings tel was started with
@@ -98,12 +102,31 @@ func (r *Rails) Close() {
 // telemetryFlush bounds the wait for a collector when telemetry stops or changes.
 const telemetryFlush = 5 * time.Second
 
+// railsState is a configuration and a generation of the known secrets the rails were brought
+// up to.
+type railsState struct {
+	cfg *config.Config
+	gen uint64
+}
+
 // current brings the limits, telemetry and the known secrets up to date and returns the
 // server's entry.
 func (r *Rails) current(server string) *config.Server {
 	cfg := r.config()
 	gen := r.secrets.Redactor().Generation()
+	if s := r.upToDate.Load(); s == nil || s.cfg != cfg || s.gen != gen {
+		r.bringUpToDate(cfg, gen)
+	}
+	if cfg == nil {
+		return nil
+	}
+	return cfg.Servers[server]
+}
+
+// bringUpToDate applies cfg's limits and telemetry and the secrets of generation gen.
+func (r *Rails) bringUpToDate(cfg *config.Config, gen uint64) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if cfg != r.applied {
 		limits := map[string][]config.Limit{}
 		var tel config.Telemetry
@@ -127,11 +150,7 @@ func (r *Rails) current(server string) *config.Server {
 		r.check.SetSecrets(r.secrets.ByServer())
 		r.gen = gen
 	}
-	r.mu.Unlock()
-	if cfg == nil {
-		return nil
-	}
-	return cfg.Servers[server]
+	r.upToDate.Store(&railsState{cfg: cfg, gen: gen})
 }
 
 // restartTelemetryLocked starts telemetry as tel says (or none) and stops the one before in
