@@ -91,27 +91,60 @@ func deniedResult(id json.RawMessage, msg string) []byte {
 
 // toolCall reads the tool name and arguments of a tools/call request (already validated).
 func toolCall(line []byte) (name string, args json.RawMessage, ok bool) {
-	var params []byte
-	jsonwire.Object(line, func(key, value []byte) {
-		if jsonwire.KeyIs(key, "params") {
-			params = value
-		}
-	})
-	var nameRaw []byte
-	jsonwire.Object(params, func(key, value []byte) {
+	c, ok := readToolCall(line)
+	return c.name, c.args, ok
+}
+
+// toolCallParams is what the relay reads of a tools/call's params.
+type toolCallParams struct {
+	name        string
+	args        json.RawMessage // a copy: a held call outlives the reader's buffer
+	traceparent string          // params._meta.traceparent, "" for none
+}
+
+// readToolCall reads a tools/call request's tool name, arguments and trace context; ok is
+// false when it names no tool. line must be valid JSON (classify read it), so its members
+// are walked, not validated again.
+func readToolCall(line []byte) (c toolCallParams, ok bool) {
+	return readToolCallParams(memberValue(line, "params"))
+}
+
+// readToolCallParams is readToolCall given the request's params.
+func readToolCallParams(params []byte) (c toolCallParams, ok bool) {
+	var nameRaw, args, meta []byte
+	jsonwire.Members(params, func(key []byte, vs, ve int) bool {
 		switch {
 		case jsonwire.KeyIs(key, "name"):
-			nameRaw = value
+			nameRaw = params[vs:ve]
 		case jsonwire.KeyIs(key, "arguments"):
-			args = value
+			args = params[vs:ve]
+		case jsonwire.KeyIs(key, "_meta"):
+			meta = params[vs:ve]
 		}
+		return true
 	})
-	name, ok = jsonwire.Unquote(nameRaw)
-	if !ok || name == "" {
-		return "", nil, false
+	c.name, ok = jsonwire.Unquote(nameRaw)
+	if !ok || c.name == "" {
+		return toolCallParams{}, false
 	}
-	// A held call outlives the reader's buffer that line is in.
-	return name, append(json.RawMessage(nil), args...), true
+	c.args = append(json.RawMessage(nil), args...)
+	if tp := memberValue(meta, "traceparent"); tp != nil {
+		c.traceparent, _ = jsonwire.Unquote(tp)
+	}
+	return c, true
+}
+
+// memberValue is the value of obj's last member named name (as encoding/json reads it
+// exactly), nil when there is none or obj is not an object. obj must be valid JSON.
+func memberValue(obj []byte, name string) []byte {
+	var v []byte
+	jsonwire.Members(obj, func(key []byte, vs, ve int) bool {
+		if jsonwire.KeyIs(key, name) {
+			v = obj[vs:ve]
+		}
+		return true
+	})
+	return v
 }
 
 // cancelledID reads params.requestId of a notifications/cancelled.

@@ -11,7 +11,8 @@ import (
 // as Relay does: forward, refuse, or hold it off the pump until the person answers. A held
 // call reaches the server only after approval.
 func (m *member) gateCall(line []byte, env envelope) {
-	name, args, ok := toolCall(line)
+	tc, ok := readToolCall(line)
+	name, args := tc.name, tc.args
 	if !ok {
 		m.send(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
 		return
@@ -28,7 +29,7 @@ func (m *member) gateCall(line []byte, env envelope) {
 		m.forward(line, env, v.Finished) // the retry of a call decided already
 		return
 	}
-	v := consultGate(m.h.opts.Gate, m.sess, name, args, line)
+	v := consultGate(m.h.opts.Gate, m.sess, tc)
 	if v.Ask == nil {
 		m.actOn(line, env, v)
 		return

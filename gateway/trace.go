@@ -15,12 +15,12 @@ type TracedGate interface {
 	CallTraced(s *Session, tool string, args json.RawMessage, traceparent string) CallVerdict
 }
 
-// consultGate asks g about the tools/call line, with its trace context when g takes one.
-func consultGate(g Gate, s *Session, tool string, args json.RawMessage, line []byte) CallVerdict {
+// consultGate asks g about tools/call c, with its trace context when g takes one.
+func consultGate(g Gate, s *Session, c toolCallParams) CallVerdict {
 	if tg, ok := g.(TracedGate); ok {
-		return tg.CallTraced(s, tool, args, jsonwire.StringAt(line, "params", "_meta", "traceparent"))
+		return tg.CallTraced(s, c.name, c.args, c.traceparent)
 	}
-	return g.Call(s, tool, args)
+	return g.Call(s, c.name, c.args)
 }
 
 // stamp returns the tools/call request msg (with or without its line ending) carrying
