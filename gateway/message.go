@@ -33,17 +33,43 @@ type envelope struct {
 
 // classify decodes the envelope of one message.
 func classify(line []byte) (kind, envelope, error) {
-	id, method, isObject, err := jsonwire.Envelope(line)
+	m, err := jsonwire.ReadMessage(line, nil, "")
+	return kindOf(line, m, err)
+}
+
+// read is one message as the relay's pumps read it: its envelope, and, for a single message,
+// its top level checked for ambiguity in the same pass.
+type read struct {
+	kind kind
+	env  envelope
+	err  error // why the message is kindInvalid
+	// top is the first ambiguity among a single message's top-level members (reads as
+	// jsonwire.CheckLevel), nil for none.
+	top *ambiguity
+	// child is the value of the top-level member asked for (params), nil for none.
+	child []byte
+}
+
+// readChecked classifies line and, in the same pass, checks its top level against reads and
+// finds its member child (jsonwire.ReadMessage).
+func readChecked(line []byte, reads []string, child string) read {
+	m, err := jsonwire.ReadMessage(line, reads, child)
+	k, env, err := kindOf(line, m, err)
+	return read{kind: k, env: env, err: err, top: m.Ambiguity, child: m.Child}
+}
+
+// kindOf is the kind and envelope of line, read as m (err from jsonwire.ReadMessage).
+func kindOf(line []byte, m jsonwire.Message, err error) (kind, envelope, error) {
 	if err != nil {
 		return kindInvalid, envelope{}, err
 	}
-	if !isObject {
+	if !m.IsObject {
 		if trimmed := bytes.TrimLeft(line, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
 			return kindBatch, envelope{}, nil
 		}
 		return kindInvalid, envelope{}, errors.New("neither a request, a notification nor a response")
 	}
-	env := envelope{ID: id, Method: method}
+	env := envelope{ID: m.ID, Method: m.Method}
 	hasID := len(env.ID) > 0 && string(env.ID) != "null"
 	switch {
 	case env.Method != "" && hasID:

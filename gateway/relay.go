@@ -218,11 +218,12 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 		case err != nil:
 			return err
 		}
-		k, env, perr := classify(line)
+		rd := readClient(line)
+		k, env, perr := rd.kind, rd.env, rd.err
 		// A message whose members a server could read otherwise than the relay (a name
 		// given twice, or "METHOD" for "method", which Go servers accept) could have one tool
 		// checked and another one run: refuse it.
-		if a := clientAmbiguity(k, line); a != nil {
+		if a := checkedAmbiguity(line, rd); a != nil {
 			r.refuseAmbiguous(k, env, a)
 			continue
 		}
@@ -271,7 +272,11 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				}
 			}
 			if env.Method == "tools/call" && r.opts.Gate != nil {
-				if err := r.gateCall(env, key, line, raw, sent); err != nil {
+				params := rd.child
+				if sent != nil {
+					params = memberValue(line, "params") // the era bridge rewrote it
+				}
+				if err := r.gateCall(env, key, line, raw, params, sent); err != nil {
 					return err
 				}
 				continue
@@ -367,12 +372,13 @@ func (r *relay) pumpFromServer() {
 // fromServer forwards one server message (raw is line with its line ending) and reports
 // whether the client can still be written to. line and raw stay valid until the next read.
 func (r *relay) fromServer(line, raw []byte) bool {
-	k, env, perr := classify(line)
+	rd := readChecked(line, envelopeReads, "")
+	k, env, perr := rd.kind, rd.env, rd.err
 	var latency time.Duration
 	var finished func(CallOutcome, time.Duration)
 	var result bool // a tools/call answer the Result hook wants
 	if k != kindInvalid && k != kindBatch {
-		if a := serverAmbiguity(line); a != nil {
+		if a := checkedServerAmbiguity(line, rd); a != nil {
 			r.refuseServerAmbiguous(k, env, a)
 			return true
 		}
@@ -516,11 +522,13 @@ func (r *relay) refuseBadID(env envelope, line []byte) {
 	r.writeClient(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this request because its id is neither text nor a number."))
 }
 
-// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it. sent,
-// when not nil, goes into the call's pending entry (pending.sent).
-func (r *relay) gateCall(env envelope, key string, line, raw, sent []byte) error {
+// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it. params
+// is the value of line's params; sent, when not nil, goes into the call's pending entry
+// (pending.sent).
+func (r *relay) gateCall(env envelope, key string, line, raw, params, sent []byte) error {
 	defer r.traffic("client→server", kindRequest, env, len(line), 0) // off the round trip
-	name, args, ok := toolCall(line)
+	tc, ok := readToolCallParams(params)
+	name, args := tc.name, tc.args
 	if !ok {
 		r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
 		return nil
@@ -540,7 +548,7 @@ func (r *relay) gateCall(env envelope, key string, line, raw, sent []byte) error
 	if v, ok := r.retryOf(line, call); ok {
 		return r.actOn(env, key, raw, v, call, sent) // the retry of a call decided already
 	}
-	v := consultGate(r.opts.Gate, r.sess, name, args, line)
+	v := consultGate(r.opts.Gate, r.sess, tc)
 	if v.Ask == nil {
 		return r.actOn(env, key, raw, v, call, sent)
 	}

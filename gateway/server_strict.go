@@ -27,6 +27,15 @@ func serverAmbiguity(line []byte) *ambiguity {
 	return a
 }
 
+// checkedServerAmbiguity is serverAmbiguity for a message read by readChecked with
+// envelopeReads, whose top level is checked already.
+func checkedServerAmbiguity(line []byte, r read) *ambiguity {
+	if a := jsonwire.LineBreak(line); a != nil {
+		return a
+	}
+	return r.top
+}
+
 // Members MCP Tray reads in a tools/list result and in each of its tools. Any member spelled
 // in another case beside one of these, and any member named twice, makes the list ambiguous.
 var (

@@ -37,23 +37,51 @@ func ambiguousMember(msg []byte) *ambiguity {
 	if a := jsonwire.LineBreak(msg); a != nil {
 		return a
 	}
-	obj := msg
-	for i, lv := range levels {
+	params, a := jsonwire.CheckLevel(msg, levels[0].reads, levels[1].name)
+	if a != nil {
+		return a
+	}
+	return ambiguousBelow(params)
+}
+
+// ambiguousBelow checks the levels under a message's top one, from its params down.
+func ambiguousBelow(params []byte) *ambiguity {
+	obj := params
+	for i := 1; i < len(levels); i++ {
+		lv := levels[i]
 		next := ""
 		if i+1 < len(levels) {
 			next = levels[i+1].name
 		}
 		child, a := jsonwire.CheckLevel(obj, lv.reads, next)
 		if a != nil {
-			a.Member = lv.path + a.Member
-			if a.As != "" {
-				a.As = lv.path + a.As
-			}
-			return a
+			return a.Within(lv.path)
 		}
 		obj = child
 	}
 	return nil
+}
+
+// readClient reads a client's message as the relay's pump does: classified, and a single
+// message's top level checked for ambiguity, in one pass (readChecked).
+func readClient(line []byte) read {
+	return readChecked(line, levels[0].reads, levels[1].name)
+}
+
+// checkedAmbiguity is clientAmbiguity for a message read by readClient, whose top level is
+// checked already.
+func checkedAmbiguity(line []byte, r read) *ambiguity {
+	switch r.kind {
+	case kindRequest, kindNotification, kindResponse:
+		if a := jsonwire.LineBreak(line); a != nil {
+			return a
+		}
+		if r.top != nil {
+			return r.top
+		}
+		return ambiguousBelow(r.child)
+	}
+	return clientAmbiguity(r.kind, line)
 }
 
 // refuseAmbiguous answers an ambiguous request with an invalid-request error; a notification

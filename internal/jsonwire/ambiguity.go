@@ -49,38 +49,11 @@ func (a *Ambiguity) Within(path string) *Ambiguity {
 // first ambiguity: a name seen before, or a name that is not one of reads but matches one
 // ignoring case. It also returns the value of the member named child.
 func CheckLevel(obj []byte, reads []string, child string) (childValue []byte, a *Ambiguity) {
-	var small [16][]byte // most objects here have a handful of members: no allocation
-	seen := small[:0]
-	var many map[string]bool // past that, folded names, so that a huge object costs O(n)
+	lv := Level{Reads: reads}
 	Members(obj, func(key []byte, vs, ve int) bool {
 		name := MemberName(key)
-		for _, r := range reads {
-			if string(name) != r && foldEqual(name, r) {
-				a = &Ambiguity{Member: string(name), As: r}
-				return false
-			}
-		}
-		if many == nil && len(seen) < len(small) {
-			for _, s := range seen {
-				if bytes.EqualFold(s, name) {
-					a = &Ambiguity{Member: string(name)}
-					return false
-				}
-			}
-			seen = append(seen, name)
-		} else {
-			if many == nil {
-				many = map[string]bool{}
-				for _, s := range seen {
-					many[foldName(s)] = true
-				}
-			}
-			f := foldName(name)
-			if many[f] {
-				a = &Ambiguity{Member: string(name)}
-				return false
-			}
-			many[f] = true
+		if a = lv.Member(name); a != nil {
+			return false
 		}
 		if child != "" && string(name) == child {
 			childValue = obj[vs:ve]
@@ -88,6 +61,55 @@ func CheckLevel(obj []byte, reads []string, child string) (childValue []byte, a 
 		return true
 	})
 	return childValue, a
+}
+
+// Level is CheckLevel's check of one object, member by member, for a reader that walks the
+// object itself (ReadMessage). The zero Level with Reads set is ready; it must not be copied
+// once used.
+type Level struct {
+	Reads []string // the names the reader takes in this object
+
+	small [16][]byte // most objects here have a handful of members: no allocation
+	seen  [][]byte
+	many  map[string]bool // past small, folded names, so that a huge object costs O(n)
+}
+
+// Member checks the next member's unescaped name against the members before it and the names
+// read, and returns the ambiguity it makes, or nil.
+func (lv *Level) Member(name []byte) *Ambiguity {
+	ascii := isASCII(name)
+	for _, r := range lv.Reads {
+		if ascii && len(name) != len(r) {
+			continue // an ASCII name folds to no name of another length
+		}
+		if string(name) != r && foldEqual(name, r) {
+			return &Ambiguity{Member: string(name), As: r}
+		}
+	}
+	if lv.many == nil && len(lv.seen) < len(lv.small) {
+		if lv.seen == nil {
+			lv.seen = lv.small[:0]
+		}
+		for _, s := range lv.seen {
+			if bytes.EqualFold(s, name) {
+				return &Ambiguity{Member: string(name)}
+			}
+		}
+		lv.seen = append(lv.seen, name)
+		return nil
+	}
+	if lv.many == nil {
+		lv.many = map[string]bool{}
+		for _, s := range lv.seen {
+			lv.many[foldName(s)] = true
+		}
+	}
+	f := foldName(name)
+	if lv.many[f] {
+		return &Ambiguity{Member: string(name)}
+	}
+	lv.many[f] = true
+	return nil
 }
 
 // foldEqual is bytes.EqualFold(name, []byte(r)) without the conversion: a name that is
@@ -113,6 +135,15 @@ func foldEqual(name []byte, r string) bool {
 		return false
 	}
 	return bytes.EqualFold(name, []byte(r))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func lower(c byte) byte {

@@ -25,26 +25,56 @@ const maxDepth = 10000
 // isObject is false for any other top-level value (an array is a batch). A method that is not
 // a string is an error, as decoding it into a string would be.
 func Envelope(line []byte) (id json.RawMessage, method string, isObject bool, err error) {
+	m, err := ReadMessage(line, nil, "")
+	return m.ID, m.Method, m.IsObject, err
+}
+
+// Message is what ReadMessage reads of one message.
+type Message struct {
+	ID       json.RawMessage // the top-level "id", raw; nil for none
+	Method   string          // the top-level "method"
+	IsObject bool            // false for any other top-level value (an array is a batch)
+	// Child is the value of the top-level member ReadMessage was asked for, nil for none.
+	Child []byte
+	// Ambiguity is the first ambiguity among the top-level members (CheckLevel), nil for none;
+	// it is not looked for when ReadMessage is given no names read.
+	Ambiguity *Ambiguity
+}
+
+// ReadMessage is Envelope and, when reads is not nil, CheckLevel(line, reads, child) in the
+// same pass over the message: the relay's reader validates, reads the envelope and checks the
+// top level for ambiguity with one walk.
+func ReadMessage(line []byte, reads []string, child string) (m Message, err error) {
 	var methodRaw []byte
+	check := reads != nil
+	lv := Level{Reads: reads}
 	isObject, ok := Object(line, func(key, value []byte) {
-		switch {
-		case KeyIs(key, "id"):
-			id = value
-		case KeyIs(key, "method"):
+		name := MemberName(key)
+		switch string(name) {
+		case "id":
+			m.ID = value
+		case "method":
 			methodRaw = value
 		}
+		if !check || m.Ambiguity != nil {
+			return
+		}
+		if m.Ambiguity = lv.Member(name); m.Ambiguity == nil && child != "" && string(name) == child {
+			m.Child = value
+		}
 	})
+	m.IsObject = isObject
 	if !ok {
-		return nil, "", isObject, ErrNotJSON
+		return Message{IsObject: isObject}, ErrNotJSON
 	}
 	if methodRaw != nil && string(methodRaw) != "null" { // null decodes to "" in encoding/json
-		m, ok := Unquote(methodRaw)
+		method, ok := Unquote(methodRaw)
 		if !ok {
-			return nil, "", true, errors.New("the method is not a string")
+			return Message{IsObject: true}, errors.New("the method is not a string")
 		}
-		method = m
+		m.Method = method
 	}
-	return id, method, isObject, nil
+	return m, nil
 }
 
 // Object validates b as one JSON value and, when it is an object, calls visit with each

@@ -110,3 +110,41 @@ func FuzzEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadMessage checks the relay's one-pass reader against its two parts done apart: the
+// envelope as Envelope reads it (itself checked against encoding/json by FuzzEnvelope), and
+// the top level's ambiguity and child as CheckLevel finds them.
+func FuzzReadMessage(f *testing.F) {
+	for _, s := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`,
+		`{"id":1,"ID":2,"method":"a"}`, `{"Method":"a","id":1}`, `{"params":1,"params":2}`, `{"\u0070arams":{"x":1},"id":1}`,
+		`{"id":1,"params":{"a":1},"K":2,"\u212a":3}`, `[{"id":1,"method":"a"}]`, `{"method":7}`, `{"id":1`,
+		`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"Q":18}`,
+	} {
+		f.Add([]byte(s))
+	}
+	reads := []string{"jsonrpc", "id", "method", "params", "result", "error"}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		m, err := ReadMessage(line, reads, "params")
+		id, method, isObject, werr := Envelope(line)
+		if (err == nil) != (werr == nil) || m.IsObject != isObject {
+			t.Fatalf("ReadMessage(%q): error %v, object %v; Envelope: error %v, object %v", line, err, m.IsObject, werr, isObject)
+		}
+		if err != nil {
+			return
+		}
+		if string(m.ID) != string(id) || m.Method != method {
+			t.Fatalf("ReadMessage(%q) = id %q method %q; Envelope: %q %q", line, m.ID, m.Method, id, method)
+		}
+		child, a := CheckLevel(line, reads, "params")
+		if (m.Ambiguity == nil) != (a == nil) || a != nil && *a != *m.Ambiguity {
+			t.Fatalf("ReadMessage(%q) ambiguity %+v; CheckLevel: %+v", line, m.Ambiguity, a)
+		}
+		if a == nil && string(m.Child) != string(child) {
+			t.Fatalf("ReadMessage(%q) child %q; CheckLevel: %q", line, m.Child, child)
+		}
+		if n, _ := ReadMessage(line, nil, "params"); n.Ambiguity != nil || n.Child != nil {
+			t.Fatalf("ReadMessage(%q) without names read checked them: %+v", line, n)
+		}
+	})
+}
