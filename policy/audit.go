@@ -165,6 +165,7 @@ type AuditLog struct {
 	unsealed bool   // lines appended since the last seal
 	lastSeal time.Time
 	timer    *time.Timer
+	sealer   bool // an AuditWriter seals the log (sealIfDue), and no timer is set here
 	closed   bool
 	key      []byte
 	// headSealed says head.json on disk carries a seal.
@@ -304,10 +305,43 @@ func (l *AuditLog) AppendBatch(entries []AuditEntry) error {
 	switch wait := l.opts.SyncEvery - now.Sub(l.lastSeal); {
 	case wait <= 0:
 		return l.sealLocked()
-	case l.timer == nil:
+	case l.timer == nil && !l.sealer:
 		l.timer = time.AfterFunc(wait, l.sealLater)
 	}
 	return nil
+}
+
+// sealBy says whether an AuditWriter seals the log from now on: it then asks sealWait when
+// to, and calls sealIfDue, and no timer of the log's own is set. Lines appended before are
+// sealed on time either way.
+func (l *AuditLog) sealBy(writer bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sealer = writer
+	if !writer && l.unsealed && l.timer == nil && !l.closed {
+		l.timer = time.AfterFunc(max(l.opts.SyncEvery-l.opts.Now().Sub(l.lastSeal), 0), l.sealLater)
+	}
+}
+
+// sealWait is how long the lines appended since the last seal may wait for the next; ok is
+// false when there are none.
+func (l *AuditLog) sealWait() (wait time.Duration, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.unsealed || l.closed {
+		return 0, false
+	}
+	return l.opts.SyncEvery - l.opts.Now().Sub(l.lastSeal), true
+}
+
+// sealIfDue seals the log when lines have waited SyncEvery for it.
+func (l *AuditLog) sealIfDue() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed || !l.unsealed || l.opts.Now().Sub(l.lastSeal) < l.opts.SyncEvery {
+		return nil
+	}
+	return l.sealLocked()
 }
 
 // record is the line an entry becomes, before its place in the chain is known.

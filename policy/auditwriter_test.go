@@ -77,6 +77,121 @@ func TestAuditWriterBatchesWhileCallsKeepComing(t *testing.T) {
 	}
 }
 
+// While calls keep coming, the call whose entry finds the last write a linger or more ago
+// wakes the writer: the writes keep pace with the calls with no clock behind them (here the
+// tail timer is an hour away), so a busy daemon is not woken between messages.
+func TestAuditWriterWritesWhileCallsKeepComingWithoutAClock(t *testing.T) {
+	var mu sync.Mutex
+	var at []time.Time
+	const linger = 40 * time.Millisecond
+	dir := t.TempDir()
+	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w := newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, linger, time.Hour, func(int) {
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+	})
+	start := time.Now()
+	for i := 0; time.Since(start) < 10*linger; i++ { // a busy relay: a call every 2 ms
+		w.Write(testEntry(i))
+		time.Sleep(2 * time.Millisecond)
+	}
+	mu.Lock()
+	writes := append([]time.Time(nil), at...)
+	mu.Unlock()
+	// One write per linger, give or take the first and an entry queued as a write began.
+	if len(writes) < 4 || len(writes) > 13 {
+		t.Fatalf("%d writes during %v of calls with a linger of %v: want about one per linger (fewer: the entries waited for a clock; more: they were not batched)", len(writes), 10*linger, linger)
+	}
+	w.Close()
+}
+
+// An entry queued within the linger of the last write waits for the next call's wake-up (or
+// the tail), not for a clock: nothing wakes the daemon between messages to write it.
+func TestAuditWriterWaitsForTheNextCallNotForAClock(t *testing.T) {
+	batches := make(chan int, 10)
+	const linger = 40 * time.Millisecond
+	_, w := testAuditWriterTail(t, linger, time.Hour, func(n int) { batches <- n })
+	w.Write(testEntry(0))
+	if n := <-batches; n != 1 {
+		t.Fatalf("first batch: %d entries, want 1", n)
+	}
+	w.Write(testEntry(1))
+	time.Sleep(3 * linger)
+	select {
+	case n := <-batches:
+		t.Fatalf("a batch of %d was written with no call after it: a clock woke the writer", n)
+	default:
+	}
+	w.Write(testEntry(2)) // the last write is a linger ago: this call wakes the writer
+	select {
+	case n := <-batches:
+		if n != 2 {
+			t.Fatalf("the next call's batch: %d entries, want 2", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the next call did not wake the writer")
+	}
+	w.Close()
+}
+
+// The entries of a burst's end, which no later call wakes the writer for, are written by the
+// tail timer.
+func TestAuditWriterWritesABurstsTail(t *testing.T) {
+	batches := make(chan int, 10)
+	_, w := testAuditWriterTail(t, time.Hour, 50*time.Millisecond, func(n int) { batches <- n })
+	w.Write(testEntry(0)) // at once: nothing written before
+	w.Write(testEntry(1)) // within the linger of that write: it waits for the tail
+	w.Write(testEntry(2))
+	got := 0
+	for got < 3 {
+		select {
+		case n := <-batches:
+			got += n
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of 3 entries written: the tail was never written", got)
+		}
+	}
+	w.Close()
+}
+
+// Through a writer, the log sets no timer of its own: the writer seals it (fsync and head
+// mark) within SyncEvery of the lines it wrote, on its alarm, with no call after them.
+func TestAuditWriterSealsTheLogOnTime(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenAudit(dir, AuditOptions{SyncEvery: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w := newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, time.Hour, time.Hour, nil)
+	defer w.Close()
+	w.Write(testEntry(0))
+	w.Flush() // the first line: sealed at once, nothing was sealed before
+	w.Write(testEntry(1))
+	w.Write(testEntry(2))
+	w.Flush()
+	if rep := mustVerify(t, dir); !rep.OK || rep.Lines != 3 || rep.Unsealed != 2 {
+		t.Fatalf("right after the writes: %+v, want 3 lines, the last 2 waiting for their seal", rep)
+	}
+	if l.timer != nil {
+		t.Error("the log set a timer of its own while a writer seals it")
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		rep := mustVerify(t, dir)
+		if rep.OK && rep.Lines == 3 && rep.Unsealed == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("10 s after the lines were written: %+v, want 3 lines, none unsealed", rep)
+		}
+	}
+}
+
 // Flush writes what is queued at once, without waiting out the linger, so that a reader of
 // the log (mcptray audit) sees every call that ended before it asked.
 func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
@@ -109,13 +224,19 @@ func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
 // writer with linger and wrote (see newAuditWriter); the log is closed at cleanup.
 func testAuditWriter(t *testing.T, linger time.Duration, wrote func(int)) (dir string, w *AuditWriter) {
 	t.Helper()
+	return testAuditWriterTail(t, linger, time.Hour, wrote)
+}
+
+// testAuditWriterTail is testAuditWriter with the tail timer's wait given.
+func testAuditWriterTail(t *testing.T, linger, tail time.Duration, wrote func(int)) (dir string, w *AuditWriter) {
+	t.Helper()
 	dir = t.TempDir()
 	l, err := OpenAudit(dir, AuditOptions{SyncEvery: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	return dir, newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, linger, wrote)
+	return dir, newAuditWriter(l, func(err error) { t.Errorf("writing: %v", err) }, linger, tail, wrote)
 }
 
 // testEntry is an allowed call of tool number i.
