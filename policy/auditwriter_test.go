@@ -192,6 +192,28 @@ func TestAuditWriterSealsTheLogOnTime(t *testing.T) {
 	}
 }
 
+// A full queue wakes the writer, whatever the linger: Write waits only until the writer has
+// taken the queue, and every entry is written.
+func TestAuditWriterFullQueueWakesTheWriter(t *testing.T) {
+	dir, w := testAuditWriter(t, time.Hour, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 3*auditQueue + 5 { // the first at once, then the queue fills three times
+			w.Write(testEntry(i))
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Write stayed blocked on a full queue: the writer was not woken")
+	}
+	w.Close()
+	if rep := mustVerify(t, dir); !rep.OK || rep.Lines != 3*auditQueue+5 {
+		t.Fatalf("after Close: %+v, want %d chained lines", rep, 3*auditQueue+5)
+	}
+}
+
 // Flush writes what is queued at once, without waiting out the linger, so that a reader of
 // the log (mcptray audit) sees every call that ended before it asked.
 func TestAuditWriterFlushWritesWithoutTheLinger(t *testing.T) {
