@@ -32,10 +32,11 @@ import (
 // atomically, at most once per AuditOptions.SyncEvery (1 s by default, always within that
 // time of an append, and on Close): a power cut can lose the last second of lines, and those
 // lines are then past the head mark, which Verify reports without calling it tampering.
-// Through an AuditWriter (the daemon's), a call's line reaches the file at most 20 ms after
-// the call ended while calls keep coming (auditLinger), so a crash of MCP Tray can also lose
-// those last 20 ms of lines; readers ask the daemon to flush first (audit.flush), so they
-// see every call that ended before they asked.
+// Through an AuditWriter (the daemon's), a call's line reaches the file about 20 ms after
+// the call ended while calls keep coming (auditLinger), and at most 250 ms after at the end
+// of a burst (auditTail), so a crash of MCP Tray can also lose those last lines; readers ask
+// the daemon to flush first (audit.flush), so they see every call that ended before they
+// asked.
 //
 // What Verify detects: a line edited, inserted, removed or moved anywhere before the head
 // mark; lines or whole files deleted from the start, the middle or the end; head.json
