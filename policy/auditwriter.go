@@ -37,7 +37,7 @@ type AuditWriter struct {
 	linger time.Duration
 	start  time.Time    // the writer's own clock starts here (monotonic)
 	last   atomic.Int64 // when the last write began, in ns since start
-	alarm  *alarm.Alarm // the tail's and the seal's clock; nil: no alarm could be made (timers then)
+	alarm  *alarm.Alarm // the tail's and the seal's clock
 }
 
 // auditQueue is how many entries may wait for the writer before Write blocks.
@@ -66,10 +66,8 @@ func newAuditWriter(l *AuditLog, onError func(error), linger, tail time.Duration
 		linger: linger, start: time.Now()}
 	w.room.L = &w.mu
 	w.last.Store(-int64(linger)) // nothing written yet: the first entry goes at once
-	if a, err := alarm.New(); err == nil {
-		w.alarm = a
-		l.sealBy(true) // the writer seals the log when its alarm says so
-	}
+	w.alarm = alarm.New()
+	l.sealBy(true) // the writer seals the log when its alarm says so
 	go w.run(onError, tail, wrote)
 	return w
 }
@@ -160,8 +158,10 @@ func (w *AuditWriter) Close() {
 // entry wakes nobody unless Write says so.
 func (w *AuditWriter) run(onError func(error), tail time.Duration, wroteHook func(int)) {
 	defer close(w.done)
-	tick, set, stop := w.clock()
-	defer stop()
+	defer func() {
+		w.alarm.Close()
+		w.log.sealBy(false)
+	}()
 	// write appends what is queued to the log, auditBatch entries a write; it reports
 	// whether it wrote anything, and whether the writer was closed.
 	write := func() (wrote bool, closed bool) {
@@ -189,7 +189,7 @@ func (w *AuditWriter) run(onError func(error), tail time.Duration, wroteHook fun
 		var flushed chan struct{}
 		select {
 		case <-w.kick:
-		case <-tick:
+		case <-w.alarm.C:
 		case flushed = <-w.flush:
 		}
 		// Everything queued goes at once, a flush's entries with it.
@@ -200,55 +200,20 @@ func (w *AuditWriter) run(onError func(error), tail time.Duration, wroteHook fun
 		if closed {
 			return
 		}
-		if w.alarm != nil {
-			if err := w.log.sealIfDue(); err != nil {
-				onError(err)
-			}
+		if err := w.log.sealIfDue(); err != nil {
+			onError(err)
 		}
 		// After a write, entries that queue up within the linger wake nobody: the tail
 		// comes for them. A tick with nothing to write ends that wait.
 		tailDue = wroteAny || tailDue && w.waiting()
-		next := time.Duration(-1)
-		if tailDue {
-			next = tail
+		next, set := tail, tailDue
+		if wait, ok := w.log.sealWait(); ok && (!set || wait < next) {
+			next, set = wait, true
 		}
-		if wait, ok := w.log.sealWait(); ok && w.alarm != nil && (next < 0 || wait < next) {
-			next = wait
+		if set {
+			w.alarm.Reset(next)
+		} else {
+			w.alarm.Stop()
 		}
-		set(next)
 	}
-}
-
-// clock is the writer's alarm as a channel, set (d < 0: stopped) and stopped at the end; a
-// runtime timer when no alarm could be made.
-func (w *AuditWriter) clock() (tick <-chan struct{}, set func(time.Duration), stop func()) {
-	if a := w.alarm; a != nil {
-		return a.C, func(d time.Duration) {
-				if d < 0 {
-					a.Stop()
-				} else {
-					a.Reset(d)
-				}
-			}, func() {
-				a.Close()
-				w.log.sealBy(false)
-			}
-	}
-	c := make(chan struct{}, 1)
-	t := time.AfterFunc(time.Hour, func() {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	})
-	t.Stop()
-	return c, func(d time.Duration) {
-			if d < 0 {
-				t.Stop()
-			} else {
-				t.Reset(d)
-			}
-		}, func() {
-			t.Stop()
-		}
 }

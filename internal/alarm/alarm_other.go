@@ -4,28 +4,11 @@ package alarm
 
 import "time"
 
-// impl is a runtime timer sending on the alarm's channel.
-type impl struct{ t *time.Timer }
+// fdAlarm has no instance outside Linux: the alarm is a runtime timer there.
+type fdAlarm struct{}
 
-func (a *Alarm) start(c chan<- struct{}) error {
-	a.t = time.AfterFunc(time.Hour, func() {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	})
-	a.t.Stop()
-	return nil
-}
+func newFD(func()) *fdAlarm { return nil }
 
-// Reset arms the alarm to tick d from now (at once for d ≤ 0), replacing any earlier setting.
-func (a *Alarm) Reset(d time.Duration) { a.t.Reset(max(d, 0)) }
+func (*fdAlarm) set(time.Duration) {}
 
-// Stop disarms the alarm.
-func (a *Alarm) Stop() { a.t.Stop() }
-
-// Close disarms the alarm.
-func (a *Alarm) Close() error {
-	a.t.Stop()
-	return nil
-}
+func (*fdAlarm) close() error { return nil }

@@ -8,10 +8,7 @@ import (
 // An armed alarm ticks, not before its time; a stopped one does not; a later Reset replaces
 // an earlier one.
 func TestAlarmTicksOnceArmedAndNotWhenStopped(t *testing.T) {
-	a, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := New()
 	defer a.Close()
 	start := time.Now()
 	a.Reset(30 * time.Millisecond)
@@ -41,10 +38,7 @@ func TestAlarmTicksOnceArmedAndNotWhenStopped(t *testing.T) {
 
 // Close ends the alarm's goroutine; a closed alarm never ticks.
 func TestAlarmClose(t *testing.T) {
-	a, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := New()
 	a.Reset(10 * time.Millisecond)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
@@ -52,6 +46,28 @@ func TestAlarmClose(t *testing.T) {
 	select {
 	case <-a.C:
 		t.Fatal("a closed alarm ticked")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// Without a timerfd the alarm is a runtime timer, with the same behaviour.
+func TestAlarmWithoutATimerfd(t *testing.T) {
+	c := make(chan struct{}, 1)
+	a := &Alarm{C: c, c: c}
+	a.t = time.AfterFunc(time.Hour, a.tick)
+	a.t.Stop()
+	defer a.Close()
+	a.Reset(10 * time.Millisecond)
+	select {
+	case <-a.C:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the timer-based alarm never ticked")
+	}
+	a.Reset(10 * time.Millisecond)
+	a.Stop()
+	select {
+	case <-a.C:
+		t.Fatal("a stopped timer-based alarm ticked")
 	case <-time.After(100 * time.Millisecond):
 	}
 }
