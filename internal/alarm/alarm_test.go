@@ -10,44 +10,10 @@ import (
 func TestAlarmTicksOnceArmedAndNotWhenStopped(t *testing.T) {
 	a := New()
 	defer a.Close()
-	start := time.Now()
-	a.Reset(30 * time.Millisecond)
-	select {
-	case <-a.C:
-		if took := time.Since(start); took < 30*time.Millisecond {
-			t.Fatalf("ticked after %v, armed for 30ms", took)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("an armed alarm never ticked")
-	}
-	a.Reset(20 * time.Millisecond)
-	a.Stop()
-	select {
-	case <-a.C:
-		t.Fatal("a stopped alarm ticked")
-	case <-time.After(100 * time.Millisecond):
-	}
+	ticksAndStops(t, a)
 	a.Reset(time.Hour)
 	a.Reset(10 * time.Millisecond) // replaces the hour
-	select {
-	case <-a.C:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the later, shorter Reset did not tick")
-	}
-}
-
-// Close ends the alarm's goroutine; a closed alarm never ticks.
-func TestAlarmClose(t *testing.T) {
-	a := New()
-	a.Reset(10 * time.Millisecond)
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-a.C:
-		t.Fatal("a closed alarm ticked")
-	case <-time.After(100 * time.Millisecond):
-	}
+	wantTick(t, a, "the later, shorter Reset")
 }
 
 // Without a timerfd the alarm is a runtime timer, with the same behaviour.
@@ -57,17 +23,47 @@ func TestAlarmWithoutATimerfd(t *testing.T) {
 	a.t = time.AfterFunc(time.Hour, a.tick)
 	a.t.Stop()
 	defer a.Close()
+	ticksAndStops(t, a)
+}
+
+// Close ends the alarm's goroutine; a closed alarm never ticks.
+func TestAlarmClose(t *testing.T) {
+	a := New()
 	a.Reset(10 * time.Millisecond)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantNoTick(t, a, "a closed alarm")
+}
+
+// ticksAndStops checks that a ticks once armed, not before its time, and not once stopped.
+func ticksAndStops(t *testing.T, a *Alarm) {
+	t.Helper()
+	start := time.Now()
+	a.Reset(30 * time.Millisecond)
+	wantTick(t, a, "an armed alarm")
+	if took := time.Since(start); took < 30*time.Millisecond {
+		t.Fatalf("ticked after %v, armed for 30ms", took)
+	}
+	a.Reset(20 * time.Millisecond)
+	a.Stop()
+	wantNoTick(t, a, "a stopped alarm")
+}
+
+func wantTick(t *testing.T, a *Alarm, what string) {
+	t.Helper()
 	select {
 	case <-a.C:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the timer-based alarm never ticked")
+		t.Fatalf("%s never ticked", what)
 	}
-	a.Reset(10 * time.Millisecond)
-	a.Stop()
+}
+
+func wantNoTick(t *testing.T, a *Alarm, what string) {
+	t.Helper()
 	select {
 	case <-a.C:
-		t.Fatal("a stopped timer-based alarm ticked")
+		t.Fatalf("%s ticked", what)
 	case <-time.After(100 * time.Millisecond):
 	}
 }
