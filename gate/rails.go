@@ -34,15 +34,13 @@ type Rails struct {
 
 	tel atomic.Pointer[telemetry.Telemetry] // nil: telemetry off
 
-	// upToDate is what current last brought the rails up to, stored once it has: a call that
-	// finds the same configuration and secrets takes no lock.
+	// upToDate is the configuration and secrets the rails were last brought up to (nil:
+	// none yet), stored under mu once applied: a call that finds the same ones takes no lock.
 	upToDate atomic.Pointer[railsState]
 
-	mu      sync.Mutex
-	applied *config.Config
-	telCfg  config.Telemetry // the settings tel was started with
-	gen     uint64           // the secret book's redactor generation check was given
-	closed  bool
+	mu     sync.Mutex
+	telCfg config.Telemetry // the settings tel was started with
+	closed bool
 }
 
 // NewRails returns rails that follow cfg (the configuration in effect, nil before the first
@@ -127,7 +125,11 @@ func (r *Rails) current(server string) *config.Server {
 func (r *Rails) bringUpToDate(cfg *config.Config, gen uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if cfg != r.applied {
+	was := r.upToDate.Load()
+	if was == nil {
+		was = &railsState{} // no configuration, and generation 0 of the secrets
+	}
+	if cfg != was.cfg {
 		limits := map[string][]config.Limit{}
 		var tel config.Telemetry
 		if cfg != nil {
@@ -141,14 +143,12 @@ func (r *Rails) bringUpToDate(cfg *config.Config, gen uint64) {
 			}
 		}
 		r.book.Set(limits)
-		r.applied = cfg
 		if tel != r.telCfg && !r.closed {
 			r.restartTelemetryLocked(tel)
 		}
 	}
-	if gen != r.gen {
+	if gen != was.gen {
 		r.check.SetSecrets(r.secrets.ByServer())
-		r.gen = gen
 	}
 	r.upToDate.Store(&railsState{cfg: cfg, gen: gen})
 }

@@ -106,7 +106,7 @@ type toolCallParams struct {
 // false when it names no tool. line must be valid JSON (classify read it), so its members
 // are walked, not validated again.
 func readToolCall(line []byte) (c toolCallParams, ok bool) {
-	return readToolCallParams(memberValue(line, "params"))
+	return readToolCallParams(jsonwire.ValueAt(line, "params"))
 }
 
 // readToolCallParams is readToolCall given the request's params.
@@ -128,23 +128,10 @@ func readToolCallParams(params []byte) (c toolCallParams, ok bool) {
 		return toolCallParams{}, false
 	}
 	c.args = append(json.RawMessage(nil), args...)
-	if tp := memberValue(meta, "traceparent"); tp != nil {
+	if tp := jsonwire.ValueAt(meta, "traceparent"); tp != nil {
 		c.traceparent, _ = jsonwire.Unquote(tp)
 	}
 	return c, true
-}
-
-// memberValue is the value of obj's last member named name (as encoding/json reads it
-// exactly), nil when there is none or obj is not an object. obj must be valid JSON.
-func memberValue(obj []byte, name string) []byte {
-	var v []byte
-	jsonwire.Members(obj, func(key []byte, vs, ve int) bool {
-		if jsonwire.KeyIs(key, name) {
-			v = obj[vs:ve]
-		}
-		return true
-	})
-	return v
 }
 
 // cancelledID reads params.requestId of a notifications/cancelled.

@@ -274,7 +274,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 			if env.Method == "tools/call" && r.opts.Gate != nil {
 				params := rd.child
 				if sent != nil {
-					params = memberValue(line, "params") // the era bridge rewrote it
+					params = jsonwire.ValueAt(line, "params") // the era bridge rewrote it
 				}
 				if err := r.gateCall(env, key, line, raw, params, sent); err != nil {
 					return err
