@@ -69,9 +69,13 @@ func CheckLevel(obj []byte, reads []string, child string) (childValue []byte, a 
 type Level struct {
 	Reads []string // the names the reader takes in this object
 
-	small [16][]byte // most objects here have a handful of members: no allocation
-	seen  [][]byte
-	many  map[string]bool // past small, folded names, so that a huge object costs O(n)
+	// The names seen so far: the first len(small) in small (most objects here have a
+	// handful of members), then folded in many, so that a huge object costs O(n). small is
+	// counted by n rather than sliced, so that a Level does not point into itself and can
+	// stay on its reader's stack.
+	small [16][]byte
+	n     int
+	many  map[string]bool
 }
 
 // Member checks the next member's unescaped name against the members before it and the names
@@ -86,21 +90,19 @@ func (lv *Level) Member(name []byte) *Ambiguity {
 			return &Ambiguity{Member: string(name), As: r}
 		}
 	}
-	if lv.many == nil && len(lv.seen) < len(lv.small) {
-		if lv.seen == nil {
-			lv.seen = lv.small[:0]
-		}
-		for _, s := range lv.seen {
+	if lv.many == nil && lv.n < len(lv.small) {
+		for _, s := range lv.small[:lv.n] {
 			if bytes.EqualFold(s, name) {
 				return &Ambiguity{Member: string(name)}
 			}
 		}
-		lv.seen = append(lv.seen, name)
+		lv.small[lv.n] = name
+		lv.n++
 		return nil
 	}
 	if lv.many == nil {
 		lv.many = map[string]bool{}
-		for _, s := range lv.seen {
+		for _, s := range lv.small[:lv.n] {
 			lv.many[foldName(s)] = true
 		}
 	}

@@ -68,13 +68,36 @@ func ReadMessage(line []byte, reads []string, child string) (m Message, err erro
 		return Message{IsObject: isObject}, ErrNotJSON
 	}
 	if methodRaw != nil && string(methodRaw) != "null" { // null decodes to "" in encoding/json
-		method, ok := Unquote(methodRaw)
+		method, ok := knownMethod(methodRaw)
 		if !ok {
-			return Message{IsObject: true}, errors.New("the method is not a string")
+			if method, ok = Unquote(methodRaw); !ok {
+				return Message{IsObject: true}, errors.New("the method is not a string")
+			}
 		}
 		m.Method = method
 	}
 	return m, nil
+}
+
+// knownMethod returns the method a raw (quoted) name spells when it is one of the methods that
+// flow on every call, without the allocation Unquote makes for the string.
+func knownMethod(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	switch string(raw[1 : len(raw)-1]) {
+	case "tools/call":
+		return "tools/call", true
+	case "notifications/progress":
+		return "notifications/progress", true
+	case "notifications/message":
+		return "notifications/message", true
+	case "notifications/cancelled":
+		return "notifications/cancelled", true
+	case "ping":
+		return "ping", true
+	}
+	return "", false
 }
 
 // Object validates b as one JSON value and, when it is an object, calls visit with each

@@ -93,6 +93,7 @@ func FuzzEnvelope(f *testing.F) {
 		`{"jsonrpc":"2.0","id":"x","result":{"content":[{"type":"text","text":"a\nb"}]}}`,
 		`[{"id":1,"method":"a"},{"method":"b"}]`, `{"id":1e5,"method":"\ud83d\ude00"}`, `{"method":null}`,
 		`{"id":-0.5E+3}`, ` {"a":[true,false,null]} `, `null`,
+		`{"method":"tools\/call","id":2}`, `{"method":"ping","method":"tools/call"}`, `{"method":"notifications/progress "}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -147,4 +148,26 @@ func FuzzReadMessage(f *testing.F) {
 			t.Fatalf("ReadMessage(%q) without names read checked them: %+v", line, n)
 		}
 	})
+}
+
+// TestReadingAMessageAllocatesNothing: the relay reads every message of every call with
+// ReadMessage and checks the levels below with CheckLevel. Their Level once pointed into
+// itself, which put it on the heap (416 bytes a message, zeroed in memory the client and the
+// server had just evicted from the cache), and the method of a tools/call was copied into a
+// new string.
+func TestReadingAMessageAllocatesNothing(t *testing.T) {
+	reads := []string{"jsonrpc", "id", "method", "params", "result", "error"}
+	for _, line := range []string{
+		`{"method":"tools/call","params":{"name":"echo","arguments":{"message":"hi"},"_meta":{"progressToken":7}},"jsonrpc":"2.0","id":12}`,
+		`{"result":{"content":[{"type":"text","text":"Echo: hi"}]},"jsonrpc":"2.0","id":12}`,
+		`{"method":"notifications/progress","params":{"progressToken":7,"progress":1},"jsonrpc":"2.0"}`,
+	} {
+		b := []byte(line)
+		if n := testing.AllocsPerRun(100, func() { ReadMessage(b, reads, "params") }); n != 0 {
+			t.Errorf("ReadMessage(%s) made %v allocations, want none", line, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { CheckLevel(b, reads, "params") }); n != 0 {
+			t.Errorf("CheckLevel(%s) made %v allocations, want none", line, n)
+		}
+	}
 }
