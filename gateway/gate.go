@@ -109,6 +109,58 @@ func readToolCall(line []byte) (c toolCallParams, ok bool) {
 	return readToolCallParams(jsonwire.ValueAt(line, "params"))
 }
 
+// readCallParams is ambiguousBelow and readToolCallParams in one walk over a tools/call's
+// params (and one over its _meta): the first ambiguity of those levels (a, with its path as
+// ambiguousBelow gives it), or else the call as readToolCallParams reads it. Each tool call
+// once walked its params three times: validated with the message, checked for ambiguity,
+// read for the call.
+func readCallParams(params []byte) (c toolCallParams, ok bool, a *ambiguity) {
+	var nameRaw, args, meta, tp []byte
+	if a = walkLevel(params, levels[1].reads, func(name []byte, v []byte) {
+		switch string(name) {
+		case "name":
+			nameRaw = v
+		case "arguments":
+			args = v
+		case levels[2].name:
+			meta = v
+		}
+	}); a != nil {
+		return toolCallParams{}, false, a.Within(levels[1].path)
+	}
+	if a = walkLevel(meta, levels[2].reads, func(name []byte, v []byte) {
+		if string(name) == "traceparent" {
+			tp = v
+		}
+	}); a != nil {
+		return toolCallParams{}, false, a.Within(levels[2].path)
+	}
+	c.name, ok = jsonwire.Unquote(nameRaw)
+	if !ok || c.name == "" {
+		return toolCallParams{}, false, nil
+	}
+	c.args = append(json.RawMessage(nil), args...)
+	if tp != nil {
+		c.traceparent, _ = jsonwire.Unquote(tp)
+	}
+	return c, true, nil
+}
+
+// walkLevel is jsonwire.CheckLevel(obj, reads, …) calling visit with each member's unescaped
+// name and value until the first ambiguity, which it returns.
+func walkLevel(obj []byte, reads []string, visit func(name, value []byte)) (a *ambiguity) {
+	lv := jsonwire.Level{Reads: reads}
+	jsonwire.Members(obj, func(key []byte, vs, ve int) bool {
+		name := jsonwire.MemberName(key)
+		if a = lv.Member(name); a != nil {
+			return false
+		}
+		visit(name, obj[vs:ve])
+		return true
+	})
+	return a
+}
+
 // readToolCallParams is readToolCall given the request's params.
 func readToolCallParams(params []byte) (c toolCallParams, ok bool) {
 	var nameRaw, args, meta []byte

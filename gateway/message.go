@@ -48,6 +48,11 @@ type read struct {
 	top *ambiguity
 	// child is the value of the top-level member asked for (params), nil for none.
 	child []byte
+	// call is a tools/call request's tool call, read by checkedAmbiguity in the same walk
+	// over its params as the levels below the top (readCallParams); named is false when
+	// the params name no tool.
+	call  toolCallParams
+	named bool
 }
 
 // readChecked classifies line and, in the same pass, checks its top level against reads and

@@ -21,6 +21,10 @@ var hostileLines = []string{
 	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"\u212aey":1,"name":"x"}}`,
 	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1,2]}`,
 	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":7}}`,
+	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"\u006eame":"echo","arguments":{"a":1},"arguments":{"a":2}}}`,
+	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","_meta":{"traceparent":"a","traceparent":"b"}}}`,
+	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","_meta":[1]}}`,
+	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"","arguments":{}}}`,
 	`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"requestid":2}}`,
 	`{"jsonrpc":"2.0","id":3,"result":{"content":[]},"Result":{}}`,
 	`{"jsonrpc":"2.0","id":3,"result":{},"error":{"code":1,"message":"x"}}`,
@@ -50,15 +54,15 @@ func sameReading(t *testing.T, line []byte) {
 	if rd.kind != k || !bytes.Equal(rd.env.ID, env.ID) || rd.env.Method != env.Method || (rd.err == nil) != (err == nil) {
 		t.Fatalf("%q: one pass read %v %s %q (%v), classify %v %s %q (%v)", line, rd.kind, rd.env.ID, rd.env.Method, rd.err, k, env.ID, env.Method, err)
 	}
-	want, got := clientAmbiguity(k, line), checkedAmbiguity(line, rd)
+	want, got := clientAmbiguity(k, line), checkedAmbiguity(line, &rd)
 	if (want == nil) != (got == nil) || want != nil && *want != *got {
 		t.Fatalf("%q: client ambiguity %+v in one pass, %+v in several", line, got, want)
 	}
-	if k == kindRequest && want == nil {
+	if k == kindRequest && env.Method == "tools/call" && want == nil {
 		c1, ok1 := readToolCall(line)
-		c2, ok2 := readToolCallParams(rd.child)
+		c2, ok2 := rd.call, rd.named
 		if ok1 != ok2 || c1.name != c2.name || !bytes.Equal(c1.args, c2.args) || c1.traceparent != c2.traceparent {
-			t.Fatalf("%q: the tool call read %+v %v from params, %+v %v from the line", line, c2, ok2, c1, ok1)
+			t.Fatalf("%q: the tool call read %+v %v with the check of its params, %+v %v from the line", line, c2, ok2, c1, ok1)
 		}
 	}
 	if k == kindInvalid || k == kindBatch {

@@ -223,7 +223,7 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 		// A message whose members a server could read otherwise than the relay (a name
 		// given twice, or "METHOD" for "method", which Go servers accept) could have one tool
 		// checked and another one run: refuse it.
-		if a := checkedAmbiguity(line, rd); a != nil {
+		if a := checkedAmbiguity(line, &rd); a != nil {
 			r.refuseAmbiguous(k, env, a)
 			continue
 		}
@@ -272,11 +272,11 @@ func (r *relay) pumpFromClient(in *bufio.Reader) error {
 				}
 			}
 			if env.Method == "tools/call" && r.opts.Gate != nil {
-				params := rd.child
+				tc, named := rd.call, rd.named
 				if sent != nil {
-					params = jsonwire.ValueAt(line, "params") // the era bridge rewrote it
+					tc, named = readToolCall(line) // the era bridge rewrote it
 				}
-				if err := r.gateCall(env, key, line, raw, params, sent); err != nil {
+				if err := r.gateCall(env, key, line, raw, tc, named, sent); err != nil {
 					return err
 				}
 				continue
@@ -522,14 +522,13 @@ func (r *relay) refuseBadID(env envelope, line []byte) {
 	r.writeClient(errorResponse(nil, codeInvalidRequest, "MCP Tray refused this request because its id is neither text nor a number."))
 }
 
-// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it. params
-// is the value of line's params; sent, when not nil, goes into the call's pending entry
-// (pending.sent).
-func (r *relay) gateCall(env envelope, key string, line, raw, params, sent []byte) error {
+// gateCall asks the gate about a tools/call and forwards it, refuses it, or holds it. tc is
+// the call line holds (readCallParams), named false when it names no tool; sent, when not
+// nil, goes into the call's pending entry (pending.sent).
+func (r *relay) gateCall(env envelope, key string, line, raw []byte, tc toolCallParams, named bool, sent []byte) error {
 	defer r.traffic("client→server", kindRequest, env, len(line), 0) // off the round trip
-	tc, ok := readToolCallParams(params)
 	name, args := tc.name, tc.args
-	if !ok {
+	if !named {
 		r.writeClient(errorResponse(env.ID, codeInvalidRequest, "MCP Tray could not read this tool call (it names no tool)."))
 		return nil
 	}

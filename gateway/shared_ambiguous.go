@@ -69,8 +69,10 @@ func readClient(line []byte) read {
 }
 
 // checkedAmbiguity is clientAmbiguity for a message read by readClient, whose top level is
-// checked already.
-func checkedAmbiguity(line []byte, r read) *ambiguity {
+// checked already. For a tools/call request that is not ambiguous it also reads the tool
+// call into r (r.call, r.named), in the same walk over the params as the check below the
+// top (readCallParams).
+func checkedAmbiguity(line []byte, r *read) *ambiguity {
 	switch r.kind {
 	case kindRequest, kindNotification, kindResponse:
 		if a := jsonwire.LineBreak(line); a != nil {
@@ -78,6 +80,11 @@ func checkedAmbiguity(line []byte, r read) *ambiguity {
 		}
 		if r.top != nil {
 			return r.top
+		}
+		if r.kind == kindRequest && r.env.Method == "tools/call" {
+			var a *ambiguity
+			r.call, r.named, a = readCallParams(r.child)
+			return a
 		}
 		return ambiguousBelow(r.child)
 	}
