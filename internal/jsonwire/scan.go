@@ -186,7 +186,8 @@ func (s *scanner) space() { s.i = SkipSpace(s.b, s.i) }
 
 // value skips one JSON value of any kind, iteratively so deep nesting costs no stack.
 func (s *scanner) value() bool {
-	var stack []byte // '{' or '[' per open container
+	var buf [32]byte
+	stack := buf[:0] // '{' or '[' per open container; on the heap only past 32 levels
 	for {
 		s.space()
 		if s.i >= len(s.b) {
