@@ -161,29 +161,11 @@ func walkLevel(obj []byte, reads []string, visit func(name, value []byte)) (a *a
 	return a
 }
 
-// readToolCallParams is readToolCall given the request's params.
+// readToolCallParams is readToolCall given the request's params (readCallParams): params
+// that are ambiguous name no tool, though every caller has refused them before.
 func readToolCallParams(params []byte) (c toolCallParams, ok bool) {
-	var nameRaw, args, meta []byte
-	jsonwire.Members(params, func(key []byte, vs, ve int) bool {
-		switch {
-		case jsonwire.KeyIs(key, "name"):
-			nameRaw = params[vs:ve]
-		case jsonwire.KeyIs(key, "arguments"):
-			args = params[vs:ve]
-		case jsonwire.KeyIs(key, "_meta"):
-			meta = params[vs:ve]
-		}
-		return true
-	})
-	c.name, ok = jsonwire.Unquote(nameRaw)
-	if !ok || c.name == "" {
-		return toolCallParams{}, false
-	}
-	c.args = append(json.RawMessage(nil), args...)
-	if tp := jsonwire.ValueAt(meta, "traceparent"); tp != nil {
-		c.traceparent, _ = jsonwire.Unquote(tp)
-	}
-	return c, true
+	c, ok, _ = readCallParams(params)
+	return c, ok
 }
 
 // cancelledID reads params.requestId of a notifications/cancelled.

@@ -2,7 +2,10 @@ package gateway
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
+
+	"github.com/mcptray/mcptray/internal/jsonwire"
 )
 
 // hostileLines are messages a client or server could send to have the relay read one thing
@@ -48,6 +51,33 @@ func FuzzOnePassReadsWhatSeveralPassesRead(f *testing.F) {
 	f.Fuzz(sameReading)
 }
 
+// referenceToolCall reads a tools/call's name, arguments and trace context member by member
+// through the line (the last of a name given twice wins), apart from the ambiguity check.
+func referenceToolCall(line []byte) (c toolCallParams, ok bool) {
+	params := jsonwire.ValueAt(line, "params")
+	var nameRaw, args, meta []byte
+	jsonwire.Members(params, func(key []byte, vs, ve int) bool {
+		switch {
+		case jsonwire.KeyIs(key, "name"):
+			nameRaw = params[vs:ve]
+		case jsonwire.KeyIs(key, "arguments"):
+			args = params[vs:ve]
+		case jsonwire.KeyIs(key, "_meta"):
+			meta = params[vs:ve]
+		}
+		return true
+	})
+	c.name, ok = jsonwire.Unquote(nameRaw)
+	if !ok || c.name == "" {
+		return toolCallParams{}, false
+	}
+	c.args = append(json.RawMessage(nil), args...)
+	if tp := jsonwire.ValueAt(meta, "traceparent"); tp != nil {
+		c.traceparent, _ = jsonwire.Unquote(tp)
+	}
+	return c, true
+}
+
 func sameReading(t *testing.T, line []byte) {
 	k, env, err := classify(line)
 	rd := readClient(line)
@@ -59,11 +89,17 @@ func sameReading(t *testing.T, line []byte) {
 		t.Fatalf("%q: client ambiguity %+v in one pass, %+v in several", line, got, want)
 	}
 	if k == kindRequest && env.Method == "tools/call" && want == nil {
-		c1, ok1 := readToolCall(line)
+		c1, ok1 := referenceToolCall(line)
 		c2, ok2 := rd.call, rd.named
 		if ok1 != ok2 || c1.name != c2.name || !bytes.Equal(c1.args, c2.args) || c1.traceparent != c2.traceparent {
-			t.Fatalf("%q: the tool call read %+v %v with the check of its params, %+v %v from the line", line, c2, ok2, c1, ok1)
+			t.Fatalf("%q: the tool call read %+v %v with the check of its params, %+v %v by path", line, c2, ok2, c1, ok1)
 		}
+		if c3, ok3 := readToolCall(line); ok3 != ok2 || c3.name != c2.name || !bytes.Equal(c3.args, c2.args) || c3.traceparent != c2.traceparent {
+			t.Fatalf("%q: readToolCall read %+v %v, the pump %+v %v", line, c3, ok3, c2, ok2)
+		}
+	}
+	if len(levels) != 3 {
+		t.Fatalf("readCallParams walks the params and _meta levels; a level added under them must be walked there too")
 	}
 	if k == kindInvalid || k == kindBatch {
 		return
