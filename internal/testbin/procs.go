@@ -18,6 +18,30 @@ func Alive(pid int) bool {
 	return len(f) > 0 && string(f[0]) != "Z" && string(f[0]) != "X"
 }
 
+// GroupAlive reports whether a live process (not a zombie) is left in process group pgid
+// (Linux /proc).
+func GroupAlive(pgid int) bool {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(stat, ')')
+		f := bytes.Fields(stat[i+1:])
+		if len(f) < 3 || string(f[0]) == "Z" || string(f[0]) == "X" {
+			continue
+		}
+		if g, _ := strconv.Atoi(string(f[2])); g == pgid {
+			return true
+		}
+	}
+	return false
+}
+
 // Descendants returns the live processes descended from pid (Linux /proc).
 func Descendants(pid int) []int {
 	children := map[int][]int{}

@@ -181,7 +181,10 @@ func TestDebInstallAndPurgeLeaveTheHome(t *testing.T) {
 }
 
 // startUnderXvfb starts the installed tray app on a virtual screen, as the applications menu
-// would, waits until its daemon answers the installed mcptray, and stops it again.
+// would, waits until its daemon answers the installed mcptray, and stops it again: returns
+// once every process of the app's group (xvfb-run, Xvfb, the tray) has ended, so that nothing
+// the tray still writes on its way out (the welcome's marker) lands after the caller looks.
+// CI41 saw the marker appear during the purge after a stop that waited for xvfb-run alone.
 func startUnderXvfb(t *testing.T, root, dir, home string) {
 	t.Helper()
 	if _, err := exec.LookPath("xvfb-run"); err != nil {
@@ -201,6 +204,7 @@ func startUnderXvfb(t *testing.T, root, dir, home string) {
 			stopped = true
 			syscall.Kill(-app.Process.Pid, syscall.SIGTERM)
 			app.Wait()
+			u.Eventually("the tray app's processes end after SIGTERM", func() bool { return !testbin.GroupAlive(app.Process.Pid) })
 		}
 	}
 	defer stop()
