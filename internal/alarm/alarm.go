@@ -24,13 +24,23 @@ type Alarm struct {
 
 // New returns a stopped alarm; Close frees it.
 func New() *Alarm {
-	c := make(chan struct{}, 1)
-	a := &Alarm{C: c, c: c}
+	a := unset()
 	if a.fd = newFD(a.tick); a.fd == nil {
-		a.t = time.AfterFunc(time.Hour, a.tick)
-		a.t.Stop()
+		a.useTimer()
 	}
 	return a
+}
+
+// unset is an alarm with its channel and neither a timerfd nor a timer yet.
+func unset() *Alarm {
+	c := make(chan struct{}, 1)
+	return &Alarm{C: c, c: c}
+}
+
+// useTimer makes a a runtime timer, stopped.
+func (a *Alarm) useTimer() {
+	a.t = time.AfterFunc(time.Hour, a.tick)
+	a.t.Stop()
 }
 
 // tick sends a tick unless one is waiting already.

@@ -18,10 +18,8 @@ func TestAlarmTicksOnceArmedAndNotWhenStopped(t *testing.T) {
 
 // Without a timerfd the alarm is a runtime timer, with the same behaviour.
 func TestAlarmWithoutATimerfd(t *testing.T) {
-	c := make(chan struct{}, 1)
-	a := &Alarm{C: c, c: c}
-	a.t = time.AfterFunc(time.Hour, a.tick)
-	a.t.Stop()
+	a := unset()
+	a.useTimer()
 	defer a.Close()
 	ticksAndStops(t, a)
 }
