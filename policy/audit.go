@@ -360,7 +360,7 @@ func (l *AuditLog) record(e AuditEntry, now time.Time) AuditRecord {
 		digestOf = canon
 	}
 	rec := AuditRecord{
-		Time: e.Time.UTC(), Client: c.Client, Session: c.Session, Server: c.Server, Host: c.Host, Tool: c.Tool,
+		Time: e.Time.UTC(), Client: c.Client, Session: c.Session, Server: c.Server, Host: c.Host, Tool: displayText(c.Tool, l.opts.Redact),
 		Scope: c.Scope, Decision: e.Decision.Outcome, DecidedBy: e.Decision.DecidedBy,
 		Reason: e.Decision.Reason, WaitMS: millis(e.Decision.Waited), DurationMS: millis(e.Duration),
 		Outcome: e.Outcome, Note: e.Note, ArgsSHA256: lineHash(digestOf),

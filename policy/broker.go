@@ -162,12 +162,27 @@ func NewBroker(o BrokerOptions) *Broker {
 // since the engine's verdict lets the call through at once. The approval is published as an
 // ApprovalAdded event before Ask starts waiting, and as ApprovalResolved once decided. The
 // error is non-nil only for a request without a server or tool.
+// reasonSecretName and secretNameMessage refuse a call whose tool name holds a secret
+// MCP Tray keeps (Broker.Ask): such a name is never shown, asked about or kept.
+const (
+	reasonSecretName  = "the tool's name holds a secret MCP Tray keeps"
+	secretNameMessage = "Denied by MCP Tray: the name of this tool holds a secret, so MCP Tray does not show it or ask you about it."
+)
+
 func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 	c := r.Call
 	if c.Server == "" || c.Tool == "" {
 		return Decision{}, errors.New("asking for approval: the call names no server or tool")
 	}
+	if displayText(c.Tool, b.redact) != c.Tool {
+		// The prompt would show it, and an "always" would write it into config.json.
+		return Decision{Outcome: Denied, DecidedBy: ByRule, Reason: reasonSecretName, Message: secretNameMessage}, nil
+	}
 	args := displayArguments(c.Arguments, b.redact)
+	warnings := make([]string, len(r.Verdict.Warnings))
+	for i, w := range r.Verdict.Warnings {
+		warnings[i] = displayText(w, b.redact)
+	}
 	b.mu.Lock()
 	if reason, ok := b.grants.allowed(&c, r.Verdict.ReadOnly); ok && !r.Verdict.EachTime {
 		b.mu.Unlock()
@@ -181,8 +196,8 @@ func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 	changesProduction := c.Production && !r.Verdict.ReadOnly
 	h := &held{call: c, done: make(chan struct{}), Approval: Approval{
 		ID: b.newIDLocked(), Client: c.Client, App: c.App, Session: c.Session, Server: c.Server, Tool: c.Tool,
-		Scope: c.Scope, Description: r.Verdict.Description, Arguments: args,
-		Warnings: r.Verdict.Warnings, ReadOnly: r.Verdict.ReadOnly,
+		Scope: c.Scope, Description: displayText(r.Verdict.Description, b.redact), Arguments: args,
+		Warnings: warnings, ReadOnly: r.Verdict.ReadOnly,
 		KubeContext: c.kubeContext(), Production: c.Production,
 		SessionOffered: c.Session != "" && !changesProduction && !r.Verdict.EachTime, AlwaysOffered: !changesProduction && !r.Verdict.EachTime,
 		Created: now, Deadline: now.Add(timeout),
@@ -427,6 +442,16 @@ func (b *Broker) newIDLocked() string {
 
 // displayArguments returns arguments as canonical JSON passed through redact, always valid
 // JSON: bytes that are not JSON, or that redact broke, are shown as one JSON string.
+// displayText is s with the secret values redact knows taken out; s itself when redact is
+// nil. It is for what a server or an AI app named (a tool, its description, a finding about
+// it) on its way to a prompt, a listing or the audit log.
+func displayText(s string, redact func([]byte) []byte) string {
+	if redact == nil || s == "" {
+		return s
+	}
+	return string(redact([]byte(s)))
+}
+
 func displayArguments(raw []byte, redact func([]byte) []byte) json.RawMessage {
 	if len(raw) == 0 {
 		raw = []byte("{}")

@@ -269,6 +269,13 @@ func (e *Engine) ObserveTools(server string, tools []json.RawMessage, complete b
 			}
 		}
 		nextCache[sum] = t
+		if e.pins.carriesSecret(t.Name) {
+			// Its name would be written where no secret may be (pins.json, the audit log,
+			// a prompt, an allow rule in config.json): hide it, deny its calls, pin nothing.
+			errs = append(errs, fmt.Errorf("tool %d of %s: its name holds a secret MCP Tray keeps, so it is hidden", i+1, server))
+			invalid = append(invalid, t.Name)
+			continue
+		}
 		parsed = append(parsed, t)
 	}
 	res, err := e.pins.Observe(server, parsed, complete)
@@ -373,10 +380,14 @@ func (e *Engine) Tools(server string) []ToolStatus {
 			continue
 		}
 		v := baseVerdict(st, sr, k.tool)
+		var flags []string
+		for _, f := range st.tool.Flags {
+			flags = append(flags, e.pins.shown(f))
+		}
 		out = append(out, ToolStatus{
-			Server: server, Tool: k.tool, Rule: v.Rule, Reason: v.Reason,
+			Server: server, Tool: e.pins.shown(k.tool), Rule: v.Rule, Reason: v.Reason,
 			ReadOnly: st.tool.ReadOnly, Destructive: st.tool.Destructive,
-			Blocked: st.blocked, Removed: st.removed, Flags: st.tool.Flags, Fingerprint: st.tool.Fingerprint,
+			Blocked: st.blocked, Removed: st.removed, Flags: flags, Fingerprint: st.tool.Fingerprint,
 		})
 	}
 	slices.SortFunc(out, func(a, b ToolStatus) int { return strings.Compare(a.Tool, b.Tool) })

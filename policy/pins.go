@@ -277,6 +277,14 @@ func (s *PinStore) saveLocked() error {
 	return nil
 }
 
+// carriesSecret reports whether name holds a secret value MCP Tray knows (Redact would
+// change it): a tool's name is kept and shown as it is, so such a tool is never pinned.
+func (s *PinStore) carriesSecret(name string) bool { return s.shown(name) != name }
+
+// shown is text (a tool's name, a scanner's finding) with the secret values MCP Tray knows
+// taken out, for a listing; text itself when nothing is known.
+func (s *PinStore) shown(text string) string { return displayText(text, s.redact) }
+
 // redacted is def without secret values. Should taking them out break the JSON (a secret
 // that straddles a string's end), the redacted text is kept as one JSON string instead.
 func (s *PinStore) redacted(def json.RawMessage) json.RawMessage {

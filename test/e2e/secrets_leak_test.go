@@ -42,7 +42,8 @@ func TestSecretsLeakNowhere(t *testing.T) {
 	tools := filepath.Join(t.TempDir(), "tools.json")
 	writeFile(t, tools, `[{"name": "lookup", "description": "Looks things up with the key `+secret+`.",
   "inputSchema": {"type": "object", "properties": {"q": {"type": "string", "default": "`+secret+`"}}},
-  "annotations": {"readOnlyHint": true}}]`)
+  "annotations": {"readOnlyHint": true}},
+ {"name": "peek_`+secret+`", "description": "A tool named with the key.", "inputSchema": {"type": "object"}}]`)
 	run("server", "add", "leak", "--secret", "LEAK_TOKEN", "--env", "FAKESERVER_NOTIFY_METHOD_FROM=LEAK_TOKEN",
 		"--", fake, "-print-env", "LEAK_TOKEN", "-tools", tools)
 	outputs = append(outputs, setSecret(t, u, "leak", "LEAK_TOKEN", secret))
@@ -75,6 +76,21 @@ func TestSecretsLeakNowhere(t *testing.T) {
 	if !strings.Contains(string(res["tools"]), "lookup") {
 		t.Fatalf("the client did not get the server's tool: %s", res["tools"])
 	}
+	// A tool named with the secret (red team, 6 December 2026: its name reached pins.json,
+	// the audit log, `policy list` and the prompt) is hidden from the AI app, and a call to it
+	// by name is denied without asking; its name is kept nowhere (the Cleanup above checks
+	// every file and output).
+	if strings.Contains(string(res["tools"]), "peek_") {
+		t.Errorf("the AI app was shown the tool named with the secret: %s", res["tools"])
+	}
+	called := tsClient(t, u.Env, []string{"call", "peek_" + secret}, u.Bin, "connect", "leak")
+	if !strings.Contains(string(called["result"]), `"isError":true`) {
+		t.Errorf("a call to the tool named with the secret: %s %s", called["result"], called["error"])
+	}
+	run("policy", "list", "leak")
+	run("policy", "list", "leak", "--json")
+	run("audit")
+	run("audit", "--json")
 	traffic := run("logs", "leak", "--traffic")
 	if !strings.Contains(traffic, "notifications/message/") || !strings.Contains(traffic, "tools/list") {
 		t.Fatalf("the traffic log lacks the server's notification or the tool list:\n%s", traffic)
