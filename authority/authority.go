@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/mcptray/mcptray/control"
@@ -101,16 +102,17 @@ func (a *Authority) notFromPerson(pid int, orphanOK bool) string {
 //   - it runs in a session of its own that began after the daemon started and has no terminal
 //     (setsid, then its parent exits: its new parent is pid 1 or the session's reaper);
 //   - or it stayed in a terminal's session (an AI app run in the person's terminal) but is
-//     neither a descendant of the session's leader nor the command in the terminal's
-//     foreground (it made a process group of its own and its parent exited);
+//     not a descendant of the session's leader (it made a process group of its own and its
+//     parent exited), even when it made itself the terminal's foreground;
+//   - or it runs without a terminal and a D-Bus message bus started it (startedByBus);
 //   - or, unless orphanOK, it stayed in a session without a terminal whose leader runs (a
 //     desktop's: an AI app started from the menu) but no longer descends from that leader
 //     (the same escape). A browser's or file manager's opener (`gio open`) leaves what it
 //     opens such an orphan too, which is why the guard lets installs through (orphansMay):
 //     the person confirms an install in its own dialog.
 //
-// A person asks from the tray, the window, or a terminal: the command typed there is the
-// terminal's foreground (or runs under the shell that leads it), and a desktop's session began
+// A person asks from the tray, the window, or a terminal: the command typed there runs under
+// the shell that leads the terminal's session, and a desktop's session began
 // before MCP Tray. Where the system does not say which terminal a process has, nothing is
 // concluded. Not covered (README, "Security"): a program given a terminal of its own (script,
 // systemd-run --pty), or started by a process that was already there (a terminal emulator or
@@ -132,7 +134,7 @@ func (a *Authority) detached(asker proc.Info, orphanOK bool) string {
 			judge = oldestInSession(asker)
 		}
 	}
-	tty, foreground, known, err := proc.Terminal(judge.Pid)
+	tty, _, known, err := proc.Terminal(judge.Pid)
 	switch {
 	case !known:
 		return ""
@@ -140,13 +142,42 @@ func (a *Authority) detached(asker proc.Info, orphanOK bool) string {
 		return "its process could not be read: " + err.Error()
 	case tty == 0 && judge.Start > a.self.Start:
 		return "it runs detached from any terminal, in a session that began after MCP Tray started (a program that left the process tree it was started in)"
-	case tty != 0 && led && asker.Group != foreground && !descendsFrom(asker.Pid, judge.ID):
+	case tty != 0 && led && !descendsFrom(asker.Pid, judge.ID):
+		// Not the terminal's foreground alone: any process of the session may make itself
+		// that (tcsetpgrp, SIGTTOU ignored; red team, 6 December 2026).
 		return "it runs in a terminal's session but is not the command running in that terminal (a program that left the process tree it was started in)"
 	case tty == 0 && led && !orphanOK && !descendsFrom(asker.Pid, judge.ID):
 		return "its parent has exited and it no longer descends from its session's leader (a program that left the process tree it was started in)"
+	case tty == 0 && startedByBus(asker):
+		return "it was started by the desktop's message bus (D-Bus activation), which starts programs for any program that asks"
 	}
 	return ""
 }
+
+// startedByBus reports whether a D-Bus message bus started asker within its session: the
+// session bus starts the program of any service a program asks for (StartServiceByName), in
+// the desktop's session and below its leader, where it would pass for something the person
+// started (red team, 6 December 2026: an agent wrote a service file that ran `mcptray
+// approve`). A terminal emulator the bus started gives its shells sessions of their own, so
+// a person's command there is not judged by this.
+func startedByBus(asker proc.Info) bool {
+	chain, err := proc.Ancestry(asker.Pid)
+	if err != nil {
+		return false
+	}
+	for _, p := range chain[1:] {
+		if p.Pid <= 1 || p.Session != asker.Session {
+			return false
+		}
+		if exe, err := proc.Executable(p.Pid); err == nil && busDaemons[filepath.Base(exe)] {
+			return true
+		}
+	}
+	return false
+}
+
+// busDaemons are the programs of D-Bus message buses, which start services on request.
+var busDaemons = map[string]bool{"dbus-daemon": true, "dbus-broker": true, "dbus-broker-launch": true, "dbus-daemon-launch-helper": true}
 
 // oldestInSession is the farthest ancestor of asker still in its session (asker itself when
 // its parent is in another): the session began no later than it started. A session whose

@@ -285,3 +285,105 @@ func (a *Authority) Orphaned(pid int) string {
 	}
 	return a.notFromPerson(pid, false)
 }
+
+// Any process of a terminal's session may make its own group the terminal's foreground
+// (tcsetpgrp with SIGTTOU ignored): an agent of an AI app run in the person's terminal did,
+// after leaving its app's tree, and approved its own call (red team, 6 December 2026). Being
+// the foreground is not enough: the command must descend from the session's leader.
+func TestAProgramThatTookTheTerminalsForegroundMayNotLoosen(t *testing.T) {
+	a := New()
+	a.self = testDaemon(t)
+	pids := filepath.Join(t.TempDir(), "pids")
+	const app = `import os, signal, sys, time
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    if os.fork() == 0:
+        time.sleep(0.3)
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        tty = os.open("/dev/tty", os.O_RDWR)
+        os.tcsetpgrp(tty, os.getpgrp())
+        open(sys.argv[1] + ".took", "w").write(str(os.getpid()))
+        time.sleep(60)
+    os._exit(0)
+os.wait()
+time.sleep(60)`
+	term := exec.Command("script", "-qfc", "python3 -c '"+app+"' "+pids, "/dev/null")
+	if err := term.Start(); err != nil {
+		t.Fatalf("script(1) (util-linux) is needed for this test: %v", err)
+	}
+	t.Cleanup(func() { term.Process.Kill(); term.Wait() })
+	took := readPid(t, pids+".took")
+	t.Cleanup(func() { syscall.Kill(took, syscall.SIGKILL) })
+	info, err := proc.Lookup(took)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, foreground, _, err := proc.Terminal(took); err != nil || foreground != info.Group {
+		t.Fatalf("the program is not the terminal's foreground (%d, its group %d, %v): the test sets up nothing", foreground, info.Group, err)
+	}
+	if why := a.NotFromPerson(took); !strings.Contains(why, "not the command running in that terminal") {
+		t.Errorf("a program that made itself the terminal's foreground may loosen (%q)", why)
+	}
+}
+
+// The session bus starts a service's program for any program that asks (StartServiceByName),
+// as a child of the bus, in the desktop's session, which began before MCP Tray: an agent that
+// wrote a service file running `mcptray approve` passed as the person (red team, 6 December
+// 2026). A program the bus started may not loosen, installs included.
+func TestAProgramTheMessageBusStartedMayNotLoosen(t *testing.T) {
+	dir := t.TempDir()
+	services := filepath.Join(dir, "services")
+	if err := os.Mkdir(services, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	bus := filepath.Join(dir, "bus")
+	conf := filepath.Join(dir, "bus.conf")
+	writeTestFile(t, conf, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=`+bus+`</listen><servicedir>`+services+`</servicedir>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`)
+	started := filepath.Join(dir, "started")
+	writeTestFile(t, filepath.Join(services, "org.mcptray.Approver.service"), "[D-BUS Service]\nName=org.mcptray.Approver\nExec=/bin/sh -c 'echo $$ > "+started+"; exec sleep 60'\n")
+	// The desktop's session: a leader without a terminal, and the bus below it.
+	desktop := exec.Command("sh", "-c", `dbus-daemon --nofork --config-file="$0" & wait`, conf)
+	desktop.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := desktop.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(-desktop.Process.Pid, syscall.SIGKILL); desktop.Wait() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(bus); err == nil {
+			break
+		}
+		if i == 400 {
+			t.Fatal("dbus-daemon (the dbus package) did not listen within 10 s")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	a := New()
+	a.self = testDaemon(t)
+	a.self.Start = identify(t, desktop.Process.Pid).Start + 1 // MCP Tray started after the desktop's session
+	// It waits for an answer the service never gives (it claims no name): the test goes on.
+	ask := exec.Command("dbus-send", "--bus=unix:path="+bus, "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+		"org.freedesktop.DBus.StartServiceByName", "string:org.mcptray.Approver", "uint32:0")
+	if err := ask.Start(); err != nil {
+		t.Fatalf("dbus-send (the dbus package) is needed for this test: %v", err)
+	}
+	t.Cleanup(func() { ask.Process.Kill(); ask.Wait() })
+	activated := readPid(t, started)
+	t.Cleanup(func() { syscall.Kill(activated, syscall.SIGKILL) })
+	if info, err := proc.Lookup(activated); err != nil || info.Session != desktop.Process.Pid {
+		t.Fatalf("the activated program runs in session %d, not the desktop's %d: the test sets up nothing", info.Session, desktop.Process.Pid)
+	}
+	for _, orphanOK := range []bool{false, true} {
+		if why := a.notFromPerson(activated, orphanOK); !strings.Contains(why, "message bus") {
+			t.Errorf("a program the session bus started may loosen (orphanOK %v: %q)", orphanOK, why)
+		}
+	}
+}
+
+func writeTestFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
