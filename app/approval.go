@@ -238,14 +238,38 @@ func (p *approvalPrompt) stopTicking() {
 	}
 }
 
-// keyDown notes a key pressed while the prompt is ready; presses before then are forgotten.
-// The operating system repeats a held key as typed keys, never as new presses, so a key held
-// down since before the prompt appeared never counts. UI goroutine only.
-func (p *approvalPrompt) keyDown(ev *fyne.KeyEvent) {
-	if p.ready() {
+// keyDown notes an answer key pressed while the prompt is ready; presses before then are
+// forgotten. The operating system repeats a held key as typed keys, never as new presses, so a
+// key held down since before the prompt appeared never counts. Any other key but Tab, the
+// arrows and the modifiers is typing, meant for the window the prompt took the focus from
+// (red team, 6 December 2026: a person typing lines into an editor for more than a second
+// approved with their next Enter): it puts the prompt back to waiting, so that no key
+// answers until readyAfter has passed without one. UI goroutine only.
+func (p *approvalPrompt) keyDown(ev *fyne.KeyEvent) { p.press(ev, false) }
+
+// press is keyDown; onButton says a focused button got the key, for which Space is its own
+// answer key (promptButton.KeyUp) rather than typing.
+func (p *approvalPrompt) press(ev *fyne.KeyEvent, onButton bool) {
+	answers := answerKeys[ev.Name] || onButton && ev.Name == fyne.KeySpace
+	switch {
+	case p.view == nil || p.view.shown == "":
+	case answers && p.ready():
 		p.down[ev.Name] = true
+	case answers || !quietKeys[ev.Name]:
+		p.readyAt = p.u.now().Add(readyAfter)
+		clear(p.down)
+		p.view.renderReady(p.u.now())
 	}
 }
+
+// answerKeys answer the call on screen when released (keyUp); quietKeys move between the
+// prompt's buttons or modify other keys, and are not typing.
+var (
+	answerKeys = map[fyne.KeyName]bool{fyne.KeyReturn: true, fyne.KeyEnter: true, fyne.KeyEscape: true}
+	quietKeys  = map[fyne.KeyName]bool{fyne.KeyTab: true, fyne.KeyUp: true, fyne.KeyDown: true, fyne.KeyLeft: true, fyne.KeyRight: true,
+		desktop.KeyShiftLeft: true, desktop.KeyShiftRight: true, desktop.KeyControlLeft: true, desktop.KeyControlRight: true,
+		desktop.KeyAltLeft: true, desktop.KeyAltRight: true, desktop.KeySuperLeft: true, desktop.KeySuperRight: true}
+)
 
 // keyUp acts on the release of a key pressed while the prompt was ready: Enter (either key)
 // allows once, Escape denies. It reports whether the key was one the prompt answers with

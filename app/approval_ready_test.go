@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mcptray/mcptray/api"
@@ -46,7 +47,7 @@ func TestPromptIgnoresInputUntilReady(t *testing.T) {
 	h.now = h.now.Add(readyAfter - time.Millisecond)
 	h.u.approvals.tick()
 	stray("1 ms before it was ready")
-	h.now = h.now.Add(time.Millisecond)
+	h.now = h.now.Add(readyAfter) // the stray keys put it back to waiting: a second without one
 	h.u.approvals.tick()
 	for _, b := range v.answerButtons() {
 		if b.Disabled() {
@@ -59,6 +60,50 @@ func TestPromptIgnoresInputUntilReady(t *testing.T) {
 	pressKey(v, fyne.KeyReturn)
 	if d := h.decided(ch); d.Answer != policy.AllowOnce || d.DecidedBy != policy.ByPerson {
 		t.Fatalf("decision %+v", d)
+	}
+}
+
+// The prompt comes to the front while the person types into another window (an editor, the
+// AI app's chat box): the letters, spaces and Enters they type reach the prompt. None may
+// answer, however long they have typed (red team, 6 December 2026: typing lines for more than
+// a second approved with the next Enter): any typing puts the prompt back to waiting, and a
+// key answers only after a second without one. Tab and Shift, which move between its buttons,
+// are not typing.
+func TestTypingMeantForAnotherWindowAnswersNothing(t *testing.T) {
+	h := newHarness(t, nil)
+	ch := h.ask(writeCall("write_file", "/home/me/.ssh/authorized_keys"), writeVerdict)
+	v := h.shown(1)
+	for line := range 6 { // "lineN⏎" every 0.55 s, as the red team's typist did
+		for _, k := range []fyne.KeyName{fyne.KeyL, fyne.KeyI, fyne.KeyN, fyne.KeyE, fyne.KeySpace, fyne.KeyName(fmt.Sprint(line))} {
+			pressKey(v, k)
+			h.now = h.now.Add(50 * time.Millisecond)
+		}
+		h.u.approvals.tick()
+		pressKey(v, fyne.KeyReturn)
+		h.now = h.now.Add(250 * time.Millisecond)
+		h.u.approvals.tick()
+		if len(h.u.approvals.answering) != 0 || len(h.called()) != 0 {
+			t.Fatalf("line %d: a key typed for another window answered: %q", line, h.called())
+		}
+	}
+	for _, b := range v.answerButtons() {
+		if !b.Disabled() {
+			t.Errorf("%q is active while the person types", b.Text)
+		}
+	}
+	h.now = h.now.Add(readyAfter / 2)
+	h.u.approvals.tick()
+	pressKey(v, fyne.KeyReturn) // half a second after the last key: still typing
+	if len(h.called()) != 0 {
+		t.Fatalf("an Enter half a second after typing answered: %q", h.called())
+	}
+	h.now = h.now.Add(readyAfter) // a second without a key
+	h.u.approvals.tick()
+	pressKey(v, desktop.KeyShiftLeft)
+	pressKey(v, fyne.KeyTab)
+	pressKey(v, fyne.KeyReturn)
+	if d := h.decided(ch); d.Answer != policy.AllowOnce || d.DecidedBy != policy.ByPerson {
+		t.Fatalf("after a second without typing, Enter: %+v", d)
 	}
 }
 

@@ -277,7 +277,7 @@ func newPromptButton(label string, tapped func(), p *approvalPrompt) *promptButt
 
 // KeyDown notes the press for the prompt (desktop.Keyable: a focused widget gets the presses
 // instead of the window).
-func (b *promptButton) KeyDown(ev *fyne.KeyEvent) { b.p.keyDown(ev) }
+func (b *promptButton) KeyDown(ev *fyne.KeyEvent) { b.p.press(ev, true) }
 
 // KeyUp gives Enter and Escape to the prompt; Space, pressed once the prompt was ready,
 // presses the button.

@@ -103,6 +103,49 @@ func TestStrayEnterDoesNotApprove(t *testing.T) {
 	}
 }
 
+// The prompt comes to the front while the person types lines into another window: their
+// letters and Enters land in it, for as long as they type. None approves (red team, 6
+// December 2026: typing for more than the prompt's first second approved with the next
+// Enter); a second after the typing stops, an Enter does.
+func TestTypingForAnotherWindowDoesNotApprove(t *testing.T) {
+	s := newSession(t, true)
+	s.addFake("files")
+	s.start()
+	s.waitTray()
+	s.waitReady()
+	c := s.client("files")
+	call := callAsync(c, "write_note", map[string]any{"path": filepath.Join(s.dir, "typed"), "text": "x"})
+	win := s.window(approvalTitle)
+	start := time.Now()
+	for line := 0; time.Since(start) < 3*time.Second; line++ { // past the prompt's first second
+		time.Sleep(250 * time.Millisecond)
+		if _, err := s.d.xdotool("windowfocus", "--sync", win); err != nil {
+			if n := s.pending(); n == 0 {
+				t.Fatalf("%v into the typing, the prompt answered the call with keys typed for another window", time.Since(start).Round(time.Millisecond))
+			}
+			t.Fatalf("focusing the approval window: %v", err)
+		}
+		if _, err := s.d.xdotool("type", fmt.Sprintf("line %d", line)); err != nil {
+			t.Fatalf("typing: %v", err)
+		}
+		if _, err := s.d.xdotool("key", "--clearmodifiers", "Return"); err != nil {
+			t.Fatalf("pressing Return: %v", err)
+		}
+	}
+	if n := s.pending(); n != 1 {
+		t.Fatalf("after typing meant for another window, %d calls wait; want the call still held", n)
+	}
+	select {
+	case r := <-call:
+		t.Fatalf("the call ran on keys typed for another window: %+v", r)
+	default:
+	}
+	s.press(win, "Return") // a second and a half without a key, then Enter
+	if r := s.result(call); r.isError {
+		t.Fatalf("the call approved with Enter after the typing stopped answered %+v", r)
+	}
+}
+
 // The hostile call with few arguments, for a look at the whole prompt: see
 // hostile-prompt-not-ready.png (its first second) and hostile-prompt-short.png.
 func TestHostilePromptScreenshot(t *testing.T) {
