@@ -50,3 +50,20 @@ func TestArgSecretsReachTheCommandLine(t *testing.T) {
 		t.Fatalf("status = %+v, want Failed naming OTHER without restarts", st)
 	}
 }
+
+// A status's error can quote what the server or a remote service said, and a server may quote
+// a secret (red team, 6 December 2026: a remote server's 403 named the header and query
+// secrets it was sent, and `server status --json` showed them). The error shown is redacted
+// as the logs are.
+func TestStatusErrorHoldsNoSecret(t *testing.T) {
+	const secret = "s3cret-Zq8vX2mK9pL4"
+	s := newSup(t, Options{Redact: func(l string) string { return strings.ReplaceAll(l, secret, "[redacted]") }})
+	s.Apply([]Spec{{Name: "n", Command: "/no/such/" + secret}})
+	st := waitStatus(t, s, "n", "failed", func(st Status) bool { return st.State == Failed })
+	if strings.Contains(st.Error, secret) || !strings.Contains(st.Error, "/no/such/[redacted]") {
+		t.Errorf("status error = %q, want the program named without the secret", st.Error)
+	}
+	if st := statusOf(s, "n"); strings.Contains(st.Error, secret) {
+		t.Errorf("Statuses: %q", st.Error)
+	}
+}

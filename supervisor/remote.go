@@ -153,7 +153,7 @@ func RemoteOf(s *config.Server) RemoteSpec {
 // insufficient_scope naming scope, already made safe to show): the status says so, naming
 // the scopes; signing in again asks for them with those already granted.
 func (u *unit) moreScope(scope string) {
-	msg := fmt.Sprintf("The server %q needs more permission (%s): sign in again with Sign in in MCP Tray, or run: mcptray server login %s", u.spec.Name, scope, u.spec.Name)
+	msg := u.redact(fmt.Sprintf("The server %q needs more permission (%s): sign in again with Sign in in MCP Tray, or run: mcptray server login %s", u.spec.Name, scope, u.spec.Name)) // as set stores it
 	u.mu.Lock()
 	same := u.status.NeedsSignIn && u.status.Error == msg
 	u.mu.Unlock()

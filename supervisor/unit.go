@@ -79,6 +79,7 @@ func (u *unit) set(change func(*Status)) {
 	u.mu.Lock()
 	prev := u.status.State
 	change(&u.status)
+	u.status.Error = u.redact(u.status.Error)
 	if u.status.State != prev {
 		u.status.Since = u.sup.opts.Clock.Now()
 	}
@@ -86,6 +87,16 @@ func (u *unit) set(change func(*Status)) {
 	st := u.status
 	u.mu.Unlock()
 	u.sup.publish(st)
+}
+
+// redact is text without the secret values the supervisor's Redact knows: a status's error
+// can quote what a server or a remote service said (red team, 6 December 2026: a 403 whose
+// scope named the header and query secrets it was sent showed them in `server status`).
+func (u *unit) redact(text string) string {
+	if r := u.sup.opts.Redact; r != nil && text != "" {
+		return r(text)
+	}
+	return text
 }
 
 func (u *unit) snapshot() Status {
