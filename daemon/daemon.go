@@ -97,7 +97,8 @@ func New(opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Log, tools: newToolRegistry(), secrets: keychain.NewHanded(), known: newKnownSecrets(), authz: authority.New(), app: newPauseGate()}
-	d.traffic = gateway.NewTrafficLog(d.secrets.RedactString)
+	redactLine := withEnvRedaction(d.secrets.RedactString) // what servers print: their secrets and MCP Tray's own
+	d.traffic = gateway.NewTrafficLog(redactLine)
 	l, unlock, err := d.claimHome()
 	if err != nil {
 		return nil, err
@@ -110,7 +111,7 @@ func New(opts Options) (*Daemon, error) {
 		Backoff:    opts.Backoff,
 		Secrets:    d.secretsFor,
 		Tokens:     d.remoteTokens, // remote_routes.go
-		Redact:     d.secrets.RedactString,
+		Redact:     redactLine,
 		Sandbox:    sandboxOptions(opts.Home),
 	})
 	d.shared = newSharedHubs(d)
