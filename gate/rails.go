@@ -72,6 +72,15 @@ func (n railsNow) telemetry() *telemetry.Telemetry {
 	return n.r.tel.Load()
 }
 
+// shown is text without the secret values the daemon holds, for what leaves MCP Tray
+// (telemetry); text itself with no rails.
+func (n railsNow) shown(text string) string {
+	if n.r == nil || n.r.secrets == nil {
+		return text
+	}
+	return n.r.secrets.RedactString(text)
+}
+
 // host is the host a remote server runs at, for the audit; "" for a server on this computer
 // (and with no rails).
 func (n railsNow) host() string {

@@ -142,3 +142,40 @@ func writeSettings(t *testing.T, u *testbin.User, settings map[string]any) {
 		t.Fatal(err)
 	}
 }
+
+// A server can name a tool after the secret it was given (red team, 6 December 2026): the
+// call's span names the tool as the audit log does, with the secret taken out, whether the
+// call is denied (the tool list was read) or not.
+func TestSpanNamesNoSecret(t *testing.T) {
+	rcv := telemetrytest.Start(t)
+	u := testbin.NewUser(t)
+	u.Env = append(u.Env, "OTEL_BSP_SCHEDULE_DELAY=50")
+	writeSettings(t, u, map[string]any{"telemetry": map[string]any{"enabled": true, "endpoint": rcv.HTTP, "protocol": "http/protobuf"}})
+	const secret = "sk-spantest-Q7v9X2mK4pL8nR3tW6yZ"
+	tools := filepath.Join(t.TempDir(), "tools.json")
+	if err := os.WriteFile(tools, []byte(`[{"name":"peek_`+secret+`","description":"Peek.","inputSchema":{"type":"object"}}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.OK("server", "add", "leak", "--secret", "LEAK_TOKEN", "--", fake, "-tools", tools)
+	u.SetSecret("leak", "LEAK_TOKEN", secret)
+	u.OK("policy", "trust", "leak")
+	u.Daemon()
+	u.WaitRunning("leak")
+	b := connect(t, u, "leak")
+	b.send(t, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
+	b.answer(t, 1)
+	b.send(t, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"peek_`+secret+`","arguments":{}}}`)
+	if m := b.answer(t, 2); toolError(m) == "" {
+		t.Errorf("a call to the tool named with the secret was not refused: %v", m)
+	}
+	rcv.Wait(t, "the call's span", func() bool { return len(rcv.Spans()) > 0 })
+	s := rcv.Spans()[0]
+	for k, v := range s.Attributes {
+		if strings.Contains(v, secret) {
+			t.Errorf("attribute %s holds the secret: %q", k, v)
+		}
+	}
+	if !strings.HasPrefix(s.Attributes["gen_ai.tool.name"], "peek_") {
+		t.Errorf("the span names the tool %q", s.Attributes["gen_ai.tool.name"])
+	}
+}
