@@ -37,6 +37,19 @@ func (s *session) pressNow(win, key string) {
 	}
 }
 
+// stillHeld fails the test unless the call still waits for the person after what happened.
+func (s *session) stillHeld(call <-chan callResult, after string) {
+	s.t.Helper()
+	if n := s.pending(); n != 1 {
+		s.t.Fatalf("after %s, %d calls wait; want the call still held", after, n)
+	}
+	select {
+	case r := <-call:
+		s.t.Fatalf("the call ran after %s: %+v", after, r)
+	default:
+	}
+}
+
 // hostileTool is a tool a malicious server offers: a name that redraws itself on a terminal
 // as "read_thing", a right-to-left override in it, and a 60-line description that would push
 // the arguments out of view.
@@ -75,14 +88,7 @@ func TestStrayEnterDoesNotApprove(t *testing.T) {
 	win := s.window(approvalTitle)
 	s.pressNow(win, "Return") // meant for another window, a moment too late
 	time.Sleep(promptReady)
-	if n := s.pending(); n != 1 {
-		t.Fatalf("after an Enter pressed as the prompt appeared, %d calls wait; want the call still held", n)
-	}
-	select {
-	case r := <-call:
-		t.Fatalf("the call ran on a stray Enter: %+v", r)
-	default:
-	}
+	s.stillHeld(call, "an Enter pressed as the prompt appeared")
 	shot := s.d.screenshot(t, win, "hostile-prompt")
 	t.Logf("the hostile prompt: %s", shot)
 	s.pressNow(win, "Return")
@@ -132,14 +138,7 @@ func TestTypingForAnotherWindowDoesNotApprove(t *testing.T) {
 			t.Fatalf("pressing Return: %v", err)
 		}
 	}
-	if n := s.pending(); n != 1 {
-		t.Fatalf("after typing meant for another window, %d calls wait; want the call still held", n)
-	}
-	select {
-	case r := <-call:
-		t.Fatalf("the call ran on keys typed for another window: %+v", r)
-	default:
-	}
+	s.stillHeld(call, "typing meant for another window")
 	s.press(win, "Return") // a second and a half without a key, then Enter
 	if r := s.result(call); r.isError {
 		t.Fatalf("the call approved with Enter after the typing stopped answered %+v", r)
