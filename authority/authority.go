@@ -44,7 +44,13 @@ func (a *Authority) Guard(loosens func(method string, params json.RawMessage) bo
 			return nil
 		}
 		peer, _ := control.PeerFrom(ctx)
-		if why := a.notFromPerson(peer.Pid, orphansMay(method)); why != "" {
+		why := a.notFromPerson(peer.Pid, orphansMay(method))
+		if why == "" && peer.Start != 0 && !(proc.ID{Pid: peer.Pid, Start: peer.Start}).Live() {
+			// The process judged is not the one that connected: that one handed its
+			// connection on and ended, and its pid may be another's now.
+			why = "the program that connected has ended"
+		}
+		if why != "" {
 			log.Warn("refused a request that only the person may make", "method", method, "pid", peer.Pid, "because", why)
 			return ErrNotFromPerson
 		}

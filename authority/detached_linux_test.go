@@ -387,3 +387,29 @@ func writeTestFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// The socket names the process that connected; the guard judges it by reading the process
+// table when a request comes. A program can connect, hand the connection to a child and exit,
+// and its pid later be given to another process, which the guard would then judge instead
+// (red team, 6 December 2026, by reading the code). The guard refuses a request whose
+// connecting process no longer runs under its pid.
+func TestARequestWhoseConnectingProgramEndedIsRefused(t *testing.T) {
+	a := New()
+	a.self = testDaemon(t)
+	person := exec.Command("sleep", "60")
+	if err := person.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { person.Process.Kill(); person.Wait() })
+	id := identify(t, person.Process.Pid)
+	guard := a.Guard(func(string, json.RawMessage) bool { return true }, func(string) bool { return false }, slog.New(slog.DiscardHandler))
+	asked := func(start uint64) error {
+		return guard(control.WithPeer(context.Background(), control.Peer{Pid: id.Pid, Start: start}), control.OpCall, "approve", nil)
+	}
+	if err := asked(id.Start); err != nil {
+		t.Fatalf("the request of the process that connected, still running: %v", err)
+	}
+	if err := asked(id.Start - 1); !errors.Is(err, ErrNotFromPerson) {
+		t.Errorf("a request whose connecting process ended (its pid now another's): %v; want refused", err)
+	}
+}

@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"encoding/json"
+	"github.com/mcptray/mcptray/internal/proc"
 	"net"
 
 	"github.com/mcptray/mcptray/socket"
@@ -13,6 +14,10 @@ import (
 type Peer struct {
 	Pid int // 0 when the system does not say
 	UID int
+	// Start is when the process Pid started, read as the connection was taken (proc.ID's
+	// Start); 0 when it could not be read. A program can hand its connection to a child and
+	// exit, and its pid then be given to another process: Start tells them apart.
+	Start uint64
 }
 
 type peerKey struct{}
@@ -40,5 +45,9 @@ func withConnPeer(ctx context.Context, conn net.Conn) context.Context {
 	if err != nil {
 		return ctx
 	}
-	return WithPeer(ctx, Peer{Pid: cred.Pid, UID: cred.UID})
+	p := Peer{Pid: cred.Pid, UID: cred.UID}
+	if id, err := proc.Identify(cred.Pid); err == nil {
+		p.Start = id.Start
+	}
+	return WithPeer(ctx, p)
 }

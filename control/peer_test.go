@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/mcptray/mcptray/internal/proc"
 	"github.com/mcptray/mcptray/socket"
 )
 
@@ -56,6 +57,9 @@ func TestGuardAndPeer(t *testing.T) {
 	var p Peer
 	if err := c.Call(context.Background(), "whoami", nil, &p); err != nil || p.Pid != os.Getpid() || p.UID != os.Getuid() {
 		t.Fatalf("whoami = %+v, %v", p, err)
+	}
+	if self, err := proc.Identify(os.Getpid()); err == nil && p.Start != self.Start {
+		t.Errorf("the peer's start time %d, want this process's %d", p.Start, self.Start)
 	}
 	err = c.Call(context.Background(), "loosen", map[string]bool{"x": true}, nil)
 	var ce *Error
