@@ -33,7 +33,12 @@ func envRedactor(environ []string) func(string) string {
 			found = append(found, secret{name, value})
 		}
 		// Headers in a variable (OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer …,x-key=…):
-		// each credential among them, and a bearer token without its scheme, on its own.
+		// each credential among them, and a bearer token without its scheme, on its own. Only
+		// where the name says headers: the session bus's address has a "guid=" of the same
+		// shape, which is no secret.
+		if !strings.Contains(strings.ToUpper(name), "HEADERS") {
+			continue
+		}
 		for _, pair := range strings.Split(value, ",") {
 			k, v, ok := strings.Cut(pair, "=")
 			v = strings.TrimSpace(v)
@@ -51,11 +56,25 @@ func envRedactor(environ []string) func(string) string {
 	}
 	slices.SortFunc(found, func(a, b secret) int { return len(b.value) - len(a.value) })
 	pairs := make([]string, 0, 2*len(found))
+	starts := make([]string, 0, len(found))
 	for _, s := range found {
 		pairs = append(pairs, s.value, "[redacted: "+s.name+" of MCP Tray's environment]")
+		starts = append(starts, s.value[:envSecretMin])
 	}
 	r := strings.NewReplacer(pairs...)
-	return r.Replace
+	// It runs on every relayed message's traffic record: a text that holds no secret's first
+	// bytes, as nearly all do, costs a few comparisons.
+	return func(text string) string {
+		if len(text) < envSecretMin {
+			return text
+		}
+		for _, start := range starts {
+			if strings.Contains(text, start) {
+				return r.Replace(text)
+			}
+		}
+		return text
+	}
 }
 
 // withEnvRedaction is redact followed by the redaction of MCP Tray's own credentials
