@@ -3,9 +3,9 @@ package control
 import (
 	"context"
 	"encoding/json"
-	"github.com/mcptray/mcptray/internal/proc"
 	"net"
 
+	"github.com/mcptray/mcptray/internal/proc"
 	"github.com/mcptray/mcptray/socket"
 )
 

@@ -75,7 +75,7 @@ func (g *Gate) CallTraced(s *gateway.Session, tool string, args json.RawMessage,
 		c.railed = rails.apply(call, v)
 		v = c.railed.verdict
 	}
-	if t := rails.telemetry(); t != nil { // the tool's name as the audit log has it: a server may put a secret in it
+	if t := rails.telemetry(); t != nil { // the tool's name without the secrets the daemon holds: a server may put one in it
 		c.span = t.StartCall(c.arrived, traceparent, telemetry.CallInfo{App: s.App, Client: s.Client, Server: s.Server, Tool: rails.shown(tool)})
 	}
 	if c.railed.refused != nil {

@@ -156,12 +156,6 @@ func NewBroker(o BrokerOptions) *Broker {
 	return b
 }
 
-// Ask holds a call until it is decided and returns the decision. It blocks until the person
-// answers, the timeout passes (Denied, ByTimeout, with the message "Denied: no answer within
-// 55 seconds") or ctx is done (Withdrawn: the client cancelled or went away). A grant made
-// since the engine's verdict lets the call through at once. The approval is published as an
-// ApprovalAdded event before Ask starts waiting, and as ApprovalResolved once decided. The
-// error is non-nil only for a request without a server or tool.
 // reasonSecretName and secretNameMessage refuse a call whose tool name holds a secret
 // MCP Tray keeps (Broker.Ask): such a name is never shown, asked about or kept.
 const (
@@ -169,6 +163,12 @@ const (
 	secretNameMessage = "Denied by MCP Tray: the name of this tool holds a secret, so MCP Tray does not show it or ask you about it."
 )
 
+// Ask holds a call until it is decided and returns the decision. It blocks until the person
+// answers, the timeout passes (Denied, ByTimeout, with the message "Denied: no answer within
+// 55 seconds") or ctx is done (Withdrawn: the client cancelled or went away). A grant made
+// since the engine's verdict lets the call through at once. The approval is published as an
+// ApprovalAdded event before Ask starts waiting, and as ApprovalResolved once decided. The
+// error is non-nil only for a request without a server or tool.
 func (b *Broker) Ask(ctx context.Context, r Request) (Decision, error) {
 	c := r.Call
 	if c.Server == "" || c.Tool == "" {
@@ -440,8 +440,6 @@ func (b *Broker) newIDLocked() string {
 	}
 }
 
-// displayArguments returns arguments as canonical JSON passed through redact, always valid
-// JSON: bytes that are not JSON, or that redact broke, are shown as one JSON string.
 // displayText is s with the secret values redact knows taken out; s itself when redact is
 // nil. It is for what a server or an AI app named (a tool, its description, a finding about
 // it) on its way to a prompt, a listing or the audit log.
@@ -452,6 +450,8 @@ func displayText(s string, redact func([]byte) []byte) string {
 	return string(redact([]byte(s)))
 }
 
+// displayArguments returns arguments as canonical JSON passed through redact, always valid
+// JSON: bytes that are not JSON, or that redact broke, are shown as one JSON string.
 func displayArguments(raw []byte, redact func([]byte) []byte) json.RawMessage {
 	if len(raw) == 0 {
 		raw = []byte("{}")
